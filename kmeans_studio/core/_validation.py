@@ -1,0 +1,113 @@
+"""Checks that turn bad input into a `ValueError` with a sentence for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def as_data_matrix(X: Any, *, allow_empty: bool = False) -> np.ndarray:
+    """Return X as a C-contiguous float32/float64 matrix or raise ValueError."""
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The data are not a table of numbers ({exc}).") from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise ValueError("The data must be numbers; this table has text or mixed values.")
+    if np.iscomplexobj(array):
+        raise ValueError("The data must be real numbers, not complex numbers.")
+    if array.ndim != 2:
+        raise ValueError(
+            f"The data must be a table (samples × features) with 2 dimensions, "
+            f"not {array.ndim}; for a single feature use X.reshape(-1, 1)."
+        )
+    if not allow_empty and (array.shape[0] == 0 or array.shape[1] == 0):
+        raise ValueError("The data are empty: there is nothing to cluster.")
+    dtype = np.float32 if array.dtype == np.float32 else np.float64
+    array = np.ascontiguousarray(array, dtype=dtype)
+    if not np.isfinite(array).all():
+        bad = int(np.count_nonzero(~np.isfinite(array).all(axis=1)))
+        raise ValueError(
+            f"The data contain missing or infinite values (NaN or inf) in {bad} "
+            f"sample{'s' if bad != 1 else ''}; remove or fill them first."
+        )
+    return array
+
+
+def as_sample_weight(sample_weight: Any, n_samples: int, dtype: np.dtype) -> np.ndarray:
+    """Return the weights as a 1-D array of `dtype`, or raise ValueError."""
+    if sample_weight is None:
+        return np.ones(n_samples, dtype=dtype)
+    try:
+        w = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("The sample weights must be numbers.") from None
+    if w.ndim == 0:
+        w = np.full(n_samples, float(w))
+    if w.shape != (n_samples,):
+        raise ValueError(
+            f"There are {n_samples} samples but {w.size} sample weights; "
+            "give one weight per sample."
+        )
+    if not np.isfinite(w).all():
+        raise ValueError("The sample weights contain missing or infinite values.")
+    if (w < 0).any():
+        raise ValueError("Sample weights cannot be negative.")
+    if not w.sum() > 0:
+        raise ValueError("All sample weights are zero: no sample counts.")
+    return np.ascontiguousarray(w, dtype=dtype)
+
+
+def as_initial_centers(centers: Any, n_features: int, dtype: np.dtype) -> np.ndarray:
+    """Return initial centres as a (k, d) array of `dtype`, or raise ValueError."""
+    try:
+        C = np.array(centers, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise ValueError("The initial centres must be numbers.") from None
+    if C.ndim != 2 or C.shape[1] != n_features:
+        raise ValueError(
+            f"The initial centres must be a table with {n_features} columns "
+            f"(one per feature), not of shape {C.shape}."
+        )
+    if not np.isfinite(C).all():
+        raise ValueError("The initial centres contain missing or infinite values.")
+    return C.astype(dtype)
+
+
+def count_distinct_rows(X: np.ndarray, at_least: int | None = None) -> int:
+    """Number of distinct rows of X (``-0.0 == 0.0``).
+
+    With `at_least`, stop early once that many distinct rows are certain; the result is
+    then only guaranteed to be ``>= at_least`` (cheap for k much smaller than n).
+    """
+    X = np.ascontiguousarray(X + 0.0)
+    rows = X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
+    if at_least is not None and len(rows) > 4 * at_least:
+        found = len(np.unique(rows[: 4 * at_least]))
+        if found >= at_least:
+            return found
+    return len(np.unique(rows))
+
+
+def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray) -> None:
+    """Raise ValueError unless 1 <= k <= distinct samples with positive weight."""
+    if isinstance(n_clusters, bool) or int(n_clusters) != n_clusters:
+        raise ValueError(f"The number of clusters must be a whole number, not {n_clusters!r}.")
+    k = int(n_clusters)
+    if k < 1:
+        raise ValueError(f"The number of clusters must be at least 1, not {k}.")
+    positive = X[w > 0]
+    if len(positive) < k:
+        raise ValueError(
+            f"k = {k} is more than the {len(positive)} samples with positive weight; "
+            "choose a smaller k."
+        )
+    distinct = count_distinct_rows(positive, at_least=k)
+    if distinct < k:
+        raise ValueError(
+            f"k = {k} is more than the {distinct} distinct samples with positive "
+            "weight; choose a smaller k."
+        )

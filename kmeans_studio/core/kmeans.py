@@ -1,0 +1,713 @@
+"""The incremental, exact Lloyd engine.
+
+`KMeansRun` performs k-means one half-step at a time (assign, then update) and keeps
+every state in a history, so that a viewer can step forwards and back without
+recomputing.  It follows scikit-learn's Lloyd implementation (read in version 1.9.1:
+``sklearn/cluster/_kmeans.py::_kmeans_single_lloyd`` and ``_k_means_lloyd.pyx``):
+
+* the data are centred on their (unweighted) mean before any distance is computed;
+* squared distances are computed as ``|c|^2 - 2 x.c`` and the first closest centre wins;
+* new centres are weighted sums multiplied by ``1 / weight``; empty clusters (weight 0)
+  are relocated to the points farthest from their centres, exactly as
+  ``_relocate_empty_clusters_dense`` does;
+* the run stops when no label changes (strict convergence) or when the sum of squared
+  centre shifts is at most ``tol * mean(var(X, axis=0))``; after a tolerance stop (or
+  ``max_iter``) one more assignment makes the labels consistent with the final centres.
+
+Speed comes from three things that do not change the result: exact duplicate rows are
+merged into one weighted row (when no sample weights are given), Hamerly's bounds skip
+points whose nearest centre provably did not change (with a margin that covers
+floating-point error, so a skipped point has the label a full computation would give),
+and all work is chunked so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core import _compiled
+from kmeans_studio.core._validation import (
+    as_data_matrix,
+    as_initial_centers,
+    as_sample_weight,
+    check_n_clusters,
+)
+
+__all__ = ["Iteration", "KMeansRun", "INIT_METHODS"]
+
+INIT_METHODS = ("k-means++", "random", "farthest")
+
+#: Rows per chunk are chosen so one chunk's distance block stays near this size.
+_CHUNK_BYTES = 4 << 20
+#: Below this many (merged) rows the bookkeeping of bounds costs more than it saves.
+_BOUNDS_MIN_ROWS = 4096
+#: Feature counts up to this use per-column `np.bincount` for the cluster sums (which
+#: adds in sample order, as scikit-learn does); above it a one-hot matrix product.
+_BINCOUNT_MAX_FEATURES = 8
+#: Merging duplicate rows pays only for low-dimensional data with many rows.
+_MERGE_MIN_ROWS = 10_000
+_MERGE_MAX_FEATURES = 8
+#: History keeps the labels of recent states within this budget; older states keep
+#: their centres and get their labels recomputed (deterministically) when asked for.
+DEFAULT_HISTORY_BYTES = 256 << 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Iteration:
+    """One state of a k-means run; all arrays are read-only copies.
+
+    Attributes
+    ----------
+    n_iter : int
+        Lloyd iterations begun so far (0 before the first assignment).
+    phase : {"init", "assign", "update"}
+        The half-step that produced this state.
+    centers : ndarray of shape (k, d)
+        Cluster centres.
+    labels : ndarray of shape (n,) or None
+        Index of the nearest centre of each sample (uint8 for k <= 256, uint16 for
+        k <= 65536, else int32); ``None`` before the first assignment.
+    inertia : float
+        Weighted sum of squared distances from each sample to the centre of its label;
+        NaN before the first assignment.
+    center_shift : ndarray of shape (k,)
+        How far each centre moved in this update (zeros for other phases).
+    n_changed : int
+        Samples whose label changed in this assignment (0 for other phases).
+    converged : bool
+        The run has stopped by convergence (no label changed, or the centre shift fell
+        within the tolerance).
+    """
+
+    n_iter: int
+    phase: str
+    centers: np.ndarray
+    labels: np.ndarray | None
+    inertia: float
+    center_shift: np.ndarray
+    n_changed: int
+    converged: bool
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of centres."""
+        return self.centers.shape[0]
+
+
+@dataclasses.dataclass
+class _Record:
+    """A history entry; centres are kept centred, labels on the merged rows."""
+
+    n_iter: int
+    phase: str
+    centers: np.ndarray
+    labels: np.ndarray | None
+    label_centers_index: int  # the state whose centres produced `labels` (-1: none)
+    inertia: float
+    center_shift: np.ndarray
+    n_changed: int
+    converged: bool
+
+
+class History(Sequence):
+    """Read-only sequence of the run's `Iteration` states, oldest first."""
+
+    def __init__(self, run: KMeansRun) -> None:
+        self._run = run
+
+    def __len__(self) -> int:
+        return len(self._run._records)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError("history index out of range")
+        return self._run._materialize(index % n)
+
+
+def _compact_label_dtype(n_clusters: int) -> np.dtype:
+    if n_clusters <= 256:
+        return np.dtype(np.uint8)
+    if n_clusters <= 65536:
+        return np.dtype(np.uint16)
+    return np.dtype(np.int32)
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def merge_duplicate_rows(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the distinct rows of `X`, the index of each row's distinct row, and counts.
+
+    ``-0.0`` and ``0.0`` are treated as equal.  The distinct rows come out sorted
+    lexicographically.
+    """
+    X = X + 0.0  # folds -0.0 into 0.0 so equal values compare equal
+    order = np.lexsort(X.T[::-1])
+    ordered = X[order]
+    first = np.empty(len(X), dtype=bool)
+    first[0] = True
+    np.any(ordered[1:] != ordered[:-1], axis=1, out=first[1:])
+    group = np.cumsum(first) - 1
+    inverse = np.empty(len(X), dtype=np.intp)
+    inverse[order] = group
+    counts = np.bincount(group)
+    return ordered[first], inverse, counts
+
+
+class KMeansRun:
+    """An incremental, exact k-means (Lloyd) run on one data set.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data; float32 stays float32, anything else becomes float64.
+    n_clusters : int
+        Number of clusters k.
+    init : {"k-means++", "random", "farthest"} or array-like of shape (k, d)
+        How to place the first centres: weighted k-means++
+        (`sklearn.cluster.kmeans_plusplus`), k distinct samples drawn with probability
+        proportional to weight (as scikit-learn's "random"), farthest-first traversal
+        from a random sample, or the given centres.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights; ``None`` means 1 for every sample.
+    random_state : int, numpy RandomState or None
+        Seed for the initialisation; the same seed as scikit-learn's ``KMeans`` gives
+        the same initial centres.
+    tol : float
+        Relative tolerance on the sum of squared centre shifts.
+    max_iter : int
+        Maximum number of Lloyd iterations.
+    merge_duplicates : {"auto", True, False}
+        Merge exact duplicate rows into one row weighted by its count.  "auto" merges
+        unweighted data with at least 10,000 rows and at most 8 features (pixels).
+        Merging gives the same centres and labels, except that an empty cluster is
+        relocated to one of the farthest *distinct* points.
+    history_bytes : int
+        Budget for the labels kept in the history (default 256 MiB).  Centres of every
+        state are always kept; when the budget is exceeded the oldest states drop their
+        labels, which are recomputed from the stored centres when asked for.
+    use_compiled : bool or None
+        Use the compiled (numba) kernels; ``None`` uses them when numba is installed,
+        ``False`` forces the numpy/BLAS path.  Both give the same labels.
+
+    Raises
+    ------
+    ValueError
+        With a sentence for people when the data, weights, k or initial centres cannot
+        be used.
+    """
+
+    def __init__(
+        self,
+        X: Any,
+        n_clusters: int,
+        *,
+        init: str | Any = "k-means++",
+        sample_weight: Any = None,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        max_iter: int = 300,
+        merge_duplicates: str | bool = "auto",
+        history_bytes: int = DEFAULT_HISTORY_BYTES,
+        use_compiled: bool | None = None,
+    ) -> None:
+        X = as_data_matrix(X)
+        n_samples, n_features = X.shape
+        weights = as_sample_weight(sample_weight, n_samples, X.dtype)
+        if not (np.isfinite(tol) and tol >= 0):
+            raise ValueError(f"The tolerance must be a number ≥ 0, not {tol!r}.")
+        if int(max_iter) != max_iter or max_iter < 1:
+            raise ValueError(f"max_iter must be a whole number ≥ 1, not {max_iter!r}.")
+
+        self._dtype = X.dtype
+        self._n_samples = n_samples
+        self._mean = X.mean(axis=0)
+        # scikit-learn's _tolerance: mean of the per-feature variances (unweighted).
+        self._tol = float(np.mean(np.var(X, axis=0)) * tol) if tol else 0.0
+        self.max_iter = int(max_iter)
+        Xc = X - self._mean
+
+        if merge_duplicates == "auto":
+            merge_duplicates = (
+                sample_weight is None
+                and n_samples >= _MERGE_MIN_ROWS
+                and n_features <= _MERGE_MAX_FEATURES
+            )
+        self._inverse: np.ndarray | None = None
+        if merge_duplicates:
+            rows, inverse, counts = merge_duplicate_rows(Xc)
+            if len(rows) < 0.9 * n_samples:
+                if sample_weight is None:
+                    weights = counts.astype(X.dtype)
+                else:
+                    weights = np.bincount(inverse, weights=weights).astype(X.dtype)
+                Xc, self._inverse = np.ascontiguousarray(rows), inverse
+                self._counts = counts
+        if self._inverse is None:
+            self._counts = None
+        self._X = np.ascontiguousarray(Xc)
+        self._w = weights
+        self._x_norms = np.einsum("ij,ij->i", self._X, self._X, dtype=np.float64)
+        self._total_weighted_norm = float(self._x_norms @ weights)
+        self._eps = float(np.finfo(X.dtype).eps)
+        self._use_compiled = use_compiled is not False and _compiled.available()
+        # Bounds pay for low-dimensional data with many rows (pixels, 2-D points).
+        self._use_bounds = (
+            self._use_compiled
+            and X.dtype == np.float64
+            and n_features <= _compiled.MAX_FEATURES
+            and len(self._X) >= _BOUNDS_MIN_ROWS
+        )
+
+        rng = _check_random_state(random_state)
+        self._random_state = rng
+        if isinstance(init, str):
+            if init not in INIT_METHODS:
+                raise ValueError(
+                    f"Unknown initialisation {init!r}; choose one of "
+                    + ", ".join(INIT_METHODS) + " or give an array of centres."
+                )
+            check_n_clusters(n_clusters, self._X, self._w)
+            centers = self._initial_centers(init, int(n_clusters), rng)
+        else:
+            centers = as_initial_centers(init, n_features, X.dtype) - self._mean
+            if centers.shape[0] != n_clusters:
+                raise ValueError(
+                    f"{centers.shape[0]} initial centres were given for k = {n_clusters}."
+                )
+            check_n_clusters(n_clusters, self._X, self._w)
+        self.init = init
+        self.n_clusters = int(n_clusters)
+        self._label_dtype = _compact_label_dtype(self.n_clusters)
+        self._history_bytes = int(history_bytes)
+        self._start(np.ascontiguousarray(centers, dtype=X.dtype))
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def n_samples(self) -> int:
+        """Number of samples (before any merging)."""
+        return self._n_samples
+
+    @property
+    def n_distinct(self) -> int:
+        """Rows the engine works on (distinct rows when duplicates were merged)."""
+        return self._X.shape[0]
+
+    @property
+    def tolerance(self) -> float:
+        """The absolute tolerance on the sum of squared centre shifts."""
+        return self._tol
+
+    @property
+    def state(self) -> Iteration:
+        """The current (newest) state."""
+        if self._newest is None:
+            self._newest = self._materialize(len(self._records) - 1)
+        return self._newest
+
+    @property
+    def history(self) -> History:
+        """Every state since the start (or the last `set_centers`), oldest first."""
+        return History(self)
+
+    @property
+    def done(self) -> bool:
+        """True when the run has stopped: converged, or labels final after max_iter."""
+        return self._done
+
+    @property
+    def next_phase(self) -> str | None:
+        """The half-step `advance` would perform next, or None when done."""
+        if self._done:
+            return None
+        return "update" if self._phase == "assign" else "assign"
+
+    def center_trail(self, index: int | None = None) -> np.ndarray:
+        """Centres at the start and after every update up to history `index`
+        (default: the newest), shape (m, k, d); cheap (no labels are expanded)."""
+        last = len(self._records) - 1 if index is None else index
+        records = self._records[: last + 1]
+        trail = np.array([r.centers for r in records if r.phase in ("init", "update")])
+        return trail + self._mean
+
+    def assign(self) -> Iteration:
+        """Assign every sample to its nearest centre (the E half-step)."""
+        if self.next_phase != "assign":
+            raise RuntimeError(self._order_message("assign"))
+        self._assign_step()
+        return self.state
+
+    def update(self) -> Iteration:
+        """Move every centre to the weighted mean of its samples (the M half-step)."""
+        if self.next_phase != "update":
+            raise RuntimeError(self._order_message("update"))
+        self._update_step()
+        return self.state
+
+    def advance(self) -> Iteration:
+        """Perform the next half-step; when the run is done, return the final state."""
+        phase = self.next_phase
+        if phase == "assign":
+            self._assign_step()
+        elif phase == "update":
+            self._update_step()
+        return self.state
+
+    def step(self) -> Iteration:
+        """Complete one Lloyd iteration (assign, then update) or the final assignment."""
+        if self.next_phase == "assign":
+            self._assign_step()
+        if self.next_phase == "update":
+            self._update_step()
+        return self.state
+
+    def run(self, callback: Callable[[Iteration], Any] | None = None) -> Iteration:
+        """Iterate until the run is done and return the final state.
+
+        `callback`, if given, receives the state after every half-step; returning
+        ``False`` stops the run early (the state reached so far is returned).
+        """
+        while not self._done:
+            self.advance()
+            if callback is not None and callback(self.state) is False:
+                break
+        return self.state
+
+    def set_centers(self, centers: Any) -> Iteration:
+        """Place the centres by hand; the history restarts from these centres."""
+        centers = as_initial_centers(centers, self._X.shape[1], self._dtype) - self._mean
+        if centers.shape[0] < 1:
+            raise ValueError("At least one centre is needed.")
+        check_n_clusters(centers.shape[0], self._X, self._w)
+        self.n_clusters = centers.shape[0]
+        self._label_dtype = _compact_label_dtype(self.n_clusters)
+        self._start(np.ascontiguousarray(centers, dtype=self._dtype))
+        return self.state
+
+    def predict(self, X: Any, centers: Any = None) -> np.ndarray:
+        """Index of the nearest current centre (or of `centers`) for new samples."""
+        X = as_data_matrix(X, allow_empty=True)
+        if X.shape[1] != self._X.shape[1]:
+            raise ValueError(
+                f"The data have {X.shape[1]} features; the run has {self._X.shape[1]}."
+            )
+        C = self._centers if centers is None else np.asarray(centers) - self._mean
+        Xc = np.ascontiguousarray(X - self._mean, dtype=self._dtype)
+        return _nearest(Xc, np.ascontiguousarray(C, dtype=self._dtype))[0]
+
+    # ------------------------------------------------------------------ internals
+    def _order_message(self, wanted: str) -> str:
+        if self._done:
+            return "The run has finished; set new centres or start a new run."
+        return f"Cannot {wanted} now: the next half-step is {self.next_phase}."
+
+    def _initial_centers(self, init: str, k: int, rng: np.random.RandomState) -> np.ndarray:
+        X, w = self._X, self._w
+        if init == "k-means++":
+            from sklearn.cluster import kmeans_plusplus  # heavy import, off start-up
+
+            centers, _ = kmeans_plusplus(
+                X, k, sample_weight=w, x_squared_norms=self._x_norms.astype(X.dtype),
+                random_state=rng,
+            )
+            return centers
+        if init == "random":
+            seeds = rng.choice(len(X), size=k, replace=False, p=w / w.sum())
+            return X[seeds]
+        return _farthest_first(X, w, k, rng)
+
+    def _start(self, centers: np.ndarray) -> None:
+        self._centers = centers
+        self._labels: np.ndarray | None = None
+        self._phase = "init"
+        self._n_iter = 0
+        self._done = False
+        self._final_pending = False
+        self._sums: tuple[np.ndarray, np.ndarray] | None = None
+        self._upper = self._lower = None
+        self._records: list[_Record] = []
+        self._newest: Iteration | None = None
+        self._label_bytes = 0
+        self._push(
+            phase="init", labels=None, inertia=float("nan"),
+            center_shift=np.zeros(len(centers)), n_changed=0, converged=False,
+        )
+
+    def _push(self, **fields: Any) -> None:
+        labels = fields.pop("labels")
+        if fields["phase"] == "update":
+            labels = self._records[-1].labels  # unchanged by an update: share them
+        elif labels is not None:
+            labels = labels.astype(self._label_dtype)
+            self._label_bytes += labels.nbytes
+        self._newest = None
+        index = len(self._records)
+        label_index = index if fields["phase"] == "assign" else (
+            self._records[-1].label_centers_index if self._records else -1
+        )
+        self._records.append(_Record(
+            n_iter=self._n_iter, centers=self._centers.copy(), labels=labels,
+            label_centers_index=label_index, **fields,
+        ))
+        self._trim_history()
+
+    def _trim_history(self) -> None:
+        # Drop labels of the oldest states first; never those of the newest state.
+        for record in self._records[:-1]:
+            if self._label_bytes <= self._history_bytes:
+                break
+            if record.labels is not None:
+                if record.phase == "assign":  # the owner; an update only shares them
+                    self._label_bytes -= record.labels.nbytes
+                record.labels = None
+
+    def _materialize(self, index: int) -> Iteration:
+        record = self._records[index]
+        labels = record.labels
+        if labels is None and record.label_centers_index >= 0:
+            source = self._records[record.label_centers_index].centers
+            labels = _nearest(self._X, source)[0].astype(self._label_dtype)
+        if labels is not None:
+            labels = labels.take(self._inverse) if self._inverse is not None else labels.copy()
+            labels = _readonly(labels)
+        centers = record.centers + self._mean
+        return Iteration(
+            n_iter=record.n_iter, phase=record.phase,
+            centers=_readonly(centers), labels=labels,
+            inertia=record.inertia, center_shift=_readonly(record.center_shift.copy()),
+            n_changed=record.n_changed, converged=record.converged,
+        )
+
+    def _assign_step(self) -> None:
+        C = self._centers
+        labels, weight_in_clusters, sums = self._assign_labels(C)
+        old = self._labels
+        if old is None:
+            n_changed = self._n_samples
+        else:
+            changed = labels != old
+            n_changed = int(
+                self._counts[changed].sum() if self._counts is not None else changed.sum()
+            )
+        self._labels = labels
+        self._sums = (weight_in_clusters, sums)
+        inertia = self._inertia(C, weight_in_clusters, sums)
+        final = self._final_pending
+        if not final:
+            self._n_iter += 1
+        self._phase = "assign"
+        converged = False
+        if final:
+            self._done = True
+            converged = self._records[-1].converged
+        self._push(
+            phase="assign", labels=labels, inertia=inertia,
+            center_shift=np.zeros(len(C)), n_changed=n_changed, converged=converged,
+        )
+
+    def _update_step(self) -> None:
+        C_old = self._centers
+        labels = self._labels
+        weight_in_clusters, sums = self._sums
+        new_weight, new_sums = weight_in_clusters.copy(), sums.copy()
+        _relocate_empty_clusters(self._X, self._w, C_old, new_sums, new_weight, labels)
+        C_new = _average_centers(new_sums, new_weight)
+        shift = np.sqrt(((C_new - C_old) ** 2).sum(axis=1)).astype(np.float64)
+        self._centers = np.ascontiguousarray(C_new, dtype=self._dtype)
+        if self._upper is not None:
+            self._update_bounds(shift)
+        inertia = self._inertia(self._centers, weight_in_clusters, sums)
+        strict = self._n_iter > 1 and self._records[-1].n_changed == 0
+        within_tol = float((shift ** 2).sum()) <= self._tol
+        self._phase = "update"
+        if strict:
+            self._done = True
+        elif within_tol or self._n_iter >= self.max_iter:
+            self._final_pending = True
+        self._push(
+            phase="update", labels=labels, inertia=inertia, center_shift=shift,
+            n_changed=0, converged=strict or within_tol,
+        )
+
+    def _inertia(self, C: np.ndarray, weight: np.ndarray, sums: np.ndarray) -> float:
+        # sum_i w_i |x_i - c_l(i)|^2 = sum w|x|^2 - 2 sum_j c_j.S_j + sum_j W_j |c_j|^2,
+        # O(k d) once the cluster sums S_j, W_j are known.
+        C = C.astype(np.float64).ravel()
+        value = (
+            self._total_weighted_norm
+            - 2.0 * float(C @ sums.ravel())
+            + float(weight @ (C * C).reshape(len(weight), -1).sum(axis=1))
+        )
+        return max(value, 0.0)
+
+    # --- assignment with Hamerly bounds
+    def _assign_labels(self, C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Labels for centres C, with the weight and weighted sum of every cluster."""
+        X, w, k = self._X, self._w, len(C)
+        if self._use_bounds and k > 1:
+            full = self._upper is None
+            if full:
+                self._upper, self._lower = np.empty(len(X)), np.empty(len(X))
+                labels = np.zeros(len(X), dtype=np.intp)
+                self._grow = self._shrink = np.zeros(k)
+            else:
+                labels = self._labels.copy()
+            # Error bound of a computed squared distance, relative to
+            # |x|^2 + max |c|^2: covers |c|^2 - 2x.c in the data's precision and the
+            # float64 bookkeeping of the bounds across iterations.
+            margin_coef = 16 * self._eps + 1e-10
+            _compiled.assign(
+                X, self._x_norms, C, np.einsum("ij,ij->i", C, C), labels,
+                self._upper, self._lower, self._grow, self._shrink, margin_coef, full,
+            )
+            self._grow = self._shrink = np.zeros(k)
+            return (labels, *_compiled.cluster_sums(X, w, labels, k))
+        if self._use_compiled:
+            labels, _, weight, sums = _compiled.assign_full(X, C, w)
+            return labels, weight, sums
+        labels = _nearest(X, C)[0]
+        return (labels, *_cluster_sums(X, w, labels, k))
+
+    def _update_bounds(self, shift: np.ndarray) -> None:
+        """Hamerly: the own centre moved by shift[a], any other by at most the largest
+        shift among the others."""
+        drop = np.zeros(len(shift))
+        if len(shift) > 1:
+            top = int(np.argmax(shift))
+            drop[:] = shift[top]
+            drop[top] = np.delete(shift, top).max()
+        # Applied inside the next assignment's single pass over the data.
+        self._grow = self._grow + shift
+        self._shrink = self._shrink + drop
+
+
+def _check_random_state(seed: Any) -> np.random.RandomState:
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if seed is None:
+        return np.random.RandomState()
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        if not 0 <= seed < 2**32:
+            raise ValueError(f"The seed must be between 0 and 2**32 - 1, not {seed}.")
+        return np.random.RandomState(int(seed))
+    raise ValueError(f"The seed must be a whole number, not {seed!r}.")
+
+
+def _chunk_rows(n_clusters: int, itemsize: int) -> int:
+    return max(256, _CHUNK_BYTES // max(1, n_clusters * itemsize))
+
+
+def _nearest(X: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest centre of each row of X and the squared distance to it, in chunks.
+
+    The distances are ``|c|^2 - 2 x.c`` computed by BLAS gemm with alpha=-2 and
+    beta=1 on a block pre-filled with ``|c|^2``: the very call scikit-learn makes, so
+    rounding, and therefore ties and near-ties, come out the same (also in float32,
+    where BLAS splits long dot products into blocks).
+    """
+    from scipy.linalg import blas
+
+    gemm = blas.sgemm if X.dtype == np.float32 else blas.dgemm
+    n, k = len(X), len(C)
+    cn = np.einsum("ij,ij->i", C, C)
+    labels = np.empty(n, dtype=np.intp)
+    best = np.empty(n, dtype=np.float64)
+    step = _chunk_rows(k, X.dtype.itemsize)
+    Ct = C.T  # Fortran-ordered view: BLAS reads it without a copy
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        dist = np.empty((stop - start, k), dtype=X.dtype)
+        dist[:] = cn
+        # Column-major view of the row-major block: dist.T = -2 C X^T + dist.T.
+        gemm(-2.0, Ct, X[start:stop].T, 1.0, dist.T, trans_a=1, overwrite_c=1)
+        lab = dist.argmin(axis=1)
+        labels[start:stop] = lab
+        best[start:stop] = np.take_along_axis(dist, lab[:, None], axis=1)[:, 0]
+    return labels, best
+
+
+def _cluster_sums(
+    X: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weight and weighted sum of the samples of each cluster (in X's dtype)."""
+    weight = np.bincount(labels, weights=w, minlength=k).astype(X.dtype)
+    n, d = X.shape
+    if d <= _BINCOUNT_MAX_FEATURES:
+        # Sequential sums in sample order, like scikit-learn's single-chunk loop.
+        sums = np.empty((k, d), dtype=X.dtype)
+        for j in range(d):
+            sums[:, j] = np.bincount(labels, weights=X[:, j] * w, minlength=k)
+        return weight, sums
+    sums = np.zeros((k, d), dtype=X.dtype)
+    step = _chunk_rows(k, X.dtype.itemsize)
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        onehot = np.zeros((k, stop - start), dtype=X.dtype)
+        onehot[labels[start:stop], np.arange(stop - start)] = w[start:stop]
+        sums += onehot @ X[start:stop]
+    return weight, sums
+
+
+def _relocate_empty_clusters(
+    X: np.ndarray, w: np.ndarray, C_old: np.ndarray, sums: np.ndarray,
+    weight: np.ndarray, labels: np.ndarray,
+) -> None:
+    """scikit-learn's `_relocate_empty_clusters_dense`, step for step (in place)."""
+    empty = np.flatnonzero(weight == 0)
+    n_empty = len(empty)
+    if n_empty == 0:
+        return
+    distances = ((X - C_old[labels]) ** 2).sum(axis=1)
+    far = np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
+    if np.max(distances) == 0:
+        return
+    for new_id, far_idx in zip(empty, far):
+        old_id = labels[far_idx]
+        sums[old_id] -= X[far_idx] * w[far_idx]
+        sums[new_id] = X[far_idx] * w[far_idx]
+        weight[new_id] = w[far_idx]
+        weight[old_id] -= w[far_idx]
+
+
+def _average_centers(sums: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """scikit-learn's `_average_centers`: sums times 1/weight, in cluster order.
+
+    An empty cluster takes the centre of the heaviest cluster *as it is at that moment
+    of the loop*: if the heaviest comes later, that is still its unscaled sum.  This
+    mirrors scikit-learn exactly.
+    """
+    centers = sums.copy()
+    heaviest = int(np.argmax(weight))
+    positive = weight > 0
+    if positive.all():
+        centers *= (1.0 / weight)[:, None].astype(sums.dtype)
+        return centers
+    for j in range(len(centers)):
+        if positive[j]:
+            centers[j] *= sums.dtype.type(1.0 / weight[j])
+        else:
+            centers[j] = centers[heaviest]
+    return centers
+
+
+def _farthest_first(X: np.ndarray, w: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
+    """Farthest-first traversal: a random (weighted) sample, then repeatedly the
+    positive-weight sample farthest from the centres chosen so far."""
+    candidates = np.flatnonzero(w > 0)
+    first = rng.choice(candidates, p=w[candidates] / w[candidates].sum())
+    chosen = [first]
+    nearest = ((X[candidates] - X[first]) ** 2).sum(axis=1)
+    for _ in range(k - 1):
+        pick = candidates[int(np.argmax(nearest))]
+        chosen.append(pick)
+        np.minimum(nearest, ((X[candidates] - X[pick]) ** 2).sum(axis=1), out=nearest)
+    return X[np.array(chosen)]

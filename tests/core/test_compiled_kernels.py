@@ -1,0 +1,49 @@
+"""The compiled kernels give exactly what the numpy/BLAS path gives."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_sample_image
+
+from kmeans_studio.core import KMeansRun, _compiled
+from kmeans_studio.core.kmeans import _cluster_sums, _nearest
+
+pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5, 16])
+def test_bounded_path_equals_numpy_path_every_half_step(d):
+    rng = np.random.default_rng(d)
+    X = np.round(rng.normal(size=(12_000, d)) * 4) / 4  # a grid: many exact ties
+    a = KMeansRun(X, 24, init=X[:24], use_compiled=True, merge_duplicates=False)
+    b = KMeansRun(X, 24, init=X[:24], use_compiled=False, merge_duplicates=False)
+    assert a._use_bounds and not b._use_bounds
+    while not a.done:
+        sa, sb = a.advance(), b.advance()
+        np.testing.assert_array_equal(sa.labels, sb.labels)
+        np.testing.assert_allclose(sa.centers, sb.centers, rtol=1e-12, atol=1e-12)
+    assert b.done
+
+
+def test_full_kernel_equals_blas_path_on_high_dimensional_data():
+    rng = np.random.default_rng(0)
+    X = np.round(rng.random((2000, 64)) * 16)  # integer pixel values, as in digits
+    C = X[:10]
+    labels, best, weight, sums = _compiled.assign_full(X, C, np.ones(len(X)))
+    ref_labels, ref_best = _nearest(X, C)
+    np.testing.assert_array_equal(labels, ref_labels)
+    np.testing.assert_array_equal(best, ref_best)
+    ref_weight, ref_sums = _cluster_sums(X, np.ones(len(X)), ref_labels, 10)
+    np.testing.assert_array_equal(weight, ref_weight)
+    np.testing.assert_array_equal(sums, ref_sums)
+
+
+def test_parallel_blocks_give_the_same_labels():
+    X = (load_sample_image("flower.jpg") / 255.0).reshape(-1, 3)[:150_000]
+    C = X[::5000][:30]
+    labels = _compiled.assign_full(X, C, np.ones(len(X)))[0]
+    np.testing.assert_array_equal(labels, _nearest(X, C)[0])
+
+
+def test_fma_detection_matches_blas():
+    # The kernels round dot products as BLAS does; the probe must give a bool.
+    assert isinstance(_compiled.blas_fuses_multiply_add(), bool)

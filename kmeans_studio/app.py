@@ -1,0 +1,99 @@
+"""Start-up: command-line dispatch, the Linux xcb check, and the QApplication.
+
+Heavy modules (scikit-learn, scipy, numba) stay off this path: the window paints
+first and the worker thread loads them while the user looks at it.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+from collections.abc import Sequence
+
+APP_NAME = "K-Means Studio"
+ORGANIZATION = "K-Means Studio"
+DESKTOP_FILE_NAME = "io.github.kmeans_studio.KMeansStudio"
+
+#: Libraries Qt's xcb platform plugin loads at start but pip's PySide6 does not ship.
+XCB_LIBRARIES = ("xcb-cursor", "xcb-icccm", "xcb-keysyms")
+XCB_HINT = """\
+K-Means Studio cannot start Qt's X11 (xcb) platform: missing {missing}.
+Install the X11 libraries Qt needs, then start it again:
+  Debian/Ubuntu:  sudo apt install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+  Fedora:         sudo dnf install xcb-util-cursor xcb-util-wm xcb-util-keysyms
+(Or run without a screen: QT_QPA_PLATFORM=offscreen.)"""
+
+
+def missing_xcb_libraries(find=ctypes.util.find_library) -> list[str]:
+    """The xcb libraries Qt needs that this Linux machine lacks (names as lib*.so)."""
+    return [f"lib{name}" for name in XCB_LIBRARIES if find(name) is None]
+
+
+def _will_use_xcb() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform:
+        return platform.startswith("xcb")
+    # Qt prefers Wayland when a Wayland session is running.
+    return bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
+
+
+def check_platform() -> str | None:
+    """A hint to print instead of letting Qt abort, or None when Qt can start."""
+    if _will_use_xcb():
+        missing = missing_xcb_libraries()
+        if missing:
+            return XCB_HINT.format(missing=", ".join(missing))
+    return None
+
+
+def application():
+    """The QApplication, created once with the app's names and icon."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    from kmeans_studio import __version__
+    from kmeans_studio.resources import path
+
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(path("kmeans-studio.svg")))
+    return app
+
+
+def build_window():
+    """Create (or reuse) the QApplication and return a new, unshown MainWindow."""
+    application()
+    from kmeans_studio.qt.main_window import MainWindow
+
+    return MainWindow()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``kmeans-studio``: the window, or ``kmeans-studio compress``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "compress":
+        from kmeans_studio.cli import main as cli_main  # no Qt on this path
+
+        return cli_main(argv[1:])
+    if argv and argv[0] in ("-h", "--help"):
+        print("usage: kmeans-studio [FILE ...]\n       kmeans-studio compress --help")
+        return 0
+    hint = check_platform()
+    if hint:
+        print(hint, file=sys.stderr)
+        return 1
+    app = application()
+    window = build_window()
+    window.show()
+    for path in argv:
+        window.open_path(path)
+    return app.exec()

@@ -1,0 +1,85 @@
+"""One registry of the window's QActions: object name, text, shortcut, tooltip.
+
+Actions are added to the main window itself, so their shortcuts work wherever the
+focus is (a text field still gets the keys it edits with).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    text: str
+    shortcut: str | QKeySequence.StandardKey | None
+    tip: str
+    icon: QStyle.StandardPixmap | None = None
+    checkable: bool = False
+
+
+SP = QStyle.StandardPixmap
+SPECS: dict[str, ActionSpec] = {
+    "open_image": ActionSpec("&Open…", "Ctrl+O",
+                             "Open an image to compress, or a data file", SP.SP_DialogOpenButton),
+    "save_image": ActionSpec("&Save compressed image…", "Ctrl+S",
+                             "Save the compressed image", SP.SP_DialogSaveButton),
+    "export_view": ActionSpec("&Export view…", "Ctrl+E",
+                              "Save the current view as a PNG or SVG picture"),
+    "quit": ActionSpec("&Quit", "Ctrl+Q", "Quit K-Means Studio"),
+    "step_back": ActionSpec("Step &back", "Left", "Back one half-step (Left)",
+                            SP.SP_MediaSeekBackward),
+    "play": ActionSpec("&Play", "Space", "Play or pause the iterations (Space)",
+                       SP.SP_MediaPlay, checkable=True),
+    "step": ActionSpec("&Step", "Right",
+                       "Forward one half-step: assign the points, or move the centres (Right)",
+                       SP.SP_MediaSeekForward),
+    "run_to_end": ActionSpec("&Run to convergence", "End", "Iterate until k-means converges (End)",
+                             SP.SP_MediaSkipForward),
+    "reset": ActionSpec("R&eset", "Home", "Back to the initial centres (Home)",
+                        SP.SP_MediaSkipBackward),
+    "reinitialise": ActionSpec("Re-&initialise", "Ctrl+R",
+                               "New initial centres from the next seed (Ctrl+R)",
+                               SP.SP_BrowserReload),
+    "show_voronoi": ActionSpec("&Voronoi regions", "V", "Shade the region each centre owns",
+                               checkable=True),
+    "show_trails": ActionSpec("Centre &trails", "T", "Draw the path each centre took",
+                              checkable=True),
+    "shortcuts": ActionSpec("&Keyboard shortcuts", "F1", "List every keyboard shortcut"),
+    "about": ActionSpec("&About K-Means Studio", None, "Version and libraries"),
+}
+
+
+def create_actions(window: QWidget) -> dict[str, QAction]:
+    """Create every action, parented to and added to `window`."""
+    actions = {}
+    style = window.style()
+    for name, spec in SPECS.items():
+        action = QAction(spec.text, window)
+        action.setObjectName(name)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        tip = spec.tip
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if spec.icon is not None:
+            action.setIcon(style.standardIcon(spec.icon))
+        else:
+            action.setIcon(QIcon())
+        action.setCheckable(spec.checkable)
+        window.addAction(action)
+        actions[name] = action
+    return actions
+
+
+def shortcut_table(actions: dict[str, QAction]) -> list[tuple[str, str]]:
+    """(what it does, keys) for every action with a shortcut, for the help dialog."""
+    rows = []
+    for action in actions.values():
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if keys:
+            rows.append((action.text().replace("&", "").rstrip("…"), keys))
+    return rows

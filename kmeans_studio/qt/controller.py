@@ -1,0 +1,478 @@
+"""The run controller: one worker QThread owns the engine; the GUI gets snapshots.
+
+`KMeansWorker` lives in its own QThread and is the only object that touches the
+`KMeansRun`.  `RunController` lives on the GUI thread; it talks to the worker through
+its own (queued) signals and re-emits the worker's results from slots, so every public
+signal fires on the GUI thread.  Rules that keep it safe (see ARCHITECTURE.md):
+
+* worker signals connect only to slots of GUI-thread QObjects (a lambda would run on the
+  worker thread);
+* latest request wins: every command that supersedes running work bumps a generation
+  number, which long loops (run to convergence, play) compare between iterations;
+* snapshots are coalesced: when the worker is faster than painting, the controller
+  keeps only the newest and emits at most about 60 per second, counting the rest;
+* `shutdown()` stops the play timer in its own thread, quits and joins the thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
+
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.kmeans import Iteration, KMeansRun
+
+#: Minimum interval between two painted snapshots (about 60 Hz).
+PAINT_INTERVAL_MS = 16
+
+
+@dataclasses.dataclass(frozen=True)
+class RunRequest:
+    """What to cluster and how.
+
+    `make_data` runs on the worker thread (it may import scikit-learn or read a file);
+    a request with the same `data_key` as the current one reuses the loaded data.
+    `init` is a method name, an array of centres, or None for "no centres yet" (click
+    to place).
+    """
+
+    data_key: Hashable
+    make_data: Callable[[], Dataset]
+    n_clusters: int = 4
+    init: Any = "k-means++"
+    random_state: int | None = 0
+    max_iter: int = 300
+    tol: float = 1e-4
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """What the views show: one state of the run and where it sits in the history.
+
+    Attributes
+    ----------
+    iteration : Iteration or None
+        The state shown (None when there are no centres yet).
+    previous : Iteration or None
+        The state before it in the history (to show what changed).
+    index, n_states : int
+        Position of `iteration` in the history, and the history's length.
+    inertia : ndarray
+        Inertia of every state in the history (NaN for the initial state).
+    trail : ndarray of shape (m, k, d)
+        Centres at the start and after each update, up to `index`.
+    done : bool
+        The run has finished and `index` is its last state.
+    dataset : Dataset
+        The data being clustered.
+    """
+
+    iteration: Iteration | None
+    previous: Iteration | None
+    index: int
+    n_states: int
+    inertia: np.ndarray
+    trail: np.ndarray
+    done: bool
+    dataset: Dataset
+
+
+class KMeansWorker(QObject):
+    """Owns the data and the engine; lives in the controller's QThread."""
+
+    snapshot_ready = Signal(object)
+    data_ready = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+    playing_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest_generation = 0  # written by the GUI thread; read between iterations
+        self._timer: QTimer | None = None
+        self._play_generation = -1
+        self._request: RunRequest | None = None
+        self._dataset: Dataset | None = None
+        self._run: KMeansRun | None = None
+        self._cursor = 0
+        self._inertia: list[float] = []
+        self._states: OrderedDict[int, Iteration] = OrderedDict()
+
+    # -- commands (queued from the controller)
+    @Slot()
+    def warm_up(self) -> None:
+        """Compile the engine's kernels now, off the GUI thread."""
+        from kmeans_studio.core import _compiled
+
+        try:
+            _compiled.warm_up()
+        except Exception as exc:  # noqa: BLE001 - the numpy path still works
+            self.failed.emit(f"The fast kernels could not be compiled ({exc}); using numpy.")
+
+    @Slot(object, int)
+    def start(self, request: RunRequest, generation: int) -> None:
+        if generation != self.latest_generation:
+            return  # superseded before it began
+        self._stop_timer()
+        # Build the new data and run first; commit only when both succeed, so a bad
+        # request leaves the previous data and run on screen.
+        try:
+            same_data = (self._request is not None and self._dataset is not None
+                         and request.data_key == self._request.data_key)
+            dataset = self._dataset if same_data else request.make_data()
+            run = None if request.init is None else self._new_run(request, request.init, dataset)
+        except (ValueError, OSError) as exc:
+            self.failed.emit(str(exc))
+            return
+        self._request = request
+        if not same_data:
+            self._dataset = dataset
+            self.data_ready.emit(dataset)
+        self._set_run(run)
+
+    @Slot(object, int)
+    def set_centers(self, centers: np.ndarray, generation: int) -> None:
+        """Hand-placed or dragged centres; the assignment follows at once."""
+        if generation != self.latest_generation or self._request is None:
+            return
+        self._stop_timer()
+        try:
+            if len(centers) == 0:
+                self._set_run(None)
+                return
+            if self._run is None:
+                run = self._new_run(self._request, np.asarray(centers), self._dataset)
+            else:
+                run = self._run
+                run.set_centers(centers)
+            run.assign()
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        self._set_run(run, cursor=len(run.history) - 1)
+
+    @Slot()
+    def step_forward(self) -> None:
+        if self._advance():
+            self._emit()
+
+    @Slot()
+    def step_back(self) -> None:
+        self._stop_timer()
+        if self._run is not None and self._cursor > 0:
+            self._cursor -= 1
+            self._emit()
+
+    @Slot(int)
+    def seek(self, index: int) -> None:
+        self._stop_timer()
+        if self._run is not None and 0 <= index < len(self._run.history):
+            self._cursor = index
+            self._emit()
+
+    @Slot()
+    def reset(self) -> None:
+        self.seek(0)
+
+    @Slot(float, int)
+    def play(self, rate: float, generation: int) -> None:
+        if generation != self.latest_generation or self._run is None:
+            self.playing_changed.emit(False)
+            return
+        if self._timer is None:
+            self._timer = QTimer(self)  # created here: it lives in the worker thread
+            self._timer.timeout.connect(self._tick)
+        self._play_generation = generation
+        self._timer.setInterval(max(1, round(1000 / rate)))
+        if not self._timer.isActive():
+            self._timer.start()
+            self.playing_changed.emit(True)
+
+    @Slot(float)
+    def set_rate(self, rate: float) -> None:
+        if self._timer is not None:
+            self._timer.setInterval(max(1, round(1000 / rate)))
+
+    @Slot()
+    def pause(self) -> None:
+        self._stop_timer()
+
+    @Slot(int)
+    def run_to_end(self, generation: int) -> None:
+        self._stop_timer()
+        while generation == self.latest_generation and self._advance():
+            self._emit()
+
+    @Slot()
+    def shutdown(self) -> None:
+        self._stop_timer()
+        if self._timer is not None:
+            self._timer.deleteLater()
+            self._timer = None
+        self.thread().quit()
+
+    # -- internals
+    @staticmethod
+    def _new_run(request: RunRequest, init: Any, dataset: Dataset) -> KMeansRun:
+        n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
+        return KMeansRun(
+            dataset.X, n_clusters, init=init, sample_weight=dataset.sample_weight,
+            random_state=request.random_state, max_iter=request.max_iter, tol=request.tol,
+        )
+
+    def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:
+        self._run = run
+        self._states.clear()
+        self._inertia = [] if run is None else [s.inertia for s in run.history]
+        self._cursor = cursor
+        self._emit()
+
+    def _advance(self) -> bool:
+        """Move the cursor one state forward, computing it if needed."""
+        run = self._run
+        if run is None:
+            return False
+        if self._cursor < len(run.history) - 1:
+            self._cursor += 1
+            return True
+        if run.done:
+            self._stop_timer()
+            self.finished.emit()
+            return False
+        state = run.advance()
+        self._inertia.append(state.inertia)
+        self._cursor = len(run.history) - 1
+        return True
+
+    @Slot()
+    def _tick(self) -> None:
+        if self._play_generation != self.latest_generation or not self._advance():
+            self._stop_timer()
+            return
+        self._emit()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None and self._timer.isActive():
+            self._timer.stop()
+            self.playing_changed.emit(False)
+
+    def _state(self, index: int) -> Iteration:
+        # A few materialised states are kept: stepping back and forth does not expand
+        # labels again, and memory stays bounded for big images.
+        if index not in self._states:
+            self._states[index] = self._run.history[index]
+            while len(self._states) > 8:
+                self._states.popitem(last=False)
+        else:
+            self._states.move_to_end(index)
+        return self._states[index]
+
+    def _emit(self) -> None:
+        run, i = self._run, self._cursor
+        if run is None:
+            snapshot = Snapshot(None, None, 0, 0, np.empty(0), np.empty((0, 0, 0)),
+                                False, self._dataset)
+        else:
+            state = self._state(i)
+            previous = self._state(i - 1) if i > 0 else None
+            trail = run.center_trail(i)
+            inertia = np.array(self._inertia)
+            inertia.setflags(write=False)
+            trail.setflags(write=False)
+            snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
+                                run.done and i == len(run.history) - 1, self._dataset)
+        self.snapshot_ready.emit(snapshot)
+
+
+class RunController(QObject):
+    """GUI-thread face of the worker: commands in, snapshots out (on the GUI thread).
+
+    Signals
+    -------
+    iteration_done(Snapshot)
+        A new state to show (coalesced to at most ~60 per second).
+    data_changed(Dataset)
+        New data were loaded.
+    finished()
+        The run reached its end (converged or at max_iter).
+    failed(str)
+        A request could not be carried out; the sentence says why.  The previous state
+        is kept.
+    playing_changed(bool)
+        Play started or stopped.
+    """
+
+    iteration_done = Signal(object)
+    data_changed = Signal(object)
+    finished = Signal()
+    failed = Signal(str)
+    playing_changed = Signal(bool)
+
+    # Commands to the worker: queued, because the worker lives in another thread.
+    _start_requested = Signal(object, int)
+    _centers_requested = Signal(object, int)
+    _step_requested = Signal()
+    _back_requested = Signal()
+    _seek_requested = Signal(int)
+    _reset_requested = Signal()
+    _play_requested = Signal(float, int)
+    _rate_changed = Signal(float)
+    _pause_requested = Signal()
+    _run_to_end_requested = Signal(int)
+    _shutdown_requested = Signal()
+    _warm_up_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.skipped = 0  # snapshots replaced by a newer one before being painted
+        self.playing = False
+        self.rate = 4.0
+        self._pending: Snapshot | None = None
+        self._since_paint = QElapsedTimer()
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.timeout.connect(self._paint)
+        self._centers_in_flight = False
+        self._next_centers: np.ndarray | None = None
+
+        self._thread = QThread()
+        self._thread.setObjectName("kmeans-worker")
+        self._worker = KMeansWorker()
+        self._worker.moveToThread(self._thread)
+        w = self._worker
+        self._start_requested.connect(w.start)
+        self._centers_requested.connect(w.set_centers)
+        self._step_requested.connect(w.step_forward)
+        self._back_requested.connect(w.step_back)
+        self._seek_requested.connect(w.seek)
+        self._reset_requested.connect(w.reset)
+        self._play_requested.connect(w.play)
+        self._rate_changed.connect(w.set_rate)
+        self._pause_requested.connect(w.pause)
+        self._run_to_end_requested.connect(w.run_to_end)
+        self._shutdown_requested.connect(w.shutdown)
+        self._warm_up_requested.connect(w.warm_up)
+        w.snapshot_ready.connect(self._on_snapshot)
+        w.data_ready.connect(self._on_data)
+        w.failed.connect(self._on_failed)
+        w.finished.connect(self._on_finished)
+        w.playing_changed.connect(self._on_playing)
+        self._thread.start()
+        self._warm_up_requested.emit()
+
+    # -- public commands
+    def start(self, request: RunRequest) -> None:
+        """Load data if needed and start a new run (cancels whatever runs now)."""
+        self._start_requested.emit(request, self._bump())
+
+    def set_centers(self, centers: np.ndarray) -> None:
+        """Restart from hand-placed centres; while one is computing, only the newest
+        of the next ones is sent (dragging stays fluid)."""
+        centers = np.array(centers, dtype=float).reshape(len(centers), -1)
+        if self._centers_in_flight:
+            self._next_centers = centers
+            return
+        self._centers_in_flight = True
+        self._centers_requested.emit(centers, self._bump())
+
+    def step(self) -> None:
+        """One half-step forward (from the history when there, else computed)."""
+        self._step_requested.emit()
+
+    def step_back(self) -> None:
+        """One half-step back, from the history (no recomputation)."""
+        self._back_requested.emit()
+
+    def seek(self, index: int) -> None:
+        """Show the state at `index` of the history."""
+        self._seek_requested.emit(index)
+
+    def reset(self) -> None:
+        """Back to the initial centres (the history is kept for stepping forward)."""
+        self._reset_requested.emit()
+
+    def play(self) -> None:
+        self._play_requested.emit(self.rate, self._bump())
+
+    def pause(self) -> None:
+        self._bump()
+        self._pause_requested.emit()
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def set_rate(self, rate: float) -> None:
+        """Half-steps per second while playing (1 to 60)."""
+        self.rate = float(min(60.0, max(1.0, rate)))
+        self._rate_changed.emit(self.rate)
+
+    def run_to_end(self) -> None:
+        """Iterate until convergence (cancelled by any newer command)."""
+        self._run_to_end_requested.emit(self._bump())
+
+    def shutdown(self) -> None:
+        """Stop everything and join the worker thread (call before the app exits)."""
+        if not self._thread.isRunning():
+            return
+        self._bump()
+        self._paint_timer.stop()
+        self._shutdown_requested.emit()
+        self._thread.wait()
+
+    # -- worker results (GUI thread)
+    def _bump(self) -> int:
+        with self._lock:
+            self._generation += 1
+            self._worker.latest_generation = self._generation
+            return self._generation
+
+    @Slot(object)
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if self._pending is not None:
+            self.skipped += 1
+        self._pending = snapshot
+        if self._centers_in_flight:
+            self._centers_in_flight = False
+            if self._next_centers is not None:
+                centers, self._next_centers = self._next_centers, None
+                self.set_centers(centers)
+        if not self._since_paint.isValid() or self._since_paint.elapsed() >= PAINT_INTERVAL_MS:
+            self._paint()
+        elif not self._paint_timer.isActive():
+            self._paint_timer.start(PAINT_INTERVAL_MS - self._since_paint.elapsed())
+
+    @Slot()
+    def _paint(self) -> None:
+        snapshot, self._pending = self._pending, None
+        if snapshot is None:
+            return
+        self._since_paint.start()
+        self.snapshot = snapshot
+        self.iteration_done.emit(snapshot)
+
+    @Slot(object)
+    def _on_data(self, dataset: Dataset) -> None:
+        self.data_changed.emit(dataset)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._centers_in_flight = False
+        self.failed.emit(message)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.finished.emit()
+
+    @Slot(bool)
+    def _on_playing(self, playing: bool) -> None:
+        self.playing = playing
+        self.playing_changed.emit(playing)

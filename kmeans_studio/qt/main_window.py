@@ -1,0 +1,426 @@
+"""The main window: Data dock with one page per source, views, menus, toolbar, status."""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.qt.actions import create_actions, shortcut_table
+from kmeans_studio.qt.controller import RunController, Snapshot
+from kmeans_studio.qt.panels.blobs import BlobsPanel
+from kmeans_studio.qt.settings import Settings
+from kmeans_studio.qt.views.inertia import InertiaView
+from kmeans_studio.qt.views.scatter import ScatterView
+
+
+class BlobsSource:
+    """The Blobs source: its Data page and its views (scatter above inertia)."""
+
+    key = "blobs"
+    title = "Blobs"
+
+    def __init__(self, window: MainWindow) -> None:
+        self.panel = BlobsPanel(window.settings)
+        self.scatter = ScatterView()
+        self.inertia = InertiaView()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("blobs_views")
+        splitter.addWidget(self.scatter)
+        splitter.addWidget(self.inertia)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        self.views = splitter
+        self.export_targets = {"Scatter plot": self.scatter.plot,
+                               "Inertia curve": self.inertia.plot}
+        self.scatter.set_placing(self.panel.placing)
+        self.panel.run.init.currentIndexChanged.connect(
+            lambda: self.scatter.set_placing(self.panel.placing))
+        self.scatter.centers_edited.connect(window.controller.set_centers)
+        self.inertia.seek_requested.connect(window.controller.seek)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        self.scatter.set_snapshot(snapshot)
+        self.inertia.set_snapshot(snapshot)
+
+
+class MainWindow(QMainWindow):
+    """K-Means Studio's window.  `controller` runs k-means; `open_path` opens files."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle("K-Means Studio")
+        self.setAcceptDrops(True)
+        self.settings = settings if settings is not None else Settings()
+        self.controller = RunController(self)
+        self.actions = create_actions(self)
+        self.last_message: QMessageBox | None = None
+
+        self.sources = {"blobs": BlobsSource(self)}
+        self._build_central()
+        self._build_dock()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status()
+        self._connect()
+        self.resize(1200, 800)
+        geometry = self.settings["window/geometry"]
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings["window/state"]
+        if not state.isEmpty():
+            self.restoreState(state)
+        # Start after the first paint: the worker loads scikit-learn meanwhile.
+        QTimer.singleShot(0, self._start_source)
+
+    # ------------------------------------------------------------------ layout
+    def _build_central(self) -> None:
+        self.views = QStackedWidget()
+        for source in self.sources.values():
+            self.views.addWidget(source.views)
+        self.setCentralWidget(self.views)
+
+    def _build_dock(self) -> None:
+        self.source_box = QComboBox()
+        self.source_box.setObjectName("source")
+        self.source_box.setToolTip("What to cluster")
+        self.source_box.setAccessibleName("Data source")
+        self.pages = QStackedWidget()
+        for source in self.sources.values():
+            self.source_box.addItem(source.title, source.key)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(source.panel)
+            self.pages.addWidget(scroll)
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.source_box)
+        layout.addWidget(self.pages, 1)
+        self.data_dock = QDockWidget("Data", self)
+        self.data_dock.setObjectName("data_dock")
+        self.data_dock.setWidget(container)
+        self.data_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
+        saved = self.source_box.findData(self.settings["window/source"])
+        self.source_box.setCurrentIndex(max(0, saved))
+        self.pages.setCurrentIndex(self.source_box.currentIndex())
+        self.views.setCurrentIndex(self.source_box.currentIndex())
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Playback")
+        bar.setObjectName("playback_toolbar")
+        bar.setIconSize(QSize(22, 22))
+        for name in ("reset", "step_back", "play", "step", "run_to_end"):
+            bar.addAction(self.actions[name])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Speed "))
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setObjectName("speed_slider")
+        self.speed_slider.setRange(1, 60)
+        self.speed_slider.setFixedWidth(140)
+        self.speed_slider.setToolTip("Half-steps per second while playing (1–60)")
+        self.speed_slider.setAccessibleName("Playback speed")
+        self.speed = QSpinBox()
+        self.speed.setObjectName("speed")
+        self.speed.setRange(1, 60)
+        self.speed.setSuffix(" steps/s")
+        self.speed.setToolTip("Half-steps per second while playing (1–60)")
+        self.speed.setAccessibleName("Playback speed in steps per second")
+        self.speed.valueChanged.connect(self.speed_slider.setValue)
+        self.speed_slider.valueChanged.connect(self.speed.setValue)
+        self.speed.valueChanged.connect(self._on_speed)
+        bar.addWidget(self.speed_slider)
+        bar.addWidget(self.speed)
+        self.speed.setValue(self.settings["play/speed"])
+        self._on_speed(self.speed.value())
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        menu = self.menuBar().addMenu("&File")
+        menu.addAction(a["open_image"])
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("open_recent")
+        menu.addSeparator()
+        menu.addAction(a["save_image"])
+        menu.addAction(a["export_view"])
+        menu.addSeparator()
+        menu.addAction(a["quit"])
+        menu = self.menuBar().addMenu("&Run")
+        for name in ("step", "step_back", "play", "run_to_end", "reset", "reinitialise"):
+            menu.addAction(a[name])
+        menu = self.menuBar().addMenu("&View")
+        menu.addAction(a["show_voronoi"])
+        menu.addAction(a["show_trails"])
+        menu.addSeparator()
+        menu.addAction(self.data_dock.toggleViewAction())
+        menu = self.menuBar().addMenu("&Help")
+        menu.addAction(a["shortcuts"])
+        menu.addAction(a["about"])
+        self._update_recent_menu()
+
+    def _build_status(self) -> None:
+        self.status = QLabel("Loading…")
+        self.status.setObjectName("run_status")
+        self.status.setAccessibleName("Run status")
+        self.statusBar().addPermanentWidget(self.status)
+
+    def _connect(self) -> None:
+        a, c = self.actions, self.controller
+        a["step"].triggered.connect(c.step)
+        a["step_back"].triggered.connect(c.step_back)
+        a["play"].triggered.connect(self._on_play_triggered)
+        a["run_to_end"].triggered.connect(c.run_to_end)
+        a["reset"].triggered.connect(c.reset)
+        a["reinitialise"].triggered.connect(self._reinitialise)
+        a["quit"].triggered.connect(self.close)
+        a["open_image"].triggered.connect(self._open_dialog)
+        a["export_view"].triggered.connect(self._export_view)
+        a["save_image"].setEnabled(False)
+        a["shortcuts"].triggered.connect(self.show_shortcuts)
+        a["about"].triggered.connect(self.show_about)
+        a["show_voronoi"].setChecked(self.settings["view/voronoi"])
+        a["show_trails"].setChecked(self.settings["view/trails"])
+        a["show_voronoi"].toggled.connect(self._on_view_options)
+        a["show_trails"].toggled.connect(self._on_view_options)
+        self._on_view_options()
+        c.iteration_done.connect(self._on_snapshot)
+        c.failed.connect(self._on_failed)
+        c.playing_changed.connect(self._on_playing)
+        self.source_box.currentIndexChanged.connect(self._on_source)
+        for source in self.sources.values():
+            source.panel.request_changed.connect(self._on_request)
+
+    # ------------------------------------------------------------------ sources
+    @property
+    def source(self):
+        return self.sources[self.source_box.currentData()]
+
+    def _start_source(self) -> None:
+        self.controller.start(self.source.panel.request())
+
+    @Slot(int)
+    def _on_source(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.views.setCurrentIndex(index)
+        self._start_source()
+
+    @Slot(object)
+    def _on_request(self, request) -> None:
+        if self.sender() is self.source.panel:
+            self.controller.start(request)
+
+    def _reinitialise(self) -> None:
+        self.source.panel.run.seed.setValue(self.source.panel.run.seed.value() + 1)
+
+    # ------------------------------------------------------------------ results
+    @Slot(object)
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self.source.set_snapshot(snapshot)
+        self.status.setText(self.describe(snapshot))
+
+    @staticmethod
+    def describe(snapshot: Snapshot) -> str:
+        """The status-bar line for a snapshot."""
+        state = snapshot.iteration
+        if state is None:
+            return f"{snapshot.dataset.name}: {snapshot.dataset.n_samples:,} points · no centres"
+        parts = [f"Iteration {state.n_iter}", state.phase]
+        if state.labels is not None:
+            parts.append(f"inertia {state.inertia:.5g}")
+        if state.phase == "assign":
+            parts.append(f"{state.n_changed:,} changed")
+        if state.converged:
+            parts.append("converged")
+        elif snapshot.done:
+            parts.append("stopped at the iteration limit")
+        parts.append(f"state {snapshot.index + 1}/{snapshot.n_states}")
+        return " · ".join(parts)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.source.panel.show_error(message)
+        self.statusBar().showMessage(message, 10_000)
+
+    @Slot(bool)
+    def _on_playing(self, playing: bool) -> None:
+        action = self.actions["play"]
+        action.setChecked(playing)
+        action.setText("&Pause" if playing else "&Play")
+        icon = (self.style().StandardPixmap.SP_MediaPause if playing
+                else self.style().StandardPixmap.SP_MediaPlay)
+        action.setIcon(self.style().standardIcon(icon))
+
+    def _on_play_triggered(self) -> None:
+        # The action's check state follows the controller, not the click.
+        self.actions["play"].setChecked(self.controller.playing)
+        self.controller.toggle_play()
+
+    @Slot(int)
+    def _on_speed(self, value: int) -> None:
+        self.controller.set_rate(value)
+
+    def _on_view_options(self) -> None:
+        scatter = self.sources["blobs"].scatter
+        scatter.show_voronoi = self.actions["show_voronoi"].isChecked()
+        scatter.show_trails = self.actions["show_trails"].isChecked()
+        if self.controller.snapshot is not None and self.source is self.sources["blobs"]:
+            scatter.set_snapshot(self.controller.snapshot)
+
+    # ------------------------------------------------------------------ files
+    def open_path(self, path: str | os.PathLike) -> bool:
+        """Open a file (what Open… and drag-and-drop call); False with a message box
+        when it cannot be opened."""
+        path = Path(path)
+        if not path.exists():
+            self.show_message(f"Cannot open “{path.name}”: the file does not exist.")
+            return False
+        if path.is_dir():
+            self.show_message(f"Cannot open “{path.name}”: it is a folder, not a file.")
+            return False
+        self.show_message(
+            f"Cannot open “{path.name}”: K-Means Studio does not know this kind of file."
+        )
+        return False
+
+    def show_message(self, text: str, icon=QMessageBox.Icon.Warning) -> QMessageBox:
+        """A window-modal message that does not block the event loop."""
+        box = QMessageBox(icon, "K-Means Studio", text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("message")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.last_message = box
+        return box
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open", self.settings["files/last_folder"], "All files (*)")
+        if path:
+            self.settings["files/last_folder"] = str(Path(path).parent)
+            self.open_path(path)
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self.settings["files/recent"] if Path(p).exists()]
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _export_view(self) -> None:
+        import pyqtgraph.exporters as exporters
+
+        targets = self.source.export_targets
+        name = next(iter(targets))
+        path, chosen = QFileDialog.getSaveFileName(
+            self, f"Export {name.lower()}", self.settings["files/last_folder"],
+            "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        svg = path.lower().endswith(".svg") or "SVG" in chosen
+        exporter_type = exporters.SVGExporter if svg else exporters.ImageExporter
+        exporter = exporter_type(targets[name].plotItem)
+        try:
+            exporter.export(path)
+        except OSError as exc:
+            self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
+
+    # ------------------------------------------------------------------ help
+    def show_shortcuts(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setObjectName("shortcuts_dialog")
+        dialog.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_table(self.actions)
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        for i, (what, keys) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(what))
+            table.setItem(i, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.close)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(420, 440)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> QMessageBox:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        from kmeans_studio import __version__
+
+        def version(name: str) -> str:
+            try:
+                return metadata.version(name)
+            except metadata.PackageNotFoundError:
+                return "not installed"
+
+        text = (
+            f"<h3>K-Means Studio {__version__}</h3>"
+            "<p>See k-means clustering work, step by step, and use it for real.</p>"
+            f"<p>Qt {qVersion()} · PySide6 {pyside_version} · numpy {version('numpy')} · "
+            f"scikit-learn {version('scikit-learn')} · Pillow {version('pillow')} · "
+            f"pyqtgraph {version('pyqtgraph')}</p>"
+        )
+        return self.show_message(text, QMessageBox.Icon.Information)
+
+    # ------------------------------------------------------------------ events
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        for path in paths:
+            self.open_path(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.controller.shutdown()
+        self.settings["window/geometry"] = self.saveGeometry()
+        self.settings["window/state"] = self.saveState()
+        self.settings["window/source"] = self.source_box.currentData()
+        self.settings["play/speed"] = self.speed.value()
+        self.settings["view/voronoi"] = self.actions["show_voronoi"].isChecked()
+        self.settings["view/trails"] = self.actions["show_trails"].isChecked()
+        for source in self.sources.values():
+            source.panel.save(self.settings)
+        self.settings.sync()
+        super().closeEvent(event)
+

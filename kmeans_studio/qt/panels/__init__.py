@@ -1,0 +1,1 @@
+"""One page per data source in the Data dock."""

@@ -1,0 +1,226 @@
+"""The Blobs page of the Data dock: toy 2-D data and the run's parameters."""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.core.datasets import BLOB_SHAPES, make_blob_dataset
+from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.settings import Settings
+
+INIT_CHOICES = {
+    "k-means++": "k-means++",
+    "random": "Random samples",
+    "farthest": "Farthest point",
+    "click": "Click to place",
+}
+TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 0.0]
+
+
+def _spin(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setToolTip(tip)
+    box.setAccessibleName(name)
+    box.setKeyboardTracking(False)  # typing "300" asks for one run, not three
+    return box
+
+
+class RunParameters(QGroupBox):
+    """k, initialisation, seed, iteration limit and tolerance; shared by the pages."""
+
+    changed = Signal()
+    reinitialise_requested = Signal()
+
+    def __init__(self, settings: Settings, k: int | None = None, max_k: int = 256) -> None:
+        super().__init__("k-means")
+        self.k = _spin(1, max_k, k or settings["run/k"], "Number of clusters k",
+                       "Number of clusters")
+        self.init = QComboBox()
+        self.init.setToolTip("How the first centres are chosen")
+        self.init.setAccessibleName("Initialisation")
+        for key, text in INIT_CHOICES.items():
+            self.init.addItem(text, key)
+        self.init.setCurrentIndex(max(0, self.init.findData(settings["run/init"])))
+        self.seed = _spin(0, 2**31 - 1, settings["run/seed"],
+                          "Seed of the initialisation: the same seed gives the same start",
+                          "Initialisation seed")
+        self.max_iter = _spin(1, 10_000, settings["run/max_iter"],
+                              "Stop after this many iterations", "Maximum iterations")
+        self.tol = QComboBox()
+        self.tol.setToolTip("Stop when the centres move less than this, relative to the "
+                            "data's variance (0: only when no label changes)")
+        self.tol.setAccessibleName("Tolerance")
+        for value in TOLERANCES:
+            self.tol.addItem(f"{value:g}" if value else "0 (labels stable)", value)
+        saved = settings["run/tol"]
+        self.tol.setCurrentIndex(min(range(len(TOLERANCES)),
+                                     key=lambda i: abs(TOLERANCES[i] - saved)))
+        reinit = QPushButton("Re-initialise")
+        reinit.setToolTip("New initial centres from the next seed")
+        reinit.setAccessibleName("Re-initialise")
+        reinit.clicked.connect(self._next_seed)
+        form = QFormLayout(self)
+        form.addRow("Clusters k", self.k)
+        form.addRow("Initialisation", self.init)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(reinit)
+        form.addRow("Seed", seed_row)
+        form.addRow("Max iterations", self.max_iter)
+        form.addRow("Tolerance", self.tol)
+        for box in (self.k, self.seed, self.max_iter):
+            box.valueChanged.connect(self.changed)
+        self.init.currentIndexChanged.connect(self.changed)
+        self.tol.currentIndexChanged.connect(self.changed)
+        self.init.currentIndexChanged.connect(self._update_enabled)
+        self._update_enabled()
+
+    @property
+    def placing(self) -> bool:
+        return self.init.currentData() == "click"
+
+    def values(self) -> dict:
+        return {
+            "n_clusters": self.k.value(),
+            "init": None if self.placing else self.init.currentData(),
+            "random_state": self.seed.value(),
+            "max_iter": self.max_iter.value(),
+            "tol": float(self.tol.currentData()),
+        }
+
+    def save(self, settings: Settings) -> None:
+        settings["run/k"] = self.k.value()
+        settings["run/init"] = self.init.currentData()
+        settings["run/seed"] = self.seed.value()
+        settings["run/max_iter"] = self.max_iter.value()
+        settings["run/tol"] = float(self.tol.currentData())
+
+    def _next_seed(self) -> None:
+        self.seed.setValue(self.seed.value() + 1)
+
+    def _update_enabled(self) -> None:
+        self.k.setEnabled(not self.placing)
+
+
+class BlobsPanel(QWidget):
+    """Parameters of the toy data and of the run; emits a `RunRequest` on change."""
+
+    request_changed = Signal(object)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("blobs_panel")
+        self.shape = QComboBox()
+        self.shape.setToolTip("Blobs, or a shape where k-means' assumptions fail")
+        self.shape.setAccessibleName("Data shape")
+        for key, text in BLOB_SHAPES.items():
+            self.shape.addItem(text, key)
+        self.shape.setCurrentIndex(max(0, self.shape.findData(settings["blobs/shape"])))
+        self.n_samples = _spin(2, 1_000_000, settings["blobs/n_samples"],
+                               "Number of points", "Number of points")
+        self.n_samples.setSingleStep(100)
+        self.n_centers = _spin(1, 20, settings["blobs/n_centers"],
+                               "Number of true blobs", "Number of true blobs")
+        self.cluster_std = QDoubleSpinBox()
+        self.cluster_std.setRange(0.0, 10.0)
+        self.cluster_std.setSingleStep(0.1)
+        self.cluster_std.setValue(settings["blobs/cluster_std"])
+        self.cluster_std.setToolTip("Spread (standard deviation) of each blob; noise for "
+                                    "circles and moons")
+        self.cluster_std.setAccessibleName("Spread")
+        self.cluster_std.setKeyboardTracking(False)
+        self.data_seed = _spin(0, 2**31 - 1, settings["blobs/data_seed"],
+                               "Seed of the data: the same seed gives the same points",
+                               "Data seed")
+        new_data = QPushButton("New data")
+        new_data.setToolTip("Draw new points from the next data seed")
+        new_data.setAccessibleName("New data")
+        new_data.clicked.connect(lambda: self.data_seed.setValue(self.data_seed.value() + 1))
+
+        data_box = QGroupBox("Data")
+        form = QFormLayout(data_box)
+        form.addRow("Shape", self.shape)
+        form.addRow("Points", self.n_samples)
+        form.addRow("True blobs", self.n_centers)
+        form.addRow("Spread", self.cluster_std)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.data_seed, 1)
+        seed_row.addWidget(new_data)
+        form.addRow("Seed", seed_row)
+        self.run = RunParameters(settings)
+        self.error = QLabel()
+        self.error.setObjectName("panel_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #D55E00;")
+        self.error.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(data_box)
+        layout.addWidget(self.run)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+        # Debounce: several quick edits make one request.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self._emit)
+        # (Not connected to QTimer.start directly: it would take the value as msec.)
+        for box in (self.n_samples, self.n_centers, self.data_seed, self.cluster_std):
+            box.valueChanged.connect(self._schedule)
+        self.shape.currentIndexChanged.connect(self._schedule)
+        self.run.changed.connect(self._schedule)
+        self.shape.currentIndexChanged.connect(self._update_enabled)
+        self._update_enabled()
+
+    @property
+    def placing(self) -> bool:
+        return self.run.placing
+
+    def request(self) -> RunRequest:
+        shape = self.shape.currentData()
+        data = (shape, self.n_samples.value(), self.n_centers.value(),
+                round(self.cluster_std.value(), 6), self.data_seed.value())
+        return RunRequest(
+            data_key=("blobs", *data),
+            make_data=functools.partial(make_blob_dataset, *data),
+            **self.run.values(),
+        )
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+    def save(self, settings: Settings) -> None:
+        settings["blobs/shape"] = self.shape.currentData()
+        settings["blobs/n_samples"] = self.n_samples.value()
+        settings["blobs/n_centers"] = self.n_centers.value()
+        settings["blobs/cluster_std"] = self.cluster_std.value()
+        settings["blobs/data_seed"] = self.data_seed.value()
+        self.run.save(settings)
+
+    def _schedule(self) -> None:
+        self._debounce.start()
+
+    def _emit(self) -> None:
+        self.show_error(None)
+        self.request_changed.emit(self.request())
+
+    def _update_enabled(self) -> None:
+        self.n_centers.setEnabled(self.shape.currentData() not in ("circles", "moons"))

@@ -1,0 +1,1 @@
+"""Thin views: each takes snapshots through ``set_snapshot`` and never computes much."""

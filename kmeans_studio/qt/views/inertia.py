@@ -1,0 +1,92 @@
+"""Inertia per half-step, the current one marked, and a sentence on the last half-step.
+
+The x axis counts iterations; an assignment sits half-way to its update.  Clicking a
+point on the curve asks to jump to that state (`seek_requested`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kmeans_studio.core.narration import narrate
+from kmeans_studio.qt.colors import is_dark, style_plot
+from kmeans_studio.qt.controller import Snapshot
+
+
+class InertiaView(QWidget):
+    """Inertia curve with the narration line above it."""
+
+    seek_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.narration = QLabel("Generating the data…")
+        self.narration.setObjectName("narration")
+        self.narration.setWordWrap(True)
+        self.narration.setAccessibleName("What the last half-step did")
+        font = self.narration.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.narration.setFont(font)
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("inertia_plot")
+        self.plot.setAccessibleName("Inertia per iteration")
+        style_plot(self.plot)
+        self.plot.setLabel("bottom", "iteration")
+        self.plot.setLabel("left", "inertia")
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        for axis in ("bottom", "left"):
+            self.plot.getAxis(axis).enableAutoSIPrefix(False)
+        color = (120, 170, 255) if is_dark() else (0, 90, 170)
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6,
+                                     symbolBrush=color, symbolPen=None)
+        self.curve.setCurveClickable(True, width=8)
+        self.curve.sigPointsClicked.connect(self._on_points_clicked)
+        self.plot.addItem(self.curve)
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(200, 80, 0, width=1.5,
+                                                             style=Qt.PenStyle.DashLine))
+        self.plot.addItem(self.marker)
+        self.current = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(213, 94, 0), pen=None)
+        self.plot.addItem(self.current)
+        self.plot.setMinimumHeight(120)
+
+        header = QHBoxLayout()
+        header.addWidget(self.narration, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(header)
+        layout.addWidget(self.plot, 1)
+
+    def set_message(self, text: str) -> None:
+        self.narration.setText(text)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        state = snapshot.iteration
+        if state is None:
+            self.curve.setData([])
+            self.current.setData([])
+            self.narration.setText("Place centres to start.")
+            return
+        inertia = np.asarray(snapshot.inertia, dtype=float)
+        x = np.arange(len(inertia)) / 2.0
+        finite = np.isfinite(inertia)
+        self.curve.setData(x[finite], inertia[finite], data=np.flatnonzero(finite))
+        self.plot.setXRange(0, max(3.0, x[-1] + 0.5 if len(x) else 0.0), padding=0.02)
+        if finite.any():
+            low, high = inertia[finite].min(), inertia[finite].max()
+            span = max(high - low, abs(high) * 0.05, 1e-12)
+            self.plot.setYRange(low - 0.08 * span, high + 0.08 * span, padding=0)
+        self.marker.setPos(snapshot.index / 2.0)
+        if snapshot.index < len(inertia) and np.isfinite(inertia[snapshot.index]):
+            self.current.setData([snapshot.index / 2.0], [inertia[snapshot.index]])
+        else:
+            self.current.setData([])
+        self.narration.setText(narrate(state, snapshot.previous))
+
+    def _on_points_clicked(self, item, points, *args) -> None:
+        if len(points):
+            self.seek_requested.emit(int(points[0].data()))

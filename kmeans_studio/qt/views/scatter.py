@@ -1,0 +1,338 @@
+"""The 2-D explorer: points by cluster, centres with trails, Voronoi regions, arrows.
+
+Drawing follows the house rules: pens and brushes are built once per k; one
+ScatterPlotItem per cluster; Voronoi regions are one uint8 image with a small LUT;
+clouds above `DISPLAY_LIMIT` points are display-subsampled (and the view says so)
+while the engine always uses every point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.qt.colors import cluster_colors, is_dark, style_plot
+from kmeans_studio.qt.controller import Snapshot
+
+DISPLAY_LIMIT = 20_000
+VORONOI_GRID = 320
+UNASSIGNED = (150, 150, 150)
+
+
+class CentersItem(pg.ScatterPlotItem):
+    """Centre markers that can be dragged with the left mouse button."""
+
+    drag_moved = Signal(int, float, float)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.draggable = True
+        self._drag_index: int | None = None
+
+    def mouseDragEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        if ev.button() != Qt.MouseButton.LeftButton or not self.draggable:
+            ev.ignore()
+            return
+        if ev.isStart():
+            hits = self.pointsAt(ev.buttonDownPos())
+            if len(hits) == 0:
+                ev.ignore()
+                return
+            self._drag_index = int(hits[0].index())
+        if self._drag_index is None:
+            ev.ignore()
+            return
+        ev.accept()  # the view box does not pan while a centre is dragged
+        self.drag_moved.emit(self._drag_index, ev.pos().x(), ev.pos().y())
+        if ev.isFinish():
+            self._drag_index = None
+
+
+class ScatterView(QWidget):
+    """Scatter plot of the current state.
+
+    Signals
+    -------
+    centers_edited(ndarray)
+        The user placed, removed or dragged centres; the new (k, 2) centres.
+    """
+
+    centers_edited = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("scatter_plot")
+        self.plot.setAccessibleName("Scatter plot of the data coloured by cluster")
+        style_plot(self.plot)
+        self.plot.setAspectLocked(True)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.hideButtons()
+        self.note = QLabel()
+        self.note.setObjectName("scatter_note")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.note)
+
+        self.voronoi = pg.ImageItem(axisOrder="row-major")
+        self.voronoi.setZValue(-20)
+        self.voronoi.setOpacity(0.22)
+        self.plot.addItem(self.voronoi)
+        self.unassigned = pg.ScatterPlotItem(
+            size=6, pen=None, brush=pg.mkBrush(*UNASSIGNED, 200), hoverable=True, tip=self._tip
+        )
+        self.plot.addItem(self.unassigned)
+        self.changed = pg.ScatterPlotItem(size=12, brush=None)
+        self.changed.setZValue(5)
+        self.plot.addItem(self.changed)
+        self.trails = pg.PlotDataItem(connect="finite")
+        self.trails.setZValue(8)
+        self.plot.addItem(self.trails)
+        self.arrows = pg.PlotDataItem(connect="pairs")
+        self.arrows.setZValue(9)
+        self.plot.addItem(self.arrows)
+        self.heads = pg.ScatterPlotItem(size=13, symbol="t")
+        self.heads.setZValue(9)
+        self.plot.addItem(self.heads)
+        self.centers = CentersItem(size=22, hoverable=True, tip=self._center_tip)
+        self.centers.setZValue(10)
+        self.centers.drag_moved.connect(self._on_drag)
+        self.plot.addItem(self.centers)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        # Voronoi regions cover the visible range; recomputed shortly after a zoom/pan.
+        self._range_timer = pg.QtCore.QTimer(self)
+        self._range_timer.setSingleShot(True)
+        self._range_timer.setInterval(60)
+        self._range_timer.timeout.connect(self._refresh_voronoi)
+        self.plot.getViewBox().sigRangeChanged.connect(self._range_timer.start)
+
+        self._cluster_items: list[pg.ScatterPlotItem] = []
+        self._brushes: list = []
+        self._dataset: Dataset | None = None
+        self._shown: np.ndarray = np.empty(0, dtype=np.intp)
+        self._xy = np.empty((0, 2))
+        self._snapshot: Snapshot | None = None
+        self._placing = False
+        self._placed: np.ndarray = np.empty((0, 2))
+        self.show_voronoi = True
+        self.show_trails = True
+        self._edge = pg.mkPen(240, 240, 240, width=2.5) if is_dark() else pg.mkPen(25, 25, 25, width=2.5)
+
+    # -- inputs
+    def set_dataset(self, dataset: Dataset) -> None:
+        """New data: choose the points to draw (all, or a fixed subsample)."""
+        self._dataset = dataset
+        n = dataset.n_samples
+        if n > DISPLAY_LIMIT:
+            rng = np.random.default_rng(0)
+            self._shown = np.sort(rng.choice(n, DISPLAY_LIMIT, replace=False))
+        else:
+            self._shown = np.arange(n)
+        self._xy = np.asarray(dataset.X[self._shown][:, :2], dtype=float)
+        self._snapshot = None
+        self._placed = np.empty((0, 2))
+        self._show_unassigned()
+        self._update_note()
+        self.plot.autoRange()
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show one state of the run."""
+        if snapshot.dataset is not self._dataset:
+            self.set_dataset(snapshot.dataset)
+        self._snapshot = snapshot
+        state = snapshot.iteration
+        if state is None:
+            self._placed = np.empty((0, 2))
+            self._show_unassigned()
+            self._clear_centre_items()
+            self._update_note()
+            return
+        C = np.asarray(state.centers[:, :2], dtype=float)
+        self._placed = C
+        self._ensure_k(state.n_clusters)
+        if state.labels is None:
+            self._show_unassigned()
+            self.changed.setData([])
+        else:
+            self.unassigned.setData([])
+            labels = state.labels[self._shown]
+            for j, item in enumerate(self._cluster_items):
+                members = labels == j
+                item.setData(pos=self._xy[members], data=self._shown[members])
+            self._show_changed(snapshot, labels)
+        self.centers.setData(pos=C, brush=self._brushes, pen=self._edge,
+                             data=np.arange(len(C)))
+        self._show_trails(snapshot)
+        self._show_arrows(snapshot)
+        self._show_voronoi(C)
+        self._update_note()
+
+    def set_placing(self, placing: bool) -> None:
+        """Click-to-place mode: left click adds a centre, right click removes one."""
+        self._placing = placing
+        self.plot.getViewBox().setMenuEnabled(not placing)
+        self._update_note()
+
+    # -- drawing helpers
+    def _ensure_k(self, k: int) -> None:
+        if len(self._cluster_items) == k:
+            return
+        for item in self._cluster_items:
+            self.plot.removeItem(item)
+        colors = cluster_colors(k)
+        self._brushes = [pg.mkBrush(*c, 230) for c in colors]
+        self._cluster_items = []
+        for j in range(k):
+            item = pg.ScatterPlotItem(size=7, pen=None, brush=self._brushes[j],
+                                      hoverable=True, tip=self._tip)
+            self.plot.addItem(item)
+            self._cluster_items.append(item)
+        lut = np.zeros((256, 4), dtype=np.uint8)
+        lut[:k, :3] = colors
+        lut[:k, 3] = 255
+        self._lut = lut
+
+    def _clear_centre_items(self) -> None:
+        for item in (self.centers, self.changed, self.trails, self.arrows, self.heads):
+            item.setData([])
+        for item in self._cluster_items:
+            item.setData([])
+        self.voronoi.clear()
+
+    def _show_unassigned(self) -> None:
+        for item in self._cluster_items:
+            item.setData([])
+        self.unassigned.setData(pos=self._xy, data=self._shown)
+
+    def _show_changed(self, snapshot: Snapshot, labels: np.ndarray) -> None:
+        state, previous = snapshot.iteration, snapshot.previous
+        if state.phase != "assign" or previous is None or previous.labels is None:
+            self.changed.setData([])
+            return
+        moved = labels != previous.labels[self._shown]
+        self.changed.setData(pos=self._xy[moved], pen=self._edge, brush=None)
+
+    def _show_trails(self, snapshot: Snapshot) -> None:
+        trail = snapshot.trail
+        if not self.show_trails or len(trail) < 2:
+            self.trails.setData([])
+            return
+        k = trail.shape[1]
+        # One polyline per centre, separated by NaN (connect="finite").
+        xy = np.full((k, len(trail) + 1, 2), np.nan)
+        xy[:, :-1] = trail[:, :, :2].transpose(1, 0, 2)
+        xy = xy.reshape(-1, 2)
+        self.trails.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(self._edge.color(), width=1.2,
+                                                              style=Qt.PenStyle.DashLine))
+
+    def _show_arrows(self, snapshot: Snapshot) -> None:
+        state = snapshot.iteration
+        if state.phase != "update" or len(snapshot.trail) < 2:
+            self.arrows.setData([])
+            self.heads.setData([])
+            return
+        old, new = snapshot.trail[-2][:, :2], snapshot.trail[-1][:, :2]
+        moved = np.hypot(*(new - old).T) > 0
+        pairs = np.empty((2 * moved.sum(), 2))
+        pairs[0::2], pairs[1::2] = old[moved], new[moved]
+        self.arrows.setData(pairs[:, 0], pairs[:, 1], pen=pg.mkPen(self._edge.color(), width=2))
+        step = (new - old)[moved]
+        angles = np.degrees(np.arctan2(step[:, 1], step[:, 0]))
+        symbols = [_arrow_head(a) for a in angles]
+        self.heads.setData(pos=new[moved], symbol=symbols, brush=self._edge.color(), pen=None)
+
+    def _refresh_voronoi(self) -> None:
+        if self._snapshot is not None and self._snapshot.iteration is not None:
+            self._show_voronoi(self._placed)
+
+    def _show_voronoi(self, C: np.ndarray) -> None:
+        if not self.show_voronoi or len(self._xy) == 0 or self._dataset.n_features != 2:
+            self.voronoi.clear()
+            return
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        lo, hi = np.array([x0, y0]), np.array([x1, y1])
+        gx = np.linspace(lo[0], hi[0], VORONOI_GRID)
+        gy = np.linspace(lo[1], hi[1], VORONOI_GRID)
+        grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+        d = (C * C).sum(1) - 2.0 * grid @ C.T
+        regions = d.argmin(axis=1).astype(np.uint8).reshape(VORONOI_GRID, VORONOI_GRID)
+        self.voronoi.setImage(regions, levels=(0, 255), lut=self._lut, autoLevels=False)
+        self.voronoi.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
+
+    def _update_note(self) -> None:
+        parts = []
+        if self._dataset is not None:
+            n = self._dataset.n_samples
+            if len(self._shown) < n:
+                parts.append(f"Showing {len(self._shown):,} of {n:,} points (the "
+                             "clustering uses all of them).")
+        if self._placing:
+            count = len(self._placed)
+            parts.append(f"Click to place centres, right-click to remove ({count} placed); "
+                         "drag a centre to move it.")
+        elif self._snapshot is not None and self._snapshot.iteration is not None:
+            parts.append("Drag a centre to move it; the assignment follows.")
+        self.note.setText("  ".join(parts))
+        self.note.setVisible(bool(parts))
+
+    # -- hover tips
+    def _tip(self, x: float, y: float, data) -> str:
+        index = int(data)
+        state = self._snapshot.iteration if self._snapshot is not None else None
+        if state is None or state.labels is None:
+            return f"point {index}\n({x:.3g}, {y:.3g})\nnot assigned yet"
+        label = int(state.labels[index])
+        distance = float(np.sqrt(((self._dataset.X[index] - state.centers[label]) ** 2).sum()))
+        return f"point {index}\ncluster {label + 1}\ndistance to its centre {distance:.3g}"
+
+    def _center_tip(self, x: float, y: float, data) -> str:
+        return f"centre {int(data) + 1}\n({x:.3g}, {y:.3g})\ndrag to move"
+
+    # -- editing centres
+    def _on_drag(self, index: int, x: float, y: float) -> None:
+        C = self._placed.copy()
+        if not 0 <= index < len(C):
+            return
+        C[index] = (x, y)
+        self._placed = C
+        self.centers.setData(pos=C, brush=self._brushes[: len(C)], pen=self._edge,
+                             data=np.arange(len(C)))
+        self.centers_edited.emit(C)
+
+    def _on_click(self, event) -> None:
+        if not self._placing or self._dataset is None:
+            return
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = vb.mapSceneToView(event.scenePos())
+        C = self._placed
+        if event.button() == Qt.MouseButton.LeftButton:
+            C = np.vstack([C, [[point.x(), point.y()]]])
+        elif event.button() == Qt.MouseButton.RightButton and len(C):
+            nearest = int(np.argmin(np.hypot(*(C - [point.x(), point.y()]).T)))
+            C = np.delete(C, nearest, axis=0)
+        else:
+            return
+        event.accept()
+        self._placed = C
+        self._update_note()
+        self.centers_edited.emit(C)
+
+
+def _arrow_head(degrees: float):
+    """A triangle pointing at `degrees` (counter-clockwise from +x, in data space)."""
+    from PySide6.QtGui import QPainterPath, QTransform
+
+    path = QPainterPath()
+    path.moveTo(QPointF(0.5, 0.0))
+    path.lineTo(QPointF(-0.4, 0.45))
+    path.lineTo(QPointF(-0.4, -0.45))
+    path.closeSubpath()
+    # Symbols are drawn with y pointing down on screen: rotate the other way.
+    return QTransform().rotate(-degrees).map(path)

@@ -1,0 +1,210 @@
+"""The studio window: start-up, stepping, playback, editing centres, shortcuts."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+
+from .helpers import wait_state
+
+
+def initial(snap):
+    return snap.iteration is not None and snap.iteration.phase == "init"
+
+
+def test_starts_on_the_seed_blobs_ready_to_step(window, qtbot):
+    snap = wait_state(qtbot, window, initial)
+    assert snap.dataset.n_samples == 300 and snap.dataset.n_features == 2
+    assert snap.iteration.n_clusters == 4
+    assert "make_blobs(300, centers=4, cluster_std=0.6, random_state=0)" in snap.dataset.description
+    assert window.status.text().startswith("Iteration 0")
+
+
+def test_steps_change_state_and_step_back_restores_it_exactly(window, qtbot):
+    wait_state(qtbot, window, initial)
+    seen = []
+    for expected in (1, 2, 3):
+        window.actions["step"].trigger()
+        snap = wait_state(qtbot, window, lambda s, e=expected: s.index == e)
+        seen.append(snap.iteration)
+    assert [s.phase for s in seen] == ["assign", "update", "assign"]
+    assert not np.array_equal(seen[0].centers, seen[1].centers)
+    window.actions["step_back"].trigger()
+    back = wait_state(qtbot, window, lambda s: s.index == 2).iteration
+    np.testing.assert_array_equal(back.centers, seen[1].centers)
+    np.testing.assert_array_equal(back.labels, seen[1].labels)
+    assert back.inertia == seen[1].inertia
+
+
+def test_play_then_pause(window, qtbot):
+    wait_state(qtbot, window, initial)
+    window.findChild(type(window.speed), "speed").setValue(60)
+    with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: p):
+        window.actions["play"].trigger()
+    wait_state(qtbot, window, lambda s: s.index >= 2)
+    with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: not p):
+        window.actions["play"].trigger()
+    index = window.controller.snapshot.index
+    qtbot.wait(200)
+    assert window.controller.snapshot.index == index  # paused: nothing moves
+    assert not window.actions["play"].isChecked()
+
+
+def test_play_stops_by_itself_at_convergence(window, qtbot):
+    wait_state(qtbot, window, initial)
+    window.speed.setValue(60)
+    with qtbot.waitSignal(window.controller.finished, timeout=10_000):
+        window.actions["play"].trigger()
+    qtbot.waitUntil(lambda: not window.controller.playing)
+    assert window.controller.snapshot.done
+
+
+def test_run_to_convergence_and_reset(window, qtbot):
+    wait_state(qtbot, window, initial)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    assert snap.iteration.converged
+    assert "converged" in window.status.text()
+    window.actions["reset"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.index == 0)
+    assert snap.iteration.phase == "init" and snap.n_states > 1  # history kept
+
+
+def test_parameter_change_while_playing_starts_the_new_run(window, qtbot):
+    wait_state(qtbot, window, initial)
+    panel = window.sources["blobs"].panel
+    panel.n_samples.setValue(50_000)  # slow enough to still be playing
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == 50_000)
+    with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: p):
+        window.actions["play"].trigger()
+    panel.run.k.setValue(7)
+    snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 7)
+    assert snap.index == 0  # the new run starts from its initial state
+    qtbot.waitUntil(lambda: not window.controller.playing)
+
+
+def test_close_while_playing_joins_the_thread(qtbot):
+    from kmeans_studio.app import build_window
+
+    win = build_window()
+    try:
+        win.show()
+        wait_state(qtbot, win, initial)
+        win.sources["blobs"].panel.n_samples.setValue(100_000)
+        wait_state(qtbot, win, lambda s: s.dataset.n_samples == 100_000)
+        with qtbot.waitSignal(win.controller.playing_changed, check_params_cb=lambda p: p):
+            win.actions["play"].trigger()
+        assert win.controller.playing
+        thread = win.controller._thread
+    finally:
+        win.close()  # "QThread: Destroyed while thread is still running" would fail
+    assert thread.isFinished()
+
+
+def test_click_to_place_four_centres_then_run(window, qtbot):
+    wait_state(qtbot, window, initial)
+    panel = window.sources["blobs"].panel
+    panel.run.init.setCurrentIndex(panel.run.init.findData("click"))
+    wait_state(qtbot, window, lambda s: s.iteration is None)
+    scatter = window.sources["blobs"].scatter
+    vb = scatter.plot.getViewBox()
+    targets = [(-1.5, 8.0), (1.0, 4.5), (2.0, 1.0), (-1.5, 3.0)]
+    for n, (x, y) in enumerate(targets, start=1):
+        scene = vb.mapViewToScene(QPointF(x, y))
+        view_pos = scatter.plot.mapFromScene(scene)
+        QTest.mouseClick(scatter.plot.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
+        wait_state(qtbot, window, lambda s, n=n: s.iteration is not None
+                   and s.iteration.n_clusters == n)
+    snap = window.controller.snapshot
+    np.testing.assert_allclose(snap.iteration.centers, targets, atol=0.1)
+    assert snap.iteration.phase == "assign"  # the assignment follows the clicks
+    window.actions["run_to_end"].trigger()
+    final = wait_state(qtbot, window, lambda s: s.done)
+    assert final.iteration.converged and final.iteration.n_clusters == 4
+
+
+def test_right_click_removes_the_nearest_centre(window, qtbot):
+    wait_state(qtbot, window, initial)
+    panel = window.sources["blobs"].panel
+    panel.run.init.setCurrentIndex(panel.run.init.findData("click"))
+    wait_state(qtbot, window, lambda s: s.iteration is None)
+    scatter = window.sources["blobs"].scatter
+    vb = scatter.plot.getViewBox()
+    for x, y, button in [(0, 0, "Left"), (2, 2, "Left"), (2.1, 2.1, "Right")]:
+        pos = scatter.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+        QTest.mouseClick(scatter.plot.viewport(), getattr(Qt.MouseButton, button + "Button"), pos=pos)
+        qtbot.wait(100)
+    snap = wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 1)
+    np.testing.assert_allclose(snap.iteration.centers, [[0, 0]], atol=0.1)
+
+
+def test_dragging_a_centre_moves_it_and_the_assignment_follows(window, qtbot):
+    snap = wait_state(qtbot, window, initial)
+    scatter = window.sources["blobs"].scatter
+    vb = scatter.plot.getViewBox()
+    start = snap.iteration.centers[0]
+    target = np.array([0.0, 0.0])
+    p0 = scatter.plot.mapFromScene(vb.mapViewToScene(QPointF(*start)))
+    p1 = scatter.plot.mapFromScene(vb.mapViewToScene(QPointF(*target)))
+    viewport = scatter.plot.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=p0)
+    for t in np.linspace(0, 1, 8)[1:]:
+        QTest.mouseMove(viewport, pos=p0 + (p1 - p0) * t)
+        qtbot.wait(20)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=p1)
+    snap = wait_state(qtbot, window, lambda s: s.iteration.phase == "assign"
+                      and np.allclose(s.iteration.centers[0], target, atol=0.15))
+    labels = snap.iteration.labels
+    X, C = snap.dataset.X, snap.iteration.centers
+    np.testing.assert_array_equal(labels, ((X[:, None] - C[None]) ** 2).sum(-1).argmin(1))
+
+
+@pytest.mark.parametrize("key, action", [(Qt.Key.Key_Right, "step"), (Qt.Key.Key_Space, "play"),
+                                         (Qt.Key.Key_Home, "reset"), (Qt.Key.Key_Left, "step_back")])
+def test_shortcuts_trigger_actions(window, qtbot, key, action):
+    wait_state(qtbot, window, initial)
+    window.sources["blobs"].scatter.plot.setFocus()
+    with qtbot.waitSignal(window.actions[action].triggered, timeout=2000):
+        QTest.keyClick(window.sources["blobs"].scatter.plot, key)
+
+
+def test_actions_have_the_documented_names_and_shortcuts(window):
+    expected = {"step": "Right", "step_back": "Left", "play": "Space", "run_to_end": "End",
+                "reset": "Home", "open_image": "Ctrl+O", "save_image": "Ctrl+S",
+                "export_view": "Ctrl+E", "quit": "Ctrl+Q"}
+    for name, keys in expected.items():
+        action = window.findChild(type(window.actions["step"]), name)
+        assert action is not None and action.shortcut().toString() == keys
+        assert action in window.actions.values() and action.toolTip()
+
+
+def test_screenshot_after_three_steps_is_not_blank(window, qtbot, tmp_path):
+    wait_state(qtbot, window, initial)
+    for _ in range(3):
+        window.actions["step"].trigger()
+    wait_state(qtbot, window, lambda s: s.index == 3)
+    qtbot.wait(50)
+    path = tmp_path / "after-three-steps.png"
+    assert window.grab().save(str(path))
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    assert len(np.unique(arr[..., :3].reshape(-1, 3), axis=0)) > 50  # many colours drawn
+    assert "Assign" in window.sources["blobs"].inertia.narration.text()
+
+
+def test_bad_parameters_show_a_message_and_keep_the_run(window, qtbot):
+    snap = wait_state(qtbot, window, initial)
+    panel = window.sources["blobs"].panel
+    panel.n_samples.setValue(3)
+    panel.run.k.setValue(9)
+    qtbot.waitUntil(lambda: panel.error.isVisible())
+    assert "k = 9" in panel.error.text()
+    assert window.controller.snapshot.iteration is not None
+
+
+def test_open_path_explains_what_it_cannot_open(window, qtbot, tmp_path):
+    assert not window.open_path(tmp_path / "missing.png")
+    assert "does not exist" in window.last_message.text()
+    assert not window.open_path(tmp_path)
+    assert "folder" in window.last_message.text()

@@ -43,6 +43,8 @@ INIT_METHODS = ("k-means++", "random", "farthest")
 
 #: Rows per chunk are chosen so one chunk's distance block stays near this size.
 _CHUNK_BYTES = 4 << 20
+#: Below this much work per assignment (rows x features x k) numpy is quicker.
+_COMPILED_MIN_WORK = 100_000
 #: Below this many (merged) rows the bookkeeping of bounds costs more than it saves.
 _BOUNDS_MIN_ROWS = 4096
 #: Feature counts up to this use per-column `np.bincount` for the cluster sums (which
@@ -259,15 +261,6 @@ class KMeansRun:
         self._x_norms = np.einsum("ij,ij->i", self._X, self._X, dtype=np.float64)
         self._total_weighted_norm = float(self._x_norms @ weights)
         self._eps = float(np.finfo(X.dtype).eps)
-        self._use_compiled = use_compiled is not False and _compiled.available()
-        # Bounds pay for low-dimensional data with many rows (pixels, 2-D points).
-        self._use_bounds = (
-            self._use_compiled
-            and X.dtype == np.float64
-            and n_features <= _compiled.MAX_FEATURES
-            and len(self._X) >= _BOUNDS_MIN_ROWS
-        )
-
         rng = _check_random_state(random_state)
         self._random_state = rng
         if isinstance(init, str):
@@ -287,6 +280,20 @@ class KMeansRun:
             check_n_clusters(n_clusters, self._X, self._w)
         self.init = init
         self.n_clusters = int(n_clusters)
+        # Tiny problems (the seed's 300 blobs) are quicker in numpy than the first
+        # load of the compiled kernels.
+        small = len(self._X) * n_features * self.n_clusters < _COMPILED_MIN_WORK
+        self._use_compiled = (
+            use_compiled is True or (use_compiled is None and not small)
+        ) and _compiled.available()
+        # Bounds pay for low-dimensional data with many rows (pixels, 2-D points).
+        self._use_bounds = (
+            self._use_compiled
+            and X.dtype == np.float64
+            and n_features <= _compiled.MAX_FEATURES
+            and len(self._X) >= _BOUNDS_MIN_ROWS
+        )
+
         self._label_dtype = _compact_label_dtype(self.n_clusters)
         self._history_bytes = int(history_bytes)
         self._start(np.ascontiguousarray(centers, dtype=X.dtype))

@@ -95,6 +95,7 @@ class KMeansWorker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.latest_generation = 0  # written by the GUI thread; read between iterations
+        self._warmed = False
         self._timer: QTimer | None = None
         self._play_generation = -1
         self._request: RunRequest | None = None
@@ -105,9 +106,12 @@ class KMeansWorker(QObject):
         self._states: OrderedDict[int, Iteration] = OrderedDict()
 
     # -- commands (queued from the controller)
-    @Slot()
-    def warm_up(self) -> None:
-        """Compile the engine's kernels now, off the GUI thread."""
+    def _warm_up_once(self) -> None:
+        """Compile (or load) the engine's kernels, off the GUI thread, once the first
+        state is on screen: small data do not need them, big data will."""
+        if self._warmed:
+            return
+        self._warmed = True
         from kmeans_studio.core import _compiled
 
         try:
@@ -135,6 +139,7 @@ class KMeansWorker(QObject):
             self._dataset = dataset
             self.data_ready.emit(dataset)
         self._set_run(run)
+        self._warm_up_once()
 
     @Slot(object, int)
     def set_centers(self, centers: np.ndarray, generation: int) -> None:
@@ -326,7 +331,6 @@ class RunController(QObject):
     _pause_requested = Signal()
     _run_to_end_requested = Signal(int)
     _shutdown_requested = Signal()
-    _warm_up_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -360,14 +364,12 @@ class RunController(QObject):
         self._pause_requested.connect(w.pause)
         self._run_to_end_requested.connect(w.run_to_end)
         self._shutdown_requested.connect(w.shutdown)
-        self._warm_up_requested.connect(w.warm_up)
         w.snapshot_ready.connect(self._on_snapshot)
         w.data_ready.connect(self._on_data)
         w.failed.connect(self._on_failed)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
         self._thread.start()
-        self._warm_up_requested.emit()
 
     # -- public commands
     def start(self, request: RunRequest) -> None:

@@ -1,0 +1,69 @@
+"""Start-up: the xcb library check, the entry points, a start in a subprocess."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from kmeans_studio import app
+
+
+def test_missing_xcb_libraries_are_named():
+    found = {"xcb-cursor": None, "xcb-icccm": "libxcb-icccm.so.4", "xcb-keysyms": None}
+    assert app.missing_xcb_libraries(find=found.get) == ["libxcb-cursor", "libxcb-keysyms"]
+
+
+def test_hint_instead_of_a_qt_abort(monkeypatch, capsys):
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)
+    assert app.main([]) == 1
+    err = capsys.readouterr().err
+    assert "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1" in err  # Debian/Ubuntu line
+    assert "xcb-util-cursor" in err  # Fedora line
+
+
+def test_no_check_when_running_offscreen(monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)
+    assert app.check_platform() is None
+
+
+def test_app_starts_in_a_subprocess_ready_to_step(tmp_path):
+    script = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtCore import QSettings, QTimer
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
+        from kmeans_studio.app import application, build_window
+        app = application()
+        window = build_window()
+        window.show()
+        def check():
+            snap = window.controller.snapshot
+            if snap is not None and snap.iteration is not None:
+                print("ready", snap.dataset.n_samples, snap.iteration.phase, app.applicationName())
+                window.close()
+                app.quit()
+        timer = QTimer()
+        timer.timeout.connect(check)
+        timer.start(50)
+        QTimer.singleShot(60_000, app.quit)
+        app.exec()
+        """
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ready 300 init K-Means Studio" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_module_entry_point_runs_compress_without_qt():
+    code = "import sys, kmeans_studio.app as a; print('PySide6' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"  # importing the entry point loads no Qt

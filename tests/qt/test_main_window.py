@@ -102,18 +102,26 @@ def test_close_while_playing_joins_the_thread(qtbot):
     assert thread.isFinished()
 
 
-def test_click_to_place_four_centres_then_run(window, qtbot):
+def click_mode(window, qtbot):
+    """Switch the blob page to click-to-place; return a function clicking at (x, y)."""
     wait_state(qtbot, window, initial)
     panel = window.sources["blobs"].panel
     panel.run.init.setCurrentIndex(panel.run.init.findData("click"))
     wait_state(qtbot, window, lambda s: s.iteration is None)
     scatter = window.sources["blobs"].scatter
     vb = scatter.plot.getViewBox()
+
+    def click(x, y, button=Qt.MouseButton.LeftButton):
+        pos = scatter.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+        QTest.mouseClick(scatter.plot.viewport(), button, pos=pos)
+    return click
+
+
+def test_click_to_place_four_centres_then_run(window, qtbot):
+    click = click_mode(window, qtbot)
     targets = [(-1.5, 8.0), (1.0, 4.5), (2.0, 1.0), (-1.5, 3.0)]
     for n, (x, y) in enumerate(targets, start=1):
-        scene = vb.mapViewToScene(QPointF(x, y))
-        view_pos = scatter.plot.mapFromScene(scene)
-        QTest.mouseClick(scatter.plot.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
+        click(x, y)
         wait_state(qtbot, window, lambda s, n=n: s.iteration is not None
                    and s.iteration.n_clusters == n)
     snap = window.controller.snapshot
@@ -125,15 +133,9 @@ def test_click_to_place_four_centres_then_run(window, qtbot):
 
 
 def test_right_click_removes_the_nearest_centre(window, qtbot):
-    wait_state(qtbot, window, initial)
-    panel = window.sources["blobs"].panel
-    panel.run.init.setCurrentIndex(panel.run.init.findData("click"))
-    wait_state(qtbot, window, lambda s: s.iteration is None)
-    scatter = window.sources["blobs"].scatter
-    vb = scatter.plot.getViewBox()
+    click = click_mode(window, qtbot)
     for x, y, button in [(0, 0, "Left"), (2, 2, "Left"), (2.1, 2.1, "Right")]:
-        pos = scatter.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
-        QTest.mouseClick(scatter.plot.viewport(), getattr(Qt.MouseButton, button + "Button"), pos=pos)
+        click(x, y, getattr(Qt.MouseButton, button + "Button"))
         qtbot.wait(100)
     snap = wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 1)
     np.testing.assert_allclose(snap.iteration.centers, [[0, 0]], atol=0.1)

@@ -171,7 +171,15 @@ def _build():
             add_cluster_sums(X[start:stop], w[start:stop], labels[start:stop],
                              weight, sums)
 
-    return assign_bounded, add_cluster_sums, assign_full
+    @numba.njit(cache=True, nogil=True)
+    def assign_bounded_and_sum(X, x_norms, C, cn, labels, upper, lower, grow, shrink,
+                               nbr_order, nbr_dist, margin_coef, full, w, weight, sums):
+        # pragma: no cover - compiled
+        assign_bounded(X, x_norms, C, cn, labels, upper, lower, grow, shrink, nbr_order,
+                       nbr_dist, margin_coef, full)
+        add_cluster_sums(X, w, labels, weight, sums)
+
+    return assign_bounded_and_sum, add_cluster_sums, assign_full
 
 
 def _compiled_kernels():
@@ -200,30 +208,34 @@ def _n_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def assign(X, x_norms, C, cn, labels, upper, lower, grow, shrink, margin_coef, full):
-    """Assign rows of X to their nearest centre in place, keeping Hamerly's bounds.
+def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef, full):
+    """Assign rows of X to their nearest centre in place, keeping Hamerly's bounds;
+    return the weight and weighted sum of every cluster.
 
     The rows are split into one block per core; the kernel releases the GIL, so the
     blocks run in parallel on plain threads (no numba threading layer, which would not
-    be safe to call from several threads at once).
+    be safe to call from several threads at once).  Partial sums are added in block
+    order.
     """
     kernel = _compiled_kernels()[0]
     shared = (grow, shrink, *neighbors(C), margin_coef, full)
-    n = len(X)
+    n, d = X.shape
+    k = len(C)
     blocks = _n_cores() if n >= 20_000 else 1
-    if blocks == 1:
-        kernel(X, x_norms, C, cn, labels, upper, lower, *shared)
-        return
+    weights = np.zeros((blocks, k), dtype=X.dtype)
+    sums = np.zeros((blocks, k, d), dtype=X.dtype)
     edges = np.linspace(0, n, blocks + 1).astype(int)
-    futures = [
-        _workers().submit(
-            kernel, X[a:b], x_norms[a:b], C, cn, labels[a:b], upper[a:b], lower[a:b],
-            *shared,
-        )
-        for a, b in zip(edges[:-1], edges[1:])
+    jobs = [
+        (X[a:b], x_norms[a:b], C, cn, labels[a:b], upper[a:b], lower[a:b], *shared,
+         w[a:b], weights[i], sums[i])
+        for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))
     ]
-    for future in futures:
+    if blocks == 1:
+        kernel(*jobs[0])
+        return weights[0], sums[0]
+    for future in [_workers().submit(kernel, *job) for job in jobs]:
         future.result()
+    return weights.sum(axis=0), sums.sum(axis=0)
 
 
 def cluster_sums(X, w, labels, k):
@@ -287,7 +299,7 @@ def warm_up() -> None:
     X = np.zeros((2, 2))
     labels = np.zeros(2, dtype=np.intp)
     bounds = np.zeros(2)
-    assign(X, bounds, X.copy(), bounds, labels, bounds.copy(), bounds.copy(),
+    assign(X, bounds, X.copy(), bounds, bounds, labels, bounds.copy(), bounds.copy(),
            bounds, bounds, 1e-12, True)
     cluster_sums(X, bounds, labels, 2)
     for dtype in (np.float64, np.float32):
@@ -302,12 +314,13 @@ def neighbors(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     smaller distance only makes the kernel look at more centres).
     """
     k = len(C)
-    C = C.astype(np.float64)
-    cn = np.einsum("ij,ij->i", C, C)
-    dist = np.sqrt(np.maximum(cn[:, None] + cn[None, :] - 2.0 * (C @ C.T), 0.0))
-    np.fill_diagonal(dist, np.inf)
-    order = np.argsort(dist, axis=1, kind="stable")[:, : k - 1]
-    sorted_dist = np.take_along_axis(dist, order, axis=1) * (1 - 1e-9)
     if k == 1:
         return np.zeros((1, 0), dtype=np.intp), np.zeros((1, 0))
-    return np.ascontiguousarray(order), np.ascontiguousarray(sorted_dist)
+    C = C.astype(np.float64)
+    cn = np.einsum("ij,ij->i", C, C)
+    dist = cn[:, None] + cn[None, :] - 2.0 * (C @ C.T)
+    np.fill_diagonal(dist, np.inf)
+    order = np.argsort(dist, axis=1)[:, : k - 1]
+    sorted_dist = np.sqrt(np.maximum(np.take_along_axis(dist, order, axis=1), 0.0))
+    sorted_dist *= 1 - 1e-9
+    return order, sorted_dist

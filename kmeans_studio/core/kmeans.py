@@ -384,8 +384,11 @@ class KMeansRun:
         ``False`` stops the run early (the state reached so far is returned).
         """
         while not self._done:
+            if callback is None:  # no state is materialised until the end
+                self._assign_step() if self.next_phase == "assign" else self._update_step()
+                continue
             self.advance()
-            if callback is not None and callback(self.state) is False:
+            if callback(self.state) is False:
                 break
         return self.state
 
@@ -409,7 +412,7 @@ class KMeansRun:
             )
         C = self._centers if centers is None else np.asarray(centers) - self._mean
         Xc = np.ascontiguousarray(X - self._mean, dtype=self._dtype)
-        return _nearest(Xc, np.ascontiguousarray(C, dtype=self._dtype))[0]
+        return nearest_centers(Xc, np.ascontiguousarray(C, dtype=self._dtype))
 
     # ------------------------------------------------------------------ internals
     def _order_message(self, wanted: str) -> str:
@@ -572,12 +575,12 @@ class KMeansRun:
             # |x|^2 + max |c|^2: covers |c|^2 - 2x.c in the data's precision and the
             # float64 bookkeeping of the bounds across iterations.
             margin_coef = 16 * self._eps + 1e-10
-            _compiled.assign(
-                X, self._x_norms, C, np.einsum("ij,ij->i", C, C), labels,
+            weight, sums = _compiled.assign(
+                X, self._x_norms, C, np.einsum("ij,ij->i", C, C), w, labels,
                 self._upper, self._lower, self._grow, self._shrink, margin_coef, full,
             )
             self._grow = self._shrink = np.zeros(k)
-            return (labels, *_compiled.cluster_sums(X, w, labels, k))
+            return labels, weight, sums
         if self._use_compiled:
             labels, _, weight, sums = _compiled.assign_full(X, C, w)
             return labels, weight, sums
@@ -611,6 +614,16 @@ def _check_random_state(seed: Any) -> np.random.RandomState:
 
 def _chunk_rows(n_clusters: int, itemsize: int) -> int:
     return max(256, _CHUNK_BYTES // max(1, n_clusters * itemsize))
+
+
+def nearest_centers(X: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Index of the nearest row of C for each row of X (first one on ties); the
+    compiled kernel for big inputs when numba is there, else BLAS."""
+    X = np.ascontiguousarray(X)
+    C = np.ascontiguousarray(C, dtype=X.dtype)
+    if len(X) * len(C) * X.shape[1] >= _COMPILED_MIN_WORK and _compiled.available():
+        return _compiled.assign_full(X, C, np.ones(len(X), dtype=X.dtype))[0]
+    return _nearest(X, C)[0]
 
 
 def _nearest(X: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

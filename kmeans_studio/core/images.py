@@ -1,0 +1,179 @@
+"""Loading and saving images, with one-sentence errors.
+
+`load_image` always returns RGB uint8 of shape (H, W, 3): EXIF orientation applied,
+transparency composited on a background (white by default), greyscale, palette,
+CMYK, 16-bit and bilevel images converted, the first frame of an animation.  Pillow's
+decompression-bomb limit stays on.  Every failure is an `ImageLoadError` (a
+ValueError) with a message for people.
+
+Files are written atomically (a temporary file beside the target, then a rename) and
+never over the source image.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+#: What file dialogs offer; anything else Pillow reads works too.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+#: Suffixes written as an indexed (palette) PNG / as RGB by Pillow.
+PALETTE_SUFFIXES = (".png", ".gif")
+
+
+class ImageLoadError(ValueError):
+    """An image could not be read; the message says why, in one line."""
+
+
+def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255, 255, 255)
+               ) -> np.ndarray:
+    """Read an image file as RGB uint8 (H, W, 3).
+
+    Raises
+    ------
+    ImageLoadError
+        For missing, unreadable, empty, truncated, corrupt or non-image files, folders,
+        and images over Pillow's decompression-bomb limit.
+    """
+    path = Path(path)
+    name = path.name or str(path)
+    if not path.exists():
+        raise ImageLoadError(f"“{name}” does not exist.")
+    if path.is_dir():
+        raise ImageLoadError(f"“{name}” is a folder, not an image.")
+    try:
+        if path.stat().st_size == 0:
+            raise ImageLoadError(f"“{name}” is empty (0 bytes).")
+        with Image.open(path) as image:
+            image.seek(0)  # animated images: the first frame
+            image.load()
+            return to_rgb(image, background)
+    except ImageLoadError:
+        raise
+    except PermissionError:
+        raise ImageLoadError(f"“{name}” cannot be read: permission denied.") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageLoadError(
+            f"“{name}” is too large to open safely ({exc}); Pillow's decompression-bomb "
+            "limit protects against files that would fill the memory."
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageLoadError(f"“{name}” is not an image K-Means Studio can read.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        detail = str(exc).rstrip(".") or type(exc).__name__
+        if "truncated" in detail.lower():
+            raise ImageLoadError(f"“{name}” is truncated: the file ends too early.") from None
+        raise ImageLoadError(f"“{name}” is damaged and cannot be read ({detail}).") from None
+
+
+def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
+    """Convert any Pillow image to RGB uint8 (H, W, 3), transposed by its EXIF tag."""
+    image = ImageOps.exif_transpose(image)
+    mode = image.mode
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        if mode == "F" or values.max(initial=0) > 65535 or values.min(initial=0) < 0:
+            low, high = values.min(initial=0), values.max(initial=1)
+            values = (values - low) / max(high - low, 1e-12) * 255.0
+        elif values.max(initial=0) > 255:
+            values = values / 257.0  # 16-bit range onto 8 bits
+        grey = np.clip(np.rint(values), 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(grey[..., None], 3, axis=2))
+    if mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    elif mode == "P":
+        image = image.convert("RGB")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGBA", rgba.size, (*background, 255))
+        flat.alpha_composite(rgba)
+        image = flat
+    return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
+
+
+def has_transparency(path: str | os.PathLike) -> bool:
+    """True when the image at `path` has an alpha channel or a transparent colour."""
+    try:
+        with Image.open(path) as image:
+            return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    except (OSError, ValueError):
+        return False
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
+                 source: str | os.PathLike | None = None) -> Path:
+    """Write through a temporary file in the target folder, then rename over `path`.
+
+    `write` receives the temporary file's name.  Refuses to replace `source`.
+    """
+    path = Path(path)
+    if source is not None and _same_file(path, Path(source)):
+        raise ValueError(f"Will not overwrite the source image “{path.name}”.")
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=folder)
+    os.close(fd)
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; use the usual mode
+        write(temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,
+               source: str | os.PathLike | None = None) -> Path:
+    """Save a quantized image: an indexed PNG/GIF with at most len(palette) colours,
+    or RGB in any other format Pillow writes (chosen by the suffix).  Atomic.
+    """
+    image = palette_image(palette, indices)
+    suffix = Path(path).suffix.lower()
+    if suffix not in PALETTE_SUFFIXES:
+        image = image.convert("RGB")
+    fmt = Image.registered_extensions().get(suffix)
+    if fmt is None:
+        raise ValueError(f"Unknown image format “{suffix or Path(path).name}”; "
+                         "use .png, .jpg, .webp, .bmp, .tif or .gif.")
+    options = {"optimize": True} if fmt == "PNG" else {}
+    if fmt == "JPEG":
+        options = {"quality": 95}
+    return atomic_write(path, lambda temp: image.save(temp, format=fmt, **options), source)
+
+
+def palette_image(palette: np.ndarray, indices: np.ndarray) -> Image.Image:
+    """A Pillow 'P' image whose palette has exactly len(palette) entries."""
+    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
+    if len(palette) > 256:
+        raise ValueError("An indexed image holds at most 256 colours.")
+    indices = np.ascontiguousarray(indices, dtype=np.uint8)
+    image = Image.frombytes("P", (indices.shape[1], indices.shape[0]), indices.tobytes())
+    image.putpalette(palette.tobytes(), rawmode="RGB")
+    return image
+
+
+def indexed_png_bytes(palette: np.ndarray, indices: np.ndarray) -> bytes:
+    """The bytes of the optimised indexed PNG `save_image` would write."""
+    import io
+
+    buffer = io.BytesIO()
+    palette_image(palette, indices).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False

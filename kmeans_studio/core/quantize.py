@@ -1,0 +1,236 @@
+"""Colour quantization with exact k-means on the merged colours.
+
+An image's pixels are merged into its distinct colours with their counts as weights:
+the weighted k-means objective on the distinct colours equals the objective on every
+pixel, at a fraction of the work (china.jpg: 273,280 pixels, 96,615 colours).  The
+engine then runs to convergence, the centres are rounded to a uint8 palette, every
+colour is mapped to its nearest palette entry, and a lookup table maps the pixels back
+at full resolution.  Memory stays near 5 bytes per pixel (packed colour codes and the
+output indices) plus fixed 2^24-entry tables, so 50-megapixel images fit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core.kmeans import KMeansRun
+
+#: Pixels sampled for the k-means++ initialisation (weighted by multiplicity).
+INIT_SAMPLE = 10_000
+#: Above this many pixels, distinct colours are counted with a 2^24 table, not a sort.
+_TABLE_MIN_PIXELS = 1 << 22
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageColors:
+    """An RGB image as its distinct colours, their counts, and a packed code per pixel.
+
+    Attributes
+    ----------
+    shape : (H, W)
+    codes : ndarray of shape (H * W,), uint32
+        ``r << 16 | g << 8 | b`` per pixel.
+    colors : ndarray of shape (m, 3), uint8
+        The distinct colours, sorted by code.
+    counts : ndarray of shape (m,), int64
+        Pixels of each distinct colour.
+    """
+
+    shape: tuple[int, int]
+    codes: np.ndarray
+    colors: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def from_image(cls, image: np.ndarray) -> ImageColors:
+        image = _check_image(image)
+        codes = pack(image).ravel()
+        if codes.size >= _TABLE_MIN_PIXELS:
+            table = np.bincount(codes, minlength=1 << 24)
+            unique = np.flatnonzero(table).astype(np.uint32)
+            counts = table[unique]
+        else:
+            unique, counts = np.unique(codes, return_counts=True)
+        return cls(image.shape[:2], codes, unpack(unique), counts.astype(np.int64))
+
+    @property
+    def n_pixels(self) -> int:
+        return self.codes.size
+
+    @property
+    def n_colors(self) -> int:
+        return len(self.colors)
+
+    def features(self) -> np.ndarray:
+        """The distinct colours as float64 samples for the engine."""
+        return self.colors.astype(np.float64)
+
+    def render(self, color_labels: np.ndarray) -> np.ndarray:
+        """Per-pixel values (H, W) from one value per distinct colour (a 2^24 table)."""
+        table = np.zeros(1 << 24, dtype=color_labels.dtype)
+        table[pack(self.colors)] = color_labels
+        return table[self.codes].reshape(self.shape)
+
+
+@dataclasses.dataclass(frozen=True)
+class Quantized:
+    """Result of `quantize`.
+
+    Attributes
+    ----------
+    palette : ndarray of shape (k, 3), uint8
+    indices : ndarray of shape (H, W), uint8 (uint16 for k > 256)
+    inertia : float
+        Squared error of the output image against the input (sum over pixels of the
+        squared RGB distance, in 0..255 units).
+    n_iter : int
+        k-means iterations run.
+    """
+
+    palette: np.ndarray
+    indices: np.ndarray
+    inertia: float
+    n_iter: int
+
+    def image(self) -> np.ndarray:
+        """The quantized image, RGB uint8 (H, W, 3)."""
+        return self.palette[self.indices]
+
+    @property
+    def mse(self) -> float:
+        """Mean squared error per channel."""
+        return self.inertia / (self.indices.size * 3)
+
+    @property
+    def psnr(self) -> float:
+        """Peak signal-to-noise ratio in dB (inf for an exact copy)."""
+        return psnr(self.mse)
+
+
+def psnr(mse: float) -> float:
+    """PSNR in dB of a mean squared error on the 0..255 scale."""
+    return float("inf") if mse <= 0 else 10.0 * math.log10(255.0**2 / mse)
+
+
+def dither(image: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """Floyd–Steinberg dithering of `image` with `palette` (Pillow); indices (H, W)."""
+    from PIL import Image
+
+    k = len(palette)
+    # Pillow's palette has 256 entries; fill the unused ones with copies of the first
+    # colour so no pixel can map to a colour outside the palette.
+    full = np.repeat(palette[:1], 256, axis=0)
+    full[:k] = palette
+    holder = Image.new("P", (1, 1))
+    holder.putpalette(full.tobytes(), rawmode="RGB")
+    out = Image.fromarray(_check_image(image)).quantize(
+        palette=holder, dither=Image.Dither.FLOYDSTEINBERG)
+    indices = np.asarray(out, dtype=np.uint8).copy()
+    indices[indices >= k] = 0
+    return indices
+
+
+def pack(rgb: np.ndarray) -> np.ndarray:
+    """uint32 codes ``r << 16 | g << 8 | b`` of an (..., 3) uint8 array."""
+    rgb = np.asarray(rgb, dtype=np.uint8)
+    return ((rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
+            | rgb[..., 2])
+
+
+def unpack(codes: np.ndarray) -> np.ndarray:
+    """(n, 3) uint8 colours from uint32 codes."""
+    codes = np.asarray(codes, dtype=np.uint32)
+    return np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], axis=-1).astype(np.uint8)
+
+
+def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -> np.ndarray:
+    """k-means++ (weighted, scikit-learn's) on a sample of INIT_SAMPLE pixels.
+
+    The full k-means++ on 100,000 distinct colours takes a quarter of a second; on a
+    pixel sample it takes about 15 ms and starts from equally good centres.
+    """
+    from sklearn.cluster import kmeans_plusplus
+
+    rng = np.random.RandomState(random_state)
+    if colors.n_pixels > INIT_SAMPLE:
+        sample = colors.codes[rng.randint(0, colors.n_pixels, INIT_SAMPLE)]
+        codes, weight = np.unique(sample, return_counts=True)
+        if len(codes) < n_colors:  # too few distinct colours in the sample: use all
+            codes, weight = pack(colors.colors), colors.counts
+    else:
+        codes, weight = pack(colors.colors), colors.counts
+    centers, _ = kmeans_plusplus(unpack(codes).astype(np.float64), n_colors,
+                                 sample_weight=weight.astype(np.float64), random_state=rng)
+    return centers
+
+
+def start_run(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
+              max_iter: int = 300, tol: float = 1e-4) -> KMeansRun:
+    """The weighted k-means run on the distinct colours (step it, or `run()` it)."""
+    _check_n_colors(n_colors)
+    if n_colors > colors.n_colors:
+        raise ValueError(
+            f"The image has only {colors.n_colors} distinct colours; ask for at most that many."
+        )
+    init = initial_palette(colors, n_colors, random_state)
+    return KMeansRun(colors.features(), n_colors, init=init,
+                     sample_weight=colors.counts.astype(np.float64),
+                     max_iter=max_iter, tol=tol)
+
+
+def palette_from_centers(centers: np.ndarray) -> np.ndarray:
+    """Round centres to a uint8 palette."""
+    return np.clip(np.rint(centers), 0, 255).astype(np.uint8)
+
+
+def nearest_entries(colors: ImageColors, palette: np.ndarray) -> np.ndarray:
+    """Index of the nearest palette entry for each distinct colour."""
+    from kmeans_studio.core.kmeans import nearest_centers
+
+    labels = nearest_centers(colors.features(), palette.astype(np.float64))
+    return labels.astype(np.uint8 if len(palette) <= 256 else np.uint16)
+
+
+def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantized:
+    """Round the centres, map every colour to its nearest entry, render the indices."""
+    palette = palette_from_centers(centers)
+    labels = nearest_entries(colors, palette)
+    diff = colors.colors.astype(np.float64) - palette[labels]
+    inertia = float(colors.counts @ np.einsum("ij,ij->i", diff, diff))
+    return Quantized(palette, colors.render(labels), inertia, n_iter)
+
+
+def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
+             max_iter: int = 300, tol: float = 1e-4) -> Quantized:
+    """Compress an RGB uint8 image to `n_colors` colours with exact k-means.
+
+    If the image has no more distinct colours than asked, those colours are returned
+    exactly (and no k-means runs).
+    """
+    _check_n_colors(n_colors)
+    colors = ImageColors.from_image(image)
+    if colors.n_colors <= n_colors:
+        labels = np.arange(colors.n_colors, dtype=np.uint8 if colors.n_colors <= 256 else np.uint16)
+        return Quantized(colors.colors.copy(), colors.render(labels), 0.0, 0)
+    run = start_run(colors, n_colors, random_state=random_state, max_iter=max_iter, tol=tol)
+    final = run.run()
+    return finish(colors, final.centers, final.n_iter)
+
+
+def _check_n_colors(n_colors: Any) -> None:
+    if isinstance(n_colors, bool) or int(n_colors) != n_colors or not 1 <= n_colors <= 256:
+        raise ValueError(f"The number of colours must be a whole number from 1 to 256, "
+                         f"not {n_colors!r}.")
+
+
+def _check_image(image: Any) -> np.ndarray:
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError("The image must be RGB uint8 of shape (height, width, 3).")
+    if image.shape[0] == 0 or image.shape[1] == 0:
+        raise ValueError("The image is empty.")
+    return image

@@ -1,0 +1,78 @@
+"""quantize: exact k-means on merged colours, full resolution."""
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_sample_image
+
+from kmeans_studio.core import quantize as q
+
+
+def test_three_colours_and_k64_returns_exactly_those():
+    image = np.zeros((10, 12, 3), dtype=np.uint8)
+    image[:, 4:8] = (200, 10, 10)
+    image[:, 8:] = (5, 250, 90)
+    result = q.quantize(image, 64)
+    assert len(result.palette) == 3 and result.inertia == 0 and result.psnr == float("inf")
+    np.testing.assert_array_equal(result.image(), image)
+
+
+def test_merged_colours_give_the_pixel_objective():
+    image = load_sample_image("flower.jpg")[::4, ::4]
+    colors = q.ImageColors.from_image(image)
+    assert colors.counts.sum() == image.shape[0] * image.shape[1]
+    np.testing.assert_array_equal(colors.render(np.arange(colors.n_colors)).shape, image.shape[:2])
+    np.testing.assert_array_equal(colors.colors[colors.render(np.arange(colors.n_colors))], image)
+    # Weighted k-means on distinct colours = k-means on every pixel (same start).
+    run = q.start_run(colors, 8, random_state=0, tol=0, max_iter=5)
+    C0 = run.state.centers
+    ours = run.run()
+    pixels = image.reshape(-1, 3).astype(float)
+    ref = KMeans(8, init=C0, n_init=1, max_iter=5, tol=0).fit(pixels)
+    np.testing.assert_allclose(ours.centers, ref.cluster_centers_, rtol=1e-9)
+    assert ours.inertia == pytest.approx(ref.inertia_, rel=1e-9)
+
+
+def test_quantize_china_at_full_resolution_is_a_local_optimum():
+    china = load_sample_image("china.jpg")
+    result = q.quantize(china, 16, random_state=0)
+    assert result.indices.shape == china.shape[:2] and result.palette.shape == (16, 3)
+    out = result.image().reshape(-1, 3).astype(float)
+    error = ((china.reshape(-1, 3) - out) ** 2).sum()
+    assert result.inertia == pytest.approx(error)
+    # Every pixel uses its nearest palette entry.
+    pal = result.palette.astype(float)
+    sample = china.reshape(-1, 3)[::97].astype(float)
+    nearest = ((sample[:, None] - pal[None]) ** 2).sum(-1).min(1)
+    used = ((sample - out[::97]) ** 2).sum(1)
+    np.testing.assert_allclose(used, nearest)
+    assert 25 < result.psnr < 40
+
+
+def test_large_images_use_the_table_path(monkeypatch):
+    monkeypatch.setattr(q, "_TABLE_MIN_PIXELS", 1000)
+    image = load_sample_image("flower.jpg")[::8, ::8]
+    a = q.ImageColors.from_image(image)
+    monkeypatch.setattr(q, "_TABLE_MIN_PIXELS", 1 << 40)
+    b = q.ImageColors.from_image(image)
+    np.testing.assert_array_equal(a.colors, b.colors)
+    np.testing.assert_array_equal(a.counts, b.counts)
+
+
+def test_dithering_uses_only_the_palette():
+    image = load_sample_image("flower.jpg")[::4, ::4]
+    result = q.quantize(image, 8)
+    indices = q.dither(image, result.palette)
+    assert indices.shape == image.shape[:2] and indices.max() < 8
+    assert not np.array_equal(indices, result.indices)  # dithering changed something
+
+
+@pytest.mark.parametrize("k", [0, 257, 2.5, "64"])
+def test_bad_k(k):
+    with pytest.raises(ValueError, match="from 1 to 256"):
+        q.quantize(np.zeros((2, 2, 3), np.uint8), k)
+
+
+def test_bad_image():
+    with pytest.raises(ValueError, match="RGB uint8"):
+        q.quantize(np.zeros((2, 2), np.uint8), 4)

@@ -179,7 +179,15 @@ def _build():
                        nbr_dist, margin_coef, full)
         add_cluster_sums(X, w, labels, weight, sums)
 
-    return assign_bounded_and_sum, add_cluster_sums, assign_full
+    @numba.njit(cache=True, nogil=True)
+    def render_rgb(inverse, labels, palette, indices, rgb):  # pragma: no cover
+        for p in range(inverse.shape[0]):
+            label = labels[inverse[p]]
+            indices[p] = label
+            for c in range(3):
+                rgb[p, c] = palette[label, c]
+
+    return assign_bounded_and_sum, add_cluster_sums, assign_full, render_rgb
 
 
 def _compiled_kernels():
@@ -281,6 +289,17 @@ def assign_full(X, C, w):
     return labels, best, weights.sum(axis=0), sums.sum(axis=0)
 
 
+def render(inverse: np.ndarray, labels: np.ndarray, palette: np.ndarray | None):
+    """Per-pixel labels ``labels[inverse]`` and, with a palette, ``palette[labels]``
+    as RGB, in one pass without the GIL."""
+    if palette is None:
+        return labels[inverse], None
+    indices = np.empty(inverse.shape[0], dtype=labels.dtype)
+    rgb = np.empty((inverse.shape[0], 3), dtype=np.uint8)
+    _compiled_kernels()[3](inverse, labels, np.ascontiguousarray(palette, np.uint8), indices, rgb)
+    return indices, rgb
+
+
 def single_threaded_blas():
     """Context limiting BLAS to one thread (one cached threadpoolctl controller)."""
     global _controller
@@ -305,6 +324,7 @@ def warm_up() -> None:
     for dtype in (np.float64, np.float32):
         Xt = X.astype(dtype)
         assign_full(Xt, Xt, bounds.astype(dtype))
+    render(np.zeros(2, np.int32), np.zeros(2, np.uint8), np.zeros((1, 3), np.uint8))
 
 
 def neighbors(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

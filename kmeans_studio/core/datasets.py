@@ -40,6 +40,8 @@ class Dataset:
         Shape of one sample as an image (digits: (8, 8)).
     sample_weight : ndarray of shape (n,) or None
         Weights (counts of merged duplicate pixels).
+    image : ImageData or None
+        For colour compression: the photo whose distinct colours are the samples.
     """
 
     name: str
@@ -48,6 +50,7 @@ class Dataset:
     description: str = ""
     image_shape: tuple[int, ...] | None = None
     sample_weight: np.ndarray | None = None
+    image: ImageData | None = None
 
     def __post_init__(self) -> None:
         for name in ("X", "y", "sample_weight"):
@@ -64,6 +67,71 @@ class Dataset:
     @property
     def n_features(self) -> int:
         return self.X.shape[1]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ImageData:
+    """A photo to compress: its pixels, its distinct colours, where it came from.
+
+    Attributes
+    ----------
+    pixels : ndarray (H, W, 3) uint8
+    colors : ImageColors
+    path : str or None
+        The file it was read from (None for samples and pasted images).
+    file_size : int or None
+        Bytes of that file.
+    has_alpha : bool
+        Transparency was composited on white.
+    """
+
+    pixels: np.ndarray
+    colors: Any
+    path: str | None = None
+    file_size: int | None = None
+    has_alpha: bool = False
+
+
+SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
+
+
+def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
+                  has_alpha: bool = False) -> Dataset:
+    """The distinct colours of a photo as weighted samples (counts as weights)."""
+    import os
+
+    from kmeans_studio.core.quantize import ImageColors
+
+    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
+    pixels.setflags(write=False)
+    colors = ImageColors.from_image(pixels)
+    h, w = colors.shape
+    size = os.path.getsize(path) if path else None
+    return Dataset(
+        name, colors.features(), sample_weight=colors.counts.astype(np.float64),
+        description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours",
+        image=ImageData(pixels, colors, path, size, has_alpha),
+    )
+
+
+def sample_image_dataset(name: str) -> Dataset:
+    """One of the photos shipped with scikit-learn ("china.jpg", "flower.jpg")."""
+    from sklearn.datasets import load_sample_image
+
+    if name not in SAMPLE_IMAGES:
+        raise ValueError(f"Unknown sample image {name!r}; choose one of {', '.join(SAMPLE_IMAGES)}.")
+    return image_dataset(load_sample_image(name), name)
+
+
+def file_image_dataset(path: str) -> Dataset:
+    """An image file as a dataset; raises ImageLoadError with a sentence."""
+    from pathlib import Path
+
+    from kmeans_studio.core.images import has_transparency, load_image
+
+    pixels = load_image(path)
+    return image_dataset(pixels, Path(path).name, path=str(path),
+                         has_alpha=has_transparency(path))
 
 
 def make_blob_dataset(

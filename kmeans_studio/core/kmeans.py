@@ -237,6 +237,7 @@ class KMeansRun:
         self._tol = float(np.mean(np.var(X, axis=0)) * tol) if tol else 0.0
         self.max_iter = int(max_iter)
         Xc = X - self._mean
+        weights_in = weights  # distinct points are counted in the data as given
 
         if merge_duplicates == "auto":
             merge_duplicates = (
@@ -269,7 +270,7 @@ class KMeansRun:
                     f"Unknown initialisation {init!r}; choose one of "
                     + ", ".join(INIT_METHODS) + " or give an array of centres."
                 )
-            check_n_clusters(n_clusters, self._X, self._w)
+            check_n_clusters(n_clusters, X, weights_in)
             centers = self._initial_centers(init, int(n_clusters), rng)
         else:
             centers = as_initial_centers(init, n_features, X.dtype) - self._mean
@@ -277,7 +278,7 @@ class KMeansRun:
                 raise ValueError(
                     f"{centers.shape[0]} initial centres were given for k = {n_clusters}."
                 )
-            check_n_clusters(n_clusters, self._X, self._w)
+            check_n_clusters(n_clusters, X, weights_in)
         self.init = init
         self.n_clusters = int(n_clusters)
         # Tiny problems (the seed's 300 blobs) are quicker in numpy than the first

@@ -5,8 +5,9 @@ the weighted k-means objective on the distinct colours equals the objective on e
 pixel, at a fraction of the work (china.jpg: 273,280 pixels, 96,615 colours).  The
 engine then runs to convergence, the centres are rounded to a uint8 palette, every
 colour is mapped to its nearest palette entry, and a lookup table maps the pixels back
-at full resolution.  Memory stays near 5 bytes per pixel (packed colour codes and the
-output indices) plus fixed 2^24-entry tables, so 50-megapixel images fit.
+at full resolution.  Memory stays near 5 bytes per pixel (each pixel's distinct-colour
+index and the output indices) plus one 2^24-entry table while counting, so 50-megapixel
+images fit.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ class ImageColors:
     Attributes
     ----------
     shape : (H, W)
-    codes : ndarray of shape (H * W,), uint32
-        ``r << 16 | g << 8 | b`` per pixel.
+    inverse : ndarray of shape (H * W,), int32
+        Index of each pixel's colour in `colors`.
     colors : ndarray of shape (m, 3), uint8
         The distinct colours, sorted by code.
     counts : ndarray of shape (m,), int64
@@ -41,7 +42,7 @@ class ImageColors:
     """
 
     shape: tuple[int, int]
-    codes: np.ndarray
+    inverse: np.ndarray
     colors: np.ndarray
     counts: np.ndarray
 
@@ -49,17 +50,21 @@ class ImageColors:
     def from_image(cls, image: np.ndarray) -> ImageColors:
         image = _check_image(image)
         codes = pack(image).ravel()
-        if codes.size >= _TABLE_MIN_PIXELS:
+        if codes.size >= _TABLE_MIN_PIXELS:  # O(n) with a 2^24 table, no sort
             table = np.bincount(codes, minlength=1 << 24)
-            unique = np.flatnonzero(table).astype(np.uint32)
+            unique = np.flatnonzero(table)
             counts = table[unique]
+            index = np.zeros(1 << 24, dtype=np.int32)
+            index[unique] = np.arange(len(unique), dtype=np.int32)
+            inverse = index[codes]
         else:
-            unique, counts = np.unique(codes, return_counts=True)
-        return cls(image.shape[:2], codes, unpack(unique), counts.astype(np.int64))
+            unique, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+        return cls(image.shape[:2], inverse.astype(np.int32).ravel(), unpack(unique),
+                   counts.astype(np.int64))
 
     @property
     def n_pixels(self) -> int:
-        return self.codes.size
+        return self.inverse.size
 
     @property
     def n_colors(self) -> int:
@@ -69,11 +74,21 @@ class ImageColors:
         """The distinct colours as float64 samples for the engine."""
         return self.colors.astype(np.float64)
 
-    def render(self, color_labels: np.ndarray) -> np.ndarray:
-        """Per-pixel values (H, W) from one value per distinct colour (a 2^24 table)."""
-        table = np.zeros(1 << 24, dtype=color_labels.dtype)
-        table[pack(self.colors)] = color_labels
-        return table[self.codes].reshape(self.shape)
+    def render(self, color_labels: np.ndarray, palette: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per-pixel labels (H, W) from one label per distinct colour, and with a
+        palette the RGB image (H, W, 3); in one pass that releases the GIL when the
+        compiled kernels are there (the GUI keeps painting meanwhile)."""
+        from kmeans_studio.core import _compiled
+
+        color_labels = np.ascontiguousarray(color_labels)
+        if _compiled.available():
+            indices, rgb = _compiled.render(self.inverse, color_labels, palette)
+        else:
+            indices = color_labels[self.inverse]
+            rgb = None if palette is None else palette[indices]
+        indices = indices.reshape(self.shape)
+        return indices, None if rgb is None else rgb.reshape(*self.shape, 3)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,10 +110,11 @@ class Quantized:
     indices: np.ndarray
     inertia: float
     n_iter: int
+    rgb: np.ndarray | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def image(self) -> np.ndarray:
         """The quantized image, RGB uint8 (H, W, 3)."""
-        return self.palette[self.indices]
+        return self.rgb if self.rgb is not None else self.palette[self.indices]
 
     @property
     def mse(self) -> float:
@@ -156,14 +172,13 @@ def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -
     from sklearn.cluster import kmeans_plusplus
 
     rng = np.random.RandomState(random_state)
+    rows, weight = np.arange(colors.n_colors), colors.counts
     if colors.n_pixels > INIT_SAMPLE:
-        sample = colors.codes[rng.randint(0, colors.n_pixels, INIT_SAMPLE)]
-        codes, weight = np.unique(sample, return_counts=True)
-        if len(codes) < n_colors:  # too few distinct colours in the sample: use all
-            codes, weight = pack(colors.colors), colors.counts
-    else:
-        codes, weight = pack(colors.colors), colors.counts
-    centers, _ = kmeans_plusplus(unpack(codes).astype(np.float64), n_colors,
+        sample = colors.inverse[rng.randint(0, colors.n_pixels, INIT_SAMPLE)]
+        sampled, sampled_weight = np.unique(sample, return_counts=True)
+        if len(sampled) >= n_colors:  # else too few distinct colours: use them all
+            rows, weight = sampled, sampled_weight
+    centers, _ = kmeans_plusplus(colors.features()[rows], n_colors,
                                  sample_weight=weight.astype(np.float64), random_state=rng)
     return centers
 
@@ -198,10 +213,16 @@ def nearest_entries(colors: ImageColors, palette: np.ndarray) -> np.ndarray:
 def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantized:
     """Round the centres, map every colour to its nearest entry, render the indices."""
     palette = palette_from_centers(centers)
-    labels = nearest_entries(colors, palette)
+    return _quantized(colors, palette, nearest_entries(colors, palette), n_iter)
+
+
+def _quantized(colors: ImageColors, palette: np.ndarray, labels: np.ndarray,
+               n_iter: int = 0) -> Quantized:
+    labels = np.asarray(labels).astype(np.uint8 if len(palette) <= 256 else np.uint16)
     diff = colors.colors.astype(np.float64) - palette[labels]
     inertia = float(colors.counts @ np.einsum("ij,ij->i", diff, diff))
-    return Quantized(palette, colors.render(labels), inertia, n_iter)
+    indices, rgb = colors.render(labels, palette)
+    return Quantized(palette, indices, inertia, n_iter, rgb)
 
 
 def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
@@ -214,8 +235,7 @@ def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
     _check_n_colors(n_colors)
     colors = ImageColors.from_image(image)
     if colors.n_colors <= n_colors:
-        labels = np.arange(colors.n_colors, dtype=np.uint8 if colors.n_colors <= 256 else np.uint16)
-        return Quantized(colors.colors.copy(), colors.render(labels), 0.0, 0)
+        return _quantized(colors, colors.colors.copy(), np.arange(colors.n_colors))
     run = start_run(colors, n_colors, random_state=random_state, max_iter=max_iter, tol=tol)
     final = run.run()
     return finish(colors, final.centers, final.n_iter)
@@ -234,3 +254,51 @@ def _check_image(image: Any) -> np.ndarray:
     if image.shape[0] == 0 or image.shape[1] == 0:
         raise ValueError("The image is empty.")
     return image
+
+
+def state_preview(colors: ImageColors, centers: np.ndarray,
+                  labels: np.ndarray | None = None) -> Quantized:
+    """The image as one state of a run shows it: centres rounded to a palette, each
+    colour with its label (or, without labels, its nearest entry, as `finish`)."""
+    if labels is None:
+        return finish(colors, centers)
+    return _quantized(colors, palette_from_centers(centers), labels)
+
+
+@dataclasses.dataclass(frozen=True)
+class MethodResult:
+    """One row of the comparison table."""
+
+    method: str
+    n_colors: int
+    psnr: float
+    seconds: float
+
+
+PILLOW_METHODS = {  # Pillow's quantizers
+    "Median cut": "MEDIANCUT",
+    "Max coverage": "MAXCOVERAGE",
+    "Fast octree": "FASTOCTREE",
+}
+
+
+def compare_with_pillow(image: np.ndarray, n_colors: int) -> list[MethodResult]:
+    """PSNR and time of Pillow's quantizers at the same number of colours."""
+    import time
+
+    from PIL import Image
+
+    pil = Image.fromarray(_check_image(image))
+    rows = []
+    for label, name in PILLOW_METHODS.items():
+        start = time.perf_counter()
+        try:
+            out = pil.quantize(n_colors, method=getattr(Image.Quantize, name))
+        except ValueError:  # e.g. a method that does not support this image
+            continue
+        seconds = time.perf_counter() - start
+        rgb = np.asarray(out.convert("RGB"), dtype=np.float64)
+        mse = float(((rgb - image) ** 2).mean())
+        used = len(np.unique(np.asarray(out)))
+        rows.append(MethodResult(label, used, psnr(mse), seconds))
+    return rows

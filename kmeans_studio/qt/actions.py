@@ -27,6 +27,7 @@ SPECS: dict[str, ActionSpec] = {
                              "Open an image to compress, or a data file", SP.SP_DialogOpenButton),
     "save_image": ActionSpec("&Save compressed image…", "Ctrl+S",
                              "Save the compressed image", SP.SP_DialogSaveButton),
+    "paste_image": ActionSpec("&Paste image", "Ctrl+V", "Compress the image on the clipboard"),
     "export_view": ActionSpec("&Export view…", "Ctrl+E",
                               "Save the current view as a PNG or SVG picture"),
     "quit": ActionSpec("&Quit", "Ctrl+Q", "Quit K-Means Studio"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -25,7 +26,9 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 
+from kmeans_studio.core import quantize
 from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.images import indexed_png_bytes
 from kmeans_studio.core.kmeans import Iteration, KMeansRun
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
@@ -71,6 +74,10 @@ class Snapshot:
         The run has finished and `index` is its last state.
     dataset : Dataset
         The data being clustered.
+    preview : Quantized or None
+        For images: the picture this state gives (palette and full-size indices).
+    preview_rgb : ndarray (H, W, 3) uint8 or None
+        That picture, rendered in the worker thread.
     """
 
     iteration: Iteration | None
@@ -81,6 +88,20 @@ class Snapshot:
     trail: np.ndarray
     done: bool
     dataset: Dataset
+    preview: Any = None
+    preview_rgb: np.ndarray | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageReport:
+    """What a finished image run measured (for the stats and comparison views)."""
+
+    dataset: Dataset
+    n_colors: int
+    psnr: float
+    seconds: float  # compute time of k-means (initialisation and iterations)
+    png_bytes: int
+    methods: list
 
 
 class KMeansWorker(QObject):
@@ -91,10 +112,12 @@ class KMeansWorker(QObject):
     failed = Signal(str)
     finished = Signal()
     playing_changed = Signal(bool)
+    report_ready = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.latest_generation = 0  # written by the GUI thread; read between iterations
+        self.gui_ready = True  # False from an emitted snapshot until the GUI painted it
         self._warmed = False
         self._timer: QTimer | None = None
         self._play_generation = -1
@@ -104,6 +127,8 @@ class KMeansWorker(QObject):
         self._cursor = 0
         self._inertia: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
+        self._compute_seconds = 0.0  # engine time of the current run (for reports)
+        self._reported = False
 
     # -- commands (queued from the controller)
     def _warm_up_once(self) -> None:
@@ -130,7 +155,9 @@ class KMeansWorker(QObject):
             same_data = (self._request is not None and self._dataset is not None
                          and request.data_key == self._request.data_key)
             dataset = self._dataset if same_data else request.make_data()
+            start = time.perf_counter()
             run = None if request.init is None else self._new_run(request, request.init, dataset)
+            self._compute_seconds = time.perf_counter() - start
         except (ValueError, OSError) as exc:
             self.failed.emit(str(exc))
             return
@@ -211,8 +238,15 @@ class KMeansWorker(QObject):
     @Slot(int)
     def run_to_end(self, generation: int) -> None:
         self._stop_timer()
+        last = 0.0
         while generation == self.latest_generation and self._advance():
-            self._emit()
+            # Snapshots (and image previews) no faster than the screen can show them;
+            # the last state is always sent.
+            now = time.perf_counter()
+            if now - last >= PAINT_INTERVAL_MS / 1000 or self._run.done:
+                last = now
+                self._emit()
+        self._emit()
 
     @Slot()
     def shutdown(self) -> None:
@@ -225,6 +259,8 @@ class KMeansWorker(QObject):
     # -- internals
     @staticmethod
     def _new_run(request: RunRequest, init: Any, dataset: Dataset) -> KMeansRun:
+        if callable(init):  # e.g. images: k-means++ on a pixel sample
+            init = init(dataset, request.n_clusters, request.random_state)
         n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
         return KMeansRun(
             dataset.X, n_clusters, init=init, sample_weight=dataset.sample_weight,
@@ -233,6 +269,7 @@ class KMeansWorker(QObject):
 
     def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:
         self._run = run
+        self._reported = False
         self._states.clear()
         self._inertia = [] if run is None else [s.inertia for s in run.history]
         self._cursor = cursor
@@ -248,9 +285,12 @@ class KMeansWorker(QObject):
             return True
         if run.done:
             self._stop_timer()
+            self._report()
             self.finished.emit()
             return False
+        start = time.perf_counter()
         state = run.advance()
+        self._compute_seconds += time.perf_counter() - start
         self._inertia.append(state.inertia)
         self._cursor = len(run.history) - 1
         return True
@@ -260,7 +300,10 @@ class KMeansWorker(QObject):
         if self._play_generation != self.latest_generation or not self._advance():
             self._stop_timer()
             return
-        self._emit()
+        # Coalesce at the source: while the GUI has not painted the last snapshot,
+        # keep iterating but build no new one (previews cost time and the GIL).
+        if self.gui_ready or self._run.done:
+            self._emit()
 
     def _stop_timer(self) -> None:
         if self._timer is not None and self._timer.isActive():
@@ -290,9 +333,35 @@ class KMeansWorker(QObject):
             inertia = np.array(self._inertia)
             inertia.setflags(write=False)
             trail.setflags(write=False)
+            done = run.done and i == len(run.history) - 1
+            preview = self._preview(state, done)
+            rgb = None if preview is None else preview.image()
             snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
-                                run.done and i == len(run.history) - 1, self._dataset)
+                                done, self._dataset, preview, rgb)
+        self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
+        if run is not None and run.done and not self._reported:
+            self._report()
+
+    def _preview(self, state: Iteration, done: bool):
+        image = self._dataset.image
+        if image is None:
+            return None
+        if done:  # the result as saved: every colour to its nearest palette entry
+            return quantize.state_preview(image.colors, state.centers)
+        return quantize.state_preview(image.colors, state.centers, state.labels)
+
+    def _report(self) -> None:
+        """Once per image run: the PNG size and Pillow's quantizers for comparison."""
+        image = self._dataset.image if self._dataset is not None else None
+        if image is None or self._run is None or self._reported:
+            return
+        self._reported = True
+        result = quantize.state_preview(image.colors, self._run.state.centers)
+        png = len(indexed_png_bytes(result.palette, result.indices))
+        methods = quantize.compare_with_pillow(image.pixels, len(result.palette))
+        self.report_ready.emit(ImageReport(self._dataset, len(result.palette), result.psnr,
+                                           self._compute_seconds, png, methods))
 
 
 class RunController(QObject):
@@ -311,6 +380,8 @@ class RunController(QObject):
         is kept.
     playing_changed(bool)
         Play started or stopped.
+    image_report(ImageReport)
+        An image run finished: file size and the comparison with Pillow.
     """
 
     iteration_done = Signal(object)
@@ -318,6 +389,7 @@ class RunController(QObject):
     finished = Signal()
     failed = Signal(str)
     playing_changed = Signal(bool)
+    image_report = Signal(object)
 
     # Commands to the worker: queued, because the worker lives in another thread.
     _start_requested = Signal(object, int)
@@ -369,6 +441,7 @@ class RunController(QObject):
         w.failed.connect(self._on_failed)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
+        w.report_ready.connect(self._on_report)
         self._thread.start()
 
     # -- public commands
@@ -460,6 +533,7 @@ class RunController(QObject):
         self._since_paint.start()
         self.snapshot = snapshot
         self.iteration_done.emit(snapshot)
+        self._worker.gui_ready = True  # a plain attribute: read by the worker's timer
 
     @Slot(object)
     def _on_data(self, dataset: Dataset) -> None:
@@ -473,6 +547,10 @@ class RunController(QObject):
     @Slot()
     def _on_finished(self) -> None:
         self.finished.emit()
+
+    @Slot(object)
+    def _on_report(self, report: ImageReport) -> None:
+        self.image_report.emit(report)
 
     @Slot(bool)
     def _on_playing(self, playing: bool) -> None:

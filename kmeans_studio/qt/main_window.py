@@ -29,42 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmeans_studio.core.images import IMAGE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
-from kmeans_studio.qt.panels.blobs import BlobsPanel
 from kmeans_studio.qt.settings import Settings
-from kmeans_studio.qt.views.inertia import InertiaView
-from kmeans_studio.qt.views.scatter import ScatterView
+from kmeans_studio.qt.sources import BlobsSource, ImageSource
 
-
-class BlobsSource:
-    """The Blobs source: its Data page and its views (scatter above inertia)."""
-
-    key = "blobs"
-    title = "Blobs"
-
-    def __init__(self, window: MainWindow) -> None:
-        self.panel = BlobsPanel(window.settings)
-        self.scatter = ScatterView()
-        self.inertia = InertiaView()
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("blobs_views")
-        splitter.addWidget(self.scatter)
-        splitter.addWidget(self.inertia)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
-        self.views = splitter
-        self.export_targets = {"Scatter plot": self.scatter.plot,
-                               "Inertia curve": self.inertia.plot}
-        self.scatter.set_placing(self.panel.placing)
-        self.panel.run.init.currentIndexChanged.connect(
-            lambda: self.scatter.set_placing(self.panel.placing))
-        self.scatter.centers_edited.connect(window.controller.set_centers)
-        self.inertia.seek_requested.connect(window.controller.seek)
-
-    def set_snapshot(self, snapshot: Snapshot) -> None:
-        self.scatter.set_snapshot(snapshot)
-        self.inertia.set_snapshot(snapshot)
+MAX_RECENT = 10
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +51,12 @@ class MainWindow(QMainWindow):
         self.actions = create_actions(self)
         self.last_message: QMessageBox | None = None
 
-        self.sources = {"blobs": BlobsSource(self)}
+        self.sources = {
+            source.key: source
+            for source in (BlobsSource(self.settings, self.controller),
+                           ImageSource(self.settings, self.controller))
+        }
+        self._opening: str | None = None  # a file whose loading is under way
         self._build_central()
         self._build_dock()
         self._build_toolbar()
@@ -166,6 +142,7 @@ class MainWindow(QMainWindow):
         menu.addAction(a["open_image"])
         self.recent_menu = menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("open_recent")
+        menu.addAction(a["paste_image"])
         menu.addSeparator()
         menu.addAction(a["save_image"])
         menu.addAction(a["export_view"])
@@ -201,7 +178,11 @@ class MainWindow(QMainWindow):
         a["quit"].triggered.connect(self.close)
         a["open_image"].triggered.connect(self._open_dialog)
         a["export_view"].triggered.connect(self._export_view)
-        a["save_image"].setEnabled(False)
+        a["save_image"].triggered.connect(self.save_compressed)
+        a["paste_image"].triggered.connect(self.paste_image)
+        image = self.sources["image"]
+        image.panel.open_requested.connect(self._open_dialog)
+        image.panel.paste_requested.connect(self.paste_image)
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
         a["show_voronoi"].setChecked(self.settings["view/voronoi"])
@@ -210,6 +191,7 @@ class MainWindow(QMainWindow):
         a["show_trails"].toggled.connect(self._on_view_options)
         self._on_view_options()
         c.iteration_done.connect(self._on_snapshot)
+        c.data_changed.connect(self._on_data)
         c.failed.connect(self._on_failed)
         c.playing_changed.connect(self._on_playing)
         self.source_box.currentIndexChanged.connect(self._on_source)
@@ -241,8 +223,28 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ results
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
+        is_image = snapshot.dataset is not None and snapshot.dataset.image is not None
+        if is_image != (self.source.key == "image"):
+            return  # a late snapshot of the source we just left
         self.source.set_snapshot(snapshot)
         self.status.setText(self.describe(snapshot))
+        self.actions["save_image"].setEnabled(is_image and snapshot.preview is not None)
+
+    @Slot(object)
+    def _on_data(self, dataset) -> None:
+        if dataset.image is None:
+            return
+        image = self.sources["image"]
+        image.panel.data_loaded(dataset)
+        if self._opening is not None:
+            self._remember(self._opening)
+            self._opening = None
+        if self.source is not image:  # a dropped or opened photo: show its page
+            self.source_box.blockSignals(True)
+            self.source_box.setCurrentIndex(self.source_box.findData("image"))
+            self.source_box.blockSignals(False)
+            self.pages.setCurrentIndex(self.source_box.currentIndex())
+            self.views.setCurrentIndex(self.source_box.currentIndex())
 
     @staticmethod
     def describe(snapshot: Snapshot) -> str:
@@ -264,7 +266,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.source.panel.show_error(message)
+        if self._opening is not None:  # the file the user opened: say so plainly
+            self._opening = None
+            self.sources["image"].panel.load_failed()
+            self.show_message(message)
+        else:
+            self.source.panel.show_error(message)
         self.statusBar().showMessage(message, 10_000)
 
     @Slot(bool)
@@ -285,12 +292,13 @@ class MainWindow(QMainWindow):
     def _on_speed(self, value: int) -> None:
         self.controller.set_rate(value)
 
-    def _on_view_options(self) -> None:
+    def _on_view_options(self) -> None:  # the blob explorer's display options
         scatter = self.sources["blobs"].scatter
         scatter.show_voronoi = self.actions["show_voronoi"].isChecked()
         scatter.show_trails = self.actions["show_trails"].isChecked()
-        if self.controller.snapshot is not None and self.source is self.sources["blobs"]:
-            scatter.set_snapshot(self.controller.snapshot)
+        snap = self.controller.snapshot
+        if snap is not None and snap.iteration is not None and self.source.key == "blobs":
+            scatter.set_snapshot(snap)
 
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
@@ -303,10 +311,72 @@ class MainWindow(QMainWindow):
         if path.is_dir():
             self.show_message(f"Cannot open “{path.name}”: it is a folder, not a file.")
             return False
-        self.show_message(
-            f"Cannot open “{path.name}”: K-Means Studio does not know this kind of file."
-        )
-        return False
+        # Anything else is tried as an image; the worker reads it, and a file it cannot
+        # read gets a message box while the current data stay on screen.
+        self._opening = str(path)
+        image = self.sources["image"]
+        image.panel.set_file(str(path))
+        if self.source is not image:
+            self.controller.start(image.panel.request())
+        return True
+
+    def paste_image(self) -> bool:
+        """Use the clipboard's image (or image file) as the photo to compress."""
+        from PySide6.QtWidgets import QApplication
+
+        data = QApplication.clipboard().mimeData()
+        if data is not None and data.hasUrls():
+            files = [u.toLocalFile() for u in data.urls() if u.isLocalFile()]
+            if files:
+                return self.open_path(files[0])
+        qimage = QApplication.clipboard().image()
+        if qimage.isNull():
+            self.show_message("The clipboard holds no image to paste.")
+            return False
+        image = self.sources["image"]
+        image.panel.set_pixels(qimage_to_rgb(qimage))
+        if self.source is not image:
+            self.controller.start(image.panel.request())
+        return True
+
+    def save_compressed(self) -> Path | None:
+        """Ask where, then save the compressed image (indexed PNG by default)."""
+        image = self.sources["image"]
+        result = image.result()
+        if result is None or image.snapshot is None:
+            return None
+        dataset = image.snapshot.dataset
+        stem = Path(dataset.name).stem
+        folder = self.settings["files/last_folder"] or str(Path.home())
+        suggestion = str(Path(folder) / f"{stem}-k{len(result[0])}.png")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save compressed image", suggestion,
+            "Indexed PNG (*.png);;WebP (*.webp);;JPEG (*.jpg *.jpeg);;BMP (*.bmp);;"
+            "TIFF (*.tif *.tiff);;GIF (*.gif)")
+        if not path:
+            return None
+        return self.write_compressed(path)
+
+    def write_compressed(self, path: str | os.PathLike) -> Path | None:
+        """Write the shown result to `path` (atomic; never over the source image)."""
+        from kmeans_studio.core.images import save_image
+
+        image = self.sources["image"]
+        result = image.result()
+        if result is None:
+            return None
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".png")
+        try:
+            written = save_image(path, *result, source=image.snapshot.dataset.image.path)
+        except (ValueError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
+            self.show_message(f"Could not save “{path.name}”: {reason}")
+            return None
+        self.settings["files/last_folder"] = str(path.parent)
+        self.statusBar().showMessage(f"Saved {written}", 8000)
+        return written
 
     def show_message(self, text: str, icon=QMessageBox.Icon.Warning) -> QMessageBox:
         """A window-modal message that does not block the event loop."""
@@ -318,15 +388,22 @@ class MainWindow(QMainWindow):
         return box
 
     def _open_dialog(self) -> None:
+        patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open", self.settings["files/last_folder"], "All files (*)")
+            self, "Open", self.settings["files/last_folder"],
+            f"Images ({patterns});;All files (*)")
         if path:
             self.settings["files/last_folder"] = str(Path(path).parent)
             self.open_path(path)
 
+    def _remember(self, path: str) -> None:
+        recent = [p for p in self.settings["files/recent"] if p != path]
+        self.settings["files/recent"] = [path, *recent][:MAX_RECENT]
+        self._update_recent_menu()
+
     def _update_recent_menu(self) -> None:
         self.recent_menu.clear()
-        recent = [p for p in self.settings["files/recent"] if Path(p).exists()]
+        recent = [p for p in self.settings["files/recent"] if Path(p).exists()][:MAX_RECENT]
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
@@ -413,6 +490,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.controller.shutdown()
+        for source in self.sources.values():
+            source.shutdown()
         self.settings["window/geometry"] = self.saveGeometry()
         self.settings["window/state"] = self.saveState()
         self.settings["window/source"] = self.source_box.currentData()
@@ -424,3 +503,17 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
+
+def qimage_to_rgb(qimage) -> "np.ndarray":
+    """RGB uint8 (H, W, 3) copy of a QImage (alpha composited on white)."""
+    import numpy as np
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    flat = QImage(qimage.size(), QImage.Format.Format_RGB888)
+    flat.fill(QColor(255, 255, 255))
+    painter = QPainter(flat)
+    painter.drawImage(0, 0, qimage)
+    painter.end()
+    width, height, stride = flat.width(), flat.height(), flat.bytesPerLine()
+    buffer = np.frombuffer(flat.constBits(), dtype=np.uint8, count=stride * height)
+    return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()

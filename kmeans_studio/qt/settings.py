@@ -26,6 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "run/seed": 0,
     "run/max_iter": 300,
     "run/tol": 1e-4,
+    # image page
+    "image/k": 64,
+    "image/seed": 0,
+    "image/dither": False,
+    "image/sample": "china.jpg",
     # views
     "view/voronoi": True,
     "view/trails": True,

@@ -21,8 +21,10 @@ def test_merged_colours_give_the_pixel_objective():
     image = load_sample_image("flower.jpg")[::4, ::4]
     colors = q.ImageColors.from_image(image)
     assert colors.counts.sum() == image.shape[0] * image.shape[1]
-    np.testing.assert_array_equal(colors.render(np.arange(colors.n_colors)).shape, image.shape[:2])
-    np.testing.assert_array_equal(colors.colors[colors.render(np.arange(colors.n_colors))], image)
+    indices, rgb = colors.render(np.arange(colors.n_colors), colors.colors)
+    assert indices.shape == image.shape[:2]
+    np.testing.assert_array_equal(colors.colors[indices], image)
+    np.testing.assert_array_equal(rgb, image)
     # Weighted k-means on distinct colours = k-means on every pixel (same start).
     run = q.start_run(colors, 8, random_state=0, tol=0, max_iter=5)
     C0 = run.state.centers

@@ -1,0 +1,193 @@
+"""The Image page of the Data dock: which photo, how many colours, dithering."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.core.datasets import (
+    SAMPLE_IMAGES,
+    Dataset,
+    file_image_dataset,
+    image_dataset,
+    sample_image_dataset,
+)
+from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.settings import Settings
+
+_pasted = itertools.count(1)
+
+
+def image_init(dataset: Dataset, n_colors: int, random_state) -> np.ndarray:
+    """Initial palette: k-means++ on a pixel sample, or every colour when there are
+    no more than k (the result is then exact)."""
+    from kmeans_studio.core.quantize import initial_palette
+
+    colors = dataset.image.colors
+    if n_colors >= colors.n_colors:
+        return colors.features()
+    return initial_palette(colors, n_colors, random_state)
+
+
+class ImagePanel(QWidget):
+    """Emits `request_changed(RunRequest)` when the photo or a parameter changes."""
+
+    request_changed = Signal(object)
+    open_requested = Signal()
+    paste_requested = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("image_panel")
+        self._source: tuple = ("sample", settings["image/sample"])
+        self._loaded: tuple | None = None
+
+        self.current = QLabel()
+        self.current.setObjectName("image_current")
+        self.current.setWordWrap(True)
+        self.alpha_note = QLabel("Transparent areas are shown and compressed on white.")
+        self.alpha_note.setWordWrap(True)
+        self.alpha_note.hide()
+        open_button = QPushButton("Open image…")
+        open_button.setToolTip("Open a photo (Ctrl+O), or drop one on the window")
+        open_button.setAccessibleName("Open image")
+        open_button.clicked.connect(self.open_requested)
+        paste_button = QPushButton("Paste")
+        paste_button.setToolTip("Use the image on the clipboard (Ctrl+V)")
+        paste_button.setAccessibleName("Paste image")
+        paste_button.clicked.connect(self.paste_requested)
+        self.sample = QComboBox()
+        self.sample.setObjectName("image_sample")
+        self.sample.setToolTip("Photos that come with scikit-learn")
+        self.sample.setAccessibleName("Sample photo")
+        self.sample.addItems(list(SAMPLE_IMAGES))
+        load_sample = QPushButton("Load")
+        load_sample.setToolTip("Compress this sample photo")
+        load_sample.setAccessibleName("Load sample photo")
+        load_sample.clicked.connect(lambda: self.set_source(("sample", self.sample.currentText())))
+
+        photo = QGroupBox("Photo")
+        box = QVBoxLayout(photo)
+        box.addWidget(self.current)
+        box.addWidget(self.alpha_note)
+        row = QHBoxLayout()
+        row.addWidget(open_button)
+        row.addWidget(paste_button)
+        box.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Sample"))
+        row.addWidget(self.sample, 1)
+        row.addWidget(load_sample)
+        box.addLayout(row)
+
+        self.k = QSpinBox()
+        self.k.setObjectName("image_k")
+        self.k.setRange(1, 256)
+        self.k.setValue(settings["image/k"])
+        self.k.setToolTip("Number of colours in the compressed image (1–256)")
+        self.k.setAccessibleName("Number of colours")
+        self.k.setKeyboardTracking(False)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(settings["image/seed"])
+        self.seed.setToolTip("Seed of the initial palette (k-means++ on 10,000 sampled pixels)")
+        self.seed.setAccessibleName("Initialisation seed")
+        self.seed.setKeyboardTracking(False)
+        self.dither = QCheckBox("Floyd–Steinberg dithering")
+        self.dither.setObjectName("image_dither")
+        self.dither.setChecked(settings["image/dither"])
+        self.dither.setToolTip("Spread the rounding error to neighbouring pixels, with the "
+                               "k-means palette (shown and saved)")
+        self.dither.setAccessibleName("Dithering")
+        params = QGroupBox("Compression")
+        form = QFormLayout(params)
+        form.addRow("Colours k", self.k)
+        form.addRow("Seed", self.seed)
+        form.addRow(self.dither)
+        self.error = QLabel()
+        self.error.setObjectName("panel_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #D55E00;")
+        self.error.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(photo)
+        layout.addWidget(params)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.k.valueChanged.connect(self._emit)
+        self.seed.valueChanged.connect(self._emit)
+        self._describe(None)
+
+    # -- sources
+    def set_source(self, source: tuple) -> None:
+        """("sample", name), ("file", path) or ("pixels", array, name)."""
+        self._source = source
+        self._emit()
+
+    def set_file(self, path: str) -> None:
+        self.set_source(("file", str(path)))
+
+    def set_pixels(self, pixels: np.ndarray, name: str | None = None) -> None:
+        self.set_source(("pixels", pixels, name or f"pasted image {next(_pasted)}"))
+
+    def request(self) -> RunRequest:
+        kind = self._source[0]
+        if kind == "sample":
+            key, make = ("sample", self._source[1]), functools.partial(
+                sample_image_dataset, self._source[1])
+        elif kind == "file":
+            key, make = ("file", self._source[1]), functools.partial(
+                file_image_dataset, self._source[1])
+        else:
+            pixels, name = self._source[1], self._source[2]
+            key, make = ("pixels", id(pixels), name), functools.partial(image_dataset, pixels, name)
+        return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
+                          init=image_init, random_state=self.seed.value(), max_iter=300,
+                          tol=1e-4)
+
+    def data_loaded(self, dataset: Dataset) -> None:
+        """The worker loaded the photo of the current source."""
+        self._loaded = self._source
+        self._describe(dataset)
+
+    def load_failed(self) -> None:
+        """The current source could not be loaded: go back to the last one that was."""
+        if self._loaded is not None:
+            self._source = self._loaded
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+    def save(self, settings: Settings) -> None:
+        settings["image/k"] = self.k.value()
+        settings["image/seed"] = self.seed.value()
+        settings["image/dither"] = self.dither.isChecked()
+        settings["image/sample"] = self.sample.currentText()
+
+    def _describe(self, dataset: Dataset | None) -> None:
+        if dataset is None or dataset.image is None:
+            self.current.setText("Loading the photo…")
+            return
+        self.current.setText(dataset.description)
+        self.alpha_note.setVisible(dataset.image.has_alpha)
+
+    def _emit(self) -> None:
+        self.show_error(None)
+        self.request_changed.emit(self.request())

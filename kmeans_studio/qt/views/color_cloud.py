@@ -1,0 +1,151 @@
+"""The colour cloud: a sample of the image's colours in colour space, by centre.
+
+Up to `SAMPLE` distinct colours are drawn with probability proportional to their pixel
+count (fixed per image), each in the colour of its cluster's palette entry; the centres
+are large outlined markers that move with every iteration.  The points are painted
+into one small RGBA image (one item, whatever the number of clusters; per-point brushes
+are slow in pyqtgraph), and the cloud is redrawn at most `REDRAW_HZ` times a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.qt.colors import is_dark, style_plot
+from kmeans_studio.qt.controller import Snapshot
+
+SAMPLE = 4000
+REDRAW_HZ = 8
+GRID = 256  # pixels of the cloud image along each axis
+PROJECTIONS = {"R–G": (0, 1), "R–B": (0, 2), "G–B": (1, 2), "PCA": None}
+
+
+class ColorCloudView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("color_cloud")
+        self.projection = QComboBox()
+        self.projection.setObjectName("cloud_projection")
+        self.projection.setToolTip("Which plane of colour space to show")
+        self.projection.setAccessibleName("Colour cloud projection")
+        self.projection.addItems(list(PROJECTIONS))
+        self.projection.currentIndexChanged.connect(self._new_plane)
+        self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName("Colours of the image in colour space")
+        style_plot(self.plot)
+        self.plot.setAspectLocked(True)
+        self.plot.hideButtons()
+        self.points = pg.ImageItem(axisOrder="row-major")
+        edge = (240, 240, 240) if is_dark() else (20, 20, 20)
+        # No symbol cache: palette colours change every iteration, and each new brush
+        # would add rendered symbols to pyqtgraph's atlas.
+        self.centers = pg.ScatterPlotItem(size=14, pen=pg.mkPen(edge, width=1.5), useCache=False)
+        self.centers.setZValue(5)
+        self.plot.addItem(self.points)
+        self.plot.addItem(self.centers)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Plane"))
+        top.addWidget(self.projection)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.note)
+        self._dataset: Dataset | None = None
+        self._rows = np.empty(0, dtype=np.intp)
+        self._snapshot: Snapshot | None = None
+        self._axes: np.ndarray | None = None
+        self._fit = True  # fit the range at the next drawing (new image or plane)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(1000 // REDRAW_HZ)
+        self._timer.timeout.connect(self._redraw)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.dataset is not self._dataset:
+            self._set_dataset(snapshot.dataset)
+        self._snapshot = snapshot
+        if snapshot.done or snapshot.iteration is None:
+            self._redraw()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    def _set_dataset(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        weights = dataset.sample_weight
+        n = dataset.n_samples
+        rng = np.random.default_rng(0)
+        if n > SAMPLE:
+            self._rows = rng.choice(n, SAMPLE, replace=False, p=weights / weights.sum())
+        else:
+            self._rows = np.arange(n)
+        # Weighted principal axes of the colours, for the PCA plane.
+        X = dataset.X
+        mean = np.average(X, axis=0, weights=weights)
+        cov = np.cov((X - mean).T, aweights=weights)
+        values, vectors = np.linalg.eigh(cov)
+        self._mean, self._axes = mean, vectors[:, ::-1][:, :2]
+        self.note.setText(f"{len(self._rows):,} of {n:,} colours, drawn by pixel count.")
+        self._fit = True
+
+    def _new_plane(self) -> None:
+        self._fit = True
+        self._redraw()
+
+    def _project(self, A: np.ndarray) -> np.ndarray:
+        plane = PROJECTIONS[self.projection.currentText()]
+        if plane is None:
+            return (A - self._mean) @ self._axes
+        return A[:, plane]
+
+    def _redraw(self) -> None:
+        snap = self._snapshot
+        if snap is None or snap.dataset is None or snap.dataset.image is None:
+            return
+        names = self.projection.currentText()
+        labels = {"R–G": ("red", "green"), "R–B": ("red", "blue"), "G–B": ("green", "blue"),
+                  "PCA": ("first principal axis", "second principal axis")}[names]
+        self.plot.setLabel("bottom", labels[0])
+        self.plot.setLabel("left", labels[1])
+        X = self._dataset.X[self._rows]
+        xy = self._project(X)
+        state = snap.iteration
+        if state is None or snap.preview is None:
+            point_colors = self._dataset.image.colors.colors[self._rows]
+            self.centers.setData([])
+        else:
+            palette = snap.preview.palette
+            labels_now = (state.labels[self._rows] if state.labels is not None
+                          else np.zeros(len(self._rows), dtype=int))
+            point_colors = palette[labels_now]
+            self.centers.setData(pos=self._project(np.asarray(state.centers, dtype=float)),
+                                 brush=[pg.mkBrush(*c) for c in palette])
+        self._paint_points(xy, point_colors)
+        if self._fit:
+            self._fit = False
+            self.plot.autoRange()
+
+    def _paint_points(self, xy: np.ndarray, colors: np.ndarray) -> None:
+        """Dots of 2x2 pixels in an RGBA image laid over the plane's bounds."""
+        lo, hi = self._bounds()
+        cells = np.clip(((xy - lo) / (hi - lo) * (GRID - 1)).astype(int), 0, GRID - 2)
+        image = np.zeros((GRID, GRID, 4), dtype=np.uint8)
+        for dy in (0, 1):
+            for dx in (0, 1):
+                image[cells[:, 1] + dy, cells[:, 0] + dx, :3] = colors
+                image[cells[:, 1] + dy, cells[:, 0] + dx, 3] = 255
+        self.points.setImage(image, levels=(0, 255), autoLevels=False)
+        self.points.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        if PROJECTIONS[self.projection.currentText()] is not None:
+            return np.zeros(2), np.full(2, 255.0)
+        xy = (self._dataset.X - self._mean) @ self._axes
+        return xy.min(axis=0) - 1, xy.max(axis=0) + 1

@@ -1,0 +1,101 @@
+"""Numbers for the compressed image, and k-means against Pillow's quantizers."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.core.quantize import psnr
+from kmeans_studio.qt.controller import ImageReport, Snapshot
+
+
+def _kib(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n >= 10 * 1024 else f"{n / 1024:,.1f} KiB"
+
+
+class ImageStatsView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("image_stats")
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, text in (("size", "Image"), ("colors", "Distinct colours"),
+                          ("mse", "Mean squared error"), ("psnr", "PSNR"),
+                          ("file", "Indexed PNG"), ("time", "Time taken")):
+            label = QLabel("—")
+            label.setObjectName(f"stat_{key}")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key] = label
+            form.addRow(text, label)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("compare_table")
+        self.table.setAccessibleName("k-means compared with Pillow's quantizers")
+        self.table.setHorizontalHeaderLabels(["Method", "Colours", "PSNR (dB)", "Time"])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setMinimumHeight(24 * 5 + 8)
+        self.table_note = QLabel("The comparison appears when k-means has converged.")
+        self.table_note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("<b>Compare</b> with Pillow's quantizers, same number of colours"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table_note)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        image = snapshot.dataset.image
+        preview = snapshot.preview
+        h, w = image.colors.shape
+        self.fields["size"].setText(f"{w} × {h} ({w * h:,} pixels)")
+        if preview is None:
+            self.fields["colors"].setText(f"{image.colors.n_colors:,}")
+            return
+        used = len(np.unique(preview.palette, axis=0))
+        self.fields["colors"].setText(f"{image.colors.n_colors:,} → {used:,}")
+        self.fields["mse"].setText(f"{preview.mse:.2f}")
+        value = psnr(preview.mse)
+        self.fields["psnr"].setText("lossless" if value == float("inf") else f"{value:.2f} dB")
+
+    def set_report(self, report: ImageReport) -> None:
+        image = report.dataset.image
+        if image.file_size:
+            ratio = report.png_bytes / image.file_size
+            self.fields["file"].setText(
+                f"{_kib(report.png_bytes)} vs {_kib(image.file_size)} original file "
+                f"({100 * (ratio - 1):+.0f}%)")
+        else:
+            raw = image.pixels.nbytes
+            self.fields["file"].setText(f"{_kib(report.png_bytes)} vs {_kib(raw)} uncompressed RGB")
+        self.fields["time"].setText(f"{report.seconds:.2f} s of computing to convergence")
+        rows = [("k-means", report.n_colors, report.psnr, report.seconds)]
+        rows += [(m.method, m.n_colors, m.psnr, m.seconds) for m in report.methods]
+        self.table.setRowCount(len(rows))
+        for r, (method, n, value, seconds) in enumerate(rows):
+            cells = [method, str(n), "lossless" if value == float("inf") else f"{value:.2f}",
+                     f"{seconds * 1000:.0f} ms"]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table_note.setText("k-means time: initialisation and every iteration, without "
+                                "the pauses between steps. All at full resolution.")
+
+    def clear(self) -> None:
+        for label in self.fields.values():
+            label.setText("—")
+        self.table.setRowCount(0)

@@ -1,0 +1,138 @@
+"""The image page: drop, paste, compress, compare, save; bad files keep the old image."""
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+from sklearn.datasets import load_sample_image
+
+from .helpers import wait_state
+
+
+@pytest.fixture
+def photo(tmp_path):
+    path = tmp_path / "flower.png"
+    Image.fromarray(load_sample_image("flower.jpg")[::2, ::2]).save(path)
+    return path
+
+
+def drop(window, *paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    return event
+
+
+def image_ready(name):
+    return lambda s: (s.dataset is not None and s.dataset.name == name
+                      and s.preview is not None)
+
+
+def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, photo):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    event = drop(window, photo)
+    assert event.isAccepted()
+    snap = wait_state(qtbot, window, image_ready("flower.png"))
+    assert window.source.key == "image"
+    assert snap.preview_rgb.shape == (214, 320, 3)  # full resolution
+    window.actions["run_to_end"].trigger()
+    final = wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
+    assert len(final.preview.palette) == 64
+    source = window.sources["image"]
+    qtbot.waitUntil(lambda: source.stats.table.rowCount() == 4, timeout=20_000)
+    assert source.stats.fields["psnr"].text().endswith("dB")
+    assert "original file" in source.stats.fields["file"].text()
+    assert window.actions["save_image"].isEnabled()
+    assert str(photo) in window.settings["files/recent"]
+
+
+def test_a_bad_file_shows_a_message_and_keeps_the_current_image(window, qtbot, bad_image_files,
+                                                                 tmp_path):
+    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    before = window.controller.snapshot
+    for name in ("corrupt.png", "notes.png", "truncated.jpg", "empty.png"):
+        drop(window, tmp_path / name)
+        qtbot.waitUntil(lambda n=name: window.last_message is not None
+                        and n in window.last_message.text(), timeout=10_000)
+        window.last_message.close()
+    qtbot.wait(100)
+    assert window.controller.snapshot.dataset is before.dataset
+    # the page still works on the image it had
+    window.sources["image"].panel.k.setValue(8)
+    snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 8)
+    assert snap.dataset.name == "china.jpg"
+
+
+def test_paste_from_the_clipboard(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.darkCyan)
+    for x in range(20):
+        for y in range(30):
+            image.setPixel(x, y, 0xFFFF8000)
+    QApplication.clipboard().setImage(image)
+    window.actions["paste_image"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.dataset.image is not None
+                      and s.dataset.name.startswith("pasted image"))
+    assert snap.dataset.image.pixels.shape == (30, 40, 3)
+    assert snap.dataset.image.colors.n_colors == 2
+    final = wait_state(qtbot, window, lambda s: s.preview is not None)
+    assert {tuple(c) for c in final.preview.palette} == {(255, 128, 0), (0, 128, 128)}
+
+
+def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, tmp_path):
+    drop(window, photo)
+    wait_state(qtbot, window, image_ready("flower.png"))
+    window.sources["image"].panel.k.setValue(12)
+    wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 12)
+    window.actions["run_to_end"].trigger()
+    wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 12)
+    before = photo.read_bytes()
+    out = window.write_compressed(tmp_path / "small.png")
+    with Image.open(out) as saved:
+        assert saved.mode == "P" and len(saved.getpalette()) // 3 <= 12
+        assert saved.size == (320, 214)
+    assert window.write_compressed(photo) is None
+    assert "source image" in window.last_message.text()
+    assert photo.read_bytes() == before
+
+
+def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_path):
+    drop(window, photo)
+    wait_state(qtbot, window, image_ready("flower.png"))
+    panel = window.sources["image"].panel
+    panel.k.setValue(6)
+    wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png"
+               and s.iteration.n_clusters == 6 and s.preview is not None)
+    plain = window.sources["image"].result()[1].copy()
+    panel.dither.setChecked(True)
+    dithered = window.sources["image"].result()[1]
+    assert dithered.max() < 6 and not np.array_equal(plain, dithered)
+    compare = window.sources["image"].compare
+    qtbot.waitUntil(lambda: "dithered" in compare.after_label.text())
+
+
+def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):
+    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    compare = window.sources["image"].compare
+    compare.set_mode_index(1)
+    compare.slider.setValue(250)
+    width = compare.wipe_before.image.shape[1]
+    assert width == round(640 * 0.25)
+    compare.wipe_line.setValue(480)
+    assert compare.slider.value() == 750 and compare.wipe_before.image.shape[1] == 480
+
+
+def test_palette_swatches_are_sorted_by_share_with_hex_tooltips(window, qtbot):
+    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    palette = window.sources["image"].palette
+    qtbot.waitUntil(lambda: len(palette.shares) == 64)
+    assert (np.diff(palette.shares) <= 0).all()
+    assert palette.tooltip_at(0).startswith("#") and "% of pixels" in palette.tooltip_at(0)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kmeans_studio.core.datasets import BLOB_SHAPES, make_blob_dataset
 from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.panels.common import ErrorLabel
 from kmeans_studio.qt.settings import Settings
 
 INIT_CHOICES = {
@@ -164,11 +165,7 @@ class BlobsPanel(QWidget):
         seed_row.addWidget(new_data)
         form.addRow("Seed", seed_row)
         self.run = RunParameters(settings)
-        self.error = QLabel()
-        self.error.setObjectName("panel_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #D55E00;")
-        self.error.hide()
+        self.error = ErrorLabel()
 
         layout = QVBoxLayout(self)
         layout.addWidget(data_box)
@@ -204,8 +201,7 @@ class BlobsPanel(QWidget):
         )
 
     def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
+        self.error.show_error(message)
 
     def save(self, settings: Settings) -> None:
         settings["blobs/shape"] = self.shape.currentData()

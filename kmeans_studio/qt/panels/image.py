@@ -28,6 +28,7 @@ from kmeans_studio.core.datasets import (
     sample_image_dataset,
 )
 from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.panels.common import ErrorLabel
 from kmeans_studio.qt.settings import Settings
 
 _pasted = itertools.count(1)
@@ -119,11 +120,7 @@ class ImagePanel(QWidget):
         form.addRow("Colours k", self.k)
         form.addRow("Seed", self.seed)
         form.addRow(self.dither)
-        self.error = QLabel()
-        self.error.setObjectName("panel_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #D55E00;")
-        self.error.hide()
+        self.error = ErrorLabel()
 
         layout = QVBoxLayout(self)
         layout.addWidget(photo)
@@ -172,8 +169,7 @@ class ImagePanel(QWidget):
             self._source = self._loaded
 
     def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
+        self.error.show_error(message)
 
     def save(self, settings: Settings) -> None:
         settings["image/k"] = self.k.value()

@@ -40,8 +40,17 @@ def _will_use_xcb() -> bool:
     return bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
 
 
+NO_DISPLAY_HINT = """\
+K-Means Studio needs a desktop session: no display was found (DISPLAY and
+WAYLAND_DISPLAY are not set). Start it from your desktop, or for a headless run set
+QT_QPA_PLATFORM=offscreen. Batch compression needs no display: kmeans-studio compress --help"""
+
+
 def check_platform() -> str | None:
     """A hint to print instead of letting Qt abort, or None when Qt can start."""
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        return NO_DISPLAY_HINT
     if _will_use_xcb():
         missing = missing_xcb_libraries()
         if missing:

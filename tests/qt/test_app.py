@@ -25,6 +25,14 @@ def test_hint_instead_of_a_qt_abort(monkeypatch, capsys):
     assert "xcb-util-cursor" in err  # Fedora line
 
 
+def test_no_display_gets_a_hint(monkeypatch, capsys):
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert app.main([]) == 1
+    assert "no display was found" in capsys.readouterr().err
+
+
 def test_no_check_when_running_offscreen(monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)

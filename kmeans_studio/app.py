@@ -25,8 +25,9 @@ Install the X11 libraries Qt needs, then start it again:
 (Or run without a screen: QT_QPA_PLATFORM=offscreen.)"""
 
 
-def missing_xcb_libraries(find=ctypes.util.find_library) -> list[str]:
+def missing_xcb_libraries(find=None) -> list[str]:
     """The xcb libraries Qt needs that this Linux machine lacks (names as lib*.so)."""
+    find = find or ctypes.util.find_library  # looked up now, so tests can replace it
     return [f"lib{name}" for name in XCB_LIBRARIES if find(name) is None]
 
 

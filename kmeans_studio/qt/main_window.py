@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         self.data_dock.setWidget(container)
         self.data_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        widest = max(source.panel.sizeHint().width() for source in self.sources.values())
+        self.data_dock.setMinimumWidth(widest + 24)  # no sideways scrolling of the pages
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
         saved = self.source_box.findData(self.settings["window/source"])
         self.source_box.setCurrentIndex(max(0, saved))

@@ -53,6 +53,10 @@ class InertiaView(QWidget):
         self.current = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(213, 94, 0), pen=None)
         self.plot.addItem(self.current)
         self.plot.setMinimumHeight(120)
+        self.placeholder = pg.TextItem("Inertia appears after the first assignment",
+                                       anchor=(0.5, 0.5), color=(128, 128, 128))
+        self.plot.addItem(self.placeholder)
+        self.placeholder.setPos(1.5, 0.5)
 
         header = QHBoxLayout()
         header.addWidget(self.narration, 1)
@@ -76,6 +80,7 @@ class InertiaView(QWidget):
         finite = np.isfinite(inertia)
         self.curve.setData(x[finite], inertia[finite], data=np.flatnonzero(finite))
         self.plot.setXRange(0, max(3.0, x[-1] + 0.5 if len(x) else 0.0), padding=0.02)
+        self.placeholder.setVisible(not finite.any())
         if finite.any():
             low, high = inertia[finite].min(), inertia[finite].max()
             span = max(high - low, abs(high) * 0.05, 1e-12)
@@ -85,6 +90,8 @@ class InertiaView(QWidget):
             self.current.setData([snapshot.index / 2.0], [inertia[snapshot.index]])
         else:
             self.current.setData([])
+        if not finite.any():
+            self.plot.setYRange(0, 1, padding=0)
         self.narration.setText(narrate(state, snapshot.previous))
 
     def _on_points_clicked(self, item, points, *args) -> None:

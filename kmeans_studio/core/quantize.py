@@ -104,12 +104,17 @@ class Quantized:
         squared RGB distance, in 0..255 units).
     n_iter : int
         k-means iterations run.
+    counts : ndarray of shape (k,)
+        Pixels using each palette entry.
+    rgb : ndarray (H, W, 3) uint8 or None
+        The image, when it was rendered together with the indices.
     """
 
     palette: np.ndarray
     indices: np.ndarray
     inertia: float
     n_iter: int
+    counts: np.ndarray
     rgb: np.ndarray | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def image(self) -> np.ndarray:
@@ -222,7 +227,8 @@ def _quantized(colors: ImageColors, palette: np.ndarray, labels: np.ndarray,
     diff = colors.colors.astype(np.float64) - palette[labels]
     inertia = float(colors.counts @ np.einsum("ij,ij->i", diff, diff))
     indices, rgb = colors.render(labels, palette)
-    return Quantized(palette, indices, inertia, n_iter, rgb)
+    counts = np.bincount(labels, weights=colors.counts, minlength=len(palette)).astype(np.int64)
+    return Quantized(palette, indices, inertia, n_iter, counts, rgb)
 
 
 def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,

@@ -75,9 +75,8 @@ class Snapshot:
     dataset : Dataset
         The data being clustered.
     preview : Quantized or None
-        For images: the picture this state gives (palette and full-size indices).
-    preview_rgb : ndarray (H, W, 3) uint8 or None
-        That picture, rendered in the worker thread.
+        For images: the picture this state gives (palette, full-size indices and the
+        RGB image, all rendered in the worker thread).
     """
 
     iteration: Iteration | None
@@ -89,7 +88,6 @@ class Snapshot:
     done: bool
     dataset: Dataset
     preview: Any = None
-    preview_rgb: np.ndarray | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,7 +283,6 @@ class KMeansWorker(QObject):
             return True
         if run.done:
             self._stop_timer()
-            self._report()
             self.finished.emit()
             return False
         start = time.perf_counter()
@@ -335,13 +332,12 @@ class KMeansWorker(QObject):
             trail.setflags(write=False)
             done = run.done and i == len(run.history) - 1
             preview = self._preview(state, done)
-            rgb = None if preview is None else preview.image()
             snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
-                                done, self._dataset, preview, rgb)
+                                done, self._dataset, preview)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
-        if run is not None and run.done and not self._reported:
-            self._report()
+        if snapshot.done and snapshot.preview is not None:
+            self._report(snapshot.preview)
 
     def _preview(self, state: Iteration, done: bool):
         image = self._dataset.image
@@ -351,13 +347,13 @@ class KMeansWorker(QObject):
             return quantize.state_preview(image.colors, state.centers)
         return quantize.state_preview(image.colors, state.centers, state.labels)
 
-    def _report(self) -> None:
-        """Once per image run: the PNG size and Pillow's quantizers for comparison."""
-        image = self._dataset.image if self._dataset is not None else None
-        if image is None or self._run is None or self._reported:
+    def _report(self, result: quantize.Quantized) -> None:
+        """Once per image run, with its final picture: the PNG size and Pillow's
+        quantizers for comparison."""
+        if self._reported:
             return
         self._reported = True
-        result = quantize.state_preview(image.colors, self._run.state.centers)
+        image = self._dataset.image
         png = len(indexed_png_bytes(result.palette, result.indices))
         methods = quantize.compare_with_pillow(image.pixels, len(result.palette))
         self.report_ready.emit(ImageReport(self._dataset, len(result.palette), result.psnr,

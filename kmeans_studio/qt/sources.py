@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QWidget
 
@@ -126,13 +125,7 @@ class ImageSource:
         self.stats.set_snapshot(snapshot)
         if snapshot.preview is None:
             return
-        state = snapshot.iteration
-        k = len(snapshot.preview.palette)
-        if state.labels is not None and not snapshot.done:
-            shares = np.bincount(state.labels, weights=dataset.sample_weight, minlength=k)
-        else:
-            shares = np.bincount(snapshot.preview.indices.ravel(), minlength=k)
-        self.palette.set_palette(snapshot.preview.palette, shares)
+        self.palette.set_palette(snapshot.preview.palette, snapshot.preview.counts)
         self._refresh_result()
 
     def result(self):
@@ -149,12 +142,12 @@ class ImageSource:
 
     def _refresh_result(self) -> None:
         snap = self.snapshot
-        if snap is None or snap.preview_rgb is None:
+        if snap is None or snap.preview is None:
             return
         phase = f"iteration {snap.iteration.n_iter}, {snap.iteration.phase}"
         label = f"{len(snap.preview.palette)} colours ({'final' if snap.done else phase})"
         if not self.panel.dither.isChecked():
-            self.compare.set_result(snap.preview_rgb, label)
+            self.compare.set_result(snap.preview.image(), label)
             return
         # Dithering takes tens of milliseconds: off the GUI thread.
         pixels, palette = snap.dataset.image.pixels, snap.preview.palette

@@ -42,6 +42,7 @@ def test_quantize_china_at_full_resolution_is_a_local_optimum():
     out = result.image().reshape(-1, 3).astype(float)
     error = ((china.reshape(-1, 3) - out) ** 2).sum()
     assert result.inertia == pytest.approx(error)
+    np.testing.assert_array_equal(result.counts, np.bincount(result.indices.ravel(), minlength=16))
     # Every pixel uses its nearest palette entry.
     pal = result.palette.astype(float)
     sample = china.reshape(-1, 3)[::97].astype(float)

@@ -38,7 +38,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     assert event.isAccepted()
     snap = wait_state(qtbot, window, image_ready("flower.png"))
     assert window.source.key == "image"
-    assert snap.preview_rgb.shape == (214, 320, 3)  # full resolution
+    assert snap.preview.image().shape == (214, 320, 3)  # full resolution
     window.actions["run_to_end"].trigger()
     final = wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
     assert len(final.preview.palette) == 64

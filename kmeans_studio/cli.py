@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> None:
     from kmeans_studio.core.images import load_image, save_image
-    from kmeans_studio.core.quantize import ImageColors, dither, finish, start_run
+    from kmeans_studio.core.quantize import ImageColors, dither, quantize_colors
 
     if target.exists() and _same(target, source):
         raise ValueError(f"the output “{target.name}” is the input; choose another name.")
@@ -93,21 +93,14 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> N
     colors = ImageColors.from_image(image)
     h, w = colors.shape
     say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {args.colors}")
-    if colors.n_colors <= args.colors:
-        from kmeans_studio.core.quantize import quantize
+    last = [time.perf_counter()]
 
-        result = quantize(image, args.colors, random_state=args.seed)
-    else:
-        run = start_run(colors, args.colors, random_state=args.seed)
-        last = [time.perf_counter()]
-
-        def progress(state):
-            now = time.perf_counter()
-            if now - last[0] > 1.0:  # long jobs: a line a second
-                last[0] = now
-                say(f"  iteration {state.n_iter}, inertia {state.inertia:.4g}")
-        final = run.run(callback=progress)
-        result = finish(colors, final.centers, final.n_iter)
+    def progress(state):
+        now = time.perf_counter()
+        if now - last[0] > 1.0:  # long jobs: a line a second
+            last[0] = now
+            say(f"  iteration {state.n_iter}, inertia {state.inertia:.4g}")
+    result = quantize_colors(colors, args.colors, random_state=args.seed, callback=progress)
     indices = dither(image, result.palette) if args.dither else result.indices
     save_image(target, result.palette, indices, source=source)
     size = target.stat().st_size

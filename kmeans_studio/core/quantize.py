@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import KMeansRun
+from kmeans_studio.core.kmeans import Iteration, KMeansRun
 
 #: Pixels sampled for the k-means++ initialisation (weighted by multiplicity).
 INIT_SAMPLE = 10_000
@@ -169,13 +170,16 @@ def unpack(codes: np.ndarray) -> np.ndarray:
 
 
 def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -> np.ndarray:
-    """k-means++ (weighted, scikit-learn's) on a sample of INIT_SAMPLE pixels.
+    """k-means++ (weighted, scikit-learn's) on a sample of INIT_SAMPLE pixels; every
+    distinct colour when there are no more than `n_colors` (the result is then exact).
 
     The full k-means++ on 100,000 distinct colours takes a quarter of a second; on a
     pixel sample it takes about 15 ms and starts from equally good centres.
     """
     from sklearn.cluster import kmeans_plusplus
 
+    if n_colors >= colors.n_colors:
+        return colors.features()
     rng = np.random.RandomState(random_state)
     rows, weight = np.arange(colors.n_colors), colors.counts
     if colors.n_pixels > INIT_SAMPLE:
@@ -190,14 +194,11 @@ def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -
 
 def start_run(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
               max_iter: int = 300, tol: float = 1e-4) -> KMeansRun:
-    """The weighted k-means run on the distinct colours (step it, or `run()` it)."""
+    """The weighted k-means run on the distinct colours (step it, or `run()` it); it
+    has min(n_colors, distinct colours) centres."""
     _check_n_colors(n_colors)
-    if n_colors > colors.n_colors:
-        raise ValueError(
-            f"The image has only {colors.n_colors} distinct colours; ask for at most that many."
-        )
     init = initial_palette(colors, n_colors, random_state)
-    return KMeansRun(colors.features(), n_colors, init=init,
+    return KMeansRun(colors.features(), len(init), init=init,
                      sample_weight=colors.counts.astype(np.float64),
                      max_iter=max_iter, tol=tol)
 
@@ -236,14 +237,19 @@ def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
     """Compress an RGB uint8 image to `n_colors` colours with exact k-means.
 
     If the image has no more distinct colours than asked, those colours are returned
-    exactly (and no k-means runs).
+    exactly.
     """
     _check_n_colors(n_colors)
-    colors = ImageColors.from_image(image)
-    if colors.n_colors <= n_colors:
-        return _quantized(colors, colors.colors.copy(), np.arange(colors.n_colors))
+    return quantize_colors(ImageColors.from_image(image), n_colors,
+                           random_state=random_state, max_iter=max_iter, tol=tol)
+
+
+def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
+                    max_iter: int = 300, tol: float = 1e-4,
+                    callback: Callable[[Iteration], Any] | None = None) -> Quantized:
+    """`quantize` for colours already counted; `callback` as in `KMeansRun.run`."""
     run = start_run(colors, n_colors, random_state=random_state, max_iter=max_iter, tol=tol)
-    final = run.run()
+    final = run.run(callback=callback)
     return finish(colors, final.centers, final.n_iter)
 
 

@@ -35,14 +35,10 @@ _pasted = itertools.count(1)
 
 
 def image_init(dataset: Dataset, n_colors: int, random_state) -> np.ndarray:
-    """Initial palette: k-means++ on a pixel sample, or every colour when there are
-    no more than k (the result is then exact)."""
+    """The run's `init` for a photo: `quantize.initial_palette` of its colours."""
     from kmeans_studio.core.quantize import initial_palette
 
-    colors = dataset.image.colors
-    if n_colors >= colors.n_colors:
-        return colors.features()
-    return initial_palette(colors, n_colors, random_state)
+    return initial_palette(dataset.image.colors, n_colors, random_state)
 
 
 class ImagePanel(QWidget):

@@ -117,14 +117,6 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
     return weights.sum(axis=0), sums.sum(axis=0)
 
 
-def cluster_sums(X, w, labels, k):
-    """Weight and weighted sum per cluster, in sample order (equal to np.bincount)."""
-    weight = np.zeros(k, dtype=X.dtype)
-    sums = np.zeros((k, X.shape[1]), dtype=X.dtype)
-    _compiled_kernels().add_cluster_sums(X, w, labels, weight, sums)
-    return weight, sums
-
-
 def assign_full(X, C, w):
     """Nearest centre of every row, and the cluster weights and sums, in one pass.
 
@@ -191,7 +183,6 @@ def warm_up() -> None:
     bounds = np.zeros(2)
     assign(X, bounds, X.copy(), bounds, bounds, labels, bounds.copy(), bounds.copy(),
            bounds, bounds, 1e-12, True)
-    cluster_sums(X, bounds, labels, 2)
     for dtype in (np.float64, np.float32):
         Xt = X.astype(dtype)
         assign_full(Xt, Xt, bounds.astype(dtype))

@@ -617,12 +617,17 @@ def _chunk_rows(n_clusters: int, itemsize: int) -> int:
     return max(256, _CHUNK_BYTES // max(1, n_clusters * itemsize))
 
 
-def nearest_centers(X: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Index of the nearest row of C for each row of X (first one on ties); the
-    compiled kernel for big inputs when numba is there, else BLAS."""
+def nearest_centers(X: np.ndarray, C: np.ndarray, *, use_compiled: bool | None = None
+                    ) -> np.ndarray:
+    """Index of the nearest row of C for each row of X (first one on ties).
+
+    The compiled kernel (threads, numba) for big inputs when numba is there, else BLAS;
+    ``use_compiled=False`` keeps to BLAS (the GUI thread, which must not load numba).
+    """
     X = np.ascontiguousarray(X)
     C = np.ascontiguousarray(C, dtype=X.dtype)
-    if len(X) * len(C) * X.shape[1] >= _COMPILED_MIN_WORK and _compiled.available():
+    big = len(X) * len(C) * X.shape[1] >= _COMPILED_MIN_WORK
+    if use_compiled is not False and big and _compiled.available():
         return _compiled.assign_full(X, C, np.ones(len(X), dtype=X.dtype))[0]
     return _nearest(X, C)[0]
 

@@ -92,6 +92,8 @@ class ColorCloudView(QWidget):
         cov = np.cov((X - mean).T, aweights=weights)
         values, vectors = np.linalg.eigh(cov)
         self._mean, self._axes = mean, vectors[:, ::-1][:, :2]
+        xy = (X - mean) @ self._axes  # once per image, not per redraw
+        self._pca_bounds = (xy.min(axis=0) - 1, xy.max(axis=0) + 1)
         self.note.setText(f"{len(self._rows):,} of {n:,} colours, drawn by pixel count.")
         self._fit = True
 
@@ -147,5 +149,4 @@ class ColorCloudView(QWidget):
     def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
         if PROJECTIONS[self.projection.currentText()] is not None:
             return np.zeros(2), np.full(2, 255.0)
-        xy = (self._dataset.X - self._mean) @ self._axes
-        return xy.min(axis=0) - 1, xy.max(axis=0) + 1
+        return self._pca_bounds

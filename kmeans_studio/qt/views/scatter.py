@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.qt.colors import cluster_colors, is_dark, style_plot
 from kmeans_studio.qt.controller import Snapshot
 
@@ -259,8 +260,9 @@ class ScatterView(QWidget):
         gx = np.linspace(lo[0], hi[0], VORONOI_GRID)
         gy = np.linspace(lo[1], hi[1], VORONOI_GRID)
         grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
-        d = (C * C).sum(1) - 2.0 * grid @ C.T
-        regions = d.argmin(axis=1).astype(np.uint8).reshape(VORONOI_GRID, VORONOI_GRID)
+        # BLAS on the GUI thread: a few milliseconds, and no numba or thread pool here.
+        regions = nearest_centers(grid, C, use_compiled=False).astype(np.uint8)
+        regions = regions.reshape(VORONOI_GRID, VORONOI_GRID)
         self.voronoi.setImage(regions, levels=(0, 255), lut=self._lut, autoLevels=False)
         self.voronoi.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
 

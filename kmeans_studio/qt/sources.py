@@ -90,6 +90,8 @@ class ImageSource:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dither")
         # Parented to the panel: deleted with the window, so a late result is dropped.
         self._dithered = _Dithered(self.panel)
+        self._dithered_for: Snapshot | None = None  # the snapshot _dithered_indices are of
+        self._dithered_indices = None
         self._dithered.ready.connect(self._on_dithered)
         # Pictures, palette and cloud are heavy to paint: at most 8 times a second
         # while playing; every single step and the final state are shown at once.
@@ -134,11 +136,14 @@ class ImageSource:
         if snap is None or snap.preview is None:
             return None
         palette = snap.preview.palette
-        if self.panel.dither.isChecked():
+        if not self.panel.dither.isChecked():
+            return palette, snap.preview.indices
+        if self._dithered_for is not snap:  # not shown yet: compute it now
             from kmeans_studio.core.quantize import dither
 
-            return palette, dither(snap.dataset.image.pixels, palette)
-        return palette, snap.preview.indices
+            self._dithered_indices = dither(snap.dataset.image.pixels, palette)
+            self._dithered_for = snap
+        return palette, self._dithered_indices
 
     def _refresh_result(self) -> None:
         snap = self.snapshot
@@ -155,7 +160,7 @@ class ImageSource:
         def work():
             from kmeans_studio.core.quantize import dither
 
-            return palette[dither(pixels, palette)]
+            return dither(pixels, palette)
         future = self._pool.submit(work)
         future.add_done_callback(
             lambda f: None if f.cancelled() else self._dithered.ready.emit(snap, (f.result(), label)))
@@ -167,5 +172,7 @@ class ImageSource:
 
     def _on_dithered(self, snap: Snapshot, payload) -> None:
         if snap is self.snapshot and self.panel.dither.isChecked():
-            rgb, label = payload
-            self.compare.set_result(rgb, label + ", dithered")
+            indices, label = payload
+            # Kept for saving, so Ctrl+S does not dither the same picture again.
+            self._dithered_for, self._dithered_indices = snap, indices
+            self.compare.set_result(snap.preview.palette[indices], label + ", dithered")

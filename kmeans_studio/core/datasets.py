@@ -42,6 +42,8 @@ class Dataset:
         Weights (counts of merged duplicate pixels).
     image : ImageData or None
         For colour compression: the photo whose distinct colours are the samples.
+    projection : Projection or None
+        For labelled images: a 2-D PCA of the samples, fitted once.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Dataset:
     image_shape: tuple[int, ...] | None = None
     sample_weight: np.ndarray | None = None
     image: ImageData | None = None
+    projection: Projection | None = None
 
     def __post_init__(self) -> None:
         for name in ("X", "y", "sample_weight"):
@@ -90,6 +93,44 @@ class ImageData:
     path: str | None = None
     file_size: int | None = None
     has_alpha: bool = False
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Projection:
+    """A 2-D principal-component view of the samples (fitted once per data set).
+
+    Attributes
+    ----------
+    mean : ndarray (d,)
+    components : ndarray (2, d)
+    points : ndarray (n, 2)
+        The samples projected.
+    explained : ndarray (2,)
+        Share of the variance each axis explains.
+    """
+
+    mean: np.ndarray
+    components: np.ndarray
+    points: np.ndarray
+    explained: np.ndarray
+
+    @classmethod
+    def fit(cls, X: np.ndarray) -> Projection:
+        from sklearn.decomposition import PCA
+
+        n_components = min(2, X.shape[0], X.shape[1])
+        pca = PCA(n_components, random_state=0).fit(X)
+        points = pca.transform(X)
+        components, explained = pca.components_, pca.explained_variance_ratio_
+        if n_components < 2:  # one feature or one sample: a flat second axis
+            points = np.column_stack([points, np.zeros((len(points), 2 - n_components))])
+            components = np.vstack([components, np.zeros((2 - n_components, X.shape[1]))])
+            explained = np.append(explained, np.zeros(2 - n_components))
+        return cls(pca.mean_, components, points, explained)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Project samples (or centres) of the same features."""
+        return (np.asarray(X, dtype=np.float64) - self.mean) @ self.components.T
 
 
 SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
@@ -185,3 +226,86 @@ def make_blob_dataset(
         X, y = datasets.make_moons(n_samples, noise=cluster_std / 5, **args)
         description = f"two moons, noise {cluster_std / 5:g}"
     return Dataset(BLOB_SHAPES[shape], X, y=y, description=description)
+
+
+def labelled_images_dataset(X, y, image_shape=None, *, name: str, description: str = ""
+                            ) -> Dataset:
+    """Images with known classes (one flattened image per row of X), with their 2-D
+    PCA projection.  Without `image_shape`, square images are assumed when the number
+    of features is a square, else each sample is shown as a one-row strip."""
+    from kmeans_studio.core._validation import as_data_matrix
+
+    X = as_data_matrix(X)
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(f"The labels y must be one per sample: {len(X):,} samples, "
+                         f"but y has shape {y.shape}.")
+    if y.dtype == object:
+        raise ValueError("The labels y must be numbers or text, not Python objects.")
+    n, d = X.shape
+    if image_shape is None:
+        side = int(round(np.sqrt(d)))
+        image_shape = (side, side) if side * side == d else (1, d)
+    try:
+        image_shape = tuple(int(s) for s in np.asarray(image_shape).ravel())
+    except (TypeError, ValueError):
+        raise ValueError(f"image_shape must be whole numbers, not {image_shape!r}.") from None
+    if len(image_shape) != 2 or min(image_shape) < 1 or image_shape[0] * image_shape[1] != d:
+        raise ValueError(f"image_shape {image_shape} does not fit samples of {d} values; "
+                         "give (height, width) with height × width = the number of features.")
+    n_classes = len(np.unique(y))
+    h, w = image_shape
+    description = description or (f"{name}: {n:,} images of {w}×{h} pixels, "
+                                  f"{n_classes} classes")
+    return Dataset(name, X, y=y, description=description, image_shape=image_shape,
+                   projection=Projection.fit(X))
+
+
+def digits_dataset() -> Dataset:
+    """scikit-learn's handwritten digits (1,797 images of 8×8 pixels, grey levels 0–16)."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return labelled_images_dataset(digits.data, digits.target, (8, 8), name="Digits")
+
+
+def npz_images_dataset(path) -> Dataset:
+    """Labelled images from a ``.npz`` file with arrays ``X`` (n × features), ``y``
+    (n labels) and optionally ``image_shape`` (height, width).
+
+    Raises ValueError (a sentence naming the file) for anything that does not fit,
+    OSError when the file cannot be read.
+    """
+    import zipfile
+    from pathlib import Path
+
+    name = Path(path).name
+    try:
+        # The file is opened here so that it is closed even when numpy fails to read it.
+        with open(path, "rb") as file:
+            archive = np.load(file, allow_pickle=False)
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise ValueError(f"“{name}” holds one array, not the arrays X and y of an .npz file.")
+            missing = [key for key in ("X", "y") if key not in archive.files]
+            if missing:
+                found = ", ".join(archive.files) or "no arrays"
+                raise ValueError(f"“{name}” has no array named {' or '.join(missing)} "
+                                 f"(it has {found}); save it with np.savez(path, X=..., y=...).")
+            arrays = {key: archive[key] for key in ("X", "y", "image_shape") if key in archive.files}
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"“{name}” is not a readable .npz file ({exc}).") from None
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
+                             "safety; save plain number arrays.") from None
+        if str(exc).startswith("“"):
+            raise
+        raise ValueError(f"“{name}” is not a readable .npz file ({exc}).") from None
+    X = arrays["X"]
+    if X.ndim == 3 and "image_shape" not in arrays:  # (n, h, w) images: flatten them
+        arrays["image_shape"] = X.shape[1:]
+        X = X.reshape(len(X), -1)
+    try:
+        return labelled_images_dataset(X, arrays["y"], arrays.get("image_shape"), name=name)
+    except ValueError as exc:
+        raise ValueError(f"“{name}”: {exc}") from None

@@ -37,7 +37,7 @@ from kmeans_studio.core._validation import (
     check_n_clusters,
 )
 
-__all__ = ["Iteration", "KMeansRun", "INIT_METHODS"]
+__all__ = ["Iteration", "KMeansRun", "INIT_METHODS", "Starts", "best_of_starts"]
 
 INIT_METHODS = ("k-means++", "random", "farthest")
 
@@ -599,6 +599,68 @@ class KMeansRun:
         # Applied inside the next assignment's single pass over the data.
         self._grow = self._grow + shift
         self._shrink = self._shrink + drop
+
+
+@dataclasses.dataclass(frozen=True)
+class Starts:
+    """The outcome of several starts: the run kept and how every start ended.
+
+    Attributes
+    ----------
+    best : KMeansRun
+        The finished run with the lowest final inertia; its history goes back to its
+        initial centres, so it can be replayed step by step.
+    index : int
+        Which start (0-based) that was.
+    inertia : ndarray of shape (n_init,)
+        Final inertia of every start.
+    """
+
+    best: KMeansRun
+    index: int
+    inertia: np.ndarray
+
+
+def best_of_starts(
+    X: Any,
+    n_clusters: int,
+    n_init: int,
+    *,
+    random_state: Any = None,
+    cancelled: Callable[[], bool] | None = None,
+    **run_options: Any,
+) -> Starts | None:
+    """Run k-means from `n_init` initialisations and keep the best, as scikit-learn's
+    ``KMeans(n_init=...)`` does: the starts draw one after another from one random
+    state, and a later start replaces the kept one only when its inertia is lower and
+    its clustering differs.  With the same seed the kept run ends with scikit-learn's
+    labels.
+
+    `cancelled` is asked before each start; when it returns True, None is returned.
+    Other keyword arguments go to `KMeansRun`.
+    """
+    if int(n_init) != n_init or n_init < 1:
+        raise ValueError(f"The number of starts must be a whole number ≥ 1, not {n_init!r}.")
+    rng = _check_random_state(random_state)
+    best: tuple[KMeansRun, Iteration, int] | None = None
+    inertia = []
+    for start in range(int(n_init)):
+        if cancelled is not None and cancelled():
+            return None
+        run = KMeansRun(X, n_clusters, random_state=rng, **run_options)
+        final = run.run()
+        inertia.append(final.inertia)
+        if best is None or (final.inertia < best[1].inertia
+                            and not _same_clustering(final.labels, best[1].labels)):
+            best = (run, final, start)
+    return Starts(best[0], best[2], _readonly(np.array(inertia)))
+
+
+def _same_clustering(labels: np.ndarray, kept: np.ndarray) -> bool:
+    """scikit-learn's `_is_same_clustering`: every cluster of `labels` lies inside one
+    cluster of `kept`."""
+    pairs = np.unique(np.stack([labels, kept]).astype(np.int64), axis=1).shape[1]
+    return pairs == len(np.unique(labels))
 
 
 def _check_random_state(seed: Any) -> np.random.RandomState:

@@ -29,7 +29,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 from kmeans_studio.core import quantize
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.images import indexed_png_bytes
-from kmeans_studio.core.kmeans import Iteration, KMeansRun
+from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
 PAINT_INTERVAL_MS = 16
@@ -41,8 +41,12 @@ class RunRequest:
 
     `make_data` runs on the worker thread (it may import scikit-learn or read a file);
     a request with the same `data_key` as the current one reuses the loaded data.
-    `init` is a method name, an array of centres, or None for "no centres yet" (click
-    to place).
+    `init` is a method name, an array of centres, a function ``(dataset, k, seed) ->
+    centres``, or None for "no centres yet" (click to place).  With `n_init` > 1 and a
+    method name, that many starts run to the end first and the best is shown from its
+    beginning (scikit-learn's ``n_init``).  `preview`, when given, runs on the worker
+    thread for every state shown: ``(dataset, iteration, done) -> object``, carried
+    to the views as `Snapshot.preview`.
     """
 
     data_key: Hashable
@@ -52,6 +56,8 @@ class RunRequest:
     random_state: int | None = 0
     max_iter: int = 300
     tol: float = 1e-4
+    n_init: int = 1
+    preview: Callable[[Dataset, Iteration, bool], Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,9 +80,12 @@ class Snapshot:
         The run has finished and `index` is its last state.
     dataset : Dataset
         The data being clustered.
-    preview : Quantized or None
-        For images: the picture this state gives (palette, full-size indices and the
-        RGB image, all rendered in the worker thread).
+    preview : object or None
+        What the request's `preview` made of this state in the worker thread: for
+        images the picture it gives (`Quantized`), for labelled data its
+        `metrics.Evaluation`.
+    start : tuple or None
+        ``(index, n_init)`` when the run shown is the best of several starts.
     """
 
     iteration: Iteration | None
@@ -88,6 +97,7 @@ class Snapshot:
     done: bool
     dataset: Dataset
     preview: Any = None
+    start: tuple[int, int] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +136,7 @@ class KMeansWorker(QObject):
         self._inertia: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
         self._compute_seconds = 0.0  # engine time of the current run (for reports)
+        self._start_info: tuple[int, int] | None = None  # (best start, starts) shown
         self._reported = False
 
     # -- commands (queued from the controller)
@@ -154,11 +165,15 @@ class KMeansWorker(QObject):
                          and request.data_key == self._request.data_key)
             dataset = self._dataset if same_data else request.make_data()
             start = time.perf_counter()
-            run = None if request.init is None else self._new_run(request, request.init, dataset)
+            run, start_info = (None, None) if request.init is None else self._new_run(
+                request, request.init, dataset, generation)
             self._compute_seconds = time.perf_counter() - start
         except (ValueError, OSError) as exc:
             self.failed.emit(str(exc))
             return
+        if run is False:
+            return  # cancelled among the starts by a newer command
+        self._start_info = start_info
         self._request = request
         if not same_data:
             self._dataset = dataset
@@ -177,7 +192,7 @@ class KMeansWorker(QObject):
                 self._set_run(None)
                 return
             if self._run is None:
-                run = self._new_run(self._request, np.asarray(centers), self._dataset)
+                run, _ = self._new_run(self._request, np.asarray(centers), self._dataset)
             else:
                 run = self._run
                 run.set_centers(centers)
@@ -185,6 +200,7 @@ class KMeansWorker(QObject):
         except ValueError as exc:
             self.failed.emit(str(exc))
             return
+        self._start_info = None
         self._set_run(run, cursor=len(run.history) - 1)
 
     @Slot()
@@ -255,15 +271,23 @@ class KMeansWorker(QObject):
         self.thread().quit()
 
     # -- internals
-    @staticmethod
-    def _new_run(request: RunRequest, init: Any, dataset: Dataset) -> KMeansRun:
+    def _new_run(self, request: RunRequest, init: Any, dataset: Dataset,
+                 generation: int | None = None) -> tuple[KMeansRun | bool, tuple | None]:
+        """(run, (best start, starts) or None); with several starts the run is the best
+        of them, or False when a newer command cancelled them."""
         if callable(init):  # e.g. images: k-means++ on a pixel sample
             init = init(dataset, request.n_clusters, request.random_state)
         n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
-        return KMeansRun(
-            dataset.X, n_clusters, init=init, sample_weight=dataset.sample_weight,
-            random_state=request.random_state, max_iter=request.max_iter, tol=request.tol,
-        )
+        options = dict(init=init, sample_weight=dataset.sample_weight,
+                       random_state=request.random_state, max_iter=request.max_iter,
+                       tol=request.tol)
+        if request.n_init > 1 and isinstance(init, str):
+            starts = best_of_starts(dataset.X, n_clusters, request.n_init, **options,
+                                    cancelled=lambda: generation != self.latest_generation)
+            if starts is None:
+                return False, None
+            return starts.best, (starts.index, request.n_init)
+        return KMeansRun(dataset.X, n_clusters, **options), None
 
     def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:
         self._run = run
@@ -331,21 +355,14 @@ class KMeansWorker(QObject):
             inertia.setflags(write=False)
             trail.setflags(write=False)
             done = run.done and i == len(run.history) - 1
-            preview = self._preview(state, done)
+            make_preview = self._request.preview
+            preview = None if make_preview is None else make_preview(self._dataset, state, done)
             snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
-                                done, self._dataset, preview)
+                                done, self._dataset, preview, self._start_info)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
-        if snapshot.done and snapshot.preview is not None:
+        if snapshot.done and self._dataset.image is not None and snapshot.preview is not None:
             self._report(snapshot.preview)
-
-    def _preview(self, state: Iteration, done: bool):
-        image = self._dataset.image
-        if image is None:
-            return None
-        if done:  # the result as saved: every colour to its nearest palette entry
-            return quantize.state_preview(image.colors, state.centers)
-        return quantize.state_preview(image.colors, state.centers, state.labels)
 
     def _report(self, result: quantize.Quantized) -> None:
         """Once per image run, with its final picture: the PNG size and Pillow's

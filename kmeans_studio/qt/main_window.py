@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -33,9 +32,10 @@ from kmeans_studio.core.images import IMAGE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.settings import Settings
-from kmeans_studio.qt.sources import BlobsSource, ImageSource
+from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource
 
 MAX_RECENT = 10
+LABELLED_FILTER = "Labelled images (*.npz)"
 
 
 class MainWindow(QMainWindow):
@@ -54,9 +54,10 @@ class MainWindow(QMainWindow):
         self.sources = {
             source.key: source
             for source in (BlobsSource(self.settings, self.controller),
+                           DigitsSource(self.settings, self.controller),
                            ImageSource(self.settings, self.controller))
         }
-        self._opening: str | None = None  # a file whose loading is under way
+        self._opening: tuple | None = None  # (source, path) of a file being loaded
         self._build_central()
         self._build_dock()
         self._build_toolbar()
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         image = self.sources["image"]
         image.panel.open_requested.connect(self._open_dialog)
         image.panel.paste_requested.connect(self.paste_image)
+        self.sources["digits"].panel.open_requested.connect(
+            lambda: self._open_dialog(LABELLED_FILTER))
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
         a["show_voronoi"].setChecked(self.settings["view/voronoi"])
@@ -225,25 +228,25 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ results
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        is_image = snapshot.dataset is not None and snapshot.dataset.image is not None
-        if is_image != (self.source.key == "image"):
+        if snapshot.dataset is None or not self.source.accepts(snapshot.dataset):
             return  # a late snapshot of the source we just left
         self.source.set_snapshot(snapshot)
         self.status.setText(self.describe(snapshot))
-        self.actions["save_image"].setEnabled(is_image and snapshot.preview is not None)
+        self.actions["save_image"].setEnabled(
+            self.source.key == "image" and snapshot.preview is not None)
 
     @Slot(object)
     def _on_data(self, dataset) -> None:
-        if dataset.image is None:
+        source = next((s for s in self.sources.values() if s.accepts(dataset)), None)
+        if source is None or not hasattr(source.panel, "data_loaded"):
             return
-        image = self.sources["image"]
-        image.panel.data_loaded(dataset)
+        source.panel.data_loaded(dataset)
         if self._opening is not None:
-            self._remember(self._opening)
+            self._remember(self._opening[1])
             self._opening = None
-        if self.source is not image:  # a dropped or opened photo: show its page
+        if self.source is not source:  # a dropped or opened file: show its page
             self.source_box.blockSignals(True)
-            self.source_box.setCurrentIndex(self.source_box.findData("image"))
+            self.source_box.setCurrentIndex(self.source_box.findData(source.key))
             self.source_box.blockSignals(False)
             self.pages.setCurrentIndex(self.source_box.currentIndex())
             self.views.setCurrentIndex(self.source_box.currentIndex())
@@ -255,6 +258,9 @@ class MainWindow(QMainWindow):
         if state is None:
             return f"{snapshot.dataset.name}: {snapshot.dataset.n_samples:,} points · no centres"
         parts = [f"Iteration {state.n_iter}", state.phase]
+        if snapshot.start is not None:
+            best, n_init = snapshot.start
+            parts.insert(0, f"best of {n_init} starts (start {best + 1})")
         if state.labels is not None:
             parts.append(f"inertia {state.inertia:.5g}")
         if state.phase == "assign":
@@ -269,8 +275,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         if self._opening is not None:  # the file the user opened: say so plainly
+            source, _ = self._opening
             self._opening = None
-            self.sources["image"].panel.load_failed()
+            source.panel.load_failed()
             self.show_message(message)
         else:
             self.source.panel.show_error(message)
@@ -313,13 +320,14 @@ class MainWindow(QMainWindow):
         if path.is_dir():
             self.show_message(f"Cannot open “{path.name}”: it is a folder, not a file.")
             return False
-        # Anything else is tried as an image; the worker reads it, and a file it cannot
-        # read gets a message box while the current data stay on screen.
-        self._opening = str(path)
-        image = self.sources["image"]
-        image.panel.set_file(str(path))
-        if self.source is not image:
-            self.controller.start(image.panel.request())
+        # .npz files are labelled images; anything else is tried as a photo.  The
+        # worker reads it, and a file it cannot read gets a message box while the
+        # current data stay on screen.
+        source = self.sources["digits" if path.suffix.lower() == ".npz" else "image"]
+        self._opening = (source, str(path))
+        source.panel.set_file(str(path))
+        if self.source is not source:
+            self.controller.start(source.panel.request())
         return True
 
     def paste_image(self) -> bool:
@@ -389,11 +397,14 @@ class MainWindow(QMainWindow):
         self.last_message = box
         return box
 
-    def _open_dialog(self) -> None:
+    def _open_dialog(self, first_filter: str | None = None) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+        filters = [f"Images ({patterns})", LABELLED_FILTER, "All files (*)"]
+        if first_filter in filters:
+            filters.remove(first_filter)
+            filters.insert(0, first_filter)
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open", self.settings["files/last_folder"],
-            f"Images ({patterns});;All files (*)")
+            self, "Open", self.settings["files/last_folder"], ";;".join(filters))
         if path:
             self.settings["files/last_folder"] = str(Path(path).parent)
             self.open_path(path)
@@ -506,7 +517,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def qimage_to_rgb(qimage) -> "np.ndarray":
+def qimage_to_rgb(qimage):
     """RGB uint8 (H, W, 3) copy of a QImage (alpha composited on white)."""
     import numpy as np
     from PySide6.QtGui import QColor, QImage, QPainter

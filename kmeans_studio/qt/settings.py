@@ -23,9 +23,18 @@ DEFAULTS: dict[str, Any] = {
     "blobs/data_seed": 0,
     "run/k": 4,
     "run/init": "k-means++",
+    "run/n_init": 1,
     "run/seed": 0,
     "run/max_iter": 300,
     "run/tol": 1e-4,
+    # digits page (scikit-learn's n_init=10 reaches the seed's accuracy of about 0.79)
+    "digits/k": 10,
+    "digits/init": "k-means++",
+    "digits/n_init": 10,
+    "digits/seed": 0,
+    "digits/max_iter": 300,
+    "digits/tol": 1e-4,
+    "digits/match": "hungarian",
     # image page
     "image/k": 64,
     "image/seed": 0,

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.panels.blobs import BlobsPanel
+from kmeans_studio.qt.panels.digits import DigitsPanel
 from kmeans_studio.qt.panels.image import ImagePanel
 from kmeans_studio.qt.settings import Settings
+from kmeans_studio.qt.views.centroid_images import CentroidImagesView
 from kmeans_studio.qt.views.color_cloud import ColorCloudView
+from kmeans_studio.qt.views.confusion import ConfusionView
+from kmeans_studio.qt.views.gallery import Gallery
 from kmeans_studio.qt.views.image_compare import CompareView
 from kmeans_studio.qt.views.image_stats import ImageStatsView
 from kmeans_studio.qt.views.inertia import InertiaView
+from kmeans_studio.qt.views.metrics_table import MetricsView
 from kmeans_studio.qt.views.palette import PaletteView
+from kmeans_studio.qt.views.pca import PcaView
 from kmeans_studio.qt.views.scatter import ScatterView
 
 
@@ -27,6 +35,40 @@ def _splitter(orientation: Qt.Orientation, widgets: list[QWidget], stretch: list
         splitter.addWidget(widget)
         splitter.setStretchFactor(splitter.count() - 1, factor)
     return splitter
+
+
+class _Throttle:
+    """Calls `show(latest)` at most every `interval_ms` while values stream in; an
+    urgent value (the final state), or one after a pause, is shown at once."""
+
+    def __init__(self, show, interval_ms: int) -> None:
+        self._show = show
+        self._interval = interval_ms
+        self._latest = None
+        self._since = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fire)
+
+    def push(self, value, urgent: bool = False) -> None:
+        self._latest = value
+        elapsed = self._since.elapsed() if self._since.isValid() else 1 << 30
+        if urgent or elapsed >= self._interval:
+            self._timer.stop()
+            self._fire()
+        elif not self._timer.isActive():
+            self._timer.start(self._interval - elapsed)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _fire(self) -> None:
+        self._since.start()
+        self._show(self._latest)
+
+
+#: Views that are heavy to paint are refreshed at most this often while playing.
+HEAVY_INTERVAL_MS = 125
 
 
 class BlobsSource:
@@ -49,12 +91,121 @@ class BlobsSource:
         self.scatter.centers_edited.connect(controller.set_centers)
         self.inertia.seek_requested.connect(controller.seek)
 
+    @staticmethod
+    def accepts(dataset) -> bool:
+        return dataset.image is None and dataset.image_shape is None
+
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self.scatter.set_snapshot(snapshot)
         self.inertia.set_snapshot(snapshot)
 
     def shutdown(self) -> None:
         """Nothing runs outside the controller for this source."""
+
+
+class DigitsSource:
+    """Labelled images: centre images, confusion matrix, scores, PCA views, inertia."""
+
+    key = "digits"
+    title = "Digits"
+    N_NEAREST = 20  # samples shown for a clicked centre
+
+    def __init__(self, settings: Settings, controller: RunController) -> None:
+        self.panel = DigitsPanel(settings)
+        self.centroids = CentroidImagesView()
+        self.pca = PcaView()
+        self.confusion = ConfusionView()
+        self.metrics = MetricsView()
+        self.inertia = InertiaView()
+        left = _splitter(Qt.Orientation.Vertical, [self.centroids, self.pca], [1, 1],
+                         "digits_left")
+        right = _splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics, self.inertia],
+                          [5, 3, 2], "digits_right")
+        self.views = _splitter(Qt.Orientation.Horizontal, [left, right], [3, 2], "digits_views")
+        left.setSizes([400, 500])
+        self.views.setSizes([620, 420])
+        self.export_targets = {"Confusion matrix": self.confusion.plot,
+                               "PCA, learned clusters": self.pca.learned,
+                               "PCA, true classes": self.pca.truth,
+                               "Inertia curve": self.inertia.plot}
+        self.inertia.seek_requested.connect(controller.seek)
+        self.confusion.cell_clicked.connect(self.show_cell)
+        self.centroids.cluster_clicked.connect(self.show_nearest)
+        self.panel.matching_changed.connect(lambda _: self._show(self.shown))
+        # Four plots and the centre images: at most 8 times a second while playing.
+        self._heavy = _Throttle(self._show, HEAVY_INTERVAL_MS)
+        self.snapshot: Snapshot | None = None
+        self.shown: Snapshot | None = None
+        self.matching = None
+        self._gallery: Gallery | None = None
+
+    @staticmethod
+    def accepts(dataset) -> bool:
+        return dataset.image is None and dataset.image_shape is not None
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.inertia.set_snapshot(snapshot)
+        self._heavy.push(snapshot, urgent=snapshot.done)
+
+    def _show(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None:
+            return
+        evaluation = snapshot.preview
+        self.shown = snapshot  # what the views show; the galleries agree with it
+        self.matching = None if evaluation is None else evaluation.matching(self.panel.matching)
+        self.centroids.set_state(snapshot, self.matching)
+        self.pca.set_state(snapshot, self.matching)
+        self.confusion.set_matching(self.matching)
+        self.metrics.set_evaluation(evaluation)
+
+    # -- galleries
+    @property
+    def gallery(self) -> Gallery:
+        if self._gallery is None:  # parented to the page: closed with the window
+            self._gallery = Gallery(self.views.window())
+        return self._gallery
+
+    def _show_samples(self, title: str, rows: np.ndarray, captions: list[str],
+                      extra: list[str]) -> Gallery:
+        dataset, labels = self.shown.dataset, self.shown.iteration.labels
+        images = dataset.X[rows].reshape(len(rows), *dataset.image_shape)
+        levels = (float(dataset.X.min()), float(dataset.X.max()))
+        tips = [f"sample {i}: true {dataset.y[i]}, cluster {labels[i]}{more}"
+                for i, more in zip(rows, extra)]
+        self.gallery.show_images(title, images, levels, captions, tips)
+        return self.gallery
+
+    def show_cell(self, class_index: int, cluster: int) -> Gallery | None:
+        """The samples of one class in one cluster (a confusion-matrix cell)."""
+        if self.matching is None:
+            return None
+        dataset, labels = self.shown.dataset, self.shown.iteration.labels
+        true = self.matching.classes[class_index]
+        matched = self.matching.classes[self.matching.cluster_class[cluster]]
+        rows = np.flatnonzero((dataset.y == true) & (labels == cluster))
+        return self._show_samples(f"True {true} in cluster {cluster} (matched to {matched})",
+                                  rows, [f"#{i}" for i in rows], [""] * len(rows))
+
+    def show_nearest(self, cluster: int) -> Gallery | None:
+        """The samples of a cluster nearest to its centre, nearest first."""
+        state = None if self.shown is None else self.shown.iteration
+        if state is None or state.labels is None:
+            return None
+        X = self.shown.dataset.X
+        members = np.flatnonzero(state.labels == cluster)
+        distance = np.sqrt(((X[members] - state.centers[cluster]) ** 2).sum(axis=1))
+        order = np.argsort(distance, kind="stable")[: self.N_NEAREST]
+        rows = members[order]
+        y = self.shown.dataset.y
+        return self._show_samples(
+            f"The {len(rows)} samples of cluster {cluster} nearest to its centre", rows,
+            [f"true {y[i]}" for i in rows], [f", distance {d:.3g}" for d in distance[order]])
+
+    def shutdown(self) -> None:
+        self._heavy.stop()
+        if self._gallery is not None:
+            self._gallery.close()
 
 
 class _Dithered(QObject):
@@ -95,12 +246,11 @@ class ImageSource:
         self._dithered.ready.connect(self._on_dithered)
         # Pictures, palette and cloud are heavy to paint: at most 8 times a second
         # while playing; every single step and the final state are shown at once.
-        self._since_heavy = QElapsedTimer()
-        self._heavy_timer = QTimer()
-        self._heavy_timer.setSingleShot(True)
-        self._heavy_timer.timeout.connect(lambda: self._show_heavy(self.snapshot))
+        self._heavy = _Throttle(self._show_heavy, HEAVY_INTERVAL_MS)
 
-    HEAVY_INTERVAL_MS = 125
+    @staticmethod
+    def accepts(dataset) -> bool:
+        return dataset.image is not None
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         dataset = snapshot.dataset
@@ -113,16 +263,9 @@ class ImageSource:
             self.stats.clear()
         self.snapshot = snapshot
         self.inertia.set_snapshot(snapshot)
-        elapsed = self._since_heavy.elapsed() if self._since_heavy.isValid() else 1 << 30
-        if snapshot.done or elapsed >= self.HEAVY_INTERVAL_MS:
-            self._heavy_timer.stop()
-            self._show_heavy(snapshot)
-        elif not self._heavy_timer.isActive():
-            self._heavy_timer.start(self.HEAVY_INTERVAL_MS - elapsed)
+        self._heavy.push(snapshot, urgent=snapshot.done)
 
     def _show_heavy(self, snapshot: Snapshot) -> None:
-        self._since_heavy.start()
-        dataset = snapshot.dataset
         self.cloud.set_snapshot(snapshot)
         self.stats.set_snapshot(snapshot)
         if snapshot.preview is None:
@@ -167,7 +310,7 @@ class ImageSource:
 
     def shutdown(self) -> None:
         """Finish or drop pending dithering (before the window goes away)."""
-        self._heavy_timer.stop()
+        self._heavy.stop()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _on_dithered(self, snap: Snapshot, payload) -> None:

@@ -45,6 +45,7 @@ def test_play_then_pause(window, qtbot):
     wait_state(qtbot, window, lambda s: s.index >= 2)
     with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: not p):
         window.actions["play"].trigger()
+    qtbot.wait(50)  # a state computed before the pause may still be painted (≤ 16 ms)
     index = window.controller.snapshot.index
     qtbot.wait(200)
     assert window.controller.snapshot.index == index  # paused: nothing moves
@@ -196,7 +197,7 @@ def test_screenshot_after_three_steps_is_not_blank(window, qtbot, tmp_path):
 
 
 def test_bad_parameters_show_a_message_and_keep_the_run(window, qtbot):
-    snap = wait_state(qtbot, window, initial)
+    wait_state(qtbot, window, initial)
     panel = window.sources["blobs"].panel
     panel.n_samples.setValue(3)
     panel.run.k.setValue(9)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -43,25 +42,32 @@ def _spin(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
 
 
 class RunParameters(QGroupBox):
-    """k, initialisation, seed, iteration limit and tolerance; shared by the pages."""
+    """k, initialisation, starts, seed, iteration limit and tolerance; shared by the
+    pages, each with its own settings (`prefix`: "run" for blobs, "digits", ...)."""
 
     changed = Signal()
     reinitialise_requested = Signal()
 
-    def __init__(self, settings: Settings, k: int | None = None, max_k: int = 256) -> None:
+    def __init__(self, settings: Settings, prefix: str = "run", max_k: int = 256,
+                 inits: dict[str, str] = INIT_CHOICES) -> None:
         super().__init__("k-means")
-        self.k = _spin(1, max_k, k or settings["run/k"], "Number of clusters k",
+        self._prefix = prefix
+        self.k = _spin(1, max_k, settings[f"{prefix}/k"], "Number of clusters k",
                        "Number of clusters")
         self.init = QComboBox()
         self.init.setToolTip("How the first centres are chosen")
         self.init.setAccessibleName("Initialisation")
-        for key, text in INIT_CHOICES.items():
+        for key, text in inits.items():
             self.init.addItem(text, key)
-        self.init.setCurrentIndex(max(0, self.init.findData(settings["run/init"])))
-        self.seed = _spin(0, 2**31 - 1, settings["run/seed"],
+        self.init.setCurrentIndex(max(0, self.init.findData(settings[f"{prefix}/init"])))
+        self.n_init = _spin(1, 100, settings[f"{prefix}/n_init"],
+                            "Run k-means from this many starts and show the one with the "
+                            "lowest inertia, from its beginning (scikit-learn's n_init)",
+                            "Number of starts")
+        self.seed = _spin(0, 2**31 - 1, settings[f"{prefix}/seed"],
                           "Seed of the initialisation: the same seed gives the same start",
                           "Initialisation seed")
-        self.max_iter = _spin(1, 10_000, settings["run/max_iter"],
+        self.max_iter = _spin(1, 10_000, settings[f"{prefix}/max_iter"],
                               "Stop after this many iterations", "Maximum iterations")
         self.tol = QComboBox()
         self.tol.setToolTip("Stop when the centres move less than this, relative to the "
@@ -69,7 +75,7 @@ class RunParameters(QGroupBox):
         self.tol.setAccessibleName("Tolerance")
         for value in TOLERANCES:
             self.tol.addItem(f"{value:g}" if value else "0 (labels stable)", value)
-        saved = settings["run/tol"]
+        saved = settings[f"{prefix}/tol"]
         self.tol.setCurrentIndex(min(range(len(TOLERANCES)),
                                      key=lambda i: abs(TOLERANCES[i] - saved)))
         reinit = QPushButton("Re-initialise")
@@ -79,13 +85,14 @@ class RunParameters(QGroupBox):
         form = QFormLayout(self)
         form.addRow("Clusters k", self.k)
         form.addRow("Initialisation", self.init)
+        form.addRow("Starts", self.n_init)
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(reinit)
         form.addRow("Seed", seed_row)
         form.addRow("Max iterations", self.max_iter)
         form.addRow("Tolerance", self.tol)
-        for box in (self.k, self.seed, self.max_iter):
+        for box in (self.k, self.n_init, self.seed, self.max_iter):
             box.valueChanged.connect(self.changed)
         self.init.currentIndexChanged.connect(self.changed)
         self.tol.currentIndexChanged.connect(self.changed)
@@ -103,20 +110,24 @@ class RunParameters(QGroupBox):
             "random_state": self.seed.value(),
             "max_iter": self.max_iter.value(),
             "tol": float(self.tol.currentData()),
+            "n_init": self.n_init.value(),
         }
 
     def save(self, settings: Settings) -> None:
-        settings["run/k"] = self.k.value()
-        settings["run/init"] = self.init.currentData()
-        settings["run/seed"] = self.seed.value()
-        settings["run/max_iter"] = self.max_iter.value()
-        settings["run/tol"] = float(self.tol.currentData())
+        p = self._prefix
+        settings[f"{p}/k"] = self.k.value()
+        settings[f"{p}/init"] = self.init.currentData()
+        settings[f"{p}/n_init"] = self.n_init.value()
+        settings[f"{p}/seed"] = self.seed.value()
+        settings[f"{p}/max_iter"] = self.max_iter.value()
+        settings[f"{p}/tol"] = float(self.tol.currentData())
 
     def _next_seed(self) -> None:
         self.seed.setValue(self.seed.value() + 1)
 
     def _update_enabled(self) -> None:
         self.k.setEnabled(not self.placing)
+        self.n_init.setEnabled(not self.placing)
 
 
 class BlobsPanel(QWidget):

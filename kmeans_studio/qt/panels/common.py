@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class ErrorLabel(QLabel):
@@ -18,3 +19,50 @@ class ErrorLabel(QLabel):
     def show_error(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class SourcePanel(QWidget):
+    """A Data page whose data come from a chosen source (a sample, a file, ...).
+
+    Subclasses keep the source as a tuple in `_source`, build requests in `request()`
+    and say what was loaded in `_describe(dataset)`.  A source that fails to load is
+    forgotten: the next request uses the last one that loaded.
+    """
+
+    request_changed = Signal(object)
+
+    def __init__(self, source: tuple, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._loaded: tuple | None = None
+        self.error = ErrorLabel()
+
+    def request(self):
+        raise NotImplementedError
+
+    def _describe(self, dataset) -> None:
+        raise NotImplementedError
+
+    def set_source(self, source: tuple) -> None:
+        self._source = source
+        self._emit()
+
+    def set_file(self, path: str) -> None:
+        self.set_source(("file", str(path)))
+
+    def data_loaded(self, dataset) -> None:
+        """The worker loaded the data of the current source."""
+        self._loaded = self._source
+        self._describe(dataset)
+
+    def load_failed(self) -> None:
+        """The current source could not be loaded: go back to the last one that was."""
+        if self._loaded is not None:
+            self._source = self._loaded
+
+    def show_error(self, message: str | None) -> None:
+        self.error.show_error(message)
+
+    def _emit(self) -> None:
+        self.show_error(None)
+        self.request_changed.emit(self.request())

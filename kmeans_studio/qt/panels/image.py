@@ -28,7 +28,7 @@ from kmeans_studio.core.datasets import (
     sample_image_dataset,
 )
 from kmeans_studio.qt.controller import RunRequest
-from kmeans_studio.qt.panels.common import ErrorLabel
+from kmeans_studio.qt.panels.common import SourcePanel
 from kmeans_studio.qt.settings import Settings
 
 _pasted = itertools.count(1)
@@ -41,18 +41,25 @@ def image_init(dataset: Dataset, n_colors: int, random_state) -> np.ndarray:
     return initial_palette(dataset.image.colors, n_colors, random_state)
 
 
-class ImagePanel(QWidget):
-    """Emits `request_changed(RunRequest)` when the photo or a parameter changes."""
+def image_preview(dataset: Dataset, state, done: bool):
+    """The picture a state gives (`quantize.Quantized`), made in the worker thread.
+    The final state is shown as saved: every colour to its nearest palette entry."""
+    from kmeans_studio.core.quantize import state_preview
 
-    request_changed = Signal(object)
+    colors = dataset.image.colors
+    return state_preview(colors, state.centers, None if done else state.labels)
+
+
+class ImagePanel(SourcePanel):
+    """Emits `request_changed(RunRequest)` when the photo or a parameter changes.
+    Sources are ("sample", name), ("file", path) and ("pixels", array, name)."""
+
     open_requested = Signal()
     paste_requested = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(("sample", settings["image/sample"]), parent)
         self.setObjectName("image_panel")
-        self._source: tuple = ("sample", settings["image/sample"])
-        self._loaded: tuple | None = None
 
         self.current = QLabel()
         self.current.setObjectName("image_current")
@@ -116,7 +123,6 @@ class ImagePanel(QWidget):
         form.addRow("Colours k", self.k)
         form.addRow("Seed", self.seed)
         form.addRow(self.dither)
-        self.error = ErrorLabel()
 
         layout = QVBoxLayout(self)
         layout.addWidget(photo)
@@ -128,14 +134,6 @@ class ImagePanel(QWidget):
         self._describe(None)
 
     # -- sources
-    def set_source(self, source: tuple) -> None:
-        """("sample", name), ("file", path) or ("pixels", array, name)."""
-        self._source = source
-        self._emit()
-
-    def set_file(self, path: str) -> None:
-        self.set_source(("file", str(path)))
-
     def set_pixels(self, pixels: np.ndarray, name: str | None = None) -> None:
         self.set_source(("pixels", pixels, name or f"pasted image {next(_pasted)}"))
 
@@ -152,20 +150,7 @@ class ImagePanel(QWidget):
             key, make = ("pixels", id(pixels), name), functools.partial(image_dataset, pixels, name)
         return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
                           init=image_init, random_state=self.seed.value(), max_iter=300,
-                          tol=1e-4)
-
-    def data_loaded(self, dataset: Dataset) -> None:
-        """The worker loaded the photo of the current source."""
-        self._loaded = self._source
-        self._describe(dataset)
-
-    def load_failed(self) -> None:
-        """The current source could not be loaded: go back to the last one that was."""
-        if self._loaded is not None:
-            self._source = self._loaded
-
-    def show_error(self, message: str | None) -> None:
-        self.error.show_error(message)
+                          tol=1e-4, preview=image_preview)
 
     def save(self, settings: Settings) -> None:
         settings["image/k"] = self.k.value()
@@ -179,7 +164,3 @@ class ImagePanel(QWidget):
             return
         self.current.setText(dataset.description)
         self.alpha_note.setVisible(dataset.image.has_alpha)
-
-    def _emit(self) -> None:
-        self.show_error(None)
-        self.request_changed.emit(self.request())

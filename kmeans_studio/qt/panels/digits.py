@@ -1,0 +1,110 @@
+"""The Digits page of the Data dock: labelled images (scikit-learn's digits or a .npz),
+how clusters are matched to classes, and the run's parameters."""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.core.datasets import Dataset, digits_dataset, npz_images_dataset
+from kmeans_studio.core.metrics import MATCH_METHODS, evaluate
+from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.panels.blobs import INIT_CHOICES, RunParameters
+from kmeans_studio.qt.panels.common import SourcePanel
+from kmeans_studio.qt.settings import Settings
+
+#: Centres cannot be placed by clicking in 64 dimensions.
+DIGIT_INITS = {key: text for key, text in INIT_CHOICES.items() if key != "click"}
+
+
+def digits_preview(dataset: Dataset, state, done: bool):
+    """A state judged against the true labels (`metrics.Evaluation`), in the worker."""
+    if state.labels is None:
+        return None
+    return evaluate(dataset.X, dataset.y, state.labels, state.n_clusters)
+
+
+class DigitsPanel(SourcePanel):
+    """Emits `request_changed(RunRequest)` for a new run and `matching_changed(str)` when
+    only the matching method changes (no new run is needed for that).  Sources are
+    ("digits",) and ("file", path)."""
+
+    open_requested = Signal()
+    matching_changed = Signal(str)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(("digits",), parent)
+        self.setObjectName("digits_panel")
+
+        self.current = QLabel("Loading the digits…")
+        self.current.setObjectName("digits_current")
+        self.current.setWordWrap(True)
+        load_digits = QPushButton("Handwritten digits")
+        load_digits.setToolTip("scikit-learn's 1,797 digits of 8×8 pixels (no download)")
+        load_digits.setAccessibleName("Load scikit-learn's digits")
+        load_digits.clicked.connect(lambda: self.set_source(("digits",)))
+        open_button = QPushButton("Open .npz…")
+        open_button.setToolTip("Labelled images of your own: a .npz file with arrays X "
+                               "(one flattened image per row), y (labels) and optionally "
+                               "image_shape (height, width)")
+        open_button.setAccessibleName("Open labelled images")
+        open_button.clicked.connect(self.open_requested)
+        data_box = QGroupBox("Labelled images")
+        box = QVBoxLayout(data_box)
+        box.addWidget(self.current)
+        row = QHBoxLayout()
+        row.addWidget(load_digits)
+        row.addWidget(open_button)
+        box.addLayout(row)
+
+        self.match = QComboBox()
+        self.match.setObjectName("digits_match")
+        self.match.setToolTip("How clusters are named after classes: the one-to-one matching "
+                              "with the most agreeing samples, or each cluster's most common "
+                              "class as in the notebook (two clusters may then share a class)")
+        self.match.setAccessibleName("Matching of clusters to classes")
+        for key, text in MATCH_METHODS.items():
+            self.match.addItem(text, key)
+        self.match.setCurrentIndex(max(0, self.match.findData(settings["digits/match"])))
+        self.match.currentIndexChanged.connect(lambda: self.matching_changed.emit(self.matching))
+        match_box = QGroupBox("Clusters → classes")
+        QFormLayout(match_box).addRow("Matching", self.match)
+
+        self.run = RunParameters(settings, prefix="digits", inits=DIGIT_INITS)
+        layout = QVBoxLayout(self)
+        layout.addWidget(data_box)
+        layout.addWidget(match_box)
+        layout.addWidget(self.run)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.run.changed.connect(self._emit)
+
+    @property
+    def matching(self) -> str:
+        return self.match.currentData()
+
+    def request(self) -> RunRequest:
+        if self._source[0] == "file":
+            make = functools.partial(npz_images_dataset, self._source[1])
+        else:
+            make = digits_dataset
+        return RunRequest(data_key=("digits", *self._source), make_data=make,
+                          preview=digits_preview, **self.run.values())
+
+    def save(self, settings: Settings) -> None:
+        settings["digits/match"] = self.matching
+        self.run.save(settings)
+
+    def _describe(self, dataset: Dataset) -> None:
+        self.current.setText(dataset.description)

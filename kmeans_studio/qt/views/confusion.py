@@ -1,0 +1,163 @@
+"""The confusion matrix: true class (rows) × cluster (columns, ordered by matched class).
+
+Counts are written in the cells over a white-to-blue colour scale with its colour bar;
+the cells where a cluster meets the class it is matched to are framed.  Clicking a cell
+emits `cell_clicked(class_index, cluster)`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from kmeans_studio.core.metrics import MATCH_METHODS, Matching
+from kmeans_studio.qt.colors import style_plot
+
+_BLUES = pg.ColorMap([0.0, 1.0], [(255, 255, 255), (8, 48, 107)])
+
+
+def _label(value) -> str:
+    return str(value.item() if hasattr(value, "item") else value)
+
+
+def collision_warning(matching: Matching) -> str:
+    """A sentence on the classes taken by several clusters ("" when there are none)."""
+    collisions = matching.collisions
+    if not collisions:
+        return ""
+    said = "; ".join(f"clusters {', '.join(map(str, c[:-1]))} and {c[-1]} are "
+                     f"{'both' if len(c) == 2 else 'all'} called {label}"
+                     for label, c in collisions.items())
+    unused = [_label(c) for i, c in enumerate(matching.classes)
+              if i not in set(matching.cluster_class.tolist())]
+    missing = f"; no cluster is called {', '.join(unused)}" if unused else ""
+    return f"⚠ Two clusters share a class: {said}{missing}. One-to-one matching avoids this."
+
+
+class ConfusionView(QWidget):
+    """Heat map of a `Matching`'s table, with the accuracy above it."""
+
+    cell_clicked = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("The confusion matrix appears after the first assignment.")
+        self.title.setObjectName("confusion_title")
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.warning = QLabel()
+        self.warning.setObjectName("collision_warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #D55E00;")
+        self.warning.hide()
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("confusion_plot")
+        self.plot.setAccessibleName("Confusion matrix: true class by cluster; click a cell "
+                                    "to see its images")
+        style_plot(self.plot)
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.invertY(True)
+        self.plot.setLabel("left", "true class")
+        self.plot.setLabel("bottom", "cluster → matched class")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(_BLUES.getLookupTable(nPts=256))
+        self.plot.addItem(self.image)
+        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=_BLUES, interactive=False,
+                                   width=14, colorMapMenu=False)
+        self.bar.setImageItem(self.image, insert_in=self.plot.plotItem)
+        self.frames = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(213, 94, 0, width=2))
+        self.frames.setZValue(5)
+        self.plot.addItem(self.frames)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self._texts: list[pg.TextItem] = []
+        self.matching: Matching | None = None
+        self.columns = np.empty(0, dtype=np.intp)  # cluster shown in each column
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.plot, 1)
+
+    def set_matching(self, matching: Matching | None) -> None:
+        previous, self.matching = self.matching, matching
+        if (matching is not None and previous is not None and matching.method == previous.method
+                and np.array_equal(matching.table, previous.table)):
+            return  # an update step: the labels, so the table, did not change
+        if matching is None:
+            self.title.setText("The confusion matrix appears after the first assignment.")
+            self.warning.hide()
+            self.image.clear()
+            self.frames.setData([], [])
+            for text in self._texts:
+                text.setText("")
+            return
+        self.columns = matching.column_order
+        table = matching.table[:, self.columns]
+        n_rows, n_cols = table.shape
+        self.title.setText(f"Accuracy {matching.accuracy:.3f} "
+                           f"({MATCH_METHODS[matching.method].lower()} matching)")
+        self.warning.setText(collision_warning(matching))
+        self.warning.setVisible(bool(matching.collisions))
+        top = max(1, int(table.max()))
+        self.image.setImage(table.astype(np.float32), levels=(0, top))
+        self.image.setRect(0, 0, n_cols, n_rows)
+        self.bar.setLevels((0, top))
+        self._write_counts(table, top)
+        self._frame_matches(matching.cluster_class[self.columns])
+        rows = [(i + 0.5, _label(c)) for i, c in enumerate(matching.classes)]
+        cols = [(j + 0.5, f"{c}→{_label(matching.classes[matching.cluster_class[c]])}")
+                for j, c in enumerate(self.columns)]
+        self.plot.getAxis("left").setTicks([rows])
+        self.plot.getAxis("bottom").setTicks([cols])
+        self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0.02)
+
+    def _write_counts(self, table: np.ndarray, top: int) -> None:
+        n_rows, n_cols = table.shape
+        while len(self._texts) < table.size:
+            text = pg.TextItem(anchor=(0.5, 0.5))
+            text.setZValue(10)
+            self.plot.addItem(text)
+            self._texts.append(text)
+        for index, text in enumerate(self._texts):
+            if index >= table.size:
+                text.setText("")
+                continue
+            row, col = divmod(index, n_cols)
+            count = int(table[row, col])
+            color = (255, 255, 255) if count > 0.55 * top else (
+                (30, 30, 30) if count else (170, 170, 170))
+            text.setText(str(count), color=color)
+            text.setPos(col + 0.5, row + 0.5)
+
+    def _frame_matches(self, matched_rows: np.ndarray) -> None:
+        """Outline each column's matched cell: the samples counted as correct."""
+        xs, ys = [], []
+        for col, row in enumerate(matched_rows):
+            x0, x1, y0, y1 = col + 0.04, col + 0.96, row + 0.04, row + 0.96
+            xs += [x0, x1, x1, x1, x1, x0, x0, x0]
+            ys += [y0, y0, y0, y1, y1, y1, y1, y0]
+        self.frames.setData(xs, ys)
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(class index, cluster) of the cell at plot coordinates, or None."""
+        if self.matching is None:
+            return None
+        n_rows, n_cols = self.matching.table.shape[0], len(self.columns)
+        col, row = int(np.floor(x)), int(np.floor(y))
+        if 0 <= row < n_rows and 0 <= col < n_cols:
+            return row, int(self.columns[col])
+        return None
+
+    def _on_click(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self.plot.getViewBox().mapSceneToView(event.scenePos())
+        cell = self.cell_at(point.x(), point.y())
+        if cell is not None:
+            self.cell_clicked.emit(*cell)

@@ -125,6 +125,10 @@ class KMeansWorker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.latest_generation = 0  # written by the GUI thread; read between iterations
+        # The generation of the newest command that replaces the run (start, placed
+        # centres, shutdown).  A start is superseded only by those: a step or play
+        # queued behind it applies to the run it makes.
+        self.latest_start = 0
         self.gui_ready = True  # False from an emitted snapshot until the GUI painted it
         self._warmed = False
         self._timer: QTimer | None = None
@@ -155,7 +159,7 @@ class KMeansWorker(QObject):
 
     @Slot(object, int)
     def start(self, request: RunRequest, generation: int) -> None:
-        if generation != self.latest_generation:
+        if generation != self.latest_start:
             return  # superseded before it began
         self._stop_timer()
         # Build the new data and run first; commit only when both succeed, so a bad
@@ -184,7 +188,7 @@ class KMeansWorker(QObject):
     @Slot(object, int)
     def set_centers(self, centers: np.ndarray, generation: int) -> None:
         """Hand-placed or dragged centres; the assignment follows at once."""
-        if generation != self.latest_generation or self._request is None:
+        if generation != self.latest_start or self._request is None:
             return
         self._stop_timer()
         try:
@@ -283,7 +287,7 @@ class KMeansWorker(QObject):
                        tol=request.tol)
         if request.n_init > 1 and isinstance(init, str):
             starts = best_of_starts(dataset.X, n_clusters, request.n_init, **options,
-                                    cancelled=lambda: generation != self.latest_generation)
+                                    cancelled=lambda: generation != self.latest_start)
             if starts is None:
                 return False, None
             return starts.best, (starts.index, request.n_init)
@@ -460,7 +464,7 @@ class RunController(QObject):
     # -- public commands
     def start(self, request: RunRequest) -> None:
         """Load data if needed and start a new run (cancels whatever runs now)."""
-        self._start_requested.emit(request, self._bump())
+        self._start_requested.emit(request, self._bump(replaces_run=True))
 
     def set_centers(self, centers: np.ndarray) -> None:
         """Restart from hand-placed centres; while one is computing, only the newest
@@ -470,7 +474,7 @@ class RunController(QObject):
             self._next_centers = centers
             return
         self._centers_in_flight = True
-        self._centers_requested.emit(centers, self._bump())
+        self._centers_requested.emit(centers, self._bump(replaces_run=True))
 
     def step(self) -> None:
         """One half-step forward (from the history when there, else computed)."""
@@ -511,16 +515,20 @@ class RunController(QObject):
         """Stop everything and join the worker thread (call before the app exits)."""
         if not self._thread.isRunning():
             return
-        self._bump()
+        self._bump(replaces_run=True)
         self._paint_timer.stop()
         self._shutdown_requested.emit()
         self._thread.wait()
 
     # -- worker results (GUI thread)
-    def _bump(self) -> int:
+    def _bump(self, replaces_run: bool = False) -> int:
+        """A new generation: long loops of older ones stop between iterations; with
+        `replaces_run`, starts not yet begun (or among their starts) are dropped too."""
         with self._lock:
             self._generation += 1
             self._worker.latest_generation = self._generation
+            if replaces_run:
+                self._worker.latest_start = self._generation
             return self._generation
 
     @Slot(object)

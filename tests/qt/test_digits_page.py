@@ -92,7 +92,7 @@ def test_mode_matching_warns_when_two_clusters_share_a_digit(digits, window, qtb
     assert digits.matching.collisions
     assert digits.confusion.warning.isVisible()
     assert "Two clusters share a class" in digits.confusion.warning.text()
-    assert "most common label" in digits.confusion.title.text()
+    assert "Most common label" in digits.confusion.title.text()
     digits.panel.match.setCurrentIndex(digits.panel.match.findData("hungarian"))
     assert not digits.confusion.warning.isVisible()
 
@@ -174,3 +174,22 @@ def test_a_bad_npz_gets_a_message_and_keeps_the_digits(digits, window, qtbot, tm
     window.sources["digits"].panel.run.k.setValue(9)
     wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 9
                and s.dataset is before, timeout=60_000)
+
+
+def test_more_clusters_than_digits_explains_the_shared_digits(digits, window, qtbot):
+    digits.panel.run.k.setValue(12)
+    window.actions["run_to_end"].trigger()
+    wait_state(qtbot, window, lambda s: _is_digits(s) and s.done
+               and s.iteration.n_clusters == 12, timeout=60_000)
+    qtbot.waitUntil(lambda: digits.matching is not None and digits.matching.table.shape[1] == 12)
+    text = digits.confusion.warning.text()
+    assert "12 clusters for 10 classes" in text and "2 extra clusters" in text
+    assert "⚠" not in text
+    assert len(set(digits.matching.cluster_class)) == 10  # every digit has a cluster
+    # Hovering a cell says what clicking it will show.
+    col = 0
+    cluster = digits.confusion.columns[col]
+    row = digits.matching.cluster_class[cluster]
+    tip = digits.confusion.tooltip_at(col + 0.5, row + 0.5)
+    assert f"in cluster {cluster}" in tip
+    assert f"{digits.matching.table[row, cluster]:,} sample" in tip

@@ -85,6 +85,18 @@ def test_parameter_change_while_playing_starts_the_new_run(window, qtbot):
     qtbot.waitUntil(lambda: not window.controller.playing)
 
 
+def test_run_to_end_right_after_a_new_request_runs_the_new_run(window, qtbot):
+    wait_state(qtbot, window, initial)
+    panel = window.sources["blobs"].panel
+    panel.run.k.setValue(6)
+    panel.run.n_init.setValue(5)  # the new run is chosen among 5 starts first
+    window.controller.start(panel.request())  # not waiting for the debounce
+    window.actions["run_to_end"].trigger()  # queued behind the start: applies to it
+    snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 6)
+    assert snap.start == (snap.start[0], 5)
+    assert "best of 5 starts" in window.status.text()
+
+
 def test_close_while_playing_joins_the_thread(qtbot):
     from kmeans_studio.app import build_window
 

@@ -30,6 +30,11 @@ def collision_warning(matching: Matching) -> str:
     said = "; ".join(f"clusters {', '.join(map(str, c[:-1]))} and {c[-1]} are "
                      f"{'both' if len(c) == 2 else 'all'} called {label}"
                      for label, c in collisions.items())
+    k, n_classes = matching.table.shape[1], matching.table.shape[0]
+    if matching.method == "hungarian":  # only possible with more clusters than classes
+        return (f"{k} clusters for {n_classes} classes: each class is matched to one "
+                f"cluster, and the {k - n_classes} extra clusters take their most common "
+                f"class, so {said}.")
     unused = [_label(c) for i, c in enumerate(matching.classes)
               if i not in set(matching.cluster_class.tolist())]
     missing = f"; no cluster is called {', '.join(unused)}" if unused else ""
@@ -75,6 +80,7 @@ class ConfusionView(QWidget):
         self.frames.setZValue(5)
         self.plot.addItem(self.frames)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._texts: list[pg.TextItem] = []
         self.matching: Matching | None = None
         self.columns = np.empty(0, dtype=np.intp)  # cluster shown in each column
@@ -89,21 +95,20 @@ class ConfusionView(QWidget):
         if (matching is not None and previous is not None and matching.method == previous.method
                 and np.array_equal(matching.table, previous.table)):
             return  # an update step: the labels, so the table, did not change
+        self.plot.setVisible(matching is not None)
         if matching is None:
             self.title.setText("The confusion matrix appears after the first assignment.")
             self.warning.hide()
-            self.image.clear()
-            self.frames.setData([], [])
-            for text in self._texts:
-                text.setText("")
             return
         self.columns = matching.column_order
         table = matching.table[:, self.columns]
         n_rows, n_cols = table.shape
-        self.title.setText(f"Accuracy {matching.accuracy:.3f} "
-                           f"({MATCH_METHODS[matching.method].lower()} matching)")
+        self.title.setText(f"Accuracy {matching.accuracy:.3f} · matching: "
+                           f"{MATCH_METHODS[matching.method]}")
         self.warning.setText(collision_warning(matching))
         self.warning.setVisible(bool(matching.collisions))
+        # Orange for a warning; plain text for the expected sharing when k > classes.
+        self.warning.setStyleSheet("color: #D55E00;" if matching.method == "mode" else "")
         top = max(1, int(table.max()))
         self.image.setImage(table.astype(np.float32), levels=(0, top))
         self.image.setRect(0, 0, n_cols, n_rows)
@@ -111,14 +116,23 @@ class ConfusionView(QWidget):
         self._write_counts(table, top)
         self._frame_matches(matching.cluster_class[self.columns])
         rows = [(i + 0.5, _label(c)) for i, c in enumerate(matching.classes)]
-        cols = [(j + 0.5, f"{c}→{_label(matching.classes[matching.cluster_class[c]])}")
+        # "cluster→class" where there is room; else the class (hover a cell for more).
+        roomy = self.plot.getViewBox().width() / max(1, n_cols) >= 40
+        cols = [(j + 0.5, (f"{c}→" if roomy else "")
+                 + _label(matching.classes[matching.cluster_class[c]]))
                 for j, c in enumerate(self.columns)]
+        self.plot.setLabel("bottom", "cluster → matched class" if roomy else
+                           "matched class of each cluster (hover for the cluster)")
         self.plot.getAxis("left").setTicks([rows])
         self.plot.getAxis("bottom").setTicks([cols])
         self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0.02)
 
     def _write_counts(self, table: np.ndarray, top: int) -> None:
         n_rows, n_cols = table.shape
+        # Counts shrink with the cells (15 clusters need smaller digits than 10).
+        cell = self.plot.getViewBox().width() / max(1, n_cols)
+        font = self.font()
+        font.setPointSizeF(min(font.pointSizeF(), max(6.0, cell / 4.5)))
         while len(self._texts) < table.size:
             text = pg.TextItem(anchor=(0.5, 0.5))
             text.setZValue(10)
@@ -133,6 +147,7 @@ class ConfusionView(QWidget):
             color = (255, 255, 255) if count > 0.55 * top else (
                 (30, 30, 30) if count else (170, 170, 170))
             text.setText(str(count), color=color)
+            text.setFont(font)
             text.setPos(col + 0.5, row + 0.5)
 
     def _frame_matches(self, matched_rows: np.ndarray) -> None:
@@ -153,6 +168,21 @@ class ConfusionView(QWidget):
         if 0 <= row < n_rows and 0 <= col < n_cols:
             return row, int(self.columns[col])
         return None
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        cell = self.cell_at(x, y)
+        if cell is None:
+            return ""
+        row, cluster = cell
+        m = self.matching
+        true, matched = _label(m.classes[row]), _label(m.classes[m.cluster_class[cluster]])
+        count = int(m.table[row, cluster])
+        return (f"True {true} in cluster {cluster} (matched to {matched}): {count:,} "
+                f"sample{'s' if count != 1 else ''}. Click to see them.")
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        point = self.plot.getViewBox().mapSceneToView(scene_pos)
+        self.plot.setToolTip(self.tooltip_at(point.x(), point.y()))
 
     def _on_click(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

@@ -87,6 +87,32 @@ def build_window():
     return MainWindow()
 
 
+USAGE = """\
+usage: kmeans-studio [FILE ...]         open the studio (with images or .npz files)
+       kmeans-studio compress --help    compress images from the command line
+       kmeans-studio --install-desktop  add K-Means Studio to your desktop menu
+       kmeans-studio --uninstall-desktop"""
+
+
+def _desktop(install: bool) -> int:
+    """Install or remove the menu entry (no Qt needed)."""
+    from kmeans_studio import desktop
+
+    try:
+        files = desktop.install() if install else desktop.uninstall()
+    except OSError as exc:
+        print(f"error: could not {'install' if install else 'remove'} the menu entry: "
+              f"{exc.strerror or exc} ({exc.filename})", file=sys.stderr)
+        return 2
+    if install:
+        print("K-Means Studio is in your desktop menu now. Files written:")
+    else:
+        print("Removed:" if files else "Nothing to remove: the menu entry was not installed.")
+    for file in files:
+        print(f"  {file}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``kmeans-studio``: the window, or ``kmeans-studio compress``."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -95,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return cli_main(argv[1:])
     if argv and argv[0] in ("-h", "--help"):
-        print("usage: kmeans-studio [FILE ...]\n       kmeans-studio compress --help")
+        print(USAGE)
         return 0
+    if argv and argv[0] in ("--install-desktop", "--uninstall-desktop"):
+        return _desktop(argv[0] == "--install-desktop")
     hint = check_platform()
     if hint:
         print(hint, file=sys.stderr)

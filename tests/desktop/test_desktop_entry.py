@@ -1,0 +1,105 @@
+"""The menu entry: shipped files validate, install and uninstall under XDG_DATA_HOME."""
+
+import configparser
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kmeans_studio import desktop
+from kmeans_studio.resources import path as resource
+
+LAUNCHER = resource(f"{desktop.APP_ID}.desktop")
+METAINFO = resource(f"{desktop.APP_ID}.metainfo.xml")
+
+
+def _tool(name):
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (.ci/run installs it)")
+    return found
+
+
+def _validate_desktop(path):
+    result = subprocess.run([_tool("desktop-file-validate"), str(path)],
+                            capture_output=True, text=True)
+    errors = [line for line in result.stdout.splitlines() if "error:" in line]
+    assert result.returncode == 0 and not errors, result.stdout + result.stderr
+
+
+def _read_entry(path):
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(path, encoding="utf-8")
+    return parser["Desktop Entry"]
+
+
+def test_shipped_launcher_validates_and_says_what_the_issue_asks():
+    _validate_desktop(LAUNCHER)
+    entry = _read_entry(LAUNCHER)
+    assert entry["Exec"] == "kmeans-studio %F"
+    assert entry["Icon"] == desktop.APP_ID
+    categories = entry["Categories"].split(";")
+    assert {"Education", "Science", "Qt", "DataVisualization"} <= set(categories)
+    mimes = set(entry["MimeType"].strip(";").split(";"))
+    assert mimes == {f"image/{t}" for t in ("png", "jpeg", "webp", "bmp", "tiff", "gif")}
+
+
+def test_shipped_metainfo_validates():
+    result = subprocess.run([_tool("appstreamcli"), "validate", "--no-net", METAINFO],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_install_and_uninstall_under_xdg_data_home(tmp_path):
+    env = {"XDG_DATA_HOME": str(tmp_path / "share"), "HOME": str(tmp_path),
+           "PATH": "/usr/bin:/bin"}
+    run = [sys.executable, "-m", "kmeans_studio"]
+    out = subprocess.run([*run, "--install-desktop"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    where = desktop.targets(tmp_path / "share")
+    for file in where.values():
+        assert file.exists() and str(file) in out.stdout
+    _validate_desktop(where["launcher"])
+    assert where["icon"].read_bytes() == Path(resource("kmeans-studio.svg")).read_bytes()
+    # The launcher runs this environment's Python, found even without PATH.
+    exec_line = _read_entry(where["launcher"])["Exec"]
+    assert exec_line.startswith(sys.executable) or exec_line.startswith(f'"{sys.executable}"')
+    assert exec_line.endswith("-m kmeans_studio %F")
+    out = subprocess.run([*run, "--uninstall-desktop"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert not any(file.exists() for file in where.values())
+    out = subprocess.run([*run, "--uninstall-desktop"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert "Nothing to remove" in out.stdout
+
+
+def test_install_into_a_read_only_folder_says_why(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "applications").write_text("a file where a folder should be")
+    env = {"XDG_DATA_HOME": str(share), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "kmeans_studio", "--install-desktop"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: could not install the menu entry")
+
+
+@pytest.mark.parametrize("argument, quoted", [
+    ("/usr/bin/python3", "/usr/bin/python3"),
+    ("/home/ann/my envs/bin/python", '"/home/ann/my envs/bin/python"'),
+    ('/odd/$dir"x', '"/odd/\\\\$dir\\\\"x"'),
+])
+def test_exec_arguments_are_quoted_as_the_spec_says(argument, quoted):
+    assert desktop.exec_quote(argument) == quoted
+
+
+def test_a_launcher_for_a_python_in_a_folder_with_spaces_validates(tmp_path):
+    launcher = tmp_path / f"{desktop.APP_ID}.desktop"
+    launcher.write_text(desktop.launcher_text("/home/ann/my envs/bin/python"))
+    _validate_desktop(launcher)
+    assert _read_entry(launcher)["Exec"] == '"/home/ann/my envs/bin/python" -m kmeans_studio %F'

@@ -46,7 +46,10 @@ class RunRequest:
     method name, that many starts run to the end first and the best is shown from its
     beginning (scikit-learn's ``n_init``).  `preview`, when given, runs on the worker
     thread for every state shown: ``(dataset, iteration, done) -> object``, carried
-    to the views as `Snapshot.preview`.
+    to the views as `Snapshot.preview`.  `source` says how to rebuild the data (see
+    `core.session.load_source`; None for data that cannot be rebuilt, such as a pasted
+    image).  A reopened session starts from its initial centres, advances to
+    `advance_to` and checks that the centres follow `expected_trail`.
     """
 
     data_key: Hashable
@@ -58,6 +61,9 @@ class RunRequest:
     tol: float = 1e-4
     n_init: int = 1
     preview: Callable[[Dataset, Iteration, bool], Any] | None = None
+    source: dict | None = None
+    advance_to: int = 0
+    expected_trail: np.ndarray | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +92,8 @@ class Snapshot:
         `metrics.Evaluation`.
     start : tuple or None
         ``(index, n_init)`` when the run shown is the best of several starts.
+    request : RunRequest or None
+        The request whose run this is (for sessions and scripts).
     """
 
     iteration: Iteration | None
@@ -98,6 +106,7 @@ class Snapshot:
     dataset: Dataset
     preview: Any = None
     start: tuple[int, int] | None = None
+    request: RunRequest | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,6 +127,7 @@ class KMeansWorker(QObject):
     snapshot_ready = Signal(object)
     data_ready = Signal(object)
     failed = Signal(str)
+    warned = Signal(str)
     finished = Signal()
     playing_changed = Signal(bool)
     report_ready = Signal(object)
@@ -182,8 +192,25 @@ class KMeansWorker(QObject):
         if not same_data:
             self._dataset = dataset
             self.data_ready.emit(dataset)
-        self._set_run(run)
+        cursor = self._replay(run, request) if run is not None else 0
+        self._set_run(run, cursor)
         self._warm_up_once()
+
+    def _replay(self, run: KMeansRun, request: RunRequest) -> int:
+        """Advance a reopened session's run to its saved state; say so if the centres
+        do not follow the saved ones (the data changed since)."""
+        while len(run.history) <= request.advance_to and not run.done:
+            run.advance()
+        cursor = min(request.advance_to, len(run.history) - 1)
+        expected = request.expected_trail
+        if expected is not None:
+            trail = run.center_trail(cursor)
+            scale = max(1.0, float(np.abs(expected).max()))
+            if trail.shape != expected.shape or np.abs(trail - expected).max() > 1e-6 * scale:
+                self.warned.emit("The run does not follow the saved session: the data "
+                                 "have changed since it was saved. Showing the run on the "
+                                 "data as they are now.")
+        return cursor
 
     @Slot(object, int)
     def set_centers(self, centers: np.ndarray, generation: int) -> None:
@@ -350,7 +377,7 @@ class KMeansWorker(QObject):
         run, i = self._run, self._cursor
         if run is None:
             snapshot = Snapshot(None, None, 0, 0, np.empty(0), np.empty((0, 0, 0)),
-                                False, self._dataset)
+                                False, self._dataset, request=self._request)
         else:
             state = self._state(i)
             previous = self._state(i - 1) if i > 0 else None
@@ -362,7 +389,7 @@ class KMeansWorker(QObject):
             make_preview = self._request.preview
             preview = None if make_preview is None else make_preview(self._dataset, state, done)
             snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
-                                done, self._dataset, preview, self._start_info)
+                                done, self._dataset, preview, self._start_info, self._request)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
         if snapshot.done and self._dataset.image is not None and snapshot.preview is not None:
@@ -395,6 +422,8 @@ class RunController(QObject):
     failed(str)
         A request could not be carried out; the sentence says why.  The previous state
         is kept.
+    warned(str)
+        A request was carried out, but something in it deserves a sentence.
     playing_changed(bool)
         Play started or stopped.
     image_report(ImageReport)
@@ -405,6 +434,7 @@ class RunController(QObject):
     data_changed = Signal(object)
     finished = Signal()
     failed = Signal(str)
+    warned = Signal(str)
     playing_changed = Signal(bool)
     image_report = Signal(object)
 
@@ -456,6 +486,7 @@ class RunController(QObject):
         w.snapshot_ready.connect(self._on_snapshot)
         w.data_ready.connect(self._on_data)
         w.failed.connect(self._on_failed)
+        w.warned.connect(self._on_warned)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
         w.report_ready.connect(self._on_report)
@@ -564,6 +595,10 @@ class RunController(QObject):
     def _on_failed(self, message: str) -> None:
         self._centers_in_flight = False
         self.failed.emit(message)
+
+    @Slot(str)
+    def _on_warned(self, message: str) -> None:
+        self.warned.emit(message)
 
     @Slot()
     def _on_finished(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +37,10 @@ from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource
 
 MAX_RECENT = 10
 LABELLED_FILTER = "Labelled images (*.npz)"
+SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
+#: Which page shows each kind of session source.
+SOURCE_PAGES = {"blobs": "blobs", "digits": "digits", "labelled_file": "digits",
+                "sample_image": "image", "image_file": "image"}
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +62,9 @@ class MainWindow(QMainWindow):
                            DigitsSource(self.settings, self.controller),
                            ImageSource(self.settings, self.controller))
         }
-        self._opening: tuple | None = None  # (source, path) of a file being loaded
+        # (source, path, data key) of a file being opened, until its run is shown
+        self._opening: tuple | None = None
+        self._settings_reset = False
         self._build_central()
         self._build_dock()
         self._build_toolbar()
@@ -148,8 +155,14 @@ class MainWindow(QMainWindow):
         menu.addAction(a["paste_image"])
         menu.addSeparator()
         menu.addAction(a["save_image"])
-        menu.addAction(a["export_view"])
+        menu.addAction(a["save_session"])
         menu.addSeparator()
+        self.export_menu = menu.addMenu("E&xport")
+        self.export_menu.setObjectName("export_menu")
+        self.export_menu.aboutToShow.connect(self._fill_export_menu)
+        self._fill_export_menu()
+        menu.addSeparator()
+        menu.addAction(a["reset_settings"])
         menu.addAction(a["quit"])
         menu = self.menuBar().addMenu("&Run")
         for name in ("step", "step_back", "play", "run_to_end", "reset", "reinitialise"):
@@ -180,7 +193,12 @@ class MainWindow(QMainWindow):
         a["reinitialise"].triggered.connect(self._reinitialise)
         a["quit"].triggered.connect(self.close)
         a["open_image"].triggered.connect(self._open_dialog)
-        a["export_view"].triggered.connect(self._export_view)
+        a["export_view"].triggered.connect(lambda: self.export_view())
+        a["save_session"].triggered.connect(self._save_session_dialog)
+        a["export_centers"].triggered.connect(lambda: self._export_text_dialog("centres"))
+        a["export_labels"].triggered.connect(lambda: self._export_text_dialog("labels"))
+        a["export_script"].triggered.connect(lambda: self._export_text_dialog("script"))
+        a["reset_settings"].triggered.connect(self.reset_settings)
         a["save_image"].triggered.connect(self.save_compressed)
         a["paste_image"].triggered.connect(self.paste_image)
         image = self.sources["image"]
@@ -198,6 +216,7 @@ class MainWindow(QMainWindow):
         c.iteration_done.connect(self._on_snapshot)
         c.data_changed.connect(self._on_data)
         c.failed.connect(self._on_failed)
+        c.warned.connect(self._on_warned)
         c.playing_changed.connect(self._on_playing)
         self.source_box.currentIndexChanged.connect(self._on_source)
         for source in self.sources.values():
@@ -232,6 +251,11 @@ class MainWindow(QMainWindow):
             return  # a late snapshot of the source we just left
         self.source.set_snapshot(snapshot)
         self.status.setText(self.describe(snapshot))
+        opening = self._opening
+        if opening is not None and snapshot.request is not None \
+                and snapshot.request.data_key == opening[2]:
+            self._opening = None  # the opened file is on screen
+            self._remember(opening[1])
         self.actions["save_image"].setEnabled(
             self.source.key == "image" and snapshot.preview is not None)
 
@@ -241,15 +265,16 @@ class MainWindow(QMainWindow):
         if source is None or not hasattr(source.panel, "data_loaded"):
             return
         source.panel.data_loaded(dataset)
-        if self._opening is not None:
-            self._remember(self._opening[1])
-            self._opening = None
         if self.source is not source:  # a dropped or opened file: show its page
-            self.source_box.blockSignals(True)
-            self.source_box.setCurrentIndex(self.source_box.findData(source.key))
-            self.source_box.blockSignals(False)
-            self.pages.setCurrentIndex(self.source_box.currentIndex())
-            self.views.setCurrentIndex(self.source_box.currentIndex())
+            self._show_page(source.key)
+
+    def _show_page(self, key: str) -> None:
+        """Show a source's page and views without starting its own request."""
+        self.source_box.blockSignals(True)
+        self.source_box.setCurrentIndex(self.source_box.findData(key))
+        self.source_box.blockSignals(False)
+        self.pages.setCurrentIndex(self.source_box.currentIndex())
+        self.views.setCurrentIndex(self.source_box.currentIndex())
 
     @staticmethod
     def describe(snapshot: Snapshot) -> str:
@@ -275,13 +300,19 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         if self._opening is not None:  # the file the user opened: say so plainly
-            source, _ = self._opening
+            source = self._opening[0]
             self._opening = None
-            source.panel.load_failed()
+            if hasattr(source.panel, "load_failed"):  # go back to the data that loaded
+                source.panel.load_failed()
             self.show_message(message)
         else:
             self.source.panel.show_error(message)
         self.statusBar().showMessage(message, 10_000)
+
+    @Slot(str)
+    def _on_warned(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+        self.show_message(message)
 
     @Slot(bool)
     def _on_playing(self, playing: bool) -> None:
@@ -320,12 +351,14 @@ class MainWindow(QMainWindow):
         if path.is_dir():
             self.show_message(f"Cannot open “{path.name}”: it is a folder, not a file.")
             return False
+        if path.suffix.lower() == ".json":
+            return self.open_session(path)
         # .npz files are labelled images; anything else is tried as a photo.  The
         # worker reads it, and a file it cannot read gets a message box while the
         # current data stay on screen.
         source = self.sources["digits" if path.suffix.lower() == ".npz" else "image"]
-        self._opening = (source, str(path))
         source.panel.set_file(str(path))
+        self._opening = (source, str(path), source.panel.request().data_key)
         if self.source is not source:
             self.controller.start(source.panel.request())
         return True
@@ -399,7 +432,7 @@ class MainWindow(QMainWindow):
 
     def _open_dialog(self, first_filter: str | None = None) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
-        filters = [f"Images ({patterns})", LABELLED_FILTER, "All files (*)"]
+        filters = [f"Images ({patterns})", LABELLED_FILTER, SESSION_FILTER, "All files (*)"]
         if first_filter in filters:
             filters.remove(first_filter)
             filters.insert(0, first_filter)
@@ -423,23 +456,197 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
         self.recent_menu.setEnabled(bool(recent))
 
-    def _export_view(self) -> None:
+    def _fill_export_menu(self) -> None:
+        """One entry per view of the current page, then the tables and the script."""
+        menu = self.export_menu
+        menu.clear()
+        for name in self.source.export_targets:
+            action = menu.addAction(f"{name} as PNG or SVG…")
+            action.triggered.connect(lambda checked=False, n=name: self.export_view(n))
+        menu.addSeparator()
+        for key in ("export_centers", "export_labels", "export_script"):
+            menu.addAction(self.actions[key])
+
+    def _ask_save_path(self, title: str, stem: str, filters: str) -> Path | None:
+        folder = self.settings["files/last_folder"] or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / stem), filters)
+        if not path:
+            return None
+        self.settings["files/last_folder"] = str(Path(path).parent)
+        return Path(path)
+
+    def export_view(self, name: str | None = None, path: str | os.PathLike | None = None
+                    ) -> Path | None:
+        """Save one view of the page (the main one by default) as PNG, or SVG when the
+        name ends in .svg; asks where when `path` is None."""
         import pyqtgraph.exporters as exporters
 
         targets = self.source.export_targets
-        name = next(iter(targets))
-        path, chosen = QFileDialog.getSaveFileName(
-            self, f"Export {name.lower()}", self.settings["files/last_folder"],
-            "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path:
-            return
-        svg = path.lower().endswith(".svg") or "SVG" in chosen
-        exporter_type = exporters.SVGExporter if svg else exporters.ImageExporter
-        exporter = exporter_type(targets[name].plotItem)
+        name = name or next(iter(targets))
+        if path is None:
+            stem = name.lower().replace(",", "").replace(" ", "-") + ".png"
+            path = self._ask_save_path(f"Export {name.lower()}", stem,
+                                       "PNG image (*.png);;SVG drawing (*.svg)")
+            if path is None:
+                return None
+        path = Path(path)
+        if path.suffix.lower() not in (".png", ".svg"):
+            path = path.with_suffix(".png")
+        if path.suffix.lower() == ".svg":
+            # Qt's own SVG generator: pyqtgraph 0.14's SVGExporter fails on the path
+            # data Qt 6 writes (pyqtgraph issue #3485).
+            write = functools.partial(_render_svg, targets[name], name)
+        else:
+            exporter = exporters.ImageExporter(targets[name].plotItem)
+            # Crisp on HiDPI screens and in print: twice the on-screen pixels.
+            exporter.parameters()["width"] = 2 * int(exporter.parameters()["width"])
+            write = exporter.export
         try:
-            exporter.export(path)
+            from kmeans_studio.core.images import atomic_write
+
+            atomic_write(path, write)
+        except OSError as exc:
+            self.show_message(f"Could not save “{path.name}”: {exc.strerror or exc}.")
+            return None
+        self.statusBar().showMessage(f"Saved {path}", 8000)
+        return path
+
+    # ------------------------------------------------------------------ sessions
+    def current_session(self):
+        """The shown state as a `Session`, or None (with a message) when it has none."""
+        import numpy as np
+
+        from kmeans_studio.core.session import Session
+
+        snap = self.controller.snapshot
+        if snap is None or snap.iteration is None or snap.request is None:
+            self.show_message("There is no run to save yet: place or initialise centres first.")
+            return None
+        request = snap.request
+        if request.source is None:
+            self.show_message("A pasted image cannot be saved in a session or script: save it "
+                              "as a file, open that file, and try again.")
+            return None
+        init = request.init if isinstance(request.init, str) else (
+            "click" if request.init is None else "k-means++ on a pixel sample")
+        run = {"n_clusters": snap.iteration.n_clusters, "init": init, "n_init": request.n_init,
+               "random_state": request.random_state, "max_iter": request.max_iter,
+               "tol": request.tol}
+        return Session(dict(request.source), run, np.array(snap.trail),
+                       np.array(snap.inertia[: snap.index + 1]), snap.index,
+                       snap.dataset.description)
+
+    def _save_session_dialog(self) -> None:
+        session = self.current_session()
+        if session is None:
+            return
+        from kmeans_studio.core.session import SESSION_SUFFIX
+
+        stem = self.controller.snapshot.dataset.name.split(".")[0].lower().replace(" ", "-")
+        path = self._ask_save_path("Save session", stem + SESSION_SUFFIX, SESSION_FILTER)
+        if path is not None:
+            self.save_session(path, session)
+
+    def save_session(self, path: str | os.PathLike, session=None) -> Path | None:
+        """Write the shown state as a session file (atomic)."""
+        session = session or self.current_session()
+        if session is None:
+            return None
+        try:
+            written = session.save(path)
         except OSError as exc:
             self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
+            return None
+        self.statusBar().showMessage(f"Saved session {written}", 8000)
+        return written
+
+    def open_session(self, path: str | os.PathLike) -> bool:
+        """Rebuild a session's data and replay its run to the saved state."""
+        import dataclasses
+
+        from kmeans_studio.core.session import Session
+
+        path = Path(path)
+        try:
+            session = Session.load(path)
+        except (ValueError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
+            self.show_message(f"Cannot open “{path.name}”: {reason}" if isinstance(exc, OSError)
+                              else reason)
+            return False
+        key = SOURCE_PAGES.get(session.source.get("kind"))
+        if key is None:
+            self.show_message(f"“{path.name}” holds data this K-Means Studio cannot rebuild.")
+            return False
+        source = self.sources[key]
+        source.panel.restore(session.source, session.run)
+        request = dataclasses.replace(
+            source.panel.request(), init=session.initial_centers, n_init=1,
+            n_clusters=len(session.initial_centers), advance_to=session.position,
+            expected_trail=session.trail)
+        self._opening = (source, str(path), request.data_key)
+        self._show_page(key)
+        self.controller.start(request)
+        return True
+
+    # ------------------------------------------------------------------ tables, script
+    def export_text(self, what: str, path: str | os.PathLike) -> Path | None:
+        """Write "centres" or "labels" (CSV) or "script" (Python) for the shown state."""
+        from kmeans_studio.core import session as sessions
+        from kmeans_studio.core.images import atomic_write
+
+        snap = self.controller.snapshot
+        if snap is None or snap.iteration is None:
+            self.show_message("There are no centres to export yet.")
+            return None
+        state = snap.iteration
+        if what == "labels" and state.labels is None:
+            self.show_message("No sample has a cluster yet: step once to assign them.")
+            return None
+        if what == "script":
+            from kmeans_studio.core.script import python_script
+
+            session = self.current_session()
+            if session is None:
+                return None
+            text = python_script(session, Path(path).name)
+        elif what == "centres":
+            text = sessions.centers_csv(snap.dataset, state.centers, state.labels)
+        else:
+            text = sessions.labels_csv(snap.dataset, state.labels)
+        try:
+            atomic_write(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
+        except OSError as exc:
+            self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
+            return None
+        self.statusBar().showMessage(f"Saved {path}", 8000)
+        return Path(path)
+
+    def _export_text_dialog(self, what: str) -> None:
+        stem = self.controller.snapshot.dataset.name.split(".")[0].lower().replace(" ", "-") \
+            if self.controller.snapshot is not None else "kmeans"
+        if what == "script":
+            path = self._ask_save_path("Export as Python script", f"{stem}_kmeans.py",
+                                       "Python script (*.py)")
+        else:
+            path = self._ask_save_path(f"Export {what} as CSV", f"{stem}-{what}.csv",
+                                       "CSV table (*.csv)")
+        if path is not None:
+            self.export_text(what, path)
+
+    def reset_settings(self) -> None:
+        """Forget every saved setting; the next start uses the defaults."""
+        answer = QMessageBox.question(
+            self, "Reset settings",
+            "Forget the window layout, every page's parameters, the playback speed and "
+            "the recent files? K-Means Studio will start with its defaults next time.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.settings.reset()
+        self._settings_reset = True  # closing must not write the current ones back
+        self._update_recent_menu()
+        self.statusBar().showMessage("Settings reset: the defaults apply from the next start.",
+                                     10_000)
 
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> QDialog:
@@ -505,6 +712,9 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         for source in self.sources.values():
             source.shutdown()
+        if self._settings_reset:
+            super().closeEvent(event)
+            return
         self.settings["window/geometry"] = self.saveGeometry()
         self.settings["window/state"] = self.saveState()
         self.settings["window/source"] = self.source_box.currentData()
@@ -515,6 +725,35 @@ class MainWindow(QMainWindow):
             source.panel.save(self.settings)
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _render_svg(widget: QWidget, title: str, filename: str) -> None:
+    """Draw a widget into an SVG file as vectors (images embedded)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(filename)
+    generator.setResolution(widget.logicalDpiX())  # else 72 dpi shrinks the scene
+    generator.setSize(widget.size())
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    generator.setTitle(title)
+    generator.setDescription("Exported from K-Means Studio")
+    painter = QPainter(generator)
+    # In export mode pyqtgraph draws every symbol as a vector path (on screen it
+    # stamps cached pixmaps) and redraws the axes for the target.
+    items = [i for i in widget.scene().items() if hasattr(i, "setExportMode")]
+    options = {"antialias": True, "background": widget.backgroundBrush().color(),
+               "painter": painter, "resolutionScale": 1.0}
+    for item in items:
+        item.setExportMode(True, options)
+    try:
+        widget.render(painter)
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        painter.end()
 
 
 def qimage_to_rgb(qimage):

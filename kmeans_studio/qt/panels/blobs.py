@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.datasets import BLOB_SHAPES, make_blob_dataset
+from kmeans_studio.core.datasets import BLOB_SHAPES
+from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.common import ErrorLabel
 from kmeans_studio.qt.settings import Settings
@@ -122,6 +123,23 @@ class RunParameters(QGroupBox):
         settings[f"{p}/max_iter"] = self.max_iter.value()
         settings[f"{p}/tol"] = float(self.tol.currentData())
 
+    def restore(self, run: dict) -> None:
+        """Show a session's run parameters without asking for a new run."""
+        boxes = (self.k, self.init, self.n_init, self.seed, self.max_iter, self.tol)
+        blockers = [QSignalBlocker(box) for box in boxes]
+        self.k.setValue(int(run["n_clusters"]))
+        index = self.init.findData(run["init"])
+        if index >= 0:
+            self.init.setCurrentIndex(index)
+        self.n_init.setValue(int(run["n_init"]))
+        self.seed.setValue(int(run["random_state"] or 0))
+        self.max_iter.setValue(int(run["max_iter"]))
+        self.tol.setCurrentIndex(min(range(len(TOLERANCES)),
+                                     key=lambda i: abs(TOLERANCES[i] - float(run["tol"]))))
+        for blocker in blockers:
+            blocker.unblock()
+        self._update_enabled()
+
     def _next_seed(self) -> None:
         self.seed.setValue(self.seed.value() + 1)
 
@@ -202,14 +220,26 @@ class BlobsPanel(QWidget):
         return self.run.placing
 
     def request(self) -> RunRequest:
-        shape = self.shape.currentData()
-        data = (shape, self.n_samples.value(), self.n_centers.value(),
-                round(self.cluster_std.value(), 6), self.data_seed.value())
-        return RunRequest(
-            data_key=("blobs", *data),
-            make_data=functools.partial(make_blob_dataset, *data),
-            **self.run.values(),
-        )
+        source = {"kind": "blobs", "shape": self.shape.currentData(),
+                  "n_samples": self.n_samples.value(), "n_centers": self.n_centers.value(),
+                  "cluster_std": round(self.cluster_std.value(), 6),
+                  "random_state": self.data_seed.value()}
+        return RunRequest(data_key=tuple(source.values()), source=source,
+                          make_data=functools.partial(load_source, source),
+                          **self.run.values())
+
+    def restore(self, source: dict, run: dict) -> None:
+        """Show a session's data and run parameters (no request is sent)."""
+        with QSignalBlocker(self.shape), QSignalBlocker(self.n_samples), \
+                QSignalBlocker(self.n_centers), QSignalBlocker(self.cluster_std), \
+                QSignalBlocker(self.data_seed):
+            self.shape.setCurrentIndex(max(0, self.shape.findData(source["shape"])))
+            self.n_samples.setValue(source["n_samples"])
+            self.n_centers.setValue(source["n_centers"])
+            self.cluster_std.setValue(source["cluster_std"])
+            self.data_seed.setValue(source["random_state"])
+        self.run.restore(run)
+        self._update_enabled()
 
     def show_error(self, message: str | None) -> None:
         self.error.show_error(message)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.datasets import Dataset, digits_dataset, npz_images_dataset
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.session import load_source
 from kmeans_studio.core.metrics import MATCH_METHODS, evaluate
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.blobs import INIT_CHOICES, RunParameters
@@ -95,12 +96,16 @@ class DigitsPanel(SourcePanel):
         return self.match.currentData()
 
     def request(self) -> RunRequest:
-        if self._source[0] == "file":
-            make = functools.partial(npz_images_dataset, self._source[1])
-        else:
-            make = digits_dataset
-        return RunRequest(data_key=("digits", *self._source), make_data=make,
+        source = ({"kind": "labelled_file", "path": self._source[1]}
+                  if self._source[0] == "file" else {"kind": "digits"})
+        return RunRequest(data_key=("digits", *self._source), source=source,
+                          make_data=functools.partial(load_source, source),
                           preview=digits_preview, **self.run.values())
+
+    def restore(self, source: dict, run: dict) -> None:
+        """Take a session's data and run parameters (no request is sent)."""
+        self._source = ("file", source["path"]) if source["kind"] == "labelled_file" else ("digits",)
+        self.run.restore(run)
 
     def save(self, settings: Settings) -> None:
         settings["digits/match"] = self.matching

@@ -6,7 +6,7 @@ import functools
 import itertools
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,13 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.datasets import (
-    SAMPLE_IMAGES,
-    Dataset,
-    file_image_dataset,
-    image_dataset,
-    sample_image_dataset,
-)
+from kmeans_studio.core.datasets import SAMPLE_IMAGES, Dataset, image_dataset
+from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.common import SourcePanel
 from kmeans_studio.qt.settings import Settings
@@ -139,18 +134,25 @@ class ImagePanel(SourcePanel):
 
     def request(self) -> RunRequest:
         kind = self._source[0]
-        if kind == "sample":
-            key, make = ("sample", self._source[1]), functools.partial(
-                sample_image_dataset, self._source[1])
-        elif kind == "file":
-            key, make = ("file", self._source[1]), functools.partial(
-                file_image_dataset, self._source[1])
-        else:
+        if kind == "pixels":  # pasted: nothing to rebuild it from
             pixels, name = self._source[1], self._source[2]
-            key, make = ("pixels", id(pixels), name), functools.partial(image_dataset, pixels, name)
+            source, key = None, ("pixels", id(pixels), name)
+            make = functools.partial(image_dataset, pixels, name)
+        else:
+            source = ({"kind": "sample_image", "name": self._source[1]} if kind == "sample"
+                      else {"kind": "image_file", "path": self._source[1]})
+            key, make = tuple(source.values()), functools.partial(load_source, source)
         return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
                           init=image_init, random_state=self.seed.value(), max_iter=300,
-                          tol=1e-4, preview=image_preview)
+                          tol=1e-4, preview=image_preview, source=source)
+
+    def restore(self, source: dict, run: dict) -> None:
+        """Take a session's photo and colours (no request is sent)."""
+        self._source = (("sample", source["name"]) if source["kind"] == "sample_image"
+                        else ("file", source["path"]))
+        with QSignalBlocker(self.k), QSignalBlocker(self.seed):
+            self.k.setValue(int(run["n_clusters"]))
+            self.seed.setValue(int(run["random_state"] or 0))
 
     def save(self, settings: Settings) -> None:
         settings["image/k"] = self.k.value()

@@ -1,0 +1,135 @@
+"""Sessions, CSV tables and exported scripts."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from kmeans_studio.core.datasets import BLOB_SHAPES
+from kmeans_studio.core.kmeans import KMeansRun
+from kmeans_studio.core.script import python_script
+from kmeans_studio.core.session import (
+    Session,
+    centers_csv,
+    labels_csv,
+    load_source,
+    state_phase,
+)
+
+
+def _blob_source(shape="blobs", n=300):
+    return {"kind": "blobs", "shape": shape, "n_samples": n, "n_centers": 4,
+            "cluster_std": 0.6, "random_state": 0}
+
+
+def _session(source, k=4, position=None, seed=0):
+    dataset = load_source(source)
+    run = KMeansRun(dataset.X, k, sample_weight=dataset.sample_weight, random_state=seed)
+    run.run()
+    position = len(run.history) - 1 if position is None else position
+    inertia = np.array([s.inertia for s in run.history])[: position + 1]
+    session = Session(source, {"n_clusters": k, "init": "k-means++", "n_init": 1,
+                               "random_state": seed, "max_iter": 300, "tol": 1e-4},
+                      run.center_trail(position), inertia, position, dataset.description)
+    return session, run, dataset
+
+
+def test_history_alternates_assign_and_update():
+    assert [state_phase(i) for i in range(5)] == [
+        ("init", 0), ("assign", 1), ("update", 1), ("assign", 2), ("update", 2)]
+    _, run, _ = _session(_blob_source())
+    for i, state in enumerate(run.history):
+        assert (state.phase, state.n_iter) == state_phase(i)
+
+
+def test_session_json_round_trip_is_exact(tmp_path):
+    session, run, _ = _session(_blob_source(), position=5)
+    path = session.save(tmp_path / "blobs.kmeans.json")
+    again = Session.load(path)
+    np.testing.assert_array_equal(again.trail, session.trail)
+    np.testing.assert_array_equal(again.inertia, session.inertia)  # NaN first, exact floats
+    assert again.position == 5 and again.source == session.source and again.run == session.run
+    data = json.loads(path.read_text())
+    assert data["position"] == {"state": 5, "iteration": 3, "phase": "assign"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("not json", "not a K-Means Studio session"),
+    ('{"format": "other"}', "not a K-Means Studio session"),
+    ('{"format": "kmeans-studio-session", "version": 99}', "version 99"),
+    ('{"format": "kmeans-studio-session", "version": 1}', "damaged"),
+])
+def test_bad_session_files_get_a_sentence(text, message):
+    with pytest.raises(ValueError, match=message):
+        Session.from_json(text, "x.json")
+
+
+def test_a_session_whose_history_is_cut_short_is_refused():
+    session, _, _ = _session(_blob_source(), position=6)
+    data = json.loads(session.to_json())
+    data["centers_after_each_update"] = data["centers_after_each_update"][:-1]
+    with pytest.raises(ValueError, match="does not reach state 6"):
+        Session.from_json(json.dumps(data), "cut.json")
+
+
+def test_centres_and_labels_csv():
+    session, run, dataset = _session(_blob_source())
+    state = run.state
+    rows = list(csv.reader(io.StringIO(centers_csv(dataset, state.centers, state.labels))))
+    assert rows[0] == ["cluster", "size", "x", "y"]
+    assert [int(r[1]) for r in rows[1:]] == np.bincount(state.labels, minlength=4).tolist()
+    np.testing.assert_array_equal(np.array(rows[1:], dtype=float)[:, 2:], state.centers)
+    rows = list(csv.reader(io.StringIO(labels_csv(dataset, state.labels))))
+    assert rows[0] == ["sample", "x", "y", "true_label", "cluster"]
+    table = np.array(rows[1:], dtype=float)
+    np.testing.assert_array_equal(table[:, 1:3], dataset.X)  # repr: exact round trip
+    np.testing.assert_array_equal(table[:, 4], state.labels)
+
+
+def test_image_labels_csv_has_one_row_per_colour_with_its_pixels():
+    source = {"kind": "sample_image", "name": "flower.jpg"}
+    dataset = load_source(source)
+    labels = np.zeros(dataset.n_samples, dtype=np.uint8)
+    text = labels_csv(dataset, labels)
+    header = text.split("\n", 1)[0]
+    assert header == "sample,red,green,blue,pixels,cluster"
+    assert text.count("\n") == dataset.n_samples + 1
+
+
+def _run_scripts(scripts, tmp_path):
+    """Run each script in one fresh interpreter; its final centres, by name."""
+    paths = []
+    for name, text in scripts.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(text)
+        paths.append((name, str(path)))
+    driver = ("import runpy, sys, numpy as np, os\n"
+              f"os.chdir({str(tmp_path)!r})\n"
+              f"out = {{n: runpy.run_path(p)['kmeans'].cluster_centers_ for n, p in {paths!r}}}\n"
+              f"np.savez({str(tmp_path / 'centres.npz')!r}, **out)\n")
+    result = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    return np.load(tmp_path / "centres.npz")
+
+
+def test_exported_scripts_reproduce_the_runs(tmp_path):
+    scripts, expected = {}, {}
+    for shape in BLOB_SHAPES:
+        session, run, _ = _session(_blob_source(shape), k=3, position=2, seed=1)
+        scripts[shape] = python_script(session)
+        expected[shape] = run.state.centers
+    session, run, _ = _session({"kind": "digits"}, k=10, position=0)
+    scripts["digits"] = python_script(session)
+    expected["digits"] = run.state.centers
+    session, run, _ = _session({"kind": "sample_image", "name": "flower.jpg"}, k=8, position=1)
+    scripts["flower"] = python_script(session)
+    expected["flower"] = run.state.centers
+    got = _run_scripts(scripts, tmp_path)
+    for name, centres in expected.items():
+        np.testing.assert_allclose(got[name], centres, rtol=1e-9, atol=1e-9, err_msg=name)
+    assert (tmp_path / "compressed.png").exists()  # the image script saves its result

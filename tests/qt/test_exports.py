@@ -1,0 +1,136 @@
+"""Results leave the app: views, tables, sessions, scripts; settings round trip and reset."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+from PySide6.QtWidgets import QMessageBox
+
+from tests.qt.helpers import wait_state
+
+
+def _new_window(qtbot):
+    from kmeans_studio.app import build_window
+
+    win = build_window()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _step_to(qtbot, window, index):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    for _ in range(index):
+        window.actions["step"].trigger()
+    return wait_state(qtbot, window, lambda s: s.index == index)
+
+
+def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
+    panel = window.sources["blobs"].panel
+    panel.run.k.setValue(5)
+    panel.data_seed.setValue(3)
+    wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 5
+               and "random_state=3" in s.dataset.description)
+    saved = _step_to(qtbot, window, 5)
+    path = window.save_session(tmp_path / "five.kmeans.json")
+    assert path is not None and path.exists()
+    window.close()
+
+    again = _new_window(qtbot)
+    wait_state(qtbot, again, lambda s: s.iteration is not None)
+    again.sources["blobs"].panel.data_seed.setValue(0)  # somewhere else first
+    assert again.open_path(path)
+    snap = wait_state(qtbot, again, lambda s: s.index == 5 and s.iteration.n_clusters == 5)
+    np.testing.assert_allclose(snap.iteration.centers, saved.iteration.centers, atol=1e-9)
+    np.testing.assert_array_equal(snap.iteration.labels, saved.iteration.labels)
+    assert snap.iteration.phase == saved.iteration.phase == "assign"
+    assert again.sources["blobs"].panel.data_seed.value() == 3
+    assert again.sources["blobs"].panel.run.k.value() == 5
+    assert str(path) in again.settings["files/recent"]
+    again.close()
+
+
+def test_a_session_that_no_longer_fits_its_data_says_so(window, qtbot, tmp_path):
+    _step_to(qtbot, window, 2)
+    path = window.save_session(tmp_path / "moved.kmeans.json")
+    data = json.loads(path.read_text())
+    data["centers_after_each_update"][0][0][0] += 1.0  # as if the data had changed
+    path.write_text(json.dumps(data))
+    window.open_path(path)
+    qtbot.waitUntil(lambda: "does not follow the saved session"
+                    in window.statusBar().currentMessage(), timeout=20_000)
+
+
+def test_a_broken_session_file_gets_a_message(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    path = tmp_path / "broken.kmeans.json"
+    path.write_text("{ not json")
+    assert not window.open_path(path)
+    assert "not a K-Means Studio session" in window.last_message.text()
+
+
+def test_every_view_exports_as_png_and_svg(window, qtbot, tmp_path):
+    _step_to(qtbot, window, 2)
+    for name in window.source.export_targets:
+        for suffix in (".png", ".svg"):
+            path = window.export_view(name, tmp_path / f"{name}{suffix}")
+            assert path is not None and path.stat().st_size > 1000
+    from PySide6.QtSvg import QSvgRenderer
+
+    svg = QSvgRenderer(str(tmp_path / "Scatter plot.svg"))
+    assert svg.isValid()
+    plot = window.source.export_targets["Scatter plot"]
+    box = svg.viewBox()
+    assert (box.width(), box.height()) == (plot.width(), plot.height())
+    # The export menu lists every view of the page, then the tables and the script.
+    window._fill_export_menu()
+    texts = [a.text() for a in window.export_menu.actions() if a.text()]
+    assert texts[:2] == ["Scatter plot as PNG or SVG…", "Inertia curve as PNG or SVG…"]
+    assert "Export as Python s&cript…" in texts
+
+
+def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
+    snap = _step_to(qtbot, window, 3)
+    text = window.export_text("centres", tmp_path / "c.csv").read_text()
+    centres = list(csv.reader(text.splitlines()))
+    assert len(centres) == 1 + snap.iteration.n_clusters
+    np.testing.assert_array_equal(np.array(centres[1:], dtype=float)[:, 2:],
+                                  snap.iteration.centers)
+    text = window.export_text("labels", tmp_path / "l.csv").read_text()
+    labels = list(csv.reader(text.splitlines()))
+    assert len(labels) == 1 + snap.dataset.n_samples
+    assert [int(r[-1]) for r in labels[1:]] == snap.iteration.labels.tolist()
+
+
+def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    path = window.export_text("script", tmp_path / "blobs_kmeans.py")
+    driver = ("import runpy, numpy as np\n"
+              f"ns = runpy.run_path({str(path)!r})\n"
+              f"np.save({str(tmp_path / 'c.npy')!r}, ns['kmeans'].cluster_centers_)\n")
+    result = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_allclose(np.load(tmp_path / "c.npy"), snap.iteration.centers, atol=1e-9)
+
+
+def test_settings_round_trip_and_reset(window, qtbot, monkeypatch):
+    window.speed.setValue(30)
+    window.sources["blobs"].panel.run.k.setValue(6)
+    window.close()
+    again = _new_window(qtbot)
+    assert again.speed.value() == 30
+    assert again.sources["blobs"].panel.run.k.value() == 6
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    again.actions["reset_settings"].trigger()
+    again.close()
+    fresh = _new_window(qtbot)
+    assert fresh.speed.value() == 4
+    assert fresh.sources["blobs"].panel.run.k.value() == 4
+    fresh.close()

@@ -628,6 +628,7 @@ def best_of_starts(
     *,
     random_state: Any = None,
     cancelled: Callable[[], bool] | None = None,
+    on_start: Callable[[int], Any] | None = None,
     **run_options: Any,
 ) -> Starts | None:
     """Run k-means from `n_init` initialisations and keep the best, as scikit-learn's
@@ -637,7 +638,8 @@ def best_of_starts(
     labels.
 
     `cancelled` is asked before each start; when it returns True, None is returned.
-    Other keyword arguments go to `KMeansRun`.
+    `on_start(i)` is told when start i begins (for progress).  Other keyword arguments
+    go to `KMeansRun`.
     """
     if int(n_init) != n_init or n_init < 1:
         raise ValueError(f"The number of starts must be a whole number ≥ 1, not {n_init!r}.")
@@ -647,6 +649,8 @@ def best_of_starts(
     for start in range(int(n_init)):
         if cancelled is not None and cancelled():
             return None
+        if on_start is not None:
+            on_start(start)
         run = KMeansRun(X, n_clusters, random_state=rng, **run_options)
         final = run.run()
         inertia.append(final.inertia)

@@ -61,6 +61,9 @@ SPECS: dict[str, ActionSpec] = {
                                checkable=True),
     "show_trails": ActionSpec("Centre &trails", "T", "Draw the path each centre took",
                               checkable=True),
+    "cancel": ActionSpec("&Cancel", "Esc",
+                         "Stop the long work under way (loading, starts, running to "
+                         "convergence); what is on screen stays", SP.SP_DialogCancelButton),
     "shortcuts": ActionSpec("&Keyboard shortcuts", "F1", "List every keyboard shortcut"),
     "about": ActionSpec("&About K-Means Studio", None, "Version and libraries"),
 }

@@ -131,6 +131,7 @@ class KMeansWorker(QObject):
     finished = Signal()
     playing_changed = Signal(bool)
     report_ready = Signal(object)
+    busy = Signal(str, int, int)  # what, done, total (0: unknown); "" when idle
 
     def __init__(self) -> None:
         super().__init__()
@@ -173,11 +174,15 @@ class KMeansWorker(QObject):
             return  # superseded before it began
         self._stop_timer()
         # Build the new data and run first; commit only when both succeed, so a bad
-        # request leaves the previous data and run on screen.
+        # request (or a cancelled one) leaves the previous data and run on screen.
         try:
             same_data = (self._request is not None and self._dataset is not None
                          and request.data_key == self._request.data_key)
+            if not same_data:
+                self.busy.emit("Loading the data…", 0, 0)
             dataset = self._dataset if same_data else request.make_data()
+            if generation != self.latest_start:
+                return  # cancelled while loading: the data are dropped
             start = time.perf_counter()
             run, start_info = (None, None) if request.init is None else self._new_run(
                 request, request.init, dataset, generation)
@@ -185,6 +190,8 @@ class KMeansWorker(QObject):
         except (ValueError, OSError) as exc:
             self.failed.emit(str(exc))
             return
+        finally:
+            self.busy.emit("", 0, 0)
         if run is False:
             return  # cancelled among the starts by a newer command
         self._start_info = start_info
@@ -284,13 +291,20 @@ class KMeansWorker(QObject):
     def run_to_end(self, generation: int) -> None:
         self._stop_timer()
         last = 0.0
-        while generation == self.latest_generation and self._advance():
-            # Snapshots (and image previews) no faster than the screen can show them;
-            # the last state is always sent.
-            now = time.perf_counter()
-            if now - last >= PAINT_INTERVAL_MS / 1000 or self._run.done:
-                last = now
-                self._emit()
+        try:
+            while generation == self.latest_generation and self._advance():
+                # Snapshots (and image previews) no faster than the screen can show
+                # them, and none while the GUI still paints the last one (else
+                # painting hogs the GUI thread and the GIL); the last state is always
+                # sent.
+                now = time.perf_counter()
+                if (now - last >= PAINT_INTERVAL_MS / 1000 and self.gui_ready) or self._run.done:
+                    last = now
+                    self.busy.emit(f"Running to convergence: iteration "
+                                   f"{self._run.state.n_iter}…", 0, 0)
+                    self._emit()
+        finally:
+            self.busy.emit("", 0, 0)
         self._emit()
 
     @Slot()
@@ -313,8 +327,11 @@ class KMeansWorker(QObject):
                        random_state=request.random_state, max_iter=request.max_iter,
                        tol=request.tol)
         if request.n_init > 1 and isinstance(init, str):
-            starts = best_of_starts(dataset.X, n_clusters, request.n_init, **options,
-                                    cancelled=lambda: generation != self.latest_start)
+            starts = best_of_starts(
+                dataset.X, n_clusters, request.n_init, **options,
+                cancelled=lambda: generation != self.latest_start,
+                on_start=lambda i: self.busy.emit(
+                    f"Start {i + 1} of {request.n_init}…", i, request.n_init))
             if starts is None:
                 return False, None
             return starts.best, (starts.index, request.n_init)
@@ -402,8 +419,12 @@ class KMeansWorker(QObject):
             return
         self._reported = True
         image = self._dataset.image
-        png = len(indexed_png_bytes(result.palette, result.indices))
-        methods = quantize.compare_with_pillow(image.pixels, len(result.palette))
+        self.busy.emit("Comparing with Pillow's quantizers…", 0, 0)
+        try:
+            png = len(indexed_png_bytes(result.palette, result.indices))
+            methods = quantize.compare_with_pillow(image.pixels, len(result.palette))
+        finally:
+            self.busy.emit("", 0, 0)
         self.report_ready.emit(ImageReport(self._dataset, len(result.palette), result.psnr,
                                            self._compute_seconds, png, methods))
 
@@ -424,6 +445,9 @@ class RunController(QObject):
         is kept.
     warned(str)
         A request was carried out, but something in it deserves a sentence.
+    busy(str, int, int)
+        Long work under way (what, done, total; total 0 when unknown), or "" when the
+        worker is idle again.  `cancel()` stops it.
     playing_changed(bool)
         Play started or stopped.
     image_report(ImageReport)
@@ -435,6 +459,7 @@ class RunController(QObject):
     finished = Signal()
     failed = Signal(str)
     warned = Signal(str)
+    busy = Signal(str, int, int)
     playing_changed = Signal(bool)
     image_report = Signal(object)
 
@@ -487,6 +512,7 @@ class RunController(QObject):
         w.data_ready.connect(self._on_data)
         w.failed.connect(self._on_failed)
         w.warned.connect(self._on_warned)
+        w.busy.connect(self._on_busy)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
         w.report_ready.connect(self._on_report)
@@ -537,6 +563,12 @@ class RunController(QObject):
         """Half-steps per second while playing (1 to 60)."""
         self.rate = float(min(60.0, max(1.0, rate)))
         self._rate_changed.emit(self.rate)
+
+    def cancel(self) -> None:
+        """Stop the long work under way (loading, starts, running to convergence);
+        what was on screen before stays there."""
+        self._bump(replaces_run=True)
+        self._pause_requested.emit()
 
     def run_to_end(self) -> None:
         """Iterate until convergence (cancelled by any newer command)."""
@@ -599,6 +631,10 @@ class RunController(QObject):
     @Slot(str)
     def _on_warned(self, message: str) -> None:
         self.warned.emit(message)
+
+    @Slot(str, int, int)
+    def _on_busy(self, what: str, done: int, total: int) -> None:
+        self.busy.emit(what, done, total)
 
     @Slot()
     def _on_finished(self) -> None:

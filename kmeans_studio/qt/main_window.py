@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QScrollArea,
     QSlider,
     QSpinBox,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -165,7 +167,8 @@ class MainWindow(QMainWindow):
         menu.addAction(a["reset_settings"])
         menu.addAction(a["quit"])
         menu = self.menuBar().addMenu("&Run")
-        for name in ("step", "step_back", "play", "run_to_end", "reset", "reinitialise"):
+        for name in ("step", "step_back", "play", "run_to_end", "reset", "reinitialise",
+                     "cancel"):
             menu.addAction(a[name])
         menu = self.menuBar().addMenu("&View")
         menu.addAction(a["show_voronoi"])
@@ -181,7 +184,26 @@ class MainWindow(QMainWindow):
         self.status = QLabel("Loading…")
         self.status.setObjectName("run_status")
         self.status.setAccessibleName("Run status")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setAccessibleName("Progress of the work under way")
+        self.progress.setFixedWidth(220)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.setDefaultAction(self.actions["cancel"])
+        self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
         self.statusBar().addPermanentWidget(self.status)
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.actions["cancel"].setEnabled(False)
+        # Shown only for work that lasts: no flicker for quick steps.
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(300)
+        self._busy_timer.timeout.connect(self._show_busy)
 
     def _connect(self) -> None:
         a, c = self.actions, self.controller
@@ -217,6 +239,8 @@ class MainWindow(QMainWindow):
         c.data_changed.connect(self._on_data)
         c.failed.connect(self._on_failed)
         c.warned.connect(self._on_warned)
+        c.busy.connect(self._on_busy)
+        a["cancel"].triggered.connect(c.cancel)
         c.playing_changed.connect(self._on_playing)
         self.source_box.currentIndexChanged.connect(self._on_source)
         for source in self.sources.values():
@@ -308,6 +332,29 @@ class MainWindow(QMainWindow):
         else:
             self.source.panel.show_error(message)
         self.statusBar().showMessage(message, 10_000)
+
+    @Slot(str, int, int)
+    def _on_busy(self, what: str, done: int, total: int) -> None:
+        """Progress with Cancel in the status bar while the worker is busy."""
+        self.actions["cancel"].setEnabled(bool(what))
+        if not what:
+            self._busy_timer.stop()
+            # Not left indeterminate: the style would keep animating it while hidden.
+            self.progress.setRange(0, 1)
+            self.progress.hide()
+            self.cancel_button.hide()
+            return
+        self.progress.setRange(0, total)  # 0..0: a busy indicator
+        self.progress.setValue(done)
+        self.progress.setFormat(what)
+        self.progress.setToolTip(what)
+        if not self.progress.isVisible() and not self._busy_timer.isActive():
+            self._busy_timer.start()
+
+    def _show_busy(self) -> None:
+        if self.actions["cancel"].isEnabled():
+            self.progress.show()
+            self.cancel_button.show()
 
     @Slot(str)
     def _on_warned(self, message: str) -> None:

@@ -39,10 +39,16 @@ def _splitter(orientation: Qt.Orientation, widgets: list[QWidget], stretch: list
 
 class _Throttle:
     """Calls `show(latest)` at most every `interval_ms` while values stream in; an
-    urgent value (the final state), or one after a pause, is shown at once."""
+    urgent value (the final state), or one after a pause, is shown at once.
+
+    The interval also stretches to four times the last `show`'s duration, so that
+    views slow to update (many clusters, big clouds) leave the GUI thread idle at
+    least three quarters of the time while a run streams states.
+    """
 
     def __init__(self, show, interval_ms: int) -> None:
         self._show = show
+        self._base = interval_ms
         self._interval = interval_ms
         self._latest = None
         self._since = QElapsedTimer()
@@ -65,6 +71,7 @@ class _Throttle:
     def _fire(self) -> None:
         self._since.start()
         self._show(self._latest)
+        self._interval = max(self._base, 4 * self._since.elapsed())
 
 
 #: Views that are heavy to paint are refreshed at most this often while playing.
@@ -96,6 +103,8 @@ class BlobsSource:
         return dataset.image is None and dataset.image_shape is None
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
+        # Painted at once: the worker sends the next state only after this one is
+        # painted, which paces a run to what the screen can show.
         self.scatter.set_snapshot(snapshot)
         self.inertia.set_snapshot(snapshot)
 

@@ -126,6 +126,9 @@ class MainWindow(QMainWindow):
         bar.setIconSize(QSize(22, 22))
         for name in ("reset", "step_back", "play", "step", "run_to_end"):
             bar.addAction(self.actions[name])
+            button = bar.widgetForAction(self.actions[name])
+            button.setAccessibleName("Play or pause" if name == "play"
+                                     else self.actions[name].text().replace("&", ""))
         bar.addSeparator()
         bar.addWidget(QLabel(" Speed "))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
         self.cancel_button = QToolButton()
         self.cancel_button.setObjectName("cancel_button")
         self.cancel_button.setDefaultAction(self.actions["cancel"])
+        self.cancel_button.setAccessibleName("Cancel the work under way")
         self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)

@@ -194,6 +194,34 @@ def test_actions_have_the_documented_names_and_shortcuts(window):
         assert action in window.actions.values() and action.toolTip()
 
 
+def test_every_control_has_a_tooltip_and_an_accessible_name(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSlider
+
+    missing = []
+    for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QSlider):
+        for widget in window.findChildren(kind):
+            if widget.objectName().startswith("qt_"):
+                continue  # Qt's own parts (dock title buttons, table corners)
+            if not widget.toolTip() or not widget.accessibleName():
+                missing.append((type(widget).__name__, widget.objectName(),
+                                getattr(widget, "text", str)()))
+    assert not missing
+
+
+def test_shortcuts_dialog_lists_every_shortcut(window, qtbot):
+    dialog = window.show_shortcuts()
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QTableWidget
+
+    table = dialog.findChild(QTableWidget)
+    listed = {table.item(r, 1).text() for r in range(table.rowCount())}
+    with_keys = {a.shortcut().toString() for a in window.actions.values()
+                 if not a.shortcut().isEmpty()}
+    assert with_keys <= listed
+    assert "Esc" in listed and "Ctrl+Shift+S" in listed
+    dialog.close()
+
+
 def test_screenshot_after_three_steps_is_not_blank(window, qtbot, tmp_path):
     wait_state(qtbot, window, initial)
     for _ in range(3):

@@ -80,6 +80,7 @@ class ConfusionView(QWidget):
         self.frames.setZValue(5)
         self.plot.addItem(self.frames)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.getViewBox().sigResized.connect(self._fit_to_size)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._texts: list[pg.TextItem] = []
         self.matching: Matching | None = None
@@ -116,23 +117,33 @@ class ConfusionView(QWidget):
         self._write_counts(table, top)
         self._frame_matches(matching.cluster_class[self.columns])
         rows = [(i + 0.5, _label(c)) for i, c in enumerate(matching.classes)]
+        self.plot.getAxis("left").setTicks([rows])
+        self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0.02)
+        self._fit_to_size()
+
+    def _fit_to_size(self) -> None:
+        """Column labels and count sizes for the cells' width (on every resize)."""
+        matching = self.matching
+        if matching is None:
+            return
+        n_cols = len(self.columns)
+        cell = self.plot.getViewBox().width() / max(1, n_cols)
         # "cluster→class" where there is room; else the class (hover a cell for more).
-        roomy = self.plot.getViewBox().width() / max(1, n_cols) >= 40
+        roomy = cell >= 40
         cols = [(j + 0.5, (f"{c}→" if roomy else "")
                  + _label(matching.classes[matching.cluster_class[c]]))
                 for j, c in enumerate(self.columns)]
         self.plot.setLabel("bottom", "cluster → matched class" if roomy else
                            "matched class of each cluster (hover for the cluster)")
-        self.plot.getAxis("left").setTicks([rows])
         self.plot.getAxis("bottom").setTicks([cols])
-        self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0.02)
+        # Counts shrink with the cells (15 clusters need smaller digits than 10).
+        font = self.font()
+        font.setPointSizeF(min(font.pointSizeF(), max(6.0, cell / 4.5)))
+        for text in self._texts:
+            text.setFont(font)
 
     def _write_counts(self, table: np.ndarray, top: int) -> None:
         n_rows, n_cols = table.shape
-        # Counts shrink with the cells (15 clusters need smaller digits than 10).
-        cell = self.plot.getViewBox().width() / max(1, n_cols)
-        font = self.font()
-        font.setPointSizeF(min(font.pointSizeF(), max(6.0, cell / 4.5)))
         while len(self._texts) < table.size:
             text = pg.TextItem(anchor=(0.5, 0.5))
             text.setZValue(10)
@@ -147,7 +158,6 @@ class ConfusionView(QWidget):
             color = (255, 255, 255) if count > 0.55 * top else (
                 (30, 30, 30) if count else (170, 170, 170))
             text.setText(str(count), color=color)
-            text.setFont(font)
             text.setPos(col + 0.5, row + 0.5)
 
     def _frame_matches(self, matched_rows: np.ndarray) -> None:

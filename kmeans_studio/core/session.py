@@ -158,6 +158,12 @@ def centers_csv(dataset: Dataset, centers: np.ndarray, labels: np.ndarray | None
 
 def labels_csv(dataset: Dataset, labels: np.ndarray) -> str:
     """One row per sample: its features, weight (merged pixels), true label, cluster."""
+    return "".join(labels_csv_chunks(dataset, labels))
+
+
+def labels_csv_chunks(dataset: Dataset, labels: np.ndarray, chunk_rows: int = 50_000):
+    """`labels_csv` in pieces (the header, then `chunk_rows` rows at a time), so a big
+    table can be written with progress and cancelled between pieces."""
     d = dataset.n_features
     header = ["sample", *_feature_names(dataset, d)]
     columns: list[Any] = [np.arange(dataset.n_samples), *dataset.X.T]
@@ -168,9 +174,22 @@ def labels_csv(dataset: Dataset, labels: np.ndarray) -> str:
         header.append("true_label")
         columns.append(dataset.y)
     header.append("cluster")
-    columns.append(labels)
-    rows = [header] + [[_number(v) for v in row] for row in zip(*columns)]
-    return _csv(rows)
+    columns.append(np.asarray(labels))
+    yield _csv([header])
+    for start in range(0, dataset.n_samples, chunk_rows):
+        # numpy writes each float as its shortest exact repr; whole numbers as ints.
+        cells = [_strings(column[start:start + chunk_rows]) for column in columns]
+        yield "".join(",".join(row) + "\n" for row in zip(*cells))
+
+
+def _strings(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if values.dtype.kind == "f" and np.all((values == np.round(values))
+                                           & (np.abs(values) < 2.0**53)):
+        return values.astype(np.int64).astype(str)
+    if values.dtype.kind in "OUS":  # text labels: quoted as CSV needs
+        return np.array([_csv([[v]]).rstrip("\n") for v in values.tolist()])
+    return values.astype(str)
 
 
 def _feature_names(dataset: Dataset, d: int) -> list[str]:

@@ -295,10 +295,10 @@ class KMeansWorker(QObject):
             while generation == self.latest_generation and self._advance():
                 # Snapshots (and image previews) no faster than the screen can show
                 # them, and none while the GUI still paints the last one (else
-                # painting hogs the GUI thread and the GIL); the last state is always
-                # sent.
+                # painting hogs the GUI thread and the GIL); the last state is sent
+                # after the loop.
                 now = time.perf_counter()
-                if (now - last >= PAINT_INTERVAL_MS / 1000 and self.gui_ready) or self._run.done:
+                if now - last >= PAINT_INTERVAL_MS / 1000 and self.gui_ready:
                     last = now
                     self.busy.emit(f"Running to convergence: iteration "
                                    f"{self._run.state.n_iter}…", 0, 0)

@@ -240,6 +240,7 @@ class MainWindow(FileActions, QMainWindow):
         c.warned.connect(self._on_warned)
         c.busy.connect(self._on_busy)
         a["cancel"].triggered.connect(c.cancel)
+        a["cancel"].triggered.connect(self.cancel_export)
         c.playing_changed.connect(self._on_playing)
         self.source_box.currentIndexChanged.connect(self._on_source)
         for source in self.sources.values():
@@ -538,6 +539,7 @@ class MainWindow(FileActions, QMainWindow):
             self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.cancel_export()
         self.controller.shutdown()
         for source in self.sources.values():
             source.shutdown()

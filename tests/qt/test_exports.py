@@ -99,10 +99,32 @@ def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
     assert len(centres) == 1 + snap.iteration.n_clusters
     np.testing.assert_array_equal(np.array(centres[1:], dtype=float)[:, 2:],
                                   snap.iteration.centers)
-    text = window.export_text("labels", tmp_path / "l.csv").read_text()
-    labels = list(csv.reader(text.splitlines()))
+    path = window.export_text("labels", tmp_path / "l.csv")
+    qtbot.waitUntil(path.exists)  # written off the GUI thread
+    labels = list(csv.reader(path.read_text().splitlines()))
     assert len(labels) == 1 + snap.dataset.n_samples
     assert [int(r[-1]) for r in labels[1:]] == snap.iteration.labels.tolist()
+
+
+def test_a_big_labels_export_shows_progress_and_can_be_cancelled(window, qtbot, tmp_path):
+    window.sources["blobs"].panel.n_samples.setValue(600_000)
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == 600_000
+               and s.iteration is not None, timeout=60_000)
+    window.actions["step"].trigger()
+    wait_state(qtbot, window, lambda s: s.index == 1 and s.dataset.n_samples == 600_000)
+    path = window.export_text("labels", tmp_path / "big.csv")
+    qtbot.waitUntil(window.progress.isVisible, timeout=10_000)
+    assert window.progress.format() == "Writing the labels…"
+    assert window.progress.maximum() == 13  # the header and 12 pieces of 50,000 rows
+    window.actions["cancel"].trigger()
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=10_000)
+    assert not path.exists() and not list(tmp_path.glob(".big*"))  # no partial file
+    assert "nothing was written" in window.statusBar().currentMessage()
+    # The same export, left alone, completes.
+    window.export_text("labels", path)
+    qtbot.waitUntil(path.exists, timeout=60_000)
+    with path.open() as table:
+        assert sum(1 for _ in table) == 600_001
 
 
 def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):

@@ -1,0 +1,335 @@
+"""The window's file work: saving the compressed image, exporting views, tables and
+scripts, sessions.  A mixin of `MainWindow` (it uses the window's controller, sources,
+settings, actions and `show_message`), kept apart so each file stays readable.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+LABELLED_FILTER = "Labelled images (*.npz)"
+SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
+#: Which page shows each kind of session source.
+SOURCE_PAGES = {"blobs": "blobs", "digits": "digits", "labelled_file": "digits",
+                "sample_image": "image", "image_file": "image"}
+
+
+class FileActions:
+    """Saving, exporting and sessions for `MainWindow`."""
+
+    def save_compressed(self) -> Path | None:
+        """Ask where, then save the compressed image (indexed PNG by default)."""
+        image = self.sources["image"]
+        result = image.result()
+        if result is None or image.snapshot is None:
+            return None
+        dataset = image.snapshot.dataset
+        stem = Path(dataset.name).stem
+        folder = self.settings["files/last_folder"] or str(Path.home())
+        suggestion = str(Path(folder) / f"{stem}-k{len(result[0])}.png")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save compressed image", suggestion,
+            "Indexed PNG (*.png);;WebP (*.webp);;JPEG (*.jpg *.jpeg);;BMP (*.bmp);;"
+            "TIFF (*.tif *.tiff);;GIF (*.gif)")
+        if not path:
+            return None
+        return self.write_compressed(path)
+
+    def write_compressed(self, path: str | os.PathLike) -> Path | None:
+        """Write the shown result to `path` (atomic; never over the source image)."""
+        from kmeans_studio.core.images import save_image
+
+        image = self.sources["image"]
+        result = image.result()
+        if result is None:
+            return None
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".png")
+        try:
+            written = save_image(path, *result, source=image.snapshot.dataset.image.path)
+        except (ValueError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
+            self.show_message(f"Could not save “{path.name}”: {reason}")
+            return None
+        self.settings["files/last_folder"] = str(path.parent)
+        self.statusBar().showMessage(f"Saved {written}", 8000)
+        return written
+
+    def _fill_export_menu(self) -> None:
+        """One entry per view of the current page, then the tables and the script."""
+        menu = self.export_menu
+        menu.clear()
+        for name in self.source.export_targets:
+            action = menu.addAction(f"{name} as PNG or SVG…")
+            action.triggered.connect(lambda checked=False, n=name: self.export_view(n))
+        menu.addSeparator()
+        for key in ("export_centers", "export_labels", "export_script"):
+            menu.addAction(self.actions[key])
+
+    def _ask_save_path(self, title: str, stem: str, filters: str) -> Path | None:
+        folder = self.settings["files/last_folder"] or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / stem), filters)
+        if not path:
+            return None
+        self.settings["files/last_folder"] = str(Path(path).parent)
+        return Path(path)
+
+    def export_view(self, name: str | None = None, path: str | os.PathLike | None = None
+                    ) -> Path | None:
+        """Save one view of the page (the main one by default) as PNG, or SVG when the
+        name ends in .svg; asks where when `path` is None."""
+        import pyqtgraph.exporters as exporters
+
+        targets = self.source.export_targets
+        name = name or next(iter(targets))
+        if path is None:
+            stem = name.lower().replace(",", "").replace(" ", "-") + ".png"
+            path = self._ask_save_path(f"Export {name.lower()}", stem,
+                                       "PNG image (*.png);;SVG drawing (*.svg)")
+            if path is None:
+                return None
+        path = Path(path)
+        if path.suffix.lower() not in (".png", ".svg"):
+            path = path.with_suffix(".png")
+        if path.suffix.lower() == ".svg":
+            # Qt's own SVG generator: pyqtgraph 0.14's SVGExporter fails on the path
+            # data Qt 6 writes (pyqtgraph issue #3485).
+            write = functools.partial(_render_svg, targets[name], name)
+        else:
+            exporter = exporters.ImageExporter(targets[name].plotItem)
+            # Crisp on HiDPI screens and in print: twice the on-screen pixels.
+            exporter.parameters()["width"] = 2 * int(exporter.parameters()["width"])
+            write = exporter.export
+        try:
+            from kmeans_studio.core.images import atomic_write
+
+            atomic_write(path, write)
+        except OSError as exc:
+            self.show_message(f"Could not save “{path.name}”: {exc.strerror or exc}.")
+            return None
+        self.statusBar().showMessage(f"Saved {path}", 8000)
+        return path
+
+    # ------------------------------------------------------------------ sessions
+    def current_session(self):
+        """The shown state as a `Session`, or None (with a message) when it has none."""
+        import numpy as np
+
+        from kmeans_studio.core.session import Session
+
+        snap = self.controller.snapshot
+        if snap is None or snap.iteration is None or snap.request is None:
+            self.show_message("There is no run to save yet: place or initialise centres first.")
+            return None
+        request = snap.request
+        if request.source is None:
+            self.show_message("A pasted image cannot be saved in a session or script: save it "
+                              "as a file, open that file, and try again.")
+            return None
+        init = request.init if isinstance(request.init, str) else (
+            "click" if request.init is None else "k-means++ on a pixel sample")
+        run = {"n_clusters": snap.iteration.n_clusters, "init": init, "n_init": request.n_init,
+               "random_state": request.random_state, "max_iter": request.max_iter,
+               "tol": request.tol}
+        return Session(dict(request.source), run, np.array(snap.trail),
+                       np.array(snap.inertia[: snap.index + 1]), snap.index,
+                       snap.dataset.description)
+
+    def _save_session_dialog(self) -> None:
+        session = self.current_session()
+        if session is None:
+            return
+        from kmeans_studio.core.session import SESSION_SUFFIX
+
+        stem = self.controller.snapshot.dataset.name.split(".")[0].lower().replace(" ", "-")
+        path = self._ask_save_path("Save session", stem + SESSION_SUFFIX, SESSION_FILTER)
+        if path is not None:
+            self.save_session(path, session)
+
+    def save_session(self, path: str | os.PathLike, session=None) -> Path | None:
+        """Write the shown state as a session file (atomic)."""
+        session = session or self.current_session()
+        if session is None:
+            return None
+        try:
+            written = session.save(path)
+        except OSError as exc:
+            self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
+            return None
+        self.statusBar().showMessage(f"Saved session {written}", 8000)
+        return written
+
+    def open_session(self, path: str | os.PathLike) -> bool:
+        """Rebuild a session's data and replay its run to the saved state."""
+        import dataclasses
+
+        from kmeans_studio.core.session import Session
+
+        path = Path(path)
+        try:
+            session = Session.load(path)
+        except (ValueError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
+            self.show_message(f"Cannot open “{path.name}”: {reason}" if isinstance(exc, OSError)
+                              else reason)
+            return False
+        key = SOURCE_PAGES.get(session.source.get("kind"))
+        if key is None:
+            self.show_message(f"“{path.name}” holds data this K-Means Studio cannot rebuild.")
+            return False
+        source = self.sources[key]
+        source.panel.restore(session.source, session.run)
+        request = dataclasses.replace(
+            source.panel.request(), init=session.initial_centers, n_init=1,
+            n_clusters=len(session.initial_centers), advance_to=session.position,
+            expected_trail=session.trail)
+        self._opening = (source, str(path), request.data_key)
+        self._show_page(key)
+        self.controller.start(request)
+        return True
+
+    # ------------------------------------------------------------------ tables, script
+    def export_text(self, what: str, path: str | os.PathLike) -> Path | None:
+        """Write "centres" or "labels" (CSV) or "script" (Python) for the shown state."""
+        from kmeans_studio.core import session as sessions
+        from kmeans_studio.core.images import atomic_write
+
+        snap = self.controller.snapshot
+        if snap is None or snap.iteration is None:
+            self.show_message("There are no centres to export yet.")
+            return None
+        state = snap.iteration
+        if what == "labels" and state.labels is None:
+            self.show_message("No sample has a cluster yet: step once to assign them.")
+            return None
+        if what == "labels":  # maybe millions of rows: written off the GUI thread
+            self._write_in_background(
+                path, sessions.labels_csv_chunks(snap.dataset, state.labels),
+                1 + -(-snap.dataset.n_samples // 50_000), "Writing the labels")
+            return Path(path)
+        if what == "script":
+            from kmeans_studio.core.script import python_script
+
+            session = self.current_session()
+            if session is None:
+                return None
+            text = python_script(session, Path(path).name)
+        else:
+            text = sessions.centers_csv(snap.dataset, state.centers, state.labels)
+        try:
+            atomic_write(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
+        except OSError as exc:
+            self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
+            return None
+        self.statusBar().showMessage(f"Saved {path}", 8000)
+        return Path(path)
+
+    def _write_in_background(self, path, chunks, n_chunks: int, what: str) -> None:
+        """Write text `chunks` to `path` on a helper thread, with progress and Cancel
+        in the status bar; the file appears (atomically) only when complete."""
+        import threading
+
+        self.cancel_export()  # one export at a time
+        job = _WriteJob(self)
+        job.advanced.connect(lambda done: self._on_busy(f"{what}…", done, n_chunks))
+        job.finished.connect(lambda message: self._on_export_finished(job, message))
+        stop = threading.Event()
+
+        def work() -> None:
+            from kmeans_studio.core.images import atomic_write
+
+            def write(temp: str) -> None:
+                with open(temp, "w", encoding="utf-8") as file:
+                    for done, chunk in enumerate(chunks):
+                        if stop.is_set():
+                            raise _Cancelled
+                        file.write(chunk)
+                        job.advanced.emit(done + 1)
+            try:
+                atomic_write(path, write)
+            except _Cancelled:
+                job.finished.emit("")
+            except OSError as exc:
+                job.finished.emit(f"Could not save “{Path(path).name}”: "
+                                  f"{exc.strerror or exc}.")
+            else:
+                job.finished.emit(f"Saved {path}")
+        self._export = (threading.Thread(target=work, name="export", daemon=True), stop)
+        self._export[0].start()
+
+    def cancel_export(self) -> None:
+        """Stop a background export (its file is not written) and wait for it."""
+        export = getattr(self, "_export", None)
+        if export is not None:
+            export[1].set()
+            export[0].join()
+            self._export = None
+
+    def _on_export_finished(self, job, message: str) -> None:
+        self._on_busy("", 0, 0)
+        self._export = None
+        if message.startswith("Saved"):
+            self.statusBar().showMessage(message, 8000)
+        elif message:
+            self.show_message(message)
+        else:
+            self.statusBar().showMessage("Export cancelled: nothing was written.", 8000)
+        job.deleteLater()
+
+    def _export_text_dialog(self, what: str) -> None:
+        stem = self.controller.snapshot.dataset.name.split(".")[0].lower().replace(" ", "-") \
+            if self.controller.snapshot is not None else "kmeans"
+        if what == "script":
+            path = self._ask_save_path("Export as Python script", f"{stem}_kmeans.py",
+                                       "Python script (*.py)")
+        else:
+            path = self._ask_save_path(f"Export {what} as CSV", f"{stem}-{what}.csv",
+                                       "CSV table (*.csv)")
+        if path is not None:
+            self.export_text(what, path)
+
+
+class _Cancelled(Exception):
+    """Raised inside a background write when the user cancels it."""
+
+
+class _WriteJob(QObject):
+    """Carries a background write's progress and outcome to the GUI thread."""
+
+    advanced = Signal(int)
+    finished = Signal(str)
+
+
+def _render_svg(widget: QWidget, title: str, filename: str) -> None:
+    """Draw a widget into an SVG file as vectors (images embedded)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(filename)
+    generator.setResolution(widget.logicalDpiX())  # else 72 dpi shrinks the scene
+    generator.setSize(widget.size())
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    generator.setTitle(title)
+    generator.setDescription("Exported from K-Means Studio")
+    painter = QPainter(generator)
+    # In export mode pyqtgraph draws every symbol as a vector path (on screen it
+    # stamps cached pixmaps) and redraws the axes for the target.
+    items = [i for i in widget.scene().items() if hasattr(i, "setExportMode")]
+    options = {"antialias": True, "background": widget.backgroundBrush().color(),
+               "painter": painter, "resolutionScale": 1.0}
+    for item in items:
+        item.setExportMode(True, options)
+    try:
+        widget.render(painter)
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        painter.end()

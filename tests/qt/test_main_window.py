@@ -156,6 +156,7 @@ def test_right_click_removes_the_nearest_centre(window, qtbot):
 
 def test_dragging_a_centre_moves_it_and_the_assignment_follows(window, qtbot):
     snap = wait_state(qtbot, window, initial)
+    qtbot.wait(300)  # the view's range settles after the first paint
     scatter = window.sources["blobs"].scatter
     vb = scatter.plot.getViewBox()
     start = snap.iteration.centers[0]

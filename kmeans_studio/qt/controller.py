@@ -175,10 +175,12 @@ class KMeansWorker(QObject):
         self._stop_timer()
         # Build the new data and run first; commit only when both succeed, so a bad
         # request (or a cancelled one) leaves the previous data and run on screen.
+        said_busy = False
         try:
             same_data = (self._request is not None and self._dataset is not None
                          and request.data_key == self._request.data_key)
             if not same_data:
+                said_busy = True
                 self.busy.emit("Loading the data…", 0, 0)
             dataset = self._dataset if same_data else request.make_data()
             if generation != self.latest_start:
@@ -191,7 +193,8 @@ class KMeansWorker(QObject):
             self.failed.emit(str(exc))
             return
         finally:
-            self.busy.emit("", 0, 0)
+            if said_busy or (request.n_init > 1 and isinstance(request.init, str)):
+                self.busy.emit("", 0, 0)
         if run is False:
             return  # cancelled among the starts by a newer command
         self._start_info = start_info
@@ -291,6 +294,8 @@ class KMeansWorker(QObject):
     def run_to_end(self, generation: int) -> None:
         self._stop_timer()
         last = 0.0
+        # Said once: signals across threads are kept few.
+        self.busy.emit("Running to convergence…", 0, 0)
         try:
             while generation == self.latest_generation and self._advance():
                 # Snapshots (and image previews) no faster than the screen can show
@@ -300,8 +305,6 @@ class KMeansWorker(QObject):
                 now = time.perf_counter()
                 if now - last >= PAINT_INTERVAL_MS / 1000 and self.gui_ready:
                     last = now
-                    self.busy.emit(f"Running to convergence: iteration "
-                                   f"{self._run.state.n_iter}…", 0, 0)
                     self._emit()
         finally:
             self.busy.emit("", 0, 0)

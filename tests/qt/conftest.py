@@ -1,5 +1,7 @@
 """Qt test fixtures: settings in a temporary folder, a window that shuts down cleanly."""
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -23,4 +25,9 @@ def window(qtbot):
     qtbot.waitExposed(win)
     yield win
     win.close()
+    # Collect the closed window now, while no worker thread runs: a collection that
+    # starts on the GUI thread during a later test, while that test's worker thread
+    # is importing a module, was seen to deadlock (the GUI thread stuck in the
+    # collector holding the GIL, the worker waiting for it).
+    gc.collect()
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kmeans_studio.core.metrics import match_labels
-from tests.qt.helpers import wait_state
+from .helpers import wait_state
 
 
 def _is_digits(snap):

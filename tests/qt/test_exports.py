@@ -8,7 +8,7 @@ import sys
 import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
-from tests.qt.helpers import wait_state
+from .helpers import wait_state
 
 
 def _new_window(qtbot):

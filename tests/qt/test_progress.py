@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QElapsedTimer, QTimer
 
-from tests.qt.helpers import wait_state
+from .helpers import wait_state
 
 
 def test_many_starts_show_progress_and_cancel_keeps_the_previous_run(window, qtbot):

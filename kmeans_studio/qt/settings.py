@@ -35,11 +35,13 @@ DEFAULTS: dict[str, Any] = {
     "digits/max_iter": 300,
     "digits/tol": 1e-4,
     "digits/match": "hungarian",
+    "digits/file": "",  # the .npz last shown, reopened at start ("" for the digits)
     # image page
     "image/k": 64,
     "image/seed": 0,
     "image/dither": False,
     "image/sample": "china.jpg",
+    "image/file": "",  # the photo last shown, reopened at start ("" for a sample)
     # views
     "view/voronoi": True,
     "view/trails": True,

@@ -136,3 +136,23 @@ def test_palette_swatches_are_sorted_by_share_with_hex_tooltips(window, qtbot):
     qtbot.waitUntil(lambda: len(palette.shares) == 64)
     assert (np.diff(palette.shares) <= 0).all()
     assert palette.tooltip_at(0).startswith("#") and "% of pixels" in palette.tooltip_at(0)
+
+
+def test_the_photo_last_shown_comes_back_at_the_next_start(window, qtbot, photo):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    drop(window, photo)
+    wait_state(qtbot, window, image_ready("flower.png"))
+    window.close()
+    from kmeans_studio.app import build_window
+
+    again = build_window()
+    qtbot.addWidget(again)
+    again.show()
+    assert again.source.key == "image"
+    wait_state(qtbot, again, image_ready("flower.png"))
+    # A sample chosen afterwards is what the start after that shows.
+    panel = again.sources["image"].panel
+    panel.set_source(("sample", "china.jpg"))
+    wait_state(qtbot, again, image_ready("china.jpg"))
+    again.close()
+    assert again.settings["image/file"] == ""

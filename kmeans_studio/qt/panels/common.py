@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -31,11 +33,23 @@ class SourcePanel(QWidget):
 
     request_changed = Signal(object)
 
-    def __init__(self, source: tuple, parent: QWidget | None = None) -> None:
+    def __init__(self, source: tuple, parent: QWidget | None = None, *,
+                 settings=None, file_key: str | None = None) -> None:
         super().__init__(parent)
+        # The file the user last had open comes back, when it is still there.
+        self._file_key = file_key
+        last = settings[file_key] if settings is not None and file_key else ""
+        if last and Path(last).is_file():
+            source = ("file", last)
         self._source = source
         self._loaded: tuple | None = None
         self.error = ErrorLabel()
+
+    def save_source(self, settings) -> None:
+        """Remember the file shown (or that none is), for the next start."""
+        if self._file_key:
+            shown = self._loaded or self._source
+            settings[self._file_key] = shown[1] if shown[0] == "file" else ""
 
     def request(self):
         raise NotImplementedError

@@ -45,7 +45,7 @@ class DigitsPanel(SourcePanel):
     matching_changed = Signal(str)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(("digits",), parent)
+        super().__init__(("digits",), parent, settings=settings, file_key="digits/file")
         self.setObjectName("digits_panel")
 
         self.current = QLabel("Loading the digits…")
@@ -110,6 +110,7 @@ class DigitsPanel(SourcePanel):
     def save(self, settings: Settings) -> None:
         settings["digits/match"] = self.matching
         self.run.save(settings)
+        self.save_source(settings)
 
     def _describe(self, dataset: Dataset) -> None:
         self.current.setText(dataset.description)

@@ -53,7 +53,8 @@ class ImagePanel(SourcePanel):
     paste_requested = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(("sample", settings["image/sample"]), parent)
+        super().__init__(("sample", settings["image/sample"]), parent, settings=settings,
+                         file_key="image/file")
         self.setObjectName("image_panel")
 
         self.current = QLabel()
@@ -159,6 +160,7 @@ class ImagePanel(SourcePanel):
         settings["image/seed"] = self.seed.value()
         settings["image/dither"] = self.dither.isChecked()
         settings["image/sample"] = self.sample.currentText()
+        self.save_source(settings)
 
     def _describe(self, dataset: Dataset | None) -> None:
         if dataset is None or dataset.image is None:

@@ -62,10 +62,11 @@ X, sample_weight = colors.astype(np.float64), counts.astype(np.float64)
 '''
 
 _IMAGE_RESULT = '''
+from sklearn.metrics import pairwise_distances_argmin
+
 # The compressed image: centres rounded to a palette, each colour to its nearest entry.
 palette = np.clip(np.rint(kmeans.cluster_centers_), 0, 255).astype(np.uint8)
-distances = ((X[:, None, :] - palette[None, :, :].astype(np.float64)) ** 2).sum(axis=2)
-nearest = distances.argmin(axis=1)
+nearest = pairwise_distances_argmin(X, palette.astype(np.float64))
 compressed = Image.fromarray(palette[nearest[inverse.ravel()]].reshape(pixels.shape))
 compressed.save("compressed.png")
 print("Saved compressed.png with", len(palette), "colours")

@@ -15,6 +15,7 @@ import dataclasses
 import io
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ class Session:
 
     def to_json(self) -> str:
         phase, n_iter = state_phase(self.position)
-        return json.dumps({
+        text = json.dumps({
             "format": FORMAT, "version": VERSION,
             "description": self.description,
             "source": self.source,
@@ -99,6 +100,11 @@ class Session:
             "centers_after_each_update": self.trail[1:].tolist(),
             "inertia": [None if math.isnan(v) else v for v in self.inertia.tolist()],
         }, indent=1)
+        # Innermost lists of numbers on one line each: a centre per line, not a number.
+        # (Only lists json.dumps broke over lines: text in strings has no raw newline.)
+        return re.sub(r"\[\n([-0-9.eE+,\snul]*?)\n\s*\]",
+                      lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
+                      text)
 
     @classmethod
     def from_json(cls, text: str, name: str = "the session") -> Session:

@@ -133,8 +133,7 @@ class ConfusionView(QWidget):
         cols = [(j + 0.5, (f"{c}→" if roomy else "")
                  + _label(matching.classes[matching.cluster_class[c]]))
                 for j, c in enumerate(self.columns)]
-        self.plot.setLabel("bottom", "cluster → matched class" if roomy else
-                           "matched class of each cluster (hover for the cluster)")
+        self.plot.setLabel("bottom", "cluster → matched class" if roomy else "matched class")
         self.plot.getAxis("bottom").setTicks([cols])
         # Counts shrink with the cells (15 clusters need smaller digits than 10).
         font = self.font()

@@ -69,9 +69,9 @@ class PcaView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.learned = _make_plot("Learned clusters", "pca_learned")
+        self.learned = _make_plot("Learned", "pca_learned")
         self.learned.setAccessibleName("PCA projection coloured by learned cluster")
-        self.truth = _make_plot("True classes", "pca_true")
+        self.truth = _make_plot("True", "pca_true")
         self.truth.setAccessibleName("PCA projection coloured by true class")
         self.truth.setXLink(self.learned)
         self.truth.setYLink(self.learned)
@@ -90,10 +90,10 @@ class PcaView(QWidget):
         self.preview = ImageGrid(fit=True)
         self.preview.setObjectName("hover_preview")
         self.preview.setAccessibleName("Image of the sample under the pointer")
-        self.preview.setFixedWidth(120)
+        self.preview.setFixedWidth(96)
         self.preview_label = QLabel("Hover a point to see its image.")
         self.preview_label.setWordWrap(True)
-        self.preview_label.setFixedWidth(120)
+        self.preview_label.setFixedWidth(96)
         self.note = QLabel()
         self.note.setObjectName("pca_note")
         self.note.setWordWrap(True)
@@ -136,11 +136,12 @@ class PcaView(QWidget):
         self.trails.setData([])
         pc1, pc2 = (100 * dataset.projection.explained).round(1)
         for plot in (self.learned, self.truth):
-            plot.setLabel("bottom", f"PC 1 ({pc1}% of variance)")
+            plot.setLabel("bottom", f"PC 1 ({pc1}%)")
             plot.setLabel("left", f"PC 2 ({pc2}%)")
         shown = (f"Showing {len(self._shown):,} of {n:,} samples (the clustering uses all). "
                  if len(self._shown) < n else "")
-        self.note.setText(shown + "The same projection, fitted once, in both plots. Colours "
+        self.note.setText(shown + "Principal components 1 and 2 (with the share of the "
+                          "variance each explains), fitted once, in both plots. Colours "
                           "are classes: on the left each cluster takes the colour of the "
                           "class it is matched to, so the plots differ where the "
                           "clustering is wrong. Circles are the centres.")

@@ -179,7 +179,7 @@ class DigitsSource:
                       extra: list[str]) -> Gallery:
         dataset, labels = self.shown.dataset, self.shown.iteration.labels
         images = dataset.X[rows].reshape(len(rows), *dataset.image_shape)
-        levels = (float(dataset.X.min()), float(dataset.X.max()))
+        levels = dataset.value_range
         tips = [f"sample {i}: true {dataset.y[i]}, cluster {labels[i]}{more}"
                 for i, more in zip(rows, extra)]
         self.gallery.show_images(title, images, levels, captions, tips)

@@ -38,7 +38,7 @@ class CentroidImagesView(QWidget):
             return
         k = state.n_clusters
         images = state.centers.reshape(k, *dataset.image_shape)
-        levels = (float(dataset.X.min()), float(dataset.X.max()))
+        levels = dataset.value_range
         phase = {"init": "initial centres", "assign": "after the assignment",
                  "update": "moved to the means"}[state.phase]
         self.title.setText(f"Cluster centres, iteration {state.n_iter} ({phase}) · "

@@ -198,7 +198,7 @@ class PcaView(QWidget):
         dataset = self._dataset
         self.hovered = index
         image = dataset.X[index].reshape(dataset.image_shape)
-        levels = (float(dataset.X.min()), float(dataset.X.max()))
+        levels = dataset.value_range
         text = f"sample {index}\ntrue {dataset.y[index]}"
         state = self._snapshot.iteration if self._snapshot is not None else None
         if state is not None and state.labels is not None:

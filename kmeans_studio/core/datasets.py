@@ -287,27 +287,28 @@ def npz_images_dataset(path) -> Dataset:
     from pathlib import Path
 
     name = Path(path).name
+    files: list[str] | None = None  # None: an .npy file (one array), not an archive
     try:
         # The file is opened here so that it is closed even when numpy fails to read it.
         with open(path, "rb") as file:
             archive = np.load(file, allow_pickle=False)
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ValueError(f"“{name}” holds one array, not the arrays X and y of an .npz file.")
-            missing = [key for key in ("X", "y") if key not in archive.files]
-            if missing:
-                found = ", ".join(archive.files) or "no arrays"
-                raise ValueError(f"“{name}” has no array named {' or '.join(missing)} "
-                                 f"(it has {found}); save it with np.savez(path, X=..., y=...).")
-            arrays = {key: archive[key] for key in ("X", "y", "image_shape") if key in archive.files}
+            if isinstance(archive, np.lib.npyio.NpzFile):
+                files = list(archive.files)
+                arrays = {key: archive[key] for key in ("X", "y", "image_shape") if key in files}
     except (zipfile.BadZipFile, EOFError) as exc:
         raise ValueError(f"“{name}” is not a readable .npz file ({exc}).") from None
     except ValueError as exc:
         if "pickle" in str(exc):
             raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
                              "safety; save plain number arrays.") from None
-        if str(exc).startswith("“"):
-            raise
         raise ValueError(f"“{name}” is not a readable .npz file ({exc}).") from None
+    if files is None:
+        raise ValueError(f"“{name}” holds one array, not the arrays X and y of an .npz file.")
+    missing = [key for key in ("X", "y") if key not in files]
+    if missing:
+        raise ValueError(f"“{name}” has no array named {' or '.join(missing)} (it has "
+                         f"{', '.join(files) or 'no arrays'}); save it with "
+                         "np.savez(path, X=..., y=...).")
     X = arrays["X"]
     if X.ndim == 3 and "image_shape" not in arrays:  # (n, h, w) images: flatten them
         arrays["image_shape"] = X.shape[1:]

@@ -28,17 +28,11 @@ class FileActions:
         result = image.result()
         if result is None or image.snapshot is None:
             return None
-        dataset = image.snapshot.dataset
-        stem = Path(dataset.name).stem
-        folder = self.settings["files/last_folder"] or str(Path.home())
-        suggestion = str(Path(folder) / f"{stem}-k{len(result[0])}.png")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save compressed image", suggestion,
+        path = self._ask_save_path(
+            "Save compressed image", f"{self._stem()}-k{len(result[0])}.png",
             "Indexed PNG (*.png);;WebP (*.webp);;JPEG (*.jpg *.jpeg);;BMP (*.bmp);;"
             "TIFF (*.tif *.tiff);;GIF (*.gif)")
-        if not path:
-            return None
-        return self.write_compressed(path)
+        return None if path is None else self.write_compressed(path)
 
     def write_compressed(self, path: str | os.PathLike) -> Path | None:
         """Write the shown result to `path` (atomic; never over the source image)."""
@@ -51,15 +45,26 @@ class FileActions:
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(".png")
+        source = image.snapshot.dataset.image.path
+        return self._saved(path, lambda: save_image(path, *result, source=source))
+
+    def _saved(self, path: str | os.PathLike, save) -> Path | None:
+        """Run `save()` (it writes `path`); say where it went, or in a sentence why not."""
         try:
-            written = save_image(path, *result, source=image.snapshot.dataset.image.path)
+            written = Path(save())
         except (ValueError, OSError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
-            self.show_message(f"Could not save “{path.name}”: {reason}")
+            self.show_message(f"Could not save “{Path(path).name}”: {reason}")
             return None
-        self.settings["files/last_folder"] = str(path.parent)
+        self.settings["files/last_folder"] = str(written.parent)
         self.statusBar().showMessage(f"Saved {written}", 8000)
         return written
+
+    def _stem(self) -> str:
+        """A file name stem for what is shown ("china", "digits", "blobs")."""
+        snap = self.controller.snapshot
+        name = snap.dataset.name if snap is not None and snap.dataset is not None else "kmeans"
+        return Path(name).stem.lower().replace(" ", "-")
 
     def _fill_export_menu(self) -> None:
         """One entry per view of the current page, then the tables and the script."""
@@ -106,15 +111,9 @@ class FileActions:
             # Crisp on HiDPI screens and in print: twice the on-screen pixels.
             exporter.parameters()["width"] = 2 * int(exporter.parameters()["width"])
             write = exporter.export
-        try:
-            from kmeans_studio.core.images import atomic_write
+        from kmeans_studio.core.images import atomic_write
 
-            atomic_write(path, write)
-        except OSError as exc:
-            self.show_message(f"Could not save “{path.name}”: {exc.strerror or exc}.")
-            return None
-        self.statusBar().showMessage(f"Saved {path}", 8000)
-        return path
+        return self._saved(path, lambda: atomic_write(path, write))
 
     # ------------------------------------------------------------------ sessions
     def current_session(self):
@@ -147,23 +146,15 @@ class FileActions:
             return
         from kmeans_studio.core.session import SESSION_SUFFIX
 
-        stem = self.controller.snapshot.dataset.name.split(".")[0].lower().replace(" ", "-")
-        path = self._ask_save_path("Save session", stem + SESSION_SUFFIX, SESSION_FILTER)
+        path = self._ask_save_path("Save session", self._stem() + SESSION_SUFFIX,
+                                   SESSION_FILTER)
         if path is not None:
             self.save_session(path, session)
 
     def save_session(self, path: str | os.PathLike, session=None) -> Path | None:
         """Write the shown state as a session file (atomic)."""
         session = session or self.current_session()
-        if session is None:
-            return None
-        try:
-            written = session.save(path)
-        except OSError as exc:
-            self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
-            return None
-        self.statusBar().showMessage(f"Saved session {written}", 8000)
-        return written
+        return None if session is None else self._saved(path, lambda: session.save(path))
 
     def open_session(self, path: str | os.PathLike) -> bool:
         """Rebuild a session's data and replay its run to the saved state."""
@@ -222,13 +213,8 @@ class FileActions:
             text = python_script(session, Path(path).name)
         else:
             text = sessions.centers_csv(snap.dataset, state.centers, state.labels)
-        try:
-            atomic_write(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
-        except OSError as exc:
-            self.show_message(f"Could not save “{Path(path).name}”: {exc.strerror or exc}.")
-            return None
-        self.statusBar().showMessage(f"Saved {path}", 8000)
-        return Path(path)
+        return self._saved(path, lambda: atomic_write(
+            path, lambda temp: Path(temp).write_text(text, encoding="utf-8")))
 
     def _write_in_background(self, path, chunks, n_chunks: int, what: str) -> None:
         """Write text `chunks` to `path` on a helper thread, with progress and Cancel
@@ -283,8 +269,7 @@ class FileActions:
         job.deleteLater()
 
     def _export_text_dialog(self, what: str) -> None:
-        stem = self.controller.snapshot.dataset.name.split(".")[0].lower().replace(" ", "-") \
-            if self.controller.snapshot is not None else "kmeans"
+        stem = self._stem()
         if what == "script":
             path = self._ask_save_path("Export as Python script", f"{stem}_kmeans.py",
                                        "Python script (*.py)")

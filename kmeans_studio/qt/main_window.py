@@ -286,7 +286,7 @@ class MainWindow(FileActions, QMainWindow):
     @Slot(object)
     def _on_data(self, dataset) -> None:
         source = next((s for s in self.sources.values() if s.accepts(dataset)), None)
-        if source is None or not hasattr(source.panel, "data_loaded"):
+        if source is None:
             return
         source.panel.data_loaded(dataset)
         if self.source is not source:  # a dropped or opened file: show its page
@@ -326,8 +326,7 @@ class MainWindow(FileActions, QMainWindow):
         if self._opening is not None:  # the file the user opened: say so plainly
             source = self._opening[0]
             self._opening = None
-            if hasattr(source.panel, "load_failed"):  # go back to the data that loaded
-                source.panel.load_failed()
+            source.panel.load_failed()
             self.show_message(message)
         else:
             self.source.panel.show_error(message)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import BLOB_SHAPES
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
-from kmeans_studio.qt.panels.common import ErrorLabel
+from kmeans_studio.qt.panels.common import DataPanel
 from kmeans_studio.qt.settings import Settings
 
 INIT_CHOICES = {
@@ -148,10 +148,8 @@ class RunParameters(QGroupBox):
         self.n_init.setEnabled(not self.placing)
 
 
-class BlobsPanel(QWidget):
+class BlobsPanel(DataPanel):
     """Parameters of the toy data and of the run; emits a `RunRequest` on change."""
-
-    request_changed = Signal(object)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,7 +192,6 @@ class BlobsPanel(QWidget):
         seed_row.addWidget(new_data)
         form.addRow("Seed", seed_row)
         self.run = RunParameters(settings)
-        self.error = ErrorLabel()
 
         layout = QVBoxLayout(self)
         layout.addWidget(data_box)
@@ -241,9 +238,6 @@ class BlobsPanel(QWidget):
         self.run.restore(run)
         self._update_enabled()
 
-    def show_error(self, message: str | None) -> None:
-        self.error.show_error(message)
-
     def save(self, settings: Settings) -> None:
         settings["blobs/shape"] = self.shape.currentData()
         settings["blobs/n_samples"] = self.n_samples.value()
@@ -255,9 +249,6 @@ class BlobsPanel(QWidget):
     def _schedule(self) -> None:
         self._debounce.start()
 
-    def _emit(self) -> None:
-        self.show_error(None)
-        self.request_changed.emit(self.request())
 
     def _update_enabled(self) -> None:
         self.n_centers.setEnabled(self.shape.currentData() not in ("circles", "moons"))

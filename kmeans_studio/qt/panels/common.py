@@ -23,15 +23,40 @@ class ErrorLabel(QLabel):
         self.setVisible(bool(message))
 
 
-class SourcePanel(QWidget):
+class DataPanel(QWidget):
+    """A page of the Data dock: emits `request_changed(RunRequest)` and shows, in a
+    sentence, why the last request could not be carried out."""
+
+    request_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error = ErrorLabel()
+
+    def request(self):
+        raise NotImplementedError
+
+    def data_loaded(self, dataset) -> None:
+        """The worker loaded this page's data (nothing to say by default)."""
+
+    def load_failed(self) -> None:
+        """A file opened for this page could not be loaded (nothing to undo by default)."""
+
+    def show_error(self, message: str | None) -> None:
+        self.error.show_error(message)
+
+    def _emit(self) -> None:
+        self.show_error(None)
+        self.request_changed.emit(self.request())
+
+
+class SourcePanel(DataPanel):
     """A Data page whose data come from a chosen source (a sample, a file, ...).
 
     Subclasses keep the source as a tuple in `_source`, build requests in `request()`
     and say what was loaded in `_describe(dataset)`.  A source that fails to load is
     forgotten: the next request uses the last one that loaded.
     """
-
-    request_changed = Signal(object)
 
     def __init__(self, source: tuple, parent: QWidget | None = None, *,
                  settings=None, file_key: str | None = None) -> None:
@@ -43,16 +68,12 @@ class SourcePanel(QWidget):
             source = ("file", last)
         self._source = source
         self._loaded: tuple | None = None
-        self.error = ErrorLabel()
 
     def save_source(self, settings) -> None:
         """Remember the file shown (or that none is), for the next start."""
         if self._file_key:
             shown = self._loaded or self._source
             settings[self._file_key] = shown[1] if shown[0] == "file" else ""
-
-    def request(self):
-        raise NotImplementedError
 
     def _describe(self, dataset) -> None:
         raise NotImplementedError
@@ -65,18 +86,10 @@ class SourcePanel(QWidget):
         self.set_source(("file", str(path)))
 
     def data_loaded(self, dataset) -> None:
-        """The worker loaded the data of the current source."""
         self._loaded = self._source
         self._describe(dataset)
 
     def load_failed(self) -> None:
-        """The current source could not be loaded: go back to the last one that was."""
+        """Go back to the last source that loaded."""
         if self._loaded is not None:
             self._source = self._loaded
-
-    def show_error(self, message: str | None) -> None:
-        self.error.show_error(message)
-
-    def _emit(self) -> None:
-        self.show_error(None)
-        self.request_changed.emit(self.request())

@@ -164,22 +164,25 @@ def cluster_scores(X: np.ndarray, y_true: np.ndarray, labels: np.ndarray, *,
 
 @dataclasses.dataclass(frozen=True)
 class Evaluation:
-    """One state judged against the true labels (computed off the GUI thread).
+    """One state judged against the true labels, computed off the GUI thread: the
+    clusters matched both ways (so switching the method costs nothing) and the scores,
+    which do not depend on the matching."""
 
-    `classes` and `table` feed `match_table`, which is cheap, so switching the
-    matching method needs no recomputation; `scores` do not depend on the matching.
-    """
-
-    classes: np.ndarray
-    table: np.ndarray
+    matchings: dict
     scores: dict
 
     def matching(self, method: str) -> Matching:
-        return match_table(self.classes, self.table, method)
+        return self.matchings[method]
+
+    @property
+    def table(self) -> np.ndarray:
+        """Samples of each class (rows) in each cluster (columns)."""
+        return self.matchings["hungarian"].table
 
 
 def evaluate(X: np.ndarray, y_true: np.ndarray, labels: np.ndarray, n_clusters: int
              ) -> Evaluation:
-    """Contingency table and scores of one state's labels."""
+    """Both matchings and the scores of one state's labels."""
     classes, table = contingency(y_true, labels, n_clusters)
-    return Evaluation(classes, table, cluster_scores(X, y_true, labels))
+    matchings = {method: match_table(classes, table, method) for method in MATCH_METHODS}
+    return Evaluation(matchings, cluster_scores(X, y_true, labels))

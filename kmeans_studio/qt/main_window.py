@@ -122,8 +122,8 @@ class MainWindow(FileActions, QMainWindow):
         for name in ("reset", "step_back", "play", "step", "run_to_end"):
             bar.addAction(self.actions[name])
             button = bar.widgetForAction(self.actions[name])
-            button.setAccessibleName("Play or pause" if name == "play"
-                                     else self.actions[name].text().replace("&", ""))
+            # The tooltip, not the text: it stays right when Play turns into Pause.
+            button.setAccessibleName(self.actions[name].toolTip())
         bar.addSeparator()
         bar.addWidget(QLabel(" Speed "))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QSignalBlocker, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
@@ -88,9 +88,10 @@ def test_parameter_change_while_playing_starts_the_new_run(window, qtbot):
 def test_run_to_end_right_after_a_new_request_runs_the_new_run(window, qtbot):
     wait_state(qtbot, window, initial)
     panel = window.sources["blobs"].panel
-    panel.run.k.setValue(6)
-    panel.run.n_init.setValue(5)  # the new run is chosen among 5 starts first
-    window.controller.start(panel.request())  # not waiting for the debounce
+    with QSignalBlocker(panel.run):  # no debounced request to race with the one below
+        panel.run.k.setValue(6)
+        panel.run.n_init.setValue(5)  # the new run is chosen among 5 starts first
+    window.controller.start(panel.request())
     window.actions["run_to_end"].trigger()  # queued behind the start: applies to it
     snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 6)
     assert snap.start == (snap.start[0], 5)

@@ -30,12 +30,8 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core import _compiled
-from kmeans_studio.core._validation import (
-    as_data_matrix,
-    as_initial_centers,
-    as_sample_weight,
-    check_n_clusters,
-)
+from kmeans_studio.core._validation import as_data_matrix, as_initial_centers
+from kmeans_studio.core.prepared import PreparedData, prepare
 
 __all__ = ["Iteration", "KMeansRun", "INIT_METHODS", "Starts", "best_of_starts"]
 
@@ -50,9 +46,6 @@ _BOUNDS_MIN_ROWS = 4096
 #: Feature counts up to this use per-column `np.bincount` for the cluster sums (which
 #: adds in sample order, as scikit-learn does); above it a one-hot matrix product.
 _BINCOUNT_MAX_FEATURES = 8
-#: Merging duplicate rows pays only for low-dimensional data with many rows.
-_MERGE_MIN_ROWS = 10_000
-_MERGE_MAX_FEATURES = 8
 #: History keeps the labels of recent states within this budget; older states keep
 #: their centres and get their labels recomputed (deterministically) when asked for.
 DEFAULT_HISTORY_BYTES = 256 << 20
@@ -146,32 +139,14 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def merge_duplicate_rows(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the distinct rows of `X`, the index of each row's distinct row, and counts.
-
-    ``-0.0`` and ``0.0`` are treated as equal.  The distinct rows come out sorted
-    lexicographically.
-    """
-    X = X + 0.0  # folds -0.0 into 0.0 so equal values compare equal
-    order = np.lexsort(X.T[::-1])
-    ordered = X[order]
-    first = np.empty(len(X), dtype=bool)
-    first[0] = True
-    np.any(ordered[1:] != ordered[:-1], axis=1, out=first[1:])
-    group = np.cumsum(first) - 1
-    inverse = np.empty(len(X), dtype=np.intp)
-    inverse[order] = group
-    counts = np.bincount(group)
-    return ordered[first], inverse, counts
-
-
 class KMeansRun:
     """An incremental, exact k-means (Lloyd) run on one data set.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data; float32 stays float32, anything else becomes float64.
+    X : array-like of shape (n_samples, n_features), or PreparedData
+        Data; float32 stays float32, anything else becomes float64.  Data made ready
+        once with `prepare` (with their weights) save that work in every run.
     n_clusters : int
         Number of clusters k.
     init : {"k-means++", "random", "farthest"} or array-like of shape (k, d)
@@ -222,46 +197,30 @@ class KMeansRun:
         history_bytes: int = DEFAULT_HISTORY_BYTES,
         use_compiled: bool | None = None,
     ) -> None:
-        X = as_data_matrix(X)
-        n_samples, n_features = X.shape
-        weights = as_sample_weight(sample_weight, n_samples, X.dtype)
+        if isinstance(X, PreparedData):
+            if sample_weight is not None:
+                raise ValueError("Prepared data carry their weights; give none here.")
+            data = X
+        else:
+            data = prepare(X, sample_weight, merge_duplicates)
+        n_features = data.n_features
         if not (np.isfinite(tol) and tol >= 0):
             raise ValueError(f"The tolerance must be a number ≥ 0, not {tol!r}.")
         if int(max_iter) != max_iter or max_iter < 1:
             raise ValueError(f"max_iter must be a whole number ≥ 1, not {max_iter!r}.")
 
-        self._dtype = X.dtype
-        self._n_samples = n_samples
-        self._mean = X.mean(axis=0)
+        self._data = data
+        self._dtype = data.dtype
+        self._n_samples = data.n_samples
+        self._mean = data.mean
         # scikit-learn's _tolerance: mean of the per-feature variances (unweighted).
-        self._tol = float(np.mean(np.var(X, axis=0)) * tol) if tol else 0.0
+        self._tol = data.variance * tol if tol else 0.0
         self.max_iter = int(max_iter)
-        Xc = X - self._mean
-        weights_in = weights  # distinct points are counted in the data as given
-
-        if merge_duplicates == "auto":
-            merge_duplicates = (
-                sample_weight is None
-                and n_samples >= _MERGE_MIN_ROWS
-                and n_features <= _MERGE_MAX_FEATURES
-            )
-        self._inverse: np.ndarray | None = None
-        if merge_duplicates:
-            rows, inverse, counts = merge_duplicate_rows(Xc)
-            if len(rows) < 0.9 * n_samples:
-                if sample_weight is None:
-                    weights = counts.astype(X.dtype)
-                else:
-                    weights = np.bincount(inverse, weights=weights).astype(X.dtype)
-                Xc, self._inverse = np.ascontiguousarray(rows), inverse
-                self._counts = counts
-        if self._inverse is None:
-            self._counts = None
-        self._X = np.ascontiguousarray(Xc)
-        self._w = weights
-        self._x_norms = np.einsum("ij,ij->i", self._X, self._X, dtype=np.float64)
-        self._total_weighted_norm = float(self._x_norms @ weights)
-        self._eps = float(np.finfo(X.dtype).eps)
+        self._inverse, self._counts = data.inverse, data.counts
+        self._X, self._w = data.X, data.w
+        self._x_norms = data.x_norms
+        self._total_weighted_norm = data.total_weighted_norm
+        self._eps = float(np.finfo(self._dtype).eps)
         rng = _check_random_state(random_state)
         self._random_state = rng
         if isinstance(init, str):
@@ -270,15 +229,15 @@ class KMeansRun:
                     f"Unknown initialisation {init!r}; choose one of "
                     + ", ".join(INIT_METHODS) + " or give an array of centres."
                 )
-            check_n_clusters(n_clusters, X, weights_in)
+            data.check_n_clusters(n_clusters)
             centers = self._initial_centers(init, int(n_clusters), rng)
         else:
-            centers = as_initial_centers(init, n_features, X.dtype) - self._mean
+            centers = as_initial_centers(init, n_features, self._dtype) - self._mean
             if centers.shape[0] != n_clusters:
                 raise ValueError(
                     f"{centers.shape[0]} initial centres were given for k = {n_clusters}."
                 )
-            check_n_clusters(n_clusters, X, weights_in)
+            data.check_n_clusters(n_clusters)
         self.init = init
         self.n_clusters = int(n_clusters)
         # Tiny problems (the seed's 300 blobs) are quicker in numpy than the first
@@ -290,14 +249,14 @@ class KMeansRun:
         # Bounds pay for low-dimensional data with many rows (pixels, 2-D points).
         self._use_bounds = (
             self._use_compiled
-            and X.dtype == np.float64
+            and self._dtype == np.float64
             and n_features <= _compiled.MAX_FEATURES
             and len(self._X) >= _BOUNDS_MIN_ROWS
         )
 
         self._label_dtype = _compact_label_dtype(self.n_clusters)
         self._history_bytes = int(history_bytes)
-        self._start(np.ascontiguousarray(centers, dtype=X.dtype))
+        self._start(np.ascontiguousarray(centers, dtype=self._dtype))
 
     # ------------------------------------------------------------------ public API
     @property
@@ -339,6 +298,10 @@ class KMeansRun:
             return None
         return "update" if self._phase == "assign" else "assign"
 
+    def inertia_trail(self) -> np.ndarray:
+        """Inertia after every assignment so far (cheap: no labels are expanded)."""
+        return np.array([r.inertia for r in self._records if r.phase == "assign"])
+
     def center_trail(self, index: int | None = None) -> np.ndarray:
         """Centres at the start and after every update up to history `index`
         (default: the newest), shape (m, k, d); cheap (no labels are expanded)."""
@@ -378,13 +341,18 @@ class KMeansRun:
             self._update_step()
         return self.state
 
-    def run(self, callback: Callable[[Iteration], Any] | None = None) -> Iteration:
+    def run(self, callback: Callable[[Iteration], Any] | None = None, *,
+            cancelled: Callable[[], bool] | None = None) -> Iteration:
         """Iterate until the run is done and return the final state.
 
         `callback`, if given, receives the state after every half-step; returning
         ``False`` stops the run early (the state reached so far is returned).
+        `cancelled`, if given, is asked before every half-step; True stops the run
+        there, as cheaply as it can be asked.
         """
         while not self._done:
+            if cancelled is not None and cancelled():
+                break
             if callback is None:  # no state is materialised until the end
                 self._assign_step() if self.next_phase == "assign" else self._update_step()
                 continue
@@ -398,7 +366,7 @@ class KMeansRun:
         centers = as_initial_centers(centers, self._X.shape[1], self._dtype) - self._mean
         if centers.shape[0] < 1:
             raise ValueError("At least one centre is needed.")
-        check_n_clusters(centers.shape[0], self._X, self._w)
+        self._data.check_n_clusters(centers.shape[0])
         self.n_clusters = centers.shape[0]
         self._label_dtype = _compact_label_dtype(self.n_clusters)
         self._start(np.ascontiguousarray(centers, dtype=self._dtype))
@@ -644,6 +612,9 @@ def best_of_starts(
     if int(n_init) != n_init or n_init < 1:
         raise ValueError(f"The number of starts must be a whole number ≥ 1, not {n_init!r}.")
     rng = _check_random_state(random_state)
+    if not isinstance(X, PreparedData):
+        X = prepare(X, run_options.pop("sample_weight", None),
+                    run_options.pop("merge_duplicates", "auto"))
     best: tuple[KMeansRun, Iteration, int] | None = None
     inertia = []
     for start in range(int(n_init)):

@@ -152,14 +152,44 @@ def cluster_scores(X: np.ndarray, y_true: np.ndarray, labels: np.ndarray, *,
         "Completeness": c,
         "V-measure": v,
     }
-    n = len(labels)
-    if n > sample_size:
-        rows = np.random.RandomState(random_state).choice(n, sample_size, replace=False)
+    rows = sample_rows(len(labels), sample_size, random_state=random_state)
+    if rows is not None:
         X, labels = X[rows], np.asarray(labels)[rows]
-    n_labels = len(np.unique(labels))
-    scores["Silhouette"] = (metrics.silhouette_score(X, labels)
-                            if 2 <= n_labels <= len(labels) - 1 else float("nan"))
+    scores["Silhouette"] = silhouette(X, labels)
     return {name: float(value) for name, value in scores.items()}
+
+
+def sample_rows(n: int, size: int = SILHOUETTE_SAMPLE, sample_weight=None, *,
+                random_state: int = 0) -> np.ndarray | None:
+    """A fixed random subset of at most `size` of n rows, or None for all of them.
+
+    With weights (merged pixels and their counts), `size` rows are drawn with
+    probability proportional to weight, with replacement: a sample of the pixels, not
+    of the distinct colours.  The same seed gives the same rows for every clustering.
+    """
+    rng = np.random.RandomState(random_state)
+    if sample_weight is not None:
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.sum() <= size and np.array_equal(w, np.round(w)):  # few pixels: all of them
+            return np.repeat(np.arange(n), w.astype(np.intp))
+        return np.sort(rng.choice(n, size, replace=True, p=w / w.sum()))
+    if n <= size:
+        return None
+    return np.sort(rng.choice(n, size, replace=False))
+
+
+def silhouette(X: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette (`sklearn.metrics.silhouette_score`), NaN when undefined (fewer
+    than two clusters, or as many clusters as samples)."""
+    from sklearn import metrics
+
+    import sklearn
+
+    n_labels = len(np.unique(labels))
+    if not 2 <= n_labels <= len(labels) - 1:
+        return float("nan")
+    with sklearn.config_context(working_memory=64):  # MiB of distances at a time
+        return float(metrics.silhouette_score(X, labels))
 
 
 @dataclasses.dataclass(frozen=True)

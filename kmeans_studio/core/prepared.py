@@ -1,0 +1,133 @@
+"""Data made ready for k-means once, for the many runs of a sweep, a race or n_init.
+
+Checking the data, centring them, merging duplicate rows, their squared norms, the
+tolerance scale and the count of distinct rows cost as much as a whole run on small
+wide data (the digits); `prepare` does them once and `KMeansRun` accepts the result
+in place of the array.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core._validation import (
+    as_data_matrix,
+    as_sample_weight,
+    check_n_clusters,
+)
+
+#: Merging duplicate rows pays only for low-dimensional data with many rows.
+_MERGE_MIN_ROWS = 10_000
+_MERGE_MAX_FEATURES = 8
+
+
+@dataclasses.dataclass(eq=False)
+class PreparedData:
+    """Checked, centred (and possibly merged) data with what every run needs.
+
+    Attributes
+    ----------
+    original : ndarray (n_samples, n_features)
+        The data as given, checked (float32 or float64).
+    weights_in : ndarray (n_samples,)
+        The weight of every given sample (1 when none were given).
+    mean : ndarray (n_features,)
+        Unweighted mean of the data; the runs work on ``data - mean``.
+    variance : float
+        Mean of the per-feature variances (scikit-learn's tolerance scale).
+    X, w : ndarray
+        The rows the engine works on (distinct rows when duplicates were merged,
+        centred) and their weights.
+    inverse, counts : ndarray or None
+        For merged data: the row of X of every sample, and how many samples each row
+        of X stands for.
+    x_norms : ndarray (len(X),)
+        Squared norm of every row of X (float64).
+    """
+
+    original: np.ndarray
+    weights_in: np.ndarray
+    mean: np.ndarray
+    variance: float
+    X: np.ndarray
+    w: np.ndarray
+    inverse: np.ndarray | None
+    counts: np.ndarray | None
+    x_norms: np.ndarray
+    total_weighted_norm: float
+    _distinct_known: int = 0
+
+    @property
+    def n_samples(self) -> int:
+        return self.original.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.original.shape[1]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.original.dtype
+
+    def check_n_clusters(self, n_clusters: Any) -> None:
+        """Raise ValueError unless 1 <= k <= distinct samples with positive weight
+        (each k is checked once; smaller ones are then known to fit)."""
+        if not isinstance(n_clusters, bool) and n_clusters == int(n_clusters) \
+                and 1 <= int(n_clusters) <= self._distinct_known:
+            return
+        check_n_clusters(n_clusters, self.original, self.weights_in)
+        self._distinct_known = max(self._distinct_known, int(n_clusters))
+
+
+def prepare(X: Any, sample_weight: Any = None, merge_duplicates: str | bool = "auto"
+            ) -> PreparedData:
+    """Check and prepare data for `KMeansRun` (see its parameters); raise ValueError
+    with a sentence for people when the data or weights cannot be used."""
+    X = as_data_matrix(X)
+    n_samples, n_features = X.shape
+    weights_in = as_sample_weight(sample_weight, n_samples, X.dtype)
+    mean = X.mean(axis=0)
+    variance = float(np.mean(np.var(X, axis=0)))
+    Xc = X - mean
+    weights = weights_in
+    if merge_duplicates == "auto":
+        merge_duplicates = (sample_weight is None and n_samples >= _MERGE_MIN_ROWS
+                            and n_features <= _MERGE_MAX_FEATURES)
+    inverse = counts = None
+    if merge_duplicates:
+        rows, row_of, row_counts = merge_duplicate_rows(Xc)
+        if len(rows) < 0.9 * n_samples:
+            if sample_weight is None:
+                weights = row_counts.astype(X.dtype)
+            else:
+                weights = np.bincount(row_of, weights=weights).astype(X.dtype)
+            Xc, inverse, counts = np.ascontiguousarray(rows), row_of, row_counts
+    Xc = np.ascontiguousarray(Xc)
+    x_norms = np.einsum("ij,ij->i", Xc, Xc, dtype=np.float64)
+    return PreparedData(
+        original=X, weights_in=weights_in, mean=mean, variance=variance, X=Xc, w=weights,
+        inverse=inverse, counts=counts, x_norms=x_norms,
+        total_weighted_norm=float(x_norms @ weights),
+    )
+
+
+def merge_duplicate_rows(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the distinct rows of `X`, the index of each row's distinct row, and counts.
+
+    ``-0.0`` and ``0.0`` are treated as equal.  The distinct rows come out sorted
+    lexicographically.
+    """
+    X = X + 0.0  # folds -0.0 into 0.0 so equal values compare equal
+    order = np.lexsort(X.T[::-1])
+    ordered = X[order]
+    first = np.empty(len(X), dtype=bool)
+    first[0] = True
+    np.any(ordered[1:] != ordered[:-1], axis=1, out=first[1:])
+    group = np.cumsum(first) - 1
+    inverse = np.empty(len(X), dtype=np.intp)
+    inverse[order] = group
+    counts = np.bincount(group)
+    return ordered[first], inverse, counts

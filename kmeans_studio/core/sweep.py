@@ -1,0 +1,174 @@
+"""Choosing k: k-means for a range of k on the same data, with the usual scores.
+
+For every k the run starts from its own k-means++ (or random) centres drawn with the
+same seed, runs to convergence, and is judged by its inertia (the elbow) and three
+scores from `sklearn.metrics`: silhouette (higher is better), Calinski–Harabasz
+(higher) and Davies–Bouldin (lower).  Above 5,000 points the scores are computed on
+one fixed random sample of the points (of the pixels, for merged colours), the same
+for every k, so they never need O(n²) memory; the inertia always covers all points.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core.kmeans import KMeansRun
+from kmeans_studio.core.metrics import SILHOUETTE_SAMPLE, sample_rows, silhouette
+from kmeans_studio.core.prepared import PreparedData, prepare
+
+#: name: (title, "max", "min" or "elbow": how the best k is picked)
+SCORES = {
+    "inertia": ("Inertia (elbow)", "elbow"),
+    "silhouette": ("Silhouette", "max"),
+    "calinski_harabasz": ("Calinski–Harabasz", "max"),
+    "davies_bouldin": ("Davies–Bouldin", "min"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepRun:
+    """One k of a sweep: how its run ended and how it scores.  `initial_centers`
+    replays the run exactly (`KMeansRun(X, k, init=initial_centers)`)."""
+
+    k: int
+    inertia: float
+    silhouette: float
+    calinski_harabasz: float
+    davies_bouldin: float
+    n_iter: int
+    converged: bool
+    initial_centers: np.ndarray
+    centers: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """The runs of a sweep, smallest k first, and what the scores were computed on.
+
+    `scored_points` is the number of points the scores saw (a sample, or all);
+    `n_points` the number of points in the data (pixels for merged colours).
+    """
+
+    runs: tuple[SweepRun, ...]
+    scored_points: int
+    n_points: int
+    random_state: Any
+    init: str
+
+    @property
+    def ks(self) -> np.ndarray:
+        return np.array([run.k for run in self.runs])
+
+    @property
+    def sampled(self) -> bool:
+        return self.scored_points < self.n_points
+
+    def values(self, score: str) -> np.ndarray:
+        return np.array([getattr(run, score) for run in self.runs], dtype=float)
+
+    def run_for(self, k: int) -> SweepRun | None:
+        return next((run for run in self.runs if run.k == k), None)
+
+    def best_k(self, score: str) -> int | None:
+        """The k each score points at (None when it is undefined for every k)."""
+        values = self.values(score)
+        rule = SCORES[score][1]
+        if rule == "elbow":
+            return elbow(self.ks, values)
+        if np.isnan(values).all():
+            return None
+        pick = np.nanargmax if rule == "max" else np.nanargmin
+        return int(self.ks[pick(values)])
+
+
+def elbow(ks: np.ndarray, inertia: np.ndarray) -> int | None:
+    """The k of the elbow: the point of the inertia curve farthest below the straight
+    line from its first to its last point, both axes scaled to [0, 1] (the "kneedle"
+    rule).  None with fewer than three k."""
+    ks, inertia = np.asarray(ks, dtype=float), np.asarray(inertia, dtype=float)
+    if len(ks) < 3 or np.isnan(inertia).any():
+        return None
+    x = (ks - ks[0]) / (ks[-1] - ks[0])
+    span = inertia[0] - inertia[-1]
+    if not span > 0:
+        return None
+    y = (inertia - inertia[-1]) / span  # 1 at the first k, 0 at the last
+    below = (1 - x) - y  # how far under the chord each point lies
+    return int(ks[int(np.argmax(below))])
+
+
+#: The scored points' distances are computed once for all k when they fit in this.
+_DISTANCES_BYTES = 64 << 20
+
+
+def scores(X: np.ndarray, labels: np.ndarray, distances: np.ndarray | None = None
+           ) -> tuple[float, float, float]:
+    """(silhouette, Calinski–Harabasz, Davies–Bouldin); NaN where undefined (fewer
+    than two clusters, or as many clusters as points).  `distances`, the points'
+    pairwise distances when already known, saves computing them again."""
+    from sklearn import metrics
+
+    n_labels = len(np.unique(labels))
+    if not 2 <= n_labels <= len(labels) - 1:
+        return float("nan"), float("nan"), float("nan")
+    mean_silhouette = (silhouette(X, labels) if distances is None else float(
+        metrics.silhouette_score(distances, labels, metric="precomputed")))
+    return (mean_silhouette, float(metrics.calinski_harabasz_score(X, labels)),
+            float(metrics.davies_bouldin_score(X, labels)))
+
+
+def sweep(
+    X: Any,
+    ks: Sequence[int],
+    *,
+    sample_weight: Any = None,
+    init: str = "k-means++",
+    random_state: int = 0,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    sample_size: int = SILHOUETTE_SAMPLE,
+    cancelled: Callable[[], bool] | None = None,
+    on_progress: Callable[[int, int], Any] | None = None,
+) -> Sweep | None:
+    """Run k-means for every k in `ks` and score each run (see the module's notes).
+
+    `cancelled` is asked between half-steps: when it returns True the sweep stops
+    within one iteration and None is returned.  `on_progress(done, total)` is told
+    after every k.  Raises ValueError when the data cannot be clustered or a k is
+    larger than the data allow.
+    """
+    ks = sorted({int(k) for k in ks})
+    if not ks:
+        raise ValueError("Choose at least one k to try.")
+    data = X if isinstance(X, PreparedData) else prepare(X, sample_weight)
+    for k in ks:  # all up front: a k too large fails before any work is done
+        data.check_n_clusters(k)
+    points = data.original
+    weights = None if sample_weight is None else data.weights_in
+    rows = sample_rows(data.n_samples, sample_size, weights, random_state=random_state)
+    scored = points if rows is None else points[rows]
+    distances = None
+    if len(scored) ** 2 * 8 <= _DISTANCES_BYTES:  # the same for every k: once
+        from sklearn.metrics import pairwise_distances
+
+        distances = pairwise_distances(scored)
+    stop = cancelled or (lambda: False)
+    runs = []
+    for done, k in enumerate(ks):
+        run = KMeansRun(data, k, init=init, random_state=random_state, max_iter=max_iter,
+                        tol=tol, history_bytes=0)
+        initial = run.center_trail(0)[0]
+        final = run.run(cancelled=stop)
+        if stop():
+            return None
+        labels = final.labels if rows is None else final.labels[rows]
+        runs.append(SweepRun(k, final.inertia, *scores(scored, labels, distances), final.n_iter,
+                             final.converged, initial, np.asarray(final.centers)))
+        if on_progress is not None:
+            on_progress(done + 1, len(ks))
+    n_points = data.n_samples if weights is None else int(round(float(weights.sum())))
+    return Sweep(tuple(runs), len(scored), n_points, random_state, init)

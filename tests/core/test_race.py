@@ -1,0 +1,62 @@
+"""The seed race: runs from many seeds and the minima they reach."""
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
+
+from kmeans_studio.core import KMeansRun
+from kmeans_studio.core.race import group_minima, race, same_centers
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return make_blobs(300, centers=4, cluster_std=0.6, random_state=0)[0]
+
+
+def test_random_starts_on_the_seed_blobs_reach_more_than_one_minimum(blobs):
+    result = race(blobs, 4, 10, init="random")
+    assert result.n_minima > 1
+    final = np.array([run.final_inertia for run in result.runs])
+    # Grouping agrees with the final inertia: same group, same inertia; groups
+    # numbered from the lowest inertia; sizes add up.
+    for g in range(result.n_minima):
+        members = final[result.group == g]
+        np.testing.assert_allclose(members, members[0], rtol=1e-9)
+    assert np.all(np.diff([final[result.group == g][0] for g in range(result.n_minima)]) > 0)
+    assert result.group_sizes().sum() == 10
+    assert result.group[result.best] == 0
+
+
+def test_each_run_is_scikit_learns_run_with_its_seed(blobs):
+    result = race(blobs, 4, 5, init="random", random_state=10)
+    for run in result.runs:
+        theirs = KMeans(4, init="random", n_init=1, random_state=run.seed).fit(blobs)
+        assert run.final_inertia == pytest.approx(theirs.inertia_, rel=1e-9)
+        assert run.n_iter == theirs.n_iter_
+
+
+def test_a_runs_initial_centres_replay_its_inertia_curve(blobs):
+    run = race(blobs, 4, 3, init="random", random_state=4).runs[2]
+    again = KMeansRun(blobs, 4, init=run.initial_centers)
+    again.run()
+    np.testing.assert_allclose(again.inertia_trail(), run.inertia)
+
+
+def test_same_centres_in_another_order_are_the_same_minimum():
+    a = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    assert same_centers(a, a[[2, 0, 1]] + 1e-6, tol=1e-4)
+    assert not same_centers(a, a + [[0.0, 0.0], [0.0, 0.0], [0.0, 0.5]], tol=1e-4)
+    group = group_minima([a, a + 0.5, a[::-1]], np.array([3.0, 1.0, 3.0]), tol=1e-4)
+    assert list(group) == [1, 0, 1]
+
+
+def test_bad_counts_and_k_are_refused(blobs):
+    with pytest.raises(ValueError, match="number of runs"):
+        race(blobs, 4, 0)
+    with pytest.raises(ValueError, match="more than"):
+        race(blobs[:3], 4, 2)
+
+
+def test_cancelling_returns_nothing(blobs):
+    assert race(blobs, 4, 10, cancelled=lambda: True) is None

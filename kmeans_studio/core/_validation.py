@@ -92,8 +92,13 @@ def count_distinct_rows(X: np.ndarray, at_least: int | None = None) -> int:
     return len(np.unique(rows))
 
 
-def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray) -> None:
-    """Raise ValueError unless 1 <= k <= distinct samples with positive weight."""
+def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray, *,
+                     at_least: int = 0) -> int:
+    """Raise ValueError unless 1 <= k <= distinct samples with positive weight.
+
+    Returns a lower bound on the number of those distinct samples: at least
+    ``max(k, at_least)`` when there are that many (counted cheaply), else all.
+    """
     if isinstance(n_clusters, bool) or int(n_clusters) != n_clusters:
         raise ValueError(f"The number of clusters must be a whole number, not {n_clusters!r}.")
     k = int(n_clusters)
@@ -105,9 +110,10 @@ def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray) -> None:
             f"k = {k} is more than the {len(positive)} samples with positive weight; "
             "choose a smaller k."
         )
-    distinct = count_distinct_rows(positive, at_least=k)
+    distinct = count_distinct_rows(positive, at_least=max(k, at_least))
     if distinct < k:
         raise ValueError(
             f"k = {k} is more than the {distinct} distinct samples with positive "
             "weight; choose a smaller k."
         )
+    return distinct

@@ -416,6 +416,7 @@ class KMeansRun:
         self._records: list[_Record] = []
         self._newest: Iteration | None = None
         self._label_bytes = 0
+        self._oldest_labelled = 0  # records before it hold no labels any more
         self._push(
             phase="init", labels=None, inertia=float("nan"),
             center_shift=np.zeros(len(centers)), n_changed=0, converged=False,
@@ -441,13 +442,15 @@ class KMeansRun:
 
     def _trim_history(self) -> None:
         # Drop labels of the oldest states first; never those of the newest state.
-        for record in self._records[:-1]:
-            if self._label_bytes <= self._history_bytes:
-                break
+        records = self._records
+        while (self._label_bytes > self._history_bytes
+               and self._oldest_labelled < len(records) - 1):
+            record = records[self._oldest_labelled]
             if record.labels is not None:
                 if record.phase == "assign":  # the owner; an update only shares them
                     self._label_bytes -= record.labels.nbytes
                 record.labels = None
+            self._oldest_labelled += 1
 
     def _materialize(self, index: int) -> Iteration:
         record = self._records[index]

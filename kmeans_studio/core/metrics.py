@@ -181,9 +181,8 @@ def sample_rows(n: int, size: int = SILHOUETTE_SAMPLE, sample_weight=None, *,
 def silhouette(X: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette (`sklearn.metrics.silhouette_score`), NaN when undefined (fewer
     than two clusters, or as many clusters as samples)."""
-    from sklearn import metrics
-
     import sklearn
+    from sklearn import metrics
 
     n_labels = len(np.unique(labels))
     if not 2 <= n_labels <= len(labels) - 1:

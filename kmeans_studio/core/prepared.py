@@ -74,12 +74,14 @@ class PreparedData:
 
     def check_n_clusters(self, n_clusters: Any) -> None:
         """Raise ValueError unless 1 <= k <= distinct samples with positive weight
-        (each k is checked once; smaller ones are then known to fit)."""
+        (counted once for all the k of a sweep, when they are few)."""
         if not isinstance(n_clusters, bool) and n_clusters == int(n_clusters) \
                 and 1 <= int(n_clusters) <= self._distinct_known:
             return
-        check_n_clusters(n_clusters, self.original, self.weights_in)
-        self._distinct_known = max(self._distinct_known, int(n_clusters))
+        # Counting a few hundred distinct rows costs little more than k of them, and
+        # then the next k of a sweep needs no count.
+        self._distinct_known = check_n_clusters(n_clusters, self.original,
+                                                self.weights_in, at_least=256)
 
 
 def prepare(X: Any, sample_weight: Any = None, merge_duplicates: str | bool = "auto"

@@ -11,11 +11,14 @@ for every k, so they never need O(n²) memory; the inertia always covers all poi
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
+from kmeans_studio.core._compiled import _n_cores
 from kmeans_studio.core.kmeans import KMeansRun
 from kmeans_studio.core.metrics import SILHOUETTE_SAMPLE, sample_rows, silhouette
 from kmeans_studio.core.prepared import PreparedData, prepare
@@ -131,14 +134,16 @@ def sweep(
     max_iter: int = 300,
     tol: float = 1e-4,
     sample_size: int = SILHOUETTE_SAMPLE,
+    with_scores: bool = True,
     cancelled: Callable[[], bool] | None = None,
     on_progress: Callable[[int, int], Any] | None = None,
 ) -> Sweep | None:
     """Run k-means for every k in `ks` and score each run (see the module's notes).
 
-    `cancelled` is asked between half-steps: when it returns True the sweep stops
-    within one iteration and None is returned.  `on_progress(done, total)` is told
-    after every k.  Raises ValueError when the data cannot be clustered or a k is
+    With `with_scores` False only the inertia is computed (the scores are NaN).
+    The k run side by side, one per core.  `cancelled` is asked between half-steps:
+    when it returns True the sweep stops within one iteration and None is returned.
+    `on_progress(done, total)` is told after every k (from the sweep's threads).  Raises ValueError when the data cannot be clustered or a k is
     larger than the data allow.
     """
     ks = sorted({int(k) for k in ks})
@@ -152,23 +157,38 @@ def sweep(
     rows = sample_rows(data.n_samples, sample_size, weights, random_state=random_state)
     scored = points if rows is None else points[rows]
     distances = None
-    if len(scored) ** 2 * 8 <= _DISTANCES_BYTES:  # the same for every k: once
+    if with_scores and len(scored) ** 2 * 8 <= _DISTANCES_BYTES:  # the same for every k: once
         from sklearn.metrics import pairwise_distances
 
         distances = pairwise_distances(scored)
     stop = cancelled or (lambda: False)
-    runs = []
-    for done, k in enumerate(ks):
+    lock = threading.Lock()
+    finished = []
+
+    def run_one(k: int) -> SweepRun | None:
         run = KMeansRun(data, k, init=init, random_state=random_state, max_iter=max_iter,
                         tol=tol, history_bytes=0)
-        initial = run.center_trail(0)[0]
         final = run.run(cancelled=stop)
         if stop():
             return None
         labels = final.labels if rows is None else final.labels[rows]
-        runs.append(SweepRun(k, final.inertia, *scores(scored, labels, distances), final.n_iter,
-                             final.converged, initial, np.asarray(final.centers)))
-        if on_progress is not None:
-            on_progress(done + 1, len(ks))
+        judged = scores(scored, labels, distances) if with_scores else (np.nan,) * 3
+        result = SweepRun(k, final.inertia, *judged,
+                          final.n_iter, final.converged, run.center_trail(0)[0],
+                          np.asarray(final.centers))
+        with lock:
+            finished.append(k)
+            if on_progress is not None:
+                on_progress(len(finished), len(ks))
+        return result
+
+    # One k per core at a time, largest first (they take longest); the kernels and
+    # BLAS release the GIL, so the runs overlap.
+    with ThreadPoolExecutor(max_workers=min(len(ks), _n_cores()),
+                            thread_name_prefix="kmeans-sweep") as pool:
+        futures = {k: pool.submit(run_one, k) for k in reversed(ks)}
+        runs = [futures[k].result() for k in ks]
+    if stop() or any(run is None for run in runs):
+        return None
     n_points = data.n_samples if weights is None else int(round(float(weights.sum())))
     return Sweep(tuple(runs), len(scored), n_points, random_state, init)

@@ -166,6 +166,8 @@ def sweep(
     finished = []
 
     def run_one(k: int) -> SweepRun | None:
+        if stop():
+            return None
         run = KMeansRun(data, k, init=init, random_state=random_state, max_iter=max_iter,
                         tol=tol, history_bytes=0)
         final = run.run(cancelled=stop)

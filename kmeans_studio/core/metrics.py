@@ -181,14 +181,20 @@ def sample_rows(n: int, size: int = SILHOUETTE_SAMPLE, sample_weight=None, *,
 def silhouette(X: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette (`sklearn.metrics.silhouette_score`), NaN when undefined (fewer
     than two clusters, or as many clusters as samples)."""
+    return float(np.mean(_silhouette_values(X, labels)))
+
+
+def _silhouette_values(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """`sklearn.metrics.silhouette_samples`, all NaN when undefined; the distances
+    are computed 64 MiB at a time."""
     import sklearn
     from sklearn import metrics
 
     n_labels = len(np.unique(labels))
     if not 2 <= n_labels <= len(labels) - 1:
-        return float("nan")
-    with sklearn.config_context(working_memory=64):  # MiB of distances at a time
-        return float(metrics.silhouette_score(X, labels))
+        return np.full(len(labels), np.nan)
+    with sklearn.config_context(working_memory=64):
+        return metrics.silhouette_samples(X, labels)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,3 +221,43 @@ def evaluate(X: np.ndarray, y_true: np.ndarray, labels: np.ndarray, n_clusters: 
     classes, table = contingency(y_true, labels, n_clusters)
     matchings = {method: match_table(classes, table, method) for method in MATCH_METHODS}
     return Evaluation(matchings, cluster_scores(X, y_true, labels))
+
+
+@dataclasses.dataclass(frozen=True)
+class SilhouetteProfile:
+    """Every sampled point's silhouette, for a silhouette plot.
+
+    Attributes
+    ----------
+    values, labels : ndarray
+        Silhouette and cluster of each point scored.
+    mean : float
+        Their mean (scikit-learn's `silhouette_score`); NaN when undefined.
+    n_scored, n_points : int
+        Points scored, and points in the data (pixels for merged colours).
+    """
+
+    values: np.ndarray
+    labels: np.ndarray
+    mean: float
+    n_scored: int
+    n_points: int
+
+    @property
+    def sampled(self) -> bool:
+        return self.n_scored < self.n_points
+
+
+def silhouette_profile(X: np.ndarray, labels: np.ndarray, sample_weight=None, *,
+                       sample_size: int = SILHOUETTE_SAMPLE, random_state: int = 0
+                       ) -> SilhouetteProfile:
+    """`sklearn.metrics.silhouette_samples` on the same fixed sample as the scores
+    (all points when there are at most `sample_size`)."""
+    labels = np.asarray(labels)
+    n_points = (len(labels) if sample_weight is None
+                else int(round(float(np.sum(sample_weight)))))
+    rows = sample_rows(len(labels), sample_size, sample_weight, random_state=random_state)
+    if rows is not None:
+        X, labels = X[rows], labels[rows]
+    values = _silhouette_values(X, labels)
+    return SilhouetteProfile(values, labels, float(np.mean(values)), len(labels), n_points)

@@ -25,7 +25,7 @@ from kmeans_studio.core.prepared import PreparedData, prepare
 
 #: name: (title, "max", "min" or "elbow": how the best k is picked)
 SCORES = {
-    "inertia": ("Inertia (elbow)", "elbow"),
+    "inertia": ("Inertia", "elbow"),
     "silhouette": ("Silhouette", "max"),
     "calinski_harabasz": ("Calinski–Harabasz", "max"),
     "davies_bouldin": ("Davies–Bouldin", "min"),

@@ -64,6 +64,15 @@ SPECS: dict[str, ActionSpec] = {
     "cancel": ActionSpec("&Cancel", "Esc",
                          "Stop the long work under way (loading, starts, running to "
                          "convergence); what is on screen stays", SP.SP_DialogCancelButton),
+    "choose_k": ActionSpec("Choose &k (sweep)", "Ctrl+K",
+                           "Run k-means for a range of k and compare the elbow, silhouette, "
+                           "Calinski–Harabasz and Davies–Bouldin (Ctrl+K)"),
+    "silhouette": ActionSpec("&Silhouette plot", "Ctrl+L",
+                             "How well each point sits in its cluster, for the clustering "
+                             "shown (Ctrl+L)"),
+    "seed_race": ActionSpec("Seed &race", "Ctrl+Shift+R",
+                            "Run k-means from several seeds and see which minima they reach "
+                            "(Ctrl+Shift+R)"),
     "shortcuts": ActionSpec("&Keyboard shortcuts", "F1", "List every keyboard shortcut"),
     "about": ActionSpec("&About K-Means Studio", None, "Version and libraries"),
 }

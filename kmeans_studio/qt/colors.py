@@ -43,3 +43,21 @@ def style_plot(plot: pg.PlotWidget) -> None:
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(text))
         axis.setTextPen(pg.mkPen(text))
+
+
+def fixed_plot(name: str, description: str, x_label: str, y_label: str,
+               movable: bool = False) -> pg.PlotWidget:
+    """A styled plot for a chart that is read, not explored: no context menu or
+    auto-range button, plain tick numbers, and (unless `movable`) no pan or zoom."""
+    plot = pg.PlotWidget()
+    plot.setObjectName(name)
+    plot.setAccessibleName(description)
+    style_plot(plot)
+    plot.setLabel("bottom", x_label)
+    plot.setLabel("left", y_label)
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=movable, y=movable)
+    for axis in ("bottom", "left"):
+        plot.getAxis(axis).enableAutoSIPrefix(False)
+    return plot

@@ -131,8 +131,10 @@ class FileActions:
             self.show_message("A pasted image cannot be saved in a session or script: save it "
                               "as a file, open that file, and try again.")
             return None
-        init = request.init if isinstance(request.init, str) else (
-            "click" if request.init is None else "k-means++ on a pixel sample")
+        if isinstance(request.init, str) or request.init is None:
+            init = request.init or "click"
+        else:  # a function (images) or centres chosen in the Explore dock
+            init = "k-means++ on a pixel sample" if callable(request.init) else "given centres"
         run = {"n_clusters": snap.iteration.n_clusters, "init": init, "n_init": request.n_init,
                "random_state": request.random_state, "max_iter": request.max_iter,
                "tol": request.tol}

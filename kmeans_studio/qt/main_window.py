@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.images import IMAGE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
+from kmeans_studio.qt.explore import ExploreDock
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, SESSION_FILTER, FileActions
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource
@@ -64,6 +65,7 @@ class MainWindow(FileActions, QMainWindow):
         self._settings_reset = False
         self._build_central()
         self._build_dock()
+        self._build_explore()
         self._build_toolbar()
         self._build_menus()
         self._build_status()
@@ -114,6 +116,34 @@ class MainWindow(FileActions, QMainWindow):
         self.source_box.setCurrentIndex(max(0, saved))
         self.pages.setCurrentIndex(self.source_box.currentIndex())
         self.views.setCurrentIndex(self.source_box.currentIndex())
+
+    def _build_explore(self) -> None:
+        self.explore = ExploreDock(self._explore_context, self)
+        self.explore.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                 | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explore)
+        self.explore.hide()  # until asked for (or as the last session left it)
+
+    def _explore_context(self):
+        snap = self.controller.snapshot
+        if snap is None or snap.dataset is None or not self.source.accepts(snap.dataset):
+            return None, None
+        return snap, self.source.panel.request()
+
+    def load_run(self, k: int, centers, seed: int, what: str) -> None:
+        """Show a run chosen in the Explore dock from its initial centres (the data
+        must still be those it ran on)."""
+        import dataclasses
+
+        import numpy as np
+
+        panel = self.source.panel
+        panel.show_run(k, seed)
+        request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
+                                      init=np.asarray(centers), random_state=seed)
+        self.controller.start(request)
+        self.statusBar().showMessage(f"Showing {what}, from its initial centres", 10_000)
 
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Playback")
@@ -173,6 +203,10 @@ class MainWindow(FileActions, QMainWindow):
         menu.addAction(a["show_trails"])
         menu.addSeparator()
         menu.addAction(self.data_dock.toggleViewAction())
+        menu.addAction(self.explore.toggleViewAction())
+        menu = self.menuBar().addMenu("&Analyse")
+        for name in ("choose_k", "silhouette", "seed_race"):
+            menu.addAction(a[name])
         menu = self.menuBar().addMenu("&Help")
         menu.addAction(a["shortcuts"])
         menu.addAction(a["about"])
@@ -197,6 +231,7 @@ class MainWindow(FileActions, QMainWindow):
         self.statusBar().addPermanentWidget(self.status)
         self.progress.hide()
         self.cancel_button.hide()
+        self._worker_busy = False
         self.actions["cancel"].setEnabled(False)
         # Shown only for work that lasts: no flicker for quick steps.
         self._busy_timer = QTimer(self)
@@ -227,6 +262,13 @@ class MainWindow(FileActions, QMainWindow):
         image.panel.paste_requested.connect(self.paste_image)
         self.sources["digits"].panel.open_requested.connect(
             lambda: self._open_dialog(LABELLED_FILTER))
+        a["choose_k"].triggered.connect(lambda: self.explore.show_tab(self.explore.sweep))
+        a["silhouette"].triggered.connect(
+            lambda: self.explore.show_tab(self.explore.silhouette))
+        a["seed_race"].triggered.connect(lambda: self.explore.show_tab(self.explore.race))
+        a["cancel"].triggered.connect(self.explore.cancel)
+        self.explore.load_requested.connect(self.load_run)
+        self.explore.busy_changed.connect(self._update_cancel)
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
         a["show_voronoi"].setChecked(self.settings["view/voronoi"])
@@ -274,6 +316,7 @@ class MainWindow(FileActions, QMainWindow):
         if snapshot.dataset is None or not self.source.accepts(snapshot.dataset):
             return  # a late snapshot of the source we just left
         self.source.set_snapshot(snapshot)
+        self.explore.snapshot_shown(snapshot)
         self.status.setText(self.describe(snapshot))
         opening = self._opening
         if opening is not None and snapshot.request is not None \
@@ -335,7 +378,8 @@ class MainWindow(FileActions, QMainWindow):
     @Slot(str, int, int)
     def _on_busy(self, what: str, done: int, total: int) -> None:
         """Progress with Cancel in the status bar while the worker is busy."""
-        self.actions["cancel"].setEnabled(bool(what))
+        self._worker_busy = bool(what)
+        self._update_cancel()
         if not what:
             self._busy_timer.stop()
             # Not left indeterminate: the style would keep animating it while hidden.
@@ -350,8 +394,12 @@ class MainWindow(FileActions, QMainWindow):
         if not self.progress.isVisible() and not self._busy_timer.isActive():
             self._busy_timer.start()
 
+    def _update_cancel(self, *_) -> None:
+        """Esc cancels while the worker or an Explore tab is busy."""
+        self.actions["cancel"].setEnabled(self._worker_busy or self.explore.busy)
+
     def _show_busy(self) -> None:
-        if self.actions["cancel"].isEnabled():
+        if self._worker_busy:
             self.progress.show()
             self.cancel_button.show()
 
@@ -539,6 +587,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.cancel_export()
+        self.explore.shutdown()
         self.controller.shutdown()
         for source in self.sources.values():
             source.shutdown()

@@ -138,3 +138,28 @@ def test_evaluation_switches_matching_without_recomputing():
     evaluation = evaluate(X, y, labels, 4)  # cluster 3 is empty
     assert evaluation.table.shape == (2, 4)
     assert evaluation.matching("mode").accuracy >= evaluation.matching("hungarian").accuracy
+
+
+def test_silhouette_profile_is_scikit_learns_per_point_silhouette():
+    from sklearn.datasets import make_blobs
+
+    from kmeans_studio.core.metrics import silhouette_profile
+
+    X, y = make_blobs(400, centers=3, random_state=2)
+    profile = silhouette_profile(X, y)
+    np.testing.assert_allclose(profile.values, skm.silhouette_samples(X, y))
+    assert profile.mean == pytest.approx(skm.silhouette_score(X, y))
+    assert not profile.sampled and profile.n_points == 400
+
+
+def test_silhouette_profile_of_weighted_colours_samples_pixels():
+    from kmeans_studio.core.metrics import silhouette_profile
+
+    rng = np.random.RandomState(1)
+    colours, counts = rng.rand(30, 3), rng.randint(200, 400, 30).astype(float)
+    labels = (colours[:, 0] > 0.5).astype(int)
+    profile = silhouette_profile(colours, labels, counts, sample_size=1000)
+    assert profile.sampled and profile.n_scored == 1000 and profile.n_points == counts.sum()
+    assert len(profile.values) == 1000 and -1 <= profile.values.min() <= profile.mean <= 1
+    few = silhouette_profile(colours, labels, np.full(30, 2.0), sample_size=1000)
+    assert few.n_scored == 60 and not few.sampled  # every pixel, each colour twice

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import BLOB_SHAPES
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
-from kmeans_studio.qt.panels.common import DataPanel
+from kmeans_studio.qt.panels.common import DataPanel, spin_box
 from kmeans_studio.qt.settings import Settings
 
 INIT_CHOICES = {
@@ -30,16 +29,6 @@ INIT_CHOICES = {
     "click": "Click to place",
 }
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 0.0]
-
-
-def _spin(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setAccessibleName(name)
-    box.setKeyboardTracking(False)  # typing "300" asks for one run, not three
-    return box
 
 
 class RunParameters(QGroupBox):
@@ -53,7 +42,7 @@ class RunParameters(QGroupBox):
                  inits: dict[str, str] = INIT_CHOICES) -> None:
         super().__init__("k-means")
         self._prefix = prefix
-        self.k = _spin(1, max_k, settings[f"{prefix}/k"], "Number of clusters k",
+        self.k = spin_box(1, max_k, settings[f"{prefix}/k"], "Number of clusters k",
                        "Number of clusters")
         self.init = QComboBox()
         self.init.setToolTip("How the first centres are chosen")
@@ -61,14 +50,14 @@ class RunParameters(QGroupBox):
         for key, text in inits.items():
             self.init.addItem(text, key)
         self.init.setCurrentIndex(max(0, self.init.findData(settings[f"{prefix}/init"])))
-        self.n_init = _spin(1, 100, settings[f"{prefix}/n_init"],
+        self.n_init = spin_box(1, 100, settings[f"{prefix}/n_init"],
                             "Run k-means from this many starts and show the one with the "
                             "lowest inertia, from its beginning (scikit-learn's n_init)",
                             "Number of starts")
-        self.seed = _spin(0, 2**31 - 1, settings[f"{prefix}/seed"],
+        self.seed = spin_box(0, 2**31 - 1, settings[f"{prefix}/seed"],
                           "Seed of the initialisation: the same seed gives the same start",
                           "Initialisation seed")
-        self.max_iter = _spin(1, 10_000, settings[f"{prefix}/max_iter"],
+        self.max_iter = spin_box(1, 10_000, settings[f"{prefix}/max_iter"],
                               "Stop after this many iterations", "Maximum iterations")
         self.tol = QComboBox()
         self.tol.setToolTip("Stop when the centres move less than this, relative to the "
@@ -160,10 +149,10 @@ class BlobsPanel(DataPanel):
         for key, text in BLOB_SHAPES.items():
             self.shape.addItem(text, key)
         self.shape.setCurrentIndex(max(0, self.shape.findData(settings["blobs/shape"])))
-        self.n_samples = _spin(2, 1_000_000, settings["blobs/n_samples"],
+        self.n_samples = spin_box(2, 1_000_000, settings["blobs/n_samples"],
                                "Number of points", "Number of points")
         self.n_samples.setSingleStep(100)
-        self.n_centers = _spin(1, 20, settings["blobs/n_centers"],
+        self.n_centers = spin_box(1, 20, settings["blobs/n_centers"],
                                "Number of true blobs", "Number of true blobs")
         self.cluster_std = QDoubleSpinBox()
         self.cluster_std.setRange(0.0, 10.0)
@@ -173,7 +162,7 @@ class BlobsPanel(DataPanel):
                                     "circles and moons")
         self.cluster_std.setAccessibleName("Spread")
         self.cluster_std.setKeyboardTracking(False)
-        self.data_seed = _spin(0, 2**31 - 1, settings["blobs/data_seed"],
+        self.data_seed = spin_box(0, 2**31 - 1, settings["blobs/data_seed"],
                                "Seed of the data: the same seed gives the same points",
                                "Data seed")
         new_data = QPushButton("New data")

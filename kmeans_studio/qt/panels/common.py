@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
+
+
+def spin_box(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
+    """A spin box with its tooltip and accessible name, asking once per edit."""
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setToolTip(tip)
+    box.setAccessibleName(name)
+    box.setKeyboardTracking(False)  # typing "300" asks for one run, not three
+    return box
 
 
 class ErrorLabel(QLabel):
@@ -35,6 +46,17 @@ class DataPanel(QWidget):
 
     def request(self):
         raise NotImplementedError
+
+    def k_and_seed_boxes(self):
+        """The spin boxes of k and of the initialisation seed."""
+        return self.run.k, self.run.seed
+
+    def show_run(self, k: int, seed: int) -> None:
+        """Show a run's k and seed chosen elsewhere (the Explore dock) without asking
+        for a new run."""
+        for box, value in zip(self.k_and_seed_boxes(), (k, seed)):
+            with QSignalBlocker(box):
+                box.setValue(value)
 
     def data_loaded(self, dataset) -> None:
         """The worker loaded this page's data (nothing to say by default)."""

@@ -155,6 +155,9 @@ class ImagePanel(SourcePanel):
             self.k.setValue(int(run["n_clusters"]))
             self.seed.setValue(int(run["random_state"] or 0))
 
+    def k_and_seed_boxes(self):
+        return self.k, self.seed
+
     def save(self, settings: Settings) -> None:
         settings["image/k"] = self.k.value()
         settings["image/seed"] = self.seed.value()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kmeans_studio.core.narration import narrate
-from kmeans_studio.qt.colors import is_dark, style_plot
+from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.controller import Snapshot
 
 
@@ -30,17 +30,8 @@ class InertiaView(QWidget):
         font = self.narration.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.narration.setFont(font)
-        self.plot = pg.PlotWidget()
-        self.plot.setObjectName("inertia_plot")
-        self.plot.setAccessibleName("Inertia per iteration")
-        style_plot(self.plot)
-        self.plot.setLabel("bottom", "iteration")
-        self.plot.setLabel("left", "inertia")
-        self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        for axis in ("bottom", "left"):
-            self.plot.getAxis(axis).enableAutoSIPrefix(False)
+        self.plot = fixed_plot("inertia_plot", "Inertia per iteration", "iteration",
+                               "inertia")
         color = (120, 170, 255) if is_dark() else (0, 90, 170)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6,
                                      symbolBrush=color, symbolPen=None)

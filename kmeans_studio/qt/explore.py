@@ -1,0 +1,340 @@
+"""The Explore dock: choosing k (a background k-sweep), the silhouette plot of the
+clustering shown, and a race of many starts, for whatever data the main view shows.
+
+Each tab runs its work on its own helper thread (`BackgroundJob`) with progress and
+Cancel; the main view and its run are never touched until the user clicks a k or a
+run, which asks the window (`load_requested`) to show that run from its start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.metrics import silhouette_profile
+from kmeans_studio.core.race import race
+from kmeans_studio.core.sweep import sweep
+from kmeans_studio.qt.controller import RunRequest, Snapshot
+from kmeans_studio.qt.jobs import BackgroundJob
+from kmeans_studio.qt.panels.common import ErrorLabel, spin_box
+from kmeans_studio.qt.views.race_plot import RacePlot
+from kmeans_studio.qt.views.silhouette_plot import SilhouettePlot
+from kmeans_studio.qt.views.sweep_plot import SweepPlot
+
+#: What the window tells the dock: the snapshot shown and the page's request.
+Context = Callable[[], tuple[Snapshot | None, RunRequest | None]]
+
+
+def _what(dataset: Dataset) -> str:
+    return "pixels" if dataset.image is not None else "points"
+
+
+def _init_method(request: RunRequest) -> str:
+    """The request's initialisation by name (images: k-means++ on the colours)."""
+    return request.init if request.init in ("k-means++", "random") else "k-means++"
+
+
+class _JobTab(QWidget):
+    """A tab with a Run button, progress with Cancel, an error line and a view."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, name: str, button: str, tip: str, context: Context) -> None:
+        super().__init__()
+        self.setObjectName(f"{name}_tab")
+        self._context = context
+        self.job = BackgroundJob(name, self)
+        self.result_dataset: Dataset | None = None
+        self._running_on: Dataset | None = None
+        self.run_button = QPushButton(button)
+        self.run_button.setObjectName(f"{name}_run")
+        self.run_button.setToolTip(tip)
+        self.run_button.setAccessibleName(button)
+        self.run_button.clicked.connect(self.start)
+        self.progress = QProgressBar()
+        self.progress.setObjectName(f"{name}_progress")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(200)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName(f"{name}_cancel")
+        self.cancel_button.setToolTip("Stop this work; what is shown stays (Esc)")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.error = ErrorLabel()
+        self.controls = QHBoxLayout()
+        self.controls.addStretch(1)
+        self.controls.addWidget(self.progress)
+        self.controls.addWidget(self.cancel_button)
+        self.controls.addWidget(self.run_button)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(6, 6, 6, 6)
+        self.layout_.addLayout(self.controls)
+        self.layout_.addWidget(self.error)
+        self.job.progressed.connect(self._on_progress)
+        self.job.succeeded.connect(self._on_result)
+        self.job.failed.connect(self._on_failed)
+        self.job.cancelled.connect(self._on_cancelled)
+        self._set_busy(False)
+
+    def add_control(self, label: str, widget: QWidget) -> None:
+        index = self.controls.count() - 4  # before the stretch
+        self.controls.insertWidget(index + 1, QLabel(label))
+        self.controls.insertWidget(index + 2, widget)
+
+    @property
+    def busy(self) -> bool:
+        """Work started and its outcome not shown yet."""
+        return self._busy
+
+    def start(self) -> None:
+        snapshot, request = self._context()
+        if snapshot is None or snapshot.dataset is None or request is None:
+            self.error.show_error("There are no data yet.")
+            return
+        work = self.work(snapshot, request)
+        if work is None:
+            return
+        self._running_on = snapshot.dataset
+        self.error.show_error(None)
+        self.progress.setRange(0, 0)
+        self.job.start(work)
+        self._set_busy(True)
+
+    def cancel(self) -> None:
+        if self._busy:
+            self.job.cancel()
+
+    def work(self, snapshot: Snapshot, request: RunRequest):
+        raise NotImplementedError
+
+    def view_has_result(self) -> bool:
+        return self.result_dataset is not None
+
+    def show_result(self, result) -> None:
+        raise NotImplementedError
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.run_button.setEnabled(not busy)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} of {total}")
+
+    def _on_result(self, result) -> None:
+        self._set_busy(False)
+        self.result_dataset = self._running_on
+        self.show_result(result)
+
+    def shows_current_data(self) -> bool:
+        """True when the result shown was computed on the data now in the main view;
+        else says so."""
+        snapshot, _ = self._context()
+        if snapshot is not None and snapshot.dataset is self.result_dataset:
+            return True
+        self.error.show_error("These results are for other data than the main view "
+                              "shows now: run again to load from them.")
+        return False
+
+    def _on_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.error.show_error(message)
+
+    def _on_cancelled(self) -> None:
+        self._set_busy(False)
+        self.error.show_error("Cancelled: the last result stays.")
+
+
+class SweepTab(_JobTab):
+    """k-means for a range of k; clicking a k loads its run."""
+
+    load_requested = Signal(int, object, int, str)  # k, initial centres, seed, what
+
+    def __init__(self, context: Context) -> None:
+        super().__init__("sweep", "Run sweep",
+                         "Run k-means for every k in the range, in the background", context)
+        self.k_from = spin_box(1, 256, 2, "Smallest k to try", "Smallest k")
+        self.k_to = spin_box(2, 256, 12, "Largest k to try", "Largest k")
+        self.add_control("k from", self.k_from)
+        self.add_control("to", self.k_to)
+        self.view = SweepPlot()
+        self.layout_.addWidget(self.view, 1)
+        self.view.k_chosen.connect(self._load)
+        self._seed = 0
+
+    def work(self, snapshot: Snapshot, request: RunRequest):
+        low, high = self.k_from.value(), self.k_to.value()
+        if low > high:
+            self.error.show_error("The smallest k must not be larger than the largest.")
+            return None
+        data, seed = snapshot.dataset, request.random_state or 0
+        init = _init_method(request)
+        self._what = _what(data)
+
+        def work(cancelled, progress):
+            return sweep(data.X, range(low, high + 1), sample_weight=data.sample_weight,
+                         init=init, random_state=seed, max_iter=request.max_iter,
+                         tol=request.tol, cancelled=cancelled, on_progress=progress)
+        return work
+
+    def show_result(self, result) -> None:
+        self.view.set_sweep(result, self._what)
+
+    def _load(self, k: int) -> None:
+        run = self.view.sweep.run_for(k) if self.view.sweep is not None else None
+        if run is not None and self.shows_current_data():
+            self.view.mark_loaded(k)
+            self.load_requested.emit(k, run.initial_centers, int(self.view.sweep.random_state),
+                                     f"k = {k} from the sweep")
+
+
+class SilhouetteTab(_JobTab):
+    """The silhouette plot of the clustering in the main view."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__("silhouette", "Update",
+                         "Compute the silhouette of the clustering shown now", context)
+        self.view = SilhouettePlot()
+        self.layout_.addWidget(self.view, 1)
+
+    def work(self, snapshot: Snapshot, request: RunRequest):
+        state, data = snapshot.iteration, snapshot.dataset
+        if state is None or state.labels is None:
+            self.error.show_error("No point has a cluster yet: step once to assign them.")
+            return None
+        labels, self._what = state.labels, _what(data)
+        return lambda cancelled, progress: silhouette_profile(data.X, labels,
+                                                              data.sample_weight)
+
+    def show_result(self, result) -> None:
+        self.view.set_profile(result, self._what)
+
+
+class RaceTab(_JobTab):
+    """Many starts of the same k; clicking a run loads it."""
+
+    load_requested = Signal(int, object, int, str)
+
+    def __init__(self, context: Context) -> None:
+        super().__init__("race", "Race",
+                         "Run k-means from several seeds side by side, in the background",
+                         context)
+        self.n_runs = spin_box(2, 100, 10, "How many starts to race (seeds seed, seed+1, …)",
+                            "Number of starts")
+        self.init = QComboBox()
+        self.init.addItem("k-means++", "k-means++")
+        self.init.addItem("Random points", "random")
+        self.init.setToolTip("How each start chooses its first centres")
+        self.init.setAccessibleName("Initialisation of the starts")
+        self.add_control("Starts", self.n_runs)
+        self.add_control("Initialisation", self.init)
+        self.view = RacePlot()
+        self.layout_.addWidget(self.view, 1)
+        self.view.run_chosen.connect(self._load)
+
+    def work(self, snapshot: Snapshot, request: RunRequest):
+        data, k = snapshot.dataset, request.n_clusters
+        n_runs, init, seed = self.n_runs.value(), self.init.currentData(), request.random_state or 0
+
+        def work(cancelled, progress):
+            return race(data.X, k, n_runs, sample_weight=data.sample_weight, init=init,
+                        random_state=seed, max_iter=request.max_iter, tol=request.tol,
+                        cancelled=cancelled, on_progress=progress)
+        return work
+
+    def show_result(self, result) -> None:
+        self.view.set_race(result)
+
+    def _load(self, index: int) -> None:
+        result = self.view.race
+        if result is None or index >= len(result.runs) or not self.shows_current_data():
+            return
+        run = result.runs[index]
+        self.view.select(index)
+        self.load_requested.emit(result.n_clusters, run.initial_centers, run.seed,
+                                 f"seed {run.seed} from the race")
+
+
+class ExploreDock(QDockWidget):
+    """The three tabs; `load_requested(k, initial centres, seed, what)` asks the
+    window to show a run from its start."""
+
+    load_requested = Signal(int, object, int, str)
+    busy_changed = Signal(bool)  # some tab's work started or ended
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__("Explore", parent)
+        self.setObjectName("explore_dock")
+        self.sweep = SweepTab(context)
+        self.silhouette = SilhouetteTab(context)
+        self.race = RaceTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("explore_tabs")
+        self.tabs.addTab(self.sweep, "Choose k")
+        self.tabs.addTab(self.silhouette, "Silhouette")
+        self.tabs.addTab(self.race, "Seed race")
+        self.tabs.setTabToolTip(0, "Elbow, silhouette, Calinski–Harabasz and Davies–Bouldin "
+                                   "for a range of k")
+        self.tabs.setTabToolTip(1, "How well each point sits in its cluster")
+        self.tabs.setTabToolTip(2, "Which minima k-means reaches from different starts")
+        self.setWidget(self.tabs)
+        self.sweep.load_requested.connect(self.load_requested)
+        self.race.load_requested.connect(self.load_requested)
+        self.tabs.currentChanged.connect(self._on_tab)
+        for tab in self.tabs_list:
+            tab.busy_changed.connect(lambda _: self.busy_changed.emit(self.busy))
+
+    @property
+    def busy(self) -> bool:
+        return any(tab.busy for tab in self.tabs_list)
+
+    @property
+    def tabs_list(self) -> list[_JobTab]:
+        return [self.sweep, self.silhouette, self.race]
+
+    def show_tab(self, tab: _JobTab, start: bool = True) -> None:
+        """Show the dock at `tab` and start its work (unless it is running)."""
+        self.show()
+        self.raise_()
+        self.tabs.setCurrentWidget(tab)
+        if start and not tab.busy:
+            tab.start()
+
+    def snapshot_shown(self, snapshot: Snapshot) -> None:
+        """Keep the silhouette plot on the final state of each run while it is shown."""
+        if (snapshot.done and self.isVisible()
+                and self.tabs.currentWidget() is self.silhouette and not self.silhouette.busy
+                and snapshot.iteration is not None and snapshot.iteration.labels is not None):
+            self.silhouette.start()
+
+    def _on_tab(self, index: int) -> None:
+        if self.tabs.widget(index) is self.silhouette and not self.silhouette.busy:
+            self.silhouette.start()
+
+    def cancel(self) -> bool:
+        """Cancel whatever runs; True if something did."""
+        running = [tab for tab in self.tabs_list if tab.busy]
+        for tab in running:
+            tab.cancel()
+        return bool(running)
+
+    def shutdown(self) -> None:
+        for tab in self.tabs_list:
+            tab.job.cancel()

@@ -1,0 +1,99 @@
+"""The k-sweep: inertia (the elbow), silhouette, Calinski–Harabasz and Davies–Bouldin
+against k, the best k of each marked; clicking a k asks to load that run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from kmeans_studio.core.sweep import SCORES, Sweep
+from kmeans_studio.qt.colors import fixed_plot, is_dark
+
+HINTS = {"elbow": "elbow", "max": "higher is better", "min": "lower is better"}
+BEST = (213, 94, 0)  # Okabe–Ito vermillion
+
+
+class SweepPlot(QWidget):
+    """Four small plots against k; `k_chosen(k)` when the user clicks a k."""
+
+    k_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sweep_plot")
+        self.sweep: Sweep | None = None
+        self.note = QLabel("Run the sweep to compare k.")
+        self.note.setObjectName("sweep_note")
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("About the sweep")
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        line = (120, 170, 255) if is_dark() else (0, 90, 170)
+        self.plots: dict[str, pg.PlotWidget] = {}
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._best: dict[str, pg.ScatterPlotItem] = {}
+        self._loaded: dict[str, pg.InfiniteLine] = {}
+        for i, (name, (title, rule)) in enumerate(SCORES.items()):
+            plot = fixed_plot(f"sweep_{name}", f"{title} against k", "k", "")
+            plot.setTitle(f"{title} <span style='color:gray'>({HINTS[rule]})</span>", size="9pt")
+            plot.setMinimumHeight(130)
+            curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
+                                    symbolBrush=line, symbolPen=None)
+            curve.sigPointsClicked.connect(self._on_points_clicked)
+            best = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(*BEST),
+                                      pen=pg.mkPen("w" if is_dark() else "k", width=0.5))
+            best.sigClicked.connect(self._on_points_clicked)
+            loaded = pg.InfiniteLine(angle=90, pen=pg.mkPen(128, 128, 128, width=1,
+                                                            style=Qt.PenStyle.DashLine))
+            loaded.hide()
+            for item in (loaded, curve, best):
+                plot.addItem(item)
+            self.plots[name], self._curves[name] = plot, curve
+            self._best[name], self._loaded[name] = best, loaded
+            grid.addWidget(plot, i // 2, i % 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.note)
+        layout.addLayout(grid, 1)
+
+    def set_sweep(self, sweep: Sweep, what: str = "points") -> None:
+        self.sweep = sweep
+        ks = sweep.ks
+        for name, (title, _) in SCORES.items():
+            values = sweep.values(name)
+            finite = np.isfinite(values)
+            self._curves[name].setData(ks[finite], values[finite], data=ks[finite])
+            best = sweep.best_k(name)
+            if best is None:
+                self._best[name].setData([])
+                self.plots[name].setTitle(f"{title}: undefined", size="9pt")
+            else:
+                value = values[list(ks).index(best)]
+                self._best[name].setData([best], [value], data=[best])
+                self._best[name].setToolTip(f"best k = {best}")
+                self.plots[name].setTitle(
+                    f"{title}: <b>best k = {best}</b> "
+                    f"<span style='color:gray'>({HINTS[SCORES[name][1]]})</span>", size="9pt")
+            self.plots[name].setXRange(ks[0] - 0.5, ks[-1] + 0.5, padding=0)
+            self.plots[name].getAxis("bottom").setTicks([[(int(k), str(k)) for k in ks]])
+        scored = (f"Scores on a fixed random sample of {sweep.scored_points:,} of the "
+                  f"{sweep.n_points:,} {what} (the inertia uses all of them)"
+                  if sweep.sampled else f"Scores on all {sweep.n_points:,} {what}")
+        self.note.setText(
+            f"k-means ({sweep.init}, seed {sweep.random_state}) for k = {ks[0]}–{ks[-1]}. "
+            f"{scored}. Click a k to load its run.")
+        for line in self._loaded.values():
+            line.hide()
+
+    def mark_loaded(self, k: int | None) -> None:
+        """Show which k's run is in the main view."""
+        for line in self._loaded.values():
+            line.setVisible(k is not None)
+            if k is not None:
+                line.setPos(k)
+
+    def _on_points_clicked(self, item, points, *args) -> None:
+        if len(points):
+            self.k_chosen.emit(int(points[0].data()))

@@ -1,0 +1,110 @@
+"""The Explore dock: k-sweep, silhouette plot and seed race, in the background."""
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+
+from .helpers import wait_state
+from .test_responsiveness import heartbeat_gaps
+
+
+def ready(snap):
+    return snap.iteration is not None
+
+
+def run_tab(qtbot, window, action, tab, timeout=60_000):
+    window.actions[action].trigger()
+    assert window.explore.isVisible() and window.explore.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: not tab.busy and (tab.view_has_result() or tab.error.text()),
+                    timeout=timeout)
+
+
+def test_sweep_on_the_seed_blobs_points_at_four_and_a_click_loads_that_k(window, qtbot):
+    wait_state(qtbot, window, ready)
+    tab = window.explore.sweep
+    run_tab(qtbot, window, "choose_k", tab)
+    sweep = tab.view.sweep
+    assert list(sweep.ks) == list(range(2, 13))
+    assert sweep.best_k("silhouette") == 4 and sweep.best_k("inertia") == 4
+    assert "best k = 4" in tab.view.plots["silhouette"].plotItem.titleLabel.text
+    tab.view.k_chosen.emit(6)  # what clicking the point at k = 6 does
+    snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 6)
+    assert snap.index == 0 and window.sources["blobs"].panel.run.k.value() == 6
+    np.testing.assert_array_equal(snap.iteration.centers, sweep.run_for(6).initial_centers)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    assert snap.iteration.inertia == sweep.run_for(6).inertia  # the same run, replayed
+
+
+def test_cancel_mid_sweep_keeps_the_window_responsive_and_the_last_result(window, qtbot):
+    wait_state(qtbot, window, ready)
+    tab = window.explore.sweep
+    run_tab(qtbot, window, "choose_k", tab)
+    before, shown = tab.view.sweep, window.controller.snapshot
+    panel = window.sources["blobs"].panel
+    panel.n_samples.setValue(200_000)  # a long sweep
+    shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 200_000)
+    tab.k_to.setValue(40)
+    tab.start()
+    assert tab.busy and window.actions["cancel"].isEnabled()
+    gaps = heartbeat_gaps(qtbot, 1.0)
+    assert max(gaps) < 0.1, f"longest gap {max(gaps) * 1000:.0f} ms"
+    assert tab.busy  # still at it
+    window.actions["cancel"].trigger()  # Esc
+    qtbot.waitUntil(lambda: not tab.busy and "Cancelled" in tab.error.text())
+    assert tab.view.sweep is before  # the previous result stays
+    assert window.controller.snapshot is shown  # the main view was not touched
+    assert not window.actions["cancel"].isEnabled()
+
+
+def test_a_sweep_from_old_data_does_not_load_into_new_data(window, qtbot):
+    wait_state(qtbot, window, ready)
+    tab = window.explore.sweep
+    run_tab(qtbot, window, "choose_k", tab)
+    window.sources["blobs"].panel.n_samples.setValue(400)
+    shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 400)
+    tab.view.k_chosen.emit(5)
+    assert "other data" in tab.error.text()
+    qtbot.wait(200)
+    assert window.controller.snapshot is shown
+
+
+def test_silhouette_plot_of_the_converged_run(window, qtbot):
+    wait_state(qtbot, window, ready)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    tab = window.explore.silhouette
+    run_tab(qtbot, window, "silhouette", tab)
+    profile = tab.view.profile
+    assert profile.n_scored == 300 and not profile.sampled
+    from sklearn.metrics import silhouette_score
+
+    assert profile.mean == silhouette_score(snap.dataset.X, snap.iteration.labels)
+    assert f"{profile.mean:.3f}" in tab.view.note.text()
+
+
+def test_silhouette_before_any_assignment_says_why(window, qtbot):
+    wait_state(qtbot, window, ready)
+    window.actions["silhouette"].trigger()
+    assert "step once" in window.explore.silhouette.error.text()
+
+
+def test_race_with_random_starts_groups_minima_and_a_click_loads_a_run(window, qtbot):
+    wait_state(qtbot, window, ready)
+    tab = window.explore.race
+    tab.init.setCurrentIndex(tab.init.findData("random"))
+    run_tab(qtbot, window, "seed_race", tab)
+    race = tab.view.race
+    assert len(race.runs) == 10 and race.n_minima > 1
+    assert tab.view.table.rowCount() == 10
+    assert f"{race.n_minima} distinct minima" in tab.view.summary.text()
+    worst = int(np.argmax([run.final_inertia for run in race.runs]))
+    tab.view.table.cellClicked.emit(worst, 0)
+    snap = wait_state(qtbot, window, lambda s: s.index == 0 and s.request.random_state
+                      == race.runs[worst].seed)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    assert snap.iteration.inertia == race.runs[worst].final_inertia  # the stuck run
+    theirs = KMeans(4, init="random", n_init=1, random_state=race.runs[worst].seed)
+    assert snap.iteration.inertia == pytest.approx(theirs.fit(snap.dataset.X).inertia_,
+                                                   rel=1e-9)

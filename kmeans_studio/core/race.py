@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.kmeans import KMeansRun
+from kmeans_studio.core.parallel import side_by_side
 from kmeans_studio.core.prepared import PreparedData, prepare
 
 #: Centres closer than this share of the data's spread count as the same.
@@ -110,8 +111,9 @@ def race(
 ) -> Race | None:
     """Run k-means `n_runs` times with seeds ``random_state``, ``random_state + 1``, …
 
-    `cancelled` is asked between half-steps (None is returned when it says True);
-    `on_progress(done, total)` is told after every run.  Raises ValueError when the
+    The runs go side by side, one per core.  `cancelled` is asked between half-steps
+    (None is returned when it says True); `on_progress(done, total)` is told after
+    every run.  Raises ValueError when the
     data cannot be clustered with this k.
     """
     if int(n_runs) != n_runs or n_runs < 1:
@@ -119,19 +121,21 @@ def race(
     data = X if isinstance(X, PreparedData) else prepare(X, sample_weight)
     data.check_n_clusters(n_clusters)
     stop = cancelled or (lambda: False)
-    runs = []
-    for i in range(int(n_runs)):
-        seed = int(random_state) + i
+
+    def run_one(seed: int) -> RaceRun | None:
         run = KMeansRun(data, n_clusters, init=init, random_state=seed,
                         max_iter=max_iter, tol=tol, history_bytes=0)
         run.run(cancelled=stop)
         if stop():
             return None
         final = run.state
-        runs.append(RaceRun(seed, run.inertia_trail(), final.n_iter, final.converged,
-                            run.center_trail(0)[0], np.asarray(final.centers)))
-        if on_progress is not None:
-            on_progress(i + 1, int(n_runs))
+        return RaceRun(seed, run.inertia_trail(), final.n_iter, final.converged,
+                       run.center_trail(0)[0], np.asarray(final.centers))
+
+    seeds = [int(random_state) + i for i in range(int(n_runs))]
+    runs = side_by_side(run_one, seeds, stop, on_progress, "kmeans-race")
+    if runs is None:
+        return None
     spread = np.sqrt(data.variance * data.n_features)
     group = group_minima([r.centers for r in runs],
                          np.array([r.final_inertia for r in runs]),

@@ -11,16 +11,14 @@ for every k, so they never need O(n²) memory; the inertia always covers all poi
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core._compiled import _n_cores
 from kmeans_studio.core.kmeans import KMeansRun
 from kmeans_studio.core.metrics import SILHOUETTE_SAMPLE, sample_rows, silhouette
+from kmeans_studio.core.parallel import side_by_side
 from kmeans_studio.core.prepared import PreparedData, prepare
 
 #: name: (title, "max", "min" or "elbow": how the best k is picked)
@@ -162,12 +160,8 @@ def sweep(
 
         distances = pairwise_distances(scored)
     stop = cancelled or (lambda: False)
-    lock = threading.Lock()
-    finished = []
 
     def run_one(k: int) -> SweepRun | None:
-        if stop():
-            return None
         run = KMeansRun(data, k, init=init, random_state=random_state, max_iter=max_iter,
                         tol=tol, history_bytes=0)
         final = run.run(cancelled=stop)
@@ -175,22 +169,13 @@ def sweep(
             return None
         labels = final.labels if rows is None else final.labels[rows]
         judged = scores(scored, labels, distances) if with_scores else (np.nan,) * 3
-        result = SweepRun(k, final.inertia, *judged,
-                          final.n_iter, final.converged, run.center_trail(0)[0],
-                          np.asarray(final.centers))
-        with lock:
-            finished.append(k)
-            if on_progress is not None:
-                on_progress(len(finished), len(ks))
-        return result
+        return SweepRun(k, final.inertia, *judged, final.n_iter, final.converged,
+                        run.center_trail(0)[0], np.asarray(final.centers))
 
-    # One k per core at a time, largest first (they take longest); the kernels and
-    # BLAS release the GIL, so the runs overlap.
-    with ThreadPoolExecutor(max_workers=min(len(ks), _n_cores()),
-                            thread_name_prefix="kmeans-sweep") as pool:
-        futures = {k: pool.submit(run_one, k) for k in reversed(ks)}
-        runs = [futures[k].result() for k in ks]
-    if stop() or any(run is None for run in runs):
+    # Largest k first: they take longest.
+    runs = side_by_side(run_one, ks[::-1], stop, on_progress, "kmeans-sweep")
+    if runs is None:
         return None
+    runs = runs[::-1]
     n_points = data.n_samples if weights is None else int(round(float(weights.sum())))
     return Sweep(tuple(runs), len(scored), n_points, random_state, init)

@@ -44,7 +44,10 @@ class Dataset:
     image : ImageData or None
         For colour compression: the photo whose distinct colours are the samples.
     projection : Projection or None
-        For labelled images: a 2-D PCA of the samples, fitted once.
+        For labelled images and tables of more than two columns: a 2-D PCA of the
+        samples, fitted once.
+    feature_names : tuple of str or None
+        Column names of a table.
     """
 
     name: str
@@ -55,6 +58,7 @@ class Dataset:
     sample_weight: np.ndarray | None = None
     image: ImageData | None = None
     projection: Projection | None = None
+    feature_names: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         for name in ("X", "y", "sample_weight"):

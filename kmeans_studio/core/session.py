@@ -29,8 +29,12 @@ SESSION_SUFFIX = ".kmeans.json"
 RUN_KEYS = ("n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
 
 
-def load_source(source: dict) -> Dataset:
-    """The data a source dict describes (raises ValueError/OSError with a sentence)."""
+def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
+    """The data a source dict describes (raises ValueError/OSError with a sentence).
+
+    Tables are read in chunks: `progress(done, total)` is told how far, and None is
+    returned when `cancelled()` says so.
+    """
     from kmeans_studio.core import datasets
 
     kind = source.get("kind")
@@ -46,6 +50,10 @@ def load_source(source: dict) -> Dataset:
         return datasets.sample_image_dataset(source["name"])
     if kind == "image_file":
         return datasets.file_image_dataset(source["path"])
+    if kind == "table":
+        from kmeans_studio.core.tables import load_table_dataset
+
+        return load_table_dataset(source, cancelled, progress)
     raise ValueError(f"Unknown kind of data {kind!r} in the session.")
 
 

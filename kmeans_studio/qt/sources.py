@@ -100,7 +100,8 @@ class BlobsSource:
 
     @staticmethod
     def accepts(dataset) -> bool:
-        return dataset.image is None and dataset.image_shape is None
+        return (dataset.image is None and dataset.image_shape is None
+                and dataset.feature_names is None)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         # Painted at once: the worker sends the next state only after this one is

@@ -1,0 +1,319 @@
+"""Your own data: CSV/TSV, .npy and .npz tables read into named columns, then the
+chosen feature columns cleaned (missing values dropped or filled) and scaled.
+
+Reading uses pandas (CSV in chunks, so a million rows load with progress and can be
+cancelled); scaling uses `sklearn.preprocessing`.  Every problem a file can have
+raises `TableError` (a `ValueError`) with one sentence that names the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".npy", ".npz")
+SCALINGS = {
+    "none": "no scaling",
+    "standardise": "standardised (mean 0, variance 1)",
+    "minmax": "min–max scaled (0 to 1)",
+}
+MISSING = {
+    "drop": "drop rows with missing values",
+    "impute": "fill missing values with the column mean",
+}
+#: Rows read at a time (progress and Cancel between chunks).
+CHUNK_ROWS = 50_000
+_SNIFF_BYTES = 64 << 10
+
+
+class TableError(ValueError):
+    """A table that cannot be used; the message is one sentence for people."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TableChoice:
+    """What to cluster in a table: feature columns, an optional label column, and what
+    to do with missing values and scales.  Saved with sessions."""
+
+    features: tuple[str, ...]
+    label: str | None = None
+    missing: str = "drop"
+    scaling: str = "none"
+
+    def to_source(self, path: str) -> dict:
+        return {"kind": "table", "path": str(path), "features": list(self.features),
+                "label": self.label, "missing": self.missing, "scaling": self.scaling}
+
+    @classmethod
+    def from_source(cls, source: dict) -> TableChoice:
+        return cls(tuple(source["features"]), source.get("label"),
+                   source.get("missing", "drop"), source.get("scaling", "none"))
+
+
+def read_table(path: str | Path, *, nrows: int | None = None,
+               cancelled: Callable[[], bool] | None = None,
+               progress: Callable[[int, int], Any] | None = None):
+    """The file as a pandas DataFrame with named columns (None when cancelled).
+
+    `nrows` reads only the first rows (for a preview).  `progress(done, total)` is told
+    the bytes read so far (CSV) after every chunk.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise TableError(f"“{name}” does not exist.")
+    if path.is_dir():
+        raise TableError(f"“{name}” is a folder, not a table.")
+    if path.stat().st_size == 0:
+        raise TableError(f"“{name}” is empty.")
+    suffix = path.suffix.lower()
+    if suffix in (".npy", ".npz"):
+        frame = _read_arrays(path)
+        return frame if nrows is None else frame.head(nrows)
+    return _read_text(path, nrows, cancelled, progress)
+
+
+def _read_text(path: Path, nrows, cancelled, progress):
+    import pandas as pd
+
+    name = path.name
+    with open(path, "rb") as file:
+        head = file.read(_SNIFF_BYTES)
+    if b"\0" in head:
+        raise TableError(f"“{name}” is not a text table (it holds binary data).")
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
+            raise TableError(f"“{name}” is not UTF-8 text (byte {exc.start + 1} cannot be "
+                             "read); save it as UTF-8 CSV.") from None
+        text = head[: exc.start].decode("utf-8")
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    if not lines:
+        raise TableError(f"“{name}” has no rows.")
+    delimiter = _delimiter(lines, path.suffix.lower())
+    header = _has_header(lines, delimiter)
+    total = path.stat().st_size
+    chunks = []
+    try:
+        reader = pd.read_csv(path, sep=delimiter, header=0 if header else None,
+                             encoding="utf-8", chunksize=CHUNK_ROWS, nrows=nrows,
+                             skipinitialspace=True, engine="c")
+        with reader:
+            for chunk in reader:
+                if cancelled is not None and cancelled():
+                    return None
+                chunks.append(chunk)
+                if progress is not None:
+                    done = getattr(reader.handles.handle, "tell", lambda: total)()
+                    progress(min(done, total), total)
+    except pd.errors.ParserError as exc:
+        raise TableError(f"“{name}” has rows of different lengths ({_ragged(exc)}).") from None
+    except UnicodeDecodeError:
+        raise TableError(f"“{name}” is not UTF-8 text; save it as UTF-8 CSV.") from None
+    except pd.errors.EmptyDataError:
+        raise TableError(f"“{name}” has no rows.") from None
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    if not header:
+        frame.columns = [f"column {i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.shape[1] < 1 or len(frame) == 0:
+        raise TableError(f"“{name}” has no rows of values.")
+    return frame
+
+
+def _delimiter(lines: list[str], suffix: str) -> str:
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;| ").delimiter
+    except csv.Error:
+        return "," if "," in lines[0] else ("\t" if "\t" in lines[0] else ",")
+
+
+def _has_header(lines: list[str], delimiter: str) -> bool:
+    """A first row with a cell that is not a number, over rows of numbers below it."""
+    def numeric(cell: str) -> bool:
+        try:
+            float(cell)
+        except ValueError:
+            return cell.strip().lower() in ("", "nan", "na")
+        return True
+
+    first = lines[0].split(delimiter)
+    if all(numeric(cell) for cell in first):
+        return False
+    if len(lines) == 1:
+        return True
+    below = [line.split(delimiter) for line in lines[1:]]
+    # A text column (labels) is text in every row; a header row is text where the
+    # rows below hold numbers.
+    return any(not numeric(cell) and all(i < len(row) and numeric(row[i]) for row in below)
+               for i, cell in enumerate(first))
+
+
+def _ragged(exc: Exception) -> str:
+    import re
+
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if match:
+        want, line, saw = match.groups()
+        return f"line {line} has {saw} values where the rows above have {want}"
+    return str(exc).strip().splitlines()[0]
+
+
+def _read_arrays(path: Path):
+    import pandas as pd
+
+    name = path.name
+    try:
+        with open(path, "rb") as file:
+            loaded = np.load(file, allow_pickle=False)
+            if isinstance(loaded, np.lib.npyio.NpzFile):
+                arrays = {key: loaded[key] for key in loaded.files}
+            else:
+                arrays = {"X": loaded}
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise TableError(f"“{name}” is not a readable {path.suffix} file ({exc}).") from None
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise TableError(f"“{name}” holds Python objects, which are not loaded for "
+                             "safety; save plain number arrays.") from None
+        raise TableError(f"“{name}” is not a readable {path.suffix} file ({exc}).") from None
+    if not arrays:
+        raise TableError(f"“{name}” holds no arrays.")
+    tables = {key: a for key, a in arrays.items() if a.ndim == 2 or a.dtype.names}
+    key = "X" if "X" in tables else (next(iter(tables)) if len(tables) == 1 else None)
+    if key is None:
+        one_d = [k for k, a in arrays.items() if a.ndim == 1]
+        if len(arrays) == 1 and one_d:
+            key, tables = one_d[0], {one_d[0]: arrays[one_d[0]].reshape(-1, 1)}
+        else:
+            raise TableError(f"“{name}” has no table (a 2-D array named X) among its "
+                             f"arrays {', '.join(arrays)}.")
+    table = tables[key]
+    if table.dtype.names:  # a structured array: its fields are the columns
+        frame = pd.DataFrame({field: table[field] for field in table.dtype.names})
+    else:
+        frame = pd.DataFrame(table, columns=[f"column {i + 1}" for i in range(table.shape[1])])
+    for label in ("y", "labels", "target"):
+        if label in arrays and arrays[label].ndim == 1 and len(arrays[label]) == len(frame):
+            frame[label] = arrays[label]
+            break
+    if len(frame) == 0 or frame.shape[1] == 0:
+        raise TableError(f"“{name}” has no rows of values.")
+    return frame
+
+
+def numeric_columns(frame) -> list[str]:
+    import pandas as pd
+
+    return [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])]
+
+
+def missing_rows(frame, choice: TableChoice) -> int:
+    """Rows with a missing (or infinite) value among the features or the label."""
+    return int(_missing_mask(frame, choice).sum())
+
+
+def _missing_mask(frame, choice: TableChoice) -> np.ndarray:
+    values = frame[list(choice.features)].to_numpy(dtype=np.float64, na_value=np.nan)
+    mask = ~np.isfinite(values).all(axis=1)
+    if choice.label is not None:
+        mask |= frame[choice.label].isna().to_numpy()
+    return mask
+
+
+def table_dataset(frame, choice: TableChoice, name: str):
+    """The chosen columns as a `Dataset` (2-D PCA projection fitted once when there
+    are more than two features).  Raises TableError for a choice that cannot be
+    clustered."""
+    from kmeans_studio.core.datasets import Dataset, Projection
+
+    features = list(choice.features)
+    if not features:
+        raise TableError(f"“{name}”: choose at least one feature column.")
+    unknown = [c for c in features + ([choice.label] if choice.label else [])
+               if c not in frame.columns]
+    if unknown:
+        raise TableError(f"“{name}” has no column {', '.join(map(repr, unknown))}.")
+    numeric = set(numeric_columns(frame))
+    text = [c for c in features if c not in numeric]
+    if text:
+        raise TableError(f"“{name}”: column{'s' if len(text) > 1 else ''} "
+                         f"{', '.join(map(repr, text))} {'are' if len(text) > 1 else 'is'} "
+                         "not numeric; use it as the label or leave it out.")
+    X = np.array(frame[features].to_numpy(dtype=np.float64, na_value=np.nan))
+    X[~np.isfinite(X)] = np.nan
+    empty = [c for c, column in zip(features, X.T) if np.isnan(column).all()]
+    if empty:
+        raise TableError(f"“{name}”: column {', '.join(map(repr, empty))} has no values.")
+    mask = _missing_mask(frame, choice)
+    n_missing = int(mask.sum())
+    y = None if choice.label is None else frame[choice.label].to_numpy()
+    if choice.missing == "drop" or choice.label is not None:
+        # A missing label cannot be filled in: such rows are always dropped.
+        keep = ~mask if choice.missing == "drop" else ~frame[choice.label].isna().to_numpy()
+        X = X[keep]
+        y = None if y is None else y[keep]
+    if choice.missing == "impute" and np.isnan(X).any():
+        X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)
+    if len(X) < 2:
+        raise TableError(f"“{name}” has {len(X)} usable row{'s' if len(X) != 1 else ''}"
+                         + (f" ({n_missing:,} with missing values)" if n_missing else "")
+                         + "; k-means needs at least two.")
+    spread = X.max(axis=0) - X.min(axis=0)
+    if not (spread > 0).any():
+        raise TableError(f"“{name}”: every chosen column is constant, so there is nothing "
+                         "to cluster.")
+    X = scale(X, choice.scaling)
+    if y is not None:
+        y = _labels(y)
+    d = len(features)
+    dropped = n_missing if choice.missing == "drop" else 0
+    description = (f"{name}: {len(X):,} rows × {d} feature{'s' if d != 1 else ''}, "
+                   f"{SCALINGS[choice.scaling]}"
+                   + (f"; {dropped:,} rows with missing values dropped" if dropped else "")
+                   + (f"; {n_missing:,} rows with missing values filled with the mean"
+                      if n_missing and choice.missing == "impute" else "")
+                   + (f"; labels from {choice.label!r}" if choice.label else ""))
+    return Dataset(name, X, y=y, description=description,
+                   projection=Projection.fit(X) if d > 2 else None,
+                   feature_names=tuple(features))
+
+
+def scale(X: np.ndarray, scaling: str) -> np.ndarray:
+    """Apply a scaling from `SCALINGS` (scikit-learn's StandardScaler, MinMaxScaler)."""
+    if scaling not in SCALINGS:
+        raise TableError(f"Unknown scaling {scaling!r}; choose one of {', '.join(SCALINGS)}.")
+    if scaling == "none":
+        return X
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    scaler = StandardScaler() if scaling == "standardise" else MinMaxScaler()
+    return scaler.fit_transform(X)
+
+
+def _labels(y: np.ndarray) -> np.ndarray:
+    """Labels as numbers when they are whole numbers, else as text."""
+    if np.issubdtype(y.dtype, np.number):
+        if np.all(np.mod(y, 1) == 0):
+            return y.astype(np.int64)
+        return y
+    return y.astype(str)
+
+
+def load_table_dataset(source: dict, cancelled=None, progress=None):
+    """The Dataset a table source dict describes (None when cancelled)."""
+    path = Path(source["path"])
+    frame = read_table(path, cancelled=cancelled, progress=progress)
+    if frame is None:
+        return None
+    return table_dataset(frame, TableChoice.from_source(source), path.name)

@@ -1,0 +1,134 @@
+"""Reading your own tables, choosing columns, missing values, scaling, bad files."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from kmeans_studio.core import KMeansRun
+from kmeans_studio.core.session import load_source
+from kmeans_studio.core.tables import (
+    TableChoice,
+    TableError,
+    missing_rows,
+    read_table,
+    table_dataset,
+)
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("name, text", [
+    ("comma.csv", "a,b,kind\n1,2,x\n3,4,y\n5,6,x\n"),
+    ("tabs.tsv", "a\tb\tkind\n1\t2\tx\n3\t4\ty\n5\t6\tx\n"),
+    ("semicolons.txt", "a;b;kind\n1;2;x\n3;4;y\n5;6;x\n"),
+])
+def test_delimiter_and_header_are_detected(tmp_path, name, text):
+    frame = read_table(write(tmp_path / name, text))
+    assert list(frame.columns) == ["a", "b", "kind"]
+    assert frame["b"].tolist() == [2, 4, 6] and frame["kind"].tolist() == ["x", "y", "x"]
+
+
+def test_a_table_without_header_gets_numbered_columns(tmp_path):
+    frame = read_table(write(tmp_path / "plain.csv", "1.5,2\n3,4\n"))
+    assert list(frame.columns) == ["column 1", "column 2"]
+    assert frame.to_numpy().tolist() == [[1.5, 2], [3, 4]]
+
+
+def test_npy_and_npz_tables(tmp_path):
+    X = np.arange(12.0).reshape(4, 3)
+    np.save(tmp_path / "x.npy", X)
+    np.savez(tmp_path / "xy.npz", X=X, y=np.array([0, 1, 0, 1]))
+    assert read_table(tmp_path / "x.npy").to_numpy().tolist() == X.tolist()
+    frame = read_table(tmp_path / "xy.npz")
+    assert list(frame.columns) == ["column 1", "column 2", "column 3", "y"]
+    data = table_dataset(frame, TableChoice(("column 1", "column 3"), "y"), "xy.npz")
+    np.testing.assert_array_equal(data.X, X[:, [0, 2]])
+    np.testing.assert_array_equal(data.y, [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.csv", b"", "is empty"),
+    ("blank.csv", b"\n\n  \n", "no rows"),
+    ("ragged.csv", b"a,b\n1,2\n3,4\n5,6,7\n", "line 4 has 3 values"),
+    ("latin1.csv", "a,b\ncaf\u00e9,2\n".encode("latin-1"), "not UTF-8"),
+    ("picture.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not a text table"),
+    ("broken.npz", b"PK\x03\x04 not really a zip", "not a readable"),
+])
+def test_bad_files_get_one_sentence(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(TableError, match=message) as info:
+        read_table(path)
+    assert name in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_folder_is_not_a_table(tmp_path):
+    with pytest.raises(TableError, match="folder"):
+        read_table(tmp_path)
+
+
+@pytest.mark.parametrize("text, choice, message", [
+    ("a,b\n1,2\n", ("a", "b"), "1 usable row"),
+    ("a,b\n1,2\n1,2\n1,2\n", ("a", "b"), "constant"),
+    ("a,kind\n1,x\n2,y\n", ("a", "kind"), "'kind' is not numeric"),
+    ("a,b\n1,\n2,\n", ("a", "b"), "'b' has no values"),
+])
+def test_choices_that_cannot_be_clustered_are_refused(tmp_path, text, choice, message):
+    frame = read_table(write(tmp_path / "t.csv", text))
+    with pytest.raises(TableError, match=message):
+        table_dataset(frame, TableChoice(choice), "t.csv")
+
+
+def test_missing_values_are_counted_then_dropped_or_filled(tmp_path):
+    frame = read_table(write(tmp_path / "m.csv", "a,b\n1,10\n,20\n3,\n5,40\nnan,50\n"))
+    choice = TableChoice(("a", "b"))
+    assert missing_rows(frame, choice) == 3
+    dropped = table_dataset(frame, choice, "m.csv")
+    assert dropped.X.tolist() == [[1, 10], [5, 40]] and "3 rows with missing" in \
+        dropped.description
+    filled = table_dataset(frame, TableChoice(("a", "b"), missing="impute"), "m.csv")
+    assert filled.X.tolist() == [[1, 10], [3, 20], [3, 30], [5, 40], [3, 50]]
+
+
+def test_a_column_scaled_by_1000_no_longer_dominates_once_standardised(tmp_path):
+    rng = np.random.RandomState(0)
+    truth = np.repeat([0, 1], 100)
+    informative = truth * 4.0 + rng.normal(0, 0.5, 200)
+    noise = rng.normal(0, 1, 200) * 1000  # no structure, huge range
+    lines = ["signal,noise"] + [f"{a},{b}" for a, b in zip(informative, noise)]
+    frame = read_table(write(tmp_path / "scales.csv", "\n".join(lines)))
+
+    def ari(scaling):
+        data = table_dataset(frame, TableChoice(("signal", "noise"), scaling=scaling), "s")
+        labels = KMeansRun(data.X, 2, random_state=0).run().labels
+        return adjusted_rand_score(truth, labels), data
+
+    raw, _ = ari("none")
+    standardised, data = ari("standardise")
+    minmax, _ = ari("minmax")
+    assert raw < 0.2 < 0.9 < standardised and minmax > 0.9
+    np.testing.assert_allclose(data.X.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(data.X.std(axis=0), 1)
+    assert "standardised" in data.description
+
+
+def test_text_labels_and_a_session_source_round_trip(tmp_path):
+    path = write(tmp_path / "iris.csv", "w,l,species\n1,2,a\n1.1,2,a\n5,6,b\n5,6.2,b\n")
+    choice = TableChoice(("w", "l"), "species", scaling="minmax")
+    source = choice.to_source(str(path))
+    data = load_source(source)
+    assert data.y.tolist() == ["a", "a", "b", "b"] and data.feature_names == ("w", "l")
+    assert TableChoice.from_source(source) == choice
+    assert data.projection is None  # two features are drawn directly
+
+
+def test_reading_can_be_cancelled_and_reports_progress(tmp_path):
+    lines = ["a,b"] + [f"{i},{i % 7}" for i in range(120_000)]
+    path = write(tmp_path / "long.csv", "\n".join(lines))
+    seen = []
+    frame = read_table(path, progress=lambda done, total: seen.append((done, total)))
+    assert len(frame) == 120_000 and len(seen) >= 2 and seen[-1][0] == seen[-1][1]
+    assert read_table(path, cancelled=lambda: True) is None

@@ -28,7 +28,7 @@ MISSING = {
     "impute": "fill missing values with the column mean",
 }
 #: Rows read at a time (progress and Cancel between chunks).
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 _SNIFF_BYTES = 64 << 10
 
 
@@ -223,12 +223,25 @@ def missing_rows(frame, choice: TableChoice) -> int:
     return int(_missing_mask(frame, choice).sum())
 
 
-def _missing_mask(frame, choice: TableChoice) -> np.ndarray:
-    values = frame[list(choice.features)].to_numpy(dtype=np.float64, na_value=np.nan)
-    mask = ~np.isfinite(values).all(axis=1)
+def _missing_mask(frame, choice: TableChoice, X: np.ndarray | None = None) -> np.ndarray:
+    values = _features(frame, list(choice.features)) if X is None else X
+    mask = np.isnan(values).any(axis=1)
     if choice.label is not None:
         mask |= frame[choice.label].isna().to_numpy()
     return mask
+
+
+def _features(frame, columns: list[str]) -> np.ndarray:
+    """The columns as float64, NaN for missing or infinite values; converted a block
+    of rows at a time, so no single step holds the interpreter long (a window stays
+    responsive while a million rows load)."""
+    X = np.empty((len(frame), len(columns)))
+    for start in range(0, len(frame), CHUNK_ROWS):
+        block = X[start:start + CHUNK_ROWS]
+        block[:] = frame[columns].iloc[start:start + CHUNK_ROWS].to_numpy(
+            dtype=np.float64, na_value=np.nan)
+        block[~np.isfinite(block)] = np.nan
+    return X
 
 
 def table_dataset(frame, choice: TableChoice, name: str):
@@ -250,12 +263,11 @@ def table_dataset(frame, choice: TableChoice, name: str):
         raise TableError(f"“{name}”: column{'s' if len(text) > 1 else ''} "
                          f"{', '.join(map(repr, text))} {'are' if len(text) > 1 else 'is'} "
                          "not numeric; use it as the label or leave it out.")
-    X = np.array(frame[features].to_numpy(dtype=np.float64, na_value=np.nan))
-    X[~np.isfinite(X)] = np.nan
+    X = _features(frame, features)
     empty = [c for c, column in zip(features, X.T) if np.isnan(column).all()]
     if empty:
         raise TableError(f"“{name}”: column {', '.join(map(repr, empty))} has no values.")
-    mask = _missing_mask(frame, choice)
+    mask = _missing_mask(frame, choice, X)
     n_missing = int(mask.sum())
     y = None if choice.label is None else frame[choice.label].to_numpy()
     if choice.missing == "drop" or choice.label is not None:
@@ -280,13 +292,17 @@ def table_dataset(frame, choice: TableChoice, name: str):
     dropped = n_missing if choice.missing == "drop" else 0
     description = (f"{name}: {len(X):,} rows × {d} feature{'s' if d != 1 else ''}, "
                    f"{SCALINGS[choice.scaling]}"
-                   + (f"; {dropped:,} rows with missing values dropped" if dropped else "")
-                   + (f"; {n_missing:,} rows with missing values filled with the mean"
+                   + (f"; {_rows(dropped)} with missing values dropped" if dropped else "")
+                   + (f"; {_rows(n_missing)} with missing values filled with the mean"
                       if n_missing and choice.missing == "impute" else "")
                    + (f"; labels from {choice.label!r}" if choice.label else ""))
     return Dataset(name, X, y=y, description=description,
                    projection=Projection.fit(X) if d > 2 else None,
                    feature_names=tuple(features))
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
 
 
 def scale(X: np.ndarray, scaling: str) -> np.ndarray:
@@ -310,8 +326,26 @@ def _labels(y: np.ndarray) -> np.ndarray:
     return y.astype(str)
 
 
+def iris_frame():
+    """scikit-learn's iris measurements with the species names: the table shown
+    before you open your own."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True)
+    frame = iris.frame.rename(columns=lambda c: c.replace(" (cm)", ""))
+    frame["species"] = iris.target_names[iris.target]
+    return frame.drop(columns="target")
+
+
+IRIS_CHOICE = TableChoice(("sepal length", "sepal width", "petal length", "petal width"),
+                          "species")
+
+
 def load_table_dataset(source: dict, cancelled=None, progress=None):
-    """The Dataset a table source dict describes (None when cancelled)."""
+    """The Dataset a table source dict describes (None when cancelled); without a
+    path, the iris table."""
+    if source.get("path") is None:
+        return table_dataset(iris_frame(), TableChoice.from_source(source), "Iris")
     path = Path(source["path"])
     frame = read_table(path, cancelled=cancelled, progress=progress)
     if frame is None:

@@ -49,7 +49,9 @@ class RunRequest:
     to the views as `Snapshot.preview`.  `source` says how to rebuild the data (see
     `core.session.load_source`; None for data that cannot be rebuilt, such as a pasted
     image).  A reopened session starts from its initial centres, advances to
-    `advance_to` and checks that the centres follow `expected_trail`.
+    `advance_to` and checks that the centres follow `expected_trail`.  With
+    `reads_in_chunks`, `make_data(cancelled=..., progress=...)` reports how far it has
+    read and returns None when cancelled (big tables).
     """
 
     data_key: Hashable
@@ -64,6 +66,7 @@ class RunRequest:
     source: dict | None = None
     advance_to: int = 0
     expected_trail: np.ndarray | None = None
+    reads_in_chunks: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,8 +185,8 @@ class KMeansWorker(QObject):
             if not same_data:
                 said_busy = True
                 self.busy.emit("Loading the data…", 0, 0)
-            dataset = self._dataset if same_data else request.make_data()
-            if generation != self.latest_start:
+            dataset = self._dataset if same_data else self._load(request, generation)
+            if generation != self.latest_start or dataset is None:
                 return  # cancelled while loading: the data are dropped
             start = time.perf_counter()
             run, start_info = (None, None) if request.init is None else self._new_run(
@@ -205,6 +208,16 @@ class KMeansWorker(QObject):
         cursor = self._replay(run, request) if run is not None else 0
         self._set_run(run, cursor)
         self._warm_up_once()
+
+    def _load(self, request: RunRequest, generation: int) -> Dataset | None:
+        if not request.reads_in_chunks:
+            return request.make_data()
+
+        def progress(done: int, total: int) -> None:
+            self.busy.emit("Reading the table…", done * 1000 // max(total, 1), 1000)
+
+        return request.make_data(cancelled=lambda: generation != self.latest_start,
+                                 progress=progress)
 
     def _replay(self, run: KMeansRun, request: RunRequest) -> int:
         """Advance a reopened session's run to its saved state; say so if the centres

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 LABELLED_FILTER = "Labelled images (*.npz)"
 SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
+TABLE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.npy *.npz)"
 #: Which page shows each kind of session source.
 SOURCE_PAGES = {"blobs": "blobs", "digits": "digits", "labelled_file": "digits",
-                "sample_image": "image", "image_file": "image"}
+                "sample_image": "image", "image_file": "image", "table": "table"}
 
 
 class FileActions:

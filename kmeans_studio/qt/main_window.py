@@ -31,14 +31,24 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.images import IMAGE_SUFFIXES
+from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.explore import ExploreDock
-from kmeans_studio.qt.file_actions import LABELLED_FILTER, SESSION_FILTER, FileActions
+from kmeans_studio.qt.file_actions import (
+    LABELLED_FILTER,
+    SESSION_FILTER,
+    TABLE_FILTER,
+    FileActions,
+)
 from kmeans_studio.qt.settings import Settings
-from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource
+from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
 
 MAX_RECENT = 10
+#: Tables up to this size are read whole before the import dialog (exact counts of
+#: missing values); bigger ones show their first rows, and load in the worker.
+SMALL_TABLE_BYTES = 5 << 20
+PREVIEW_ROWS = 500
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -58,7 +68,8 @@ class MainWindow(FileActions, QMainWindow):
             source.key: source
             for source in (BlobsSource(self.settings, self.controller),
                            DigitsSource(self.settings, self.controller),
-                           ImageSource(self.settings, self.controller))
+                           ImageSource(self.settings, self.controller),
+                           TableSource(self.settings, self.controller))
         }
         # (source, path, data key) of a file being opened, until its run is shown
         self._opening: tuple | None = None
@@ -262,6 +273,9 @@ class MainWindow(FileActions, QMainWindow):
         image.panel.paste_requested.connect(self.paste_image)
         self.sources["digits"].panel.open_requested.connect(
             lambda: self._open_dialog(LABELLED_FILTER))
+        table = self.sources["table"].panel
+        table.open_requested.connect(lambda: self._open_dialog(TABLE_FILTER))
+        table.columns_requested.connect(self.choose_columns)
         a["choose_k"].triggered.connect(lambda: self.explore.show_tab(self.explore.sweep))
         a["silhouette"].triggered.connect(
             lambda: self.explore.show_tab(self.explore.silhouette))
@@ -445,17 +459,81 @@ class MainWindow(FileActions, QMainWindow):
         if path.is_dir():
             self.show_message(f"Cannot open “{path.name}”: it is a folder, not a file.")
             return False
-        if path.suffix.lower() == ".json":
+        suffix = path.suffix.lower()
+        if suffix == ".json":
             return self.open_session(path)
-        # .npz files are labelled images; anything else is tried as a photo.  The
-        # worker reads it, and a file it cannot read gets a message box while the
-        # current data stay on screen.
-        source = self.sources["digits" if path.suffix.lower() == ".npz" else "image"]
+        if suffix in TABLE_SUFFIXES and not (suffix == ".npz" and self._npz_of_images(path)):
+            return self.open_table(path)
+        # Labelled images (.npz) or a photo.  The worker reads it, and a file it cannot
+        # read gets a message box while the current data stay on screen.
+        source = self.sources["digits" if suffix == ".npz" else "image"]
         source.panel.set_file(str(path))
         self._opening = (source, str(path), source.panel.request().data_key)
         if self.source is not source:
             self.controller.start(source.panel.request())
         return True
+
+    def _npz_of_images(self, path: Path) -> bool:
+        """An .npz opened on the Digits page, or one with image_shape or a stack of
+        images (n, h, w), is labelled images; other .npz files are tables."""
+        if self.source.key == "digits":
+            return True
+        import zipfile
+
+        import numpy as np
+
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                return "image_shape" in arrays.files or (
+                    "X" in arrays.files and arrays["X"].ndim == 3)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+            return False  # the table reader says what is wrong with it
+
+    def open_table(self, path: str | os.PathLike, choice=None) -> bool:
+        """Read the start of a table and ask which columns to cluster (the import
+        dialog, `import_dialog`); the table loads in the worker once confirmed."""
+        from kmeans_studio.core.tables import TableError, read_table
+
+        path = Path(path)
+        try:
+            complete = path.stat().st_size <= SMALL_TABLE_BYTES
+            frame = read_table(path, nrows=None if complete else PREVIEW_ROWS)
+        except (TableError, OSError) as exc:
+            self.show_message(str(exc) if isinstance(exc, TableError)
+                              else f"Cannot open “{path.name}”: {exc.strerror or exc}.")
+            return False
+        self._ask_columns(path.name, frame, complete, choice,
+                          lambda chosen: self._load_table(str(path), chosen))
+        return True
+
+    def choose_columns(self) -> None:
+        """The import dialog again for the table shown (Columns… on the page)."""
+        from kmeans_studio.core.tables import iris_frame
+
+        panel = self.sources["table"].panel
+        if panel.path is None:
+            self._ask_columns("Iris", iris_frame(), True, panel.choice,
+                              lambda chosen: self._load_table(None, chosen))
+        else:
+            self.open_table(panel.path, panel.choice)
+
+    def _ask_columns(self, name, frame, complete, choice, then) -> None:
+        from kmeans_studio.qt.panels.table_import import ImportDialog
+
+        dialog = ImportDialog(name, frame, complete, self, choice)
+        dialog.accepted.connect(lambda: then(dialog.choice()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.open()
+
+    def _load_table(self, path: str | None, choice) -> None:
+        source = self.sources["table"]
+        source.panel.take_table(path, choice)
+        request = source.panel.request()
+        if path is not None:  # remembered among the recent files once shown
+            self._opening = (source, path, request.data_key)
+        self._show_page("table")
+        self.controller.start(request)
 
     def paste_image(self) -> bool:
         """Use the clipboard's image (or image file) as the photo to compress."""
@@ -487,7 +565,8 @@ class MainWindow(FileActions, QMainWindow):
 
     def _open_dialog(self, first_filter: str | None = None) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
-        filters = [f"Images ({patterns})", LABELLED_FILTER, SESSION_FILTER, "All files (*)"]
+        filters = [f"Images ({patterns})", TABLE_FILTER, LABELLED_FILTER, SESSION_FILTER,
+                   "All files (*)"]
         if first_filter in filters:
             filters.remove(first_filter)
             filters.insert(0, first_filter)

@@ -36,6 +36,14 @@ DEFAULTS: dict[str, Any] = {
     "digits/tol": 1e-4,
     "digits/match": "hungarian",
     "digits/file": "",  # the .npz last shown, reopened at start ("" for the digits)
+    "table/k": 3,
+    "table/init": "k-means++",
+    "table/n_init": 10,
+    "table/seed": 0,
+    "table/max_iter": 300,
+    "table/tol": 1e-4,
+    "table/source": "",  # JSON of the table last shown and its columns ("" for iris)
+    "table/axes": "",  # the axis picker's choice
     # image page
     "image/k": 64,
     "image/seed": 0,

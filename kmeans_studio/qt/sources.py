@@ -13,6 +13,7 @@ from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.panels.blobs import BlobsPanel
 from kmeans_studio.qt.panels.digits import DigitsPanel
 from kmeans_studio.qt.panels.image import ImagePanel
+from kmeans_studio.qt.panels.table import TablePanel
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.views.centroid_images import CentroidImagesView
 from kmeans_studio.qt.views.color_cloud import ColorCloudView
@@ -329,3 +330,59 @@ class ImageSource:
             # Kept for saving, so Ctrl+S does not dither the same picture again.
             self._dithered_for, self._dithered_indices = snap, indices
             self.compare.set_result(snap.preview.palette[indices], label + ", dithered")
+
+
+class TableSource:
+    """Your own table: the scatter (projected above two features), the inertia, and
+    with a label column the confusion matrix and scores."""
+
+    key = "table"
+    title = "Table"
+
+    def __init__(self, settings: Settings, controller: RunController) -> None:
+        self.panel = TablePanel(settings)
+        self.scatter = ScatterView()
+        self.scatter.set_placing(False)
+        self.inertia = InertiaView()
+        self.confusion = ConfusionView()
+        self.metrics = MetricsView()
+        left = _splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
+                         "table_left")
+        self.judged = _splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics],
+                                [3, 2], "table_judged")
+        self.views = _splitter(Qt.Orientation.Horizontal, [left, self.judged], [3, 2],
+                               "table_views")
+        self.export_targets = {"Scatter plot": self.scatter.plot,
+                               "Inertia curve": self.inertia.plot,
+                               "Confusion matrix": self.confusion.plot}
+        self.inertia.seek_requested.connect(controller.seek)
+        self.panel.axes_changed.connect(self.scatter.set_axes)
+        self._heavy = _Throttle(self._show, HEAVY_INTERVAL_MS)
+        self._dataset = None
+
+    @staticmethod
+    def accepts(dataset) -> bool:
+        return dataset.feature_names is not None
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.dataset is not self._dataset:
+            self._dataset = snapshot.dataset
+            self.scatter.set_dataset(snapshot.dataset)
+            self.panel.set_axis_choices(self.scatter.axis_choices(),
+                                        self.scatter.axes)
+            self.judged.setVisible(snapshot.dataset.y is not None)
+        self.inertia.set_snapshot(snapshot)
+        self._heavy.push(snapshot, urgent=snapshot.done)
+
+    def _show(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None:
+            return
+        self.scatter.set_snapshot(snapshot)
+        evaluation = snapshot.preview
+        if snapshot.dataset.y is not None:
+            matching = None if evaluation is None else evaluation.matching("hungarian")
+            self.confusion.set_matching(matching)
+            self.metrics.set_evaluation(evaluation)
+
+    def shutdown(self) -> None:
+        self._heavy.stop()

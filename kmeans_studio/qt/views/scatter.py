@@ -120,6 +120,7 @@ class ScatterView(QWidget):
         self._snapshot: Snapshot | None = None
         self._placing = False
         self._placed: np.ndarray = np.empty((0, 2))
+        self._axes: tuple = ("columns", 0, 1)  # or ("pca",)
         self.show_voronoi = True
         self.show_trails = True
         self._edge = pg.mkPen(240, 240, 240, width=2.5) if is_dark() else pg.mkPen(25, 25, 25, width=2.5)
@@ -134,7 +135,13 @@ class ScatterView(QWidget):
             self._shown = np.sort(rng.choice(n, DISPLAY_LIMIT, replace=False))
         else:
             self._shown = np.arange(n)
-        self._xy = np.asarray(dataset.X[self._shown][:, :2], dtype=float)
+        d = dataset.n_features
+        # New data: their own plane when they have two features, else their principal
+        # components (the page's picker can choose two columns instead).
+        self._axes = (("columns", 0, 0) if d == 1 else ("columns", 0, 1)
+                      if d == 2 or dataset.projection is None else ("pca",))
+        self._xy = self._project(dataset.X[self._shown])
+        self._label_axes()
         self._snapshot = None
         self._placed = np.empty((0, 2))
         self._show_unassigned()
@@ -153,7 +160,7 @@ class ScatterView(QWidget):
             self._clear_centre_items()
             self._update_note()
             return
-        C = np.asarray(state.centers[:, :2], dtype=float)
+        C = self._project(state.centers)
         self._placed = C
         self._ensure_k(state.n_clusters)
         if state.labels is None:
@@ -178,6 +185,71 @@ class ScatterView(QWidget):
         self._placing = placing
         self.plot.getViewBox().setMenuEnabled(not placing)
         self._update_note()
+
+    @property
+    def axes(self) -> tuple:
+        return self._axes
+
+    @property
+    def editable(self) -> bool:
+        """The plot shows the data's own two features: centres can be placed and
+        dragged, and Voronoi regions mean something."""
+        return (self._dataset is not None and self._dataset.n_features == 2
+                and self._axes == ("columns", 0, 1))
+
+    def axis_choices(self) -> list[tuple[str, tuple]]:
+        """(name, axes) for the axis picker: the principal components, then every
+        pair of columns."""
+        data = self._dataset
+        if data is None or data.n_features <= 2:
+            return []
+        names = data.feature_names or tuple(f"feature {i + 1}" for i in range(data.n_features))
+        choices = [("PC 1 × PC 2", ("pca",))] if data.projection is not None else []
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                choices.append((f"{names[i]} × {names[j]}", ("columns", i, j)))
+        return choices
+
+    def set_axes(self, axes: tuple) -> None:
+        """Draw the data along two columns ("columns", i, j) or the principal
+        components ("pca",)."""
+        self._axes = tuple(axes)
+        if self._dataset is None:
+            return
+        self._xy = self._project(self._dataset.X[self._shown])
+        self._label_axes()
+        snapshot = self._snapshot
+        if snapshot is not None:
+            self._snapshot = None
+            self.set_snapshot(snapshot)
+        else:
+            self._show_unassigned()
+        self._update_note()
+        self.plot.autoRange()
+
+    def _project(self, A: np.ndarray) -> np.ndarray:
+        A = np.asarray(A, dtype=float)
+        if self._axes[0] == "pca":
+            projection = self._dataset.projection
+            return (A - projection.mean) @ projection.components.T
+        if A.shape[1] == 1:  # one feature: spread along x only
+            return np.column_stack([A[:, 0], np.zeros(len(A))])
+        return A[:, list(self._axes[1:])]
+
+    def _label_axes(self) -> None:
+        data = self._dataset
+        if data.feature_names is None:
+            self.plot.setLabel("bottom", "")
+            self.plot.setLabel("left", "")
+            return
+        if self._axes[0] == "pca":
+            share = data.projection.explained
+            labels = [f"PC {i + 1} ({share[i]:.1%})" for i in (0, 1)]
+        else:
+            names = data.feature_names
+            labels = [names[self._axes[1]], names[self._axes[2]] if len(names) > 1 else ""]
+        self.plot.setLabel("bottom", labels[0])
+        self.plot.setLabel("left", labels[1])
 
     # -- drawing helpers
     def _ensure_k(self, k: int) -> None:
@@ -226,7 +298,8 @@ class ScatterView(QWidget):
         k = trail.shape[1]
         # One polyline per centre, separated by NaN (connect="finite").
         xy = np.full((k, len(trail) + 1, 2), np.nan)
-        xy[:, :-1] = trail[:, :, :2].transpose(1, 0, 2)
+        xy[:, :-1] = self._project(trail.reshape(-1, trail.shape[2])).reshape(
+            len(trail), k, 2).transpose(1, 0, 2)
         xy = xy.reshape(-1, 2)
         self.trails.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(self._edge.color(), width=1.2,
                                                               style=Qt.PenStyle.DashLine))
@@ -237,7 +310,7 @@ class ScatterView(QWidget):
             self.arrows.setData([])
             self.heads.setData([])
             return
-        old, new = snapshot.trail[-2][:, :2], snapshot.trail[-1][:, :2]
+        old, new = self._project(snapshot.trail[-2]), self._project(snapshot.trail[-1])
         moved = np.hypot(*(new - old).T) > 0
         pairs = np.empty((2 * moved.sum(), 2))
         pairs[0::2], pairs[1::2] = old[moved], new[moved]
@@ -252,7 +325,7 @@ class ScatterView(QWidget):
             self._show_voronoi(self._placed)
 
     def _show_voronoi(self, C: np.ndarray) -> None:
-        if not self.show_voronoi or len(self._xy) == 0 or self._dataset.n_features != 2:
+        if not self.show_voronoi or len(self._xy) == 0 or not self.editable:
             self.voronoi.clear()
             return
         (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
@@ -277,8 +350,12 @@ class ScatterView(QWidget):
             count = len(self._placed)
             parts.append(f"Click to place centres, right-click to remove ({count} placed); "
                          "drag a centre to move it.")
-        elif self._snapshot is not None and self._snapshot.iteration is not None:
+        elif (self._snapshot is not None and self._snapshot.iteration is not None
+              and self.editable):
             parts.append("Drag a centre to move it; the assignment follows.")
+        if self._dataset is not None and not self.editable:
+            parts.append(f"A 2-D view of {self._dataset.n_features} features: centres "
+                         "are projected the same way (and cannot be dragged here).")
         self.note.setText("  ".join(parts))
         self.note.setVisible(bool(parts))
 
@@ -298,7 +375,7 @@ class ScatterView(QWidget):
     # -- editing centres
     def _on_drag(self, index: int, x: float, y: float) -> None:
         C = self._placed.copy()
-        if not 0 <= index < len(C):
+        if not 0 <= index < len(C) or not self.editable:
             return
         C[index] = (x, y)
         self._placed = C
@@ -307,7 +384,7 @@ class ScatterView(QWidget):
         self.centers_edited.emit(C)
 
     def _on_click(self, event) -> None:
-        if not self._placing or self._dataset is None:
+        if not self._placing or self._dataset is None or not self.editable:
             return
         vb = self.plot.getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):

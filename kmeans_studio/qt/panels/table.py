@@ -1,0 +1,188 @@
+"""The Table page of the Data dock: your own CSV/TSV/NPY/NPZ data (scikit-learn's iris
+until you open a file), its columns, missing values, scaling, the view's axes and the
+run's parameters."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.session import load_source
+from kmeans_studio.core.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoice
+from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.panels.blobs import RunParameters
+from kmeans_studio.qt.panels.common import DataPanel
+from kmeans_studio.qt.panels.digits import DIGIT_INITS, digits_preview
+from kmeans_studio.qt.settings import Settings
+
+
+def _combo(items: dict, name: str, tip: str) -> QComboBox:
+    box = QComboBox()
+    box.setAccessibleName(name)
+    box.setToolTip(tip)
+    for key, text in items.items():
+        box.addItem(text[0].upper() + text[1:], key)
+    return box
+
+
+class TablePanel(DataPanel):
+    """Emits `request_changed` for a new run, `open_requested` for Open data… and
+    `columns_requested` to choose the columns again; `axes_changed(tuple)` when the
+    view's axes change (no new run)."""
+
+    open_requested = Signal()
+    columns_requested = Signal()
+    axes_changed = Signal(object)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("table_panel")
+        self.path: str | None = None
+        self.choice: TableChoice = IRIS_CHOICE
+        saved = settings["table/source"]
+        if saved:
+            try:
+                source = json.loads(saved)
+                if Path(source["path"]).is_file():
+                    self.path, self.choice = source["path"], TableChoice.from_source(source)
+            except (ValueError, KeyError, TypeError):
+                pass  # an unreadable setting: start from iris
+        self._loaded: tuple | None = None  # (path, choice) last shown
+        self._saved_axes = settings["table/axes"]
+
+        self.current = QLabel("Loading the table…")
+        self.current.setObjectName("table_current")
+        self.current.setWordWrap(True)
+        open_button = QPushButton("Open data…")
+        open_button.setToolTip("A CSV or TSV table, or a .npy/.npz array of your own")
+        open_button.setAccessibleName("Open a data file")
+        open_button.clicked.connect(self.open_requested)
+        columns = QPushButton("Columns…")
+        columns.setObjectName("table_columns")
+        columns.setToolTip("Choose the feature and label columns again")
+        columns.setAccessibleName("Choose columns")
+        columns.clicked.connect(self.columns_requested)
+        iris = QPushButton("Iris")
+        iris.setToolTip("scikit-learn's iris measurements (150 flowers, 3 species)")
+        iris.setAccessibleName("Load the iris table")
+        iris.clicked.connect(lambda: self.set_table(None, IRIS_CHOICE))
+        data_box = QGroupBox("Table")
+        box = QVBoxLayout(data_box)
+        box.addWidget(self.current)
+        row = QHBoxLayout()
+        row.addWidget(open_button)
+        row.addWidget(columns)
+        row.addWidget(iris)
+        box.addLayout(row)
+
+        self.scaling = _combo(SCALINGS, "Scaling", "Put the columns on comparable scales "
+                              "(scikit-learn's StandardScaler or MinMaxScaler), so that no "
+                              "column dominates just by its units")
+        self.missing = _combo(MISSING, "Missing values", "Rows with an empty cell among "
+                              "the chosen columns")
+        self.axes = QComboBox()
+        self.axes.setObjectName("table_axes")
+        self.axes.setAccessibleName("Axes of the scatter plot")
+        self.axes.setToolTip("Draw the data along their first two principal components "
+                             "or along any two columns")
+        prep = QGroupBox("Preparation and view")
+        form = QFormLayout(prep)
+        form.addRow("Scaling", self.scaling)
+        form.addRow("Missing", self.missing)
+        form.addRow("Axes", self.axes)
+        self._show_choice()
+
+        self.run = RunParameters(settings, prefix="table", inits=DIGIT_INITS)
+        layout = QVBoxLayout(self)
+        layout.addWidget(data_box)
+        layout.addWidget(prep)
+        layout.addWidget(self.run)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.run.changed.connect(self._emit)
+        self.scaling.currentIndexChanged.connect(self._on_preparation)
+        self.missing.currentIndexChanged.connect(self._on_preparation)
+        self.axes.currentIndexChanged.connect(
+            lambda: self.axes_changed.emit(self.axes.currentData()))
+
+    # -- the table
+    def set_table(self, path: str | None, choice: TableChoice) -> None:
+        """Show `path` (None: iris) with `choice` of columns: a new request."""
+        self.take_table(path, choice)
+        self._emit()
+
+    def take_table(self, path: str | None, choice: TableChoice) -> None:
+        """The table for the next request (none is sent)."""
+        self.path, self.choice = path, choice
+        self._show_choice()
+
+    def request(self) -> RunRequest:
+        source = self.choice.to_source(self.path) if self.path else {
+            **IRIS_CHOICE.to_source(""), "path": None,
+            "scaling": self.choice.scaling, "missing": self.choice.missing}
+        return RunRequest(
+            data_key=("table", json.dumps(source, sort_keys=True)), source=source,
+            make_data=functools.partial(load_source, source), reads_in_chunks=True,
+            preview=digits_preview if self.choice.label else None, **self.run.values())
+
+    def data_loaded(self, dataset: Dataset) -> None:
+        self._loaded = (self.path, self.choice)
+        self.current.setText(dataset.description)
+
+    def load_failed(self) -> None:
+        if self._loaded is not None:  # back to what is shown
+            self.path, self.choice = self._loaded
+            self._show_choice()
+
+    def set_axis_choices(self, choices: list[tuple[str, tuple]], current: tuple) -> None:
+        """Fill the axis picker (empty for data with two features)."""
+        with QSignalBlocker(self.axes):
+            self.axes.clear()
+            for text, axes in choices:
+                self.axes.addItem(text, axes)
+            wanted = next((i for i, (text, _) in enumerate(choices)
+                           if text == self._saved_axes), None)
+            index = wanted if wanted is not None else next(
+                (i for i, (_, axes) in enumerate(choices) if axes == current), 0)
+            self.axes.setCurrentIndex(index)
+        self.axes.setEnabled(bool(choices))
+        if wanted is not None and choices[wanted][1] != current:
+            self.axes_changed.emit(choices[wanted][1])
+
+    def restore(self, source: dict, run: dict) -> None:
+        """Take a session's table and run parameters (no request is sent)."""
+        self.path = source.get("path")
+        self.choice = TableChoice.from_source(source)
+        self._show_choice()
+        self.run.restore(run)
+
+    def save(self, settings: Settings) -> None:
+        shown = self._loaded or (self.path, self.choice)
+        settings["table/source"] = (json.dumps(shown[1].to_source(shown[0]))
+                                    if shown[0] else "")
+        settings["table/axes"] = self.axes.currentText()
+        self.run.save(settings)
+
+    def _show_choice(self) -> None:
+        with QSignalBlocker(self.scaling), QSignalBlocker(self.missing):
+            self.scaling.setCurrentIndex(self.scaling.findData(self.choice.scaling))
+            self.missing.setCurrentIndex(self.missing.findData(self.choice.missing))
+
+    def _on_preparation(self) -> None:
+        self.choice = TableChoice(self.choice.features, self.choice.label,
+                                  self.missing.currentData(), self.scaling.currentData())
+        self._emit()

@@ -1,0 +1,180 @@
+"""The import dialog for a table: a preview of the first rows, the feature columns,
+an optional label column, what to do with missing values, and the scaling."""
+
+from __future__ import annotations
+
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from kmeans_studio.core.tables import (
+    MISSING,
+    SCALINGS,
+    TableChoice,
+    TableError,
+    missing_rows,
+    numeric_columns,
+)
+
+PREVIEW_ROWS = 20
+LABEL_NAMES = ("label", "labels", "class", "target", "y", "species", "category")
+
+
+class ImportDialog(QDialog):
+    """Choose what to cluster in `frame` (the whole table when `complete`, else its
+    first rows)."""
+
+    def __init__(self, name: str, frame, complete: bool, parent=None,
+                 choice: TableChoice | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_dialog")
+        self.setWindowTitle(f"Import {name}")
+        self._frame, self._complete, self._name = frame, complete, name
+        numeric = set(numeric_columns(frame))
+        columns = [str(c) for c in frame.columns]
+        shape = (f"{len(frame):,} rows × {len(columns)} columns" if complete
+                 else f"{len(columns)} columns (first {len(frame):,} rows read)")
+        intro = QLabel(f"<b>{name}</b>: {shape}. Tick the columns to cluster on; a label "
+                       "column (optional) lets K-Means Studio score the clusters against it.")
+        intro.setWordWrap(True)
+
+        preview = QTableWidget(min(PREVIEW_ROWS, len(frame)), len(columns))
+        preview.setObjectName("import_preview")
+        preview.setAccessibleName("First rows of the table")
+        preview.setHorizontalHeaderLabels(columns)
+        preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r in range(preview.rowCount()):
+            for c, column in enumerate(frame.columns):
+                preview.setItem(r, c, QTableWidgetItem(str(frame[column].iloc[r])))
+        preview.resizeColumnsToContents()
+
+        text_columns = [c for c in columns if c not in numeric]
+        default_label = (choice.label if choice is not None else next(
+            (c for c in columns if c.strip().lower() in LABEL_NAMES),
+            text_columns[0] if len(text_columns) == 1 else None))
+        self.features = QListWidget()
+        self.features.setObjectName("import_features")
+        self.features.setAccessibleName("Feature columns")
+        self.features.setToolTip("The columns k-means clusters on (numbers only)")
+        for column in columns:
+            text = column if column in numeric else f"{column} (text: label only)"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, column)
+            flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
+            item.setFlags(flags)
+            wanted = (column in choice.features if choice is not None
+                      else column in numeric and column != default_label)
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+            self.features.addItem(item)
+        self.label = QComboBox()
+        self.label.setObjectName("import_label")
+        self.label.setAccessibleName("Label column")
+        self.label.setToolTip("Known classes to compare the clusters with (optional)")
+        self.label.addItem("None", None)
+        for column in columns:
+            self.label.addItem(column, column)
+        self.label.setCurrentIndex(max(0, self.label.findData(default_label)))
+        self.missing = QComboBox()
+        self.missing.setObjectName("import_missing")
+        self.missing.setAccessibleName("Missing values")
+        self.missing.setToolTip("Rows with an empty or non-numeric cell among the chosen "
+                                "columns")
+        for key, text in MISSING.items():
+            self.missing.addItem(text[0].upper() + text[1:], key)
+        self.scaling = QComboBox()
+        self.scaling.setObjectName("import_scaling")
+        self.scaling.setAccessibleName("Scaling")
+        self.scaling.setToolTip("Put the columns on comparable scales, so that no column "
+                                "dominates just by its units")
+        for key, text in SCALINGS.items():
+            self.scaling.addItem(text[0].upper() + text[1:], key)
+        if choice is not None:
+            self.missing.setCurrentIndex(self.missing.findData(choice.missing))
+            self.scaling.setCurrentIndex(self.scaling.findData(choice.scaling))
+        self.summary = QLabel()
+        self.summary.setObjectName("import_summary")
+        self.summary.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Label column", self.label)
+        form.addRow("Missing values", self.missing)
+        form.addRow("Scaling", self.scaling)
+        columns_row = QHBoxLayout()
+        columns_row.addWidget(self.features, 1)
+        columns_row.addLayout(form, 2)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(preview, 2)
+        layout.addWidget(QLabel("Feature columns:"))
+        layout.addLayout(columns_row, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.resize(760, 560)
+        self.features.itemChanged.connect(self._update)
+        self.label.currentIndexChanged.connect(self._update)
+        self.missing.currentIndexChanged.connect(self._update)
+        self._update()
+
+    def choice(self) -> TableChoice:
+        features = tuple(
+            self.features.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.features.count())
+            if self.features.item(i).checkState() == Qt.CheckState.Checked)
+        return TableChoice(features, self.label.currentData(), self.missing.currentData(),
+                           self.scaling.currentData())
+
+    def _update(self) -> None:
+        choice = self.choice()
+        problem = None
+        numeric = set(numeric_columns(self._frame))
+        text = [c for c in choice.features if c not in numeric]
+        if not choice.features:
+            problem = "Tick at least one feature column."
+        elif text:
+            problem = (f"{', '.join(map(repr, text))} "
+                       f"{'are' if len(text) > 1 else 'is'} not numeric: untick "
+                       f"{'them' if len(text) > 1 else 'it'} or use it as the label.")
+        elif choice.label in choice.features:
+            problem = f"{choice.label!r} cannot be both a feature and the label."
+        if problem is None:
+            try:
+                count = missing_rows(self._frame, choice)
+            except (TableError, ValueError) as exc:
+                problem = str(exc)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(problem is None)
+        if problem is not None:
+            self.summary.setText(f"<span style='color:#D55E00'>{problem}</span>")
+            return
+        where = "" if self._complete else f" of the first {len(self._frame):,}"
+        action = ("will be dropped" if choice.missing == "drop"
+                  else "will be filled with the column mean")
+        d = len(choice.features)
+        self.summary.setText(
+            f"{d} feature{'s' if d != 1 else ''}"
+            + (f", labels from {choice.label!r}" if choice.label else ", no labels")
+            + f". {_rows(count)}{where} {'has' if count == 1 else 'have'} missing values"
+            + (f" and {action}." if count else "."))
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
+
+

@@ -1,0 +1,165 @@
+"""The Table page: opening your own data through the import dialog, labels, scaling,
+sessions, bad files, and a million rows loading while the window stays responsive."""
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from .helpers import wait_state
+from .test_responsiveness import heartbeat_gaps
+
+
+def is_table(snap):
+    return snap.dataset is not None and snap.dataset.feature_names is not None
+
+
+def accept(dialog, features=None, label=None, scaling=None):
+    """Tick exactly `features` (None: leave as proposed), pick the label, press OK."""
+    if features is not None:
+        for i in range(dialog.features.count()):
+            item = dialog.features.item(i)
+            wanted = item.data(Qt.ItemDataRole.UserRole) in features
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+    if label is not None:
+        dialog.label.setCurrentIndex(dialog.label.findData(label))
+    if scaling is not None:
+        dialog.scaling.setCurrentIndex(dialog.scaling.findData(scaling))
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled(), dialog.summary.text()
+    ok.click()
+
+
+def write_blobs(path, n=300):
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n, centers=3, n_features=4, random_state=0)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["kind"] = np.array(["red", "green", "blue"])[y]
+    frame.loc[5, "b"] = np.nan  # one row with a missing value
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_a_csv_opens_through_the_import_dialog_with_labels(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    path = tmp_path / "measurements.csv"
+    write_blobs(path)
+    assert window.open_path(path)
+    dialog = window.import_dialog
+    assert dialog.label.currentData() == "kind"  # the one text column
+    assert "1 row has missing values and will be dropped" in dialog.summary.text()
+    accept(dialog, features=("a", "b", "c", "d"), label="kind")
+    snap = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name ==
+                      "measurements.csv")
+    assert window.source.key == "table" and snap.dataset.n_samples == 299
+    assert "1 row with missing values dropped" in snap.dataset.description
+    window.sources["table"].panel.run.k.setValue(3)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: is_table(s) and s.done
+                      and s.iteration.n_clusters == 3 and s.preview is not None)
+    table = window.sources["table"]
+    qtbot.waitUntil(lambda: table.confusion.matching is not None)
+    assert table.judged.isVisible()
+    assert table.confusion.matching.table.sum() == 299
+    assert set(table.confusion.matching.classes) == {"red", "green", "blue"}
+    assert str(path) in window.settings["files/recent"]
+
+
+def test_a_text_column_cannot_be_a_feature(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    path = tmp_path / "t.csv"
+    write_blobs(path)
+    window.open_path(path)
+    dialog = window.import_dialog
+    dialog.features.item(4).setCheckState(Qt.CheckState.Checked)  # "kind"
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "'kind' is not numeric" in dialog.summary.text()
+    dialog.reject()
+
+
+def test_a_bad_file_gets_a_message_and_the_data_stay(window, qtbot, tmp_path):
+    before = wait_state(qtbot, window, lambda s: s.iteration is not None).dataset
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n")
+    assert not window.open_path(path)
+    assert "ragged.csv" in window.last_message.text()
+    assert "different lengths" in window.last_message.text()
+    qtbot.wait(100)
+    assert window.controller.snapshot.dataset is before
+
+
+def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.source_box.setCurrentIndex(window.source_box.findData("table"))
+    wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "Iris")
+    panel = window.sources["table"].panel
+    panel.scaling.setCurrentIndex(panel.scaling.findData("standardise"))
+    snap = wait_state(qtbot, window, lambda s: is_table(s) and "standardised" in
+                      s.dataset.description)
+    np.testing.assert_allclose(snap.dataset.X.std(axis=0), 1)
+    assert "standardised" in panel.current.text()
+    window.actions["step"].trigger()
+    snap = wait_state(qtbot, window, lambda s: is_table(s) and s.index == 1)
+    session = tmp_path / "iris.kmeans.json"
+    assert window.save_session(session)
+    panel.scaling.setCurrentIndex(panel.scaling.findData("none"))
+    wait_state(qtbot, window, lambda s: is_table(s) and "no scaling" in s.dataset.description)
+    assert window.open_path(session)
+    again = wait_state(qtbot, window, lambda s: is_table(s) and "standardised" in
+                       s.dataset.description and s.index == 1)
+    np.testing.assert_array_equal(again.iteration.labels, snap.iteration.labels)
+    assert panel.scaling.currentData() == "standardise"
+
+
+def test_axes_picker_offers_components_and_column_pairs(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.source_box.setCurrentIndex(window.source_box.findData("table"))
+    wait_state(qtbot, window, is_table)
+    panel, scatter = window.sources["table"].panel, window.sources["table"].scatter
+    texts = [panel.axes.itemText(i) for i in range(panel.axes.count())]
+    assert texts[0] == "PC 1 × PC 2" and "petal length × petal width" in texts
+    assert len(texts) == 1 + 6  # four columns: six pairs
+    panel.axes.setCurrentIndex(texts.index("petal length × petal width"))
+    assert scatter.axes == ("columns", 2, 3)
+    assert scatter.plot.getAxis("bottom").labelText == "petal length"
+    points = np.concatenate([item.getData()[0] for item in scatter._cluster_items]
+                            + [scatter.unassigned.getData()[0]])
+    assert set(points) <= set(window.controller.snapshot.dataset.X[:, 2])
+
+
+def test_a_million_rows_load_with_progress_and_the_window_responsive(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    path = tmp_path / "million.csv"
+    rng = np.random.default_rng(0)
+    columns = [f"f{i}" for i in range(10)]
+    pd.DataFrame(rng.integers(0, 10_000, (1_000_000, 10)), columns=columns).to_csv(
+        path, index=False)
+    window.open_path(path)
+    assert not window.import_dialog.features.count() == 0
+    progress = []
+    window.controller.busy.connect(lambda what, done, total: progress.append((what, done)))
+    accept(window.import_dialog)
+    gaps = heartbeat_gaps(qtbot, 1.0)
+    snap = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.n_samples
+                      == 1_000_000, timeout=120_000)
+    assert max(gaps) < 0.050, f"longest gap {max(gaps) * 1000:.0f} ms"
+    assert any(what == "Reading the table…" and done > 0 for what, done in progress)
+    assert snap.dataset.X.shape == (1_000_000, 10)
+    note = window.sources["table"].scatter.note.text()
+    assert "Showing 20,000 of 1,000,000 points" in note
+
+
+def test_cancel_while_a_big_table_loads_keeps_the_previous_data(window, qtbot, tmp_path):
+    before = wait_state(qtbot, window, lambda s: s.iteration is not None).dataset
+    path = tmp_path / "big.csv"
+    rng = np.random.default_rng(1)
+    pd.DataFrame(rng.integers(0, 100, (600_000, 4)), columns=list("abcd")).to_csv(
+        path, index=False)
+    window.open_path(path)
+    accept(window.import_dialog)
+    qtbot.waitUntil(lambda: window.actions["cancel"].isEnabled())
+    window.actions["cancel"].trigger()
+    qtbot.waitUntil(lambda: not window.actions["cancel"].isEnabled(), timeout=20_000)
+    qtbot.wait(300)
+    assert window.controller.snapshot.dataset is before

@@ -273,8 +273,9 @@ class RaceTab(_JobTab):
 
 
 class ExploreDock(QDockWidget):
-    """The three tabs; `load_requested(k, initial centres, seed, what)` asks the
-    window to show a run from its start."""
+    """The three tabs, built the first time the dock is shown (start-up stays quick);
+    `load_requested(k, initial centres, seed, what)` asks the window to show a run
+    from its start."""
 
     load_requested = Signal(int, object, int, str)
     busy_changed = Signal(bool)  # some tab's work started or ended
@@ -282,35 +283,55 @@ class ExploreDock(QDockWidget):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Explore", parent)
         self.setObjectName("explore_dock")
-        self.sweep = SweepTab(context)
-        self.silhouette = SilhouetteTab(context)
-        self.race = RaceTab(context)
+        self._context = context
+        self._tabs: list[_JobTab] = []
+        self.tabs: QTabWidget | None = None
+
+    def _build(self) -> None:
+        if self.tabs is not None:
+            return
+        self._tabs = [SweepTab(self._context), SilhouetteTab(self._context),
+                      RaceTab(self._context)]
         self.tabs = QTabWidget()
         self.tabs.setObjectName("explore_tabs")
-        self.tabs.addTab(self.sweep, "Choose k")
-        self.tabs.addTab(self.silhouette, "Silhouette")
-        self.tabs.addTab(self.race, "Seed race")
-        self.tabs.setTabToolTip(0, "Elbow, silhouette, Calinski–Harabasz and Davies–Bouldin "
-                                   "for a range of k")
-        self.tabs.setTabToolTip(1, "How well each point sits in its cluster")
-        self.tabs.setTabToolTip(2, "Which minima k-means reaches from different starts")
+        tips = ["Elbow, silhouette, Calinski–Harabasz and Davies–Bouldin for a range of k",
+                "How well each point sits in its cluster",
+                "Which minima k-means reaches from different starts"]
+        for tab, title, tip in zip(self._tabs, ("Choose k", "Silhouette", "Seed race"), tips):
+            self.tabs.setTabToolTip(self.tabs.addTab(tab, title), tip)
+            tab.busy_changed.connect(lambda _: self.busy_changed.emit(self.busy))
         self.setWidget(self.tabs)
         self.sweep.load_requested.connect(self.load_requested)
         self.race.load_requested.connect(self.load_requested)
         self.tabs.currentChanged.connect(self._on_tab)
-        for tab in self.tabs_list:
-            tab.busy_changed.connect(lambda _: self.busy_changed.emit(self.busy))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._build()
+        super().showEvent(event)
+
+    @property
+    def sweep(self) -> SweepTab:
+        self._build()
+        return self._tabs[0]
+
+    @property
+    def silhouette(self) -> SilhouetteTab:
+        self._build()
+        return self._tabs[1]
+
+    @property
+    def race(self) -> RaceTab:
+        self._build()
+        return self._tabs[2]
 
     @property
     def busy(self) -> bool:
-        return any(tab.busy for tab in self.tabs_list)
+        return any(tab.busy for tab in self._tabs)
 
-    @property
-    def tabs_list(self) -> list[_JobTab]:
-        return [self.sweep, self.silhouette, self.race]
-
-    def show_tab(self, tab: _JobTab, start: bool = True) -> None:
-        """Show the dock at `tab` and start its work (unless it is running)."""
+    def show_tab(self, name: str, start: bool = True) -> None:
+        """Show the dock at tab `name` ("sweep", "silhouette", "race") and start its
+        work (unless it is running)."""
+        tab = getattr(self, name)
         self.show()
         self.raise_()
         self.tabs.setCurrentWidget(tab)
@@ -319,7 +340,7 @@ class ExploreDock(QDockWidget):
 
     def snapshot_shown(self, snapshot: Snapshot) -> None:
         """Keep the silhouette plot on the final state of each run while it is shown."""
-        if (snapshot.done and self.isVisible()
+        if (snapshot.done and self.isVisible() and self.tabs is not None
                 and self.tabs.currentWidget() is self.silhouette and not self.silhouette.busy
                 and snapshot.iteration is not None and snapshot.iteration.labels is not None):
             self.silhouette.start()
@@ -330,11 +351,11 @@ class ExploreDock(QDockWidget):
 
     def cancel(self) -> bool:
         """Cancel whatever runs; True if something did."""
-        running = [tab for tab in self.tabs_list if tab.busy]
+        running = [tab for tab in self._tabs if tab.busy]
         for tab in running:
             tab.cancel()
         return bool(running)
 
     def shutdown(self) -> None:
-        for tab in self.tabs_list:
+        for tab in self._tabs:
             tab.job.cancel()

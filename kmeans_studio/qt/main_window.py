@@ -93,10 +93,22 @@ class MainWindow(FileActions, QMainWindow):
 
     # ------------------------------------------------------------------ layout
     def _build_central(self) -> None:
+        # One slot per source; a page's views are built the first time it is shown.
         self.views = QStackedWidget()
-        for source in self.sources.values():
-            self.views.addWidget(source.views)
+        for _ in self.sources:
+            self.views.addWidget(QWidget())
         self.setCentralWidget(self.views)
+
+    def _show_views(self, index: int) -> None:
+        source = list(self.sources.values())[index]
+        if not source.built:
+            placeholder = self.views.widget(index)
+            self.views.insertWidget(index, source.build())
+            self.views.removeWidget(placeholder)
+            placeholder.deleteLater()
+            if source.key == "blobs":
+                self._on_view_options()
+        self.views.setCurrentIndex(index)
 
     def _build_dock(self) -> None:
         self.source_box = QComboBox()
@@ -126,7 +138,7 @@ class MainWindow(FileActions, QMainWindow):
         saved = self.source_box.findData(self.settings["window/source"])
         self.source_box.setCurrentIndex(max(0, saved))
         self.pages.setCurrentIndex(self.source_box.currentIndex())
-        self.views.setCurrentIndex(self.source_box.currentIndex())
+        self._show_views(self.source_box.currentIndex())
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -276,10 +288,9 @@ class MainWindow(FileActions, QMainWindow):
         table = self.sources["table"].panel
         table.open_requested.connect(lambda: self._open_dialog(TABLE_FILTER))
         table.columns_requested.connect(self.choose_columns)
-        a["choose_k"].triggered.connect(lambda: self.explore.show_tab(self.explore.sweep))
-        a["silhouette"].triggered.connect(
-            lambda: self.explore.show_tab(self.explore.silhouette))
-        a["seed_race"].triggered.connect(lambda: self.explore.show_tab(self.explore.race))
+        a["choose_k"].triggered.connect(lambda: self.explore.show_tab("sweep"))
+        a["silhouette"].triggered.connect(lambda: self.explore.show_tab("silhouette"))
+        a["seed_race"].triggered.connect(lambda: self.explore.show_tab("race"))
         a["cancel"].triggered.connect(self.explore.cancel)
         self.explore.load_requested.connect(self.load_run)
         self.explore.busy_changed.connect(self._update_cancel)
@@ -313,7 +324,7 @@ class MainWindow(FileActions, QMainWindow):
     @Slot(int)
     def _on_source(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
-        self.views.setCurrentIndex(index)
+        self._show_views(index)
         self._start_source()
 
     @Slot(object)
@@ -355,7 +366,7 @@ class MainWindow(FileActions, QMainWindow):
         self.source_box.setCurrentIndex(self.source_box.findData(key))
         self.source_box.blockSignals(False)
         self.pages.setCurrentIndex(self.source_box.currentIndex())
-        self.views.setCurrentIndex(self.source_box.currentIndex())
+        self._show_views(self.source_box.currentIndex())
 
     @staticmethod
     def describe(snapshot: Snapshot) -> str:
@@ -441,6 +452,8 @@ class MainWindow(FileActions, QMainWindow):
         self.controller.set_rate(value)
 
     def _on_view_options(self) -> None:  # the blob explorer's display options
+        if not self.sources["blobs"].built:
+            return  # applied when its page is first shown
         scatter = self.sources["blobs"].scatter
         scatter.show_voronoi = self.actions["show_voronoi"].isChecked()
         scatter.show_trails = self.actions["show_trails"].isChecked()

@@ -79,14 +79,50 @@ class _Throttle:
 HEAVY_INTERVAL_MS = 125
 
 
-class BlobsSource:
+class _Source:
+    """A data source of the window: its Data page (`panel`, built at once) and its
+    views (built by `build()` the first time the page is shown, so that start-up
+    builds only the page on screen)."""
+
+    key = ""
+    title = ""
+
+    def __init__(self, panel, controller: RunController) -> None:
+        self.panel = panel
+        self._controller = controller
+        self.views: QWidget | None = None
+
+    @property
+    def built(self) -> bool:
+        return self.views is not None
+
+    def build(self) -> QWidget:
+        if self.views is None:
+            self._build(self._controller)
+        return self.views
+
+    def _build(self, controller: RunController) -> None:
+        raise NotImplementedError
+
+    def shutdown(self) -> None:
+        """Stop what runs outside the controller (before the window goes away)."""
+        if self.built:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        raise NotImplementedError
+
+
+class BlobsSource(_Source):
     """Toy 2-D data: the scatter explorer above the inertia curve."""
 
     key = "blobs"
     title = "Blobs"
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
-        self.panel = BlobsPanel(settings)
+        super().__init__(BlobsPanel(settings), controller)
+
+    def _build(self, controller: RunController) -> None:
         self.scatter = ScatterView()
         self.inertia = InertiaView()
         self.views = _splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
@@ -110,11 +146,11 @@ class BlobsSource:
         self.scatter.set_snapshot(snapshot)
         self.inertia.set_snapshot(snapshot)
 
-    def shutdown(self) -> None:
+    def _shutdown(self) -> None:
         """Nothing runs outside the controller for this source."""
 
 
-class DigitsSource:
+class DigitsSource(_Source):
     """Labelled images: centre images, confusion matrix, scores, PCA views, inertia."""
 
     key = "digits"
@@ -122,7 +158,9 @@ class DigitsSource:
     N_NEAREST = 20  # samples shown for a clicked centre
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
-        self.panel = DigitsPanel(settings)
+        super().__init__(DigitsPanel(settings), controller)
+
+    def _build(self, controller: RunController) -> None:
         self.centroids = CentroidImagesView()
         self.pca = PcaView()
         self.confusion = ConfusionView()
@@ -213,7 +251,7 @@ class DigitsSource:
             f"The {len(rows)} samples of cluster {cluster} nearest to its centre", rows,
             [f"true {y[i]}" for i in rows], [f", distance {d:.3g}" for d in distance[order]])
 
-    def shutdown(self) -> None:
+    def _shutdown(self) -> None:
         self._heavy.stop()
         if self._gallery is not None:
             self._gallery.close()
@@ -225,14 +263,16 @@ class _Dithered(QObject):
     ready = Signal(object, object)
 
 
-class ImageSource:
+class ImageSource(_Source):
     """Colour compression: before/after, palette, numbers, colour cloud, inertia."""
 
     key = "image"
     title = "Image"
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
-        self.panel = ImagePanel(settings)
+        super().__init__(ImagePanel(settings), controller)
+
+    def _build(self, controller: RunController) -> None:
         self.compare = CompareView()
         self.inertia = InertiaView()
         self.palette = PaletteView()
@@ -319,7 +359,7 @@ class ImageSource:
         future.add_done_callback(
             lambda f: None if f.cancelled() else self._dithered.ready.emit(snap, (f.result(), label)))
 
-    def shutdown(self) -> None:
+    def _shutdown(self) -> None:
         """Finish or drop pending dithering (before the window goes away)."""
         self._heavy.stop()
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -332,7 +372,7 @@ class ImageSource:
             self.compare.set_result(snap.preview.palette[indices], label + ", dithered")
 
 
-class TableSource:
+class TableSource(_Source):
     """Your own table: the scatter (projected above two features), the inertia, and
     with a label column the confusion matrix and scores."""
 
@@ -340,7 +380,9 @@ class TableSource:
     title = "Table"
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
-        self.panel = TablePanel(settings)
+        super().__init__(TablePanel(settings), controller)
+
+    def _build(self, controller: RunController) -> None:
         self.scatter = ScatterView()
         self.scatter.set_placing(False)
         self.inertia = InertiaView()
@@ -384,5 +426,5 @@ class TableSource:
             self.confusion.set_matching(matching)
             self.metrics.set_evaluation(evaluation)
 
-    def shutdown(self) -> None:
+    def _shutdown(self) -> None:
         self._heavy.stop()

@@ -205,6 +205,9 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(window):
         QTabBar,
     )
 
+    for index in range(len(window.sources)):  # views are built when first shown
+        window._show_views(index)
+    window.explore.show()
     missing = []
     for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QSlider):
         for widget in window.findChildren(kind):

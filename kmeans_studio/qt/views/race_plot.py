@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.race import Race
 from kmeans_studio.qt.colors import cluster_colors, fixed_plot
 
-MAX_CURVES = 100
 MAX_LEGEND = 6
 
 
@@ -41,15 +40,9 @@ class RacePlot(QWidget):
                                "iteration", "inertia", movable=True)
         self.plot.setMinimumHeight(180)
         self.plot.addLegend(offset=(-10, 10))
-        # A fixed pool of curves, shown or hidden: never removed from the plot.
-        self._curves = []
-        for i in range(MAX_CURVES):
-            curve = pg.PlotDataItem()
-            curve.setCurveClickable(True, width=8)
-            curve.sigClicked.connect(lambda item, *args, i=i: self.run_chosen.emit(i))
-            curve.hide()
-            self.plot.addItem(curve)
-            self._curves.append(curve)
+        # A pool of curves that grows as races need them, shown or hidden: never
+        # removed from the plot.
+        self._curves: list[pg.PlotDataItem] = []
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("race_table")
         self.table.setAccessibleName("Runs of the race")
@@ -77,6 +70,13 @@ class RacePlot(QWidget):
         best = race.best
         legend = self.plot.plotItem.legend
         legend.clear()
+        while len(self._curves) < len(race.runs):
+            i = len(self._curves)
+            curve = pg.PlotDataItem()
+            curve.setCurveClickable(True, width=8)
+            curve.sigClicked.connect(lambda item, *args, i=i: self.run_chosen.emit(i))
+            self.plot.addItem(curve)
+            self._curves.append(curve)
         for i, curve in enumerate(self._curves):
             if i >= len(race.runs):
                 curve.hide()

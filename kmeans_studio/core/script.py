@@ -15,7 +15,7 @@ from kmeans_studio.core.session import Session
 _HEADER = '''\
 """K-means run exported from K-Means Studio: {description}.
 
-Run it with numpy, scikit-learn and Pillow installed:  python {name}
+Run it with numpy, scikit-learn{extra} installed:  python {name}
 """
 import numpy as np
 from sklearn.cluster import KMeans
@@ -77,7 +77,9 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     """The text of a script that reproduces `session`'s run."""
     source, run = session.source, session.run
     kind = source["kind"]
-    parts = [_HEADER.format(description=session.description or kind, name=name)]
+    extra = (" and pandas" if kind == "table" else " and Pillow"
+             if kind in ("sample_image", "image_file") else "")
+    parts = [_HEADER.format(description=session.description or kind, name=name, extra=extra)]
     weight = "None"
     if kind == "blobs":
         parts.append("from sklearn import datasets\n\n"
@@ -98,6 +100,8 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
                      "    image.seek(0)\n    pixels = rgb_pixels(image)")
         parts.append(_IMAGE.format(load=load))
         weight = "sample_weight"
+    elif kind == "table":
+        parts.append(_table_code(source))
     else:
         raise ValueError(f"A run on {kind} data cannot be exported as a script.")
     centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
@@ -122,3 +126,56 @@ print(kmeans.cluster_centers_)
 def _starts(run: dict) -> str:
     n_init = int(run.get("n_init", 1))
     return f", the best of {n_init} starts" if n_init > 1 else ""
+
+
+def _table_code(source: dict) -> str:
+    """Read the table, keep the chosen columns, handle missing values and scale, as the
+    Table page does (`core.tables.table_dataset`)."""
+    from pathlib import Path
+
+    from kmeans_studio.core.tables import text_format
+
+    path = source.get("path")
+    if path is None:
+        read = ("from sklearn.datasets import load_iris\n\n"
+                "iris = load_iris(as_frame=True)\n"
+                "frame = iris.frame.rename(columns=lambda c: c.replace(' (cm)', ''))\n"
+                "frame['species'] = iris.target_names[iris.target]\n")
+    elif Path(path).suffix.lower() in (".npy", ".npz"):
+        read = (f"loaded = np.load({path!r}, allow_pickle=False)\n"
+                "arrays = dict(loaded) if hasattr(loaded, 'files') else {'X': loaded}\n"
+                "table = arrays['X'] if 'X' in arrays else next(a for a in arrays.values() "
+                "if a.ndim == 2)\n"
+                "frame = pd.DataFrame(table, columns=[f'column {i + 1}' for i in "
+                "range(table.shape[1])])\n"
+                "for name in ('y', 'labels', 'target'):\n"
+                "    if name in arrays and arrays[name].ndim == 1 and len(arrays[name]) "
+                "== len(frame):\n"
+                "        frame[name] = arrays[name]\n        break\n")
+    else:
+        delimiter, header = text_format(path)
+        read = (f"frame = pd.read_csv({path!r}, sep={delimiter!r}, "
+                f"header={0 if header else None}, skipinitialspace=True)\n"
+                + ("" if header else
+                   "frame.columns = [f'column {i + 1}' for i in range(frame.shape[1])]\n")
+                + "frame.columns = [str(c).strip() for c in frame.columns]\n")
+    features, label = list(source["features"]), source.get("label")
+    lines = ["import pandas as pd\n", read,
+             f"features = {features!r}\n",
+             "X = np.array(frame[features].to_numpy(dtype=np.float64, na_value=np.nan))\n",
+             "X[~np.isfinite(X)] = np.nan\n",
+             "missing = np.isnan(X).any(axis=1)\n"]
+    if label is not None:
+        lines.append(f"missing |= frame[{label!r}].isna().to_numpy()\n")
+    if source.get("missing", "drop") == "drop":
+        lines.append("X = X[~missing]\n")
+    else:
+        if label is not None:
+            lines.append(f"X = X[~frame[{label!r}].isna().to_numpy()]\n")
+        lines.append("X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)\n")
+    scaling = source.get("scaling", "none")
+    if scaling != "none":
+        scaler = "StandardScaler" if scaling == "standardise" else "MinMaxScaler"
+        lines.append(f"from sklearn.preprocessing import {scaler}\n\n"
+                     f"X = {scaler}().fit_transform(X)\n")
+    return "".join(lines)

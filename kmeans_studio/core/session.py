@@ -207,6 +207,8 @@ def _strings(values: np.ndarray) -> np.ndarray:
 
 
 def _feature_names(dataset: Dataset, d: int) -> list[str]:
+    if dataset.feature_names is not None:
+        return list(dataset.feature_names)
     if dataset.image is not None:
         return ["red", "green", "blue"]
     if dataset.image_shape is not None:

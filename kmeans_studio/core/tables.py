@@ -128,6 +128,16 @@ def _read_text(path: Path, nrows, cancelled, progress):
     return frame
 
 
+def text_format(path: str | Path) -> tuple[str, bool]:
+    """(delimiter, has a header row) of a text table, as `read_table` detects them."""
+    path = Path(path)
+    with open(path, "rb") as file:
+        text = file.read(_SNIFF_BYTES).decode("utf-8", errors="ignore")
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    delimiter = _delimiter(lines, path.suffix.lower())
+    return delimiter, _has_header(lines, delimiter)
+
+
 def _delimiter(lines: list[str], suffix: str) -> str:
     if suffix in (".tsv", ".tab"):
         return "\t"

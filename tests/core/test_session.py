@@ -129,6 +129,23 @@ def test_exported_scripts_reproduce_the_runs(tmp_path):
     session, run, _ = _session({"kind": "sample_image", "name": "flower.jpg"}, k=8, position=1)
     scripts["flower"] = python_script(session)
     expected["flower"] = run.state.centers
+    table = tmp_path / "measurements.tsv"
+    rng = np.random.RandomState(3)
+    rows = ["width\theight\tdepth\tkind"] + [
+        f"{a:.3f}\t{'' if i == 7 else f'{b:.3f}'}\t{c:.3f}\t{'xy'[i % 2]}"
+        for i, (a, b, c) in enumerate(rng.rand(60, 3) * [1, 1000, 5])]
+    table.write_text("\n".join(rows))
+    for missing, scaling in (("drop", "standardise"), ("impute", "minmax")):
+        source = {"kind": "table", "path": str(table), "features": ["width", "height", "depth"],
+                  "label": "kind", "missing": missing, "scaling": scaling}
+        session, run, _ = _session(source, k=3, position=1)
+        scripts[f"table_{missing}"] = python_script(session)
+        expected[f"table_{missing}"] = run.state.centers
+    session, run, _ = _session({"kind": "table", "path": None, "features": [
+        "sepal length", "sepal width", "petal length", "petal width"], "label": "species",
+        "missing": "drop", "scaling": "none"}, k=3)
+    scripts["iris"] = python_script(session)
+    expected["iris"] = run.state.centers
     got = _run_scripts(scripts, tmp_path)
     for name, centres in expected.items():
         np.testing.assert_allclose(got[name], centres, rtol=1e-9, atol=1e-9, err_msg=name)

@@ -132,3 +132,13 @@ def test_reading_can_be_cancelled_and_reports_progress(tmp_path):
     frame = read_table(path, progress=lambda done, total: seen.append((done, total)))
     assert len(frame) == 120_000 and len(seen) >= 2 and seen[-1][0] == seen[-1][1]
     assert read_table(path, cancelled=lambda: True) is None
+
+
+def test_exported_tables_use_the_column_names(tmp_path):
+    from kmeans_studio.core.session import centers_csv, labels_csv
+
+    path = write(tmp_path / "w.csv", "width,height,kind\n1,2,a\n3,4,b\n5,7,a\n")
+    data = load_source(TableChoice(("width", "height"), "kind").to_source(str(path)))
+    labels = np.array([0, 1, 1])
+    assert centers_csv(data, data.X[:2], labels).splitlines()[0] == "cluster,size,width,height"
+    assert labels_csv(data, labels).splitlines()[0] == "sample,width,height,true_label,cluster"

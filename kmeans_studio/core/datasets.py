@@ -125,13 +125,23 @@ class Projection:
     points: np.ndarray
     explained: np.ndarray
 
+    #: Above this many samples the axes are fitted on a fixed random subset (they
+    #: only draw the data; a million rows would cost a copy of the data and seconds).
+    FIT_SAMPLE = 50_000
+
     @classmethod
     def fit(cls, X: np.ndarray) -> Projection:
         from sklearn.decomposition import PCA
 
         n_components = min(2, X.shape[0], X.shape[1])
-        pca = PCA(n_components, random_state=0).fit(X)
-        points = pca.transform(X)
+        sample = X
+        if len(X) > cls.FIT_SAMPLE:
+            rows = np.random.RandomState(0).choice(len(X), cls.FIT_SAMPLE, replace=False)
+            sample = X[np.sort(rows)]
+        pca = PCA(n_components, random_state=0).fit(sample)
+        # Projected a block at a time: no centred copy of all the data.
+        points = np.concatenate([pca.transform(X[start:start + 100_000])
+                                 for start in range(0, len(X), 100_000)])
         components, explained = pca.components_, pca.explained_variance_ratio_
         if n_components < 2:  # one feature or one sample: a flat second axis
             points = np.column_stack([points, np.zeros((len(points), 2 - n_components))])

@@ -283,8 +283,9 @@ def table_dataset(frame, choice: TableChoice, name: str):
     if choice.missing == "drop" or choice.label is not None:
         # A missing label cannot be filled in: such rows are always dropped.
         keep = ~mask if choice.missing == "drop" else ~frame[choice.label].isna().to_numpy()
-        X = X[keep]
-        y = None if y is None else y[keep]
+        if not keep.all():
+            X = X[keep]
+            y = None if y is None else y[keep]
     if choice.missing == "impute" and np.isnan(X).any():
         X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)
     if len(X) < 2:
@@ -316,15 +317,16 @@ def _rows(count: int) -> str:
 
 
 def scale(X: np.ndarray, scaling: str) -> np.ndarray:
-    """Apply a scaling from `SCALINGS` (scikit-learn's StandardScaler, MinMaxScaler)."""
+    """Apply a scaling from `SCALINGS` (scikit-learn's StandardScaler, MinMaxScaler),
+    in place when X is float64."""
     if scaling not in SCALINGS:
         raise TableError(f"Unknown scaling {scaling!r}; choose one of {', '.join(SCALINGS)}.")
     if scaling == "none":
         return X
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-    scaler = StandardScaler() if scaling == "standardise" else MinMaxScaler()
-    return scaler.fit_transform(X)
+    scaler = StandardScaler(copy=False) if scaling == "standardise" else MinMaxScaler(copy=False)
+    return scaler.fit_transform(X)  # in place: X is the caller's own copy
 
 
 def _labels(y: np.ndarray) -> np.ndarray:

@@ -108,3 +108,23 @@ def test_race_with_random_starts_groups_minima_and_a_click_loads_a_run(window, q
     theirs = KMeans(4, init="random", n_init=1, random_state=race.runs[worst].seed)
     assert snap.iteration.inertia == pytest.approx(theirs.fit(snap.dataset.X).inertia_,
                                                    rel=1e-9)
+
+
+def test_closing_the_window_mid_sweep_stops_the_sweep(qtbot):
+    from kmeans_studio.app import build_window
+
+    win = build_window()
+    try:
+        win.show()
+        wait_state(qtbot, win, ready)
+        win.sources["blobs"].panel.n_samples.setValue(200_000)
+        wait_state(qtbot, win, lambda s: s.dataset.n_samples == 200_000)
+        tab = win.explore.sweep
+        tab.k_to.setValue(40)
+        tab.start()
+        qtbot.wait(300)
+        assert tab.busy
+        job = tab.job
+    finally:
+        win.close()
+    assert not job.running  # the helper thread was stopped and joined

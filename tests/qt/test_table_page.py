@@ -163,3 +163,23 @@ def test_cancel_while_a_big_table_loads_keeps_the_previous_data(window, qtbot, t
     qtbot.waitUntil(lambda: not window.actions["cancel"].isEnabled(), timeout=20_000)
     qtbot.wait(300)
     assert window.controller.snapshot.dataset is before
+
+
+def test_two_columns_are_drawn_as_they_are_and_the_view_fits_them(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    path = tmp_path / "people.csv"
+    rng = np.random.default_rng(2)
+    heights, weights = rng.normal(170, 8, 150), rng.normal(70, 9, 150)
+    path.write_text("height,weight\n" + "\n".join(
+        f"{h:.1f},{w:.1f}" for h, w in zip(heights, weights)))
+    window.open_path(path)
+    accept(window.import_dialog)
+    wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "people.csv"
+               and s.iteration is not None)
+    scatter = window.sources["table"].scatter
+    assert scatter.editable and not window.sources["table"].panel.axes.isEnabled()
+    (x0, x1), (y0, y1) = scatter.plot.getViewBox().viewRange()
+    # The view fits the data, far from the origin (the Voronoi image and the last
+    # data's centres do not widen it).
+    assert x0 > heights.min() - 40 and x1 < heights.max() + 40
+    assert y0 > weights.min() - 40 and y1 < weights.max() + 40

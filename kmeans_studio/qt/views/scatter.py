@@ -83,7 +83,8 @@ class ScatterView(QWidget):
         self.voronoi = pg.ImageItem(axisOrder="row-major")
         self.voronoi.setZValue(-20)
         self.voronoi.setOpacity(0.22)
-        self.plot.addItem(self.voronoi)
+        # It covers whatever is visible: it must not count when fitting the view.
+        self.plot.addItem(self.voronoi, ignoreBounds=True)
         self.unassigned = pg.ScatterPlotItem(
             size=6, pen=None, brush=pg.mkBrush(*UNASSIGNED, 200), hoverable=True, tip=self._tip
         )
@@ -144,6 +145,7 @@ class ScatterView(QWidget):
         self._label_axes()
         self._snapshot = None
         self._placed = np.empty((0, 2))
+        self._clear_centre_items()  # the old data's centres must not widen the range
         self._show_unassigned()
         self._update_note()
         self.plot.autoRange()

@@ -148,6 +148,15 @@ class MainWindow(FileActions, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explore)
         self.explore.hide()  # until asked for (or as the last session left it)
 
+    def show_explore(self, tab: str) -> None:
+        """Open the Explore dock at `tab` and start its work; the first time, give it
+        about a third of the window's height, so the main view stays the larger."""
+        first = not self.explore.isVisible()
+        self.explore.show_tab(tab)
+        if first:
+            self.resizeDocks([self.explore], [max(260, self.height() // 3)],
+                             Qt.Orientation.Vertical)
+
     def _explore_context(self):
         snap = self.controller.snapshot
         if snap is None or snap.dataset is None or not self.source.accepts(snap.dataset):
@@ -288,9 +297,9 @@ class MainWindow(FileActions, QMainWindow):
         table = self.sources["table"].panel
         table.open_requested.connect(lambda: self._open_dialog(TABLE_FILTER))
         table.columns_requested.connect(self.choose_columns)
-        a["choose_k"].triggered.connect(lambda: self.explore.show_tab("sweep"))
-        a["silhouette"].triggered.connect(lambda: self.explore.show_tab("silhouette"))
-        a["seed_race"].triggered.connect(lambda: self.explore.show_tab("race"))
+        a["choose_k"].triggered.connect(lambda: self.show_explore("sweep"))
+        a["silhouette"].triggered.connect(lambda: self.show_explore("silhouette"))
+        a["seed_race"].triggered.connect(lambda: self.show_explore("race"))
         a["cancel"].triggered.connect(self.explore.cancel)
         self.explore.load_requested.connect(self.load_run)
         self.explore.busy_changed.connect(self._update_cancel)

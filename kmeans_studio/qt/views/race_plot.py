@@ -38,7 +38,7 @@ class RacePlot(QWidget):
         self.summary.setAccessibleName("Minima found")
         self.plot = fixed_plot("race_curves", "Inertia per iteration of every start",
                                "iteration", "inertia", movable=True)
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(120)
         self.plot.addLegend(offset=(-10, 10))
         # A pool of curves that grows as races need them, shown or hidden: never
         # removed from the plot.

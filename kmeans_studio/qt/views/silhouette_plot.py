@@ -27,7 +27,7 @@ class SilhouettePlot(QWidget):
         self.note.setAccessibleName("About the silhouette plot")
         self.plot = fixed_plot("silhouette_values", "Silhouette of every point, by cluster",
                                "silhouette coefficient", "cluster")
-        self.plot.setMinimumHeight(200)
+        self.plot.setMinimumHeight(120)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=1, width=[], pen=None)
         self.plot.addItem(self.bars)
         self.mean_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(213, 94, 0, width=2,

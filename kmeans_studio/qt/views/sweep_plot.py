@@ -38,7 +38,7 @@ class SweepPlot(QWidget):
         for i, (name, (title, rule)) in enumerate(SCORES.items()):
             plot = fixed_plot(f"sweep_{name}", f"{title} against k", "k", "")
             plot.setTitle(f"{title} <span style='color:gray'>({HINTS[rule]})</span>", size="9pt")
-            plot.setMinimumHeight(130)
+            plot.setMinimumHeight(90)
             curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
                                     symbolBrush=line, symbolPen=None)
             curve.sigPointsClicked.connect(self._on_points_clicked)
@@ -52,7 +52,7 @@ class SweepPlot(QWidget):
                 plot.addItem(item)
             self.plots[name], self._curves[name] = plot, curve
             self._best[name], self._loaded[name] = best, loaded
-            grid.addWidget(plot, i // 2, i % 2)
+            grid.addWidget(plot, 0, i)  # side by side: the dock is wide and short
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
@@ -77,7 +77,9 @@ class SweepPlot(QWidget):
                     f"{title}: <b>best k = {best}</b> "
                     f"<span style='color:gray'>({HINTS[SCORES[name][1]]})</span>", size="9pt")
             self.plots[name].setXRange(ks[0] - 0.5, ks[-1] + 0.5, padding=0)
-            self.plots[name].getAxis("bottom").setTicks([[(int(k), str(k)) for k in ks]])
+            # Every k labelled while they fit; else pyqtgraph's own spacing.
+            self.plots[name].getAxis("bottom").setTicks(
+                [[(int(k), str(k)) for k in ks]] if len(ks) <= 15 else None)
         scored = (f"Scores on a fixed random sample of {sweep.scored_points:,} of the "
                   f"{sweep.n_points:,} {what} (the inertia uses all of them)"
                   if sweep.sampled else f"Scores on all {sweep.n_points:,} {what}")

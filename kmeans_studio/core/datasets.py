@@ -48,6 +48,8 @@ class Dataset:
         samples, fitted once.
     feature_names : tuple of str or None
         Column names of a table.
+    scaling : str or None
+        How a table's columns were scaled ("none", "standardise", "minmax").
     """
 
     name: str
@@ -59,6 +61,7 @@ class Dataset:
     image: ImageData | None = None
     projection: Projection | None = None
     feature_names: tuple[str, ...] | None = None
+    scaling: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("X", "y", "sample_weight"):

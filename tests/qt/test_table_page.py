@@ -99,6 +99,9 @@ def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_p
                       s.dataset.description)
     np.testing.assert_allclose(snap.dataset.X.std(axis=0), 1)
     assert "standardised" in panel.current.text()
+    panel.axes.setCurrentIndex(panel.axes.findText("petal length × petal width"))
+    scatter = window.sources["table"].scatter
+    assert scatter.plot.getAxis("bottom").labelText == "petal length (standardised)"
     window.actions["step"].trigger()
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.index == 1)
     session = tmp_path / "iris.kmeans.json"
@@ -183,3 +186,17 @@ def test_two_columns_are_drawn_as_they_are_and_the_view_fits_them(window, qtbot,
     # data's centres do not widen it).
     assert x0 > heights.min() - 40 and x1 < heights.max() + 40
     assert y0 > weights.min() - 40 and y1 < weights.max() + 40
+
+
+def test_dropping_a_tsv_file_asks_for_its_columns(window, qtbot, tmp_path):
+    from .test_image_page import drop
+
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    path = tmp_path / "dropped.tsv"
+    path.write_text("a\tb\n" + "\n".join(f"{i % 7}\t{i % 5}" for i in range(40)))
+    assert drop(window, path).isAccepted()
+    dialog = window.import_dialog
+    assert dialog.isVisible() and "dropped.tsv" in dialog.windowTitle()
+    accept(dialog)
+    wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "dropped.tsv")
+    assert window.source.key == "table"

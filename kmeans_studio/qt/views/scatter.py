@@ -250,6 +250,10 @@ class ScatterView(QWidget):
         else:
             names = data.feature_names
             labels = [names[self._axes[1]], names[self._axes[2]] if len(names) > 1 else ""]
+            unit = {"standardise": "standardised", "minmax": "min–max scaled"}.get(
+                data.scaling)
+            if unit:  # the view says how the columns were scaled
+                labels = [f"{label} ({unit})" if label else "" for label in labels]
         self.plot.setLabel("bottom", labels[0])
         self.plot.setLabel("left", labels[1])
 

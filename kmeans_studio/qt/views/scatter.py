@@ -52,30 +52,6 @@ class CentersItem(pg.ScatterPlotItem):
             self._drag_index = None
 
 
-class UniformScatter(pg.ScatterPlotItem):
-    """Points all drawn in the item's own symbol, size, pen and brush.
-
-    pyqtgraph looks up every new point's symbol in its atlas one by one in Python
-    (about 10 ms per 1,000 points); here all points share one look-up, so redrawing
-    20,000 points in 40 clusters each state stays quick.  Points must not carry
-    styles of their own.
-    """
-
-    def updateSpots(self, dataSet=None) -> None:  # noqa: N802 - pyqtgraph override
-        data = self.data if dataSet is None else dataSet
-        if not (self.opts["pxMode"] and self.opts["useCache"]) or len(data) == 0:
-            super().updateSpots(dataSet)
-            return
-        new = data["sourceRect"]["w"] == 0
-        if new.any():
-            style = (self.opts["symbol"], self.opts["size"], self.opts["pen"],
-                     self.opts["brush"])
-            data["sourceRect"][new] = self.fragmentAtlas[[style]][0]
-            self._maybeRebuildAtlas()
-        self._updateMaxSpotSizes(data=data)
-        self.invalidate()
-
-
 class ScatterView(QWidget):
     """Scatter plot of the current state.
 
@@ -109,7 +85,7 @@ class ScatterView(QWidget):
         self.voronoi.setOpacity(0.22)
         # It covers whatever is visible: it must not count when fitting the view.
         self.plot.addItem(self.voronoi, ignoreBounds=True)
-        self.unassigned = UniformScatter(
+        self.unassigned = pg.ScatterPlotItem(
             size=6, pen=None, brush=pg.mkBrush(*UNASSIGNED, 200), hoverable=True, tip=self._tip
         )
         self.plot.addItem(self.unassigned)
@@ -291,8 +267,8 @@ class ScatterView(QWidget):
         self._brushes = [pg.mkBrush(*c, 230) for c in colors]
         self._cluster_items = []
         for j in range(k):
-            item = UniformScatter(size=7, pen=None, brush=self._brushes[j],
-                                  hoverable=True, tip=self._tip)
+            item = pg.ScatterPlotItem(size=7, pen=None, brush=self._brushes[j],
+                                      hoverable=True, tip=self._tip)
             self.plot.addItem(item)
             self._cluster_items.append(item)
         lut = np.zeros((256, 4), dtype=np.uint8)

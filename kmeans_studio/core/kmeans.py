@@ -637,8 +637,11 @@ def best_of_starts(
 def _same_clustering(labels: np.ndarray, kept: np.ndarray) -> bool:
     """scikit-learn's `_is_same_clustering`: every cluster of `labels` lies inside one
     cluster of `kept`."""
-    pairs = np.unique(np.stack([labels, kept]).astype(np.int64), axis=1).shape[1]
-    return pairs == len(np.unique(labels))
+    # Distinct (label, kept) pairs counted with bincount: O(n), no sort (a sort of
+    # 273,280 row pairs held the interpreter for a tenth of a second).
+    labels, kept = labels.astype(np.int64), kept.astype(np.int64)
+    pairs = np.count_nonzero(np.bincount(labels * (int(kept.max()) + 1) + kept))
+    return pairs == np.count_nonzero(np.bincount(labels))
 
 
 def _check_random_state(seed: Any) -> np.random.RandomState:

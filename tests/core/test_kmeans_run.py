@@ -130,3 +130,18 @@ def test_float32_data_stay_float32_and_agree_between_paths():
     assert a.centers.dtype == np.float32
     assert (a.labels == b.labels).mean() > 0.999
     np.testing.assert_allclose(a.centers, b.centers, rtol=1e-4, atol=1e-5)
+
+
+def test_same_clustering_counts_label_pairs_as_scikit_learn_does():
+    from kmeans_studio.core.kmeans import _same_clustering
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        kept = rng.integers(0, 6, 200).astype(np.uint8)
+        permuted = rng.permutation(6)[kept].astype(np.uint8)  # the same clustering
+        other = kept.copy()
+        other[rng.integers(0, 200)] = (other[0] + 1) % 6  # maybe one sample moved
+        for labels in (permuted, other):
+            pairs = np.unique(np.stack([labels, kept]).astype(np.int64), axis=1).shape[1]
+            assert _same_clustering(labels, kept) == (pairs == len(np.unique(labels)))
+        assert _same_clustering(permuted, kept)

@@ -293,6 +293,34 @@ def digits_dataset() -> Dataset:
     return labelled_images_dataset(digits.data, digits.target, (8, 8), name="Digits")
 
 
+def read_arrays(path, keys=None) -> tuple[dict, list[str] | None]:
+    """The arrays of an .npz archive (only `keys` when given) and the names of all of
+    them; for an .npy file ``({"X": array}, None)``.
+
+    Raises ValueError with a sentence naming the file when it is not a NumPy file or
+    holds Python objects (never unpickled); OSError when it cannot be read.
+    """
+    import zipfile
+    from pathlib import Path
+
+    name, suffix = Path(path).name, Path(path).suffix or ".npz"
+    try:
+        # Opened here so that it is closed even when numpy fails to read it.
+        with open(path, "rb") as file:
+            loaded = np.load(file, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                return {"X": loaded}, None
+            files = list(loaded.files)
+            return {key: loaded[key] for key in files if keys is None or key in keys}, files
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
+                             "safety; save plain number arrays.") from None
+        raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
+
+
 def npz_images_dataset(path) -> Dataset:
     """Labelled images from a ``.npz`` file with arrays ``X`` (n × features), ``y``
     (n labels) and optionally ``image_shape`` (height, width).
@@ -300,25 +328,10 @@ def npz_images_dataset(path) -> Dataset:
     Raises ValueError (a sentence naming the file) for anything that does not fit,
     OSError when the file cannot be read.
     """
-    import zipfile
     from pathlib import Path
 
     name = Path(path).name
-    files: list[str] | None = None  # None: an .npy file (one array), not an archive
-    try:
-        # The file is opened here so that it is closed even when numpy fails to read it.
-        with open(path, "rb") as file:
-            archive = np.load(file, allow_pickle=False)
-            if isinstance(archive, np.lib.npyio.NpzFile):
-                files = list(archive.files)
-                arrays = {key: archive[key] for key in ("X", "y", "image_shape") if key in files}
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise ValueError(f"“{name}” is not a readable .npz file ({exc}).") from None
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
-                             "safety; save plain number arrays.") from None
-        raise ValueError(f"“{name}” is not a readable .npz file ({exc}).") from None
+    arrays, files = read_arrays(path, keys=("X", "y", "image_shape"))
     if files is None:
         raise ValueError(f"“{name}” holds one array, not the arrays X and y of an .npz file.")
     missing = [key for key in ("X", "y") if key not in files]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -182,20 +181,14 @@ def _read_arrays(path: Path):
     import pandas as pd
 
     name = path.name
+    from kmeans_studio.core.datasets import read_arrays
+
     try:
-        with open(path, "rb") as file:
-            loaded = np.load(file, allow_pickle=False)
-            if isinstance(loaded, np.lib.npyio.NpzFile):
-                arrays = {key: loaded[key] for key in loaded.files}
-            else:
-                arrays = {"X": loaded}
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        arrays, _ = read_arrays(path)
+    except OSError as exc:
         raise TableError(f"“{name}” is not a readable {path.suffix} file ({exc}).") from None
     except ValueError as exc:
-        if "pickle" in str(exc):
-            raise TableError(f"“{name}” holds Python objects, which are not loaded for "
-                             "safety; save plain number arrays.") from None
-        raise TableError(f"“{name}” is not a readable {path.suffix} file ({exc}).") from None
+        raise TableError(str(exc)) from None
     if not arrays:
         raise TableError(f"“{name}” holds no arrays.")
     tables = {key: a for key, a in arrays.items() if a.ndim == 2 or a.dtype.names}

@@ -9,8 +9,9 @@ import functools
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from kmeans_studio.qt.jobs import BackgroundJob
 
 LABELLED_FILTER = "Labelled images (*.npz)"
 SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
@@ -220,56 +221,57 @@ class FileActions:
             path, lambda temp: Path(temp).write_text(text, encoding="utf-8")))
 
     def _write_in_background(self, path, chunks, n_chunks: int, what: str) -> None:
-        """Write text `chunks` to `path` on a helper thread, with progress and Cancel
-        in the status bar; the file appears (atomically) only when complete."""
-        import threading
+        """Write text `chunks` to `path` on a helper thread (`BackgroundJob`), with
+        progress and Cancel in the status bar; the file appears (atomically) only when
+        complete.  A new export replaces one under way."""
+        from kmeans_studio.core.images import atomic_write
 
-        self.cancel_export()  # one export at a time
-        job = _WriteJob(self)
-        job.advanced.connect(lambda done: self._on_busy(f"{what}…", done, n_chunks))
-        job.finished.connect(lambda message: self._on_export_finished(job, message))
-        stop = threading.Event()
-
-        def work() -> None:
-            from kmeans_studio.core.images import atomic_write
-
+        def work(cancelled, progress) -> Path | None:
             def write(temp: str) -> None:
                 with open(temp, "w", encoding="utf-8") as file:
                     for done, chunk in enumerate(chunks):
-                        if stop.is_set():
+                        if cancelled():
                             raise _Cancelled
                         file.write(chunk)
-                        job.advanced.emit(done + 1)
+                        progress(done + 1, n_chunks)
             try:
                 atomic_write(path, write)
             except _Cancelled:
-                job.finished.emit("")
+                return None
             except OSError as exc:
-                job.finished.emit(f"Could not save “{Path(path).name}”: "
-                                  f"{exc.strerror or exc}.")
-            else:
-                job.finished.emit(f"Saved {path}")
-        self._export = (threading.Thread(target=work, name="export", daemon=True), stop)
-        self._export[0].start()
+                raise OSError(f"Could not save “{Path(path).name}”: "
+                              f"{exc.strerror or exc}.") from None
+            return Path(path)
+
+        self._export_what = what
+        self._exports.start(work)
+
+    @property
+    def _exports(self):
+        """The export job, made (and connected) once."""
+        job = getattr(self, "_export_job", None)
+        if job is None:
+            job = self._export_job = BackgroundJob("export", self)
+            job.progressed.connect(
+                lambda done, total: self._on_busy(f"{self._export_what}…", done, total))
+            job.succeeded.connect(lambda path: self._export_ended(f"Saved {path}"))
+            job.failed.connect(lambda message: self._export_ended(message, failed=True))
+            job.cancelled.connect(
+                lambda: self._export_ended("Export cancelled: nothing was written."))
+        return job
 
     def cancel_export(self) -> None:
         """Stop a background export (its file is not written) and wait for it."""
-        export = getattr(self, "_export", None)
-        if export is not None:
-            export[1].set()
-            export[0].join()
-            self._export = None
+        job = getattr(self, "_export_job", None)
+        if job is not None and job.running:
+            job.cancel()
 
-    def _on_export_finished(self, job, message: str) -> None:
+    def _export_ended(self, message: str, failed: bool = False) -> None:
         self._on_busy("", 0, 0)
-        self._export = None
-        if message.startswith("Saved"):
-            self.statusBar().showMessage(message, 8000)
-        elif message:
+        if failed:
             self.show_message(message)
         else:
-            self.statusBar().showMessage("Export cancelled: nothing was written.", 8000)
-        job.deleteLater()
+            self.statusBar().showMessage(message, 8000)
 
     def _export_text_dialog(self, what: str) -> None:
         stem = self._stem()
@@ -285,13 +287,6 @@ class FileActions:
 
 class _Cancelled(Exception):
     """Raised inside a background write when the user cancels it."""
-
-
-class _WriteJob(QObject):
-    """Carries a background write's progress and outcome to the GUI thread."""
-
-    advanced = Signal(int)
-    finished = Signal(str)
 
 
 def _render_svg(widget: QWidget, title: str, filename: str) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from kmeans_studio.core.race import race
 from kmeans_studio.core.sweep import sweep
 from kmeans_studio.qt.controller import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
-from kmeans_studio.qt.panels.common import ErrorLabel, spin_box
+from kmeans_studio.qt.panels.common import ErrorLabel, push_button, spin_box
 from kmeans_studio.qt.views.race_plot import RacePlot
 from kmeans_studio.qt.views.silhouette_plot import SilhouettePlot
 from kmeans_studio.qt.views.sweep_plot import SweepPlot
@@ -59,20 +58,13 @@ class _JobTab(QWidget):
         self.job = BackgroundJob(name, self)
         self.result_dataset: Dataset | None = None
         self._running_on: Dataset | None = None
-        self.run_button = QPushButton(button)
-        self.run_button.setObjectName(f"{name}_run")
-        self.run_button.setToolTip(tip)
-        self.run_button.setAccessibleName(button)
-        self.run_button.clicked.connect(self.start)
+        self.run_button = push_button(button, tip, button, self.start, f"{name}_run")
         self.progress = QProgressBar()
         self.progress.setObjectName(f"{name}_progress")
         self.progress.setAccessibleName("Progress")
         self.progress.setMaximumWidth(200)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName(f"{name}_cancel")
-        self.cancel_button.setToolTip("Stop this work; what is shown stays (Esc)")
-        self.cancel_button.setAccessibleName("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button = push_button("Cancel", "Stop this work; what is shown stays (Esc)",
+                                         "Cancel", self.cancel, f"{name}_cancel")
         self.error = ErrorLabel()
         self.controls = QHBoxLayout()
         self.controls.addStretch(1)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import BLOB_SHAPES
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
-from kmeans_studio.qt.panels.common import DataPanel, spin_box
+from kmeans_studio.qt.panels.common import DataPanel, push_button, spin_box
 from kmeans_studio.qt.settings import Settings
 
 INIT_CHOICES = {
@@ -68,10 +67,8 @@ class RunParameters(QGroupBox):
         saved = settings[f"{prefix}/tol"]
         self.tol.setCurrentIndex(min(range(len(TOLERANCES)),
                                      key=lambda i: abs(TOLERANCES[i] - saved)))
-        reinit = QPushButton("Re-initialise")
-        reinit.setToolTip("New initial centres from the next seed")
-        reinit.setAccessibleName("Re-initialise")
-        reinit.clicked.connect(self._next_seed)
+        reinit = push_button("Re-initialise", "New initial centres from the next seed",
+                             "Re-initialise", self._next_seed)
         form = QFormLayout(self)
         form.addRow("Clusters k", self.k)
         form.addRow("Initialisation", self.init)
@@ -165,10 +162,9 @@ class BlobsPanel(DataPanel):
         self.data_seed = spin_box(0, 2**31 - 1, settings["blobs/data_seed"],
                                "Seed of the data: the same seed gives the same points",
                                "Data seed")
-        new_data = QPushButton("New data")
-        new_data.setToolTip("Draw new points from the next data seed")
-        new_data.setAccessibleName("New data")
-        new_data.clicked.connect(lambda: self.data_seed.setValue(self.data_seed.value() + 1))
+        new_data = push_button("New data", "Draw new points from the next data seed",
+                               "New data",
+                               lambda: self.data_seed.setValue(self.data_seed.value() + 1))
 
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)

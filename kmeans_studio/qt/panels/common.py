@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
 
 def spin_box(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
@@ -16,6 +16,27 @@ def spin_box(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
     box.setToolTip(tip)
     box.setAccessibleName(name)
     box.setKeyboardTracking(False)  # typing "300" asks for one run, not three
+    return box
+
+
+def push_button(text: str, tip: str, name: str, clicked, object_name: str = "") -> QPushButton:
+    """A button with its tooltip and accessible name, connected to `clicked`."""
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(name)
+    if object_name:
+        button.setObjectName(object_name)
+    button.clicked.connect(clicked)
+    return button
+
+
+def choice_box(items: dict, name: str, tip: str) -> QComboBox:
+    """A combo box of ``{key: text}`` (texts capitalised, keys as item data)."""
+    box = QComboBox()
+    box.setAccessibleName(name)
+    box.setToolTip(tip)
+    for key, text in items.items():
+        box.addItem(text[0].upper() + text[1:], key)
     return box
 
 

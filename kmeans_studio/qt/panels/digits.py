@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,7 @@ from kmeans_studio.core.session import load_source
 from kmeans_studio.core.metrics import MATCH_METHODS, evaluate
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.blobs import INIT_CHOICES, RunParameters
-from kmeans_studio.qt.panels.common import SourcePanel
+from kmeans_studio.qt.panels.common import SourcePanel, push_button
 from kmeans_studio.qt.settings import Settings
 
 #: Centres cannot be placed by clicking in 64 dimensions.
@@ -51,16 +50,13 @@ class DigitsPanel(SourcePanel):
         self.current = QLabel("Loading the digits…")
         self.current.setObjectName("digits_current")
         self.current.setWordWrap(True)
-        load_digits = QPushButton("Handwritten digits")
-        load_digits.setToolTip("scikit-learn's 1,797 digits of 8×8 pixels (no download)")
-        load_digits.setAccessibleName("Load scikit-learn's digits")
-        load_digits.clicked.connect(lambda: self.set_source(("digits",)))
-        open_button = QPushButton("Open .npz…")
-        open_button.setToolTip("Labelled images of your own: a .npz file with arrays X "
-                               "(one flattened image per row), y (labels) and optionally "
-                               "image_shape (height, width)")
-        open_button.setAccessibleName("Open labelled images")
-        open_button.clicked.connect(self.open_requested)
+        load_digits = push_button(
+            "Handwritten digits", "scikit-learn's 1,797 digits of 8×8 pixels (no download)",
+            "Load scikit-learn's digits", lambda: self.set_source(("digits",)))
+        open_button = push_button(
+            "Open .npz…", "Labelled images of your own: a .npz file with arrays X (one "
+            "flattened image per row), y (labels) and optionally image_shape (height, width)",
+            "Open labelled images", self.open_requested)
         data_box = QGroupBox("Labelled images")
         box = QVBoxLayout(data_box)
         box.addWidget(self.current)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import SAMPLE_IMAGES, Dataset, image_dataset
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
-from kmeans_studio.qt.panels.common import SourcePanel
+from kmeans_studio.qt.panels.common import SourcePanel, push_button
 from kmeans_studio.qt.settings import Settings
 
 _pasted = itertools.count(1)
@@ -63,23 +62,19 @@ class ImagePanel(SourcePanel):
         self.alpha_note = QLabel("Transparent areas are shown and compressed on white.")
         self.alpha_note.setWordWrap(True)
         self.alpha_note.hide()
-        open_button = QPushButton("Open image…")
-        open_button.setToolTip("Open a photo (Ctrl+O), or drop one on the window")
-        open_button.setAccessibleName("Open image")
-        open_button.clicked.connect(self.open_requested)
-        paste_button = QPushButton("Paste")
-        paste_button.setToolTip("Use the image on the clipboard (Ctrl+V)")
-        paste_button.setAccessibleName("Paste image")
-        paste_button.clicked.connect(self.paste_requested)
+        open_button = push_button("Open image…",
+                                  "Open a photo (Ctrl+O), or drop one on the window",
+                                  "Open image", self.open_requested)
+        paste_button = push_button("Paste", "Use the image on the clipboard (Ctrl+V)",
+                                   "Paste image", self.paste_requested)
         self.sample = QComboBox()
         self.sample.setObjectName("image_sample")
         self.sample.setToolTip("Photos that come with scikit-learn")
         self.sample.setAccessibleName("Sample photo")
         self.sample.addItems(list(SAMPLE_IMAGES))
-        load_sample = QPushButton("Load")
-        load_sample.setToolTip("Compress this sample photo")
-        load_sample.setAccessibleName("Load sample photo")
-        load_sample.clicked.connect(lambda: self.set_source(("sample", self.sample.currentText())))
+        load_sample = push_button(
+            "Load", "Compress this sample photo", "Load sample photo",
+            lambda: self.set_source(("sample", self.sample.currentText())))
 
         photo = QGroupBox("Photo")
         box = QVBoxLayout(photo)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,18 +24,9 @@ from kmeans_studio.core.session import load_source
 from kmeans_studio.core.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoice
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.blobs import RunParameters
-from kmeans_studio.qt.panels.common import DataPanel
+from kmeans_studio.qt.panels.common import DataPanel, choice_box, push_button
 from kmeans_studio.qt.panels.digits import DIGIT_INITS, digits_preview
 from kmeans_studio.qt.settings import Settings
-
-
-def _combo(items: dict, name: str, tip: str) -> QComboBox:
-    box = QComboBox()
-    box.setAccessibleName(name)
-    box.setToolTip(tip)
-    for key, text in items.items():
-        box.addItem(text[0].upper() + text[1:], key)
-    return box
 
 
 class TablePanel(DataPanel):
@@ -67,19 +57,13 @@ class TablePanel(DataPanel):
         self.current = QLabel("Loading the table…")
         self.current.setObjectName("table_current")
         self.current.setWordWrap(True)
-        open_button = QPushButton("Open data…")
-        open_button.setToolTip("A CSV or TSV table, or a .npy/.npz array of your own")
-        open_button.setAccessibleName("Open a data file")
-        open_button.clicked.connect(self.open_requested)
-        columns = QPushButton("Columns…")
-        columns.setObjectName("table_columns")
-        columns.setToolTip("Choose the feature and label columns again")
-        columns.setAccessibleName("Choose columns")
-        columns.clicked.connect(self.columns_requested)
-        iris = QPushButton("Iris")
-        iris.setToolTip("scikit-learn's iris measurements (150 flowers, 3 species)")
-        iris.setAccessibleName("Load the iris table")
-        iris.clicked.connect(lambda: self.set_table(None, IRIS_CHOICE))
+        open_button = push_button("Open data…",
+                                  "A CSV or TSV table, or a .npy/.npz array of your own",
+                                  "Open a data file", self.open_requested)
+        columns = push_button("Columns…", "Choose the feature and label columns again",
+                              "Choose columns", self.columns_requested, "table_columns")
+        iris = push_button("Iris", "scikit-learn's iris measurements (150 flowers, 3 species)",
+                           "Load the iris table", lambda: self.set_table(None, IRIS_CHOICE))
         data_box = QGroupBox("Table")
         box = QVBoxLayout(data_box)
         box.addWidget(self.current)
@@ -89,10 +73,10 @@ class TablePanel(DataPanel):
         row.addWidget(iris)
         box.addLayout(row)
 
-        self.scaling = _combo(SCALINGS, "Scaling", "Put the columns on comparable scales "
+        self.scaling = choice_box(SCALINGS, "Scaling", "Put the columns on comparable scales "
                               "(scikit-learn's StandardScaler or MinMaxScaler), so that no "
                               "column dominates just by its units")
-        self.missing = _combo(MISSING, "Missing values", "Rows with an empty cell among "
+        self.missing = choice_box(MISSING, "Missing values", "Rows with an empty cell among "
                               "the chosen columns")
         self.axes = QComboBox()
         self.axes.setObjectName("table_axes")

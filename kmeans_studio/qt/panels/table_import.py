@@ -3,7 +3,6 @@ an optional label column, what to do with missing values, and the scaling."""
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +27,7 @@ from kmeans_studio.core.tables import (
     missing_rows,
     numeric_columns,
 )
+from kmeans_studio.qt.panels.common import choice_box
 
 PREVIEW_ROWS = 20
 LABEL_NAMES = ("label", "labels", "class", "target", "y", "species", "category")
@@ -87,20 +87,12 @@ class ImportDialog(QDialog):
         for column in columns:
             self.label.addItem(column, column)
         self.label.setCurrentIndex(max(0, self.label.findData(default_label)))
-        self.missing = QComboBox()
+        self.missing = choice_box(MISSING, "Missing values", "Rows with an empty or "
+                                  "non-numeric cell among the chosen columns")
         self.missing.setObjectName("import_missing")
-        self.missing.setAccessibleName("Missing values")
-        self.missing.setToolTip("Rows with an empty or non-numeric cell among the chosen "
-                                "columns")
-        for key, text in MISSING.items():
-            self.missing.addItem(text[0].upper() + text[1:], key)
-        self.scaling = QComboBox()
+        self.scaling = choice_box(SCALINGS, "Scaling", "Put the columns on comparable "
+                                  "scales, so that no column dominates just by its units")
         self.scaling.setObjectName("import_scaling")
-        self.scaling.setAccessibleName("Scaling")
-        self.scaling.setToolTip("Put the columns on comparable scales, so that no column "
-                                "dominates just by its units")
-        for key, text in SCALINGS.items():
-            self.scaling.addItem(text[0].upper() + text[1:], key)
         if choice is not None:
             self.missing.setCurrentIndex(self.missing.findData(choice.missing))
             self.scaling.setCurrentIndex(self.scaling.findData(choice.scaling))

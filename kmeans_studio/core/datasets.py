@@ -321,6 +321,28 @@ def read_arrays(path, keys=None) -> tuple[dict, list[str] | None]:
         raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
 
 
+def npz_holds_images(path) -> bool:
+    """True for an .npz archive with ``image_shape`` or a stack ``X`` of images
+    (n, h, w): read from the archive's headers, without loading any array.  False
+    for anything else, unreadable files included (their reader explains)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "image_shape.npy" in names:
+                return True
+            if "X.npy" not in names:
+                return False
+            with archive.open("X.npy") as file:
+                version = np.lib.format.read_magic(file)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                return len(read_header(file)[0]) == 3
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
+
+
 def npz_images_dataset(path) -> Dataset:
     """Labelled images from a ``.npz`` file with arrays ``X`` (n × features), ``y``
     (n labels) and optionally ``image_shape`` (height, width).

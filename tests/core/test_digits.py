@@ -138,3 +138,15 @@ def test_a_single_array_npy_is_refused_with_a_sentence(tmp_path):
         np.save(f, np.zeros((3, 3)))
     with pytest.raises(ValueError, match="one array"):
         npz_images_dataset(path)
+
+
+def test_which_npz_files_hold_images_is_read_from_their_headers(tmp_path):
+    from kmeans_studio.core.datasets import npz_holds_images
+
+    np.savez(tmp_path / "stack.npz", X=np.zeros((3, 4, 4)), y=np.arange(3))
+    np.savez(tmp_path / "shaped.npz", X=np.zeros((3, 16)), y=np.arange(3), image_shape=[4, 4])
+    np.savez(tmp_path / "table.npz", X=np.zeros((3, 16)), y=np.arange(3))
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    assert npz_holds_images(tmp_path / "stack.npz") and npz_holds_images(tmp_path / "shaped.npz")
+    assert not npz_holds_images(tmp_path / "table.npz")
+    assert not npz_holds_images(tmp_path / "junk.npz")

@@ -169,7 +169,6 @@ class SweepTab(_JobTab):
         self.view = SweepPlot()
         self.layout_.addWidget(self.view, 1)
         self.view.k_chosen.connect(self._load)
-        self._seed = 0
 
     def work(self, snapshot: Snapshot, request: RunRequest):
         low, high = self.k_from.value(), self.k_to.value()

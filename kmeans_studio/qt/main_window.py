@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -106,8 +108,6 @@ class MainWindow(FileActions, QMainWindow):
             self.views.insertWidget(index, source.build())
             self.views.removeWidget(placeholder)
             placeholder.deleteLater()
-            if source.key == "blobs":
-                self._on_view_options()
         self.views.setCurrentIndex(index)
 
     def _build_dock(self) -> None:
@@ -166,10 +166,6 @@ class MainWindow(FileActions, QMainWindow):
     def load_run(self, k: int, centers, seed: int, what: str) -> None:
         """Show a run chosen in the Explore dock from its initial centres (the data
         must still be those it ran on)."""
-        import dataclasses
-
-        import numpy as np
-
         panel = self.source.panel
         panel.show_run(k, seed)
         request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
@@ -461,14 +457,9 @@ class MainWindow(FileActions, QMainWindow):
         self.controller.set_rate(value)
 
     def _on_view_options(self) -> None:  # the blob explorer's display options
-        if not self.sources["blobs"].built:
-            return  # applied when its page is first shown
-        scatter = self.sources["blobs"].scatter
-        scatter.show_voronoi = self.actions["show_voronoi"].isChecked()
-        scatter.show_trails = self.actions["show_trails"].isChecked()
-        snap = self.controller.snapshot
-        if snap is not None and snap.iteration is not None and self.source.key == "blobs":
-            scatter.set_snapshot(snap)
+        self.sources["blobs"].set_view_options(
+            show_voronoi=self.actions["show_voronoi"].isChecked(),
+            show_trails=self.actions["show_trails"].isChecked())
 
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
@@ -498,18 +489,9 @@ class MainWindow(FileActions, QMainWindow):
     def _npz_of_images(self, path: Path) -> bool:
         """An .npz opened on the Digits page, or one with image_shape or a stack of
         images (n, h, w), is labelled images; other .npz files are tables."""
-        if self.source.key == "digits":
-            return True
-        import zipfile
+        from kmeans_studio.core.datasets import npz_holds_images
 
-        import numpy as np
-
-        try:
-            with np.load(path, allow_pickle=False) as arrays:
-                return "image_shape" in arrays.files or (
-                    "X" in arrays.files and arrays["X"].ndim == 3)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-            return False  # the table reader says what is wrong with it
+        return self.source.key == "digits" or npz_holds_images(path)
 
     def open_table(self, path: str | os.PathLike, choice=None) -> bool:
         """Read the start of a table and ask which columns to cluster (the import
@@ -709,7 +691,6 @@ class MainWindow(FileActions, QMainWindow):
 
 def qimage_to_rgb(qimage):
     """RGB uint8 (H, W, 3) copy of a QImage (alpha composited on white)."""
-    import numpy as np
     from PySide6.QtGui import QColor, QImage, QPainter
 
     flat = QImage(qimage.size(), QImage.Format.Format_RGB888)

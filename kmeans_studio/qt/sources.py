@@ -121,9 +121,23 @@ class BlobsSource(_Source):
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
         super().__init__(BlobsPanel(settings), controller)
+        # The View menu's display options, kept here until the page is built.
+        self.view_options = {"show_voronoi": True, "show_trails": True}
+        self._shown: Snapshot | None = None
+
+    def set_view_options(self, **options: bool) -> None:
+        """Voronoi regions and centre trails on or off; the state shown is redrawn."""
+        self.view_options.update(options)
+        if self.built:
+            for name, value in self.view_options.items():
+                setattr(self.scatter, name, value)
+            if self._shown is not None and self._shown.iteration is not None:
+                self.scatter.set_snapshot(self._shown)
 
     def _build(self, controller: RunController) -> None:
         self.scatter = ScatterView()
+        for name, value in self.view_options.items():
+            setattr(self.scatter, name, value)
         self.inertia = InertiaView()
         self.views = _splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
                                "blobs_views")
@@ -143,6 +157,7 @@ class BlobsSource(_Source):
     def set_snapshot(self, snapshot: Snapshot) -> None:
         # Painted at once: the worker sends the next state only after this one is
         # painted, which paces a run to what the screen can show.
+        self._shown = snapshot
         self.scatter.set_snapshot(snapshot)
         self.inertia.set_snapshot(snapshot)
 

@@ -2,34 +2,36 @@
 
 An image's pixels are merged into its distinct colours with their counts as weights:
 the weighted k-means objective on the distinct colours equals the objective on every
-pixel, at a fraction of the work (china.jpg: 273,280 pixels, 96,615 colours).  The
-engine then runs to convergence, the centres are rounded to a uint8 palette, every
-colour is mapped to its nearest palette entry, and a lookup table maps the pixels back
-at full resolution.  Memory stays near 5 bytes per pixel (each pixel's distinct-colour
-index and the output indices) plus one 2^24-entry table while counting, so 50-megapixel
-images fit.
+pixel, at a fraction of the work (china.jpg: 273,280 pixels, 96,615 colours).  Lloyd's
+algorithm then runs to convergence on an octree of those colours (`color_tree`: the
+same labels as a full scan, most colours handled a cube at a time), the centres are
+rounded to a uint8 palette, every colour is mapped to its nearest palette entry, and
+the pixels are mapped back at full resolution.  Memory stays near 5 bytes per pixel
+(each pixel's distinct-colour index and the output indices) plus about 30 bytes per
+distinct colour, so 50-megapixel images fit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import Iteration, KMeansRun
+from kmeans_studio.core import _compiled
+from kmeans_studio.core.color_tree import SPREAD, ColorTree, Progress, from_morton, morton
+from kmeans_studio.core.kmeans import KMeansRun
 
 #: Pixels sampled for the k-means++ initialisation (weighted by multiplicity).
 INIT_SAMPLE = 10_000
-#: Above this many pixels, distinct colours are counted with a 2^24 table, not a sort.
-_TABLE_MIN_PIXELS = 1 << 22
 
 
 @dataclasses.dataclass(frozen=True)
 class ImageColors:
-    """An RGB image as its distinct colours, their counts, and a packed code per pixel.
+    """An RGB image as its distinct colours, their counts, and each pixel's colour.
 
     Attributes
     ----------
@@ -37,7 +39,8 @@ class ImageColors:
     inverse : ndarray of shape (H * W,), int32
         Index of each pixel's colour in `colors`.
     colors : ndarray of shape (m, 3), uint8
-        The distinct colours, sorted by code.
+        The distinct colours, sorted by Morton code (r, g, b bits interleaved), so the
+        colours of every cube of the colour octree are neighbours.
     counts : ndarray of shape (m,), int64
         Pixels of each distinct colour.
     """
@@ -48,20 +51,26 @@ class ImageColors:
     counts: np.ndarray
 
     @classmethod
-    def from_image(cls, image: np.ndarray) -> ImageColors:
+    def from_image(cls, image: np.ndarray, *, use_compiled: bool | None = None) -> ImageColors:
         image = _check_image(image)
-        codes = pack(image).ravel()
-        if codes.size >= _TABLE_MIN_PIXELS:  # O(n) with a 2^24 table, no sort
-            table = np.bincount(codes, minlength=1 << 24)
-            unique = np.flatnonzero(table)
-            counts = table[unique]
-            index = np.zeros(1 << 24, dtype=np.int32)
-            index[unique] = np.arange(len(unique), dtype=np.int32)
-            inverse = index[codes]
+        pixels = image.reshape(-1, 3)
+        if use_compiled is None:
+            use_compiled = _compiled.available()
+        if use_compiled:  # two passes over the pixels, no sort, no GIL
+            from kmeans_studio.core._tree_kernels import distinct_colors
+
+            _, distinct, counts, inverse = distinct_colors(np.ascontiguousarray(pixels), SPREAD)
         else:
-            unique, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
-        return cls(image.shape[:2], inverse.astype(np.int32).ravel(), unpack(unique),
-                   counts.astype(np.int64))
+            unique, inverse, counts = np.unique(morton(pixels), return_inverse=True,
+                                                return_counts=True)
+            distinct = from_morton(unique)
+        return cls(image.shape[:2], inverse.astype(np.int32, copy=False).ravel(),
+                   distinct, counts.astype(np.int64, copy=False))
+
+    @functools.cached_property
+    def tree(self) -> ColorTree:
+        """The octree of the colours, built on first use (needs the compiled kernels)."""
+        return ColorTree(self.colors, self.counts)
 
     @property
     def n_pixels(self) -> int:
@@ -70,6 +79,14 @@ class ImageColors:
     @property
     def n_colors(self) -> int:
         return len(self.colors)
+
+    def pixel_variance(self) -> float:
+        """Mean of the per-channel variances of the pixels (not of the distinct
+        colours): scikit-learn's tolerance scale for k-means on every pixel."""
+        counts = self.counts.astype(np.float64)
+        X = self.colors.astype(np.float64)
+        mean = counts @ X / self.n_pixels
+        return float(np.mean(counts @ (X * X) / self.n_pixels - mean * mean))
 
     def features(self) -> np.ndarray:
         """The distinct colours as float64 samples for the engine."""
@@ -156,19 +173,6 @@ def dither(image: np.ndarray, palette: np.ndarray) -> np.ndarray:
     return indices
 
 
-def pack(rgb: np.ndarray) -> np.ndarray:
-    """uint32 codes ``r << 16 | g << 8 | b`` of an (..., 3) uint8 array."""
-    rgb = np.asarray(rgb, dtype=np.uint8)
-    return ((rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
-            | rgb[..., 2])
-
-
-def unpack(codes: np.ndarray) -> np.ndarray:
-    """(n, 3) uint8 colours from uint32 codes."""
-    codes = np.asarray(codes, dtype=np.uint32)
-    return np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], axis=-1).astype(np.uint8)
-
-
 def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -> np.ndarray:
     """k-means++ (weighted, scikit-learn's) on a sample of INIT_SAMPLE pixels; every
     distinct colour when there are no more than `n_colors` (the result is then exact).
@@ -181,13 +185,13 @@ def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -
     if n_colors >= colors.n_colors:
         return colors.features()
     rng = np.random.RandomState(random_state)
-    rows, weight = np.arange(colors.n_colors), colors.counts
+    rows, weight = slice(None), colors.counts
     if colors.n_pixels > INIT_SAMPLE:
         sample = colors.inverse[rng.randint(0, colors.n_pixels, INIT_SAMPLE)]
         sampled, sampled_weight = np.unique(sample, return_counts=True)
         if len(sampled) >= n_colors:  # else too few distinct colours: use them all
             rows, weight = sampled, sampled_weight
-    centers, _ = kmeans_plusplus(colors.features()[rows], n_colors,
+    centers, _ = kmeans_plusplus(colors.colors[rows].astype(np.float64), n_colors,
                                  sample_weight=weight.astype(np.float64), random_state=rng)
     return centers
 
@@ -197,9 +201,21 @@ def start_run(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
     """The weighted k-means run on the distinct colours (step it, or `run()` it); it
     has min(n_colors, distinct colours) centres."""
     _check_n_colors(n_colors)
-    init = initial_palette(colors, n_colors, random_state)
-    return KMeansRun(colors.features(), len(init), init=init,
-                     sample_weight=colors.counts.astype(np.float64),
+    return engine_run(colors, initial_palette(colors, n_colors, random_state),
+                      max_iter=max_iter, tol=tol)
+
+
+def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
+               tol: float = 1e-4) -> KMeansRun:
+    """The engine's run on the distinct colours, weighted by their counts, from `init`;
+    `tol` is scaled by the pixels' variance, as in `quantize_colors`."""
+    X = colors.features()
+    # The engine scales tol by the variance of the rows it is given (scikit-learn's
+    # rule); on the distinct colours that is not the pixels' variance.
+    distinct = float(np.mean(np.var(X, axis=0)))
+    if distinct > 0:
+        tol = tol * colors.pixel_variance() / distinct
+    return KMeansRun(X, len(init), init=init, sample_weight=colors.counts.astype(np.float64),
                      max_iter=max_iter, tol=tol)
 
 
@@ -208,28 +224,33 @@ def palette_from_centers(centers: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(centers), 0, 255).astype(np.uint8)
 
 
-def nearest_entries(colors: ImageColors, palette: np.ndarray) -> np.ndarray:
-    """Index of the nearest palette entry for each distinct colour."""
+def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantized:
+    """Round the centres, map every colour to its nearest entry (the first on ties),
+    render the indices."""
     from kmeans_studio.core.kmeans import nearest_centers
 
-    labels = nearest_centers(colors.features(), palette.astype(np.float64))
-    return labels.astype(np.uint8 if len(palette) <= 256 else np.uint16)
-
-
-def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantized:
-    """Round the centres, map every colour to its nearest entry, render the indices."""
     palette = palette_from_centers(centers)
-    return _quantized(colors, palette, nearest_entries(colors, palette), n_iter)
+    if not _compiled.available():
+        return _quantized(colors, palette, nearest_centers(colors.features(),
+                                                           palette.astype(np.float64)), n_iter)
+    labels = np.empty(colors.n_colors, dtype=np.int64)
+    weight, sums = colors.tree.assign(palette, labels)
+    # Integer colours, counts and palette: these sums, and so the inertia, are exact.
+    return _quantized(colors, palette, labels, n_iter, weight.astype(np.int64),
+                      colors.tree.inertia(palette, weight, sums))
 
 
 def _quantized(colors: ImageColors, palette: np.ndarray, labels: np.ndarray,
-               n_iter: int = 0) -> Quantized:
+               n_iter: int = 0, counts: np.ndarray | None = None,
+               inertia: float | None = None) -> Quantized:
     labels = np.asarray(labels).astype(np.uint8 if len(palette) <= 256 else np.uint16)
-    diff = colors.colors.astype(np.float64) - palette[labels]
-    inertia = float(colors.counts @ np.einsum("ij,ij->i", diff, diff))
+    if inertia is None:
+        diff = colors.colors.astype(np.float64) - palette[labels]
+        inertia = float(colors.counts @ np.einsum("ij,ij->i", diff, diff))
+    if counts is None:
+        counts = np.bincount(labels, weights=colors.counts, minlength=len(palette))
     indices, rgb = colors.render(labels, palette)
-    counts = np.bincount(labels, weights=colors.counts, minlength=len(palette)).astype(np.int64)
-    return Quantized(palette, indices, inertia, n_iter, counts, rgb)
+    return Quantized(palette, indices, inertia, n_iter, counts.astype(np.int64), rgb)
 
 
 def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
@@ -246,10 +267,30 @@ def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
 
 def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
                     max_iter: int = 300, tol: float = 1e-4,
-                    callback: Callable[[Iteration], Any] | None = None) -> Quantized:
-    """`quantize` for colours already counted; `callback` as in `KMeansRun.run`."""
-    run = start_run(colors, n_colors, random_state=random_state, max_iter=max_iter, tol=tol)
-    final = run.run(callback=callback)
+                    callback: Callable[[Progress], Any] | None = None) -> Quantized:
+    """`quantize` for colours already counted.
+
+    `callback`, if given, receives a `color_tree.Progress` after every iteration;
+    returning False stops the run there.  As scikit-learn's k-means on every pixel,
+    the run stops when the centres' squared shifts sum to at most `tol` times the mean
+    per-channel variance of the pixels.
+    """
+    _check_n_colors(n_colors)
+    init = initial_palette(colors, n_colors, random_state)
+    if _compiled.available():
+        variance = colors.pixel_variance()
+        result = colors.tree.lloyd(init, tol=variance * tol, max_iter=max_iter,
+                                   callback=callback)
+        if result is not None:
+            return finish(colors, *result)
+    # Without the compiled kernels, or when a cluster emptied on the way (the engine
+    # moves it as scikit-learn does): the engine, from the same start.
+    run = engine_run(colors, init, max_iter=max_iter, tol=tol)
+
+    def each_update(state):
+        if callback is not None and state.phase == "update":
+            return callback(Progress(state.n_iter, state.inertia, state.centers))
+    final = run.run(callback=each_update if callback is not None else None)
     return finish(colors, final.centers, final.n_iter)
 
 

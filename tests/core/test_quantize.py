@@ -5,7 +5,9 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
+from kmeans_studio.core import _compiled
 from kmeans_studio.core import quantize as q
+from kmeans_studio.core.color_tree import morton
 
 
 def test_three_colours_and_k64_returns_exactly_those():
@@ -52,14 +54,16 @@ def test_quantize_china_at_full_resolution_is_a_local_optimum():
     assert 25 < result.psnr < 40
 
 
-def test_large_images_use_the_table_path(monkeypatch):
-    monkeypatch.setattr(q, "_TABLE_MIN_PIXELS", 1000)
-    image = load_sample_image("flower.jpg")[::8, ::8]
-    a = q.ImageColors.from_image(image)
-    monkeypatch.setattr(q, "_TABLE_MIN_PIXELS", 1 << 40)
-    b = q.ImageColors.from_image(image)
-    np.testing.assert_array_equal(a.colors, b.colors)
-    np.testing.assert_array_equal(a.counts, b.counts)
+@pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
+def test_compiled_colour_count_equals_numpys():
+    image = load_sample_image("flower.jpg")[::3, ::3]
+    a = q.ImageColors.from_image(image, use_compiled=True)
+    b = q.ImageColors.from_image(image, use_compiled=False)
+    for field in ("colors", "counts", "inverse"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    np.testing.assert_array_equal(a.colors[a.inverse].reshape(image.shape), image)
+    codes = morton(a.colors)
+    assert np.all(codes[1:] > codes[:-1])  # distinct, in octree order
 
 
 def test_dithering_uses_only_the_palette():

@@ -137,8 +137,9 @@ def build_tree(codes, leaf_size):  # pragma: no cover - compiled
 def node_geometry(nodes, colors, weights):  # pragma: no cover - compiled
     """Per node: the tight box of its colours (middle and half-widths), their total
     weight and weighted sum (children before parents: nodes are breadth first, so
-    walk backwards)."""
+    walk backwards); and the weighted sum of squares of each channel."""
     n_nodes = nodes.shape[0]
+    squares = np.zeros(3)
     lo = np.full((n_nodes, 3), 255.0)
     hi = np.zeros((n_nodes, 3))
     geom = np.zeros((n_nodes, 10))
@@ -152,6 +153,7 @@ def node_geometry(nodes, colors, weights):  # pragma: no cover - compiled
                     lo[node, t] = min(lo[node, t], x)
                     hi[node, t] = max(hi[node, t], x)
                     geom[node, SUM + t] += weights[i] * x
+                    squares[t] += weights[i] * x * x
         else:
             first = nodes[node, CHILD]
             for child in range(first, first + n_child):
@@ -163,7 +165,38 @@ def node_geometry(nodes, colors, weights):  # pragma: no cover - compiled
         for t in range(3):
             geom[node, MID + t] = 0.5 * (lo[node, t] + hi[node, t])
             geom[node, HALF + t] = 0.5 * (hi[node, t] - lo[node, t])
-    return geom
+    return geom, squares
+
+
+@njit(cache=True, nogil=True)
+def _scan_two(a, b, start, end, colors, weights, C, margin, weight, sums, labels,
+              write_labels):  # pragma: no cover - compiled
+    """Colours start..end to the nearer of centres a < b: by the side of their
+    bisecting plane, or by the two distances within `margin` of it (a on ties)."""
+    n0 = C[b, 0] - C[a, 0]
+    n1 = C[b, 1] - C[a, 1]
+    n2 = C[b, 2] - C[a, 2]
+    c = 0.5 * (n0 * (C[a, 0] + C[b, 0]) + n1 * (C[a, 1] + C[b, 1]) + n2 * (C[a, 2] + C[b, 2]))
+    for i in range(start, end):
+        side = n0 * colors[i, 0] + n1 * colors[i, 1] + n2 * colors[i, 2] - c
+        if side < -0.5 * margin:
+            best = a
+        elif side > 0.5 * margin:
+            best = b
+        else:
+            to_a = 0.0
+            to_b = 0.0
+            for t in range(3):
+                da = colors[i, t] - C[a, t]
+                db = colors[i, t] - C[b, t]
+                to_a += da * da
+                to_b += db * db
+            best = a if to_a <= to_b else b
+        weight[best] += weights[i]
+        for t in range(3):
+            sums[best, t] += weights[i] * colors[i, t]
+        if write_labels:
+            labels[i] = best
 
 
 @njit(cache=True, nogil=True)
@@ -258,6 +291,10 @@ def filter_assign(nodes, geom, colors, weights, C, roots, margin, weight, sums,
                 labels[start:end] = best
             continue
         n_child = nodes[node, N_CHILD]
+        if n_child == 0 and kept == 2:
+            _scan_two(cand[e, 0], cand[e, 1], start, end, colors, weights, C, margin,
+                      weight, sums, labels, write_labels)
+            continue
         if n_child == 0:
             for i in range(start, end):
                 best_i = k

@@ -65,26 +65,31 @@ class Progress:
 
 
 class ColorTree:
-    """The octree of distinct colours (sorted by Morton code) and their weights.
+    """The octree of distinct colours and their weights.
 
-    Needs the compiled kernels (`_compiled.available()`).
+    `codes` are the colours' Morton codes, strictly increasing (as `ImageColors`
+    keeps them).  Needs the compiled kernels (`_compiled.available()`).
+
+    Attributes
+    ----------
+    weight, sums, squares : float, ndarray (3,), ndarray (3,)
+        Total weight, and the weighted sum and sum of squares of every channel.
     """
 
-    def __init__(self, colors: np.ndarray, weights: np.ndarray, *,
+    def __init__(self, colors: np.ndarray, weights: np.ndarray, codes: np.ndarray, *,
                  leaf_size: int = LEAF_SIZE) -> None:
         from kmeans_studio.core import _tree_kernels as kernels
 
         self._kernels = kernels
         self.colors = np.ascontiguousarray(colors, dtype=np.uint8)
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)
-        codes = morton(self.colors)
-        if len(codes) > 1 and np.any(codes[1:] <= codes[:-1]):
-            raise ValueError("The colours must be distinct and sorted by Morton code.")
-        self.nodes = kernels.build_tree(codes, int(leaf_size))
-        self.geometry = kernels.node_geometry(self.nodes, self.colors, self.weights)
-        norms = np.einsum("ij,ij->i", self.colors.astype(np.float64),
-                          self.colors.astype(np.float64))
-        self.total_weighted_norm = float(norms @ self.weights)
+        self.nodes = kernels.build_tree(np.ascontiguousarray(codes, dtype=np.uint32),
+                                        int(leaf_size))
+        self.geometry, self.squares = kernels.node_geometry(self.nodes, self.colors,
+                                                            self.weights)
+        self.weight = float(self.geometry[0, kernels.WEIGHT])
+        self.sums = self.geometry[0, kernels.SUM:kernels.SUM + 3].copy()
+        self.total_weighted_norm = float(self.squares.sum())
         self._roots = self._split_roots(_compiled._n_cores())
 
     @property
@@ -125,13 +130,16 @@ class ColorTree:
         def job(roots, part):
             self._kernels.filter_assign(self.nodes, self.geometry, self.colors, self.weights,
                                         C, roots, _MARGIN, part[0], part[1], out, write)
-        if len(parts) == 1:
-            job(self._roots[0], parts[0])
-        else:
-            pool = _compiled._workers()
-            for future in [pool.submit(job, r, p) for r, p in zip(self._roots, parts)]:
-                future.result()
-        return sum(p[0] for p in parts), sum(p[1] for p in parts)
+        # The first group runs on this thread, the others on the pool's.
+        pool = _compiled._workers() if len(parts) > 1 else None
+        futures = [pool.submit(job, r, p) for r, p in zip(self._roots[1:], parts[1:])]
+        job(self._roots[0], parts[0])
+        weight, sums = parts[0]
+        for future, (w, s) in zip(futures, parts[1:]):
+            future.result()
+            weight += w
+            sums += s
+        return weight, sums
 
     def inertia(self, centers: np.ndarray, weight: np.ndarray, sums: np.ndarray) -> float:
         """sum of w |x - c|^2 over colours, from the cluster sums of an assignment."""

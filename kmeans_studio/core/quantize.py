@@ -43,12 +43,15 @@ class ImageColors:
         colours of every cube of the colour octree are neighbours.
     counts : ndarray of shape (m,), int64
         Pixels of each distinct colour.
+    codes : ndarray of shape (m,), uint32
+        The colours' Morton codes (increasing).
     """
 
     shape: tuple[int, int]
     inverse: np.ndarray
     colors: np.ndarray
     counts: np.ndarray
+    codes: np.ndarray
 
     @classmethod
     def from_image(cls, image: np.ndarray, *, use_compiled: bool | None = None) -> ImageColors:
@@ -59,18 +62,19 @@ class ImageColors:
         if use_compiled:  # two passes over the pixels, no sort, no GIL
             from kmeans_studio.core._tree_kernels import distinct_colors
 
-            _, distinct, counts, inverse = distinct_colors(np.ascontiguousarray(pixels), SPREAD)
+            codes, distinct, counts, inverse = distinct_colors(np.ascontiguousarray(pixels),
+                                                                SPREAD)
         else:
-            unique, inverse, counts = np.unique(morton(pixels), return_inverse=True,
-                                                return_counts=True)
-            distinct = from_morton(unique)
+            codes, inverse, counts = np.unique(morton(pixels), return_inverse=True,
+                                               return_counts=True)
+            distinct = from_morton(codes)
         return cls(image.shape[:2], inverse.astype(np.int32, copy=False).ravel(),
-                   distinct, counts.astype(np.int64, copy=False))
+                   distinct, counts.astype(np.int64, copy=False), codes)
 
     @functools.cached_property
     def tree(self) -> ColorTree:
         """The octree of the colours, built on first use (needs the compiled kernels)."""
-        return ColorTree(self.colors, self.counts)
+        return ColorTree(self.colors, self.counts, self.codes)
 
     @property
     def n_pixels(self) -> int:
@@ -83,10 +87,14 @@ class ImageColors:
     def pixel_variance(self) -> float:
         """Mean of the per-channel variances of the pixels (not of the distinct
         colours): scikit-learn's tolerance scale for k-means on every pixel."""
-        counts = self.counts.astype(np.float64)
-        X = self.colors.astype(np.float64)
-        mean = counts @ X / self.n_pixels
-        return float(np.mean(counts @ (X * X) / self.n_pixels - mean * mean))
+        if _compiled.available():  # the octree holds the sums
+            sums, squares = self.tree.sums, self.tree.squares
+        else:
+            counts = self.counts.astype(np.float64)
+            X = self.colors.astype(np.float64)
+            sums, squares = counts @ X, counts @ (X * X)
+        mean = sums / self.n_pixels
+        return float(np.mean(squares / self.n_pixels - mean * mean))
 
     def features(self) -> np.ndarray:
         """The distinct colours as float64 samples for the engine."""
@@ -276,13 +284,18 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     per-channel variance of the pixels.
     """
     _check_n_colors(n_colors)
-    init = initial_palette(colors, n_colors, random_state)
     if _compiled.available():
-        variance = colors.pixel_variance()
-        result = colors.tree.lloyd(init, tol=variance * tol, max_iter=max_iter,
-                                   callback=callback)
+        # The octree is built on another core (its kernels release the GIL) while
+        # k-means++ picks the start here.
+        building = _compiled._workers().submit(lambda: colors.tree)
+        init = initial_palette(colors, n_colors, random_state)
+        tree = building.result()
+        result = tree.lloyd(init, tol=colors.pixel_variance() * tol, max_iter=max_iter,
+                            callback=callback)
         if result is not None:
             return finish(colors, *result)
+    else:
+        init = initial_palette(colors, n_colors, random_state)
     # Without the compiled kernels, or when a cluster emptied on the way (the engine
     # moves it as scikit-learn does): the engine, from the same start.
     run = engine_run(colors, init, max_iter=max_iter, tol=tol)

@@ -175,6 +175,11 @@ class KMeansRun:
     use_compiled : bool or None
         Use the compiled (numba) kernels; ``None`` uses them when numba is installed,
         ``False`` forces the numpy/BLAS path.  Both give the same labels.
+    assigner : object, optional
+        Does the assignment instead of the engine: ``assigner.assign(centers, labels)``
+        fills one label per row of X (as given, not merged) and returns the weight and
+        weighted sum of every cluster, in X's own coordinates.  An image's
+        `color_tree.ColorTree` is one.
 
     Raises
     ------
@@ -196,6 +201,7 @@ class KMeansRun:
         merge_duplicates: str | bool = "auto",
         history_bytes: int = DEFAULT_HISTORY_BYTES,
         use_compiled: bool | None = None,
+        assigner: Any = None,
     ) -> None:
         if isinstance(X, PreparedData):
             if sample_weight is not None:
@@ -254,6 +260,9 @@ class KMeansRun:
             and len(self._X) >= _BOUNDS_MIN_ROWS
         )
 
+        if assigner is not None and data.inverse is not None:
+            raise ValueError("An assigner needs the rows as given: merge_duplicates=False.")
+        self._assigner = assigner
         self._label_dtype = _compact_label_dtype(self.n_clusters)
         self._history_bytes = int(history_bytes)
         self._start(np.ascontiguousarray(centers, dtype=self._dtype))
@@ -535,6 +544,10 @@ class KMeansRun:
     def _assign_labels(self, C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Labels for centres C, with the weight and weighted sum of every cluster."""
         X, w, k = self._X, self._w, len(C)
+        if self._assigner is not None:
+            labels = np.empty(len(X), dtype=np.intp)
+            weight, sums = self._assigner.assign(C + self._mean, labels)
+            return labels, weight, sums - weight[:, None] * self._mean  # centred, as X
         if self._use_bounds and k > 1:
             full = self._upper is None
             if full:

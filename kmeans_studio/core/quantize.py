@@ -215,8 +215,12 @@ def start_run(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
 
 def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
                tol: float = 1e-4) -> KMeansRun:
-    """The engine's run on the distinct colours, weighted by their counts, from `init`;
-    `tol` is scaled by the pixels' variance, as in `quantize_colors`."""
+    """The engine's run on the distinct colours, weighted by their counts, from `init`:
+    what `quantize_colors` computes, a half-step at a time (the GUI shows each).
+
+    `tol` is scaled by the pixels' variance, as in `quantize_colors`; with the compiled
+    kernels the colour octree does the assignments (`assigner`).
+    """
     X = colors.features()
     # The engine scales tol by the variance of the rows it is given (scikit-learn's
     # rule); on the distinct colours that is not the pixels' variance.
@@ -224,7 +228,8 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
     if distinct > 0:
         tol = tol * colors.pixel_variance() / distinct
     return KMeansRun(X, len(init), init=init, sample_weight=colors.counts.astype(np.float64),
-                     max_iter=max_iter, tol=tol)
+                     max_iter=max_iter, tol=tol, merge_duplicates=False,
+                     assigner=colors.tree if _compiled.available() else None)
 
 
 def palette_from_centers(centers: np.ndarray) -> np.ndarray:

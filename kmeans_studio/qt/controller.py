@@ -351,6 +351,12 @@ class KMeansWorker(QObject):
             if starts is None:
                 return False, None
             return starts.best, (starts.index, request.n_init)
+        if dataset.image is not None and not isinstance(init, str):
+            # A photo: the run `quantize` makes, a half-step at a time.
+            from kmeans_studio.core.quantize import engine_run
+
+            return engine_run(dataset.image.colors, init, max_iter=request.max_iter,
+                              tol=request.tol), None
         return KMeansRun(dataset.X, n_clusters, **options), None
 
     def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:

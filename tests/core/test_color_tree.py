@@ -7,7 +7,7 @@ from sklearn.datasets import load_sample_image
 from kmeans_studio.core import _compiled
 from kmeans_studio.core import quantize as q
 from kmeans_studio.core.color_tree import from_morton, morton
-from kmeans_studio.core.kmeans import nearest_centers
+from kmeans_studio.core.kmeans import KMeansRun, nearest_centers
 
 pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 
@@ -51,7 +51,9 @@ def test_lloyd_agrees_with_the_engine_step_for_step(flower, k):
     trail = []
     centers, n_iter = flower.tree.lloyd(init, tol=0, max_iter=40,
                                         callback=lambda p: trail.append(p))
-    run = q.engine_run(flower, init, max_iter=40, tol=0)
+    # The engine's own assignment (engine_run would hand it to the tree).
+    run = KMeansRun(flower.features(), k, init=init, sample_weight=flower.counts.astype(float),
+                    max_iter=40, tol=0)
     assigned, updates = [], []
     while not run.done:
         state = run.advance()
@@ -90,3 +92,17 @@ def test_an_emptied_cluster_hands_the_run_to_the_engine(monkeypatch):
     np.testing.assert_array_equal(result.palette, q.palette_from_centers(engine.centers))
     assert result.n_iter == engine.n_iter
     assert np.all(result.counts > 0)  # the far centre was moved onto the colours
+
+
+def test_the_gui_steps_through_the_run_quantize_makes(flower):
+    # The GUI steps `engine_run` (the tree assigning, the engine keeping the history);
+    # the CLI calls `quantize_colors`: same start, same stop, same palette.
+    result = q.quantize_colors(flower, 32, random_state=3)
+    run = q.engine_run(flower, q.initial_palette(flower, 32, 3))
+    assert run._assigner is flower.tree
+    states = []
+    final = run.run(callback=states.append)
+    assert final.n_iter == result.n_iter
+    np.testing.assert_array_equal(q.finish(flower, final.centers).palette, result.palette)
+    # Every state has a label per colour, as the previews need.
+    assert all(s.labels.shape == (flower.n_colors,) for s in states if s.labels is not None)

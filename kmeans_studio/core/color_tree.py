@@ -82,7 +82,8 @@ class ColorTree:
 
         self._kernels = kernels
         self.colors = np.ascontiguousarray(colors, dtype=np.uint8)
-        self.weights = np.ascontiguousarray(weights, dtype=np.float64)
+        # Pixel counts stay integers (8 bytes a colour saved against a float copy).
+        self.weights = np.ascontiguousarray(weights, dtype=np.int64)
         self.nodes = kernels.build_tree(np.ascontiguousarray(codes, dtype=np.uint32),
                                         int(leaf_size))
         self.geometry, self.squares = kernels.node_geometry(self.nodes, self.colors,
@@ -116,7 +117,8 @@ class ColorTree:
     def assign(self, centers: np.ndarray, labels: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
         """Weight and weighted sum of every centre's colours (each colour to its nearest
-        centre, the first on ties); fills `labels` (int64, one per colour) when given.
+        centre, the first on ties); fills `labels` (int64, or uint8 for k <= 256; one
+        per colour) when given.
 
         The subtrees are split into one group per core; the kernel releases the GIL,
         so the groups run in parallel on plain threads.

@@ -6,9 +6,9 @@ pixel, at a fraction of the work (china.jpg: 273,280 pixels, 96,615 colours).  L
 algorithm then runs to convergence on an octree of those colours (`color_tree`: the
 same labels as a full scan, most colours handled a cube at a time), the centres are
 rounded to a uint8 palette, every colour is mapped to its nearest palette entry, and
-the pixels are mapped back at full resolution.  Memory stays near 5 bytes per pixel
-(each pixel's distinct-colour index and the output indices) plus about 30 bytes per
-distinct colour, so 50-megapixel images fit.
+the pixels are mapped back at full resolution.  Memory grows by about 9 bytes per pixel
+(each pixel's distinct-colour index, the output indices and the output image) plus
+about 40 per distinct colour: a 50-megapixel photo took under 500 MiB.
 """
 
 from __future__ import annotations
@@ -246,7 +246,7 @@ def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantiz
     if not _compiled.available():
         return _quantized(colors, palette, nearest_centers(colors.features(),
                                                            palette.astype(np.float64)), n_iter)
-    labels = np.empty(colors.n_colors, dtype=np.int64)
+    labels = np.empty(colors.n_colors, dtype=np.uint8)  # quantize's k is at most 256
     weight, sums = colors.tree.assign(palette, labels)
     # Integer colours, counts and palette: these sums, and so the inertia, are exact.
     return _quantized(colors, palette, labels, n_iter, weight.astype(np.int64),
@@ -256,7 +256,8 @@ def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantiz
 def _quantized(colors: ImageColors, palette: np.ndarray, labels: np.ndarray,
                n_iter: int = 0, counts: np.ndarray | None = None,
                inertia: float | None = None) -> Quantized:
-    labels = np.asarray(labels).astype(np.uint8 if len(palette) <= 256 else np.uint16)
+    labels = np.asarray(labels).astype(np.uint8 if len(palette) <= 256 else np.uint16,
+                                       copy=False)
     if inertia is None:
         diff = colors.colors.astype(np.float64) - palette[labels]
         inertia = float(colors.counts @ np.einsum("ij,ij->i", diff, diff))

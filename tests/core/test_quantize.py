@@ -83,3 +83,36 @@ def test_bad_k(k):
 def test_bad_image():
     with pytest.raises(ValueError, match="RGB uint8"):
         q.quantize(np.zeros((2, 2), np.uint8), 4)
+
+
+def _quantize_peak(tiles: int) -> tuple[float, int]:
+    """Peak memory above the image of quantizing china.jpg tiled tiles x tiles times,
+    in a fresh process (the same distinct colours at every size)."""
+    import subprocess
+    import sys
+
+    probe = f"""
+import resource
+import numpy as np
+from sklearn.datasets import load_sample_image
+from kmeans_studio.core.quantize import quantize
+quantize(load_sample_image("flower.jpg"), 4)  # kernels and imports loaded
+image = np.tile(load_sample_image("china.jpg"), ({tiles}, {tiles}, 1))
+with open("/proc/self/status") as f:
+    base = next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) * 1024
+quantize(image, 64)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(peak - base, image.shape[0] * image.shape[1])
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    peak, pixels = result.stdout.split()
+    return float(peak), int(pixels)
+
+
+def test_memory_grows_by_a_few_bytes_per_pixel():
+    (small, small_pixels), (big, big_pixels) = _quantize_peak(2), _quantize_peak(6)
+    # Per extra pixel: its colour's index (4 bytes), the output indices (1) and the
+    # output image (3), about 9 bytes measured; a float copy of the pixels would be 24.
+    assert (big - small) / (big_pixels - small_pixels) < 12

@@ -99,17 +99,20 @@ class ColorTree:
 
     def _split_roots(self, n_groups: int) -> list[np.ndarray]:
         """Subtrees for `n_groups` threads, in colour order, of about equal size."""
+        k = self._kernels
         nodes = self.nodes
+        size = nodes[:, k.END] - nodes[:, k.START]
         frontier = [0]
         while len(frontier) < 16 * n_groups and n_groups > 1:
-            sizes = [nodes[i, 1] - nodes[i, 0] if nodes[i, 4] else -1 for i in frontier]
+            # Open up the biggest inner node until there are enough pieces to share.
+            sizes = [size[i] if nodes[i, k.N_CHILD] else -1 for i in frontier]
             largest = int(np.argmax(sizes))
             if sizes[largest] < 0:
                 break
             node = frontier.pop(largest)
-            first = nodes[node, 3]
-            frontier[largest:largest] = range(first, first + nodes[node, 4])
-        sizes = np.array([nodes[i, 1] - nodes[i, 0] for i in frontier])
+            first = nodes[node, k.CHILD]
+            frontier[largest:largest] = range(first, first + nodes[node, k.N_CHILD])
+        sizes = size[frontier]
         edges = np.searchsorted(np.cumsum(sizes), np.linspace(0, sizes.sum(), n_groups + 1)[1:-1])
         groups = np.split(np.array(frontier, dtype=np.int64), edges)
         return [g for g in groups if len(g)]

@@ -117,11 +117,8 @@ class ImageReport:
     """What a finished image run measured (for the stats and comparison views)."""
 
     dataset: Dataset
-    n_colors: int
-    psnr: float
-    seconds: float  # compute time of k-means (initialisation and iterations)
     png_bytes: int
-    methods: list
+    methods: list  # quantize.MethodResult rows, k-means first
 
 
 class KMeansWorker(QObject):
@@ -153,7 +150,6 @@ class KMeansWorker(QObject):
         self._cursor = 0
         self._inertia: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
-        self._compute_seconds = 0.0  # engine time of the current run (for reports)
         self._start_info: tuple[int, int] | None = None  # (best start, starts) shown
         self._reported = False
 
@@ -188,10 +184,8 @@ class KMeansWorker(QObject):
             dataset = self._dataset if same_data else self._load(request, generation)
             if generation != self.latest_start or dataset is None:
                 return  # cancelled while loading: the data are dropped
-            start = time.perf_counter()
             run, start_info = (None, None) if request.init is None else self._new_run(
                 request, request.init, dataset, generation)
-            self._compute_seconds = time.perf_counter() - start
         except (ValueError, OSError) as exc:
             self.failed.emit(str(exc))
             return
@@ -379,9 +373,7 @@ class KMeansWorker(QObject):
             self._stop_timer()
             self.finished.emit()
             return False
-        start = time.perf_counter()
         state = run.advance()
-        self._compute_seconds += time.perf_counter() - start
         self._inertia.append(state.inertia)
         self._cursor = len(run.history) - 1
         return True
@@ -444,11 +436,14 @@ class KMeansWorker(QObject):
         self.busy.emit("Comparing with Pillow's quantizers…", 0, 0)
         try:
             png = len(indexed_png_bytes(result.palette, result.indices))
-            methods = quantize.compare_with_pillow(image.pixels, len(result.palette))
+            # k-means is run again on its own here (the same run as shown: same start,
+            # same stop), so that it is timed as Pillow's quantizers are, not with the
+            # pauses and previews of stepping.
+            methods = quantize.compare_methods(image.pixels, len(result.palette),
+                                               random_state=self._request.random_state)
         finally:
             self.busy.emit("", 0, 0)
-        self.report_ready.emit(ImageReport(self._dataset, len(result.palette), result.psnr,
-                                           self._compute_seconds, png, methods))
+        self.report_ready.emit(ImageReport(self._dataset, png, methods))
 
 
 class RunController(QObject):

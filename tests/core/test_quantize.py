@@ -66,6 +66,16 @@ def test_compiled_colour_count_equals_numpys():
     assert np.all(codes[1:] > codes[:-1])  # distinct, in octree order
 
 
+def test_comparison_times_kmeans_and_pillow_alike():
+    image = load_sample_image("flower.jpg")[::4, ::4]
+    rows = q.compare_methods(image, 16, random_state=2)
+    assert [r.method for r in rows] == ["k-means", *q.PILLOW_METHODS]
+    assert rows[0].psnr == q.quantize(image, 16, random_state=2).psnr
+    assert all(r.n_colors <= 16 and r.seconds > 0 for r in rows)
+    # k-means minimises the squared error; Pillow's quantizers do not.
+    assert rows[0].psnr > max(r.psnr for r in rows[1:])
+
+
 def test_dithering_uses_only_the_palette():
     image = load_sample_image("flower.jpg")[::4, ::4]
     result = q.quantize(image, 8)

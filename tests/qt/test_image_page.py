@@ -45,6 +45,11 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     source = window.sources["image"]
     qtbot.waitUntil(lambda: source.stats.table.rowCount() == 4, timeout=20_000)
     assert source.stats.fields["psnr"].text().endswith("dB")
+    # The comparison's k-means row is the run on screen, timed again on its own.
+    table = source.stats.table
+    assert table.item(0, 0).text() == "k-means"
+    assert table.item(0, 2).text() == f"{final.preview.psnr:.2f}"
+    assert source.stats.fields["time"].text().endswith("s from pixels to palette and indices")
     assert "original file" in source.stats.fields["file"].text()
     assert window.actions["save_image"].isEnabled()
     assert str(photo) in window.settings["files/recent"]

@@ -187,10 +187,6 @@ def warm_up() -> None:
         Xt = X.astype(dtype)
         assign_full(Xt, Xt, bounds.astype(dtype))
     render(np.zeros(2, np.int32), np.zeros(2, np.uint8), np.zeros((1, 3), np.uint8))
-    # The colour octree's kernels (counting, building, assigning, mapping to a palette).
-    from kmeans_studio.core.quantize import quantize
-
-    quantize(np.arange(24, dtype=np.uint8).reshape(2, 4, 3), 2)
 
 
 def neighbors(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

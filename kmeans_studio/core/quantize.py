@@ -313,6 +313,12 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     return finish(colors, final.centers, final.n_iter)
 
 
+def warm_up() -> None:
+    """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
+    if _compiled.available():
+        quantize(np.arange(24, dtype=np.uint8).reshape(2, 4, 3), 2)
+
+
 def _check_n_colors(n_colors: Any) -> None:
     if isinstance(n_colors, bool) or int(n_colors) != n_colors or not 1 <= n_colors <= 256:
         raise ValueError(f"The number of colours must be a whole number from 1 to 256, "

@@ -121,6 +121,13 @@ class ImageReport:
     methods: list  # quantize.MethodResult rows, k-means first
 
 
+def _warm_up_colours() -> None:
+    try:
+        quantize.warm_up()
+    except Exception:  # noqa: BLE001 - compiled again, or reported, on first use
+        pass
+
+
 class KMeansWorker(QObject):
     """Owns the data and the engine; lives in the controller's QThread."""
 
@@ -166,6 +173,10 @@ class KMeansWorker(QObject):
             _compiled.warm_up()
         except Exception as exc:  # noqa: BLE001 - the numpy path still works
             self.failed.emit(f"The fast kernels could not be compiled ({exc}); using numpy.")
+            return
+        # The colour kernels take seconds to compile on a new install: on a thread of
+        # their own, so this worker stays free to step the blobs meanwhile.
+        threading.Thread(target=_warm_up_colours, name="warm-up-colours", daemon=True).start()
 
     @Slot(object, int)
     def start(self, request: RunRequest, generation: int) -> None:
@@ -347,9 +358,7 @@ class KMeansWorker(QObject):
             return starts.best, (starts.index, request.n_init)
         if dataset.image is not None and not isinstance(init, str):
             # A photo: the run `quantize` makes, a half-step at a time.
-            from kmeans_studio.core.quantize import engine_run
-
-            return engine_run(dataset.image.colors, init, max_iter=request.max_iter,
+            return quantize.engine_run(dataset.image.colors, init, max_iter=request.max_iter,
                               tol=request.tol), None
         return KMeansRun(dataset.X, n_clusters, **options), None
 

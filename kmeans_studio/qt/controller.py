@@ -51,7 +51,10 @@ class RunRequest:
     image).  A reopened session starts from its initial centres, advances to
     `advance_to` and checks that the centres follow `expected_trail`.  With
     `reads_in_chunks`, `make_data(cancelled=..., progress=...)` reports how far it has
-    read and returns None when cancelled (big tables).
+    read and returns None when cancelled (big tables).  With `run_to_end`, a new run
+    (not a reopened one) goes on to convergence at once, as Run ▸ Run to convergence
+    (photos: the compressed picture comes without asking; the steps stay in the
+    history).
     """
 
     data_key: Hashable
@@ -67,6 +70,7 @@ class RunRequest:
     advance_to: int = 0
     expected_trail: np.ndarray | None = None
     reads_in_chunks: bool = False
+    run_to_end: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,6 +216,8 @@ class KMeansWorker(QObject):
             self.data_ready.emit(dataset)
         cursor = self._replay(run, request) if run is not None else 0
         self._set_run(run, cursor)
+        if run is not None and request.run_to_end and not request.advance_to:
+            self.run_to_end(generation)  # stops at any newer command, as the action's
         self._warm_up_once()
 
     def _load(self, request: RunRequest, generation: int) -> Dataset | None:

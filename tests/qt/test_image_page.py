@@ -33,15 +33,21 @@ def image_ready(name):
 
 
 def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, photo):
+    """Drop, and the page shows the photo compressed to convergence by itself."""
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     event = drop(window, photo)
     assert event.isAccepted()
     snap = wait_state(qtbot, window, image_ready("flower.png"))
     assert window.source.key == "image"
     assert snap.preview.image().shape == (214, 320, 3)  # full resolution
-    window.actions["run_to_end"].trigger()
+    # The compressed picture comes without asking: the run goes on to convergence,
+    # and its steps stay in the history to step back through.
     final = wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
     assert len(final.preview.palette) == 64
+    assert final.n_states > 4 and final.index == final.n_states - 1
+    window.actions["step_back"].trigger()
+    back = wait_state(qtbot, window, lambda s: s.index == final.index - 1)
+    assert not back.done
     source = window.sources["image"]
     qtbot.waitUntil(lambda: source.stats.table.rowCount() == 4, timeout=20_000)
     assert source.stats.fields["psnr"].text().endswith("dB")

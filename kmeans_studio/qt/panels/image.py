@@ -140,7 +140,7 @@ class ImagePanel(SourcePanel):
             key, make = tuple(source.values()), functools.partial(load_source, source)
         return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
                           init=image_init, random_state=self.seed.value(), max_iter=300,
-                          tol=1e-4, preview=image_preview, source=source)
+                          tol=1e-4, preview=image_preview, source=source, run_to_end=True)
 
     def restore(self, source: dict, run: dict) -> None:
         """Take a session's photo and colours (no request is sent)."""

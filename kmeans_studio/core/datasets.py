@@ -80,6 +80,16 @@ class Dataset:
         return self.X.shape[1]
 
     @functools.cached_property
+    def tolerance_scale(self) -> float:
+        """What to multiply a run's `tol` by on these data: for a photo, k-means stops
+        as on every pixel (see `quantize.tolerance_scale`); otherwise 1."""
+        if self.image is None:
+            return 1.0
+        from kmeans_studio.core.quantize import tolerance_scale
+
+        return tolerance_scale(self.image.colors)
+
+    @functools.cached_property
     def value_range(self) -> tuple[float, float]:
         """(min, max) of X: the grey levels of images drawn from the samples (computed
         once; a 70,000 × 784 table takes tens of milliseconds)."""

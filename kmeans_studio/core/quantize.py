@@ -221,15 +221,18 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
     `tol` is scaled by the pixels' variance, as in `quantize_colors`; with the compiled
     kernels the colour octree does the assignments (`assigner`).
     """
-    X = colors.features()
-    # The engine scales tol by the variance of the rows it is given (scikit-learn's
-    # rule); on the distinct colours that is not the pixels' variance.
-    distinct = float(np.mean(np.var(X, axis=0)))
-    if distinct > 0:
-        tol = tol * colors.pixel_variance() / distinct
-    return KMeansRun(X, len(init), init=init, sample_weight=colors.counts.astype(np.float64),
-                     max_iter=max_iter, tol=tol, merge_duplicates=False,
+    return KMeansRun(colors.features(), len(init), init=init,
+                     sample_weight=colors.counts.astype(np.float64), max_iter=max_iter,
+                     tol=tol * tolerance_scale(colors), merge_duplicates=False,
                      assigner=colors.tree if _compiled.available() else None)
+
+
+def tolerance_scale(colors: ImageColors) -> float:
+    """The engine scales `tol` by the variance of the rows it is given (scikit-learn's
+    rule); on an image's distinct colours that is not the pixels' variance.  This
+    factor makes a run on the colours stop as k-means on every pixel stops."""
+    distinct = float(np.mean(np.var(colors.colors, axis=0, dtype=np.float64)))
+    return colors.pixel_variance() / distinct if distinct > 0 else 1.0
 
 
 def palette_from_centers(centers: np.ndarray) -> np.ndarray:

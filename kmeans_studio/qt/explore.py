@@ -182,7 +182,8 @@ class SweepTab(_JobTab):
         def work(cancelled, progress):
             return sweep(data.X, range(low, high + 1), sample_weight=data.sample_weight,
                          init=init, random_state=seed, max_iter=request.max_iter,
-                         tol=request.tol, cancelled=cancelled, on_progress=progress)
+                         tol=request.tol * data.tolerance_scale, cancelled=cancelled,
+                         on_progress=progress)
         return work
 
     def show_result(self, result) -> None:
@@ -246,8 +247,9 @@ class RaceTab(_JobTab):
 
         def work(cancelled, progress):
             return race(data.X, k, n_runs, sample_weight=data.sample_weight, init=init,
-                        random_state=seed, max_iter=request.max_iter, tol=request.tol,
-                        cancelled=cancelled, on_progress=progress)
+                        random_state=seed, max_iter=request.max_iter,
+                        tol=request.tol * data.tolerance_scale, cancelled=cancelled,
+                        on_progress=progress)
         return work
 
     def show_result(self, result) -> None:

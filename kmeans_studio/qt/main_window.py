@@ -168,8 +168,10 @@ class MainWindow(FileActions, QMainWindow):
         must still be those it ran on)."""
         panel = self.source.panel
         panel.show_run(k, seed)
+        # Shown from its start, to step through (not run on to its end).
         request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
-                                      init=np.asarray(centers), random_state=seed)
+                                      init=np.asarray(centers), random_state=seed,
+                                      run_to_end=False)
         self.controller.start(request)
         self.statusBar().showMessage(f"Showing {what}, from its initial centres", 10_000)
 

@@ -128,3 +128,29 @@ def test_closing_the_window_mid_sweep_stops_the_sweep(qtbot):
     finally:
         win.close()
     assert not job.running  # the helper thread was stopped and joined
+
+
+def test_a_sweep_on_a_photo_loads_runs_that_stop_where_the_sweep_stopped(window, qtbot,
+                                                                          tmp_path):
+    from PIL import Image
+    from sklearn.datasets import load_sample_image
+
+    path = tmp_path / "flower.png"
+    Image.fromarray(load_sample_image("flower.jpg")[::3, ::3]).save(path)
+    window.open_path(path)
+    wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png" and s.done)
+    tab = window.explore.sweep
+    tab.k_from.setValue(3)
+    tab.k_to.setValue(6)
+    run_tab(qtbot, window, "choose_k", tab)
+    sweep = tab.view.sweep
+    tab.view.k_chosen.emit(3)
+    # Loaded from its start to step through, not run on by itself as a new photo is.
+    snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 3)
+    assert snap.index == 0
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 3)
+    # The sweep and the page's run both stop as k-means on every pixel would (at k = 3
+    # on this photo, the distinct colours' tolerance would stop two iterations earlier).
+    assert snap.iteration.n_iter == sweep.run_for(3).n_iter
+    assert snap.iteration.inertia == pytest.approx(sweep.run_for(3).inertia, rel=1e-9)

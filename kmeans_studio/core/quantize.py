@@ -26,7 +26,7 @@ from kmeans_studio.core.color_tree import SPREAD, ColorTree, Progress, from_mort
 from kmeans_studio.core.kmeans import KMeansRun
 
 #: Pixels sampled for the k-means++ initialisation (weighted by multiplicity).
-INIT_SAMPLE = 10_000
+INIT_SAMPLE = 5_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +186,9 @@ def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -
     distinct colour when there are no more than `n_colors` (the result is then exact).
 
     The full k-means++ on 100,000 distinct colours takes a quarter of a second; on a
-    pixel sample it takes about 15 ms and starts from equally good centres.
+    pixel sample it takes about 9 ms and starts from equally good centres: on china.jpg
+    (also upscaled to 8 megapixels) and flower.jpg, seeds 0-4, the final squared error
+    was no worse with 5,000 pixels than with 10,000.
     """
     from sklearn.cluster import kmeans_plusplus
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -178,11 +177,7 @@ class BlobsPanel(DataPanel):
         form.addRow("Seed", seed_row)
         self.run = RunParameters(settings)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(data_box)
-        layout.addWidget(self.run)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        self._stack(data_box, self.run)
 
         # Debounce: several quick edits make one request.
         self._debounce = QTimer(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 
 def spin_box(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
@@ -67,6 +67,14 @@ class DataPanel(QWidget):
 
     def request(self):
         raise NotImplementedError
+
+    def _stack(self, *boxes: QWidget) -> None:
+        """Lay out the page: its boxes top to bottom, the error line, then space."""
+        layout = QVBoxLayout(self)
+        for box in boxes:
+            layout.addWidget(box)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
 
     def k_and_seed_boxes(self):
         """The spin boxes of k and of the initialisation seed."""

@@ -79,12 +79,7 @@ class DigitsPanel(SourcePanel):
         QFormLayout(match_box).addRow("Matching", self.match)
 
         self.run = RunParameters(settings, prefix="digits", inits=DIGIT_INITS)
-        layout = QVBoxLayout(self)
-        layout.addWidget(data_box)
-        layout.addWidget(match_box)
-        layout.addWidget(self.run)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        self._stack(data_box, match_box, self.run)
         self.run.changed.connect(self._emit)
 
     @property

@@ -115,11 +115,7 @@ class ImagePanel(SourcePanel):
         form.addRow("Seed", self.seed)
         form.addRow(self.dither)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(photo)
-        layout.addWidget(params)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        self._stack(photo, params)
         self.k.valueChanged.connect(self._emit)
         self.seed.valueChanged.connect(self._emit)
         self._describe(None)

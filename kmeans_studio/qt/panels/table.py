@@ -91,12 +91,7 @@ class TablePanel(DataPanel):
         self._show_choice()
 
         self.run = RunParameters(settings, prefix="table", inits=DIGIT_INITS)
-        layout = QVBoxLayout(self)
-        layout.addWidget(data_box)
-        layout.addWidget(prep)
-        layout.addWidget(self.run)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        self._stack(data_box, prep, self.run)
         self.run.changed.connect(self._emit)
         self.scaling.currentIndexChanged.connect(self._on_preparation)
         self.missing.currentIndexChanged.connect(self._on_preparation)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core import _compiled
+from kmeans_studio.core.kmeans import inertia_from_sums
 
 #: Cubes with at most this many colours are scanned colour by colour.
 LEAF_SIZE = 16
@@ -72,8 +73,8 @@ class ColorTree:
 
     Attributes
     ----------
-    weight, sums, squares : float, ndarray (3,), ndarray (3,)
-        Total weight, and the weighted sum and sum of squares of every channel.
+    sums, squares : ndarray (3,)
+        The weighted sum and sum of squares of every channel.
     """
 
     def __init__(self, colors: np.ndarray, weights: np.ndarray, codes: np.ndarray, *,
@@ -88,7 +89,6 @@ class ColorTree:
                                         int(leaf_size))
         self.geometry, self.squares = kernels.node_geometry(self.nodes, self.colors,
                                                             self.weights)
-        self.weight = float(self.geometry[0, kernels.WEIGHT])
         self.sums = self.geometry[0, kernels.SUM:kernels.SUM + 3].copy()
         self.total_weighted_norm = float(self.squares.sum())
         self._roots = self._split_roots(_compiled._n_cores())
@@ -148,10 +148,7 @@ class ColorTree:
 
     def inertia(self, centers: np.ndarray, weight: np.ndarray, sums: np.ndarray) -> float:
         """sum of w |x - c|^2 over colours, from the cluster sums of an assignment."""
-        C = np.asarray(centers, dtype=np.float64)
-        value = (self.total_weighted_norm - 2.0 * float(np.einsum("ij,ij->", C, sums))
-                 + float(weight @ np.einsum("ij,ij->i", C, C)))
-        return max(value, 0.0)
+        return inertia_from_sums(self.total_weighted_norm, centers, weight, sums)
 
     def lloyd(self, init: np.ndarray, *, tol: float, max_iter: int = 300,
               callback: Callable[[Progress], Any] | None = None,

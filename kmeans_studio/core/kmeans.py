@@ -530,15 +530,7 @@ class KMeansRun:
         )
 
     def _inertia(self, C: np.ndarray, weight: np.ndarray, sums: np.ndarray) -> float:
-        # sum_i w_i |x_i - c_l(i)|^2 = sum w|x|^2 - 2 sum_j c_j.S_j + sum_j W_j |c_j|^2,
-        # O(k d) once the cluster sums S_j, W_j are known.
-        C = C.astype(np.float64).ravel()
-        value = (
-            self._total_weighted_norm
-            - 2.0 * float(C @ sums.ravel())
-            + float(weight @ (C * C).reshape(len(weight), -1).sum(axis=1))
-        )
-        return max(value, 0.0)
+        return inertia_from_sums(self._total_weighted_norm, C, weight, sums)
 
     # --- assignment with Hamerly bounds
     def _assign_labels(self, C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -655,6 +647,20 @@ def _same_clustering(labels: np.ndarray, kept: np.ndarray) -> bool:
     labels, kept = labels.astype(np.int64), kept.astype(np.int64)
     pairs = np.count_nonzero(np.bincount(labels * (int(kept.max()) + 1) + kept))
     return pairs == np.count_nonzero(np.bincount(labels))
+
+
+def inertia_from_sums(total_weighted_norm: float, C: np.ndarray, weight: np.ndarray,
+                      sums: np.ndarray) -> float:
+    """The inertia of an assignment from its cluster weights W_j and sums S_j:
+    sum_i w_i |x_i - c_l(i)|^2 = sum w|x|^2 - 2 sum_j c_j.S_j + sum_j W_j |c_j|^2,
+    O(k d) once the sums are known (`total_weighted_norm` is sum w|x|^2)."""
+    C = np.asarray(C, dtype=np.float64).ravel()
+    value = (
+        total_weighted_norm
+        - 2.0 * float(C @ np.asarray(sums, dtype=np.float64).ravel())
+        + float(weight @ (C * C).reshape(len(weight), -1).sum(axis=1))
+    )
+    return max(value, 0.0)
 
 
 def _check_random_state(seed: Any) -> np.random.RandomState:

@@ -54,7 +54,8 @@ class RunRequest:
     read and returns None when cancelled (big tables).  With `run_to_end`, a new run
     (not a reopened one) goes on to convergence at once, as Run ▸ Run to convergence
     (photos: the compressed picture comes without asking; the steps stay in the
-    history).
+    history).  `make_run`, when given, makes the run from the data and the initial
+    centres (photos: the run `quantize` makes) in place of a plain `KMeansRun`.
     """
 
     data_key: Hashable
@@ -71,6 +72,7 @@ class RunRequest:
     expected_trail: np.ndarray | None = None
     reads_in_chunks: bool = False
     run_to_end: bool = False
+    make_run: Callable[[Dataset, np.ndarray, RunRequest], KMeansRun] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -362,10 +364,8 @@ class KMeansWorker(QObject):
             if starts is None:
                 return False, None
             return starts.best, (starts.index, request.n_init)
-        if dataset.image is not None and not isinstance(init, str):
-            # A photo: the run `quantize` makes, a half-step at a time.
-            return quantize.engine_run(dataset.image.colors, init, max_iter=request.max_iter,
-                              tol=request.tol), None
+        if request.make_run is not None and not isinstance(init, str):
+            return request.make_run(dataset, init, request), None
         return KMeansRun(dataset.X, n_clusters, **options), None
 
     def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:

@@ -35,6 +35,13 @@ def image_init(dataset: Dataset, n_colors: int, random_state) -> np.ndarray:
     return initial_palette(dataset.image.colors, n_colors, random_state)
 
 
+def image_run(dataset: Dataset, init: np.ndarray, request: RunRequest):
+    """The run `quantize` makes, a half-step at a time (`quantize.engine_run`)."""
+    from kmeans_studio.core.quantize import engine_run
+
+    return engine_run(dataset.image.colors, init, max_iter=request.max_iter, tol=request.tol)
+
+
 def image_preview(dataset: Dataset, state, done: bool):
     """The picture a state gives (`quantize.Quantized`), made in the worker thread.
     The final state is shown as saved: every colour to its nearest palette entry."""
@@ -136,7 +143,8 @@ class ImagePanel(SourcePanel):
             key, make = tuple(source.values()), functools.partial(load_source, source)
         return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
                           init=image_init, random_state=self.seed.value(), max_iter=300,
-                          tol=1e-4, preview=image_preview, source=source, run_to_end=True)
+                          tol=1e-4, preview=image_preview, source=source, run_to_end=True,
+                          make_run=image_run)
 
     def restore(self, source: dict, run: dict) -> None:
         """Take a session's photo and colours (no request is sent)."""

@@ -312,7 +312,7 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     run = engine_run(colors, init, max_iter=max_iter, tol=tol)
 
     def each_update(state):
-        if callback is not None and state.phase == "update":
+        if state.phase == "update":
             return callback(Progress(state.n_iter, state.inertia, state.centers))
     final = run.run(callback=each_update if callback is not None else None)
     return finish(colors, final.centers, final.n_iter)

@@ -614,6 +614,9 @@ class RunController(QObject):
         self._paint_timer.stop()
         self._shutdown_requested.emit()
         self._thread.wait()
+        # Results the worker sent before it stopped may still be queued for this
+        # thread; the window is going away, so they are passed on to nobody.
+        self.blockSignals(True)
 
     # -- worker results (GUI thread)
     def _bump(self, replaces_run: bool = False) -> int:

@@ -167,3 +167,17 @@ def test_the_photo_last_shown_comes_back_at_the_next_start(window, qtbot, photo)
     wait_state(qtbot, again, image_ready("china.jpg"))
     again.close()
     assert again.settings["image/file"] == ""
+
+
+def test_results_still_queued_when_the_window_closes_go_nowhere(window, qtbot, photo):
+    # A photo runs on to convergence by itself, so closing the window mid-run can
+    # leave the worker's last snapshots queued for the GUI thread after the views
+    # have stopped their helpers (here: dithering).
+    drop(window, photo)
+    window.sources["image"].panel.dither.setChecked(True)
+    last = wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png" and s.done)
+    window.close()
+    qtbot.wait(50)
+    window.controller._on_snapshot(last)  # as a queued result delivered after closing
+    window.controller._paint()
+    assert window.controller.snapshot is last

@@ -365,11 +365,12 @@ PILLOW_METHODS = {  # Pillow's quantizers
 }
 
 
-def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0
-                    ) -> list[MethodResult]:
+def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
+                    cancelled: Callable[[], bool] | None = None) -> list[MethodResult] | None:
     """PSNR and time of k-means (`quantize`, first row) and of Pillow's quantizers at
     the same number of colours, each timed the same way: from the RGB pixels to a
-    palette and one index per pixel."""
+    palette and one index per pixel.  None when `cancelled()` turns true (asked
+    before each method)."""
     import time
 
     from PIL import Image
@@ -378,6 +379,8 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0
     rows = []
     pil = Image.fromarray(image)
     for label, name in PILLOW_METHODS.items():
+        if cancelled is not None and cancelled():
+            return None
         start = time.perf_counter()
         try:
             out = pil.quantize(n_colors, method=getattr(Image.Quantize, name))
@@ -391,6 +394,8 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0
     # k-means is timed last: in the app this runs as soon as the run converges, while
     # the GUI still paints that state, and k-means (whose loop is Python between
     # kernels, unlike Pillow's C) would share the interpreter with that painting.
+    if cancelled is not None and cancelled():
+        return None
     start = time.perf_counter()
     ours = quantize(image, n_colors, random_state=random_state)
     return [MethodResult("k-means", len(ours.palette), ours.psnr,

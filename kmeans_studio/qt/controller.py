@@ -448,16 +448,22 @@ class KMeansWorker(QObject):
             return
         self._reported = True
         image = self._dataset.image
+        generation = self.latest_generation
         self.busy.emit("Comparing with Pillow's quantizers…", 0, 0)
         try:
             png = len(indexed_png_bytes(result.palette, result.indices))
             # k-means is run again on its own here (the same run as shown: same start,
             # same stop), so that it is timed as Pillow's quantizers are, not with the
-            # pauses and previews of stepping.
-            methods = quantize.compare_methods(image.pixels, len(result.palette),
-                                               random_state=self._request.random_state)
+            # pauses and previews of stepping.  On a big photo this takes seconds:
+            # Cancel, a newer command or closing the window stops it between methods.
+            methods = quantize.compare_methods(
+                image.pixels, len(result.palette), random_state=self._request.random_state,
+                cancelled=lambda: generation != self.latest_generation)
         finally:
             self.busy.emit("", 0, 0)
+        if methods is None:
+            self._reported = False  # made again when the final state is next shown
+            return
         self.report_ready.emit(ImageReport(self._dataset, png, methods))
 
 

@@ -74,6 +74,9 @@ def test_comparison_times_kmeans_and_pillow_alike():
     assert all(r.n_colors <= 16 and r.seconds > 0 for r in rows)
     # k-means minimises the squared error; Pillow's quantizers do not.
     assert rows[0].psnr > max(r.psnr for r in rows[1:])
+    asked = []
+    assert q.compare_methods(image, 16, cancelled=lambda: asked.append(1) or len(asked) > 2) is None
+    assert len(asked) == 3  # stopped before the third method
 
 
 def test_dithering_uses_only_the_palette():

@@ -12,11 +12,13 @@ import numpy as np
 
 from kmeans_studio.core.session import Session
 
+# Text from files and sessions (names, descriptions) goes into the script only as `#`
+# comments made by `_comment`, and values only as literals made by `repr()` of checked
+# numbers and strings: nothing a file says can become code.
 _HEADER = '''\
-"""K-means run exported from K-Means Studio: {description}.
-
-Run it with numpy, scikit-learn{extra} installed:  python {name}
-"""
+"""K-means run exported from K-Means Studio (see the comments below)."""
+# Data: {description}
+# Run it with numpy, scikit-learn{extra} installed:  python {name}
 import numpy as np
 from sklearn.cluster import KMeans
 '''
@@ -79,13 +81,15 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     kind = source["kind"]
     extra = (" and pandas" if kind == "table" else " and Pillow"
              if kind in ("sample_image", "image_file") else "")
-    parts = [_HEADER.format(description=session.description or kind, name=name, extra=extra)]
+    parts = [_HEADER.format(description=_comment(session.description or kind),
+                            name=_comment(name), extra=extra)]
     weight = "None"
     if kind == "blobs":
         parts.append("from sklearn import datasets\n\n"
                      + _BLOBS[source["shape"]].format(
-                         n=source["n_samples"], c=source["n_centers"],
-                         std=float(source["cluster_std"]), seed=source["random_state"]) + "\n")
+                         n=int(source["n_samples"]), c=int(source["n_centers"]),
+                         std=float(source["cluster_std"]), seed=int(source["random_state"]))
+                     + "\n")
     elif kind == "digits":
         parts.append("from sklearn.datasets import load_digits\n\n"
                      "digits = load_digits()\nX, y = digits.data, digits.target\n")
@@ -106,12 +110,13 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
         raise ValueError(f"A run on {kind} data cannot be exported as a script.")
     centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
                               floatmode="unique", max_line_width=100)
+    seed = run["random_state"]
     parts.append(f"""
-# The initial centres of the run ({run['init']}, seed {run['random_state']}{_starts(run)}).
+# The initial centres of the run ({_comment(run['init'])}, seed {_comment(seed)}{_starts(run)}).
 initial_centers = np.array({centers})
 
 kmeans = KMeans(n_clusters={len(session.initial_centers)}, init=initial_centers, n_init=1,
-                max_iter={run['max_iter']}, tol={float(run['tol'])!r}, algorithm="lloyd")
+                max_iter={int(run['max_iter'])!r}, tol={float(run['tol'])!r}, algorithm="lloyd")
 kmeans.fit(X, sample_weight={weight})
 print("Iterations:", kmeans.n_iter_)
 print("Inertia:", kmeans.inertia_)
@@ -121,6 +126,12 @@ print(kmeans.cluster_centers_)
     if weight == "sample_weight":
         parts.append(_IMAGE_RESULT)
     return "".join(parts)
+
+
+def _comment(value) -> str:
+    """`value` as text that stays inside one `#` comment: every line break and other
+    unprintable character (those Python or an editor might end a line at) is a space."""
+    return "".join(c if c.isprintable() else " " for c in str(value))
 
 
 def _starts(run: dict) -> str:
@@ -155,7 +166,8 @@ def _table_code(source: dict) -> str:
     else:
         delimiter, header = text_format(path)
         read = (f"frame = pd.read_csv({path!r}, sep={delimiter!r}, "
-                f"header={0 if header else None}, skipinitialspace=True)\n"
+                f"header={0 if header else None}, skipinitialspace=True, "
+                "encoding='utf-8-sig')\n"
                 + ("" if header else
                    "frame.columns = [f'column {i + 1}' for i in range(frame.shape[1])]\n")
                 + "frame.columns = [str(c).strip() for c in frame.columns]\n")

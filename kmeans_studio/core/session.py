@@ -114,50 +114,263 @@ class Session:
                       lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
                       text)
 
+    def __post_init__(self) -> None:
+        # Only the fields each kind of data has are kept: nothing else travels on.
+        object.__setattr__(self, "source", check_source(self.source))
+        check_session(self.source, self.run, self.trail, self.inertia, self.position)
+
     @classmethod
     def from_json(cls, text: str, name: str = "the session") -> Session:
-        """Parse a session file; ValueError with a sentence when it is not one."""
+        """Parse a session file; ValueError with one sentence when it is not one, or
+        when any field has the wrong type, shape or range (nothing is trusted)."""
+        if len(text) > MAX_SESSION_BYTES:
+            raise ValueError(_too_big(name, len(text)))
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"“{name}” is not a K-Means Studio session ({exc}).") from None
+            data = json.loads(text, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            detail = ("it nests too deeply" if isinstance(exc, RecursionError)
+                      else str(exc).rstrip("."))
+            raise ValueError(f"“{name}” is not a K-Means Studio session ({detail}).") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"“{name}” is not a K-Means Studio session.")
-        if data.get("version") != VERSION:
-            raise ValueError(f"“{name}” is a session of version {data.get('version')}; "
-                             f"this K-Means Studio reads version {VERSION}.")
+        version = data.get("version")
+        if type(version) is not int or version != VERSION:
+            raise ValueError(f"“{name}” is a session of version {_shown(version)}, which "
+                             f"this K-Means Studio cannot read (it reads version {VERSION}).")
         try:
-            first = np.asarray(data["initial_centers"], dtype=np.float64)
-            later = np.asarray(data["centers_after_each_update"], dtype=np.float64)
-            trail = np.concatenate([first[None], later.reshape(-1, *first.shape)])
-            inertia = np.array([math.nan if v is None else v for v in data["inertia"]],
-                               dtype=np.float64)
-            position = int(data["position"]["state"])
-            run = {key: data["run"][key] for key in RUN_KEYS}
-            source = dict(data["source"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"“{name}” is damaged: {exc!s} is missing or wrong.") from None
-        if first.ndim != 2 or not np.isfinite(trail).all():
-            raise ValueError(f"“{name}” is damaged: the centres are not a table of numbers.")
-        if len(trail) != 1 + position // 2 or len(inertia) != position + 1:
-            raise ValueError(f"“{name}” is damaged: its history does not reach state "
-                             f"{position}.")
-        return cls(source, run, trail, inertia, position, str(data.get("description", "")))
+            position = _field(data, "position", dict)
+            position = _whole(position.get("state"), "the position's state", 0, 10**9)
+            first = _matrix(data.get("initial_centers"), "the initial centres", 2)
+            later = _matrix(data.get("centers_after_each_update"),
+                            "the centres after each update", None)
+            if later.size == 0:
+                later = later.reshape(0, *first.shape)
+            if later.shape[1:] != first.shape:
+                raise ValueError("the centres after each update do not have the shape of "
+                                 "the initial centres")
+            trail = np.concatenate([first[None], later])
+            inertia = _field(data, "inertia", list)
+            if not all(v is None or _is_number(v) for v in inertia):
+                raise ValueError("the inertia must be a list of numbers")
+            inertia = np.array([math.nan if v is None else v for v in inertia], dtype=np.float64)
+            run = _field(data, "run", dict)
+            run = {key: run.get(key) for key in RUN_KEYS}
+            source = dict(_field(data, "source", dict))
+            description = data.get("description", "")
+            if not isinstance(description, str):
+                raise ValueError("the description must be text")
+            return cls(source, run, trail, inertia, position, description)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ValueError(f"“{name}” is damaged: {exc}.") from None
 
     def save(self, path: str | Path) -> Path:
+        """Write the session (atomically); ValueError when it would be larger than
+        any session K-Means Studio opens."""
         from kmeans_studio.core.images import atomic_write
 
-        return atomic_write(path, lambda temp: Path(temp).write_text(self.to_json(),
-                                                                     encoding="utf-8"))
+        text = self.to_json()
+        if len(text) > MAX_SESSION_BYTES:
+            raise ValueError(f"this run's history is too long for a session "
+                             f"({len(text) / 2**20:,.0f} MiB; at most "
+                             f"{MAX_SESSION_BYTES >> 20} MiB): save it at an earlier state.")
+        return atomic_write(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
 
     @classmethod
     def load(cls, path: str | Path) -> Session:
+        """Read and check a session file (ValueError or OSError with a sentence)."""
         path = Path(path)
+        size = path.stat().st_size
+        if size > MAX_SESSION_BYTES:
+            raise ValueError(_too_big(path.name, size))
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise ValueError(f"“{path.name}” is not a K-Means Studio session.") from None
         return cls.from_json(text, path.name)
+
+
+def missing_file(source: dict) -> str | None:
+    """The file a (checked) source reads that is not there now, or None."""
+    path = source.get("path")
+    if path is not None and not Path(path).is_file():
+        return path
+    return None
+
+
+# ---------------------------------------------------------------------- checking
+#: Sessions K-Means Studio writes stay far below this (a 64-colour photo's 300
+#: iterations take about 1 MiB); anything larger is refused before it is read.
+MAX_SESSION_BYTES = 64 << 20
+#: Dimensions of the centres each kind of data has (tables: one per feature).
+_KIND_FEATURES = {"blobs": 2, "digits": 64, "sample_image": 3, "image_file": 3}
+
+
+def check_session(source: dict, run: dict, trail: np.ndarray, inertia: np.ndarray,
+                  position: int) -> None:
+    """Raise ValueError (a clause, no file name) unless every field of a session has
+    the type, shape and range K-Means Studio writes (`source` checked already)."""
+    check_run(run)
+    if trail.ndim != 3 or 0 in trail.shape or not np.isfinite(trail).all():
+        raise ValueError("the centres are not a table of numbers")
+    k, d = trail.shape[1:]
+    if k != run["n_clusters"]:
+        raise ValueError(f"the run has {run['n_clusters']} clusters but {k} initial centres")
+    want = (len(source["features"]) if source["kind"] == "table"
+            else _KIND_FEATURES.get(source["kind"]))
+    if want is not None and d != want:
+        raise ValueError(f"its centres have {d} coordinates, but {source['kind']} data "
+                         f"have {want}")
+    if len(trail) != 1 + position // 2 or len(inertia) != position + 1:
+        raise ValueError(f"its history does not reach state {position}")
+    if np.isinf(inertia).any() or (inertia < 0).any():
+        raise ValueError("the inertia must be numbers of at least 0")
+
+
+def check_run(run: dict) -> None:
+    """Check a session's run parameters (see `RUN_KEYS`)."""
+    from kmeans_studio.core.parameters import RUN_RANGES, TOL_RANGE
+
+    for key, (low, high) in RUN_RANGES.items():
+        if not (key == "random_state" and run.get(key) is None):
+            _whole(run.get(key), f"the run's {key}", low, high)
+    _text(run.get("init"), "the run's init", 100)
+    _real(run.get("tol"), "the run's tol", *TOL_RANGE)
+
+
+def check_source(source: dict) -> dict:
+    """Check a session's data source: its kind and every field that kind has; return
+    it with those fields alone."""
+    from kmeans_studio.core.datasets import BLOB_SHAPES, SAMPLE_IMAGES
+    from kmeans_studio.core.parameters import BLOB_RANGES
+    from kmeans_studio.core.tables import MISSING, SCALINGS
+
+    kind = source.get("kind")
+    if kind == "blobs":
+        _choice(source.get("shape"), "the blob shape", BLOB_SHAPES)
+        for key, (low, high) in BLOB_RANGES.items():
+            check = _real if isinstance(low, float) else _whole
+            check(source.get(key), f"the blobs' {key}", low, high)
+    elif kind == "sample_image":
+        _choice(source.get("name"), "the sample image", SAMPLE_IMAGES)
+    elif kind in ("labelled_file", "image_file"):
+        _path(source.get("path"))
+    elif kind == "table":
+        if source.get("path") is not None:
+            _path(source["path"])
+        features = source.get("features")
+        if (not isinstance(features, list) or not features
+                or len(features) > MAX_FEATURES):
+            raise ValueError(f"the table's features must be a list of 1 to {MAX_FEATURES:,} "
+                             "column names")
+        for feature in features:
+            _text(feature, "a feature column's name", 1000)
+        if source.get("label") is not None:
+            _text(source["label"], "the label column's name", 1000)
+        _choice(source.get("missing", "drop"), "the table's missing", MISSING)
+        _choice(source.get("scaling", "none"), "the table's scaling", SCALINGS)
+        source = {**source, "label": source.get("label"),
+                  "missing": source.get("missing", "drop"),
+                  "scaling": source.get("scaling", "none")}
+    elif kind != "digits":
+        raise ValueError(f"its data are of a kind this K-Means Studio cannot rebuild "
+                         f"({_shown(kind)})")
+    return {key: source[key] for key in _SOURCE_FIELDS[kind]}
+
+
+#: The fields of each kind of data source.
+_SOURCE_FIELDS = {
+    "blobs": ("kind", "shape", "n_samples", "n_centers", "cluster_std", "random_state"),
+    "digits": ("kind",),
+    "labelled_file": ("kind", "path"),
+    "sample_image": ("kind", "name"),
+    "image_file": ("kind", "path"),
+    "table": ("kind", "path", "features", "label", "missing", "scaling"),
+}
+
+
+#: The most feature columns a session's table may name.
+MAX_FEATURES = 100_000
+
+
+def _shown(value: Any) -> str:
+    """A short repr of a value from a file, for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number K-Means Studio writes")
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(float(value)))
+
+
+def _field(data: dict, key: str, kind: type) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind):
+        raise ValueError(f"“{key}” is missing or not a{'n' if kind is list else ''} "
+                         f"{'object' if kind is dict else 'list'}")
+    return value
+
+
+def _whole(value: Any, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ValueError(f"{what} must be a whole number from {low:,} to {high:,}, "
+                         f"not {_shown(value)}")
+    return int(value)
+
+
+def _real(value: Any, what: str, low: float, high: float) -> float:
+    if not _is_number(value) or not low <= float(value) <= high:
+        raise ValueError(f"{what} must be a number from {low:g} to {high:g}, "
+                         f"not {_shown(value)}")
+    return float(value)
+
+
+def _text(value: Any, what: str, longest: int) -> str:
+    if not isinstance(value, str) or len(value) > longest or "\0" in value:
+        raise ValueError(f"{what} must be text of at most {longest:,} characters, "
+                         f"not {_shown(value)}")
+    return value
+
+
+def _choice(value: Any, what: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what} must be one of {', '.join(choices)}, not {_shown(value)}")
+    return value
+
+
+def _path(value: Any) -> str:
+    _text(value, "the file's path", 4096)
+    if not value:
+        raise ValueError("the file's path is empty")
+    return value
+
+
+def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
+    """A list of lists of finite numbers (of `ndim` dimensions) as float64."""
+    if not isinstance(value, list):
+        raise ValueError(f"{what} must be a list of numbers")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        array = None
+    if array is None or (array.size and array.dtype.kind not in "iuf"):
+        raise ValueError(f"{what} must be rows of numbers of equal length")
+    array = array.astype(np.float64)
+    if (ndim is not None and array.ndim != ndim) or (array.size and array.ndim < 2):
+        raise ValueError(f"{what} are not a table of numbers")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} hold numbers too large to use")
+    return array
+
+
+def _too_big(name: str, size: int) -> str:
+    return (f"“{name}” is {size / 2**20:,.0f} MiB, larger than any session K-Means Studio "
+            f"writes (at most {MAX_SESSION_BYTES >> 20} MiB); it was not opened.")
 
 
 def centers_csv(dataset: Dataset, centers: np.ndarray, labels: np.ndarray | None) -> str:
@@ -225,5 +438,18 @@ def _number(value: Any) -> Any:
 
 def _csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [[_inert(cell) for cell in row] for row in rows])
     return buffer.getvalue()
+
+
+def _inert(cell: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (it starts with = + - @,
+    a tab or a carriage return and is not a number) gets a leading ' (OWASP's advice
+    on CSV injection); everything else is written as it is."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell

@@ -154,9 +154,9 @@ def test_exported_scripts_reproduce_the_runs(tmp_path):
 
 def test_session_text_keeps_strings_intact_and_centres_one_per_line():
     session, _, _ = _session(_blob_source(), position=2)
-    odd = dict(session.source, note="a [ 1,2 ] b")
-    text = Session(odd, session.run, session.trail, session.inertia, 2, "d [ 3 ]").to_json()
+    odd = dict(session.run, init="a [ 1,2 ] b")
+    text = Session(session.source, odd, session.trail, session.inertia, 2, "d [ 3 ]").to_json()
     again = Session.from_json(text)
-    assert again.source["note"] == "a [ 1,2 ] b" and again.description == "d [ 3 ]"
+    assert again.run["init"] == "a [ 1,2 ] b" and again.description == "d [ 3 ]"
     first = json.dumps(session.trail[0][0].tolist())  # "[x, y]"
     assert f"  {first}" in text.splitlines()[text.splitlines().index(' "initial_centers": [') + 1]

@@ -1,0 +1,92 @@
+"""Hostile files for the tests: sessions with every field mutated, tables and arrays
+that lie about their size, and the reproductions of the hostile audit."""
+
+import json
+import zipfile
+
+import numpy as np
+
+#: Values that no field of a session may hold (as JSON text, so that Infinity, NaN
+#: and 400-digit integers reach the parser as a file would bring them).
+BAD_VALUES = ["null", "true", "-1", "2147483648", "1" * 400, "1e400", "Infinity", "NaN",
+              '"two"', '""', '"x\\n\\"\\"\\"+__import__(\'os\')"', "[]", "{}",
+              "[[1, 2, 3]]", '[["a", "b"]]']
+#: Where in a session each value goes.
+FIELDS = [("version",), ("source",), ("source", "kind"), ("source", "shape"),
+          ("source", "n_samples"), ("source", "n_centers"), ("source", "cluster_std"),
+          ("source", "random_state"), ("run",), ("run", "n_clusters"), ("run", "init"),
+          ("run", "n_init"), ("run", "random_state"), ("run", "max_iter"), ("run", "tol"),
+          ("position",), ("position", "state"), ("initial_centers",),
+          ("centers_after_each_update",), ("inertia",), ("description",)]
+_MARK = "__HOSTILE_VALUE__"
+
+
+def blob_session_text(position=2):
+    """A valid session of the default blobs (4 centres), as saved."""
+    from kmeans_studio.core.kmeans import KMeansRun
+    from kmeans_studio.core.session import Session, load_source
+
+    source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+              "cluster_std": 0.6, "random_state": 0}
+    data = load_source(source)
+    run = KMeansRun(data.X, 4, random_state=0)
+    while len(run.history) <= position:
+        run.advance()
+    return Session(source, {"n_clusters": 4, "init": "k-means++", "n_init": 1,
+                            "random_state": 0, "max_iter": 300, "tol": 1e-4},
+                   run.center_trail(position),
+                   np.array([s.inertia for s in run.history[: position + 1]]), position,
+                   data.description).to_json()
+
+
+def mutated_sessions(text):
+    """(name, text) of the session `text` with each of `FIELDS` set to each of
+    `BAD_VALUES`, and the audit's own cases."""
+    valid = json.loads(text)
+    for field in FIELDS:
+        for i, value in enumerate(BAD_VALUES):
+            data = json.loads(text)
+            where = data
+            for key in field[:-1]:
+                where = where[key]
+            where[field[-1]] = _MARK
+            yield (f"{'.'.join(field)}-{i}.json",
+                   json.dumps(data).replace(f'"{_MARK}"', value))
+    yield "deep.json", "[" * 100_000 + "]" * 100_000
+    yield "deep-centres.json", text.replace('"initial_centers": [',
+                                            '"initial_centers": [' + "[" * 50_000, 1)
+    yield "bom.json", "\ufeff" + text
+    yield "version-text.json", text.replace('"version": 1', '"version": "1"')
+    three_d = json.loads(text)
+    three_d["initial_centers"] = [row + [0.0] for row in valid["initial_centers"]]
+    three_d["centers_after_each_update"] = [[row + [0.0] for row in centres]
+                                            for centres in valid["centers_after_each_update"]]
+    yield "three-d.json", json.dumps(three_d)
+
+
+def huge_header_npz(path, shape=(10**11, 2)):
+    """A tiny .npz whose array header declares `shape` (far more than it holds)."""
+    header = {"descr": "<f8", "fortran_order": False, "shape": shape}
+    buffer = np.lib.format.magic(1, 0)
+    text = repr(header).encode("latin1")
+    text += b" " * (63 - (len(buffer) + 2 + len(text)) % 64) + b"\n"
+    npy = buffer + len(text).to_bytes(2, "little") + text
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X.npy", npy)
+        archive.writestr("y.npy", npy)
+    return path
+
+
+def bomb_npz(path, n_bytes=1 << 30):
+    """A small .npz (deflated zeros) that expands to `n_bytes` of float64 when read."""
+    header = {"descr": "<f8", "fortran_order": False, "shape": (n_bytes // 8 // 4, 4)}
+    buffer = np.lib.format.magic(1, 0)
+    text = repr(header).encode("latin1")
+    text += b" " * (63 - (len(buffer) + 2 + len(text)) % 64) + b"\n"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("X.npy", "w", force_zip64=True) as member:
+            member.write(buffer + len(text).to_bytes(2, "little") + text)
+            zeros = bytes(1 << 20)
+            for _ in range(n_bytes >> 20):
+                member.write(zeros)
+    return path

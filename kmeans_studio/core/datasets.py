@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -303,18 +304,90 @@ def digits_dataset() -> Dataset:
     return labelled_images_dataset(digits.data, digits.target, (8, 8), name="Digits")
 
 
-def read_arrays(path, keys=None) -> tuple[dict, list[str] | None]:
-    """The arrays of an .npz archive (only `keys` when given) and the names of all of
-    them; for an .npy file ``({"X": array}, None)``.
+#: The most bytes the arrays of one NumPy file may expand to: checked from the
+#: arrays' headers before anything is allocated (a 236-byte file can declare a
+#: terabyte, and a few megabytes of zip can expand to gigabytes).
+MAX_ARRAY_BYTES = 4 << 30
 
-    Raises ValueError with a sentence naming the file when it is not a NumPy file or
-    holds Python objects (never unpickled); OSError when it cannot be read.
+
+def array_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """``{name: (shape, dtype)}`` of the arrays of an .npy or .npz file, read from their
+    headers alone (an .npy file's one array is named "X").
+
+    Raises ValueError with a sentence naming the file when it is not a NumPy file,
+    holds Python objects, is cut short, or would expand past `MAX_ARRAY_BYTES`;
+    OSError when it cannot be read.
+    """
+    import os
+    import zipfile
+    from pathlib import Path
+
+    name, suffix = Path(path).name, Path(path).suffix or ".npz"
+    headers, total = {}, 0
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                members = [info for info in archive.infolist() if not info.is_dir()]
+                for info in members:
+                    with archive.open(info) as file:
+                        shape, dtype = _array_header(file)
+                    nbytes = math.prod(shape) * dtype.itemsize
+                    if nbytes > info.file_size:
+                        raise ValueError("an array is cut short")
+                    headers[info.filename.removesuffix(".npy")] = (shape, dtype)
+                    total += nbytes
+        else:
+            with open(path, "rb") as file:
+                shape, dtype = _array_header(file)
+                nbytes = math.prod(shape) * dtype.itemsize
+                if nbytes > os.fstat(file.fileno()).st_size - file.tell():
+                    raise ValueError("its array is cut short")
+            headers["X"] = (shape, dtype)
+            total = nbytes
+    except (zipfile.BadZipFile, EOFError, ValueError, OverflowError) as exc:
+        raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
+    except _HoldsObjects:
+        raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
+                         "safety; save plain number arrays.") from None
+    if total > MAX_ARRAY_BYTES:
+        raise ValueError(f"“{name}” would take {total / 2**30:,.1f} GiB of memory once read, "
+                         f"more than K-Means Studio reads ({MAX_ARRAY_BYTES >> 30} GiB); "
+                         "save a smaller part of it.")
+    return headers
+
+
+class _HoldsObjects(Exception):
+    """An array header declares Python objects (which only unpickling could read)."""
+
+
+def _array_header(file) -> tuple[tuple[int, ...], np.dtype]:
+    version = np.lib.format.read_magic(file)
+    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                   else np.lib.format.read_array_header_2_0)
+    shape, _, dtype = read_header(file, max_header_size=10_000)
+    if dtype.hasobject:
+        raise _HoldsObjects
+    return tuple(int(n) for n in shape), dtype
+
+
+def read_arrays(path, keys=None, rows: int | None = None) -> tuple[dict, list[str] | None]:
+    """The arrays of an .npz archive (only `keys` when given) and the names of all of
+    them; for an .npy file ``({"X": array}, None)``.  With `rows`, only the first
+    `rows` rows of each array are read (a preview of a big file).
+
+    Every header is checked first (`array_headers`): nothing is allocated for a file
+    that declares more than it holds or more than `MAX_ARRAY_BYTES`.  Raises
+    ValueError with a sentence naming the file when it is not a NumPy file or holds
+    Python objects (never unpickled); OSError when it cannot be read.
     """
     import zipfile
     from pathlib import Path
 
     name, suffix = Path(path).name, Path(path).suffix or ".npz"
+    headers = array_headers(path)
     try:
+        if rows is not None:
+            return _first_rows(path, headers, keys, rows)
         # Opened here so that it is closed even when numpy fails to read it.
         with open(path, "rb") as file:
             loaded = np.load(file, allow_pickle=False)
@@ -322,13 +395,40 @@ def read_arrays(path, keys=None) -> tuple[dict, list[str] | None]:
                 return {"X": loaded}, None
             files = list(loaded.files)
             return {key: loaded[key] for key in files if keys is None or key in keys}, files
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, OverflowError, MemoryError) as exc:
+        if isinstance(exc, MemoryError):
+            raise ValueError(f"“{name}” does not fit in the memory free now.") from None
         raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
-                             "safety; save plain number arrays.") from None
-        raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
+
+
+def _first_rows(path, headers: dict, keys, rows: int) -> tuple[dict, list[str] | None]:
+    """`read_arrays` for the first `rows` rows: read from the stream, so a preview of
+    a big (or highly compressed) archive reads kilobytes, not the whole file."""
+    import zipfile
+
+    def first(file) -> np.ndarray:
+        version = np.lib.format.read_magic(file)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran, dtype = read_header(file, max_header_size=10_000)
+        if fortran or not shape:
+            return np.lib.format.read_array(file, allow_pickle=False)[:rows]
+        shape = (min(rows, shape[0]), *shape[1:])
+        count = math.prod(shape)
+        data = file.read(count * dtype.itemsize)
+        return np.frombuffer(data, dtype=dtype, count=count).reshape(shape).copy()
+
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as file:
+            return {"X": first(file)}, None
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            key = info.filename.removesuffix(".npy")
+            if key in headers and (keys is None or key in keys):
+                with archive.open(info) as file:
+                    arrays[key] = first(file)
+    return arrays, list(headers)
 
 
 def npz_holds_images(path) -> bool:
@@ -337,20 +437,13 @@ def npz_holds_images(path) -> bool:
     for anything else, unreadable files included (their reader explains)."""
     import zipfile
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "image_shape.npy" in names:
-                return True
-            if "X.npy" not in names:
-                return False
-            with archive.open("X.npy") as file:
-                version = np.lib.format.read_magic(file)
-                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                               else np.lib.format.read_array_header_2_0)
-                return len(read_header(file)[0]) == 3
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+    if not zipfile.is_zipfile(path):
         return False
+    try:
+        headers = array_headers(path)
+    except (OSError, ValueError):
+        return False
+    return "image_shape" in headers or ("X" in headers and len(headers["X"][0]) == 3)
 
 
 def npz_images_dataset(path) -> Dataset:

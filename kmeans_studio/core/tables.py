@@ -8,8 +8,10 @@ raises `TableError` (a `ValueError`) with one sentence that names the file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,14 @@ MISSING = {
 #: Rows read at a time (progress and Cancel between chunks).
 CHUNK_ROWS = 20_000
 _SNIFF_BYTES = 64 << 10
+#: The longest first line (the header) and the most columns a table may have: a
+#: 133 MB header line would otherwise take pandas minutes and then all the memory.
+MAX_LINE_BYTES = 4 << 20
+MAX_COLUMNS = 20_000
+#: Tables that read up to this many bytes are read whole for the import dialog (exact
+#: counts of missing values); bigger ones show their first `PREVIEW_ROWS` rows.
+SMALL_TABLE_BYTES = 5 << 20
+PREVIEW_ROWS = 500
 
 
 class TableError(ValueError):
@@ -73,19 +83,46 @@ def read_table(path: str | Path, *, nrows: int | None = None,
         raise TableError(f"“{name}” is empty.")
     suffix = path.suffix.lower()
     if suffix in (".npy", ".npz"):
-        frame = _read_arrays(path)
-        return frame if nrows is None else frame.head(nrows)
+        return _read_arrays(path, nrows)
     return _read_text(path, nrows, cancelled, progress)
 
 
-def _read_text(path: Path, nrows, cancelled, progress):
-    import pandas as pd
+def read_preview(path: str | Path):
+    """(frame, complete) for the import dialog: the whole table when it reads up to
+    `SMALL_TABLE_BYTES` (its arrays' expanded size for NumPy files), else its first
+    `PREVIEW_ROWS` rows.  Raises TableError (or OSError) with a sentence."""
+    path = Path(path)
+    if path.suffix.lower() in (".npy", ".npz"):
+        from kmeans_studio.core.datasets import array_headers
 
+        try:
+            headers = array_headers(path)
+        except ValueError as exc:
+            raise TableError(str(exc)) from None
+        complete = sum(math.prod(shape) * dtype.itemsize
+                       for shape, dtype in headers.values()) <= SMALL_TABLE_BYTES
+    else:
+        complete = path.is_file() and path.stat().st_size <= SMALL_TABLE_BYTES
+    return read_table(path, nrows=None if complete else PREVIEW_ROWS), complete
+
+
+def _head_lines(path: Path) -> list[str]:
+    """The first non-blank lines of a text table (up to 50), its first line whole;
+    TableError when it is not UTF-8 text or its first line is absurdly long."""
     name = path.name
     with open(path, "rb") as file:
         head = file.read(_SNIFF_BYTES)
+        while b"\n" not in head.lstrip(b"\r\n") and len(head) < MAX_LINE_BYTES:
+            more = file.read(len(head))
+            if not more:
+                break
+            head += more
+    if b"\n" not in head.lstrip(b"\r\n") and len(head) >= MAX_LINE_BYTES:
+        raise TableError(f"“{name}” has a first line longer than {MAX_LINE_BYTES >> 20} "
+                         "MiB, which is no table K-Means Studio can read.")
     if b"\0" in head:
         raise TableError(f"“{name}” is not a text table (it holds binary data).")
+    head = head.removeprefix(codecs.BOM_UTF8)
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,16 +130,27 @@ def _read_text(path: Path, nrows, cancelled, progress):
             raise TableError(f"“{name}” is not UTF-8 text (byte {exc.start + 1} cannot be "
                              "read); save it as UTF-8 CSV.") from None
         text = head[: exc.start].decode("utf-8")
-    lines = [line for line in text.splitlines() if line.strip()][:50]
+    return [line for line in text.splitlines() if line.strip()][:50]
+
+
+def _read_text(path: Path, nrows, cancelled, progress):
+    import pandas as pd
+
+    name = path.name
+    lines = _head_lines(path)
     if not lines:
         raise TableError(f"“{name}” has no rows.")
     delimiter = _delimiter(lines, path.suffix.lower())
     header = _has_header(lines, delimiter)
+    n_columns = len(lines[0].split(delimiter))
+    if n_columns > MAX_COLUMNS:
+        raise TableError(f"“{name}” has {n_columns:,} columns; K-Means Studio reads tables "
+                         f"of at most {MAX_COLUMNS:,}.")
     total = path.stat().st_size
     chunks = []
     try:
         reader = pd.read_csv(path, sep=delimiter, header=0 if header else None,
-                             encoding="utf-8", chunksize=CHUNK_ROWS, nrows=nrows,
+                             encoding="utf-8-sig", chunksize=CHUNK_ROWS, nrows=nrows,
                              skipinitialspace=True, engine="c")
         with reader:
             for chunk in reader:
@@ -124,15 +172,25 @@ def _read_text(path: Path, nrows, cancelled, progress):
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.shape[1] < 1 or len(frame) == 0:
         raise TableError(f"“{name}” has no rows of values.")
+    _check_names(frame, name)
     return frame
+
+
+def _check_names(frame, name: str) -> None:
+    """TableError when two columns have one name (after their spaces are removed):
+    every column must be found by its name."""
+    seen: set[str] = set()
+    for column in frame.columns:
+        if column in seen:
+            raise TableError(f"“{name}” has more than one column named {column!r}; give "
+                             "each column its own name.")
+        seen.add(column)
 
 
 def text_format(path: str | Path) -> tuple[str, bool]:
     """(delimiter, has a header row) of a text table, as `read_table` detects them."""
     path = Path(path)
-    with open(path, "rb") as file:
-        text = file.read(_SNIFF_BYTES).decode("utf-8", errors="ignore")
-    lines = [line for line in text.splitlines() if line.strip()][:50]
+    lines = _head_lines(path)
     delimiter = _delimiter(lines, path.suffix.lower())
     return delimiter, _has_header(lines, delimiter)
 
@@ -177,14 +235,14 @@ def _ragged(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
-def _read_arrays(path: Path):
+def _read_arrays(path: Path, nrows: int | None = None):
     import pandas as pd
 
     name = path.name
     from kmeans_studio.core.datasets import read_arrays
 
     try:
-        arrays, _ = read_arrays(path)
+        arrays, _ = read_arrays(path, rows=nrows)
     except OSError as exc:
         raise TableError(f"“{name}” is not a readable {path.suffix} file ({exc}).") from None
     except ValueError as exc:
@@ -201,6 +259,10 @@ def _read_arrays(path: Path):
             raise TableError(f"“{name}” has no table (a 2-D array named X) among its "
                              f"arrays {', '.join(arrays)}.")
     table = tables[key]
+    n_columns = len(table.dtype.names) if table.dtype.names else table.shape[1]
+    if n_columns > MAX_COLUMNS:
+        raise TableError(f"“{name}” has {n_columns:,} columns; K-Means Studio reads tables "
+                         f"of at most {MAX_COLUMNS:,}.")
     if table.dtype.names:  # a structured array: its fields are the columns
         frame = pd.DataFrame({field: table[field] for field in table.dtype.names})
     else:

@@ -1,0 +1,158 @@
+"""Files from strangers: every refusal is one sentence that names the file, nothing is
+allocated for what a header merely declares, and no row is lost without a word."""
+
+import json
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from kmeans_studio.core import datasets
+from kmeans_studio.core.session import MAX_SESSION_BYTES, Session, centers_csv, labels_csv
+from kmeans_studio.core.tables import TableChoice, TableError, read_preview, read_table
+
+from .hostile import blob_session_text, bomb_npz, huge_header_npz, mutated_sessions
+
+
+@pytest.fixture(scope="module")
+def session_text():
+    return blob_session_text()
+
+
+def _is_sentence(message, name):
+    return ("\n" not in message and message.endswith(".") and f"“{name}”" in message
+            and "list indices" not in message and "is missing or wrong" not in message)
+
+
+def test_every_mutated_session_is_refused_in_one_sentence_or_read(session_text):
+    refused = 0
+    for name, text in mutated_sessions(session_text):
+        try:
+            session = Session.from_json(text, name)
+        except ValueError as exc:
+            refused += 1
+            assert _is_sentence(str(exc), name), (name, str(exc))
+        else:  # what loads is what K-Means Studio writes
+            json.loads(session.to_json())
+    assert refused > 300
+
+
+@pytest.mark.parametrize("change, message", [
+    (('"version": 1', '"version": "1"'), "is a session of version '1', which this K-Means "
+                                         "Studio cannot read (it reads version 1)."),
+    (('"n_clusters": 4', '"n_clusters": "two"'), "the run's n_clusters must be a whole "
+                                                 "number from 1 to 256, not 'two'."),
+    (('"state": 2', '"state": Infinity'), "is not a K-Means Studio session (Infinity is "
+                                          "not a number K-Means Studio writes)."),
+])
+def test_refusals_read_as_sentences(session_text, change, message):
+    with pytest.raises(ValueError) as info:
+        Session.from_json(session_text.replace(*change), "s.json")
+    assert str(info.value).endswith(message)
+
+
+def test_a_session_for_other_data_than_its_centres_fit_is_refused(session_text):
+    data = json.loads(session_text)
+    data["initial_centers"] = [row + [0.0] for row in data["initial_centers"]]
+    data["centers_after_each_update"] = [[row + [0.0] for row in centres]
+                                         for centres in data["centers_after_each_update"]]
+    with pytest.raises(ValueError, match="centres have 3 coordinates, but blobs data have 2"):
+        Session.from_json(json.dumps(data), "3d.json")
+
+
+def test_unknown_source_fields_do_not_travel_on(session_text):
+    data = json.loads(session_text)
+    data["source"]["extra"] = "__import__('os')"
+    assert "extra" not in Session.from_json(json.dumps(data)).source
+
+
+def test_a_session_file_too_big_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.kmeans.json"
+    with open(path, "wb") as file:
+        file.truncate(MAX_SESSION_BYTES + 1)
+    with pytest.raises(ValueError, match="larger than any session"):
+        Session.load(path)
+
+
+def test_an_array_header_that_declares_a_terabyte_allocates_nothing(tmp_path):
+    path = huge_header_npz(tmp_path / "liar.npz")
+    assert path.stat().st_size < 1000
+    tracemalloc.start()
+    for read in (datasets.read_arrays, datasets.npz_images_dataset, read_table):
+        with pytest.raises(ValueError, match="liar.npz"):
+            read(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 << 20
+    assert not datasets.npz_holds_images(path)
+
+
+def test_a_compressed_archive_is_measured_by_what_it_expands_to(tmp_path, monkeypatch):
+    path = bomb_npz(tmp_path / "bomb.npz", 256 << 20)
+    assert path.stat().st_size < 1 << 20
+    tracemalloc.start()
+    frame, complete = read_preview(path)  # the first rows only
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert not complete and len(frame) == 500 and peak < 20 << 20
+    monkeypatch.setattr(datasets, "MAX_ARRAY_BYTES", 128 << 20)
+    with pytest.raises(ValueError, match="would take 0.2 GiB of memory once read"):
+        read_table(path)
+
+
+def test_a_truncated_npy_is_refused(tmp_path):
+    path = tmp_path / "cut.npy"
+    np.save(path, np.arange(1000.0).reshape(500, 2))
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(TableError, match="cut short"):
+        read_table(path)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_row(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf1.5,2.5\n3.5,4.5\n5.5,6.5\n")
+    frame = read_table(path)
+    assert frame.to_numpy().tolist() == [[1.5, 2.5], [3.5, 4.5], [5.5, 6.5]]
+    path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n3,4\n")
+    assert list(read_table(path).columns) == ["a", "b"]
+
+
+def test_repeated_column_names_are_named_as_such(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("a ,a\n1,2\n3,4\n")
+    with pytest.raises(TableError, match="more than one column named 'a'"):
+        read_table(path)
+
+
+def test_an_endless_header_line_is_refused_quickly(tmp_path):
+    path = tmp_path / "wide.csv"
+    with open(path, "w") as file:
+        file.write(",".join(f"c{i}" for i in range(1_500_000)))
+    with pytest.raises(TableError, match="first line longer than 4 MiB"):
+        read_table(path, nrows=500)
+    path.write_text(",".join(f"c{i}" for i in range(30_000)) + "\n"
+                    + ",".join("1" for _ in range(30_000)) + "\n")
+    with pytest.raises(TableError, match="30,000 columns"):
+        read_table(path)
+
+
+def test_exported_csv_cells_cannot_run_as_formulas():
+    from kmeans_studio.core.datasets import Dataset
+
+    labels = np.array(["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3",
+                       "@SUM(1)", "\tx", "plain", "-1.5"])
+    data = Dataset("t", np.arange(14.0).reshape(7, 2), y=labels,
+                   feature_names=("=cmd", "b"))
+    text = labels_csv(data, np.zeros(7, dtype=int))
+    rows = text.splitlines()
+    assert rows[0].startswith("sample,'=cmd,b,")
+    cells = [row.split(",")[3] for row in rows[1:]]
+    assert cells[0].startswith("\"'=HYPERLINK") and cells[1].startswith("'+cmd")
+    assert cells[2] == "'-2+3" and cells[3] == "'@SUM(1)" and cells[4] == "'\tx"
+    assert cells[5] == "plain" and cells[6] == "-1.5"  # a number stays a number
+    assert centers_csv(data, np.zeros((1, 2)), None).splitlines()[0] == "cluster,size,'=cmd,b"
+
+
+def test_table_choice_from_a_checked_session_source(tmp_path):
+    choice = TableChoice(("a",), None)
+    assert TableChoice.from_source(choice.to_source(str(tmp_path / "x.csv"))) == choice

@@ -1,19 +1,24 @@
 """``kmeans-studio compress``: batch colour compression with exact k-means.
 
 No Qt is imported on this path.  Progress goes to stderr; on bad input the last line
-is ``error: …`` and the exit status is 2; no output file is left behind for a failed
-image, and existing files (and never the input) are only replaced with ``--force``.
+is ``error: …`` and the exit status is 2 (130 after Ctrl+C).  Every output is planned
+before any is written: an output that is an input, two inputs with one output or a
+suffix that cannot be written are refused whatever the flags; existing files are
+replaced only with ``--force``; files are written atomically, so no half-written file
+is left behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl+C
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,28 +39,76 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Floyd–Steinberg dithering with the k-means palette")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
 
 
+def _version() -> str:
+    from kmeans_studio import __version__
+
+    return __version__
+
+
 def output_paths(inputs: list[Path], output: str | None, k: int) -> list[Path]:
-    """Where each input's result goes; raises ValueError when that is ambiguous."""
+    """Where each input's result goes; ValueError when that is ambiguous."""
     default_name = lambda p: f"{p.stem}-k{k}.png"  # noqa: E731
     if output is None:
         return [p.with_name(default_name(p)) for p in inputs]
     out = Path(output)
-    if len(inputs) > 1 or out.is_dir() or output.endswith(("/", "\\")):
+    if len(inputs) > 1 or out.is_dir() or output.endswith(("/", os.sep)):
         if out.exists() and not out.is_dir():
             raise ValueError(f"-o {output}: with several inputs, OUTPUT must be a folder.")
-        names = [default_name(p) for p in inputs]
-        if len(set(names)) < len(names):
-            raise ValueError("Two inputs have the same name; give them separate folders.")
-        return [out / name for name in names]
+        if not out.exists() and out.suffix and not output.endswith(("/", os.sep)):
+            raise ValueError(f"-o {output}: with {len(inputs)} inputs, OUTPUT must be a "
+                             f"folder (end it with {os.sep} to have it made).")
+        return [out / default_name(p) for p in inputs]
     return [out]
 
 
+def plan(inputs: list[Path], outputs: list[Path], force: bool) -> None:
+    """Check every output before any is written: ValueError (one sentence) when an
+    output is an input, when two inputs would go to one output, when a suffix cannot
+    be written, or when an output exists and `force` is off."""
+    from kmeans_studio.core.images import writable_format  # Pillow only
+
+    where = {_key(p): p for p in inputs}
+    seen: dict[str, Path] = {}
+    for source, target in zip(inputs, outputs):
+        writable_format(target)
+        key = _key(target)
+        if key in where:
+            raise ValueError(f"“{target}” is an input; K-Means Studio never writes over "
+                             "an input: choose another output name.")
+        if key in seen:
+            raise ValueError(f"“{seen[key]}” and “{source}” would both be written to "
+                             f"“{target}”; give them separate folders or names.")
+        seen[key] = source
+        if target.exists() and not force:
+            raise ValueError(f"“{target}” exists; use --force to replace it.")
+
+
+def _key(path: Path) -> str:
+    """One string per file, however it is named (links, "..", case on macOS)."""
+    try:
+        return os.path.normcase(os.path.realpath(path))
+    except (OSError, ValueError):
+        return os.path.normcase(os.path.abspath(path))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Files are written through a temporary file, so nothing half-written stays.
+        print("interrupted: stopped at Ctrl+C; files already written are complete.",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     inputs = [Path(p) for p in args.inputs]
+
     def say(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
@@ -63,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not 1 <= args.colors <= 256:
             raise ValueError(f"-k must be from 1 to 256, not {args.colors}.")
         outputs = output_paths(inputs, args.output, args.colors)
+        plan(inputs, outputs, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -75,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = str(exc) if isinstance(exc, ValueError) else (
                 f"cannot write “{target}”: {exc.strerror or exc}.")
             print(f"error: {source.name}: {message}", file=sys.stderr, flush=True)
+    if failures and len(inputs) > 1:
+        print(f"error: {failures} of {len(inputs)} images could not be compressed "
+              "(see above).", file=sys.stderr)
     return EXIT_BAD_INPUT if failures else 0
 
 
@@ -82,12 +139,6 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> N
     from kmeans_studio.core.images import load_image, save_image
     from kmeans_studio.core.quantize import ImageColors, dither, quantize_colors
 
-    if target.exists() and _same(target, source):
-        raise ValueError(f"the output “{target.name}” is the input; choose another name.")
-    if target.exists() and not args.force:
-        raise ValueError(f"“{target}” exists; use --force to replace it.")
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True)
     start = time.perf_counter()
     image = load_image(source)
     colors = ImageColors.from_image(image)
@@ -102,17 +153,11 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> N
             say(f"  iteration {state.n_iter}, inertia {state.inertia:.4g}")
     result = quantize_colors(colors, args.colors, random_state=args.seed, callback=progress)
     indices = dither(image, result.palette) if args.dither else result.indices
+    target.parent.mkdir(parents=True, exist_ok=True)  # made only once there is a result
     save_image(target, result.palette, indices, source=source)
     size = target.stat().st_size
     say(f"  wrote {target} ({size / 1024:,.0f} KiB, PSNR {result.psnr:.1f} dB, "
         f"{result.n_iter} iterations, {time.perf_counter() - start:.2f} s)")
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 #: Suffixes written as an indexed (palette) PNG / as RGB by Pillow.
 PALETTE_SUFFIXES = (".png", ".gif")
+#: What a compressed image can be saved as (each tested to write and read back).
+#: Pillow knows more suffixes, but some it only reads (.psd, .xpm) and others need
+#: modes or plug-ins a picture of colours does not have (.xbm, .pfm, .h5).
+WRITABLE_SUFFIXES = (".png", ".gif", ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff",
+                     ".ppm", ".tga", ".qoi")
 
 
 class ImageLoadError(ValueError):
@@ -132,18 +137,25 @@ def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray
     """Save a quantized image: an indexed PNG/GIF with at most len(palette) colours,
     or RGB in any other format Pillow writes (chosen by the suffix).  Atomic.
     """
+    fmt = writable_format(path)
     image = palette_image(palette, indices)
-    suffix = Path(path).suffix.lower()
-    if suffix not in PALETTE_SUFFIXES:
+    if Path(path).suffix.lower() not in PALETTE_SUFFIXES:
         image = image.convert("RGB")
-    fmt = Image.registered_extensions().get(suffix)
-    if fmt is None:
-        raise ValueError(f"Unknown image format “{suffix or Path(path).name}”; "
-                         "use .png, .jpg, .webp, .bmp, .tif or .gif.")
     options = {"optimize": True} if fmt == "PNG" else {}
     if fmt == "JPEG":
         options = {"quality": 95}
     return atomic_write(path, lambda temp: image.save(temp, format=fmt, **options), source)
+
+
+def writable_format(path: str | os.PathLike) -> str:
+    """Pillow's format name for `path`'s suffix; ValueError with a sentence when a
+    compressed image cannot be saved under that suffix (checked before any work)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in WRITABLE_SUFFIXES:
+        raise ValueError(f"“{Path(path).name}”: K-Means Studio cannot write "
+                         f"{'“' + suffix + '” files' if suffix else 'a file without a suffix'}"
+                         f"; use {', '.join(WRITABLE_SUFFIXES)}.")
+    return Image.registered_extensions()[suffix]
 
 
 def palette_image(palette: np.ndarray, indices: np.ndarray) -> Image.Image:

@@ -60,7 +60,7 @@ def test_refuses_to_overwrite_without_force(photo, capsys):
 def test_never_overwrites_the_input_even_with_force(photo, capsys):
     before = photo.read_bytes()
     assert main([str(photo), "-o", str(photo), "--force"]) == 2
-    assert "is the input" in capsys.readouterr().err
+    assert "is an input" in capsys.readouterr().err
     assert photo.read_bytes() == before
 
 

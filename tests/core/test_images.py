@@ -116,5 +116,5 @@ def test_save_is_atomic_indexed_and_never_over_the_source(tmp_path, rgb):
     save_image(tmp_path / "out.jpg", palette, indices)
     assert load_image(tmp_path / "out.jpg").shape == (20, 30, 3)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
-    with pytest.raises(ValueError, match="Unknown image format"):
+    with pytest.raises(ValueError, match="cannot write “.xyz” files"):
         save_image(tmp_path / "out.xyz", palette, indices)

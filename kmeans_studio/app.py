@@ -7,6 +7,7 @@ first and the worker thread loads them while the user looks at it.
 from __future__ import annotations
 
 import ctypes.util
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -88,10 +89,11 @@ def build_window():
 
 
 USAGE = """\
-usage: kmeans-studio [FILE ...]         open the studio (with images or .npz files)
+usage: kmeans-studio [FILE ...]         open the studio (with images, tables, sessions)
        kmeans-studio compress --help    compress images from the command line
        kmeans-studio --install-desktop  add K-Means Studio to your desktop menu
-       kmeans-studio --uninstall-desktop"""
+       kmeans-studio --uninstall-desktop
+       kmeans-studio --version"""
 
 
 def _desktop(install: bool) -> int:
@@ -123,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0
+    if argv and argv[0] == "--version":
+        from kmeans_studio import __version__
+
+        print(f"kmeans-studio {__version__}")
+        return 0
     if argv and argv[0] in ("--install-desktop", "--uninstall-desktop"):
         return _desktop(argv[0] == "--install-desktop")
     hint = check_platform()
@@ -131,7 +138,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     app = application()
     window = build_window()
+    sys.excepthook = functools.partial(report_exception, window)
     window.show()
     for path in argv:
         window.open_path(path)
     return app.exec()
+
+
+def report_exception(window, kind, value, traceback) -> None:
+    """The last resort for an error no code caught (a bug): logged with its traceback,
+    and said in the window in one sentence, so the app goes on instead of printing to
+    a terminal nobody sees."""
+    import logging
+
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, traceback)
+        return
+    logging.getLogger("kmeans_studio").error("Unexpected error", exc_info=(kind, value,
+                                                                          traceback))
+    try:
+        window.show_message(f"Something went wrong inside K-Means Studio "
+                            f"({kind.__name__}: {value}). What is on screen is kept; the "
+                            "details were written to the log.")
+    except Exception:  # noqa: BLE001 - the window itself is broken: the terminal then
+        sys.__excepthook__(kind, value, traceback)

@@ -117,3 +117,24 @@ def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray, *,
             "weight; choose a smaller k."
         )
     return distinct
+
+
+def error_sentence(exc: BaseException, name: str | None = None) -> str:
+    """One sentence for people on why reading `name` (or the work) failed.
+
+    K-Means Studio's own ValueErrors are sentences already and are used as they are;
+    anything else a hostile file can make a library raise is said plainly.
+    """
+    subject = f"“{name}”" if name else "This"
+    if isinstance(exc, ValueError) and not isinstance(exc, UnicodeError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        detail = exc.strerror or str(exc) or type(exc).__name__
+        return f"Cannot open {subject}: {detail[0].lower() + detail[1:]}." if name else (
+            f"{detail}.")
+    if isinstance(exc, MemoryError):
+        return f"{subject} does not fit in the memory free now."
+    if isinstance(exc, RecursionError):
+        return f"{subject} nests too deeply to be read."
+    what = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    return f"{subject} could not be {'opened' if name else 'done'} ({what})."

@@ -21,12 +21,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 
 from kmeans_studio.core import quantize
+from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.images import indexed_png_bytes
 from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
@@ -127,6 +129,12 @@ class ImageReport:
     methods: list  # quantize.MethodResult rows, k-means first
 
 
+def _file_name(request: RunRequest) -> str | None:
+    """The name of the file a request reads, for messages (None for other data)."""
+    path = (request.source or {}).get("path")
+    return None if path is None else PurePath(path).name
+
+
 def _warm_up_colours() -> None:
     try:
         quantize.warm_up()
@@ -138,7 +146,7 @@ class KMeansWorker(QObject):
     """Owns the data and the engine; lives in the controller's QThread."""
 
     snapshot_ready = Signal(object)
-    data_ready = Signal(object)
+    data_ready = Signal(object, object)  # dataset, the request it was loaded for
     failed = Signal(str)
     warned = Signal(str)
     finished = Signal()
@@ -203,8 +211,8 @@ class KMeansWorker(QObject):
                 return  # cancelled while loading: the data are dropped
             run, start_info = (None, None) if request.init is None else self._new_run(
                 request, request.init, dataset, generation)
-        except (ValueError, OSError) as exc:
-            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a hostile file's data: said, never raised
+            self.failed.emit(error_sentence(exc, _file_name(request)))
             return
         finally:
             if said_busy or (request.n_init > 1 and isinstance(request.init, str)):
@@ -215,7 +223,7 @@ class KMeansWorker(QObject):
         self._request = request
         if not same_data:
             self._dataset = dataset
-            self.data_ready.emit(dataset)
+            self.data_ready.emit(dataset, request)
         cursor = self._replay(run, request) if run is not None else 0
         self._set_run(run, cursor)
         if run is not None and request.run_to_end and not request.advance_to:
@@ -474,8 +482,8 @@ class RunController(QObject):
     -------
     iteration_done(Snapshot)
         A new state to show (coalesced to at most ~60 per second).
-    data_changed(Dataset)
-        New data were loaded.
+    data_changed(Dataset, RunRequest)
+        New data were loaded (for that request).
     finished()
         The run reached its end (converged or at max_iter).
     failed(str)
@@ -493,7 +501,7 @@ class RunController(QObject):
     """
 
     iteration_done = Signal(object)
-    data_changed = Signal(object)
+    data_changed = Signal(object, object)
     finished = Signal()
     failed = Signal(str)
     warned = Signal(str)
@@ -660,9 +668,9 @@ class RunController(QObject):
         self.iteration_done.emit(snapshot)
         self._worker.gui_ready = True  # a plain attribute: read by the worker's timer
 
-    @Slot(object)
-    def _on_data(self, dataset: Dataset) -> None:
-        self.data_changed.emit(dataset)
+    @Slot(object, object)
+    def _on_data(self, dataset: Dataset, request: RunRequest) -> None:
+        self.data_changed.emit(dataset, request)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.qt.jobs import BackgroundJob
 
 LABELLED_FILTER = "Labelled images (*.npz)"
@@ -161,31 +162,35 @@ class FileActions:
         return None if session is None else self._saved(path, lambda: session.save(path))
 
     def open_session(self, path: str | os.PathLike) -> bool:
-        """Rebuild a session's data and replay its run to the saved state."""
+        """Check a session file whole, then rebuild its data and replay its run to the
+        saved state.  Nothing on screen changes until its data have loaded (the page,
+        its parameters and the run shown stay as they were when it cannot be opened);
+        every refusal is one sentence in a message box."""
         import dataclasses
 
-        from kmeans_studio.core.session import Session
+        from kmeans_studio.core.session import Session, missing_file
+        from kmeans_studio.qt.main_window import Opening
 
         path = Path(path)
         try:
             session = Session.load(path)
-        except (ValueError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
-            self.show_message(f"Cannot open “{path.name}”: {reason}" if isinstance(exc, OSError)
-                              else reason)
+        except Exception as exc:  # noqa: BLE001 - whatever the file holds, a sentence
+            self.show_message(error_sentence(exc, path.name))
             return False
-        key = SOURCE_PAGES.get(session.source.get("kind"))
-        if key is None:
-            self.show_message(f"“{path.name}” holds data this K-Means Studio cannot rebuild.")
+        missing = missing_file(session.source)
+        if missing is not None:
+            self.show_message(f"Cannot open “{path.name}”: the file its data come from, "
+                              f"“{Path(missing).name}”, is not there any more.")
             return False
-        source = self.sources[key]
-        source.panel.restore(session.source, session.run)
+        source = self.sources[SOURCE_PAGES[session.source["kind"]]]
+        run = session.run
         request = dataclasses.replace(
-            source.panel.request(), init=session.initial_centers, n_init=1,
-            n_clusters=len(session.initial_centers), advance_to=session.position,
-            expected_trail=session.trail)
-        self._opening = (source, str(path), request.data_key)
-        self._show_page(key)
+            source.panel.request_for(session.source), init=session.initial_centers,
+            n_init=1, n_clusters=len(session.initial_centers),
+            random_state=run["random_state"], max_iter=run["max_iter"], tol=run["tol"],
+            advance_to=session.position, expected_trail=session.trail)
+        self._opening = Opening(source, str(path), request.data_key,
+                                functools.partial(source.panel.restore, session.source, run))
         self.controller.start(request)
         return True
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kmeans_studio.core._validation import error_sentence
+
 #: work(cancelled, progress) -> result; None when it stopped because it was cancelled.
 Work = Callable[[Callable[[], bool], Callable[[int, int], None]], Any]
 
@@ -26,7 +28,7 @@ class BackgroundJob(QObject):
     succeeded(object)
         The work's result.
     failed(str)
-        The work raised ValueError or OSError; the sentence says why.
+        The work raised; the sentence says why (`error_sentence`).
     cancelled()
         The work stopped because `cancel` was called (nothing else changed).
     """
@@ -65,9 +67,9 @@ class BackgroundJob(QObject):
         def run() -> None:
             try:
                 result = work(stop.is_set, progress)
-            except (ValueError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - said in a sentence, never lost
                 if current():
-                    self.failed.emit(str(exc))
+                    self.failed.emit(error_sentence(exc))
                 return
             if not current():
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable, Hashable
 from importlib import metadata
 from pathlib import Path
 
@@ -32,11 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.images import IMAGE_SUFFIXES
 from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.explore import ExploreDock
+from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.file_actions import (
     LABELLED_FILTER,
     SESSION_FILTER,
@@ -47,10 +50,20 @@ from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
 
 MAX_RECENT = 10
-#: Tables up to this size are read whole before the import dialog (exact counts of
-#: missing values); bigger ones show their first rows, and load in the worker.
-SMALL_TABLE_BYTES = 5 << 20
-PREVIEW_ROWS = 500
+
+
+@dataclasses.dataclass
+class Opening:
+    """A file being opened, until its data are on screen.
+
+    `show`, for a session, puts the session's data source and parameters on its page:
+    called only once the data have loaded, so a session that fails changes nothing.
+    """
+
+    source: object
+    path: str
+    data_key: Hashable
+    show: Callable[[], None] | None = None
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -73,8 +86,7 @@ class MainWindow(FileActions, QMainWindow):
                            ImageSource(self.settings, self.controller),
                            TableSource(self.settings, self.controller))
         }
-        # (source, path, data key) of a file being opened, until its run is shown
-        self._opening: tuple | None = None
+        self._opening: Opening | None = None
         self._settings_reset = False
         self._build_central()
         self._build_dock()
@@ -276,7 +288,7 @@ class MainWindow(FileActions, QMainWindow):
         a["play"].triggered.connect(self._on_play_triggered)
         a["run_to_end"].triggered.connect(c.run_to_end)
         a["reset"].triggered.connect(c.reset)
-        a["reinitialise"].triggered.connect(self._reinitialise)
+        a["reinitialise"].triggered.connect(lambda: self.source.panel.reinitialise())
         a["quit"].triggered.connect(self.close)
         a["open_image"].triggered.connect(self._open_dialog)
         a["export_view"].triggered.connect(lambda: self.export_view())
@@ -339,30 +351,39 @@ class MainWindow(FileActions, QMainWindow):
         if self.sender() is self.source.panel:
             self.controller.start(request)
 
-    def _reinitialise(self) -> None:
-        self.source.panel.run.seed.setValue(self.source.panel.run.seed.value() + 1)
-
     # ------------------------------------------------------------------ results
+    def _opened(self, request) -> Opening | None:
+        """The file being opened, when `request` is the one that opens it."""
+        opening = self._opening
+        if opening is None or request is None or request.data_key != opening.data_key:
+            return None
+        if opening.show is not None:
+            opening.show, show = None, opening.show
+            show()
+        return opening
+
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
+        opening = self._opened(snapshot.request)
+        if opening is not None:  # the opened file is on screen
+            self._opening = None
+            self._remember(opening.path)
+            if self.source is not opening.source:
+                self._show_page(opening.source.key)
         if snapshot.dataset is None or not self.source.accepts(snapshot.dataset):
             return  # a late snapshot of the source we just left
         self.source.set_snapshot(snapshot)
         self.explore.snapshot_shown(snapshot)
         self.status.setText(self.describe(snapshot))
-        opening = self._opening
-        if opening is not None and snapshot.request is not None \
-                and snapshot.request.data_key == opening[2]:
-            self._opening = None  # the opened file is on screen
-            self._remember(opening[1])
         self.actions["save_image"].setEnabled(
             self.source.key == "image" and snapshot.preview is not None)
 
-    @Slot(object)
-    def _on_data(self, dataset) -> None:
+    @Slot(object, object)
+    def _on_data(self, dataset, request) -> None:
         source = next((s for s in self.sources.values() if s.accepts(dataset)), None)
         if source is None:
             return
+        self._opened(request)  # a session's parameters go on its page now
         source.panel.data_loaded(dataset)
         if self.source is not source:  # a dropped or opened file: show its page
             self._show_page(source.key)
@@ -399,7 +420,7 @@ class MainWindow(FileActions, QMainWindow):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         if self._opening is not None:  # the file the user opened: say so plainly
-            source = self._opening[0]
+            source = self._opening.source
             self._opening = None
             source.panel.load_failed()
             self.show_message(message)
@@ -465,9 +486,17 @@ class MainWindow(FileActions, QMainWindow):
 
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
-        """Open a file (what Open… and drag-and-drop call); False with a message box
-        when it cannot be opened."""
+        """Open a file (what Open…, drag and drop, recent files and the command line
+        call); False, with one sentence in a message box and everything on screen kept,
+        when it cannot be opened.  Whatever the file holds, nothing is raised."""
         path = Path(path)
+        try:
+            return self._open_path(path)
+        except Exception as exc:  # noqa: BLE001 - files come from anyone: said, not raised
+            self.show_message(error_sentence(exc, path.name))
+            return False
+
+    def _open_path(self, path: Path) -> bool:
         if not path.exists():
             self.show_message(f"Cannot open “{path.name}”: the file does not exist.")
             return False
@@ -483,7 +512,7 @@ class MainWindow(FileActions, QMainWindow):
         # read gets a message box while the current data stay on screen.
         source = self.sources["digits" if suffix == ".npz" else "image"]
         source.panel.set_file(str(path))
-        self._opening = (source, str(path), source.panel.request().data_key)
+        self._opening = Opening(source, str(path), source.panel.request().data_key)
         if self.source is not source:
             self.controller.start(source.panel.request())
         return True
@@ -496,21 +525,32 @@ class MainWindow(FileActions, QMainWindow):
         return self.source.key == "digits" or npz_holds_images(path)
 
     def open_table(self, path: str | os.PathLike, choice=None) -> bool:
-        """Read the start of a table and ask which columns to cluster (the import
-        dialog, `import_dialog`); the table loads in the worker once confirmed."""
-        from kmeans_studio.core.tables import TableError, read_table
+        """Read the start of a table on a helper thread (`read_preview`), then ask which
+        columns to cluster (the import dialog, `import_dialog`); the table loads in the
+        worker once confirmed.  A file that cannot be read gets one sentence."""
+        from kmeans_studio.core.tables import read_preview
 
         path = Path(path)
-        try:
-            complete = path.stat().st_size <= SMALL_TABLE_BYTES
-            frame = read_table(path, nrows=None if complete else PREVIEW_ROWS)
-        except (TableError, OSError) as exc:
-            self.show_message(str(exc) if isinstance(exc, TableError)
-                              else f"Cannot open “{path.name}”: {exc.strerror or exc}.")
-            return False
-        self._ask_columns(path.name, frame, complete, choice,
-                          lambda chosen: self._load_table(str(path), chosen))
+
+        def read(cancelled, progress):
+            frame, complete = read_preview(path)
+            return path, frame, complete, choice
+
+        self._previews.start(read)
         return True
+
+    @property
+    def _previews(self) -> BackgroundJob:
+        """The job that reads a table's first rows for the import dialog (made once;
+        a newer table replaces one being read)."""
+        job = getattr(self, "_preview_job", None)
+        if job is None:
+            job = self._preview_job = BackgroundJob("table-preview", self)
+            job.succeeded.connect(lambda read: self._ask_columns(
+                read[0].name, *read[1:], lambda chosen: self._load_table(str(read[0]),
+                                                                         chosen)))
+            job.failed.connect(self.show_message)
+        return job
 
     def choose_columns(self) -> None:
         """The import dialog again for the table shown (Columns… on the page)."""
@@ -537,7 +577,7 @@ class MainWindow(FileActions, QMainWindow):
         source.panel.take_table(path, choice)
         request = source.panel.request()
         if path is not None:  # remembered among the recent files once shown
-            self._opening = (source, path, request.data_key)
+            self._opening = Opening(source, path, request.data_key)
         self._show_page("table")
         self.controller.start(request)
 
@@ -672,6 +712,8 @@ class MainWindow(FileActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.cancel_export()
+        if getattr(self, "_preview_job", None) is not None:
+            self._preview_job.cancel()
         self.explore.shutdown()
         self.controller.shutdown()
         for source in self.sources.values():

@@ -8,3 +8,19 @@ def wait_state(qtbot, window, predicate, timeout=20_000):
         return snap is not None and predicate(snap)
     qtbot.waitUntil(ready, timeout=timeout)
     return window.controller.snapshot
+
+
+def import_dialog(qtbot, window, open_file):
+    """Call `open_file()` (which opens a table) and wait for its import dialog: the
+    table's first rows are read on a helper thread before it shows."""
+    before = getattr(window, "import_dialog", None)
+    open_file()
+    qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) not in (None, before))
+    return window.import_dialog
+
+
+def wait_message(qtbot, window, *words):
+    """Wait for a message box that says each of `words`; return its text."""
+    qtbot.waitUntil(lambda: window.last_message is not None
+                    and all(w in window.last_message.text() for w in words))
+    return window.last_message.text()

@@ -6,7 +6,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from .helpers import wait_state
+from .helpers import import_dialog, wait_message, wait_state
 
 
 def is_table(snap):
@@ -44,8 +44,7 @@ def test_a_csv_opens_through_the_import_dialog_with_labels(window, qtbot, tmp_pa
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     path = tmp_path / "measurements.csv"
     write_blobs(path)
-    assert window.open_path(path)
-    dialog = window.import_dialog
+    dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
     assert dialog.label.currentData() == "kind"  # the one text column
     assert "1 row has missing values and will be dropped" in dialog.summary.text()
     accept(dialog, features=("a", "b", "c", "d"), label="kind")
@@ -69,8 +68,7 @@ def test_a_text_column_cannot_be_a_feature(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     path = tmp_path / "t.csv"
     write_blobs(path)
-    window.open_path(path)
-    dialog = window.import_dialog
+    dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
     dialog.features.item(4).setCheckState(Qt.CheckState.Checked)  # "kind"
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     assert "'kind' is not numeric" in dialog.summary.text()
@@ -81,10 +79,8 @@ def test_a_bad_file_gets_a_message_and_the_data_stay(window, qtbot, tmp_path):
     before = wait_state(qtbot, window, lambda s: s.iteration is not None).dataset
     path = tmp_path / "ragged.csv"
     path.write_text("a,b\n1,2\n3,4,5\n")
-    assert not window.open_path(path)
-    assert "ragged.csv" in window.last_message.text()
-    assert "different lengths" in window.last_message.text()
-    qtbot.wait(100)
+    window.open_path(path)
+    wait_message(qtbot, window, "ragged.csv", "different lengths")
     assert window.controller.snapshot.dataset is before
 
 
@@ -137,11 +133,11 @@ def test_a_million_rows_load_in_the_worker_with_progress(window, qtbot, tmp_path
     columns = [f"f{i}" for i in range(10)]
     pd.DataFrame(rng.integers(0, 10_000, (1_000_000, 10)), columns=columns).to_csv(
         path, index=False)
-    window.open_path(path)
-    assert not window.import_dialog.features.count() == 0
+    dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
+    assert not dialog.features.count() == 0
     progress = []
     window.controller.busy.connect(lambda what, done, total: progress.append((what, done)))
-    accept(window.import_dialog)
+    accept(dialog)
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.n_samples
                       == 1_000_000, timeout=120_000)
     assert any(what == "Reading the table…" and done > 0 for what, done in progress)
@@ -156,8 +152,7 @@ def test_cancel_while_a_big_table_loads_keeps_the_previous_data(window, qtbot, t
     rng = np.random.default_rng(1)
     pd.DataFrame(rng.integers(0, 100, (600_000, 4)), columns=list("abcd")).to_csv(
         path, index=False)
-    window.open_path(path)
-    accept(window.import_dialog)
+    accept(import_dialog(qtbot, window, lambda: window.open_path(path)))
     qtbot.waitUntil(lambda: window.actions["cancel"].isEnabled())
     window.actions["cancel"].trigger()
     qtbot.waitUntil(lambda: not window.actions["cancel"].isEnabled(), timeout=20_000)
@@ -172,8 +167,7 @@ def test_two_columns_are_drawn_as_they_are_and_the_view_fits_them(window, qtbot,
     heights, weights = rng.normal(170, 8, 150), rng.normal(70, 9, 150)
     path.write_text("height,weight\n" + "\n".join(
         f"{h:.1f},{w:.1f}" for h, w in zip(heights, weights)))
-    window.open_path(path)
-    accept(window.import_dialog)
+    accept(import_dialog(qtbot, window, lambda: window.open_path(path)))
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "people.csv"
                and s.iteration is not None)
     scatter = window.sources["table"].scatter
@@ -191,8 +185,7 @@ def test_dropping_a_tsv_file_asks_for_its_columns(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     path = tmp_path / "dropped.tsv"
     path.write_text("a\tb\n" + "\n".join(f"{i % 7}\t{i % 5}" for i in range(40)))
-    assert drop(window, path).isAccepted()
-    dialog = window.import_dialog
+    dialog = import_dialog(qtbot, window, lambda: drop(window, path))
     assert dialog.isVisible() and "dropped.tsv" in dialog.windowTitle()
     accept(dialog)
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "dropped.tsv")

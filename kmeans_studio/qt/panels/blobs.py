@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.datasets import BLOB_SHAPES
+from kmeans_studio.core.parameters import BLOB_RANGES, RUN_RANGES, SEED_RANGE, next_seed
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.common import DataPanel, push_button, spin_box
@@ -34,28 +35,27 @@ class RunParameters(QGroupBox):
     pages, each with its own settings (`prefix`: "run" for blobs, "digits", ...)."""
 
     changed = Signal()
-    reinitialise_requested = Signal()
 
-    def __init__(self, settings: Settings, prefix: str = "run", max_k: int = 256,
+    def __init__(self, settings: Settings, prefix: str = "run",
                  inits: dict[str, str] = INIT_CHOICES) -> None:
         super().__init__("k-means")
         self._prefix = prefix
-        self.k = spin_box(1, max_k, settings[f"{prefix}/k"], "Number of clusters k",
-                       "Number of clusters")
+        self.k = spin_box(*RUN_RANGES["n_clusters"], settings[f"{prefix}/k"],
+                          "Number of clusters k", "Number of clusters")
         self.init = QComboBox()
         self.init.setToolTip("How the first centres are chosen")
         self.init.setAccessibleName("Initialisation")
         for key, text in inits.items():
             self.init.addItem(text, key)
         self.init.setCurrentIndex(max(0, self.init.findData(settings[f"{prefix}/init"])))
-        self.n_init = spin_box(1, 100, settings[f"{prefix}/n_init"],
+        self.n_init = spin_box(*RUN_RANGES["n_init"], settings[f"{prefix}/n_init"],
                             "Run k-means from this many starts and show the one with the "
                             "lowest inertia, from its beginning (scikit-learn's n_init)",
                             "Number of starts")
-        self.seed = spin_box(0, 2**31 - 1, settings[f"{prefix}/seed"],
+        self.seed = spin_box(*SEED_RANGE, settings[f"{prefix}/seed"],
                           "Seed of the initialisation: the same seed gives the same start",
                           "Initialisation seed")
-        self.max_iter = spin_box(1, 10_000, settings[f"{prefix}/max_iter"],
+        self.max_iter = spin_box(*RUN_RANGES["max_iter"], settings[f"{prefix}/max_iter"],
                               "Stop after this many iterations", "Maximum iterations")
         self.tol = QComboBox()
         self.tol.setToolTip("Stop when the centres move less than this, relative to the "
@@ -67,7 +67,7 @@ class RunParameters(QGroupBox):
         self.tol.setCurrentIndex(min(range(len(TOLERANCES)),
                                      key=lambda i: abs(TOLERANCES[i] - saved)))
         reinit = push_button("Re-initialise", "New initial centres from the next seed",
-                             "Re-initialise", self._next_seed)
+                             "Re-initialise", self.reinitialise)
         form = QFormLayout(self)
         form.addRow("Clusters k", self.k)
         form.addRow("Initialisation", self.init)
@@ -125,8 +125,10 @@ class RunParameters(QGroupBox):
             blocker.unblock()
         self._update_enabled()
 
-    def _next_seed(self) -> None:
-        self.seed.setValue(self.seed.value() + 1)
+
+    def reinitialise(self) -> None:
+        """New initial centres from the next seed (0 again after the largest)."""
+        self.seed.setValue(next_seed(self.seed.value()))
 
     def _update_enabled(self) -> None:
         self.k.setEnabled(not self.placing)
@@ -145,25 +147,26 @@ class BlobsPanel(DataPanel):
         for key, text in BLOB_SHAPES.items():
             self.shape.addItem(text, key)
         self.shape.setCurrentIndex(max(0, self.shape.findData(settings["blobs/shape"])))
-        self.n_samples = spin_box(2, 1_000_000, settings["blobs/n_samples"],
+        self.n_samples = spin_box(*BLOB_RANGES["n_samples"], settings["blobs/n_samples"],
                                "Number of points", "Number of points")
         self.n_samples.setSingleStep(100)
-        self.n_centers = spin_box(1, 20, settings["blobs/n_centers"],
+        self.n_centers = spin_box(*BLOB_RANGES["n_centers"], settings["blobs/n_centers"],
                                "Number of true blobs", "Number of true blobs")
         self.cluster_std = QDoubleSpinBox()
-        self.cluster_std.setRange(0.0, 10.0)
+        self.cluster_std.setRange(*BLOB_RANGES["cluster_std"])
         self.cluster_std.setSingleStep(0.1)
         self.cluster_std.setValue(settings["blobs/cluster_std"])
         self.cluster_std.setToolTip("Spread (standard deviation) of each blob; noise for "
                                     "circles and moons")
         self.cluster_std.setAccessibleName("Spread")
         self.cluster_std.setKeyboardTracking(False)
-        self.data_seed = spin_box(0, 2**31 - 1, settings["blobs/data_seed"],
+        self.data_seed = spin_box(*SEED_RANGE, settings["blobs/data_seed"],
                                "Seed of the data: the same seed gives the same points",
                                "Data seed")
         new_data = push_button("New data", "Draw new points from the next data seed",
                                "New data",
-                               lambda: self.data_seed.setValue(self.data_seed.value() + 1))
+                               lambda: self.data_seed.setValue(
+                                   next_seed(self.data_seed.value())))
 
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)
@@ -197,10 +200,13 @@ class BlobsPanel(DataPanel):
         return self.run.placing
 
     def request(self) -> RunRequest:
-        source = {"kind": "blobs", "shape": self.shape.currentData(),
-                  "n_samples": self.n_samples.value(), "n_centers": self.n_centers.value(),
-                  "cluster_std": round(self.cluster_std.value(), 6),
-                  "random_state": self.data_seed.value()}
+        return self.request_for({
+            "kind": "blobs", "shape": self.shape.currentData(),
+            "n_samples": self.n_samples.value(), "n_centers": self.n_centers.value(),
+            "cluster_std": round(self.cluster_std.value(), 6),
+            "random_state": self.data_seed.value()})
+
+    def request_for(self, source: dict) -> RunRequest:
         return RunRequest(data_key=tuple(source.values()), source=source,
                           make_data=functools.partial(load_source, source),
                           **self.run.values())

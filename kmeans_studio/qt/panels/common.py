@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from kmeans_studio.core.parameters import next_seed
+
 
 def spin_box(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
     """A spin box with its tooltip and accessible name, asking once per edit."""
@@ -79,6 +81,16 @@ class DataPanel(QWidget):
     def k_and_seed_boxes(self):
         """The spin boxes of k and of the initialisation seed."""
         return self.run.k, self.run.seed
+
+    def reinitialise(self) -> None:
+        """New initial centres from the next seed (Run ▸ Re-initialise)."""
+        seed = self.k_and_seed_boxes()[1]
+        seed.setValue(next_seed(seed.value()))
+
+    def request_for(self, source: dict):
+        """The request this page makes for `source`'s data (a session's), with the
+        page's own run parameters, without showing that source."""
+        raise NotImplementedError
 
     def show_run(self, k: int, seed: int) -> None:
         """Show a run's k and seed chosen elsewhere (the Explore dock) without asking

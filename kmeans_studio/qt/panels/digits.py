@@ -87,9 +87,11 @@ class DigitsPanel(SourcePanel):
         return self.match.currentData()
 
     def request(self) -> RunRequest:
-        source = ({"kind": "labelled_file", "path": self._source[1]}
-                  if self._source[0] == "file" else {"kind": "digits"})
-        return RunRequest(data_key=("digits", *self._source), source=source,
+        return self.request_for({"kind": "labelled_file", "path": self._source[1]}
+                                if self._source[0] == "file" else {"kind": "digits"})
+
+    def request_for(self, source: dict) -> RunRequest:
+        return RunRequest(data_key=("digits", *source.values()), source=source,
                           make_data=functools.partial(load_source, source),
                           preview=digits_preview, **self.run.values())
 

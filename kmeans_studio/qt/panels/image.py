@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.datasets import SAMPLE_IMAGES, Dataset, image_dataset
+from kmeans_studio.core.parameters import RUN_RANGES, SEED_RANGE
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.controller import RunRequest
 from kmeans_studio.qt.panels.common import SourcePanel, push_button
@@ -99,13 +100,13 @@ class ImagePanel(SourcePanel):
 
         self.k = QSpinBox()
         self.k.setObjectName("image_k")
-        self.k.setRange(1, 256)
+        self.k.setRange(*RUN_RANGES["n_clusters"])
         self.k.setValue(settings["image/k"])
         self.k.setToolTip("Number of colours in the compressed image (1–256)")
         self.k.setAccessibleName("Number of colours")
         self.k.setKeyboardTracking(False)
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(*SEED_RANGE)
         self.seed.setValue(settings["image/seed"])
         self.seed.setToolTip("Seed of the initial palette (k-means++ on 10,000 sampled pixels)")
         self.seed.setAccessibleName("Initialisation seed")
@@ -135,12 +136,17 @@ class ImagePanel(SourcePanel):
         kind = self._source[0]
         if kind == "pixels":  # pasted: nothing to rebuild it from
             pixels, name = self._source[1], self._source[2]
-            source, key = None, ("pixels", id(pixels), name)
-            make = functools.partial(image_dataset, pixels, name)
-        else:
-            source = ({"kind": "sample_image", "name": self._source[1]} if kind == "sample"
-                      else {"kind": "image_file", "path": self._source[1]})
-            key, make = tuple(source.values()), functools.partial(load_source, source)
+            return self._request(None, ("pixels", id(pixels), name),
+                                 functools.partial(image_dataset, pixels, name))
+        return self.request_for({"kind": "sample_image", "name": self._source[1]}
+                                if kind == "sample"
+                                else {"kind": "image_file", "path": self._source[1]})
+
+    def request_for(self, source: dict) -> RunRequest:
+        return self._request(source, tuple(source.values()),
+                             functools.partial(load_source, source))
+
+    def _request(self, source: dict | None, key: tuple, make) -> RunRequest:
         return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
                           init=image_init, random_state=self.seed.value(), max_iter=300,
                           tol=1e-4, preview=image_preview, source=source, run_to_end=True,

@@ -110,13 +110,15 @@ class TablePanel(DataPanel):
         self._show_choice()
 
     def request(self) -> RunRequest:
-        source = self.choice.to_source(self.path) if self.path else {
+        return self.request_for(self.choice.to_source(self.path) if self.path else {
             **IRIS_CHOICE.to_source(""), "path": None,
-            "scaling": self.choice.scaling, "missing": self.choice.missing}
+            "scaling": self.choice.scaling, "missing": self.choice.missing})
+
+    def request_for(self, source: dict) -> RunRequest:
         return RunRequest(
             data_key=("table", json.dumps(source, sort_keys=True)), source=source,
             make_data=functools.partial(load_source, source), reads_in_chunks=True,
-            preview=digits_preview if self.choice.label else None, **self.run.values())
+            preview=digits_preview if source.get("label") else None, **self.run.values())
 
     def data_loaded(self, dataset: Dataset) -> None:
         self._loaded = (self.path, self.choice)

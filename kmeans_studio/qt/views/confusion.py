@@ -93,6 +93,10 @@ class ConfusionView(QWidget):
 
     def set_matching(self, matching: Matching | None) -> None:
         previous, self.matching = self.matching, matching
+        # Set together: a resize (which redraws the labels from both) can come as soon
+        # as the plot is shown again below.
+        self.columns = (np.empty(0, dtype=np.intp) if matching is None
+                        else matching.column_order)
         if (matching is not None and previous is not None and matching.method == previous.method
                 and np.array_equal(matching.table, previous.table)):
             return  # an update step: the labels, so the table, did not change
@@ -101,7 +105,6 @@ class ConfusionView(QWidget):
             self.title.setText("The confusion matrix appears after the first assignment.")
             self.warning.hide()
             return
-        self.columns = matching.column_order
         table = matching.table[:, self.columns]
         n_rows, n_cols = table.shape
         self.title.setText(f"Accuracy {matching.accuracy:.3f} · matching: "

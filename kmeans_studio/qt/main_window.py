@@ -600,9 +600,12 @@ class MainWindow(FileActions, QMainWindow):
             self.controller.start(image.panel.request())
         return True
 
-    def show_message(self, text: str, icon=QMessageBox.Icon.Warning) -> QMessageBox:
-        """A window-modal message that does not block the event loop."""
+    def show_message(self, text: str, icon=QMessageBox.Icon.Warning,
+                     rich: bool = False) -> QMessageBox:
+        """A window-modal message that does not block the event loop.  Plain text unless
+        `rich`: a file named "<h1>…" is shown as it is named."""
         box = QMessageBox(icon, "K-Means Studio", text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         box.setObjectName("message")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
@@ -692,7 +695,7 @@ class MainWindow(FileActions, QMainWindow):
             f"scikit-learn {version('scikit-learn')} · Pillow {version('pillow')} · "
             f"pyqtgraph {version('pyqtgraph')}</p>"
         )
-        return self.show_message(text, QMessageBox.Icon.Information)
+        return self.show_message(text, QMessageBox.Icon.Information, rich=True)
 
     # ------------------------------------------------------------------ events
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802

@@ -91,3 +91,78 @@ def test_bad_arguments(photo, tmp_path, capsys):
 def test_one_bad_input_does_not_stop_the_others(photo, tmp_path, capsys):
     assert main([str(tmp_path / "missing.png"), str(photo), "-k", "4", "-q"]) == 2
     assert photo.with_name("flower-k4.png").exists()
+
+
+def test_an_output_that_is_another_input_is_refused_even_with_force(photo, tmp_path):
+    second = photo.with_name("flower-k64.png")  # the first input's default output
+    Image.open(photo).save(second)
+    before = {p: p.read_bytes() for p in (photo, second)}
+    for flags in ([], ["--force"]):
+        result = run_cli(photo, second, *flags)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+        assert "is an input" in result.stderr
+        assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flower-k64.png", "flower.png"]
+
+
+def test_two_inputs_with_one_output_are_refused_before_any_is_written(photo, tmp_path,
+                                                                       capsys):
+    other = photo.with_suffix(".jpg")
+    Image.open(photo).convert("RGB").save(other)
+    for flags in ([], ["--force"]):
+        assert main([str(photo), str(other), "-k", "4", *flags]) == 2
+        assert "would both be written to" in capsys.readouterr().err
+        assert not photo.with_name("flower-k4.png").exists()
+
+
+def test_a_suffix_pillow_cannot_write_is_refused_before_any_work(photo, tmp_path, capsys,
+                                                                  monkeypatch):
+    from kmeans_studio.core import quantize
+
+    monkeypatch.setattr(quantize, "quantize_colors", None)  # never reached
+    for suffix in (".psd", ".xpm", ".xbm", ".pfm", ""):
+        assert main([str(photo), "-o", str(tmp_path / f"out{suffix}")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "cannot write" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flower.png"]
+
+
+def test_a_single_file_output_with_several_inputs_is_refused(photo, tmp_path, capsys):
+    assert main([str(photo), str(photo), "-o", str(tmp_path / "single.png")]) == 2
+    assert "must be a folder" in capsys.readouterr().err
+    assert not (tmp_path / "single.png").exists()
+
+
+def test_the_output_folder_is_made_only_when_there_is_something_to_write(tmp_path, capsys):
+    (tmp_path / "notes.png").write_text("not an image")
+    assert main([str(tmp_path / "notes.png"), str(tmp_path / "missing.png"),
+                 "-o", str(tmp_path / "made") + "/"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1] == "error: 2 of 2 images could not be compressed (see above)."
+    assert not (tmp_path / "made").exists()
+
+
+def test_ctrl_c_exits_130_with_one_line_and_leaves_no_file(photo, capsys, monkeypatch):
+    from kmeans_studio import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "compress_one", interrupted)
+    assert main([str(photo), "-k", "4"]) == 130
+    err = capsys.readouterr().err
+    assert err.startswith("interrupted: ") and len(err.strip().splitlines()) == 1
+    assert not photo.with_name("flower-k4.png").exists()
+
+
+def test_version_is_printed_without_qt():
+    from kmeans_studio import __version__
+
+    for args in (["--version"], ["compress", "--version"]):
+        code = ("import sys\nfrom kmeans_studio.app import main\n"
+                "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+                "print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))")
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                                text=True)
+        assert __version__ in result.stdout and result.stdout.strip().endswith("False"), \
+            result.stderr

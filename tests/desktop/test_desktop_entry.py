@@ -104,3 +104,81 @@ def test_a_launcher_for_a_python_in_a_folder_with_spaces_validates(tmp_path):
     launcher.write_text(desktop.launcher_text("/home/ann/my envs/bin/python"))
     _validate_desktop(launcher)
     assert _read_entry(launcher)["Exec"] == '"/home/ann/my envs/bin/python" -m kmeans_studio %F'
+
+
+def _exec_arguments(value):
+    """The arguments a desktop reads from an Exec value (Desktop Entry spec 1.5): the
+    string escapes first, then the quoting, then %% as %."""
+    text, i, out = value, 0, []
+    unescaped = ""
+    while i < len(text):  # string-level escapes
+        if text[i] == "\\" and i + 1 < len(text):
+            unescaped += {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}.get(
+                text[i + 1], "\\" + text[i + 1])
+            i += 2
+        else:
+            unescaped += text[i]
+            i += 1
+    args, current, quoted, i = [], None, False, 0
+    while i < len(unescaped):
+        c = unescaped[i]
+        if quoted:
+            if c == "\\" and unescaped[i + 1] in '"`$\\':
+                current += unescaped[i + 1]
+                i += 1
+            elif c == '"':
+                quoted = False
+            else:
+                current += c
+        elif c == '"':
+            quoted, current = True, current or ""
+        elif c == " ":
+            if current is not None:
+                args.append(current)
+            current = None
+        else:
+            current = (current or "") + c
+        i += 1
+    if current is not None:
+        args.append(current)
+    return [a.replace("%%", "%") for a in args]
+
+
+@pytest.mark.parametrize("python", [
+    "/opt/back\\slash/bin/python",
+    '/opt/"quoted"/bin/python',
+    "/opt/$HOME/`id`/bin/python",
+    "/opt/100%/bin/python",
+    "/opt/new\nline/bin/python",
+    "/opt/ünï cødé/bin/python",
+])
+def test_hostile_interpreter_paths_give_a_valid_launcher_that_runs_them(tmp_path, python):
+    launcher = tmp_path / f"{desktop.APP_ID}.desktop"
+    launcher.write_text(desktop.launcher_text(python), encoding="utf-8")
+    _validate_desktop(launcher)
+    assert _exec_arguments(_read_entry(launcher)["Exec"]) == [
+        python, "-m", "kmeans_studio", "%F"]
+
+
+def test_a_relative_xdg_data_home_is_ignored(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/share")
+    assert desktop.data_home() == tmp_path / ".local" / "share"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "abs"))
+    assert desktop.data_home() == tmp_path / "abs"
+
+
+def test_a_planted_link_is_not_followed_and_others_files_are_not_removed(tmp_path):
+    share = tmp_path / "share"
+    where = desktop.targets(share)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    where["launcher"].parent.mkdir(parents=True)
+    (where["launcher"].parent / f".{where['launcher'].name}.tmp").symlink_to(victim)
+    desktop.install(share)
+    assert victim.read_text() == "mine"
+    assert where["launcher"].read_text(encoding="utf-8") == desktop.launcher_text()
+    where["icon"].write_text("someone else's icon")  # changed since it was installed
+    removed = desktop.uninstall(share)
+    assert where["icon"] not in removed and where["icon"].read_text() == "someone else's icon"
+    assert not where["launcher"].exists() and not where["metainfo"].exists()

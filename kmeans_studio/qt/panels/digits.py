@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -48,6 +48,7 @@ class DigitsPanel(SourcePanel):
         self.setObjectName("digits_panel")
 
         self.current = QLabel("Loading the digits…")
+        self.current.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
         self.current.setObjectName("digits_current")
         self.current.setWordWrap(True)
         load_digits = push_button(

@@ -6,7 +6,7 @@ import functools
 import itertools
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -65,6 +65,7 @@ class ImagePanel(SourcePanel):
         self.setObjectName("image_panel")
 
         self.current = QLabel()
+        self.current.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
         self.current.setObjectName("image_current")
         self.current.setWordWrap(True)
         self.alpha_note = QLabel("Transparent areas are shown and compressed on white.")

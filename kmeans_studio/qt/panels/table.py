@@ -8,7 +8,7 @@ import functools
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -55,6 +55,7 @@ class TablePanel(DataPanel):
         self._saved_axes = settings["table/axes"]
 
         self.current = QLabel("Loading the table…")
+        self.current.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
         self.current.setObjectName("table_current")
         self.current.setWordWrap(True)
         open_button = push_button("Open data…",

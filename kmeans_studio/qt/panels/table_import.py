@@ -3,6 +3,9 @@ an optional label column, what to do with missing values, and the scaling."""
 
 from __future__ import annotations
 
+from html import escape
+
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +33,9 @@ from kmeans_studio.core.tables import (
 from kmeans_studio.qt.panels.common import choice_box
 
 PREVIEW_ROWS = 20
+#: The preview shows this many columns at most (a table of 10,000 columns took the
+#: GUI thread 13.8 s to fill); every column is still offered as a feature.
+PREVIEW_COLUMNS = 50
 LABEL_NAMES = ("label", "labels", "class", "target", "y", "species", "category")
 
 
@@ -43,22 +49,25 @@ class ImportDialog(QDialog):
         self.setObjectName("import_dialog")
         self.setWindowTitle(f"Import {name}")
         self._frame, self._complete, self._name = frame, complete, name
-        numeric = set(numeric_columns(frame))
+        self._numeric = numeric = set(numeric_columns(frame))
         columns = [str(c) for c in frame.columns]
-        shape = (f"{len(frame):,} rows × {len(columns)} columns" if complete
-                 else f"{len(columns)} columns (first {len(frame):,} rows read)")
-        intro = QLabel(f"<b>{name}</b>: {shape}. Tick the columns to cluster on; a label "
-                       "column (optional) lets K-Means Studio score the clusters against it.")
+        shape = (f"{len(frame):,} rows × {len(columns):,} columns" if complete
+                 else f"{len(columns):,} columns (first {len(frame):,} rows read)")
+        shown = (f" The preview shows the first {PREVIEW_COLUMNS} columns."
+                 if len(columns) > PREVIEW_COLUMNS else "")
+        intro = QLabel(f"<b>{escape(name)}</b>: {shape}. Tick the columns to cluster on; a "
+                       "label column (optional) lets K-Means Studio score the clusters "
+                       f"against it.{shown}")
         intro.setWordWrap(True)
 
-        preview = QTableWidget(min(PREVIEW_ROWS, len(frame)), len(columns))
+        cells = frame.iloc[:PREVIEW_ROWS, :PREVIEW_COLUMNS].astype(str).to_numpy()
+        preview = QTableWidget(*cells.shape)
         preview.setObjectName("import_preview")
         preview.setAccessibleName("First rows of the table")
-        preview.setHorizontalHeaderLabels(columns)
+        preview.setHorizontalHeaderLabels(columns[:PREVIEW_COLUMNS])
         preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for r in range(preview.rowCount()):
-            for c, column in enumerate(frame.columns):
-                preview.setItem(r, c, QTableWidgetItem(str(frame[column].iloc[r])))
+        for (r, c), text in np.ndenumerate(cells):
+            preview.setItem(r, c, QTableWidgetItem(text))
         preview.resizeColumnsToContents()
 
         text_columns = [c for c in columns if c not in numeric]
@@ -99,6 +108,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # names in it are escaped
 
         form = QFormLayout()
         form.addRow("Label column", self.label)
@@ -135,8 +145,7 @@ class ImportDialog(QDialog):
     def _update(self) -> None:
         choice = self.choice()
         problem = None
-        numeric = set(numeric_columns(self._frame))
-        text = [c for c in choice.features if c not in numeric]
+        text = [c for c in choice.features if c not in self._numeric]
         if not choice.features:
             problem = "Tick at least one feature column."
         elif text:
@@ -153,17 +162,17 @@ class ImportDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(problem is None)
         if problem is not None:
-            self.summary.setText(f"<span style='color:#D55E00'>{problem}</span>")
+            self.summary.setText(f"<span style='color:#D55E00'>{escape(problem)}</span>")
             return
         where = "" if self._complete else f" of the first {len(self._frame):,}"
         action = ("will be dropped" if choice.missing == "drop"
                   else "will be filled with the column mean")
         d = len(choice.features)
-        self.summary.setText(
+        self.summary.setText(escape(
             f"{d} feature{'s' if d != 1 else ''}"
             + (f", labels from {choice.label!r}" if choice.label else ", no labels")
             + f". {_rows(count)}{where} {'has' if count == 1 else 'have'} missing values"
-            + (f" and {action}." if count else "."))
+            + (f" and {action}." if count else ".")))
 
 
 def _rows(count: int) -> str:

@@ -89,7 +89,9 @@ class ColorCloudView(QWidget):
         # Weighted principal axes of the colours, for the PCA plane.
         X = dataset.X
         mean = np.average(X, axis=0, weights=weights)
-        cov = np.cov((X - mean).T, aweights=weights)
+        centred = X - mean
+        # Weighted by pixel counts (np.cov would warn for a photo of one colour).
+        cov = (centred.T * weights) @ centred / weights.sum()
         values, vectors = np.linalg.eigh(cov)
         self._mean, self._axes = mean, vectors[:, ::-1][:, :2]
         xy = (X - mean) @ self._axes  # once per image, not per redraw

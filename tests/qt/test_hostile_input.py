@@ -1,0 +1,273 @@
+"""Files from strangers in the window: every way in ends in one sentence, nothing raises,
+what was on screen stays; `kmeans-studio FILE` never aborts; slots never raise."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
+
+from core.hostile import blob_session_text, huge_header_npz, mutated_sessions
+
+from .helpers import import_dialog, wait_message, wait_state
+
+
+def ready(snap):
+    return snap.iteration is not None
+
+
+def screen(window):
+    """What a failed open must leave as it was: the page, the run shown, and every
+    page's data and parameters."""
+    requests = {key: s.panel.request() for key, s in window.sources.items()}
+    return (window.source.key, window.controller.snapshot,
+            {key: (r.data_key, r.n_clusters, r.random_state, r.max_iter, r.tol, r.n_init,
+                   str(r.init)) for key, r in requests.items()})
+
+
+def close_message(window):
+    if window.last_message is not None:
+        window.last_message.done(0)
+        window.last_message = None
+
+
+def test_fuzzed_sessions_are_refused_in_one_sentence_and_change_nothing(window, qtbot,
+                                                                          tmp_path):
+    wait_state(qtbot, window, ready)
+    refused = 0
+    for name, text in mutated_sessions(blob_session_text()):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        before = screen(window)
+        if window.open_path(path):  # a mutation that is still a valid session
+            qtbot.waitUntil(lambda: window._opening is None, timeout=20_000)
+            continue
+        refused += 1
+        assert screen(window) == before, name
+        message = window.last_message.text()
+        assert "\n" not in message and message.endswith("."), (name, message)
+        close_message(window)
+    assert refused > 300
+
+
+def _session(tmp_path, name, source, centres, run=None):
+    data = json.loads(blob_session_text())
+    data["source"] = source
+    data["run"].update(run or {})
+    data["initial_centers"] = centres
+    data["centers_after_each_update"] = [centres]
+    data["run"]["n_clusters"] = len(centres)
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp_path):
+    wait_state(qtbot, window, ready)
+    panel = window.sources["blobs"].panel
+    panel.run.k.setValue(5)
+    wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 5)
+    before = screen(window)
+    three_d = _session(tmp_path, "3d.json", json.loads(blob_session_text())["source"],
+                       [[0.0, 1.0, 2.0]] * 4, {"max_iter": 7, "random_state": 9})
+    assert not window.open_path(three_d)
+    assert "3 coordinates" in window.last_message.text()
+    assert screen(window) == before and panel.run.max_iter.value() != 7
+    close_message(window)
+    image = window.sources["image"].panel
+    k, seed = image.k.value(), image.seed.value()
+    gone = _session(tmp_path, "gone.json", {"kind": "image_file",
+                                            "path": str(tmp_path / "gone.png")},
+                    [[1.0, 2.0, 3.0]] * 7, {"random_state": 99})
+    assert not window.open_path(gone)
+    assert "“gone.png”, is not there any more" in window.last_message.text()
+    assert (image.k.value(), image.seed.value()) == (k, seed)
+    assert screen(window) == before
+
+
+def test_a_session_whose_data_fail_on_the_worker_changes_nothing(window, qtbot, tmp_path):
+    wait_state(qtbot, window, ready)
+    notes = tmp_path / "notes.png"
+    notes.write_text("these are notes, not an image\n")
+    image = window.sources["image"].panel
+    before, shown_source = screen(window), image._source
+    path = _session(tmp_path, "notes.json", {"kind": "image_file", "path": str(notes)},
+                    [[1.0, 2.0, 3.0]] * 7, {"random_state": 99})
+    assert window.open_path(path)  # the session itself is sound: its photo is not
+    wait_message(qtbot, window, "notes.png", "not an image")
+    assert screen(window) == before and image._source == shown_source
+
+
+def test_a_tiny_npz_declaring_a_terabyte_gets_a_sentence(window, qtbot, tmp_path):
+    wait_state(qtbot, window, ready)
+    before = screen(window)
+    window.open_path(huge_header_npz(tmp_path / "liar.npz"))
+    wait_message(qtbot, window, "liar.npz")
+    assert screen(window) == before
+
+
+def test_a_table_of_10000_columns_previews_50_and_offers_all(window, qtbot, tmp_path):
+    wait_state(qtbot, window, ready)
+    path = tmp_path / "wide.csv"
+    rng = np.random.default_rng(0)
+    values = rng.integers(0, 100, (30, 10_000))
+    path.write_text(",".join(f"c{i}" for i in range(10_000)) + "\n"
+                    + "\n".join(",".join(map(str, row)) for row in values) + "\n")
+    dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
+    table = dialog.findChild(QTableWidget, "import_preview")
+    assert (table.rowCount(), table.columnCount()) == (20, 50)
+    assert dialog.features.count() == 10_000
+    dialog.reject()
+
+
+def test_names_are_shown_as_named_not_as_markup(window, qtbot, tmp_path):
+    wait_state(qtbot, window, ready)
+    path = tmp_path / "<h1>big<b>bold<img src=x>.png"
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(path)
+    image = window.sources["image"]
+    window.open_path(path)
+    wait_state(qtbot, window, lambda s: s.dataset.name == path.name, timeout=60_000)
+    qtbot.waitUntil(lambda: path.name in image.panel.current.text())
+    assert image.panel.current.textFormat() == Qt.TextFormat.PlainText
+    window.open_path(tmp_path / "<b>missing.png")
+    assert window.last_message.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_reinitialise_works_on_every_page_and_wraps_the_seed(window, qtbot):
+    for key in ("blobs", "digits", "table", "image"):
+        window.source_box.setCurrentIndex(window.source_box.findData(key))
+        source = window.sources[key]
+        wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
+                   timeout=60_000)
+        seed = source.panel.k_and_seed_boxes()[1]
+        seed.setValue(2**31 - 1)
+        wait_state(qtbot, window, lambda s: ready(s) and s.request.random_state == 2**31 - 1,
+                   timeout=60_000)
+        window.actions["reinitialise"].trigger()
+        wait_state(qtbot, window, lambda s: ready(s) and s.request.random_state == 0,
+                   timeout=60_000)
+        assert seed.value() == 0
+
+
+def test_saving_under_a_suffix_pillow_cannot_write_says_so(window, qtbot, tmp_path):
+    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    wait_state(qtbot, window, lambda s: s.done and s.preview is not None, timeout=60_000)
+    for suffix in (".psd", ".xpm", ".xbm"):
+        assert window.write_compressed(tmp_path / f"out{suffix}") is None
+        assert f"cannot write “{suffix}” files" in window.last_message.text()
+        close_message(window)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_confusion_matrix_survives_a_resize_between_matchings(window, qtbot):
+    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+    digits = window.sources["digits"]
+    wait_state(qtbot, window, lambda s: ready(s) and s.dataset.image_shape is not None,
+               timeout=60_000)
+    digits.panel.run.n_init.setValue(1)
+    digits.panel.run.k.setValue(10)
+    wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 10)
+    window.actions["step"].trigger()
+    qtbot.waitUntil(lambda: digits.confusion.matching is not None)
+    window.actions["reset"].trigger()
+    qtbot.waitUntil(lambda: digits.confusion.matching is None)
+    window.resize(window.width() - 150, window.height() - 60)
+    digits.panel.run.k.setValue(3)
+    wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 3)
+    window.actions["step"].trigger()
+    qtbot.waitUntil(lambda: digits.confusion.matching is not None
+                    and digits.confusion.matching.table.shape[1] == 3)
+    window.resize(window.width() + 150, window.height() + 60)
+    digits.confusion._fit_to_size()
+    assert len(digits.confusion.columns) == 3
+
+
+def test_the_last_resort_hook_says_an_unexpected_error_in_the_window(window, caplog):
+    from kmeans_studio.app import report_exception
+
+    try:
+        raise ZeroDivisionError("a bug")
+    except ZeroDivisionError as exc:
+        report_exception(window, type(exc), exc, exc.__traceback__)
+    assert "ZeroDivisionError: a bug" in window.last_message.text()
+    assert "Unexpected error" in caplog.text
+    close_message(window)
+
+
+#: Runs `kmeans-studio FILE ...` as the launcher does, and quits once every file has
+#: been opened or refused (each message printed, one a line).
+_APP = """
+import sys
+from PySide6.QtCore import QSettings, QTimer
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
+from kmeans_studio import app
+from kmeans_studio.qt.main_window import MainWindow
+
+windows = []
+show = MainWindow.show_message
+def said(self, text, *args, **kwargs):
+    print("message:", text.replace("\\n", " "), flush=True)
+    return show(self, text, *args, **kwargs)
+MainWindow.show_message = said
+build = app.build_window
+def built():
+    windows.append(build())
+    return windows[-1]
+app.build_window = built
+
+def done():
+    window = windows[0]
+    preview = getattr(window, "_preview_job", None)
+    if window._opening is None and (preview is None or not preview.running):
+        window.close()
+        app.application().quit()
+    else:
+        QTimer.singleShot(50, done)
+QTimer.singleShot(0, done)
+sys.exit(app.main(sys.argv[2:]))
+"""
+
+
+def _launch(tmp_path, *files):
+    env_code = "import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+    return subprocess.run([sys.executable, "-c", env_code + _APP, str(tmp_path / "settings"),
+                           *map(str, files)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("name, change", [
+    ("infinite.json", ('"state": 2', '"state": Infinity')),
+    ("two.json", ('"n_clusters": 4', '"n_clusters": "two"')),
+])
+def test_the_launcher_with_a_bad_session_says_so_and_exits_normally(tmp_path, name, change):
+    path = tmp_path / name
+    path.write_text(blob_session_text().replace(*change))
+    result = _launch(tmp_path, path)
+    assert result.returncode == 0, result.stderr
+    assert f"message: “{name}”" in result.stdout
+    assert "Traceback" not in result.stderr and "QThread" not in result.stderr
+
+
+def test_the_launcher_with_a_few_hundred_hostile_files_never_aborts(tmp_path,
+                                                                     bad_image_files):
+    files = [tmp_path / name for name in bad_image_files]
+    files.append(huge_header_npz(tmp_path / "liar.npz"))
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    for name, text in mutated_sessions(blob_session_text()):
+        (sessions / name).write_text(text, encoding="utf-8")
+        files.append(sessions / name)
+    for name, content in [("bom.csv", b"\xef\xbb\xbf1,2\n3,4\n"), ("ragged.csv", b"a\n1,2\n"),
+                          ("twice.csv", b"a ,a\n1,2\n"), ("binary.csv", b"\0\1\2"),
+                          ("empty.npy", b""), ("text.npz", b"PK not a zip")]:
+        (tmp_path / name).write_bytes(content)
+        files.append(tmp_path / name)
+    result = _launch(tmp_path, *files)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and "QThread" not in result.stderr
+    assert "Unexpected error" not in result.stderr
+    assert result.stdout.count("message:") > 300

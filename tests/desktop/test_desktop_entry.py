@@ -109,7 +109,7 @@ def test_a_launcher_for_a_python_in_a_folder_with_spaces_validates(tmp_path):
 def _exec_arguments(value):
     """The arguments a desktop reads from an Exec value (Desktop Entry spec 1.5): the
     string escapes first, then the quoting, then %% as %."""
-    text, i, out = value, 0, []
+    text, i = value, 0
     unescaped = ""
     while i < len(text):  # string-level escapes
         if text[i] == "\\" and i + 1 < len(text):

@@ -271,3 +271,31 @@ def test_the_launcher_with_a_few_hundred_hostile_files_never_aborts(tmp_path,
     assert "Traceback" not in result.stderr and "QThread" not in result.stderr
     assert "Unexpected error" not in result.stderr
     assert result.stdout.count("message:") > 300
+
+
+def test_every_action_on_every_page_raises_nothing(window, qtbot, tmp_path, monkeypatch):
+    """Each action of the menus, on each page, mid-run: pytest-qt fails the test on any
+    exception a slot raises.  Dialogs answer at once (a file name, No)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    names = iter(range(1_000))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *a, **k: (str(tmp_path / f"out{next(names)}.png"), "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: QMessageBox.StandardButton.No))
+    skip = {"quit", "cancel"}
+    for key in ("blobs", "digits", "table", "image"):
+        window.source_box.setCurrentIndex(window.source_box.findData(key))
+        source = window.sources[key]
+        wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
+                   timeout=60_000)
+        for name, action in window.actions.items():
+            if name not in skip and action.isEnabled():
+                action.trigger()
+                close_message(window)
+        window.actions["cancel"].trigger()
+        window.explore.cancel()
+        qtbot.waitUntil(lambda: not window.explore.busy, timeout=60_000)
+    for dialog in window.findChildren(type(window.show_shortcuts())):
+        dialog.close()

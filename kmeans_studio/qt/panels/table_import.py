@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,19 +54,20 @@ class ImportDialog(QDialog):
                  else f"{len(columns):,} columns (first {len(frame):,} rows read)")
         shown = (f" The preview shows the first {PREVIEW_COLUMNS} columns."
                  if len(columns) > PREVIEW_COLUMNS else "")
-        intro = QLabel(f"<b>{escape(name)}</b>: {shape}. Tick the columns to cluster on; a "
-                       "label column (optional) lets K-Means Studio score the clusters "
-                       f"against it.{shown}")
+        intro = QLabel(f"<b>{escape(name, quote=False)}</b>: {shape}. Tick the columns to "
+                       "cluster on; a label column (optional) lets K-Means Studio score the "
+                       f"clusters against it.{shown}")
         intro.setWordWrap(True)
 
-        cells = frame.iloc[:PREVIEW_ROWS, :PREVIEW_COLUMNS].astype(str).to_numpy()
-        preview = QTableWidget(*cells.shape)
+        cells = frame.iloc[:PREVIEW_ROWS, :PREVIEW_COLUMNS].to_numpy(dtype=object).tolist()
+        preview = QTableWidget(len(cells), min(PREVIEW_COLUMNS, len(columns)))
         preview.setObjectName("import_preview")
         preview.setAccessibleName("First rows of the table")
         preview.setHorizontalHeaderLabels(columns[:PREVIEW_COLUMNS])
         preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for (r, c), text in np.ndenumerate(cells):
-            preview.setItem(r, c, QTableWidgetItem(text))
+        for r, row in enumerate(cells):
+            for c, text in enumerate(row):
+                preview.setItem(r, c, QTableWidgetItem(str(text)))
         preview.resizeColumnsToContents()
 
         text_columns = [c for c in columns if c not in numeric]
@@ -162,7 +162,8 @@ class ImportDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(problem is None)
         if problem is not None:
-            self.summary.setText(f"<span style='color:#D55E00'>{escape(problem)}</span>")
+            problem = escape(problem, quote=False)
+            self.summary.setText(f"<span style='color:#D55E00'>{problem}</span>")
             return
         where = "" if self._complete else f" of the first {len(self._frame):,}"
         action = ("will be dropped" if choice.missing == "drop"
@@ -172,7 +173,7 @@ class ImportDialog(QDialog):
             f"{d} feature{'s' if d != 1 else ''}"
             + (f", labels from {choice.label!r}" if choice.label else ", no labels")
             + f". {_rows(count)}{where} {'has' if count == 1 else 'have'} missing values"
-            + (f" and {action}." if count else ".")))
+            + (f" and {action}." if count else "."), quote=False))
 
 
 def _rows(count: int) -> str:

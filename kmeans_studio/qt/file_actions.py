@@ -5,8 +5,10 @@ settings, actions and `show_message`), kept apart so each file stays readable.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -20,6 +22,20 @@ TABLE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.npy *.npz)"
 #: Which page shows each kind of session source.
 SOURCE_PAGES = {"blobs": "blobs", "digits": "digits", "labelled_file": "digits",
                 "sample_image": "image", "image_file": "image", "table": "table"}
+
+
+@dataclasses.dataclass
+class Opening:
+    """A file being opened, until its data are on screen.
+
+    `show`, for a session, puts the session's data source and parameters on its page:
+    called only once the data have loaded, so a session that fails changes nothing.
+    """
+
+    source: object
+    path: str
+    data_key: Hashable
+    show: Callable[[], None] | None = None
 
 
 class FileActions:
@@ -166,10 +182,7 @@ class FileActions:
         saved state.  Nothing on screen changes until its data have loaded (the page,
         its parameters and the run shown stay as they were when it cannot be opened);
         every refusal is one sentence in a message box."""
-        import dataclasses
-
         from kmeans_studio.core.session import Session, missing_file
-        from kmeans_studio.qt.main_window import Opening
 
         path = Path(path)
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Hashable
 from importlib import metadata
 from pathlib import Path
 
@@ -39,31 +38,18 @@ from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.explore import ExploreDock
-from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.file_actions import (
     LABELLED_FILTER,
     SESSION_FILTER,
     TABLE_FILTER,
     FileActions,
+    Opening,
 )
+from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
 
 MAX_RECENT = 10
-
-
-@dataclasses.dataclass
-class Opening:
-    """A file being opened, until its data are on screen.
-
-    `show`, for a session, puts the session's data source and parameters on its page:
-    called only once the data have loaded, so a session that fails changes nothing.
-    """
-
-    source: object
-    path: str
-    data_key: Hashable
-    show: Callable[[], None] | None = None
 
 
 class MainWindow(FileActions, QMainWindow):

@@ -90,3 +90,46 @@ def bomb_npz(path, n_bytes=1 << 30):
             for _ in range(n_bytes >> 20):
                 member.write(zeros)
     return path
+
+
+def other_hostile_files(folder):
+    """Photos, tables and arrays that no page can use: damaged, empty, lying about
+    their size, or not what their suffix says.  Returns their paths."""
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    good = folder / "good.png"
+    Image.fromarray(rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)).save(good)
+    png = good.read_bytes()
+    # A PNG whose header declares 100,000 × 100,000 pixels (Pillow's bomb limit).
+    ihdr = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    bomb = (png[:8] + struct.pack(">I", len(ihdr)) + chunk
+            + struct.pack(">I", zlib.crc32(chunk)) + png[33:])
+    files = {
+        "truncated.png": png[: len(png) // 2], "corrupt.png": png[:16] + bytes(range(256)),
+        "empty.png": b"", "notes.png": b"not an image\n", "bomb.png": bomb,
+        "photo.jpg": b"\xff\xd8\xff\xe0 cut", "ragged.csv": b"a,b\n1,2\n3,4,5\n",
+        "twice.csv": b"a ,a\n1,2\n", "binary.csv": b"\0\1\2\3", "empty.csv": b"",
+        "latin1.csv": "a,b\ncaf\u00e9,2\n".encode("latin-1"), "text.tsv": b"a\tb\nx\ty\n",
+        "empty.npy": b"", "text.npz": b"PK\x03\x04 not a zip", "objects.npy": None,
+        "cut.npy": None,
+    }
+    paths = []
+    for name, content in files.items():
+        path = folder / name
+        if name == "objects.npy":
+            np.save(path, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+        elif name == "cut.npy":
+            np.save(path, np.arange(1000.0).reshape(500, 2))
+            path.write_bytes(path.read_bytes()[:-100])
+        else:
+            path.write_bytes(content)
+        paths.append(path)
+    paths.append(huge_header_npz(folder / "liar.npz"))
+    paths.append(huge_header_npz(folder / "liar-images.npz", (10**6, 10**3, 10**3)))
+    good.unlink()
+    return paths

@@ -130,6 +130,7 @@ class SourcePanel(DataPanel):
         if last and Path(last).is_file():
             source = ("file", last)
         self._source = source
+        self._before = source  # the source before the one asked for last
         self._loaded: tuple | None = None
 
     def save_source(self, settings) -> None:
@@ -142,7 +143,7 @@ class SourcePanel(DataPanel):
         raise NotImplementedError
 
     def set_source(self, source: tuple) -> None:
-        self._source = source
+        self._before, self._source = self._source, source
         self._emit()
 
     def set_file(self, path: str) -> None:
@@ -153,6 +154,6 @@ class SourcePanel(DataPanel):
         self._describe(dataset)
 
     def load_failed(self) -> None:
-        """Go back to the last source that loaded."""
-        if self._loaded is not None:
-            self._source = self._loaded
+        """Go back to the last source that loaded (or, when none has yet, to the one
+        before the failed one): the page never keeps asking for a file it cannot read."""
+        self._source = self._loaded if self._loaded is not None else self._before

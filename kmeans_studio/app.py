@@ -145,20 +145,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.exec()
 
 
+def log_file() -> str:
+    """Where unexpected errors are written: ``$XDG_STATE_HOME/kmeans-studio/errors.log``
+    (by default under ``~/.local/state``)."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):
+        state = os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(state, "kmeans-studio", "errors.log")
+
+
 def report_exception(window, kind, value, traceback) -> None:
-    """The last resort for an error no code caught (a bug): logged with its traceback,
-    and said in the window in one sentence, so the app goes on instead of printing to
-    a terminal nobody sees."""
+    """The last resort for an error no code caught (a bug): written with its traceback
+    to `log_file()` (or the terminal when that cannot be written), and said in the
+    window in one sentence, so the app goes on instead of printing to a terminal
+    nobody sees."""
     import logging
+    import traceback as tracebacks
 
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, value, traceback)
         return
-    logging.getLogger("kmeans_studio").error("Unexpected error", exc_info=(kind, value,
-                                                                          traceback))
+    details = "".join(tracebacks.format_exception(kind, value, traceback))
+    where = log_file()
+    try:
+        os.makedirs(os.path.dirname(where), exist_ok=True)
+        with open(where, "a", encoding="utf-8") as log:
+            log.write(details + "\n")
+    except OSError:
+        where = "the terminal"
+        logging.getLogger("kmeans_studio").error("Unexpected error\n%s", details)
     try:
         window.show_message(f"Something went wrong inside K-Means Studio "
                             f"({kind.__name__}: {value}). What is on screen is kept; the "
-                            "details were written to the log.")
+                            f"details were written to {where}.")
     except Exception:  # noqa: BLE001 - the window itself is broken: the terminal then
         sys.__excepthook__(kind, value, traceback)

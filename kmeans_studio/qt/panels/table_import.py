@@ -170,7 +170,7 @@ class ImportDialog(QDialog):
                   else "will be filled with the column mean")
         d = len(choice.features)
         self.summary.setText(escape(
-            f"{d} feature{'s' if d != 1 else ''}"
+            f"{d:,} feature{'s' if d != 1 else ''}"
             + (f", labels from {choice.label!r}" if choice.label else ", no labels")
             + f". {_rows(count)}{where} {'has' if count == 1 else 'have'} missing values"
             + (f" and {action}." if count else "."), quote=False))

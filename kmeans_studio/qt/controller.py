@@ -3,7 +3,8 @@
 `KMeansWorker` lives in its own QThread and is the only object that touches the
 `KMeansRun`.  `RunController` lives on the GUI thread; it talks to the worker through
 its own (queued) signals and re-emits the worker's results from slots, so every public
-signal fires on the GUI thread.  Rules that keep it safe (see ARCHITECTURE.md):
+signal fires on the GUI thread.  Each page has a controller of its own (see the
+README's architecture section).  Rules that keep it safe:
 
 * worker signals connect only to slots of GUI-thread QObjects (a lambda would run on the
   worker thread);
@@ -16,11 +17,9 @@ signal fires on the GUI thread.  Rules that keep it safe (see ARCHITECTURE.md):
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from pathlib import PurePath
 from typing import Any
 
@@ -30,103 +29,11 @@ from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 from kmeans_studio.core import quantize
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.images import indexed_png_bytes
 from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
+from kmeans_studio.qt.contracts import RunRequest, Snapshot
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
 PAINT_INTERVAL_MS = 16
-
-
-@dataclasses.dataclass(frozen=True)
-class RunRequest:
-    """What to cluster and how.
-
-    `make_data` runs on the worker thread (it may import scikit-learn or read a file);
-    a request with the same `data_key` as the current one reuses the loaded data.
-    `init` is a method name, an array of centres, a function ``(dataset, k, seed) ->
-    centres``, or None for "no centres yet" (click to place).  With `n_init` > 1 and a
-    method name, that many starts run to the end first and the best is shown from its
-    beginning (scikit-learn's ``n_init``).  `preview`, when given, runs on the worker
-    thread for every state shown: ``(dataset, iteration, done) -> object``, carried
-    to the views as `Snapshot.preview`.  `source` says how to rebuild the data (see
-    `core.session.load_source`; None for data that cannot be rebuilt, such as a pasted
-    image).  A reopened session starts from its initial centres, advances to
-    `advance_to` and checks that the centres follow `expected_trail`.  With
-    `reads_in_chunks`, `make_data(cancelled=..., progress=...)` reports how far it has
-    read and returns None when cancelled (big tables).  With `run_to_end`, a new run
-    (not a reopened one) goes on to convergence at once, as Run ▸ Run to convergence
-    (photos: the compressed picture comes without asking; the steps stay in the
-    history).  `make_run`, when given, makes the run from the data and the initial
-    centres (photos: the run `quantize` makes) in place of a plain `KMeansRun`.
-    """
-
-    data_key: Hashable
-    make_data: Callable[[], Dataset]
-    n_clusters: int = 4
-    init: Any = "k-means++"
-    random_state: int | None = 0
-    max_iter: int = 300
-    tol: float = 1e-4
-    n_init: int = 1
-    preview: Callable[[Dataset, Iteration, bool], Any] | None = None
-    source: dict | None = None
-    advance_to: int = 0
-    expected_trail: np.ndarray | None = None
-    reads_in_chunks: bool = False
-    run_to_end: bool = False
-    make_run: Callable[[Dataset, np.ndarray, RunRequest], KMeansRun] | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Snapshot:
-    """What the views show: one state of the run and where it sits in the history.
-
-    Attributes
-    ----------
-    iteration : Iteration or None
-        The state shown (None when there are no centres yet).
-    previous : Iteration or None
-        The state before it in the history (to show what changed).
-    index, n_states : int
-        Position of `iteration` in the history, and the history's length.
-    inertia : ndarray
-        Inertia of every state in the history (NaN for the initial state).
-    trail : ndarray of shape (m, k, d)
-        Centres at the start and after each update, up to `index`.
-    done : bool
-        The run has finished and `index` is its last state.
-    dataset : Dataset
-        The data being clustered.
-    preview : object or None
-        What the request's `preview` made of this state in the worker thread: for
-        images the picture it gives (`Quantized`), for labelled data its
-        `metrics.Evaluation`.
-    start : tuple or None
-        ``(index, n_init)`` when the run shown is the best of several starts.
-    request : RunRequest or None
-        The request whose run this is (for sessions and scripts).
-    """
-
-    iteration: Iteration | None
-    previous: Iteration | None
-    index: int
-    n_states: int
-    inertia: np.ndarray
-    trail: np.ndarray
-    done: bool
-    dataset: Dataset
-    preview: Any = None
-    start: tuple[int, int] | None = None
-    request: RunRequest | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class ImageReport:
-    """What a finished image run measured (for the stats and comparison views)."""
-
-    dataset: Dataset
-    png_bytes: int
-    methods: list  # quantize.MethodResult rows, k-means first
 
 
 def _file_name(request: RunRequest) -> str | None:
@@ -151,7 +58,6 @@ class KMeansWorker(QObject):
     warned = Signal(str)
     finished = Signal()
     playing_changed = Signal(bool)
-    report_ready = Signal(object)
     busy = Signal(str, int, int)  # what, done, total (0: unknown); "" when idle
 
     def __init__(self) -> None:
@@ -172,7 +78,6 @@ class KMeansWorker(QObject):
         self._inertia: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
         self._start_info: tuple[int, int] | None = None  # (best start, starts) shown
-        self._reported = False
 
     # -- commands (queued from the controller)
     def _warm_up_once(self) -> None:
@@ -378,7 +283,6 @@ class KMeansWorker(QObject):
 
     def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:
         self._run = run
-        self._reported = False
         self._states.clear()
         self._inertia = [] if run is None else [s.inertia for s in run.history]
         self._cursor = cursor
@@ -446,33 +350,6 @@ class KMeansWorker(QObject):
                                 done, self._dataset, preview, self._start_info, self._request)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
-        if snapshot.done and self._dataset.image is not None and snapshot.preview is not None:
-            self._report(snapshot.preview)
-
-    def _report(self, result: quantize.Quantized) -> None:
-        """Once per image run, with its final picture: the PNG size and Pillow's
-        quantizers for comparison."""
-        if self._reported:
-            return
-        self._reported = True
-        image = self._dataset.image
-        generation = self.latest_generation
-        self.busy.emit("Comparing with Pillow's quantizers…", 0, 0)
-        try:
-            png = len(indexed_png_bytes(result.palette, result.indices))
-            # k-means is run again on its own here (the same run as shown: same start,
-            # same stop), so that it is timed as Pillow's quantizers are, not with the
-            # pauses and previews of stepping.  On a big photo this takes seconds:
-            # Cancel, a newer command or closing the window stops it between methods.
-            methods = quantize.compare_methods(
-                image.pixels, len(result.palette), random_state=self._request.random_state,
-                cancelled=lambda: generation != self.latest_generation)
-        finally:
-            self.busy.emit("", 0, 0)
-        if methods is None:
-            self._reported = False  # made again when the final state is next shown
-            return
-        self.report_ready.emit(ImageReport(self._dataset, png, methods))
 
 
 class RunController(QObject):
@@ -496,8 +373,6 @@ class RunController(QObject):
         worker is idle again.  `cancel()` stops it.
     playing_changed(bool)
         Play started or stopped.
-    image_report(ImageReport)
-        An image run finished: file size and the comparison with Pillow.
     """
 
     iteration_done = Signal(object)
@@ -507,7 +382,6 @@ class RunController(QObject):
     warned = Signal(str)
     busy = Signal(str, int, int)
     playing_changed = Signal(bool)
-    image_report = Signal(object)
 
     # Commands to the worker: queued, because the worker lives in another thread.
     _start_requested = Signal(object, int)
@@ -561,7 +435,6 @@ class RunController(QObject):
         w.busy.connect(self._on_busy)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
-        w.report_ready.connect(self._on_report)
         self._thread.start()
 
     # -- public commands
@@ -688,10 +561,6 @@ class RunController(QObject):
     @Slot()
     def _on_finished(self) -> None:
         self.finished.emit()
-
-    @Slot(object)
-    def _on_report(self, report: ImageReport) -> None:
-        self.image_report.emit(report)
 
     @Slot(bool)
     def _on_playing(self, playing: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -26,7 +26,7 @@ from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.metrics import silhouette_profile
 from kmeans_studio.core.race import race
 from kmeans_studio.core.sweep import sweep
-from kmeans_studio.qt.controller import RunRequest, Snapshot
+from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.panels.common import ErrorLabel, push_button, spin_box
 from kmeans_studio.qt.views.race_plot import RacePlot
@@ -66,6 +66,12 @@ class _JobTab(QWidget):
         self.cancel_button = push_button("Cancel", "Stop this work; what is shown stays (Esc)",
                                          "Cancel", self.cancel, f"{name}_cancel")
         self.error = ErrorLabel()
+        self._button_text = button
+        self.subject = QLabel()  # which data the result shown was computed on
+        self.subject.setObjectName(f"{name}_subject")
+        self.subject.setTextFormat(Qt.TextFormat.PlainText)
+        self.subject.setWordWrap(True)
+        self.subject.hide()
         self.controls = QHBoxLayout()
         self.controls.addStretch(1)
         self.controls.addWidget(self.progress)
@@ -74,6 +80,7 @@ class _JobTab(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(6, 6, 6, 6)
         self.layout_.addLayout(self.controls)
+        self.layout_.addWidget(self.subject)
         self.layout_.addWidget(self.error)
         self.job.progressed.connect(self._on_progress)
         self.job.succeeded.connect(self._on_result)
@@ -134,6 +141,21 @@ class _JobTab(QWidget):
         self._set_busy(False)
         self.result_dataset = self._running_on
         self.show_result(result)
+        self.describe_subject(self.result_dataset)
+
+    def describe_subject(self, shown: Dataset | None) -> None:
+        """Say which data the result was computed on, and whether the page shown (whose
+        data are `shown`) has other data."""
+        data = self.result_dataset
+        if data is None:
+            self.subject.hide()
+            return
+        text = f"Computed on {data.name}."
+        if shown is not data:
+            text += (f" The page shown has other data: press {self._button_text} to "
+                     "compute this for them.")
+        self.subject.setText(text)
+        self.subject.show()
 
     def shows_current_data(self) -> bool:
         """True when the result shown was computed on the data now in the main view;
@@ -330,6 +352,11 @@ class ExploreDock(QDockWidget):
         self.tabs.setCurrentWidget(tab)
         if start and not tab.busy:
             tab.start()
+
+    def page_shown(self, snapshot: Snapshot | None) -> None:
+        """Another page is shown: each tab says whether its result is for its data."""
+        for tab in self._tabs:
+            tab.describe_subject(None if snapshot is None else snapshot.dataset)
 
     def snapshot_shown(self, snapshot: Snapshot) -> None:
         """Keep the silhouette plot on the final state of each run while it is shown."""

@@ -204,7 +204,7 @@ class FileActions:
             advance_to=session.position, expected_trail=session.trail)
         self._opening = Opening(source, str(path), request.data_key,
                                 functools.partial(source.panel.restore, session.source, run))
-        self.controller.start(request)
+        self._start(source, request)
         return True
 
     # ------------------------------------------------------------------ tables, script
@@ -271,7 +271,7 @@ class FileActions:
         if job is None:
             job = self._export_job = BackgroundJob("export", self)
             job.progressed.connect(
-                lambda done, total: self._on_busy(f"{self._export_what}…", done, total))
+                lambda done, total: self._on_busy(None, f"{self._export_what}…", done, total))
             job.succeeded.connect(lambda path: self._export_ended(f"Saved {path}"))
             job.failed.connect(lambda message: self._export_ended(message, failed=True))
             job.cancelled.connect(
@@ -285,7 +285,7 @@ class FileActions:
             job.cancel()
 
     def _export_ended(self, message: str, failed: bool = False) -> None:
-        self._on_busy("", 0, 0)
+        self._on_busy(None, "", 0, 0)
         if failed:
             self.show_message(message)
         else:

@@ -49,42 +49,47 @@ class BackgroundJob(QObject):
         return self._thread is not None and self._thread.is_alive()
 
     def start(self, work: Work) -> None:
-        """Run `work`, stopping (and waiting for) the one before, which then reports
-        nothing."""
+        """Run `work`.  Work under way is told to stop and is abandoned, never waited
+        for (it may be inside a foreign call that cannot be interrupted, such as one
+        of Pillow's quantizers): whatever it reports later is dropped."""
         stop = threading.Event()
-        previous, self._stop = (self._thread, self._stop), stop
-        previous[1].set()
-        if previous[0] is not None:
-            previous[0].join()
+        self._stop.set()
+        self._stop = stop
 
         def current() -> bool:
-            return self._stop is stop
+            return self._stop is stop and not stop.is_set()
+
+        def report(signal, *args) -> None:
+            try:
+                signal.emit(*args)
+            except RuntimeError:  # the window (and this object) went away meanwhile
+                pass
 
         def progress(done: int, total: int) -> None:
-            if current() and not stop.is_set():
-                self.progressed.emit(done, total)
+            if current():
+                report(self.progressed, done, total)
 
         def run() -> None:
             try:
                 result = work(stop.is_set, progress)
             except Exception as exc:  # noqa: BLE001 - said in a sentence, never lost
                 if current():
-                    self.failed.emit(error_sentence(exc))
+                    report(self.failed, error_sentence(exc))
                 return
-            if not current():
-                return
+            if self._stop is not stop:
+                return  # superseded by newer work: it reports, not this
             if stop.is_set() or result is None:
-                self.cancelled.emit()
+                report(self.cancelled)
             else:
-                self.succeeded.emit(result)
+                report(self.succeeded, result)
 
         self._thread = threading.Thread(target=run, name=self._name, daemon=True)
         self._thread.start()
 
-    def cancel(self) -> None:
-        """Stop the work (it checks between iterations) and wait for its thread; it
-        reports `cancelled`."""
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the work (it checks between its units); it reports `cancelled`.  With
+        `wait`, return only once its thread has ended; without, abandon it."""
         self._stop.set()
-        if self._thread is not None:
+        if wait and self._thread is not None:
             self._thread.join()
             self._thread = None

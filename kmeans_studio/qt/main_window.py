@@ -53,7 +53,9 @@ MAX_RECENT = 10
 
 
 class MainWindow(FileActions, QMainWindow):
-    """K-Means Studio's window.  `controller` runs k-means; `open_path` opens files."""
+    """K-Means Studio's window: the pages (each with its own run, `source.controller`),
+    menus, toolbar, status and routing; `controller` is the run of the page shown, and
+    `open_path` opens files."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -61,18 +63,20 @@ class MainWindow(FileActions, QMainWindow):
         self.setWindowTitle("K-Means Studio")
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else Settings()
-        self.controller = RunController(self)
         self.actions = create_actions(self)
         self.last_message: QMessageBox | None = None
 
         self.sources = {
             source.key: source
-            for source in (BlobsSource(self.settings, self.controller),
-                           DigitsSource(self.settings, self.controller),
-                           ImageSource(self.settings, self.controller),
-                           TableSource(self.settings, self.controller))
+            for source in (kind(self.settings, RunController(self))
+                           for kind in (BlobsSource, DigitsSource, ImageSource, TableSource))
         }
+        # What each page's worker (and the export, key None) is busy with:
+        # (what, done, total), "" when idle.
+        self._busy = {key: ("", 0, 0) for key in [*self.sources, None]}
         self._opening: Opening | None = None
+        self._started: set[str] = set()  # pages whose run has been started
+        self._page_shown = ""  # the page the status bar describes
         self._settings_reset = False
         self._build_central()
         self._build_dock()
@@ -89,7 +93,7 @@ class MainWindow(FileActions, QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         # Start after the first paint: the worker loads scikit-learn meanwhile.
-        QTimer.singleShot(0, self._start_source)
+        QTimer.singleShot(0, self._enter_page)
 
     # ------------------------------------------------------------------ layout
     def _build_central(self) -> None:
@@ -100,6 +104,7 @@ class MainWindow(FileActions, QMainWindow):
         self.setCentralWidget(self.views)
 
     def _show_views(self, index: int) -> None:
+        """Show page `index`'s views (built the first time), as its run left them."""
         source = list(self.sources.values())[index]
         if not source.built:
             placeholder = self.views.widget(index)
@@ -157,7 +162,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _explore_context(self):
         snap = self.controller.snapshot
-        if snap is None or snap.dataset is None or not self.source.accepts(snap.dataset):
+        if snap is None or snap.dataset is None:
             return None, None
         return snap, self.source.panel.request()
 
@@ -170,7 +175,7 @@ class MainWindow(FileActions, QMainWindow):
         request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
                                       init=np.asarray(centers), random_state=seed,
                                       run_to_end=False)
-        self.controller.start(request)
+        self._start(self.source, request)
         self.statusBar().showMessage(f"Showing {what}, from its initial centres", 10_000)
 
     def _build_toolbar(self) -> None:
@@ -259,7 +264,6 @@ class MainWindow(FileActions, QMainWindow):
         self.statusBar().addPermanentWidget(self.status)
         self.progress.hide()
         self.cancel_button.hide()
-        self._worker_busy = False
         self.actions["cancel"].setEnabled(False)
         # Shown only for work that lasts: no flicker for quick steps.
         self._busy_timer = QTimer(self)
@@ -268,12 +272,13 @@ class MainWindow(FileActions, QMainWindow):
         self._busy_timer.timeout.connect(self._show_busy)
 
     def _connect(self) -> None:
-        a, c = self.actions, self.controller
-        a["step"].triggered.connect(c.step)
-        a["step_back"].triggered.connect(c.step_back)
+        a = self.actions
+        # The run commands go to the run of the page shown.
+        a["step"].triggered.connect(lambda: self.controller.step())
+        a["step_back"].triggered.connect(lambda: self.controller.step_back())
         a["play"].triggered.connect(self._on_play_triggered)
-        a["run_to_end"].triggered.connect(c.run_to_end)
-        a["reset"].triggered.connect(c.reset)
+        a["run_to_end"].triggered.connect(lambda: self.controller.run_to_end())
+        a["reset"].triggered.connect(lambda: self.controller.reset())
         a["reinitialise"].triggered.connect(lambda: self.source.panel.reinitialise())
         a["quit"].triggered.connect(self.close)
         a["open_image"].triggered.connect(self._open_dialog)
@@ -306,36 +311,82 @@ class MainWindow(FileActions, QMainWindow):
         a["show_voronoi"].toggled.connect(self._on_view_options)
         a["show_trails"].toggled.connect(self._on_view_options)
         self._on_view_options()
-        c.iteration_done.connect(self._on_snapshot)
-        c.data_changed.connect(self._on_data)
-        c.failed.connect(self._on_failed)
-        c.warned.connect(self._on_warned)
-        c.busy.connect(self._on_busy)
-        a["cancel"].triggered.connect(c.cancel)
-        a["cancel"].triggered.connect(self.cancel_export)
-        c.playing_changed.connect(self._on_playing)
+        a["cancel"].triggered.connect(self._cancel)
         self.source_box.currentIndexChanged.connect(self._on_source)
         for source in self.sources.values():
-            source.panel.request_changed.connect(self._on_request)
+            source.panel.request_changed.connect(
+                lambda request, s=source: self._start(s, request))
+            c = source.controller
+            # Each page's results reach the window with the page they belong to.
+            c.iteration_done.connect(lambda snapshot, s=source: self._on_snapshot(s, snapshot))
+            c.data_changed.connect(lambda data, request, s=source: self._on_data(s, data,
+                                                                               request))
+            c.failed.connect(lambda message, s=source: self._on_failed(s, message))
+            c.warned.connect(lambda message, s=source: self._on_warned(s, message))
+            c.busy.connect(lambda *busy, s=source: self._on_busy(s, *busy))
+            c.playing_changed.connect(lambda playing, s=source: self._on_playing(s, playing))
 
-    # ------------------------------------------------------------------ sources
+    # ------------------------------------------------------------------ pages
     @property
     def source(self):
+        """The page shown."""
         return self.sources[self.source_box.currentData()]
 
+    @property
+    def controller(self) -> RunController:
+        """The run of the page shown."""
+        return self.source.controller
+
+    def _start(self, source, request) -> None:
+        """Start `request` on `source`'s own run (the other pages' runs go on)."""
+        self._started.add(source.key)
+        source.controller.start(request)
+
     def _start_source(self) -> None:
-        self.controller.start(self.source.panel.request())
+        """The page shown starts its run the first time it is shown; after that it
+        keeps it, whatever other pages do."""
+        if self.source.key not in self._started:
+            self._start(self.source, self.source.panel.request())
 
     @Slot(int)
     def _on_source(self, index: int) -> None:
+        self._leave_page()
         self.pages.setCurrentIndex(index)
         self._show_views(index)
-        self._start_source()
+        self._enter_page()
 
-    @Slot(object)
-    def _on_request(self, request) -> None:
-        if self.sender() is self.source.panel:
-            self.controller.start(request)
+    def _leave_page(self) -> None:
+        """A page that plays stops when it is left (its run and position stay)."""
+        left = self.sources.get(self._page_shown)
+        if left is not None and left.controller.playing:
+            left.controller.pause()
+
+    def _enter_page(self) -> None:
+        """Status, progress, Cancel and the play button describe the page shown."""
+        source = self.source
+        self._page_shown = source.key
+        self._start_source()
+        snapshot = source.controller.snapshot
+        if snapshot is not None:
+            self._show_snapshot(source, snapshot)
+        else:
+            self.status.setText("Loading…")
+        self._show_busy_state()
+        self._on_playing(source, source.controller.playing)
+        self.explore.page_shown(snapshot)
+
+    def _cancel(self) -> None:
+        """Esc: stop the long work of the page shown, the file being opened, the Explore
+        dock's and exports; what each page showed stays."""
+        self.controller.cancel()
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            opening.source.controller.cancel()
+            opening.source.panel.load_failed()
+        self.explore.cancel()
+        self.cancel_export()
+        if self.source.key == "image" and self.source.built:
+            self.source.cancel_comparison()
 
     # ------------------------------------------------------------------ results
     def _opened(self, request) -> Opening | None:
@@ -348,39 +399,32 @@ class MainWindow(FileActions, QMainWindow):
             show()
         return opening
 
-    @Slot(object)
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
+    def _on_snapshot(self, source, snapshot: Snapshot) -> None:
         opening = self._opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
             self._opening = None
             self._remember(opening.path)
             if self.source is not opening.source:
                 self._show_page(opening.source.key)
-        if snapshot.dataset is None or not self.source.accepts(snapshot.dataset):
-            return  # a late snapshot of the source we just left
-        self.source.set_snapshot(snapshot)
-        self.explore.snapshot_shown(snapshot)
+        if source is self.source:  # other pages show their newest state when shown
+            self._show_snapshot(source, snapshot)
+            self.explore.snapshot_shown(snapshot)
+
+    def _show_snapshot(self, source, snapshot: Snapshot) -> None:
+        source.set_snapshot(snapshot)
         self.status.setText(self.describe(snapshot))
         self.actions["save_image"].setEnabled(
-            self.source.key == "image" and snapshot.preview is not None)
+            source.key == "image" and snapshot.preview is not None)
 
-    @Slot(object, object)
-    def _on_data(self, dataset, request) -> None:
-        source = next((s for s in self.sources.values() if s.accepts(dataset)), None)
-        if source is None:
-            return
+    def _on_data(self, source, dataset, request) -> None:
         self._opened(request)  # a session's parameters go on its page now
         source.panel.data_loaded(dataset)
         if self.source is not source:  # a dropped or opened file: show its page
             self._show_page(source.key)
 
     def _show_page(self, key: str) -> None:
-        """Show a source's page and views without starting its own request."""
-        self.source_box.blockSignals(True)
+        """Show a page (its run goes on as it was; the one left stops playing)."""
         self.source_box.setCurrentIndex(self.source_box.findData(key))
-        self.source_box.blockSignals(False)
-        self.pages.setCurrentIndex(self.source_box.currentIndex())
-        self._show_views(self.source_box.currentIndex())
 
     @staticmethod
     def describe(snapshot: Snapshot) -> str:
@@ -403,21 +447,34 @@ class MainWindow(FileActions, QMainWindow):
         parts.append(f"state {snapshot.index + 1}/{snapshot.n_states}")
         return " · ".join(parts)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        if self._opening is not None:  # the file the user opened: say so plainly
-            source = self._opening.source
-            self._opening = None
+    def _on_failed(self, source, message: str) -> None:
+        if self._opening is not None and self._opening.source is source:
+            self._opening = None  # the file the user opened: say so plainly
             source.panel.load_failed()
             self.show_message(message)
         else:
-            self.source.panel.show_error(message)
-        self.statusBar().showMessage(message, 10_000)
+            source.panel.show_error(message)
+        if source is self.source:
+            self.statusBar().showMessage(message, 10_000)
 
-    @Slot(str, int, int)
-    def _on_busy(self, what: str, done: int, total: int) -> None:
-        """Progress with Cancel in the status bar while the worker is busy."""
-        self._worker_busy = bool(what)
+    def _on_busy(self, source, what: str, done: int, total: int) -> None:
+        """`source`'s worker (None: an export) is busy with `what`, or idle ("")."""
+        self._busy[None if source is None else source.key] = (what, done, total)
+        self._show_busy_state()
+
+    def _busy_shown(self) -> tuple[str, int, int]:
+        """The work the status bar shows: the page shown's, else that of the file being
+        opened for another page, else an export's."""
+        opening = None if self._opening is None else self._opening.source.key
+        for key in (self.source.key, opening, None):
+            if key in self._busy and self._busy[key][0]:
+                return self._busy[key]
+        return self._busy[None]
+
+    def _show_busy_state(self) -> None:
+        """Progress with Cancel in the status bar while the page shown (or an export)
+        is busy."""
+        what, done, total = self._busy_shown()
         self._update_cancel()
         if not what:
             self._busy_timer.stop()
@@ -434,21 +491,22 @@ class MainWindow(FileActions, QMainWindow):
             self._busy_timer.start()
 
     def _update_cancel(self, *_) -> None:
-        """Esc cancels while the worker or an Explore tab is busy."""
-        self.actions["cancel"].setEnabled(self._worker_busy or self.explore.busy)
+        """Esc cancels while the page shown or an Explore tab is busy."""
+        self.actions["cancel"].setEnabled(bool(self._busy_shown()[0]) or self.explore.busy)
 
     def _show_busy(self) -> None:
-        if self._worker_busy:
+        if self._busy_shown()[0]:
             self.progress.show()
             self.cancel_button.show()
 
-    @Slot(str)
-    def _on_warned(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15_000)
+    def _on_warned(self, source, message: str) -> None:
+        if source is self.source:
+            self.statusBar().showMessage(message, 15_000)
         self.show_message(message)
 
-    @Slot(bool)
-    def _on_playing(self, playing: bool) -> None:
+    def _on_playing(self, source, playing: bool) -> None:
+        if source is not self.source:
+            return
         action = self.actions["play"]
         action.setChecked(playing)
         action.setText("&Pause" if playing else "&Play")
@@ -463,7 +521,8 @@ class MainWindow(FileActions, QMainWindow):
 
     @Slot(int)
     def _on_speed(self, value: int) -> None:
-        self.controller.set_rate(value)
+        for source in self.sources.values():
+            source.controller.set_rate(value)
 
     def _on_view_options(self) -> None:  # the blob explorer's display options
         self.sources["blobs"].set_view_options(
@@ -497,10 +556,8 @@ class MainWindow(FileActions, QMainWindow):
         # Labelled images (.npz) or a photo.  The worker reads it, and a file it cannot
         # read gets a message box while the current data stay on screen.
         source = self.sources["digits" if suffix == ".npz" else "image"]
-        source.panel.set_file(str(path))
+        source.panel.set_file(str(path))  # its page's run starts on it
         self._opening = Opening(source, str(path), source.panel.request().data_key)
-        if self.source is not source:
-            self.controller.start(source.panel.request())
         return True
 
     def _npz_of_images(self, path: Path) -> bool:
@@ -564,8 +621,7 @@ class MainWindow(FileActions, QMainWindow):
         request = source.panel.request()
         if path is not None:  # remembered among the recent files once shown
             self._opening = Opening(source, path, request.data_key)
-        self._show_page("table")
-        self.controller.start(request)
+        self._start(source, request)  # its page is shown once the table has loaded
 
     def paste_image(self) -> bool:
         """Use the clipboard's image (or image file) as the photo to compress."""
@@ -580,10 +636,7 @@ class MainWindow(FileActions, QMainWindow):
         if qimage.isNull():
             self.show_message("The clipboard holds no image to paste.")
             return False
-        image = self.sources["image"]
-        image.panel.set_pixels(qimage_to_rgb(qimage))
-        if self.source is not image:
-            self.controller.start(image.panel.request())
+        self.sources["image"].panel.set_pixels(qimage_to_rgb(qimage))  # its run starts
         return True
 
     def show_message(self, text: str, icon=QMessageBox.Icon.Warning,
@@ -704,8 +757,8 @@ class MainWindow(FileActions, QMainWindow):
         if getattr(self, "_preview_job", None) is not None:
             self._preview_job.cancel()
         self.explore.shutdown()
-        self.controller.shutdown()
         for source in self.sources.values():
+            source.controller.shutdown()
             source.shutdown()
         if self._settings_reset:
             super().closeEvent(event)

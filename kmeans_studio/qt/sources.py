@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections import OrderedDict
 
 import numpy as np
-
-from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from kmeans_studio.qt.controller import RunController, Snapshot
+from kmeans_studio.qt.contracts import ImageReport, Snapshot
+from kmeans_studio.qt.controller import RunController
+from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.panels.blobs import BlobsPanel
 from kmeans_studio.qt.panels.digits import DigitsPanel
 from kmeans_studio.qt.panels.image import ImagePanel
@@ -80,16 +81,17 @@ HEAVY_INTERVAL_MS = 125
 
 
 class _Source:
-    """A data source of the window: its Data page (`panel`, built at once) and its
-    views (built by `build()` the first time the page is shown, so that start-up
-    builds only the page on screen)."""
+    """A page of the window: its Data panel (`panel`, built at once), its own run
+    (`controller`: one worker thread per page, so a page keeps its run, history and
+    position while another is shown) and its views (built by `build()` the first time
+    the page is shown, so that start-up builds only the page on screen)."""
 
     key = ""
     title = ""
 
     def __init__(self, panel, controller: RunController) -> None:
         self.panel = panel
-        self._controller = controller
+        self.controller = controller
         self.views: QWidget | None = None
 
     @property
@@ -98,7 +100,7 @@ class _Source:
 
     def build(self) -> QWidget:
         if self.views is None:
-            self._build(self._controller)
+            self._build(self.controller)
         return self.views
 
     def _build(self, controller: RunController) -> None:
@@ -272,17 +274,18 @@ class DigitsSource(_Source):
             self._gallery.close()
 
 
-class _Dithered(QObject):
-    """Carries a dithered image from the helper thread to the GUI thread."""
-
-    ready = Signal(object, object)
-
-
 class ImageSource(_Source):
-    """Colour compression: before/after, palette, numbers, colour cloud, inertia."""
+    """Colour compression: before/after, palette, numbers, colour cloud, inertia.
+
+    Two kinds of work run beside the page's run, each on a `BackgroundJob`: dithering
+    the picture shown, and the comparison with Pillow's quantizers once a photo has
+    converged (cached per photo, k and seed; a new photo abandons one under way,
+    which may be inside a quantizer that cannot be interrupted, and never waits)."""
 
     key = "image"
     title = "Image"
+    #: Comparisons kept, so that coming back to a photo does not compare it again.
+    REPORTS_KEPT = 8
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
         super().__init__(ImagePanel(settings), controller)
@@ -300,16 +303,18 @@ class ImageSource(_Source):
         self.views = _splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
         self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot}
         self.inertia.seek_requested.connect(controller.seek)
-        controller.image_report.connect(self.stats.set_report)
         self.panel.dither.toggled.connect(self._refresh_result)
         self.snapshot: Snapshot | None = None
         self._dataset = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dither")
         # Parented to the panel: deleted with the window, so a late result is dropped.
-        self._dithered = _Dithered(self.panel)
+        self.comparison = BackgroundJob("comparison", self.panel)
+        self.comparison.succeeded.connect(self._on_report)
+        self._reports: OrderedDict[tuple, ImageReport] = OrderedDict()
+        self._comparing: tuple | None = None
+        self._dithering = BackgroundJob("dither", self.panel)
+        self._dithering.succeeded.connect(self._on_dithered)
         self._dithered_for: Snapshot | None = None  # the snapshot _dithered_indices are of
         self._dithered_indices = None
-        self._dithered.ready.connect(self._on_dithered)
         # Pictures, palette and cloud are heavy to paint: at most 8 times a second
         # while playing; every single step and the final state are shown at once.
         self._heavy = _Throttle(self._show_heavy, HEAVY_INTERVAL_MS)
@@ -330,6 +335,8 @@ class ImageSource(_Source):
         self.snapshot = snapshot
         self.inertia.set_snapshot(snapshot)
         self._heavy.push(snapshot, urgent=snapshot.done)
+        if snapshot.done and snapshot.preview is not None:
+            self._compare(snapshot)
 
     def _show_heavy(self, snapshot: Snapshot) -> None:
         self.cloud.set_snapshot(snapshot)
@@ -339,6 +346,58 @@ class ImageSource(_Source):
         self.palette.set_palette(snapshot.preview.palette, snapshot.preview.counts)
         self._refresh_result()
 
+    # -- the comparison with Pillow's quantizers
+    @staticmethod
+    def _report_key(snapshot: Snapshot) -> tuple:
+        return (snapshot.request.data_key, len(snapshot.preview.palette),
+                snapshot.request.random_state)
+
+    def _compare(self, snapshot: Snapshot) -> None:
+        """The PNG size and Pillow's quantizers for a converged photo: from the cache,
+        or on the comparison job."""
+        key = self._report_key(snapshot)
+        if key in self._reports:
+            self._reports.move_to_end(key)
+            self.stats.set_report(self._reports[key])
+            return
+        if key == self._comparing and self.comparison.running:
+            return
+        self._comparing = key
+        image, result = snapshot.dataset.image, snapshot.preview
+        seed = snapshot.request.random_state
+
+        def work(cancelled, progress):
+            from kmeans_studio.core import quantize
+            from kmeans_studio.core.images import indexed_png_bytes
+
+            png = len(indexed_png_bytes(result.palette, result.indices))
+            # k-means is run again on its own (same start, same stop), so that it is
+            # timed as Pillow's quantizers are; Cancel or a new photo stops it between
+            # methods, or abandons it inside one.
+            methods = quantize.compare_methods(image.pixels, len(result.palette),
+                                               random_state=seed, cancelled=cancelled)
+            if methods is None:
+                return None
+            return key, ImageReport(png, methods, image.file_size, image.pixels.nbytes)
+        self.comparison.start(work)
+
+    def _on_report(self, keyed: tuple) -> None:
+        key, report = keyed
+        self._reports[key] = report
+        while len(self._reports) > self.REPORTS_KEPT:
+            self._reports.popitem(last=False)
+        snap = self.snapshot
+        # Shown only beside the photo (and k) it belongs to.
+        if snap is not None and snap.preview is not None and self._report_key(snap) == key:
+            self.stats.set_report(report)
+
+    def cancel_comparison(self) -> None:
+        """Stop the comparison under way (Esc); it is made again when the photo's final
+        state is next shown."""
+        self._comparing = None
+        self.comparison.cancel(wait=False)
+
+    # -- the result, dithered or not
     def result(self):
         """(palette, indices) as shown, dithered when asked; None without a result."""
         snap = self.snapshot
@@ -366,25 +425,26 @@ class ImageSource(_Source):
         # Dithering takes tens of milliseconds: off the GUI thread.
         pixels, palette = snap.dataset.image.pixels, snap.preview.palette
 
-        def work():
+        def work(cancelled, progress):
             from kmeans_studio.core.quantize import dither
 
-            return dither(pixels, palette)
-        future = self._pool.submit(work)
-        future.add_done_callback(
-            lambda f: None if f.cancelled() else self._dithered.ready.emit(snap, (f.result(), label)))
+            return snap, dither(pixels, palette), label
+        self._dithering.start(work)
 
-    def _shutdown(self) -> None:
-        """Finish or drop pending dithering (before the window goes away)."""
-        self._heavy.stop()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _on_dithered(self, snap: Snapshot, payload) -> None:
+    def _on_dithered(self, done: tuple) -> None:
+        snap, indices, label = done
         if snap is self.snapshot and self.panel.dither.isChecked():
-            indices, label = payload
             # Kept for saving, so Ctrl+S does not dither the same picture again.
             self._dithered_for, self._dithered_indices = snap, indices
             self.compare.set_result(snap.preview.palette[indices], label + ", dithered")
+
+    def _shutdown(self) -> None:
+        """Stop pending work before the window goes away: dithering is short and is
+        waited for; a comparison may be inside a quantizer for many seconds and is
+        abandoned."""
+        self._heavy.stop()
+        self._dithering.cancel()
+        self.comparison.cancel(wait=False)
 
 
 class TableSource(_Source):

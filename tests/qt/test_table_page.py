@@ -136,7 +136,8 @@ def test_a_million_rows_load_in_the_worker_with_progress(window, qtbot, tmp_path
     dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
     assert not dialog.features.count() == 0
     progress = []
-    window.controller.busy.connect(lambda what, done, total: progress.append((what, done)))
+    table = window.sources["table"].controller  # the Table page's own run
+    table.busy.connect(lambda what, done, total: progress.append((what, done)))
     accept(dialog)
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.n_samples
                       == 1_000_000, timeout=120_000)

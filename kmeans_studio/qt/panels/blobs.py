@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import BLOB_SHAPES
 from kmeans_studio.core.parameters import BLOB_RANGES, RUN_RANGES, SEED_RANGE, next_seed
 from kmeans_studio.core.session import load_source
-from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.common import DataPanel, push_button, spin_box
 from kmeans_studio.qt.settings import Settings
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.session import load_source
 from kmeans_studio.core.metrics import MATCH_METHODS, evaluate
-from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.blobs import INIT_CHOICES, RunParameters
 from kmeans_studio.qt.panels.common import SourcePanel, push_button
 from kmeans_studio.qt.settings import Settings

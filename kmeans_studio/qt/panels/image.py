@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import SAMPLE_IMAGES, Dataset, image_dataset
 from kmeans_studio.core.parameters import RUN_RANGES, SEED_RANGE
 from kmeans_studio.core.session import load_source
-from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.common import SourcePanel, push_button
 from kmeans_studio.qt.settings import Settings
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.session import load_source
 from kmeans_studio.core.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoice
-from kmeans_studio.qt.controller import RunRequest
+from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.blobs import RunParameters
 from kmeans_studio.qt.panels.common import DataPanel, choice_box, push_button
 from kmeans_studio.qt.panels.digits import DIGIT_INITS, digits_preview

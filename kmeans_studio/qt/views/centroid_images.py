@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kmeans_studio.core.metrics import Matching
-from kmeans_studio.qt.controller import Snapshot
+from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.views.image_grid import ImageGrid
 
 

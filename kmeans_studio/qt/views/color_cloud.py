@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.qt.colors import is_dark, style_plot
-from kmeans_studio.qt.controller import Snapshot
+from kmeans_studio.qt.contracts import Snapshot
 
 SAMPLE = 4000
 REDRAW_HZ = 8

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.quantize import psnr
-from kmeans_studio.qt.controller import ImageReport, Snapshot
+from kmeans_studio.qt.contracts import ImageReport, Snapshot
 
 
 def _kib(n: int) -> str:
@@ -71,15 +71,14 @@ class ImageStatsView(QWidget):
         self.fields["psnr"].setText("lossless" if value == float("inf") else f"{value:.2f} dB")
 
     def set_report(self, report: ImageReport) -> None:
-        image = report.dataset.image
-        if image.file_size:
-            ratio = report.png_bytes / image.file_size
+        if report.file_bytes:
+            ratio = report.png_bytes / report.file_bytes
             self.fields["file"].setText(
-                f"{_kib(report.png_bytes)} vs {_kib(image.file_size)} original file "
+                f"{_kib(report.png_bytes)} vs {_kib(report.file_bytes)} original file "
                 f"({100 * (ratio - 1):+.0f}%)")
         else:
-            raw = image.pixels.nbytes
-            self.fields["file"].setText(f"{_kib(report.png_bytes)} vs {_kib(raw)} uncompressed RGB")
+            self.fields["file"].setText(f"{_kib(report.png_bytes)} vs "
+                                        f"{_kib(report.pixel_bytes)} uncompressed RGB")
         self.fields["time"].setText(f"{report.methods[0].seconds:.2f} s from pixels to "
                                     "palette and indices")
         rows = [(m.method, m.n_colors, m.psnr, m.seconds) for m in report.methods]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kmeans_studio.core.narration import narrate
 from kmeans_studio.qt.colors import fixed_plot, is_dark
-from kmeans_studio.qt.controller import Snapshot
+from kmeans_studio.qt.contracts import Snapshot
 
 
 class InertiaView(QWidget):

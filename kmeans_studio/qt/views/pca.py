@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.metrics import Matching
 from kmeans_studio.qt.colors import cluster_colors, is_dark, style_plot
-from kmeans_studio.qt.controller import Snapshot
+from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.views.image_grid import ImageGrid
 
 DISPLAY_LIMIT = 20_000

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.qt.colors import cluster_colors, is_dark, style_plot
-from kmeans_studio.qt.controller import Snapshot
+from kmeans_studio.qt.contracts import Snapshot
 
 DISPLAY_LIMIT = 20_000
 VORONOI_GRID = 320

@@ -1,0 +1,121 @@
+"""The run contracts: what a page asks the run controller for (`RunRequest`), what
+comes back to the views (`Snapshot`), and what a photo's comparison measured
+(`ImageReport`).  Plain frozen dataclasses with no Qt in them: pages and views import
+these, never the thread module (`controller`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.kmeans import Iteration, KMeansRun
+
+
+@dataclasses.dataclass(frozen=True)
+class RunRequest:
+    """What to cluster and how.
+
+    `make_data` runs on the worker thread (it may import scikit-learn or read a file);
+    a request with the same `data_key` as the current one reuses the loaded data.
+    `init` is a method name, an array of centres, a function ``(dataset, k, seed) ->
+    centres``, or None for "no centres yet" (click to place).  With `n_init` > 1 and a
+    method name, that many starts run to the end first and the best is shown from its
+    beginning (scikit-learn's ``n_init``).  `preview`, when given, runs on the worker
+    thread for every state shown: ``(dataset, iteration, done) -> object``, carried
+    to the views as `Snapshot.preview`.  `source` says how to rebuild the data (see
+    `core.session.load_source`; None for data that cannot be rebuilt, such as a pasted
+    image).  A reopened session starts from its initial centres, advances to
+    `advance_to` and checks that the centres follow `expected_trail`.  With
+    `reads_in_chunks`, `make_data(cancelled=..., progress=...)` reports how far it has
+    read and returns None when cancelled (big tables).  With `run_to_end`, a new run
+    (not a reopened one) goes on to convergence at once, as Run ▸ Run to convergence
+    (photos: the compressed picture comes without asking; the steps stay in the
+    history).  `make_run`, when given, makes the run from the data and the initial
+    centres (photos: the run `quantize` makes) in place of a plain `KMeansRun`.
+    """
+
+    data_key: Hashable
+    make_data: Callable[[], Dataset]
+    n_clusters: int = 4
+    init: Any = "k-means++"
+    random_state: int | None = 0
+    max_iter: int = 300
+    tol: float = 1e-4
+    n_init: int = 1
+    preview: Callable[[Dataset, Iteration, bool], Any] | None = None
+    source: dict | None = None
+    advance_to: int = 0
+    expected_trail: np.ndarray | None = None
+    reads_in_chunks: bool = False
+    run_to_end: bool = False
+    make_run: Callable[[Dataset, np.ndarray, RunRequest], KMeansRun] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """What the views show: one state of the run and where it sits in the history.
+
+    Attributes
+    ----------
+    iteration : Iteration or None
+        The state shown (None when there are no centres yet).
+    previous : Iteration or None
+        The state before it in the history (to show what changed).
+    index, n_states : int
+        Position of `iteration` in the history, and the history's length.
+    inertia : ndarray
+        Inertia of every state in the history (NaN for the initial state).
+    trail : ndarray of shape (m, k, d)
+        Centres at the start and after each update, up to `index`.
+    done : bool
+        The run has finished and `index` is its last state.
+    dataset : Dataset
+        The data being clustered.
+    preview : object or None
+        What the request's `preview` made of this state in the worker thread: for
+        images the picture it gives (`Quantized`), for labelled data its
+        `metrics.Evaluation`.
+    start : tuple or None
+        ``(index, n_init)`` when the run shown is the best of several starts.
+    request : RunRequest or None
+        The request whose run this is (for sessions and scripts).
+    """
+
+    iteration: Iteration | None
+    previous: Iteration | None
+    index: int
+    n_states: int
+    inertia: np.ndarray
+    trail: np.ndarray
+    done: bool
+    dataset: Dataset
+    preview: Any = None
+    start: tuple[int, int] | None = None
+    request: RunRequest | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageReport:
+    """What a converged photo's comparison measured (the stats and comparison views).
+
+    Attributes
+    ----------
+    png_bytes : int
+        Size of the indexed PNG of the result.
+    methods : list of quantize.MethodResult
+        k-means first, then Pillow's quantizers at the same number of colours.
+    file_bytes : int or None
+        Size of the photo's own file (None for samples and pasted images).
+    pixel_bytes : int
+        Size of the photo as uncompressed RGB.
+    """
+
+    png_bytes: int
+    methods: list
+    file_bytes: int | None
+    pixel_bytes: int

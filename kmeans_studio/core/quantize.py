@@ -206,15 +206,6 @@ def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0) -
     return centers
 
 
-def start_run(colors: ImageColors, n_colors: int, *, random_state: Any = 0,
-              max_iter: int = 300, tol: float = 1e-4) -> KMeansRun:
-    """The weighted k-means run on the distinct colours (step it, or `run()` it); it
-    has min(n_colors, distinct colours) centres."""
-    _check_n_colors(n_colors)
-    return engine_run(colors, initial_palette(colors, n_colors, random_state),
-                      max_iter=max_iter, tol=tol)
-
-
 def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
                tol: float = 1e-4) -> KMeansRun:
     """The engine's run on the distinct colours, weighted by their counts, from `init`:

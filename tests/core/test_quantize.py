@@ -28,7 +28,7 @@ def test_merged_colours_give_the_pixel_objective():
     np.testing.assert_array_equal(colors.colors[indices], image)
     np.testing.assert_array_equal(rgb, image)
     # Weighted k-means on distinct colours = k-means on every pixel (same start).
-    run = q.start_run(colors, 8, random_state=0, tol=0, max_iter=5)
+    run = q.engine_run(colors, q.initial_palette(colors, 8, 0), tol=0, max_iter=5)
     C0 = run.state.centers
     ours = run.run()
     pixels = image.reshape(-1, 3).astype(float)

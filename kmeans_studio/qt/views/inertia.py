@@ -56,9 +56,6 @@ class InertiaView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.plot, 1)
 
-    def set_message(self, text: str) -> None:
-        self.narration.setText(text)
-
     def set_snapshot(self, snapshot: Snapshot) -> None:
         state = snapshot.iteration
         if state is None:

@@ -24,7 +24,7 @@ HOVER_PIXELS = 8  # how close the pointer must be to a point to preview it
 
 
 class _GroupedPoints:
-    """One ScatterPlotItem per group (cluster or class), as the house rules ask, and a
+    """One ScatterPlotItem per group (cluster or class), (the README's architecture section: drawing), and a
     grey one for points without a group yet."""
 
     def __init__(self, plot: pg.PlotWidget) -> None:

@@ -1,6 +1,6 @@
 """The 2-D explorer: points by cluster, centres with trails, Voronoi regions, arrows.
 
-Drawing follows the house rules: pens and brushes are built once per k; one
+Drawing follows the README's architecture section: pens and brushes are built once per k; one
 ScatterPlotItem per cluster; Voronoi regions are one uint8 image with a small LUT;
 clouds above `DISPLAY_LIMIT` points are display-subsampled (and the view says so)
 while the engine always uses every point.

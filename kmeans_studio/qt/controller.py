@@ -59,6 +59,7 @@ class KMeansWorker(QObject):
     finished = Signal()
     playing_changed = Signal(bool)
     busy = Signal(str, int, int)  # what, done, total (0: unknown); "" when idle
+    synced = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -250,6 +251,11 @@ class KMeansWorker(QObject):
         self._emit()
 
     @Slot()
+    def sync(self) -> None:
+        """Every command sent before this one has been carried out."""
+        self.synced.emit()
+
+    @Slot()
     def shutdown(self) -> None:
         self._stop_timer()
         if self._timer is not None:
@@ -373,6 +379,8 @@ class RunController(QObject):
         worker is idle again.  `cancel()` stops it.
     playing_changed(bool)
         Play started or stopped.
+    synced()
+        The worker has carried out every command sent before `sync()`.
     """
 
     iteration_done = Signal(object)
@@ -382,6 +390,7 @@ class RunController(QObject):
     warned = Signal(str)
     busy = Signal(str, int, int)
     playing_changed = Signal(bool)
+    synced = Signal()
 
     # Commands to the worker: queued, because the worker lives in another thread.
     _start_requested = Signal(object, int)
@@ -395,6 +404,7 @@ class RunController(QObject):
     _pause_requested = Signal()
     _run_to_end_requested = Signal(int)
     _shutdown_requested = Signal()
+    _sync_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -428,6 +438,8 @@ class RunController(QObject):
         self._pause_requested.connect(w.pause)
         self._run_to_end_requested.connect(w.run_to_end)
         self._shutdown_requested.connect(w.shutdown)
+        self._sync_requested.connect(w.sync)
+        w.synced.connect(self._on_synced)
         w.snapshot_ready.connect(self._on_snapshot)
         w.data_ready.connect(self._on_data)
         w.failed.connect(self._on_failed)
@@ -493,6 +505,12 @@ class RunController(QObject):
         """Iterate until convergence (cancelled by any newer command)."""
         self._run_to_end_requested.emit(self._bump())
 
+    def sync(self) -> None:
+        """Ask the worker to say (`synced`) once it has carried out every command sent
+        before, and the GUI has been given every state it made meanwhile: what a test
+        waits for before it checks that nothing more happens."""
+        self._sync_requested.emit()
+
     def shutdown(self) -> None:
         """Stop everything and join the worker thread (call before the app exits)."""
         if not self._thread.isRunning():
@@ -540,6 +558,11 @@ class RunController(QObject):
         self.snapshot = snapshot
         self.iteration_done.emit(snapshot)
         self._worker.gui_ready = True  # a plain attribute: read by the worker's timer
+
+    @Slot()
+    def _on_synced(self) -> None:
+        self._paint()  # a snapshot held back for the paint interval is shown first
+        self.synced.emit()
 
     @Slot(object, object)
     def _on_data(self, dataset: Dataset, request: RunRequest) -> None:

@@ -24,3 +24,11 @@ def wait_message(qtbot, window, *words):
     qtbot.waitUntil(lambda: window.last_message is not None
                     and all(w in window.last_message.text() for w in words))
     return window.last_message.text()
+
+
+def settle(qtbot, controller):
+    """Wait until `controller`'s worker has carried out every command sent so far and
+    the GUI has its newest state: after this, a check that nothing more happens is a
+    check of behaviour, not of timing."""
+    with qtbot.waitSignal(controller.synced, timeout=60_000):
+        controller.sync()

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kmeans_studio.core.metrics import match_labels
-from .helpers import wait_state
+from .helpers import settle, wait_state
 
 
 def _is_digits(snap):
@@ -167,7 +167,7 @@ def test_a_bad_npz_gets_a_message_and_keeps_the_digits(digits, window, qtbot, tm
     assert "labels_missing.npz" in window.last_message.text()
     assert "no array named y" in window.last_message.text()
     assert window.last_message.icon() == QMessageBox.Icon.Warning
-    qtbot.wait(200)
+    settle(qtbot, window.controller)
     assert window.controller.snapshot.dataset is before
     assert window.source.key == "digits"
     # The next request still uses the digits, not the file that failed.

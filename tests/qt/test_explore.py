@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 
-from .helpers import wait_state
+from .helpers import settle, wait_state
 
 
 def ready(snap):
@@ -61,7 +61,7 @@ def test_a_sweep_from_old_data_does_not_load_into_new_data(window, qtbot):
     shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 400)
     tab.view.k_chosen.emit(5)
     assert "other data" in tab.error.text()
-    qtbot.wait(200)
+    settle(qtbot, window.controller)
     assert window.controller.snapshot is shown
 
 
@@ -118,7 +118,6 @@ def test_closing_the_window_mid_sweep_stops_the_sweep(qtbot):
         tab = win.explore.sweep
         tab.k_to.setValue(40)
         tab.start()
-        qtbot.wait(300)
         assert tab.busy
         job = tab.job
     finally:

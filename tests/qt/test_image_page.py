@@ -8,7 +8,7 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 from sklearn.datasets import load_sample_image
 
-from .helpers import wait_state
+from .helpers import settle, wait_state
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_a_bad_file_shows_a_message_and_keeps_the_current_image(window, qtbot, b
         qtbot.waitUntil(lambda n=name: window.last_message is not None
                         and n in window.last_message.text(), timeout=10_000)
         window.last_message.close()
-    qtbot.wait(100)
+    settle(qtbot, window.controller)
     assert window.controller.snapshot.dataset is before.dataset
     # the page still works on the image it had
     window.sources["image"].panel.k.setValue(8)
@@ -177,7 +177,6 @@ def test_results_still_queued_when_the_window_closes_go_nowhere(window, qtbot, p
     window.sources["image"].panel.dither.setChecked(True)
     last = wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png" and s.done)
     window.close()
-    qtbot.wait(50)
     window.controller._on_snapshot(last)  # as a queued result delivered after closing
     window.controller._paint()
     assert window.controller.snapshot is last

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QSignalBlocker, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from .helpers import wait_state
+from .helpers import settle, wait_state
 
 
 def initial(snap):
@@ -45,9 +45,9 @@ def test_play_then_pause(window, qtbot):
     wait_state(qtbot, window, lambda s: s.index >= 2)
     with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: not p):
         window.actions["play"].trigger()
-    qtbot.wait(50)  # a state computed before the pause may still be painted (≤ 16 ms)
+    settle(qtbot, window.controller)  # a state made before the pause is shown first
     index = window.controller.snapshot.index
-    qtbot.wait(200)
+    settle(qtbot, window.controller)
     assert window.controller.snapshot.index == index  # paused: nothing moves
     assert not window.actions["play"].isChecked()
 
@@ -149,18 +149,24 @@ def test_click_to_place_four_centres_then_run(window, qtbot):
 
 def test_right_click_removes_the_nearest_centre(window, qtbot):
     click = click_mode(window, qtbot)
-    for x, y, button in [(0, 0, "Left"), (2, 2, "Left"), (2.1, 2.1, "Right")]:
+    for x, y, button, k in [(0, 0, "Left", 1), (2, 2, "Left", 2), (2.1, 2.1, "Right", 1)]:
         click(x, y, getattr(Qt.MouseButton, button + "Button"))
-        qtbot.wait(100)
-    snap = wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 1)
+        snap = wait_state(qtbot, window, lambda s, k=k: s.iteration is not None
+                          and s.iteration.n_clusters == k)
     np.testing.assert_allclose(snap.iteration.centers, [[0, 0]], atol=0.1)
 
 
 def test_dragging_a_centre_moves_it_and_the_assignment_follows(window, qtbot):
     snap = wait_state(qtbot, window, initial)
-    qtbot.wait(300)  # the view's range settles after the first paint
     scatter = window.sources["blobs"].scatter
     vb = scatter.plot.getViewBox()
+    X = snap.dataset.X
+
+    def fitted():  # the view's range fits the data once they are first painted
+        (x0, x1), (y0, y1) = vb.viewRange()
+        return bool(x0 <= X[:, 0].min() and x1 >= X[:, 0].max()
+                    and y0 <= X[:, 1].min() and y1 >= X[:, 1].max())
+    qtbot.waitUntil(fitted)
     start = snap.iteration.centers[0]
     target = np.array([0.0, 0.0])
     p0 = scatter.plot.mapFromScene(vb.mapViewToScene(QPointF(*start)))
@@ -169,7 +175,7 @@ def test_dragging_a_centre_moves_it_and_the_assignment_follows(window, qtbot):
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=p0)
     for t in np.linspace(0, 1, 8)[1:]:
         QTest.mouseMove(viewport, pos=p0 + (p1 - p0) * t)
-        qtbot.wait(20)
+        QCoreApplication.processEvents()
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=p1)
     snap = wait_state(qtbot, window, lambda s: s.iteration.phase == "assign"
                       and np.allclose(s.iteration.centers[0], target, atol=0.15))
@@ -239,7 +245,7 @@ def test_screenshot_after_three_steps_is_not_blank(window, qtbot, tmp_path):
     for _ in range(3):
         window.actions["step"].trigger()
     wait_state(qtbot, window, lambda s: s.index == 3)
-    qtbot.wait(50)
+    settle(qtbot, window.controller)
     path = tmp_path / "after-three-steps.png"
     assert window.grab().save(str(path))
     image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)

@@ -6,7 +6,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from .helpers import import_dialog, wait_message, wait_state
+from .helpers import import_dialog, settle, wait_message, wait_state
 
 
 def is_table(snap):
@@ -157,8 +157,8 @@ def test_cancel_while_a_big_table_loads_keeps_the_previous_data(window, qtbot, t
     qtbot.waitUntil(lambda: window.actions["cancel"].isEnabled())
     window.actions["cancel"].trigger()
     qtbot.waitUntil(lambda: not window.actions["cancel"].isEnabled(), timeout=20_000)
-    qtbot.wait(300)
-    assert window.controller.snapshot.dataset is before
+    settle(qtbot, window.sources["table"].controller)
+    assert window.controller.snapshot.dataset is before and window.source.key == "blobs"
 
 
 def test_two_columns_are_drawn_as_they_are_and_the_view_fits_them(window, qtbot, tmp_path):

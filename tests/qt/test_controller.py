@@ -1,0 +1,119 @@
+"""The run controller and the background-job API on their own, without a window."""
+
+import functools
+import threading
+
+import pytest
+
+from kmeans_studio.core.session import load_source
+from kmeans_studio.qt.contracts import RunRequest
+from kmeans_studio.qt.controller import RunController
+from kmeans_studio.qt.jobs import BackgroundJob
+
+from .helpers import settle
+
+BLOBS = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+         "cluster_std": 0.6, "random_state": 0}
+
+
+@pytest.fixture
+def controller(qtbot):
+    controller = RunController()
+    shown = []
+    controller.iteration_done.connect(shown.append)
+    controller.shown = shown
+    yield controller
+    controller.shutdown()
+
+
+def blobs_request(**changes):
+    source = dict(BLOBS, **changes)
+    return RunRequest(data_key=tuple(source.values()), source=source,
+                      make_data=functools.partial(load_source, source))
+
+
+def test_steps_back_and_forth_through_the_history(controller, qtbot):
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    for _ in range(4):
+        controller.step()
+    settle(qtbot, controller)
+    assert controller.snapshot.index == 4
+    controller.step_back()
+    settle(qtbot, controller)
+    assert controller.snapshot.index == 3 and controller.snapshot.n_states == 5
+
+
+def test_the_newest_request_wins(controller, qtbot):
+    for seed in range(5):
+        controller.start(blobs_request(random_state=seed))
+    settle(qtbot, controller)
+    assert controller.snapshot.request.source["random_state"] == 4
+    assert all(s.request.source["random_state"] in (0, 4) for s in controller.shown)
+
+
+def test_cancel_keeps_the_state_shown(controller, qtbot):
+    controller.start(blobs_request(n_samples=200_000))
+    qtbot.waitUntil(lambda: controller.snapshot is not None, timeout=60_000)
+    before = controller.snapshot
+    controller.run_to_end()
+    controller.cancel()
+    settle(qtbot, controller)
+    assert controller.snapshot.request is before.request
+
+
+def test_a_failing_request_says_why_and_keeps_the_run(controller, qtbot):
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    before = controller.snapshot
+    with qtbot.waitSignal(controller.failed) as said:
+        controller.start(blobs_request(shape="cubes"))
+    assert said.args[0].startswith("Unknown shape 'cubes'")
+    settle(qtbot, controller)
+    assert controller.snapshot is before
+
+
+def test_a_newer_job_abandons_the_older_one_and_only_it_reports(qtbot):
+    job = BackgroundJob("test")
+    inside, release = threading.Event(), threading.Event()
+    results = []
+    job.succeeded.connect(results.append)
+
+    def stuck(cancelled, progress):  # like a quantizer that cannot be interrupted
+        inside.set()
+        release.wait(30)
+        return "old"
+    job.start(stuck)
+    assert inside.wait(30)
+    with qtbot.waitSignal(job.succeeded):
+        job.start(lambda cancelled, progress: "new")  # not waiting for the stuck one
+    release.set()
+    qtbot.waitUntil(lambda: not any(t.name == "test" and t.is_alive()
+                                    for t in threading.enumerate()))
+    assert results == ["new"]
+
+
+def test_a_job_reports_progress_failure_and_cancel(qtbot):
+    job = BackgroundJob("test")
+    steps = []
+    job.progressed.connect(lambda done, total: steps.append((done, total)))
+
+    def counting(cancelled, progress):
+        for i in range(3):
+            progress(i + 1, 3)
+        return "done"
+    with qtbot.waitSignal(job.succeeded):
+        job.start(counting)
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    with qtbot.waitSignal(job.failed) as said:
+        job.start(lambda cancelled, progress: 1 / 0)
+    assert said.args[0] == "This could not be done (ZeroDivisionError: division by zero)."
+    go = threading.Event()
+
+    def waiting(cancelled, progress):
+        go.wait(30)
+        return None if cancelled() else "finished"
+    job.start(waiting)
+    with qtbot.waitSignal(job.cancelled):
+        job.cancel(wait=False)
+        go.set()

@@ -1,31 +1,184 @@
-"""The ranges of the parameters people set, declared once: the pages' widgets take
-their limits from here, and sessions are checked against the same numbers."""
+"""The parameters people set, declared once.
+
+Each page's parameters are one frozen dataclass: every field has its type, default,
+range or choices, label and tooltip (its `Spec`).  The pages' widgets are made from
+these declarations (`kmeans_studio.qt.parameters`), settings read and write them,
+sessions are checked against the same ranges, and run requests are built from them.
+Adding a parameter is one field here (and its use).  No Qt.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from kmeans_studio.core.datasets import BLOB_SHAPES
+
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
 SEED_RANGE = (0, 2**31 - 1)
-
-#: A run's whole-number parameters (k, starts, seed, iteration limit).
-RUN_RANGES = {
-    "n_clusters": (1, 256),
-    "n_init": (1, 100),
-    "random_state": SEED_RANGE,
-    "max_iter": (1, 10_000),
+#: How the first centres are chosen ("click": placed by hand on the Blobs page).
+INIT_CHOICES = {
+    "k-means++": "k-means++",
+    "random": "Random samples",
+    "farthest": "Farthest point",
+    "click": "Click to place",
 }
-#: The stopping tolerance, relative to the data's variance.
+#: What a session's tolerance may be (the GUI offers `TOLERANCES`).
 TOL_RANGE = (0.0, 1.0)
+#: Stopping tolerances offered, relative to the data's variance (0: labels stable).
+TOLERANCES = {1e-2: "0.01", 1e-3: "0.001", 1e-4: "0.0001", 1e-5: "1e-05", 1e-6: "1e-06",
+              0.0: "0 (labels stable)"}
 
-#: The toy data of the Blobs page.
-BLOB_RANGES = {
-    "n_samples": (2, 1_000_000),
-    "n_centers": (1, 20),
-    "cluster_std": (0.0, 10.0),
-    "random_state": SEED_RANGE,
-}
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """How one parameter is shown and checked: label, tooltip, and either a range
+    (`low`, `high`, with the spin step `step`) or `choices` ({value: text})."""
+
+    label: str
+    tip: str
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    choices: Mapping[Any, str] | None = None
+
+
+def param(default: Any, label: str, tip: str, **spec: Any) -> Any:
+    """A dataclass field with its `Spec`."""
+    return dataclasses.field(default=default, metadata={"spec": Spec(label, tip, **spec)})
+
+
+def specs(params: Any) -> dict[str, Spec]:
+    """``{field name: Spec}`` of a parameter dataclass (or instance), in order."""
+    return {f.name: f.metadata["spec"] for f in dataclasses.fields(params)}
+
+
+def checked(params: Any) -> Any:
+    """`params` if every field has its default's type and lies in its range or
+    choices; else ValueError with a sentence naming the field's label."""
+    default = type(params)()
+    for name, spec in specs(params).items():
+        value, kind = getattr(params, name), type(getattr(default, name))
+        if kind is bool or kind is str:
+            ok = isinstance(value, kind)
+        else:
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and math.isfinite(value) and (kind is float or value == int(value)))
+        if ok and spec.choices is not None:
+            ok = value in spec.choices
+        elif ok and spec.low is not None:
+            ok = spec.low <= value <= spec.high
+        if not ok:
+            allowed = (", ".join(map(str, spec.choices)) if spec.choices is not None
+                       else f"from {spec.low:,} to {spec.high:,}")
+            raise ValueError(f"{spec.label} must be {allowed}, not {value!r}.")
+    return params
+
+
+def from_values(default: Any, values: Mapping[str, Any]) -> Any:
+    """`default` with the fields `values` gives, each kept only when it fits the
+    field (a stored setting may be stale or damaged: it then falls back)."""
+    fitted = {}
+    for name in specs(default):
+        if name not in values:
+            continue
+        kind = type(getattr(default, name))
+        try:
+            value = kind(values[name]) if kind is not bool else values[name] is True
+            checked(dataclasses.replace(default, **{name: value}))
+        except (TypeError, ValueError, OverflowError):
+            continue
+        fitted[name] = value
+    return dataclasses.replace(default, **fitted)
 
 
 def next_seed(seed: int) -> int:
     """The seed after `seed` (Re-initialise, New data): back to 0 after the largest."""
     low, high = SEED_RANGE
     return low if seed >= high else seed + 1
+
+
+@dataclasses.dataclass(frozen=True)
+class RunParameters:
+    """A k-means run: the same fields as a session's run and scikit-learn's KMeans."""
+
+    n_clusters: int = param(4, "Clusters k", "Number of clusters k", low=1, high=256)
+    init: str = param("k-means++", "Initialisation", "How the first centres are chosen",
+                      choices=INIT_CHOICES)
+    n_init: int = param(1, "Starts", "Run k-means from this many starts and show the one "
+                        "with the lowest inertia, from its beginning (scikit-learn's n_init)",
+                        low=1, high=100)
+    random_state: int = param(0, "Seed", "Seed of the initialisation: the same seed gives "
+                              "the same start", low=SEED_RANGE[0], high=SEED_RANGE[1])
+    max_iter: int = param(300, "Max iterations", "Stop after this many iterations",
+                          low=1, high=10_000)
+    tol: float = param(1e-4, "Tolerance", "Stop when the centres move less than this, "
+                       "relative to the data's variance (0: only when no label changes)",
+                       choices=TOLERANCES)
+
+    @property
+    def placing(self) -> bool:
+        """Centres are placed by hand, not chosen by an initialisation."""
+        return self.init == "click"
+
+    def request_values(self) -> dict:
+        """The fields a run request takes (init None: no centres until placed)."""
+        values = dataclasses.asdict(self)
+        values["init"] = None if self.placing else self.init
+        return values
+
+    def with_session(self, run: Mapping[str, Any]) -> RunParameters:
+        """These parameters with a (checked) session's run: its initialisation only
+        when it is one of the choices (a session may say "given centres")."""
+        return from_values(self, {**run, "random_state": run.get("random_state") or 0,
+                                  "tol": _nearest(TOLERANCES, run.get("tol", self.tol))})
+
+
+def _nearest(choices: Mapping[float, str], value: Any) -> float:
+    try:
+        return min(choices, key=lambda c: abs(c - float(value)))
+    except (TypeError, ValueError):
+        return next(iter(choices))
+
+
+#: Each page's run defaults (scikit-learn's n_init=10 reaches the notebook's digit
+#: accuracy of about 0.79; tables start with one start, n_init="auto", so a million
+#: rows show quickly).
+BLOBS_RUN = RunParameters()
+DIGITS_RUN = RunParameters(n_clusters=10, n_init=10)
+TABLE_RUN = RunParameters(n_clusters=3)
+
+
+@dataclasses.dataclass(frozen=True)
+class BlobParameters:
+    """The toy data of the Blobs page (the notebook's make_blobs(300, centers=4,
+    cluster_std=0.6, random_state=0) by default)."""
+
+    shape: str = param("blobs", "Shape", "Blobs, or a shape where k-means' assumptions fail",
+                       choices=BLOB_SHAPES)
+    n_samples: int = param(300, "Points", "Number of points", low=2, high=1_000_000,
+                           step=100)
+    n_centers: int = param(4, "True blobs", "Number of true blobs", low=1, high=20)
+    cluster_std: float = param(0.6, "Spread", "Spread (standard deviation) of each blob; "
+                               "noise for circles and moons", low=0.0, high=10.0, step=0.1)
+    random_state: int = param(0, "Seed", "Seed of the data: the same seed gives the same "
+                              "points", low=SEED_RANGE[0], high=SEED_RANGE[1])
+
+    def source(self) -> dict:
+        """The session source that rebuilds these data."""
+        return {"kind": "blobs", **dataclasses.asdict(self),
+                "cluster_std": round(self.cluster_std, 6)}
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageParameters:
+    """Colour compression on the Image page."""
+
+    n_clusters: int = param(64, "Colours k", "Number of colours in the compressed image "
+                            "(1–256)", low=1, high=256)
+    random_state: int = param(0, "Seed", "Seed of the initial palette (k-means++ on a "
+                              "sample of the pixels)", low=SEED_RANGE[0], high=SEED_RANGE[1])
+    dither: bool = param(False, "Floyd–Steinberg dithering", "Spread the rounding error "
+                         "to neighbouring pixels, with the k-means palette (shown and saved)")

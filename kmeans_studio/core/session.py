@@ -228,11 +228,12 @@ def check_session(source: dict, run: dict, trail: np.ndarray, inertia: np.ndarra
 
 def check_run(run: dict) -> None:
     """Check a session's run parameters (see `RUN_KEYS`)."""
-    from kmeans_studio.core.parameters import RUN_RANGES, TOL_RANGE
+    from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
 
-    for key, (low, high) in RUN_RANGES.items():
+    for key in ("n_clusters", "n_init", "random_state", "max_iter"):
+        spec = specs(RunParameters)[key]
         if not (key == "random_state" and run.get(key) is None):
-            _whole(run.get(key), f"the run's {key}", low, high)
+            _whole(run.get(key), f"the run's {key}", int(spec.low), int(spec.high))
     _text(run.get("init"), "the run's init", 100)
     _real(run.get("tol"), "the run's tol", *TOL_RANGE)
 
@@ -241,15 +242,16 @@ def check_source(source: dict) -> dict:
     """Check a session's data source: its kind and every field that kind has; return
     it with those fields alone."""
     from kmeans_studio.core.datasets import BLOB_SHAPES, SAMPLE_IMAGES
-    from kmeans_studio.core.parameters import BLOB_RANGES
+    from kmeans_studio.core.parameters import BlobParameters, specs
     from kmeans_studio.core.tables import MISSING, SCALINGS
 
     kind = source.get("kind")
     if kind == "blobs":
         _choice(source.get("shape"), "the blob shape", BLOB_SHAPES)
-        for key, (low, high) in BLOB_RANGES.items():
-            check = _real if isinstance(low, float) else _whole
-            check(source.get(key), f"the blobs' {key}", low, high)
+        for key, spec in specs(BlobParameters).items():
+            if spec.low is not None:
+                check = _real if isinstance(spec.low, float) else _whole
+                check(source.get(key), f"the blobs' {key}", spec.low, spec.high)
     elif kind == "sample_image":
         _choice(source.get("name"), "the sample image", SAMPLE_IMAGES)
     elif kind in ("labelled_file", "image_file"):

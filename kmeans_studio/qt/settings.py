@@ -2,52 +2,39 @@
 
 Every key has a default here; reading or writing an unknown key raises KeyError, so a
 typo cannot silently create a new setting.  Values come back with the default's type
-(QSettings returns strings from INI files on some platforms).
+(QSettings returns strings from INI files on some platforms).  The pages' parameters
+are their dataclasses (`core.parameters`), stored field by field under a prefix
+(`PARAMETERS`) and read back whole with `read`, each field checked against its range.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from kmeans_studio.core import parameters
+
+#: Each page's parameter dataclass (with its defaults), by settings prefix.
+PARAMETERS: dict[str, Any] = {
+    "blobs": parameters.BlobParameters(),
+    "blobs/run": parameters.BLOBS_RUN,
+    "digits/run": parameters.DIGITS_RUN,
+    "table/run": parameters.TABLE_RUN,
+    "image": parameters.ImageParameters(),
+}
+
 DEFAULTS: dict[str, Any] = {
     # playback
     "play/speed": 4,  # half-steps per second
-    # blob page
-    "blobs/shape": "blobs",
-    "blobs/n_samples": 300,
-    "blobs/n_centers": 4,
-    "blobs/cluster_std": 0.6,
-    "blobs/data_seed": 0,
-    "run/k": 4,
-    "run/init": "k-means++",
-    "run/n_init": 1,
-    "run/seed": 0,
-    "run/max_iter": 300,
-    "run/tol": 1e-4,
-    # digits page (scikit-learn's n_init=10 reaches the seed's accuracy of about 0.79)
-    "digits/k": 10,
-    "digits/init": "k-means++",
-    "digits/n_init": 10,
-    "digits/seed": 0,
-    "digits/max_iter": 300,
-    "digits/tol": 1e-4,
+    **{f"{prefix}/{name}": value for prefix, params in PARAMETERS.items()
+       for name, value in dataclasses.asdict(params).items()},
     "digits/match": "hungarian",
     "digits/file": "",  # the .npz last shown, reopened at start ("" for the digits)
-    "table/k": 3,
-    "table/init": "k-means++",
-    "table/n_init": 1,  # scikit-learn's n_init="auto" with k-means++: big tables stay quick
-    "table/seed": 0,
-    "table/max_iter": 300,
-    "table/tol": 1e-4,
     "table/source": "",  # JSON of the table last shown and its columns ("" for iris)
     "table/axes": "",  # the axis picker's choice
-    # image page
-    "image/k": 64,
-    "image/seed": 0,
-    "image/dither": False,
     "image/sample": "china.jpg",
     "image/file": "",  # the photo last shown, reopened at start ("" for a sample)
     # views
@@ -63,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 class Settings:
-    """Typed access to the app's QSettings (``Settings()["run/k"]``)."""
+    """Typed access to the app's QSettings (``Settings()["blobs/run/n_clusters"]``)."""
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self._store = qsettings if qsettings is not None else QSettings()
@@ -83,6 +70,18 @@ class Settings:
         if isinstance(default, list):
             value = json.dumps(list(value))
         self._store.setValue(key, value)
+
+    def read(self, prefix: str) -> Any:
+        """The parameters stored under `prefix` (see `PARAMETERS`); a field whose
+        stored value does not fit its declaration keeps its default."""
+        default = PARAMETERS[prefix]
+        return parameters.from_values(default, {
+            name: self[f"{prefix}/{name}"] for name in parameters.specs(default)})
+
+    def write(self, prefix: str, params: Any) -> None:
+        """Store `params` under `prefix`, field by field."""
+        for name, value in dataclasses.asdict(params).items():
+            self[f"{prefix}/{name}"] = value
 
     def reset(self) -> None:
         """Forget every stored value."""

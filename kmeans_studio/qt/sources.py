@@ -303,7 +303,7 @@ class ImageSource(_Source):
         self.views = _splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
         self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot}
         self.inertia.seek_requested.connect(controller.seek)
-        self.panel.dither.toggled.connect(self._refresh_result)
+        self.panel.params.dither.toggled.connect(self._refresh_result)
         self.snapshot: Snapshot | None = None
         self._dataset = None
         # Parented to the panel: deleted with the window, so a late result is dropped.
@@ -404,7 +404,7 @@ class ImageSource(_Source):
         if snap is None or snap.preview is None:
             return None
         palette = snap.preview.palette
-        if not self.panel.dither.isChecked():
+        if not self.panel.params.dither.isChecked():
             return palette, snap.preview.indices
         if self._dithered_for is not snap:  # not shown yet: compute it now
             from kmeans_studio.core.quantize import dither
@@ -419,7 +419,7 @@ class ImageSource(_Source):
             return
         phase = f"iteration {snap.iteration.n_iter}, {snap.iteration.phase}"
         label = f"{len(snap.preview.palette)} colours ({'final' if snap.done else phase})"
-        if not self.panel.dither.isChecked():
+        if not self.panel.params.dither.isChecked():
             self.compare.set_result(snap.preview.image(), label)
             return
         # Dithering takes tens of milliseconds: off the GUI thread.
@@ -433,7 +433,7 @@ class ImageSource(_Source):
 
     def _on_dithered(self, done: tuple) -> None:
         snap, indices, label = done
-        if snap is self.snapshot and self.panel.dither.isChecked():
+        if snap is self.snapshot and self.panel.params.dither.isChecked():
             # Kept for saving, so Ctrl+S does not dither the same picture again.
             self._dithered_for, self._dithered_indices = snap, indices
             self.compare.set_result(snap.preview.palette[indices], label + ", dithered")

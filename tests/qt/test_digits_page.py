@@ -171,13 +171,13 @@ def test_a_bad_npz_gets_a_message_and_keeps_the_digits(digits, window, qtbot, tm
     assert window.controller.snapshot.dataset is before
     assert window.source.key == "digits"
     # The next request still uses the digits, not the file that failed.
-    window.sources["digits"].panel.run.k.setValue(9)
+    window.sources["digits"].panel.run.n_clusters.setValue(9)
     wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 9
                and s.dataset is before, timeout=60_000)
 
 
 def test_more_clusters_than_digits_explains_the_shared_digits(digits, window, qtbot):
-    digits.panel.run.k.setValue(12)
+    digits.panel.run.n_clusters.setValue(12)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: _is_digits(s) and s.done
                and s.iteration.n_clusters == 12, timeout=60_000)

@@ -28,7 +28,7 @@ def test_sweep_on_the_seed_blobs_points_at_four_and_a_click_loads_that_k(window,
     assert "best k = 4" in tab.view.plots["silhouette"].plotItem.titleLabel.text
     tab.view.k_chosen.emit(6)  # what clicking the point at k = 6 does
     snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 6)
-    assert snap.index == 0 and window.sources["blobs"].panel.run.k.value() == 6
+    assert snap.index == 0 and window.sources["blobs"].panel.run.n_clusters.value() == 6
     np.testing.assert_array_equal(snap.iteration.centers, sweep.run_for(6).initial_centers)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
@@ -41,7 +41,7 @@ def test_cancel_mid_sweep_keeps_the_last_result(window, qtbot):
     run_tab(qtbot, window, "choose_k", tab)
     before, shown = tab.view.sweep, window.controller.snapshot
     panel = window.sources["blobs"].panel
-    panel.n_samples.setValue(200_000)  # a long sweep
+    panel.data.n_samples.setValue(200_000)  # a long sweep
     shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 200_000)
     tab.k_to.setValue(40)
     tab.start()
@@ -57,7 +57,7 @@ def test_a_sweep_from_old_data_does_not_load_into_new_data(window, qtbot):
     wait_state(qtbot, window, ready)
     tab = window.explore.sweep
     run_tab(qtbot, window, "choose_k", tab)
-    window.sources["blobs"].panel.n_samples.setValue(400)
+    window.sources["blobs"].panel.data.n_samples.setValue(400)
     shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 400)
     tab.view.k_chosen.emit(5)
     assert "other data" in tab.error.text()
@@ -113,7 +113,7 @@ def test_closing_the_window_mid_sweep_stops_the_sweep(qtbot):
     try:
         win.show()
         wait_state(qtbot, win, ready)
-        win.sources["blobs"].panel.n_samples.setValue(200_000)
+        win.sources["blobs"].panel.data.n_samples.setValue(200_000)
         wait_state(qtbot, win, lambda s: s.dataset.n_samples == 200_000)
         tab = win.explore.sweep
         tab.k_to.setValue(40)

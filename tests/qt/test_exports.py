@@ -30,8 +30,8 @@ def _step_to(qtbot, window, index):
 
 def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
     panel = window.sources["blobs"].panel
-    panel.run.k.setValue(5)
-    panel.data_seed.setValue(3)
+    panel.run.n_clusters.setValue(5)
+    panel.data.random_state.setValue(3)
     wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 5
                and "random_state=3" in s.dataset.description)
     saved = _step_to(qtbot, window, 5)
@@ -41,14 +41,14 @@ def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
 
     again = _new_window(qtbot)
     wait_state(qtbot, again, lambda s: s.iteration is not None)
-    again.sources["blobs"].panel.data_seed.setValue(0)  # somewhere else first
+    again.sources["blobs"].panel.data.random_state.setValue(0)  # somewhere else first
     assert again.open_path(path)
     snap = wait_state(qtbot, again, lambda s: s.index == 5 and s.iteration.n_clusters == 5)
     np.testing.assert_allclose(snap.iteration.centers, saved.iteration.centers, atol=1e-9)
     np.testing.assert_array_equal(snap.iteration.labels, saved.iteration.labels)
     assert snap.iteration.phase == saved.iteration.phase == "assign"
-    assert again.sources["blobs"].panel.data_seed.value() == 3
-    assert again.sources["blobs"].panel.run.k.value() == 5
+    assert again.sources["blobs"].panel.data.random_state.value() == 3
+    assert again.sources["blobs"].panel.run.n_clusters.value() == 5
     assert str(path) in again.settings["files/recent"]
     again.close()
 
@@ -107,7 +107,7 @@ def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
 
 
 def test_a_big_labels_export_shows_progress_and_can_be_cancelled(window, qtbot, tmp_path):
-    window.sources["blobs"].panel.n_samples.setValue(600_000)
+    window.sources["blobs"].panel.data.n_samples.setValue(600_000)
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == 600_000
                and s.iteration is not None, timeout=60_000)
     window.actions["step"].trigger()
@@ -143,16 +143,16 @@ def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):
 
 def test_settings_round_trip_and_reset(window, qtbot, monkeypatch):
     window.speed.setValue(30)
-    window.sources["blobs"].panel.run.k.setValue(6)
+    window.sources["blobs"].panel.run.n_clusters.setValue(6)
     window.close()
     again = _new_window(qtbot)
     assert again.speed.value() == 30
-    assert again.sources["blobs"].panel.run.k.value() == 6
+    assert again.sources["blobs"].panel.run.n_clusters.value() == 6
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     again.actions["reset_settings"].trigger()
     again.close()
     fresh = _new_window(qtbot)
     assert fresh.speed.value() == 4
-    assert fresh.sources["blobs"].panel.run.k.value() == 4
+    assert fresh.sources["blobs"].panel.run.n_clusters.value() == 4
     fresh.close()

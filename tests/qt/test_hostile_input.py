@@ -90,7 +90,7 @@ def _session(tmp_path, name, source, centres, run=None):
 def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp_path):
     wait_state(qtbot, window, ready)
     panel = window.sources["blobs"].panel
-    panel.run.k.setValue(5)
+    panel.run.n_clusters.setValue(5)
     wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 5)
     before = screen(window)
     three_d = _session(tmp_path, "3d.json", json.loads(blob_session_text())["source"],
@@ -100,13 +100,13 @@ def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp
     assert screen(window) == before and panel.run.max_iter.value() != 7
     close_message(window)
     image = window.sources["image"].panel
-    k, seed = image.k.value(), image.seed.value()
+    k, seed = image.params.n_clusters.value(), image.params.random_state.value()
     gone = _session(tmp_path, "gone.json", {"kind": "image_file",
                                             "path": str(tmp_path / "gone.png")},
                     [[1.0, 2.0, 3.0]] * 7, {"random_state": 99})
     assert not window.open_path(gone)
     assert "“gone.png”, is not there any more" in window.last_message.text()
-    assert (image.k.value(), image.seed.value()) == (k, seed)
+    assert (image.params.n_clusters.value(), image.params.random_state.value()) == (k, seed)
     assert screen(window) == before
 
 
@@ -190,14 +190,14 @@ def test_the_confusion_matrix_survives_a_resize_between_matchings(window, qtbot)
     wait_state(qtbot, window, lambda s: ready(s) and s.dataset.image_shape is not None,
                timeout=60_000)
     digits.panel.run.n_init.setValue(1)
-    digits.panel.run.k.setValue(10)
+    digits.panel.run.n_clusters.setValue(10)
     wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 10)
     window.actions["step"].trigger()
     qtbot.waitUntil(lambda: digits.confusion.matching is not None)
     window.actions["reset"].trigger()
     qtbot.waitUntil(lambda: digits.confusion.matching is None)
     window.resize(window.width() - 150, window.height() - 60)
-    digits.panel.run.k.setValue(3)
+    digits.panel.run.n_clusters.setValue(3)
     wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 3)
     window.actions["step"].trigger()
     qtbot.waitUntil(lambda: digits.confusion.matching is not None

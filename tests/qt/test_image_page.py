@@ -74,7 +74,7 @@ def test_a_bad_file_shows_a_message_and_keeps_the_current_image(window, qtbot, b
     settle(qtbot, window.controller)
     assert window.controller.snapshot.dataset is before.dataset
     # the page still works on the image it had
-    window.sources["image"].panel.k.setValue(8)
+    window.sources["image"].panel.params.n_clusters.setValue(8)
     snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 8)
     assert snap.dataset.name == "china.jpg"
 
@@ -99,7 +99,7 @@ def test_paste_from_the_clipboard(window, qtbot):
 def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, tmp_path):
     drop(window, photo)
     wait_state(qtbot, window, image_ready("flower.png"))
-    window.sources["image"].panel.k.setValue(12)
+    window.sources["image"].panel.params.n_clusters.setValue(12)
     wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 12)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 12)
@@ -117,11 +117,11 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     drop(window, photo)
     wait_state(qtbot, window, image_ready("flower.png"))
     panel = window.sources["image"].panel
-    panel.k.setValue(6)
+    panel.params.n_clusters.setValue(6)
     wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png"
                and s.iteration.n_clusters == 6 and s.preview is not None)
     plain = window.sources["image"].result()[1].copy()
-    panel.dither.setChecked(True)
+    panel.params.dither.setChecked(True)
     dithered = window.sources["image"].result()[1]
     assert dithered.max() < 6 and not np.array_equal(plain, dithered)
     compare = window.sources["image"].compare
@@ -174,7 +174,7 @@ def test_results_still_queued_when_the_window_closes_go_nowhere(window, qtbot, p
     # leave the worker's last snapshots queued for the GUI thread after the views
     # have stopped their helpers (here: dithering).
     drop(window, photo)
-    window.sources["image"].panel.dither.setChecked(True)
+    window.sources["image"].panel.params.dither.setChecked(True)
     last = wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png" and s.done)
     window.close()
     window.controller._on_snapshot(last)  # as a queued result delivered after closing

@@ -76,11 +76,11 @@ def test_run_to_convergence_and_reset(window, qtbot):
 def test_parameter_change_while_playing_starts_the_new_run(window, qtbot):
     wait_state(qtbot, window, initial)
     panel = window.sources["blobs"].panel
-    panel.n_samples.setValue(50_000)  # slow enough to still be playing
+    panel.data.n_samples.setValue(50_000)  # slow enough to still be playing
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == 50_000)
     with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: p):
         window.actions["play"].trigger()
-    panel.run.k.setValue(7)
+    panel.run.n_clusters.setValue(7)
     snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 7)
     assert snap.index == 0  # the new run starts from its initial state
     qtbot.waitUntil(lambda: not window.controller.playing)
@@ -90,7 +90,7 @@ def test_run_to_end_right_after_a_new_request_runs_the_new_run(window, qtbot):
     wait_state(qtbot, window, initial)
     panel = window.sources["blobs"].panel
     with QSignalBlocker(panel.run):  # no debounced request to race with the one below
-        panel.run.k.setValue(6)
+        panel.run.n_clusters.setValue(6)
         panel.run.n_init.setValue(5)  # the new run is chosen among 5 starts first
     window.controller.start(panel.request())
     window.actions["run_to_end"].trigger()  # queued behind the start: applies to it
@@ -106,7 +106,7 @@ def test_close_while_playing_joins_the_thread(qtbot):
     try:
         win.show()
         wait_state(qtbot, win, initial)
-        win.sources["blobs"].panel.n_samples.setValue(100_000)
+        win.sources["blobs"].panel.data.n_samples.setValue(100_000)
         wait_state(qtbot, win, lambda s: s.dataset.n_samples == 100_000)
         with qtbot.waitSignal(win.controller.playing_changed, check_params_cb=lambda p: p):
             win.actions["play"].trigger()
@@ -257,8 +257,8 @@ def test_screenshot_after_three_steps_is_not_blank(window, qtbot, tmp_path):
 def test_bad_parameters_show_a_message_and_keep_the_run(window, qtbot):
     wait_state(qtbot, window, initial)
     panel = window.sources["blobs"].panel
-    panel.n_samples.setValue(3)
-    panel.run.k.setValue(9)
+    panel.data.n_samples.setValue(3)
+    panel.run.n_clusters.setValue(9)
     qtbot.waitUntil(lambda: panel.error.isVisible())
     assert "k = 9" in panel.error.text()
     assert window.controller.snapshot.iteration is not None

@@ -5,7 +5,7 @@ from .helpers import settle, wait_state
 
 def test_many_starts_show_progress_and_cancel_keeps_the_previous_run(window, qtbot):
     panel = window.sources["blobs"].panel
-    panel.n_samples.setValue(100_000)
+    panel.data.n_samples.setValue(100_000)
     before = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 100_000
                         and s.iteration is not None, timeout=60_000)
     panel.run.n_init.setValue(100)
@@ -26,8 +26,8 @@ def test_many_starts_show_progress_and_cancel_keeps_the_previous_run(window, qtb
 
 def test_escape_cancels_running_to_convergence(window, qtbot):
     panel = window.sources["blobs"].panel
-    panel.n_samples.setValue(300_000)
-    panel.run.k.setValue(40)
+    panel.data.n_samples.setValue(300_000)
+    panel.run.n_clusters.setValue(40)
     panel.run.tol.setCurrentIndex(panel.run.tol.findData(0.0))  # until no label changes
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == 300_000
                and s.iteration is not None and s.iteration.n_clusters == 40, timeout=60_000)

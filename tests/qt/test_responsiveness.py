@@ -8,9 +8,9 @@ def _big_cloud(window, qtbot, n_init=1):
     panel = window.sources["blobs"].panel
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     panel.run.init.setCurrentIndex(panel.run.init.findData("random"))
-    panel.n_centers.setValue(20)
-    panel.run.k.setValue(64)
-    panel.n_samples.setValue(273_280)
+    panel.data.n_centers.setValue(20)
+    panel.run.n_clusters.setValue(64)
+    panel.data.n_samples.setValue(273_280)
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == 273_280
                and s.iteration.n_clusters == 64, timeout=60_000)
     return panel

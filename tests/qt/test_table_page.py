@@ -52,7 +52,7 @@ def test_a_csv_opens_through_the_import_dialog_with_labels(window, qtbot, tmp_pa
                       "measurements.csv")
     assert window.source.key == "table" and snap.dataset.n_samples == 299
     assert "1 row with missing values dropped" in snap.dataset.description
-    window.sources["table"].panel.run.k.setValue(3)
+    window.sources["table"].panel.run.n_clusters.setValue(3)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.done
                       and s.iteration.n_clusters == 3 and s.preview is not None)

@@ -80,7 +80,7 @@ class DataPanel(QWidget):
 
     def k_and_seed_boxes(self):
         """The spin boxes of k and of the initialisation seed."""
-        return self.run.k, self.run.seed
+        return self.run.n_clusters, self.run.random_state
 
     def reinitialise(self) -> None:
         """New initial centres from the next seed (Run ▸ Re-initialise)."""

@@ -20,12 +20,13 @@ from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.session import load_source
 from kmeans_studio.core.metrics import MATCH_METHODS, evaluate
 from kmeans_studio.qt.contracts import RunRequest
-from kmeans_studio.qt.panels.blobs import INIT_CHOICES, RunParameters
+from kmeans_studio.core.parameters import INIT_CHOICES
+from kmeans_studio.qt.panels.blobs import RunForm
 from kmeans_studio.qt.panels.common import SourcePanel, push_button
 from kmeans_studio.qt.settings import Settings
 
 #: Centres cannot be placed by clicking in 64 dimensions.
-DIGIT_INITS = {key: text for key, text in INIT_CHOICES.items() if key != "click"}
+DIGIT_INITS = tuple(key for key in INIT_CHOICES if key != "click")
 
 
 def digits_preview(dataset: Dataset, state, done: bool):
@@ -79,7 +80,7 @@ class DigitsPanel(SourcePanel):
         match_box = QGroupBox("Clusters → classes")
         QFormLayout(match_box).addRow("Matching", self.match)
 
-        self.run = RunParameters(settings, prefix="digits", inits=DIGIT_INITS)
+        self.run = RunForm(settings.read("digits/run"), inits=DIGIT_INITS)
         self._stack(data_box, match_box, self.run)
         self.run.changed.connect(self._emit)
 
@@ -94,16 +95,16 @@ class DigitsPanel(SourcePanel):
     def request_for(self, source: dict) -> RunRequest:
         return RunRequest(data_key=("digits", *source.values()), source=source,
                           make_data=functools.partial(load_source, source),
-                          preview=digits_preview, **self.run.values())
+                          preview=digits_preview, **self.run.values().request_values())
 
     def restore(self, source: dict, run: dict) -> None:
         """Take a session's data and run parameters (no request is sent)."""
         self._source = ("file", source["path"]) if source["kind"] == "labelled_file" else ("digits",)
-        self.run.restore(run)
+        self.run.show_values(self.run.values().with_session(run))
 
     def save(self, settings: Settings) -> None:
         settings["digits/match"] = self.matching
-        self.run.save(settings)
+        settings.write("digits/run", self.run.values())
         self.save_source(settings)
 
     def _describe(self, dataset: Dataset) -> None:

@@ -6,24 +6,22 @@ import functools
 import itertools
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from kmeans_studio.core.datasets import SAMPLE_IMAGES, Dataset, image_dataset
-from kmeans_studio.core.parameters import RUN_RANGES, SEED_RANGE
+from kmeans_studio.core.parameters import from_values
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.common import SourcePanel, push_button
+from kmeans_studio.qt.parameters import ParameterForm
 from kmeans_studio.qt.settings import Settings
 
 _pasted = itertools.count(1)
@@ -99,34 +97,11 @@ class ImagePanel(SourcePanel):
         row.addWidget(load_sample)
         box.addLayout(row)
 
-        self.k = QSpinBox()
-        self.k.setObjectName("image_k")
-        self.k.setRange(*RUN_RANGES["n_clusters"])
-        self.k.setValue(settings["image/k"])
-        self.k.setToolTip("Number of colours in the compressed image (1–256)")
-        self.k.setAccessibleName("Number of colours")
-        self.k.setKeyboardTracking(False)
-        self.seed = QSpinBox()
-        self.seed.setRange(*SEED_RANGE)
-        self.seed.setValue(settings["image/seed"])
-        self.seed.setToolTip("Seed of the initial palette (k-means++ on 10,000 sampled pixels)")
-        self.seed.setAccessibleName("Initialisation seed")
-        self.seed.setKeyboardTracking(False)
-        self.dither = QCheckBox("Floyd–Steinberg dithering")
-        self.dither.setObjectName("image_dither")
-        self.dither.setChecked(settings["image/dither"])
-        self.dither.setToolTip("Spread the rounding error to neighbouring pixels, with the "
-                               "k-means palette (shown and saved)")
-        self.dither.setAccessibleName("Dithering")
-        params = QGroupBox("Compression")
-        form = QFormLayout(params)
-        form.addRow("Colours k", self.k)
-        form.addRow("Seed", self.seed)
-        form.addRow(self.dither)
-
-        self._stack(photo, params)
-        self.k.valueChanged.connect(self._emit)
-        self.seed.valueChanged.connect(self._emit)
+        self.params = ParameterForm("Compression", settings.read("image"))
+        self._stack(photo, self.params)
+        # A new k or seed is a new run; dithering only changes how the result is drawn.
+        self.params.n_clusters.valueChanged.connect(self._emit)
+        self.params.random_state.valueChanged.connect(self._emit)
         self._describe(None)
 
     # -- sources
@@ -148,8 +123,8 @@ class ImagePanel(SourcePanel):
                              functools.partial(load_source, source))
 
     def _request(self, source: dict | None, key: tuple, make) -> RunRequest:
-        return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.k.value(),
-                          init=image_init, random_state=self.seed.value(), max_iter=300,
+        return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.params.n_clusters.value(),
+                          init=image_init, random_state=self.params.random_state.value(), max_iter=300,
                           tol=1e-4, preview=image_preview, source=source, run_to_end=True,
                           make_run=image_run)
 
@@ -157,17 +132,14 @@ class ImagePanel(SourcePanel):
         """Take a session's photo and colours (no request is sent)."""
         self._source = (("sample", source["name"]) if source["kind"] == "sample_image"
                         else ("file", source["path"]))
-        with QSignalBlocker(self.k), QSignalBlocker(self.seed):
-            self.k.setValue(int(run["n_clusters"]))
-            self.seed.setValue(int(run["random_state"] or 0))
+        self.params.show_values(from_values(self.params.values(), {
+            "n_clusters": run["n_clusters"], "random_state": run["random_state"] or 0}))
 
     def k_and_seed_boxes(self):
-        return self.k, self.seed
+        return self.params.n_clusters, self.params.random_state
 
     def save(self, settings: Settings) -> None:
-        settings["image/k"] = self.k.value()
-        settings["image/seed"] = self.seed.value()
-        settings["image/dither"] = self.dither.isChecked()
+        settings.write("image", self.params.values())
         settings["image/sample"] = self.sample.currentText()
         self.save_source(settings)
 

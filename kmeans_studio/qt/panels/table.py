@@ -23,7 +23,7 @@ from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.session import load_source
 from kmeans_studio.core.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoice
 from kmeans_studio.qt.contracts import RunRequest
-from kmeans_studio.qt.panels.blobs import RunParameters
+from kmeans_studio.qt.panels.blobs import RunForm
 from kmeans_studio.qt.panels.common import DataPanel, choice_box, push_button
 from kmeans_studio.qt.panels.digits import DIGIT_INITS, digits_preview
 from kmeans_studio.qt.settings import Settings
@@ -91,7 +91,7 @@ class TablePanel(DataPanel):
         form.addRow("Axes", self.axes)
         self._show_choice()
 
-        self.run = RunParameters(settings, prefix="table", inits=DIGIT_INITS)
+        self.run = RunForm(settings.read("table/run"), inits=DIGIT_INITS)
         self._stack(data_box, prep, self.run)
         self.run.changed.connect(self._emit)
         self.scaling.currentIndexChanged.connect(self._on_preparation)
@@ -119,7 +119,8 @@ class TablePanel(DataPanel):
         return RunRequest(
             data_key=("table", json.dumps(source, sort_keys=True)), source=source,
             make_data=functools.partial(load_source, source), reads_in_chunks=True,
-            preview=digits_preview if source.get("label") else None, **self.run.values())
+            preview=digits_preview if source.get("label") else None,
+            **self.run.values().request_values())
 
     def data_loaded(self, dataset: Dataset) -> None:
         self._loaded = (self.path, self.choice)
@@ -150,14 +151,14 @@ class TablePanel(DataPanel):
         self.path = source.get("path")
         self.choice = TableChoice.from_source(source)
         self._show_choice()
-        self.run.restore(run)
+        self.run.show_values(self.run.values().with_session(run))
 
     def save(self, settings: Settings) -> None:
         shown = self._loaded or (self.path, self.choice)
         settings["table/source"] = (json.dumps(shown[1].to_source(shown[0]))
                                     if shown[0] else "")
         settings["table/axes"] = self.axes.currentText()
-        self.run.save(settings)
+        settings.write("table/run", self.run.values())
 
     def _show_choice(self) -> None:
         with QSignalBlocker(self.scaling), QSignalBlocker(self.missing):

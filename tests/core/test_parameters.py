@@ -1,0 +1,59 @@
+"""The parameters declared once: defaults, ranges, what settings and sessions bring."""
+
+import dataclasses
+
+import pytest
+
+from kmeans_studio.core import parameters as p
+from kmeans_studio.core.session import check_run, check_source
+
+ALL = [p.BlobParameters(), p.BLOBS_RUN, p.DIGITS_RUN, p.TABLE_RUN, p.ImageParameters()]
+
+
+@pytest.mark.parametrize("params", ALL, ids=lambda params: type(params).__name__)
+def test_every_default_is_in_its_declared_range(params):
+    assert p.checked(params) is params
+    for name, spec in p.specs(params).items():
+        assert spec.label and spec.tip, name
+
+
+@pytest.mark.parametrize("name, value", [
+    ("n_clusters", 0), ("n_clusters", 257), ("n_clusters", 2.5), ("n_clusters", "4"),
+    ("init", "spiral"), ("tol", 0.5), ("random_state", 2**31), ("max_iter", float("nan")),
+])
+def test_values_outside_the_declaration_are_refused_in_a_sentence(name, value):
+    with pytest.raises(ValueError, match=r"^.+ must be .+, not .+\.$"):
+        p.checked(dataclasses.replace(p.RunParameters(), **{name: value}))
+
+
+def test_stored_values_that_do_not_fit_fall_back_to_the_default():
+    stored = {"n_clusters": "7", "init": "spiral", "n_init": 1e9, "random_state": -3,
+              "max_iter": "many", "tol": 1e-5, "unknown": 1}
+    got = p.from_values(p.DIGITS_RUN, stored)
+    assert got == dataclasses.replace(p.DIGITS_RUN, n_clusters=7, tol=1e-5)
+
+
+def test_a_session_run_is_taken_within_the_choices():
+    run = {"n_clusters": 5, "init": "given centres", "n_init": 1, "random_state": None,
+           "max_iter": 50, "tol": 2e-4}
+    check_run(run)
+    got = p.TABLE_RUN.with_session(run)
+    assert (got.n_clusters, got.init, got.random_state, got.max_iter, got.tol) == (
+        5, p.TABLE_RUN.init, 0, 50, 1e-4)
+
+
+def test_placing_by_hand_asks_for_no_initial_centres():
+    assert p.RunParameters(init="click").request_values()["init"] is None
+    assert p.RunParameters().request_values()["init"] == "k-means++"
+
+
+def test_blob_parameters_make_a_session_source_the_checks_accept():
+    source = p.BlobParameters(cluster_std=0.1 + 0.2).source()
+    assert source["cluster_std"] == 0.3 and check_source(source) == source
+    with pytest.raises(ValueError, match="n_samples must be a whole number from 2"):
+        check_source(dict(source, n_samples=1))
+
+
+def test_the_seed_wraps_instead_of_overflowing():
+    low, high = p.SEED_RANGE
+    assert p.next_seed(high) == low and p.next_seed(5) == 6

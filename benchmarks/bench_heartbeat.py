@@ -149,7 +149,7 @@ def main() -> None:
         # Again at another k, and a new photo comes while that comparison runs.
         image.panel.params.n_clusters.setValue(32 - run)
         wait_until(lambda: window.controller.snapshot.done
-                   and len(window.controller.snapshot.preview.palette) == 32 - run, 300)
+                   and len(window.controller.snapshot.derived.palette) == 32 - run, 300)
         wait_until(image.comparison.running, 60)
         drop(window, small)
         start = time.perf_counter()

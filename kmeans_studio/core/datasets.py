@@ -24,6 +24,15 @@ BLOB_SHAPES = {
 }
 
 
+#: The kinds of data, each shown by its page.
+KINDS = {
+    "points": "2-D points (the Blobs page)",
+    "images": "labelled images, one flattened image per row (the Digits page)",
+    "photo": "the distinct colours of a photo, weighted by pixel count (the Image page)",
+    "table": "chosen columns of a table (the Table page)",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Dataset:
     """Samples to cluster, with optional true labels and how to show them.
@@ -51,6 +60,8 @@ class Dataset:
         Column names of a table.
     scaling : str or None
         How a table's columns were scaled ("none", "standardise", "minmax").
+    kind : str
+        What the samples are, one of `KINDS`: which page shows them and how.
     """
 
     name: str
@@ -63,8 +74,11 @@ class Dataset:
     projection: Projection | None = None
     feature_names: tuple[str, ...] | None = None
     scaling: str | None = None
+    kind: str = "points"
 
     def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown kind of data {self.kind!r}; one of {', '.join(KINDS)}.")
         for name in ("X", "y", "sample_weight"):
             value = getattr(self, name)
             if value is not None:
@@ -186,7 +200,7 @@ def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
     return Dataset(
         name, colors.features(), sample_weight=colors.counts.astype(np.float64),
         description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours",
-        image=ImageData(pixels, colors, path, size, has_alpha),
+        image=ImageData(pixels, colors, path, size, has_alpha), kind="photo",
     )
 
 
@@ -293,7 +307,7 @@ def labelled_images_dataset(X, y, image_shape=None, *, name: str, description: s
     description = description or (f"{name}: {n:,} images of {w}×{h} pixels, "
                                   f"{n_classes} classes")
     return Dataset(name, X, y=y, description=description, image_shape=image_shape,
-                   projection=Projection.fit(X))
+                   projection=Projection.fit(X), kind="images")
 
 
 def digits_dataset() -> Dataset:

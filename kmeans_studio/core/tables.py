@@ -364,7 +364,7 @@ def table_dataset(frame, choice: TableChoice, name: str):
                    + (f"; labels from {choice.label!r}" if choice.label else ""))
     return Dataset(name, X, y=y, description=description,
                    projection=Projection.fit(X) if d > 2 else None,
-                   feature_names=tuple(features), scaling=choice.scaling)
+                   feature_names=tuple(features), scaling=choice.scaling, kind="table")
 
 
 def _rows(count: int) -> str:

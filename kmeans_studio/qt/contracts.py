@@ -18,25 +18,39 @@ from kmeans_studio.core.kmeans import Iteration, KMeansRun
 
 @dataclasses.dataclass(frozen=True)
 class RunRequest:
-    """What to cluster and how.
+    """What a page asks its run controller for: which data, which run.
 
-    `make_data` runs on the worker thread (it may import scikit-learn or read a file);
-    a request with the same `data_key` as the current one reuses the loaded data.
-    `init` is a method name, an array of centres, a function ``(dataset, k, seed) ->
-    centres``, or None for "no centres yet" (click to place).  With `n_init` > 1 and a
-    method name, that many starts run to the end first and the best is shown from its
-    beginning (scikit-learn's ``n_init``).  `preview`, when given, runs on the worker
-    thread for every state shown: ``(dataset, iteration, done) -> object``, carried
-    to the views as `Snapshot.preview`.  `source` says how to rebuild the data (see
-    `core.session.load_source`; None for data that cannot be rebuilt, such as a pasted
-    image).  A reopened session starts from its initial centres, advances to
-    `advance_to` and checks that the centres follow `expected_trail`.  With
-    `reads_in_chunks`, `make_data(cancelled=..., progress=...)` reports how far it has
-    read and returns None when cancelled (big tables).  With `run_to_end`, a new run
-    (not a reopened one) goes on to convergence at once, as Run ▸ Run to convergence
-    (photos: the compressed picture comes without asking; the steps stay in the
-    history).  `make_run`, when given, makes the run from the data and the initial
-    centres (photos: the run `quantize` makes) in place of a plain `KMeansRun`.
+    Attributes
+    ----------
+    data_key : hashable
+        Names the data: a request with the current request's key reuses the loaded data.
+    make_data : callable
+        Loads the data on the worker thread (it may import scikit-learn or read a file).
+    n_clusters, random_state, max_iter, tol, n_init
+        As scikit-learn's `KMeans`.  With `n_init` > 1 and a method name as `init`,
+        that many starts run to the end first and the best is shown from its beginning.
+    init : str, ndarray, callable or None
+        A method name, the initial centres, a function ``(dataset, k, seed) ->
+        centres``, or None for "no centres yet" (placed by clicking).
+    derive : callable or None
+        ``(dataset, iteration, done) -> object``, run on the worker for every state
+        shown; its result reaches the views as `Snapshot.derived`.
+    source : dict or None
+        How to rebuild the data (`core.session.load_source`); None for data that
+        cannot be rebuilt, such as a pasted image.
+    advance_to : int
+        A reopened session's run goes on to this state at once ...
+    expected_trail : ndarray or None
+        ... and is checked to follow these centres (else the data changed).
+    reads_in_chunks : bool
+        `make_data(cancelled=..., progress=...)` reports how far it has read and
+        returns None when cancelled (big tables).
+    run_to_end : bool
+        A new run (not a reopened one) goes on to convergence at once (photos: the
+        compressed picture comes without asking; the steps stay in the history).
+    make_run : callable or None
+        Makes the run from the data and the initial centres in place of a plain
+        `KMeansRun` (photos: the run `quantize` makes, on the colour octree).
     """
 
     data_key: Hashable
@@ -47,7 +61,7 @@ class RunRequest:
     max_iter: int = 300
     tol: float = 1e-4
     n_init: int = 1
-    preview: Callable[[Dataset, Iteration, bool], Any] | None = None
+    derive: Callable[[Dataset, Iteration, bool], Any] | None = None
     source: dict | None = None
     advance_to: int = 0
     expected_trail: np.ndarray | None = None
@@ -76,10 +90,10 @@ class Snapshot:
         The run has finished and `index` is its last state.
     dataset : Dataset
         The data being clustered.
-    preview : object or None
-        What the request's `preview` made of this state in the worker thread: for
-        images the picture it gives (`Quantized`), for labelled data its
-        `metrics.Evaluation`.
+    derived : object or None
+        What the request's `derive` made of this state on the worker: a photo's
+        compressed picture (`quantize.Quantized`), labelled data's scores against
+        their classes (`metrics.Evaluation`), or None.
     start : tuple or None
         ``(index, n_init)`` when the run shown is the best of several starts.
     request : RunRequest or None
@@ -94,7 +108,7 @@ class Snapshot:
     trail: np.ndarray
     done: bool
     dataset: Dataset
-    preview: Any = None
+    derived: Any = None
     start: tuple[int, int] | None = None
     request: RunRequest | None = None
 

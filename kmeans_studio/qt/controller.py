@@ -350,10 +350,10 @@ class KMeansWorker(QObject):
             inertia.setflags(write=False)
             trail.setflags(write=False)
             done = run.done and i == len(run.history) - 1
-            make_preview = self._request.preview
-            preview = None if make_preview is None else make_preview(self._dataset, state, done)
+            derive = self._request.derive
+            derived = None if derive is None else derive(self._dataset, state, done)
             snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
-                                done, self._dataset, preview, self._start_info, self._request)
+                                done, self._dataset, derived, self._start_info, self._request)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
 

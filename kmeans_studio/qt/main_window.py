@@ -414,7 +414,7 @@ class MainWindow(FileActions, QMainWindow):
         source.set_snapshot(snapshot)
         self.status.setText(self.describe(snapshot))
         self.actions["save_image"].setEnabled(
-            source.key == "image" and snapshot.preview is not None)
+            source.key == "image" and snapshot.derived is not None)
 
     def _on_data(self, source, dataset, request) -> None:
         self._opened(request)  # a session's parameters go on its page now

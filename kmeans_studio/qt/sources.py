@@ -88,11 +88,16 @@ class _Source:
 
     key = ""
     title = ""
+    data_kind = ""  # the `Dataset.kind` this page shows
 
     def __init__(self, panel, controller: RunController) -> None:
         self.panel = panel
         self.controller = controller
         self.views: QWidget | None = None
+
+    def accepts(self, dataset) -> bool:
+        """Whether this page shows `dataset`."""
+        return dataset.kind == self.data_kind
 
     @property
     def built(self) -> bool:
@@ -119,6 +124,7 @@ class BlobsSource(_Source):
     """Toy 2-D data: the scatter explorer above the inertia curve."""
 
     key = "blobs"
+    data_kind = "points"
     title = "Blobs"
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
@@ -151,11 +157,6 @@ class BlobsSource(_Source):
         self.scatter.centers_edited.connect(controller.set_centers)
         self.inertia.seek_requested.connect(controller.seek)
 
-    @staticmethod
-    def accepts(dataset) -> bool:
-        return (dataset.image is None and dataset.image_shape is None
-                and dataset.feature_names is None)
-
     def set_snapshot(self, snapshot: Snapshot) -> None:
         # Painted at once: the worker sends the next state only after this one is
         # painted, which paces a run to what the screen can show.
@@ -171,6 +172,7 @@ class DigitsSource(_Source):
     """Labelled images: centre images, confusion matrix, scores, PCA views, inertia."""
 
     key = "digits"
+    data_kind = "images"
     title = "Digits"
     N_NEAREST = 20  # samples shown for a clicked centre
 
@@ -205,10 +207,6 @@ class DigitsSource(_Source):
         self.matching = None
         self._gallery: Gallery | None = None
 
-    @staticmethod
-    def accepts(dataset) -> bool:
-        return dataset.image is None and dataset.image_shape is not None
-
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self.inertia.set_snapshot(snapshot)
@@ -217,7 +215,7 @@ class DigitsSource(_Source):
     def _show(self, snapshot: Snapshot | None) -> None:
         if snapshot is None:
             return
-        evaluation = snapshot.preview
+        evaluation = snapshot.derived
         self.shown = snapshot  # what the views show; the galleries agree with it
         self.matching = None if evaluation is None else evaluation.matching(self.panel.matching)
         self.centroids.set_state(snapshot, self.matching)
@@ -283,6 +281,7 @@ class ImageSource(_Source):
     which may be inside a quantizer that cannot be interrupted, and never waits)."""
 
     key = "image"
+    data_kind = "photo"
     title = "Image"
     #: Comparisons kept, so that coming back to a photo does not compare it again.
     REPORTS_KEPT = 8
@@ -319,10 +318,6 @@ class ImageSource(_Source):
         # while playing; every single step and the final state are shown at once.
         self._heavy = _Throttle(self._show_heavy, HEAVY_INTERVAL_MS)
 
-    @staticmethod
-    def accepts(dataset) -> bool:
-        return dataset.image is not None
-
     def set_snapshot(self, snapshot: Snapshot) -> None:
         dataset = snapshot.dataset
         if dataset is None or dataset.image is None:
@@ -335,21 +330,21 @@ class ImageSource(_Source):
         self.snapshot = snapshot
         self.inertia.set_snapshot(snapshot)
         self._heavy.push(snapshot, urgent=snapshot.done)
-        if snapshot.done and snapshot.preview is not None:
+        if snapshot.done and snapshot.derived is not None:
             self._compare(snapshot)
 
     def _show_heavy(self, snapshot: Snapshot) -> None:
         self.cloud.set_snapshot(snapshot)
         self.stats.set_snapshot(snapshot)
-        if snapshot.preview is None:
+        if snapshot.derived is None:
             return
-        self.palette.set_palette(snapshot.preview.palette, snapshot.preview.counts)
+        self.palette.set_palette(snapshot.derived.palette, snapshot.derived.counts)
         self._refresh_result()
 
     # -- the comparison with Pillow's quantizers
     @staticmethod
     def _report_key(snapshot: Snapshot) -> tuple:
-        return (snapshot.request.data_key, len(snapshot.preview.palette),
+        return (snapshot.request.data_key, len(snapshot.derived.palette),
                 snapshot.request.random_state)
 
     def _compare(self, snapshot: Snapshot) -> None:
@@ -363,7 +358,7 @@ class ImageSource(_Source):
         if key == self._comparing and self.comparison.running:
             return
         self._comparing = key
-        image, result = snapshot.dataset.image, snapshot.preview
+        image, result = snapshot.dataset.image, snapshot.derived
         seed = snapshot.request.random_state
 
         def work(cancelled, progress):
@@ -388,7 +383,7 @@ class ImageSource(_Source):
             self._reports.popitem(last=False)
         snap = self.snapshot
         # Shown only beside the photo (and k) it belongs to.
-        if snap is not None and snap.preview is not None and self._report_key(snap) == key:
+        if snap is not None and snap.derived is not None and self._report_key(snap) == key:
             self.stats.set_report(report)
 
     def cancel_comparison(self) -> None:
@@ -401,11 +396,11 @@ class ImageSource(_Source):
     def result(self):
         """(palette, indices) as shown, dithered when asked; None without a result."""
         snap = self.snapshot
-        if snap is None or snap.preview is None:
+        if snap is None or snap.derived is None:
             return None
-        palette = snap.preview.palette
+        palette = snap.derived.palette
         if not self.panel.params.dither.isChecked():
-            return palette, snap.preview.indices
+            return palette, snap.derived.indices
         if self._dithered_for is not snap:  # not shown yet: compute it now
             from kmeans_studio.core.quantize import dither
 
@@ -415,15 +410,15 @@ class ImageSource(_Source):
 
     def _refresh_result(self) -> None:
         snap = self.snapshot
-        if snap is None or snap.preview is None:
+        if snap is None or snap.derived is None:
             return
         phase = f"iteration {snap.iteration.n_iter}, {snap.iteration.phase}"
-        label = f"{len(snap.preview.palette)} colours ({'final' if snap.done else phase})"
+        label = f"{len(snap.derived.palette)} colours ({'final' if snap.done else phase})"
         if not self.panel.params.dither.isChecked():
-            self.compare.set_result(snap.preview.image(), label)
+            self.compare.set_result(snap.derived.image(), label)
             return
         # Dithering takes tens of milliseconds: off the GUI thread.
-        pixels, palette = snap.dataset.image.pixels, snap.preview.palette
+        pixels, palette = snap.dataset.image.pixels, snap.derived.palette
 
         def work(cancelled, progress):
             from kmeans_studio.core.quantize import dither
@@ -436,7 +431,7 @@ class ImageSource(_Source):
         if snap is self.snapshot and self.panel.params.dither.isChecked():
             # Kept for saving, so Ctrl+S does not dither the same picture again.
             self._dithered_for, self._dithered_indices = snap, indices
-            self.compare.set_result(snap.preview.palette[indices], label + ", dithered")
+            self.compare.set_result(snap.derived.palette[indices], label + ", dithered")
 
     def _shutdown(self) -> None:
         """Stop pending work before the window goes away: dithering is short and is
@@ -452,6 +447,7 @@ class TableSource(_Source):
     with a label column the confusion matrix and scores."""
 
     key = "table"
+    data_kind = "table"
     title = "Table"
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
@@ -477,10 +473,6 @@ class TableSource(_Source):
         self._heavy = _Throttle(self._show, HEAVY_INTERVAL_MS)
         self._dataset = None
 
-    @staticmethod
-    def accepts(dataset) -> bool:
-        return dataset.feature_names is not None
-
     def set_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.dataset is not self._dataset:
             self._dataset = snapshot.dataset
@@ -495,7 +487,7 @@ class TableSource(_Source):
         if snapshot is None:
             return
         self.scatter.set_snapshot(snapshot)
-        evaluation = snapshot.preview
+        evaluation = snapshot.derived
         if snapshot.dataset.y is not None:
             matching = None if evaluation is None else evaluation.matching("hungarian")
             self.confusion.set_matching(matching)

@@ -176,7 +176,7 @@ def test_reinitialise_works_on_every_page_and_wraps_the_seed(window, qtbot):
 
 def test_saving_under_a_suffix_pillow_cannot_write_says_so(window, qtbot, tmp_path):
     window.source_box.setCurrentIndex(window.source_box.findData("image"))
-    wait_state(qtbot, window, lambda s: s.done and s.preview is not None, timeout=60_000)
+    wait_state(qtbot, window, lambda s: s.done and s.derived is not None, timeout=60_000)
     for suffix in (".psd", ".xpm", ".xbm"):
         assert window.write_compressed(tmp_path / f"out{suffix}") is None
         assert f"cannot write “{suffix}” files" in window.last_message.text()

@@ -29,7 +29,7 @@ def drop(window, *paths):
 
 def image_ready(name):
     return lambda s: (s.dataset is not None and s.dataset.name == name
-                      and s.preview is not None)
+                      and s.derived is not None)
 
 
 def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, photo):
@@ -39,11 +39,11 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     assert event.isAccepted()
     snap = wait_state(qtbot, window, image_ready("flower.png"))
     assert window.source.key == "image"
-    assert snap.preview.image().shape == (214, 320, 3)  # full resolution
+    assert snap.derived.image().shape == (214, 320, 3)  # full resolution
     # The compressed picture comes without asking: the run goes on to convergence,
     # and its steps stay in the history to step back through.
     final = wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
-    assert len(final.preview.palette) == 64
+    assert len(final.derived.palette) == 64
     assert final.n_states > 4 and final.index == final.n_states - 1
     window.actions["step_back"].trigger()
     back = wait_state(qtbot, window, lambda s: s.index == final.index - 1)
@@ -54,7 +54,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     # The comparison's k-means row is the run on screen, timed again on its own.
     table = source.stats.table
     assert table.item(0, 0).text() == "k-means"
-    assert table.item(0, 2).text() == f"{final.preview.psnr:.2f}"
+    assert table.item(0, 2).text() == f"{final.derived.psnr:.2f}"
     assert source.stats.fields["time"].text().endswith("s from pixels to palette and indices")
     assert "original file" in source.stats.fields["file"].text()
     assert window.actions["save_image"].isEnabled()
@@ -92,8 +92,8 @@ def test_paste_from_the_clipboard(window, qtbot):
                       and s.dataset.name.startswith("pasted image"))
     assert snap.dataset.image.pixels.shape == (30, 40, 3)
     assert snap.dataset.image.colors.n_colors == 2
-    final = wait_state(qtbot, window, lambda s: s.preview is not None)
-    assert {tuple(c) for c in final.preview.palette} == {(255, 128, 0), (0, 128, 128)}
+    final = wait_state(qtbot, window, lambda s: s.derived is not None)
+    assert {tuple(c) for c in final.derived.palette} == {(255, 128, 0), (0, 128, 128)}
 
 
 def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, tmp_path):
@@ -119,7 +119,7 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     panel = window.sources["image"].panel
     panel.params.n_clusters.setValue(6)
     wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png"
-               and s.iteration.n_clusters == 6 and s.preview is not None)
+               and s.iteration.n_clusters == 6 and s.derived is not None)
     plain = window.sources["image"].result()[1].copy()
     panel.params.dither.setChecked(True)
     dithered = window.sources["image"].result()[1]

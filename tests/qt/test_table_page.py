@@ -55,7 +55,7 @@ def test_a_csv_opens_through_the_import_dialog_with_labels(window, qtbot, tmp_pa
     window.sources["table"].panel.run.n_clusters.setValue(3)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.done
-                      and s.iteration.n_clusters == 3 and s.preview is not None)
+                      and s.iteration.n_clusters == 3 and s.derived is not None)
     table = window.sources["table"]
     qtbot.waitUntil(lambda: table.confusion.matching is not None)
     assert table.judged.isVisible()

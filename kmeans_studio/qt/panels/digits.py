@@ -29,7 +29,7 @@ from kmeans_studio.qt.settings import Settings
 DIGIT_INITS = tuple(key for key in INIT_CHOICES if key != "click")
 
 
-def digits_preview(dataset: Dataset, state, done: bool):
+def state_evaluation(dataset: Dataset, state, done: bool):
     """A state judged against the true labels (`metrics.Evaluation`), in the worker."""
     if state.labels is None:
         return None
@@ -95,7 +95,7 @@ class DigitsPanel(SourcePanel):
     def request_for(self, source: dict) -> RunRequest:
         return RunRequest(data_key=("digits", *source.values()), source=source,
                           make_data=functools.partial(load_source, source),
-                          preview=digits_preview, **self.run.values().request_values())
+                          derive=state_evaluation, **self.run.values().request_values())
 
     def restore(self, source: dict, run: dict) -> None:
         """Take a session's data and run parameters (no request is sent)."""

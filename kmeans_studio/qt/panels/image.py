@@ -41,7 +41,7 @@ def image_run(dataset: Dataset, init: np.ndarray, request: RunRequest):
     return engine_run(dataset.image.colors, init, max_iter=request.max_iter, tol=request.tol)
 
 
-def image_preview(dataset: Dataset, state, done: bool):
+def state_picture(dataset: Dataset, state, done: bool):
     """The picture a state gives (`quantize.Quantized`), made in the worker thread.
     The final state is shown as saved: every colour to its nearest palette entry."""
     from kmeans_studio.core.quantize import state_preview
@@ -125,7 +125,7 @@ class ImagePanel(SourcePanel):
     def _request(self, source: dict | None, key: tuple, make) -> RunRequest:
         return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.params.n_clusters.value(),
                           init=image_init, random_state=self.params.random_state.value(), max_iter=300,
-                          tol=1e-4, preview=image_preview, source=source, run_to_end=True,
+                          tol=1e-4, derive=state_picture, source=source, run_to_end=True,
                           make_run=image_run)
 
     def restore(self, source: dict, run: dict) -> None:

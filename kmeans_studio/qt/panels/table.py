@@ -25,7 +25,7 @@ from kmeans_studio.core.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoic
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.blobs import RunForm
 from kmeans_studio.qt.panels.common import DataPanel, choice_box, push_button
-from kmeans_studio.qt.panels.digits import DIGIT_INITS, digits_preview
+from kmeans_studio.qt.panels.digits import DIGIT_INITS, state_evaluation
 from kmeans_studio.qt.settings import Settings
 
 
@@ -119,7 +119,7 @@ class TablePanel(DataPanel):
         return RunRequest(
             data_key=("table", json.dumps(source, sort_keys=True)), source=source,
             make_data=functools.partial(load_source, source), reads_in_chunks=True,
-            preview=digits_preview if source.get("label") else None,
+            derive=state_evaluation if source.get("label") else None,
             **self.run.values().request_values())
 
     def data_loaded(self, dataset: Dataset) -> None:

@@ -121,11 +121,11 @@ class ColorCloudView(QWidget):
         X = self._dataset.X[self._rows]
         xy = self._project(X)
         state = snap.iteration
-        if state is None or snap.preview is None:
+        if state is None or snap.derived is None:
             point_colors = self._dataset.image.colors.colors[self._rows]
             self.centers.setData([])
         else:
-            palette = snap.preview.palette
+            palette = snap.derived.palette
             labels_now = (state.labels[self._rows] if state.labels is not None
                           else np.zeros(len(self._rows), dtype=int))
             point_colors = palette[labels_now]

@@ -58,7 +58,7 @@ class ImageStatsView(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         image = snapshot.dataset.image
-        preview = snapshot.preview
+        preview = snapshot.derived
         h, w = image.colors.shape
         self.fields["size"].setText(f"{w} × {h} ({w * h:,} pixels)")
         if preview is None:

@@ -1,6 +1,9 @@
-"""The window's file work: saving the compressed image, exporting views, tables and
-scripts, sessions.  A mixin of `MainWindow` (it uses the window's controller, sources,
-settings, actions and `show_message`), kept apart so each file stays readable.
+"""The window's file work as a collaborator object: opening (photos, labelled images,
+tables, sessions, the clipboard), saving (the compressed image, sessions) and exporting
+(views, centres and labels, scripts).  `FileActions` is built from the pages, the
+settings and the widget its dialogs belong to; it reports through signals (a sentence
+for a message box, a note for the status bar, progress, a run to start) and never
+reaches into the window.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ import os
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
+import numpy as np
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core._validation import error_sentence
+from kmeans_studio.core.images import IMAGE_SUFFIXES
+from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.jobs import BackgroundJob
 
 LABELLED_FILTER = "Labelled images (*.npz)"
@@ -38,12 +45,192 @@ class Opening:
     show: Callable[[], None] | None = None
 
 
-class FileActions:
-    """Saving, exporting and sessions for `MainWindow`."""
+class FileActions(QObject):
+    """Opening, saving and exporting for the pages.
+
+    Parameters
+    ----------
+    pages : dict
+        The window's pages by key (each with its panel, controller and views).
+    settings : Settings
+    shown : callable
+        Returns the page on screen.
+    parent : QWidget
+        What the file dialogs and the import dialog belong to.
+
+    Signals
+    -------
+    said(str)
+        A sentence for a message box (a refusal, a failure).
+    noted(str, int)
+        A note for the status bar, and for how many milliseconds.
+    busy(str, int, int)
+        A background export's progress (what, done, total), "" when it ended.
+    run_requested(object, object)
+        Start this request on this page's run.
+    """
+
+    said = Signal(str)
+    noted = Signal(str, int)
+    busy = Signal(str, int, int)
+    run_requested = Signal(object, object)
+
+    def __init__(self, pages: dict, settings, shown: Callable[[], object],
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.pages, self.settings, self._shown, self._widget = pages, settings, shown, parent
+        #: The file being opened, until its data are on screen (`opened`).
+        self.opening: Opening | None = None
+        self.import_dialog = None
+        self._previews = BackgroundJob("table-preview", self)
+        self._previews.succeeded.connect(lambda read: self._ask_columns(
+            read[0].name, *read[1:], lambda chosen: self._load_table(str(read[0]), chosen)))
+        self._previews.failed.connect(self.said)
+        self._exports = BackgroundJob("export", self)
+        self._export_what = ""
+        self._exports.progressed.connect(
+            lambda done, total: self.busy.emit(f"{self._export_what}…", done, total))
+        self._exports.succeeded.connect(lambda path: self._export_ended(f"Saved {path}"))
+        self._exports.failed.connect(lambda message: self._export_ended(message, failed=True))
+        self._exports.cancelled.connect(
+            lambda: self._export_ended("Export cancelled: nothing was written."))
+
+    @property
+    def busy_reading(self) -> bool:
+        """A table's first rows are being read for the import dialog."""
+        return self._previews.running
+
+    def opened(self, request) -> Opening | None:
+        """The file being opened, when `request` is the one that opens it; a session's
+        parameters go on its page now (its data have loaded)."""
+        opening = self.opening
+        if opening is None or request is None or request.data_key != opening.data_key:
+            return None
+        if opening.show is not None:
+            opening.show, show = None, opening.show
+            show()
+        return opening
+
+    def shutdown(self) -> None:
+        """Stop reading and writing (before the window goes away)."""
+        self._previews.cancel()
+        self.cancel_export()
+
+    # ------------------------------------------------------------------ opening
+    def open_path(self, path: str | os.PathLike) -> bool:
+        """Open a file (what Open…, drag and drop, recent files and the command line
+        call): False, with one sentence, when it is refused at once; True when it is
+        being read (a failure later is said too).  Whatever the file holds, nothing is
+        raised and what every page shows is kept until the file's data are loaded."""
+        path = Path(path)
+        try:
+            return self._open_path(path)
+        except Exception as exc:  # noqa: BLE001 - files come from anyone: said, not raised
+            self.said.emit(error_sentence(exc, path.name))
+            return False
+
+    def _open_path(self, path: Path) -> bool:
+        if not path.exists():
+            self.said.emit(f"Cannot open “{path.name}”: the file does not exist.")
+            return False
+        if path.is_dir():
+            self.said.emit(f"Cannot open “{path.name}”: it is a folder, not a file.")
+            return False
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            return self.open_session(path)
+        if suffix in TABLE_SUFFIXES and not (suffix == ".npz" and self._npz_of_images(path)):
+            return self.open_table(path)
+        # Labelled images (.npz) or a photo.  The page's worker reads it, and a file it
+        # cannot read gets a message box while the current data stay on screen.
+        source = self.pages["digits" if suffix == ".npz" else "image"]
+        source.panel.set_file(str(path))  # its page's run starts on it
+        self.opening = Opening(source, str(path), source.panel.request().data_key)
+        return True
+
+    def _npz_of_images(self, path: Path) -> bool:
+        """An .npz opened on the Digits page, or one with image_shape or a stack of
+        images (n, h, w), is labelled images; other .npz files are tables."""
+        from kmeans_studio.core.datasets import npz_holds_images
+
+        return self._shown().key == "digits" or npz_holds_images(path)
+
+    def open_table(self, path: str | os.PathLike, choice=None) -> bool:
+        """Read the start of a table on a helper thread (`read_preview`), then ask which
+        columns to cluster (the import dialog, `import_dialog`); the table loads in its
+        page's worker once confirmed.  A file that cannot be read gets one sentence."""
+        from kmeans_studio.core.tables import read_preview
+
+        path = Path(path)
+
+        def read(cancelled, progress):
+            frame, complete = read_preview(path)
+            return path, frame, complete, choice
+
+        self._previews.start(read)
+        return True
+
+    def choose_columns(self) -> None:
+        """The import dialog again for the table shown (Columns… on the page)."""
+        from kmeans_studio.core.tables import iris_frame
+
+        panel = self.pages["table"].panel
+        if panel.path is None:
+            self._ask_columns("Iris", iris_frame(), True, panel.choice,
+                              lambda chosen: self._load_table(None, chosen))
+        else:
+            self.open_table(panel.path, panel.choice)
+
+    def _ask_columns(self, name, frame, complete, choice, then) -> None:
+        from kmeans_studio.qt.panels.table_import import ImportDialog
+
+        dialog = ImportDialog(name, frame, complete, self._widget, choice)
+        dialog.accepted.connect(lambda: then(dialog.choice()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.open()
+
+    def _load_table(self, path: str | None, choice) -> None:
+        source = self.pages["table"]
+        source.panel.take_table(path, choice)
+        request = source.panel.request()
+        if path is not None:  # remembered among the recent files once shown
+            self.opening = Opening(source, path, request.data_key)
+        self.run_requested.emit(source, request)  # its page shows once it has loaded
+
+    def paste_image(self) -> bool:
+        """Use the clipboard's image (or image file) as the photo to compress."""
+        from PySide6.QtWidgets import QApplication
+
+        data = QApplication.clipboard().mimeData()
+        if data is not None and data.hasUrls():
+            files = [u.toLocalFile() for u in data.urls() if u.isLocalFile()]
+            if files:
+                return self.open_path(files[0])
+        qimage = QApplication.clipboard().image()
+        if qimage.isNull():
+            self.said.emit("The clipboard holds no image to paste.")
+            return False
+        self.pages["image"].panel.set_pixels(qimage_to_rgb(qimage))  # its run starts
+        return True
+
+    def open_dialog(self, first_filter: str | None = None) -> None:
+        """File ▸ Open…: any file K-Means Studio reads, `first_filter` offered first."""
+        patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+        filters = [f"Images ({patterns})", TABLE_FILTER, LABELLED_FILTER, SESSION_FILTER,
+                   "All files (*)"]
+        if first_filter in filters:
+            filters.remove(first_filter)
+            filters.insert(0, first_filter)
+        path, _ = QFileDialog.getOpenFileName(
+            self._widget, "Open", self.settings["files/last_folder"], ";;".join(filters))
+        if path:
+            self.settings["files/last_folder"] = str(Path(path).parent)
+            self.open_path(path)
 
     def save_compressed(self) -> Path | None:
         """Ask where, then save the compressed image (indexed PNG by default)."""
-        image = self.sources["image"]
+        image = self.pages["image"]
         result = image.result()
         if result is None or image.snapshot is None:
             return None
@@ -57,7 +244,7 @@ class FileActions:
         """Write the shown result to `path` (atomic; never over the source image)."""
         from kmeans_studio.core.images import save_image
 
-        image = self.sources["image"]
+        image = self.pages["image"]
         result = image.result()
         if result is None:
             return None
@@ -73,32 +260,22 @@ class FileActions:
             written = Path(save())
         except (ValueError, OSError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
-            self.show_message(f"Could not save “{Path(path).name}”: {reason}")
+            self.said.emit(f"Could not save “{Path(path).name}”: {reason}")
             return None
         self.settings["files/last_folder"] = str(written.parent)
-        self.statusBar().showMessage(f"Saved {written}", 8000)
+        self.noted.emit(f"Saved {written}", 8000)
         return written
 
     def _stem(self) -> str:
         """A file name stem for what is shown ("china", "digits", "blobs")."""
-        snap = self.controller.snapshot
+        snap = self._shown().controller.snapshot
         name = snap.dataset.name if snap is not None and snap.dataset is not None else "kmeans"
         return Path(name).stem.lower().replace(" ", "-")
 
-    def _fill_export_menu(self) -> None:
-        """One entry per view of the current page, then the tables and the script."""
-        menu = self.export_menu
-        menu.clear()
-        for name in self.source.export_targets:
-            action = menu.addAction(f"{name} as PNG or SVG…")
-            action.triggered.connect(lambda checked=False, n=name: self.export_view(n))
-        menu.addSeparator()
-        for key in ("export_centers", "export_labels", "export_script"):
-            menu.addAction(self.actions[key])
-
     def _ask_save_path(self, title: str, stem: str, filters: str) -> Path | None:
         folder = self.settings["files/last_folder"] or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / stem), filters)
+        path, _ = QFileDialog.getSaveFileName(self._widget, title, str(Path(folder) / stem),
+                                              filters)
         if not path:
             return None
         self.settings["files/last_folder"] = str(Path(path).parent)
@@ -110,7 +287,7 @@ class FileActions:
         name ends in .svg; asks where when `path` is None."""
         import pyqtgraph.exporters as exporters
 
-        targets = self.source.export_targets
+        targets = self._shown().export_targets
         name = name or next(iter(targets))
         if path is None:
             stem = name.lower().replace(",", "").replace(" ", "-") + ".png"
@@ -141,13 +318,13 @@ class FileActions:
 
         from kmeans_studio.core.session import Session
 
-        snap = self.controller.snapshot
+        snap = self._shown().controller.snapshot
         if snap is None or snap.iteration is None or snap.request is None:
-            self.show_message("There is no run to save yet: place or initialise centres first.")
+            self.said.emit("There is no run to save yet: place or initialise centres first.")
             return None
         request = snap.request
         if request.source is None:
-            self.show_message("A pasted image cannot be saved in a session or script: save it "
+            self.said.emit("A pasted image cannot be saved in a session or script: save it "
                               "as a file, open that file, and try again.")
             return None
         if isinstance(request.init, str) or request.init is None:
@@ -161,7 +338,7 @@ class FileActions:
                        np.array(snap.inertia[: snap.index + 1]), snap.index,
                        snap.dataset.description)
 
-    def _save_session_dialog(self) -> None:
+    def save_session_dialog(self) -> None:
         session = self.current_session()
         if session is None:
             return
@@ -188,23 +365,23 @@ class FileActions:
         try:
             session = Session.load(path)
         except Exception as exc:  # noqa: BLE001 - whatever the file holds, a sentence
-            self.show_message(error_sentence(exc, path.name))
+            self.said.emit(error_sentence(exc, path.name))
             return False
         missing = missing_file(session.source)
         if missing is not None:
-            self.show_message(f"Cannot open “{path.name}”: the file its data come from, "
+            self.said.emit(f"Cannot open “{path.name}”: the file its data come from, "
                               f"“{Path(missing).name}”, is not there any more.")
             return False
-        source = self.sources[SOURCE_PAGES[session.source["kind"]]]
+        source = self.pages[SOURCE_PAGES[session.source["kind"]]]
         run = session.run
         request = dataclasses.replace(
             source.panel.request_for(session.source), init=session.initial_centers,
             n_init=1, n_clusters=len(session.initial_centers),
             random_state=run["random_state"], max_iter=run["max_iter"], tol=run["tol"],
             advance_to=session.position, expected_trail=session.trail)
-        self._opening = Opening(source, str(path), request.data_key,
-                                functools.partial(source.panel.restore, session.source, run))
-        self._start(source, request)
+        self.opening = Opening(source, str(path), request.data_key,
+                               functools.partial(source.panel.restore, session.source, run))
+        self.run_requested.emit(source, request)
         return True
 
     # ------------------------------------------------------------------ tables, script
@@ -213,13 +390,13 @@ class FileActions:
         from kmeans_studio.core import session as sessions
         from kmeans_studio.core.images import atomic_write
 
-        snap = self.controller.snapshot
+        snap = self._shown().controller.snapshot
         if snap is None or snap.iteration is None:
-            self.show_message("There are no centres to export yet.")
+            self.said.emit("There are no centres to export yet.")
             return None
         state = snap.iteration
         if what == "labels" and state.labels is None:
-            self.show_message("No sample has a cluster yet: step once to assign them.")
+            self.said.emit("No sample has a cluster yet: step once to assign them.")
             return None
         if what == "labels":  # maybe millions of rows: written off the GUI thread
             self._write_in_background(
@@ -264,34 +441,19 @@ class FileActions:
         self._export_what = what
         self._exports.start(work)
 
-    @property
-    def _exports(self):
-        """The export job, made (and connected) once."""
-        job = getattr(self, "_export_job", None)
-        if job is None:
-            job = self._export_job = BackgroundJob("export", self)
-            job.progressed.connect(
-                lambda done, total: self._on_busy(None, f"{self._export_what}…", done, total))
-            job.succeeded.connect(lambda path: self._export_ended(f"Saved {path}"))
-            job.failed.connect(lambda message: self._export_ended(message, failed=True))
-            job.cancelled.connect(
-                lambda: self._export_ended("Export cancelled: nothing was written."))
-        return job
-
     def cancel_export(self) -> None:
         """Stop a background export (its file is not written) and wait for it."""
-        job = getattr(self, "_export_job", None)
-        if job is not None and job.running:
-            job.cancel()
+        if self._exports.running:
+            self._exports.cancel()
 
     def _export_ended(self, message: str, failed: bool = False) -> None:
-        self._on_busy(None, "", 0, 0)
+        self.busy.emit("", 0, 0)
         if failed:
-            self.show_message(message)
+            self.said.emit(message)
         else:
-            self.statusBar().showMessage(message, 8000)
+            self.noted.emit(message, 8000)
 
-    def _export_text_dialog(self, what: str) -> None:
+    def export_text_dialog(self, what: str) -> None:
         stem = self._stem()
         if what == "script":
             path = self._ask_save_path("Export as Python script", f"{stem}_kmeans.py",
@@ -334,3 +496,17 @@ def _render_svg(widget: QWidget, title: str, filename: str) -> None:
         for item in items:
             item.setExportMode(False)
         painter.end()
+
+
+def qimage_to_rgb(qimage):
+    """RGB uint8 (H, W, 3) copy of a QImage (alpha composited on white)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    flat = QImage(qimage.size(), QImage.Format.Format_RGB888)
+    flat.fill(QColor(255, 255, 255))
+    painter = QPainter(flat)
+    painter.drawImage(0, 0, qimage)
+    painter.end()
+    width, height, stride = flat.width(), flat.height(), flat.bytesPerLine()
+    buffer = np.frombuffer(flat.constBits(), dtype=np.uint8, count=stride * height)
+    return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -32,27 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core._validation import error_sentence
-from kmeans_studio.core.images import IMAGE_SUFFIXES
-from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.actions import create_actions, shortcut_table
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.explore import ExploreDock
-from kmeans_studio.qt.file_actions import (
-    LABELLED_FILTER,
-    SESSION_FILTER,
-    TABLE_FILTER,
-    FileActions,
-    Opening,
-)
-from kmeans_studio.qt.jobs import BackgroundJob
+from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
 
 MAX_RECENT = 10
 
 
-class MainWindow(FileActions, QMainWindow):
+class MainWindow(QMainWindow):
     """K-Means Studio's window: the pages (each with its own run, `source.controller`),
     menus, toolbar, status and routing; `controller` is the run of the page shown, and
     `open_path` opens files."""
@@ -74,7 +63,11 @@ class MainWindow(FileActions, QMainWindow):
         # What each page's worker (and the export, key None) is busy with:
         # (what, done, total), "" when idle.
         self._busy = {key: ("", 0, 0) for key in [*self.sources, None]}
-        self._opening: Opening | None = None
+        self.files = FileActions(self.sources, self.settings, lambda: self.source, self)
+        self.files.said.connect(self.show_message)
+        self.files.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.files.busy.connect(lambda *busy: self._on_busy(None, *busy))
+        self.files.run_requested.connect(self._start)
         self._started: set[str] = set()  # pages whose run has been started
         self._page_shown = ""  # the page the status bar describes
         self._settings_reset = False
@@ -245,6 +238,17 @@ class MainWindow(FileActions, QMainWindow):
         menu.addAction(a["about"])
         self._update_recent_menu()
 
+    def _fill_export_menu(self) -> None:
+        """One entry per view of the page shown, then the tables and the script."""
+        menu = self.export_menu
+        menu.clear()
+        for name in self.source.export_targets:
+            action = menu.addAction(f"{name} as PNG or SVG…")
+            action.triggered.connect(lambda checked=False, n=name: self.files.export_view(n))
+        menu.addSeparator()
+        for key in ("export_centers", "export_labels", "export_script"):
+            menu.addAction(self.actions[key])
+
     def _build_status(self) -> None:
         self.status = QLabel("Loading…")
         self.status.setObjectName("run_status")
@@ -281,23 +285,24 @@ class MainWindow(FileActions, QMainWindow):
         a["reset"].triggered.connect(lambda: self.controller.reset())
         a["reinitialise"].triggered.connect(lambda: self.source.panel.reinitialise())
         a["quit"].triggered.connect(self.close)
-        a["open_image"].triggered.connect(self._open_dialog)
-        a["export_view"].triggered.connect(lambda: self.export_view())
-        a["save_session"].triggered.connect(self._save_session_dialog)
-        a["export_centers"].triggered.connect(lambda: self._export_text_dialog("centres"))
-        a["export_labels"].triggered.connect(lambda: self._export_text_dialog("labels"))
-        a["export_script"].triggered.connect(lambda: self._export_text_dialog("script"))
+        files = self.files
+        a["open_image"].triggered.connect(lambda: files.open_dialog())
+        a["export_view"].triggered.connect(lambda: files.export_view())
+        a["save_session"].triggered.connect(files.save_session_dialog)
+        a["export_centers"].triggered.connect(lambda: files.export_text_dialog("centres"))
+        a["export_labels"].triggered.connect(lambda: files.export_text_dialog("labels"))
+        a["export_script"].triggered.connect(lambda: files.export_text_dialog("script"))
         a["reset_settings"].triggered.connect(self.reset_settings)
-        a["save_image"].triggered.connect(self.save_compressed)
-        a["paste_image"].triggered.connect(self.paste_image)
+        a["save_image"].triggered.connect(files.save_compressed)
+        a["paste_image"].triggered.connect(files.paste_image)
         image = self.sources["image"]
-        image.panel.open_requested.connect(self._open_dialog)
-        image.panel.paste_requested.connect(self.paste_image)
+        image.panel.open_requested.connect(lambda: files.open_dialog())
+        image.panel.paste_requested.connect(files.paste_image)
         self.sources["digits"].panel.open_requested.connect(
-            lambda: self._open_dialog(LABELLED_FILTER))
+            lambda: files.open_dialog(LABELLED_FILTER))
         table = self.sources["table"].panel
-        table.open_requested.connect(lambda: self._open_dialog(TABLE_FILTER))
-        table.columns_requested.connect(self.choose_columns)
+        table.open_requested.connect(lambda: files.open_dialog(TABLE_FILTER))
+        table.columns_requested.connect(files.choose_columns)
         a["choose_k"].triggered.connect(lambda: self.show_explore("sweep"))
         a["silhouette"].triggered.connect(lambda: self.show_explore("silhouette"))
         a["seed_race"].triggered.connect(lambda: self.show_explore("race"))
@@ -379,30 +384,20 @@ class MainWindow(FileActions, QMainWindow):
         """Esc: stop the long work of the page shown, the file being opened, the Explore
         dock's and exports; what each page showed stays."""
         self.controller.cancel()
-        opening, self._opening = self._opening, None
+        opening, self.files.opening = self.files.opening, None
         if opening is not None:
             opening.source.controller.cancel()
             opening.source.panel.load_failed()
         self.explore.cancel()
-        self.cancel_export()
+        self.files.cancel_export()
         if self.source.key == "image" and self.source.built:
             self.source.cancel_comparison()
 
     # ------------------------------------------------------------------ results
-    def _opened(self, request) -> Opening | None:
-        """The file being opened, when `request` is the one that opens it."""
-        opening = self._opening
-        if opening is None or request is None or request.data_key != opening.data_key:
-            return None
-        if opening.show is not None:
-            opening.show, show = None, opening.show
-            show()
-        return opening
-
     def _on_snapshot(self, source, snapshot: Snapshot) -> None:
-        opening = self._opened(snapshot.request)
+        opening = self.files.opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
-            self._opening = None
+            self.files.opening = None
             self._remember(opening.path)
             if self.source is not opening.source:
                 self._show_page(opening.source.key)
@@ -417,7 +412,7 @@ class MainWindow(FileActions, QMainWindow):
             source.key == "image" and snapshot.derived is not None)
 
     def _on_data(self, source, dataset, request) -> None:
-        self._opened(request)  # a session's parameters go on its page now
+        self.files.opened(request)  # a session's parameters go on its page now
         source.panel.data_loaded(dataset)
         if self.source is not source:  # a dropped or opened file: show its page
             self._show_page(source.key)
@@ -448,8 +443,8 @@ class MainWindow(FileActions, QMainWindow):
         return " · ".join(parts)
 
     def _on_failed(self, source, message: str) -> None:
-        if self._opening is not None and self._opening.source is source:
-            self._opening = None  # the file the user opened: say so plainly
+        if self.files.opening is not None and self.files.opening.source is source:
+            self.files.opening = None  # the file the user opened: say so plainly
             source.panel.load_failed()
             self.show_message(message)
         else:
@@ -465,7 +460,7 @@ class MainWindow(FileActions, QMainWindow):
     def _busy_shown(self) -> tuple[str, int, int]:
         """The work the status bar shows: the page shown's, else that of the file being
         opened for another page, else an export's."""
-        opening = None if self._opening is None else self._opening.source.key
+        opening = None if self.files.opening is None else self.files.opening.source.key
         for key in (self.source.key, opening, None):
             if key in self._busy and self._busy[key][0]:
                 return self._busy[key]
@@ -531,113 +526,9 @@ class MainWindow(FileActions, QMainWindow):
 
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
-        """Open a file (what Open…, drag and drop, recent files and the command line
-        call); False, with one sentence in a message box and everything on screen kept,
-        when it cannot be opened.  Whatever the file holds, nothing is raised."""
-        path = Path(path)
-        try:
-            return self._open_path(path)
-        except Exception as exc:  # noqa: BLE001 - files come from anyone: said, not raised
-            self.show_message(error_sentence(exc, path.name))
-            return False
-
-    def _open_path(self, path: Path) -> bool:
-        if not path.exists():
-            self.show_message(f"Cannot open “{path.name}”: the file does not exist.")
-            return False
-        if path.is_dir():
-            self.show_message(f"Cannot open “{path.name}”: it is a folder, not a file.")
-            return False
-        suffix = path.suffix.lower()
-        if suffix == ".json":
-            return self.open_session(path)
-        if suffix in TABLE_SUFFIXES and not (suffix == ".npz" and self._npz_of_images(path)):
-            return self.open_table(path)
-        # Labelled images (.npz) or a photo.  The worker reads it, and a file it cannot
-        # read gets a message box while the current data stay on screen.
-        source = self.sources["digits" if suffix == ".npz" else "image"]
-        source.panel.set_file(str(path))  # its page's run starts on it
-        self._opening = Opening(source, str(path), source.panel.request().data_key)
-        return True
-
-    def _npz_of_images(self, path: Path) -> bool:
-        """An .npz opened on the Digits page, or one with image_shape or a stack of
-        images (n, h, w), is labelled images; other .npz files are tables."""
-        from kmeans_studio.core.datasets import npz_holds_images
-
-        return self.source.key == "digits" or npz_holds_images(path)
-
-    def open_table(self, path: str | os.PathLike, choice=None) -> bool:
-        """Read the start of a table on a helper thread (`read_preview`), then ask which
-        columns to cluster (the import dialog, `import_dialog`); the table loads in the
-        worker once confirmed.  A file that cannot be read gets one sentence."""
-        from kmeans_studio.core.tables import read_preview
-
-        path = Path(path)
-
-        def read(cancelled, progress):
-            frame, complete = read_preview(path)
-            return path, frame, complete, choice
-
-        self._previews.start(read)
-        return True
-
-    @property
-    def _previews(self) -> BackgroundJob:
-        """The job that reads a table's first rows for the import dialog (made once;
-        a newer table replaces one being read)."""
-        job = getattr(self, "_preview_job", None)
-        if job is None:
-            job = self._preview_job = BackgroundJob("table-preview", self)
-            job.succeeded.connect(lambda read: self._ask_columns(
-                read[0].name, *read[1:], lambda chosen: self._load_table(str(read[0]),
-                                                                         chosen)))
-            job.failed.connect(self.show_message)
-        return job
-
-    def choose_columns(self) -> None:
-        """The import dialog again for the table shown (Columns… on the page)."""
-        from kmeans_studio.core.tables import iris_frame
-
-        panel = self.sources["table"].panel
-        if panel.path is None:
-            self._ask_columns("Iris", iris_frame(), True, panel.choice,
-                              lambda chosen: self._load_table(None, chosen))
-        else:
-            self.open_table(panel.path, panel.choice)
-
-    def _ask_columns(self, name, frame, complete, choice, then) -> None:
-        from kmeans_studio.qt.panels.table_import import ImportDialog
-
-        dialog = ImportDialog(name, frame, complete, self, choice)
-        dialog.accepted.connect(lambda: then(dialog.choice()))
-        dialog.finished.connect(dialog.deleteLater)
-        self.import_dialog = dialog
-        dialog.open()
-
-    def _load_table(self, path: str | None, choice) -> None:
-        source = self.sources["table"]
-        source.panel.take_table(path, choice)
-        request = source.panel.request()
-        if path is not None:  # remembered among the recent files once shown
-            self._opening = Opening(source, path, request.data_key)
-        self._start(source, request)  # its page is shown once the table has loaded
-
-    def paste_image(self) -> bool:
-        """Use the clipboard's image (or image file) as the photo to compress."""
-        from PySide6.QtWidgets import QApplication
-
-        data = QApplication.clipboard().mimeData()
-        if data is not None and data.hasUrls():
-            files = [u.toLocalFile() for u in data.urls() if u.isLocalFile()]
-            if files:
-                return self.open_path(files[0])
-        qimage = QApplication.clipboard().image()
-        if qimage.isNull():
-            self.show_message("The clipboard holds no image to paste.")
-            return False
-        self.sources["image"].panel.set_pixels(qimage_to_rgb(qimage))  # its run starts
-        return True
+        """Open a file, whichever way it came (drop, Open…, recent files, the command
+        line): see `FileActions.open_path`."""
+        return self.files.open_path(path)
 
     def show_message(self, text: str, icon=QMessageBox.Icon.Warning,
                      rich: bool = False) -> QMessageBox:
@@ -650,19 +541,6 @@ class MainWindow(FileActions, QMainWindow):
         box.open()
         self.last_message = box
         return box
-
-    def _open_dialog(self, first_filter: str | None = None) -> None:
-        patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
-        filters = [f"Images ({patterns})", TABLE_FILTER, LABELLED_FILTER, SESSION_FILTER,
-                   "All files (*)"]
-        if first_filter in filters:
-            filters.remove(first_filter)
-            filters.insert(0, first_filter)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open", self.settings["files/last_folder"], ";;".join(filters))
-        if path:
-            self.settings["files/last_folder"] = str(Path(path).parent)
-            self.open_path(path)
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self.settings["files/recent"] if p != path]
@@ -753,9 +631,7 @@ class MainWindow(FileActions, QMainWindow):
             self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.cancel_export()
-        if getattr(self, "_preview_job", None) is not None:
-            self._preview_job.cancel()
+        self.files.shutdown()
         self.explore.shutdown()
         for source in self.sources.values():
             source.controller.shutdown()
@@ -774,16 +650,3 @@ class MainWindow(FileActions, QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
-
-def qimage_to_rgb(qimage):
-    """RGB uint8 (H, W, 3) copy of a QImage (alpha composited on white)."""
-    from PySide6.QtGui import QColor, QImage, QPainter
-
-    flat = QImage(qimage.size(), QImage.Format.Format_RGB888)
-    flat.fill(QColor(255, 255, 255))
-    painter = QPainter(flat)
-    painter.drawImage(0, 0, qimage)
-    painter.end()
-    width, height, stride = flat.width(), flat.height(), flat.bytesPerLine()
-    buffer = np.frombuffer(flat.constBits(), dtype=np.uint8, count=stride * height)
-    return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()

@@ -35,7 +35,7 @@ def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 5
                and "random_state=3" in s.dataset.description)
     saved = _step_to(qtbot, window, 5)
-    path = window.save_session(tmp_path / "five.kmeans.json")
+    path = window.files.save_session(tmp_path / "five.kmeans.json")
     assert path is not None and path.exists()
     window.close()
 
@@ -55,7 +55,7 @@ def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
 
 def test_a_session_that_no_longer_fits_its_data_says_so(window, qtbot, tmp_path):
     _step_to(qtbot, window, 2)
-    path = window.save_session(tmp_path / "moved.kmeans.json")
+    path = window.files.save_session(tmp_path / "moved.kmeans.json")
     data = json.loads(path.read_text())
     data["centers_after_each_update"][0][0][0] += 1.0  # as if the data had changed
     path.write_text(json.dumps(data))
@@ -76,7 +76,7 @@ def test_every_view_exports_as_png_and_svg(window, qtbot, tmp_path):
     _step_to(qtbot, window, 2)
     for name in window.source.export_targets:
         for suffix in (".png", ".svg"):
-            path = window.export_view(name, tmp_path / f"{name}{suffix}")
+            path = window.files.export_view(name, tmp_path / f"{name}{suffix}")
             assert path is not None and path.stat().st_size > 1000
     from PySide6.QtSvg import QSvgRenderer
 
@@ -94,12 +94,12 @@ def test_every_view_exports_as_png_and_svg(window, qtbot, tmp_path):
 
 def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
     snap = _step_to(qtbot, window, 3)
-    text = window.export_text("centres", tmp_path / "c.csv").read_text()
+    text = window.files.export_text("centres", tmp_path / "c.csv").read_text()
     centres = list(csv.reader(text.splitlines()))
     assert len(centres) == 1 + snap.iteration.n_clusters
     np.testing.assert_array_equal(np.array(centres[1:], dtype=float)[:, 2:],
                                   snap.iteration.centers)
-    path = window.export_text("labels", tmp_path / "l.csv")
+    path = window.files.export_text("labels", tmp_path / "l.csv")
     qtbot.waitUntil(path.exists)  # written off the GUI thread
     labels = list(csv.reader(path.read_text().splitlines()))
     assert len(labels) == 1 + snap.dataset.n_samples
@@ -112,7 +112,7 @@ def test_a_big_labels_export_shows_progress_and_can_be_cancelled(window, qtbot, 
                and s.iteration is not None, timeout=60_000)
     window.actions["step"].trigger()
     wait_state(qtbot, window, lambda s: s.index == 1 and s.dataset.n_samples == 600_000)
-    path = window.export_text("labels", tmp_path / "big.csv")
+    path = window.files.export_text("labels", tmp_path / "big.csv")
     qtbot.waitUntil(window.progress.isVisible, timeout=10_000)
     assert window.progress.format() == "Writing the labels…"
     assert window.progress.maximum() == 13  # the header and 12 pieces of 50,000 rows
@@ -121,7 +121,7 @@ def test_a_big_labels_export_shows_progress_and_can_be_cancelled(window, qtbot, 
     assert not path.exists() and not list(tmp_path.glob(".big*"))  # no partial file
     assert "nothing was written" in window.statusBar().currentMessage()
     # The same export, left alone, completes.
-    window.export_text("labels", path)
+    window.files.export_text("labels", path)
     qtbot.waitUntil(path.exists, timeout=60_000)
     with path.open() as table:
         assert sum(1 for _ in table) == 600_001
@@ -131,7 +131,7 @@ def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
-    path = window.export_text("script", tmp_path / "blobs_kmeans.py")
+    path = window.files.export_text("script", tmp_path / "blobs_kmeans.py")
     driver = ("import runpy, numpy as np\n"
               f"ns = runpy.run_path({str(path)!r})\n"
               f"np.save({str(tmp_path / 'c.npy')!r}, ns['kmeans'].cluster_centers_)\n")

@@ -54,14 +54,14 @@ def test_fuzzed_files_are_refused_in_one_sentence_and_change_nothing(window, qtb
     files += other_hostile_files(tmp_path)
     refused = 0
     for path in files:
-        before, dialog = screen(window), getattr(window, "import_dialog", None)
+        before, dialog = screen(window), window.files.import_dialog
         if window.open_path(path):  # read off the GUI thread, or a session still valid
-            qtbot.waitUntil(lambda: window.last_message is not None or window._opening is None
-                            and getattr(window, "import_dialog", None) is not dialog
-                            or path.parent == sessions and window._opening is None,
+            qtbot.waitUntil(lambda: window.last_message is not None or window.files.opening is None
+                            and window.files.import_dialog is not dialog
+                            or path.parent == sessions and window.files.opening is None,
                             timeout=20_000)
-            if getattr(window, "import_dialog", None) is not dialog:
-                window.import_dialog.reject()  # a table of text: asks for its columns
+            if window.files.import_dialog is not dialog:
+                window.files.import_dialog.reject()  # a table of text: asks for its columns
                 assert screen(window) == before, path.name
                 continue
             if path.parent == sessions and window.last_message is None:
@@ -178,7 +178,7 @@ def test_saving_under_a_suffix_pillow_cannot_write_says_so(window, qtbot, tmp_pa
     window.source_box.setCurrentIndex(window.source_box.findData("image"))
     wait_state(qtbot, window, lambda s: s.done and s.derived is not None, timeout=60_000)
     for suffix in (".psd", ".xpm", ".xbm"):
-        assert window.write_compressed(tmp_path / f"out{suffix}") is None
+        assert window.files.write_compressed(tmp_path / f"out{suffix}") is None
         assert f"cannot write “{suffix}” files" in window.last_message.text()
         close_message(window)
     assert list(tmp_path.iterdir()) == []
@@ -249,8 +249,7 @@ app.build_window = built
 def done(idle_before=False):
     # Idle twice in a row: what a finished helper thread posted has been delivered.
     window = windows[0]
-    preview = getattr(window, "_preview_job", None)
-    idle = window._opening is None and (preview is None or not preview.running)
+    idle = window.files.opening is None and not window.files.busy_reading
     if idle and idle_before:
         window.close()
         app.application().quit()

@@ -104,11 +104,11 @@ def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, t
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 12)
     before = photo.read_bytes()
-    out = window.write_compressed(tmp_path / "small.png")
+    out = window.files.write_compressed(tmp_path / "small.png")
     with Image.open(out) as saved:
         assert saved.mode == "P" and len(saved.getpalette()) // 3 <= 12
         assert saved.size == (320, 214)
-    assert window.write_compressed(photo) is None
+    assert window.files.write_compressed(photo) is None
     assert "source image" in window.last_message.text()
     assert photo.read_bytes() == before
 

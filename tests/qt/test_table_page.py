@@ -100,7 +100,7 @@ def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_p
     window.actions["step"].trigger()
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.index == 1)
     session = tmp_path / "iris.kmeans.json"
-    assert window.save_session(session)
+    assert window.files.save_session(session)
     panel.scaling.setCurrentIndex(panel.scaling.findData("none"))
     wait_state(qtbot, window, lambda s: is_table(s) and "no scaling" in s.dataset.description)
     assert window.open_path(session)

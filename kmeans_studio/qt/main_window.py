@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -13,29 +12,25 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QScrollArea,
     QSlider,
     QSpinBox,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kmeans_studio.qt.actions import create_actions, shortcut_table
+from kmeans_studio.qt.actions import create_actions
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.explore import ExploreDock
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
+from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.settings import Settings
+from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
 
 MAX_RECENT = 10
@@ -60,9 +55,6 @@ class MainWindow(QMainWindow):
             for source in (kind(self.settings, RunController(self))
                            for kind in (BlobsSource, DigitsSource, ImageSource, TableSource))
         }
-        # What each page's worker (and the export, key None) is busy with:
-        # (what, done, total), "" when idle.
-        self._busy = {key: ("", 0, 0) for key in [*self.sources, None]}
         self.files = FileActions(self.sources, self.settings, lambda: self.source, self)
         self.files.said.connect(self.show_message)
         self.files.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
@@ -250,30 +242,12 @@ class MainWindow(QMainWindow):
             menu.addAction(self.actions[key])
 
     def _build_status(self) -> None:
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("run_status")
-        self.status.setAccessibleName("Run status")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setAccessibleName("Progress of the work under way")
-        self.progress.setFixedWidth(220)
-        self.progress.setTextVisible(True)
-        self.cancel_button = QToolButton()
-        self.cancel_button.setObjectName("cancel_button")
-        self.cancel_button.setDefaultAction(self.actions["cancel"])
-        self.cancel_button.setAccessibleName("Cancel the work under way")
-        self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.cancel_button)
-        self.statusBar().addPermanentWidget(self.status)
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.actions["cancel"].setEnabled(False)
-        # Shown only for work that lasts: no flicker for quick steps.
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(300)
-        self._busy_timer.timeout.connect(self._show_busy)
+        self.run_status = RunStatus(self.statusBar(), self.actions["cancel"],
+                                    also_busy=lambda: self.explore.busy)
+        # The widgets, for the tests and the screenshots.
+        self.status = self.run_status.label
+        self.progress = self.run_status.progress
+        self.cancel_button = self.run_status.cancel_button
 
     def _connect(self) -> None:
         a = self.actions
@@ -308,7 +282,7 @@ class MainWindow(QMainWindow):
         a["seed_race"].triggered.connect(lambda: self.show_explore("race"))
         a["cancel"].triggered.connect(self.explore.cancel)
         self.explore.load_requested.connect(self.load_run)
-        self.explore.busy_changed.connect(self._update_cancel)
+        self.explore.busy_changed.connect(lambda _: self.run_status.update())
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
         a["show_voronoi"].setChecked(self.settings["view/voronoi"])
@@ -375,7 +349,7 @@ class MainWindow(QMainWindow):
         if snapshot is not None:
             self._show_snapshot(source, snapshot)
         else:
-            self.status.setText("Loading…")
+            self.run_status.show_snapshot(None)
         self._show_busy_state()
         self._on_playing(source, source.controller.playing)
         self.explore.page_shown(snapshot)
@@ -407,7 +381,7 @@ class MainWindow(QMainWindow):
 
     def _show_snapshot(self, source, snapshot: Snapshot) -> None:
         source.set_snapshot(snapshot)
-        self.status.setText(self.describe(snapshot))
+        self.run_status.show_snapshot(snapshot)
         self.actions["save_image"].setEnabled(
             source.key == "image" and snapshot.derived is not None)
 
@@ -421,27 +395,6 @@ class MainWindow(QMainWindow):
         """Show a page (its run goes on as it was; the one left stops playing)."""
         self.source_box.setCurrentIndex(self.source_box.findData(key))
 
-    @staticmethod
-    def describe(snapshot: Snapshot) -> str:
-        """The status-bar line for a snapshot."""
-        state = snapshot.iteration
-        if state is None:
-            return f"{snapshot.dataset.name}: {snapshot.dataset.n_samples:,} points · no centres"
-        parts = [f"Iteration {state.n_iter}", state.phase]
-        if snapshot.start is not None:
-            best, n_init = snapshot.start
-            parts.insert(0, f"best of {n_init} starts (start {best + 1})")
-        if state.labels is not None:
-            parts.append(f"inertia {state.inertia:.5g}")
-        if state.phase == "assign":
-            parts.append(f"{state.n_changed:,} changed")
-        if state.converged:
-            parts.append("converged")
-        elif snapshot.done:
-            parts.append("stopped at the iteration limit")
-        parts.append(f"state {snapshot.index + 1}/{snapshot.n_states}")
-        return " · ".join(parts)
-
     def _on_failed(self, source, message: str) -> None:
         if self.files.opening is not None and self.files.opening.source is source:
             self.files.opening = None  # the file the user opened: say so plainly
@@ -454,45 +407,15 @@ class MainWindow(QMainWindow):
 
     def _on_busy(self, source, what: str, done: int, total: int) -> None:
         """`source`'s worker (None: an export) is busy with `what`, or idle ("")."""
-        self._busy[None if source is None else source.key] = (what, done, total)
-        self._show_busy_state()
-
-    def _busy_shown(self) -> tuple[str, int, int]:
-        """The work the status bar shows: the page shown's, else that of the file being
-        opened for another page, else an export's."""
-        opening = None if self.files.opening is None else self.files.opening.source.key
-        for key in (self.source.key, opening, None):
-            if key in self._busy and self._busy[key][0]:
-                return self._busy[key]
-        return self._busy[None]
+        self.run_status.set_busy(None if source is None else source.key, what, done, total)
+        self._show_busy_state()  # (a file being opened may have started or ended)
 
     def _show_busy_state(self) -> None:
-        """Progress with Cancel in the status bar while the page shown (or an export)
-        is busy."""
-        what, done, total = self._busy_shown()
-        self._update_cancel()
-        if not what:
-            self._busy_timer.stop()
-            # Not left indeterminate: the style would keep animating it while hidden.
-            self.progress.setRange(0, 1)
-            self.progress.hide()
-            self.cancel_button.hide()
-            return
-        self.progress.setRange(0, total)  # 0..0: a busy indicator
-        self.progress.setValue(done)
-        self.progress.setFormat(what)
-        self.progress.setToolTip(what)
-        if not self.progress.isVisible() and not self._busy_timer.isActive():
-            self._busy_timer.start()
-
-    def _update_cancel(self, *_) -> None:
-        """Esc cancels while the page shown or an Explore tab is busy."""
-        self.actions["cancel"].setEnabled(bool(self._busy_shown()[0]) or self.explore.busy)
-
-    def _show_busy(self) -> None:
-        if self._busy_shown()[0]:
-            self.progress.show()
-            self.cancel_button.show()
+        """The status bar shows the work of the page shown, else of the file being
+        opened for another page, else an export's."""
+        opening = self.files.opening
+        self.run_status.show_for([self.source.key,
+                                  None if opening is None else opening.source.key, None])
 
     def _on_warned(self, source, message: str) -> None:
         if source is self.source:
@@ -572,47 +495,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> QDialog:
-        dialog = QDialog(self)
-        dialog.setObjectName("shortcuts_dialog")
-        dialog.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_table(self.actions)
-        table = QTableWidget(len(rows), 2)
-        table.setHorizontalHeaderLabels(["Action", "Keys"])
-        for i, (what, keys) in enumerate(rows):
-            table.setItem(i, 0, QTableWidgetItem(what))
-            table.setItem(i, 1, QTableWidgetItem(keys))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.close)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(table)
-        layout.addWidget(buttons)
-        dialog.resize(420, 440)
-        dialog.open()
-        return dialog
+        return shortcuts_dialog(self, self.actions)
 
     def show_about(self) -> QMessageBox:
-        from PySide6 import __version__ as pyside_version
-        from PySide6.QtCore import qVersion
-
-        from kmeans_studio import __version__
-
-        def version(name: str) -> str:
-            try:
-                return metadata.version(name)
-            except metadata.PackageNotFoundError:
-                return "not installed"
-
-        text = (
-            f"<h3>K-Means Studio {__version__}</h3>"
-            "<p>See k-means clustering work, step by step, and use it for real.</p>"
-            f"<p>Qt {qVersion()} · PySide6 {pyside_version} · numpy {version('numpy')} · "
-            f"scikit-learn {version('scikit-learn')} · Pillow {version('pillow')} · "
-            f"pyqtgraph {version('pyqtgraph')}</p>"
-        )
-        return self.show_message(text, QMessageBox.Icon.Information, rich=True)
+        return self.show_message(about_text(), QMessageBox.Icon.Information, rich=True)
 
     # ------------------------------------------------------------------ events
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802

@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 
-from kmeans_studio.core import quantize
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
@@ -40,13 +39,6 @@ def _file_name(request: RunRequest) -> str | None:
     """The name of the file a request reads, for messages (None for other data)."""
     path = (request.source or {}).get("path")
     return None if path is None else PurePath(path).name
-
-
-def _warm_up_colours() -> None:
-    try:
-        quantize.warm_up()
-    except Exception:  # noqa: BLE001 - compiled again, or reported, on first use
-        pass
 
 
 class KMeansWorker(QObject):
@@ -93,10 +85,6 @@ class KMeansWorker(QObject):
             _compiled.warm_up()
         except Exception as exc:  # noqa: BLE001 - the numpy path still works
             self.failed.emit(f"The fast kernels could not be compiled ({exc}); using numpy.")
-            return
-        # The colour kernels take seconds to compile on a new install: on a thread of
-        # their own, so this worker stays free to step the blobs meanwhile.
-        threading.Thread(target=_warm_up_colours, name="warm-up-colours", daemon=True).start()
 
     @Slot(object, int)
     def start(self, request: RunRequest, generation: int) -> None:

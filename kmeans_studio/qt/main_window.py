@@ -29,6 +29,7 @@ from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.explore import ExploreDock
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
+from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
@@ -60,6 +61,10 @@ class MainWindow(QMainWindow):
         self.files.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         self.files.busy.connect(lambda *busy: self._on_busy(None, *busy))
         self.files.run_requested.connect(self._start)
+        # The colour kernels take seconds to compile on a new install: warmed on a job
+        # of their own once the first state is on screen, so no page's worker waits.
+        self._warm_up = BackgroundJob("warm-up", self)
+        self._warmed = False
         self._started: set[str] = set()  # pages whose run has been started
         self._page_shown = ""  # the page the status bar describes
         self._settings_reset = False
@@ -369,6 +374,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ results
     def _on_snapshot(self, source, snapshot: Snapshot) -> None:
+        if not self._warmed:
+            self._warmed = True
+            self._warm_up.start(_warm_up_colours)
         opening = self.files.opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
             self.files.opening = None
@@ -536,3 +544,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
+
+def _warm_up_colours(cancelled, progress) -> bool:
+    """Compile (or load from the cache) the colour octree's kernels."""
+    from kmeans_studio.core import quantize
+
+    quantize.warm_up()
+    return True

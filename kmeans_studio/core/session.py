@@ -243,7 +243,7 @@ def check_source(source: dict) -> dict:
     it with those fields alone."""
     from kmeans_studio.core.datasets import BLOB_SHAPES, SAMPLE_IMAGES
     from kmeans_studio.core.parameters import BlobParameters, specs
-    from kmeans_studio.core.tables import MISSING, SCALINGS
+    from kmeans_studio.core.tables import MAX_COLUMNS, MISSING, SCALINGS
 
     kind = source.get("kind")
     if kind == "blobs":
@@ -261,8 +261,8 @@ def check_source(source: dict) -> dict:
             _path(source["path"])
         features = source.get("features")
         if (not isinstance(features, list) or not features
-                or len(features) > MAX_FEATURES):
-            raise ValueError(f"the table's features must be a list of 1 to {MAX_FEATURES:,} "
+                or len(features) > MAX_COLUMNS):
+            raise ValueError(f"the table's features must be a list of 1 to {MAX_COLUMNS:,} "
                              "column names")
         for feature in features:
             _text(feature, "a feature column's name", 1000)
@@ -270,7 +270,7 @@ def check_source(source: dict) -> dict:
             _text(source["label"], "the label column's name", 1000)
         _choice(source.get("missing", "drop"), "the table's missing", MISSING)
         _choice(source.get("scaling", "none"), "the table's scaling", SCALINGS)
-        source = {**source, "label": source.get("label"),
+        source = {**source, "path": source.get("path"), "label": source.get("label"),
                   "missing": source.get("missing", "drop"),
                   "scaling": source.get("scaling", "none")}
     elif kind != "digits":
@@ -288,10 +288,6 @@ _SOURCE_FIELDS = {
     "image_file": ("kind", "path"),
     "table": ("kind", "path", "features", "label", "missing", "scaling"),
 }
-
-
-#: The most feature columns a session's table may name.
-MAX_FEATURES = 100_000
 
 
 def _shown(value: Any) -> str:

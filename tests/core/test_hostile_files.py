@@ -60,6 +60,24 @@ def test_a_session_for_other_data_than_its_centres_fit_is_refused(session_text):
         Session.from_json(json.dumps(data), "3d.json")
 
 
+@pytest.mark.parametrize("source, message", [
+    ({"kind": "table", "features": ["a"]}, None),  # no path: the iris table
+    ({"kind": "table", "features": []}, "list of 1 to 20,000 column names"),
+    ({"kind": "table", "features": ["a"], "scaling": "cubic"}, "scaling must be one of"),
+    ({"kind": "image_file"}, "the file's path must be text"),
+    ({"kind": ["blobs"]}, "a kind this K-Means Studio cannot rebuild"),
+    ({"kind": "sample_image", "name": "../../etc/passwd"}, "sample image must be one of"),
+])
+def test_sources_of_every_kind_are_checked(source, message):
+    from kmeans_studio.core.session import check_source
+
+    if message is None:
+        assert check_source(source)["path"] is None
+    else:
+        with pytest.raises(ValueError, match=message):
+            check_source(source)
+
+
 def test_unknown_source_fields_do_not_travel_on(session_text):
     data = json.loads(session_text)
     data["source"]["extra"] = "__import__('os')"

@@ -125,8 +125,8 @@ class Session:
         when any field has the wrong type, shape or range (nothing is trusted)."""
         if len(text) > MAX_SESSION_BYTES:
             raise ValueError(_too_big(name, len(text)))
-        try:
-            data = json.loads(text, parse_constant=_no_constant)
+        try:  # (a byte-order mark, as some editors write, is not part of the JSON)
+            data = json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constant)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
             detail = ("it nests too deeply" if isinstance(exc, RecursionError)
                       else str(exc).rstrip("."))

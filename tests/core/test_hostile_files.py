@@ -174,3 +174,9 @@ def test_exported_csv_cells_cannot_run_as_formulas():
 def test_table_choice_from_a_checked_session_source(tmp_path):
     choice = TableChoice(("a",), None)
     assert TableChoice.from_source(choice.to_source(str(tmp_path / "x.csv"))) == choice
+
+
+def test_a_session_saved_with_a_byte_order_mark_opens(session_text, tmp_path):
+    path = tmp_path / "bom.kmeans.json"
+    path.write_bytes(b"\xef\xbb\xbf" + session_text.encode("utf-8"))
+    assert Session.load(path).position == 2

@@ -435,7 +435,9 @@ class RunController(QObject):
         w.busy.connect(self._on_busy)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
-        self._thread.start()
+        # The thread starts with the first command: a page never shown costs no thread
+        # (the window has one controller per page, and starts on one of them).
+        self._started = False
 
     # -- public commands
     def start(self, request: RunRequest) -> None:
@@ -497,11 +499,14 @@ class RunController(QObject):
         """Ask the worker to say (`synced`) once it has carried out every command sent
         before, and the GUI has been given every state it made meanwhile: what a test
         waits for before it checks that nothing more happens."""
+        self._run_thread()
         self._sync_requested.emit()
 
     def shutdown(self) -> None:
-        """Stop everything and join the worker thread (call before the app exits)."""
+        """Stop everything and join the worker thread (call before the app exits); a
+        thread never started never starts after this."""
         if not self._thread.isRunning():
+            self._started = True
             return
         self._bump(replaces_run=True)
         self._paint_timer.stop()
@@ -511,10 +516,17 @@ class RunController(QObject):
         # thread; the window is going away, so they are passed on to nobody.
         self.blockSignals(True)
 
+    def _run_thread(self) -> None:
+        """Start the worker's thread, once (commands sent before wait in its queue)."""
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
     # -- worker results (GUI thread)
     def _bump(self, replaces_run: bool = False) -> int:
         """A new generation: long loops of older ones stop between iterations; with
         `replaces_run`, starts not yet begun (or among their starts) are dropped too."""
+        self._run_thread()
         with self._lock:
             self._generation += 1
             self._worker.latest_generation = self._generation

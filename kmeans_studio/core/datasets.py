@@ -337,32 +337,29 @@ def array_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
     from pathlib import Path
 
     name, suffix = Path(path).name, Path(path).suffix or ".npz"
-    headers, total = {}, 0
+    headers = {}
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 members = [info for info in archive.infolist() if not info.is_dir()]
                 for info in members:
                     with archive.open(info) as file:
-                        shape, dtype = _array_header(file)
-                    nbytes = math.prod(shape) * dtype.itemsize
-                    if nbytes > info.file_size:
-                        raise ValueError("an array is cut short")
+                        shape, _, dtype = _array_header(file)
                     headers[info.filename.removesuffix(".npy")] = (shape, dtype)
-                    total += nbytes
+                    if math.prod(shape) * dtype.itemsize > info.file_size:
+                        raise ValueError("an array is cut short")
         else:
             with open(path, "rb") as file:
-                shape, dtype = _array_header(file)
-                nbytes = math.prod(shape) * dtype.itemsize
-                if nbytes > os.fstat(file.fileno()).st_size - file.tell():
+                shape, _, dtype = _array_header(file)
+                headers["X"] = (shape, dtype)
+                if array_bytes(headers) > os.fstat(file.fileno()).st_size - file.tell():
                     raise ValueError("its array is cut short")
-            headers["X"] = (shape, dtype)
-            total = nbytes
     except (zipfile.BadZipFile, EOFError, ValueError, OverflowError) as exc:
         raise ValueError(f"“{name}” is not a readable {suffix} file ({exc}).") from None
     except _HoldsObjects:
         raise ValueError(f"“{name}” holds Python objects, which are not loaded for "
                          "safety; save plain number arrays.") from None
+    total = array_bytes(headers)
     if total > MAX_ARRAY_BYTES:
         raise ValueError(f"“{name}” would take {total / 2**30:,.1f} GiB of memory once read, "
                          f"more than K-Means Studio reads ({MAX_ARRAY_BYTES >> 30} GiB); "
@@ -374,14 +371,20 @@ class _HoldsObjects(Exception):
     """An array header declares Python objects (which only unpickling could read)."""
 
 
-def _array_header(file) -> tuple[tuple[int, ...], np.dtype]:
+def _array_header(file) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """(shape, Fortran order, dtype) from an .npy stream, which is left at the data."""
     version = np.lib.format.read_magic(file)
     read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                    else np.lib.format.read_array_header_2_0)
-    shape, _, dtype = read_header(file, max_header_size=10_000)
+    shape, fortran, dtype = read_header(file, max_header_size=10_000)
     if dtype.hasobject:
         raise _HoldsObjects
-    return tuple(int(n) for n in shape), dtype
+    return tuple(int(n) for n in shape), fortran, dtype
+
+
+def array_bytes(headers: dict) -> int:
+    """The bytes the arrays of `array_headers` take once read."""
+    return sum(math.prod(shape) * dtype.itemsize for shape, dtype in headers.values())
 
 
 def read_arrays(path, keys=None, rows: int | None = None) -> tuple[dict, list[str] | None]:
@@ -421,13 +424,12 @@ def _first_rows(path, headers: dict, keys, rows: int) -> tuple[dict, list[str] |
     import zipfile
 
     def first(file) -> np.ndarray:
-        version = np.lib.format.read_magic(file)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, fortran, dtype = read_header(file, max_header_size=10_000)
-        if fortran or not shape:
-            return np.lib.format.read_array(file, allow_pickle=False)[:rows]
-        shape = (min(rows, shape[0]), *shape[1:])
+        shape, fortran, dtype = _array_header(file)
+        if fortran:  # its first rows are spread over the whole array: read it all
+            count = math.prod(shape)
+            data = np.frombuffer(file.read(count * dtype.itemsize), dtype=dtype, count=count)
+            return data.reshape(shape, order="F")[:rows].copy()
+        shape = (min(rows, shape[0]), *shape[1:]) if shape else shape
         count = math.prod(shape)
         data = file.read(count * dtype.itemsize)
         return np.frombuffer(data, dtype=dtype, count=count).reshape(shape).copy()

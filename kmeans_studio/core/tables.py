@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -93,14 +92,12 @@ def read_preview(path: str | Path):
     `PREVIEW_ROWS` rows.  Raises TableError (or OSError) with a sentence."""
     path = Path(path)
     if path.suffix.lower() in (".npy", ".npz"):
-        from kmeans_studio.core.datasets import array_headers
+        from kmeans_studio.core.datasets import array_bytes, array_headers
 
         try:
-            headers = array_headers(path)
+            complete = array_bytes(array_headers(path)) <= SMALL_TABLE_BYTES
         except ValueError as exc:
             raise TableError(str(exc)) from None
-        complete = sum(math.prod(shape) * dtype.itemsize
-                       for shape, dtype in headers.values()) <= SMALL_TABLE_BYTES
     else:
         complete = path.is_file() and path.stat().st_size <= SMALL_TABLE_BYTES
     return read_table(path, nrows=None if complete else PREVIEW_ROWS), complete

@@ -180,3 +180,11 @@ def test_a_session_saved_with_a_byte_order_mark_opens(session_text, tmp_path):
     path = tmp_path / "bom.kmeans.json"
     path.write_bytes(b"\xef\xbb\xbf" + session_text.encode("utf-8"))
     assert Session.load(path).position == 2
+
+
+def test_a_big_fortran_order_array_previews_its_first_rows(tmp_path):
+    X = np.asfortranarray(np.arange(1_600_000.0).reshape(800_000, 2))
+    np.savez(tmp_path / "columns.npz", X=X)
+    frame, complete = read_preview(tmp_path / "columns.npz")
+    assert not complete
+    np.testing.assert_array_equal(frame.to_numpy(), X[:500])

@@ -382,7 +382,8 @@ class MainWindow(QMainWindow):
             self.files.opening = None
             self._remember(opening.path)
             if self.source is not opening.source:
-                self._show_page(opening.source.key)
+                self._show_page(opening.source.key)  # which shows its newest state
+                return
         if source is self.source:  # other pages show their newest state when shown
             self._show_snapshot(source, snapshot)
             self.explore.snapshot_shown(snapshot)

@@ -77,7 +77,29 @@ def application():
 
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(path("kmeans-studio.svg")))
+    _collect_garbage_on_gui_thread()
     return app
+
+
+_collector = None
+
+
+def _collect_garbage_on_gui_thread() -> None:
+    """Turn Python's automatic cycle collection into a GUI-thread timer.
+
+    The automatic collector runs in whichever thread happens to allocate; when a
+    worker thread frees a cycle holding a Qt object, the object's destructor runs there
+    and can deadlock with the GUI thread on Qt's signal-slot locks (seen: the GUI thread
+    blocked for good in `QObject::connect`).  pyqtgraph's `GarbageCollector` collects on
+    a timer in the thread that made it, with the usual generation thresholds.  (The
+    window freezes the long-lived objects once its heavy modules are loaded, so a full
+    pass stays short.)
+    """
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=0.25)
 
 
 def build_window():

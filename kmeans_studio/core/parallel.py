@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -44,3 +45,17 @@ def side_by_side(
     if cancelled() or any(result is None for result in results):
         return None
     return results
+
+
+def lowest_priority() -> None:
+    """Give the calling thread the lowest CPU priority (Linux: its nice value 19), so
+    that every other thread goes first when the cores are busy; elsewhere nothing.
+
+    For side work that may be abandoned but not stopped, such as Pillow's quantizers in
+    the photo comparison: while it finishes a method nobody waits for, it takes only
+    the CPU no one else wants.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass

@@ -60,3 +60,27 @@ def test_bad_counts_and_k_are_refused(blobs):
 
 def test_cancelling_returns_nothing(blobs):
     assert race(blobs, 4, 10, cancelled=lambda: True) is None
+
+
+def test_lowest_priority_applies_to_the_calling_thread_only():
+    import os
+    import sys
+    import threading
+
+    import pytest
+
+    from kmeans_studio.core.parallel import lowest_priority
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("thread priorities are set on Linux only")
+    seen = {}
+
+    def work():
+        lowest_priority()
+        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen["worker"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19

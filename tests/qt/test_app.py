@@ -75,3 +75,35 @@ def test_module_entry_point_runs_compress_without_qt():
     code = "import sys, kmeans_studio.app as a; print('PySide6' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False"  # importing the entry point loads no Qt
+
+
+def test_cycles_are_collected_on_the_gui_thread_only(qtbot):
+    """A worker thread never runs the cycle collector (it could free a Qt object
+    there); the GUI thread's timer collects cycles instead."""
+    import gc
+    import threading
+    import weakref
+
+    from kmeans_studio.app import application
+
+    application()
+    assert not gc.isenabled()
+
+    class Node:
+        pass
+
+    collected_in: list[str] = []
+
+    def make_garbage():
+        for _ in range(5000):  # far past the generation-0 threshold
+            node = Node()
+            node.self = node
+        node = Node()
+        node.self = node
+        weakref.finalize(node, lambda: collected_in.append(threading.current_thread().name))
+
+    worker = threading.Thread(target=make_garbage, name="worker")
+    worker.start()
+    worker.join()
+    assert collected_in == []  # the worker's allocations did not collect
+    qtbot.waitUntil(lambda: collected_in == [threading.main_thread().name], timeout=10_000)

@@ -180,3 +180,22 @@ def test_results_still_queued_when_the_window_closes_go_nowhere(window, qtbot, p
     window.controller._on_snapshot(last)  # as a queued result delivered after closing
     window.controller._paint()
     assert window.controller.snapshot is last
+
+
+def test_compare_view_shows_the_pixels_unchanged(qtbot):
+    """Dark and bright pixels reach the screen as they are (no level scaling)."""
+    from kmeans_studio.qt.views.image_compare import CompareView
+
+    view = CompareView()
+    qtbot.addWidget(view)
+    pixels = np.array([[[0, 1, 2], [128, 64, 32]], [[250, 251, 252], [255, 0, 255]]],
+                      dtype=np.uint8)
+    view.set_original(pixels)
+    view.set_result(pixels[::-1].copy())
+    for item, expected in ((view.before, pixels), (view.after, pixels[::-1])):
+        item.render()
+        shown = item.qimage.convertToFormat(QImage.Format.Format_RGB888)
+        for y in range(2):
+            for x in range(2):
+                colour = shown.pixelColor(x, y)
+                assert (colour.red(), colour.green(), colour.blue()) == tuple(expected[y, x])

@@ -1,6 +1,8 @@
 """Before and after: side by side with linked zoom and pan, or one image with a wipe.
 
-Images are shown as `ImageItem(axisOrder="row-major")` of RGB uint8 with fixed levels;
+Images are shown as `ImageItem(axisOrder="row-major")` of RGB uint8 without levels, so
+pyqtgraph wraps the pixels in a QImage as they are instead of rescaling every pixel
+(64 ms for 8 MP on the GUI thread);
 every view box shares one zoom and pan, so switching modes keeps the place.
 """
 
@@ -28,7 +30,7 @@ def _image_box() -> pg.ViewBox:
 
 
 def _image_item() -> pg.ImageItem:
-    return pg.ImageItem(axisOrder="row-major", levels=(0, 255))
+    return pg.ImageItem(axisOrder="row-major")
 
 
 class CompareView(QWidget):
@@ -125,7 +127,7 @@ class CompareView(QWidget):
     def set_original(self, pixels: np.ndarray, caption: str = "") -> None:
         self._original = pixels
         self._result = None
-        self.before.setImage(pixels, levels=(0, 255))
+        self.before.setImage(pixels, autoLevels=False)
         self.after.clear()
         self.wipe_after.clear()
         h, w = pixels.shape[:2]
@@ -150,8 +152,8 @@ class CompareView(QWidget):
 
     def set_result(self, rgb: np.ndarray, label: str = "Compressed") -> None:
         self._result = rgb
-        self.after.setImage(rgb, levels=(0, 255))
-        self.wipe_after.setImage(rgb, levels=(0, 255))
+        self.after.setImage(rgb, autoLevels=False)
+        self.wipe_after.setImage(rgb, autoLevels=False)
         self.after_label.setText(label)
 
     def set_mode_index(self, index: int) -> None:
@@ -183,4 +185,4 @@ class CompareView(QWidget):
         if cut == 0:
             self.wipe_before.clear()
             return
-        self.wipe_before.setImage(self._original[:, :cut], levels=(0, 255))
+        self.wipe_before.setImage(self._original[:, :cut], autoLevels=False)

@@ -118,3 +118,22 @@ def test_a_job_reports_progress_failure_and_cancel(qtbot):
     with qtbot.waitSignal(job.cancelled):
         job.cancel(wait=False)
         go.set()
+
+
+def test_a_job_is_running_from_its_start_to_its_end_and_cancel_waits_for_it(qtbot):
+    """`running` holds from `start` (its thread is launched without waiting) until the
+    work has ended; `cancel()` returns only then."""
+    job = BackgroundJob("test")
+    inside, ended = threading.Event(), []
+
+    def slow(cancelled, progress):
+        inside.set()
+        while not cancelled():
+            threading.Event().wait(0.001)
+        ended.append(True)
+        return None
+    job.start(slow)
+    assert job.running
+    assert inside.wait(30)
+    job.cancel()
+    assert ended == [True] and not job.running

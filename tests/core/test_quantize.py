@@ -129,3 +129,20 @@ def test_memory_grows_by_a_few_bytes_per_pixel():
     # Per extra pixel: its colour's index (4 bytes), the output indices (1) and the
     # output image (3), about 9 bytes measured; a float copy of the pixels would be 24.
     assert (big - small) / (big_pixels - small_pixels) < 12
+
+
+def test_pillow_rows_are_measured_like_the_float_formula():
+    """The comparison's PSNR of a Pillow result equals the plain float64 formula."""
+    from PIL import Image
+
+    from kmeans_studio.core.quantize import compare_methods, psnr
+
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    rows = {row.method: row for row in compare_methods(image, 16)}
+    out = Image.fromarray(image).quantize(16, method=Image.Quantize.MEDIANCUT)
+    rgb = np.asarray(out.convert("RGB"), dtype=np.float64)
+    expected = psnr(float(((rgb - image) ** 2).mean()))
+    median_cut = next(row for name, row in rows.items() if "median" in name.lower())
+    assert median_cut.psnr == pytest.approx(expected, rel=1e-12)
+    assert median_cut.n_colors == len(np.unique(np.asarray(out)))

@@ -28,7 +28,9 @@ def as_data_matrix(X: Any, *, allow_empty: bool = False) -> np.ndarray:
         raise ValueError("The data are empty: there is nothing to cluster.")
     dtype = np.float32 if array.dtype == np.float32 else np.float64
     array = np.ascontiguousarray(array, dtype=dtype)
-    if not np.isfinite(array).all():
+    # One pass without a temporary: NaN and inf reach the sum; only when the sum is
+    # not finite (or finite values overflowed it) are the values looked at one by one.
+    if not np.isfinite(array.sum(dtype=np.float64)) and not np.isfinite(array).all():
         bad = int(np.count_nonzero(~np.isfinite(array).all(axis=1)))
         raise ValueError(
             f"The data contain missing or infinite values (NaN or inf) in {bad} "
@@ -81,15 +83,19 @@ def count_distinct_rows(X: np.ndarray, at_least: int | None = None) -> int:
     """Number of distinct rows of X (``-0.0 == 0.0``).
 
     With `at_least`, stop early once that many distinct rows are certain; the result is
-    then only guaranteed to be ``>= at_least`` (cheap for k much smaller than n).
+    then only guaranteed to be ``>= at_least`` (cheap for k much smaller than n: only
+    the first rows are read, and nothing the size of X is copied).
     """
-    X = np.ascontiguousarray(X + 0.0)
-    rows = X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
-    if at_least is not None and len(rows) > 4 * at_least:
-        found = len(np.unique(rows[: 4 * at_least]))
+    if at_least is not None and len(X) > 4 * at_least:
+        found = _distinct(X[: 4 * at_least])
         if found >= at_least:
             return found
-    return len(np.unique(rows))
+    return _distinct(X)
+
+
+def _distinct(X: np.ndarray) -> int:
+    X = np.ascontiguousarray(X + 0.0)
+    return len(np.unique(X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()))
 
 
 def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray, *,
@@ -104,7 +110,7 @@ def check_n_clusters(n_clusters: Any, X: np.ndarray, w: np.ndarray, *,
     k = int(n_clusters)
     if k < 1:
         raise ValueError(f"The number of clusters must be at least 1, not {k}.")
-    positive = X[w > 0]
+    positive = X if w.min() > 0 else X[w > 0]  # no copy of data all of weight > 0
     if len(positive) < k:
         raise ValueError(
             f"k = {k} is more than the {len(positive)} samples with positive weight; "

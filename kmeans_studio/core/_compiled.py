@@ -96,24 +96,30 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
     be safe to call from several threads at once).  Partial sums are added in block
     order.
     """
-    kernel = _compiled_kernels().assign_bounded_and_sum
-    shared = (grow, shrink, *neighbors(C), margin_coef, full)
     n, d = X.shape
     k = len(C)
     blocks = _n_cores() if n >= 20_000 else 1
     weights = np.zeros((blocks, k), dtype=X.dtype)
     sums = np.zeros((blocks, k, d), dtype=X.dtype)
     edges = np.linspace(0, n, blocks + 1).astype(int)
-    jobs = [
-        (X[a:b], x_norms[a:b], C, cn, labels[a:b], upper[a:b], lower[a:b], *shared,
-         w[a:b], weights[i], sums[i])
-        for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))
-    ]
+    parts = [(a, b, weights[i], sums[i])
+             for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
+    if full:  # every distance: BLAS in blocks, on one core per block
+        kernel = _compiled_kernels().assign_full_with_bounds
+        Ct = np.ascontiguousarray(C.T)
+        jobs = [(X[a:b], Ct, cn, x_norms[a:b], labels[a:b], upper[a:b], lower[a:b],
+                 margin_coef, w[a:b], weight, sum_) for a, b, weight, sum_ in parts]
+    else:
+        kernel = _compiled_kernels().assign_bounded_and_sum
+        shared = (grow, shrink, *neighbors(C), margin_coef, full)
+        jobs = [(X[a:b], x_norms[a:b], C, cn, labels[a:b], upper[a:b], lower[a:b],
+                 *shared, w[a:b], weight, sum_) for a, b, weight, sum_ in parts]
     if blocks == 1:
         kernel(*jobs[0])
         return weights[0], sums[0]
-    for future in [_workers().submit(kernel, *job) for job in jobs]:
-        future.result()
+    with single_threaded_blas():
+        for future in [_workers().submit(kernel, *job) for job in jobs]:
+            future.result()
     return weights.sum(axis=0), sums.sum(axis=0)
 
 

@@ -123,6 +123,39 @@ def assign_full(X, Ct, cn, w, labels, best, weight, sums):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
+def assign_full_with_bounds(X, Ct, cn, x_norms, labels, upper, lower, margin_coef,
+                            w, weight, sums):  # pragma: no cover - compiled
+    # The first pass of a bounded run: distances by gemm in blocks of 256 rows as in
+    # assign_full (three times the speed of a row-by-row scan on 10 features), keeping
+    # the second nearest too, for Hamerly's bounds.
+    n = X.shape[0]
+    k = Ct.shape[1]
+    cn_max = cn.max()
+    for start in range(0, n, 256):
+        stop = min(start + 256, n)
+        dots = np.dot(X[start:stop], Ct)
+        for r in range(stop - start):
+            i = start + r
+            best = np.inf
+            second = np.inf
+            best_j = 0
+            for j in range(k):
+                value = cn[j] - (dots[r, j] + dots[r, j])
+                if value < best:
+                    second = best
+                    best = value
+                    best_j = j
+                elif value < second:
+                    second = value
+            margin = margin_coef * (x_norms[i] + cn_max)
+            labels[i] = best_j
+            upper[i] = np.sqrt(max(best + x_norms[i], 0.0) + margin)
+            lower[i] = np.sqrt(max(second + x_norms[i] - margin, 0.0))
+        add_cluster_sums(X[start:stop], w[start:stop], labels[start:stop],
+                         weight, sums)
+
+
+@njit(cache=True, nogil=True)
 def assign_bounded_and_sum(X, x_norms, C, cn, labels, upper, lower, grow, shrink,
                            nbr_order, nbr_dist, margin_coef, full, w, weight, sums):
     # pragma: no cover - compiled

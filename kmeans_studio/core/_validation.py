@@ -7,8 +7,12 @@ from typing import Any
 import numpy as np
 
 
-def as_data_matrix(X: Any, *, allow_empty: bool = False) -> np.ndarray:
-    """Return X as a C-contiguous float32/float64 matrix or raise ValueError."""
+def as_data_matrix(X: Any, *, allow_empty: bool = False, check_finite: bool = True
+                   ) -> np.ndarray:
+    """Return X as a C-contiguous float32/float64 matrix or raise ValueError.
+
+    With ``check_finite=False`` the caller checks finiteness itself (`require_finite`),
+    typically with a pass it makes anyway."""
     try:
         array = np.asarray(X)
     except (TypeError, ValueError) as exc:
@@ -28,15 +32,23 @@ def as_data_matrix(X: Any, *, allow_empty: bool = False) -> np.ndarray:
         raise ValueError("The data are empty: there is nothing to cluster.")
     dtype = np.float32 if array.dtype == np.float32 else np.float64
     array = np.ascontiguousarray(array, dtype=dtype)
-    # One pass without a temporary: NaN and inf reach the sum; only when the sum is
-    # not finite (or finite values overflowed it) are the values looked at one by one.
-    if not np.isfinite(array.sum(dtype=np.float64)) and not np.isfinite(array).all():
+    if check_finite and not np.isfinite(array.sum()):
+        require_finite(array)
+    return array
+
+
+def require_finite(array: np.ndarray) -> None:
+    """Raise ValueError unless every value is finite.
+
+    Callers look first at a sum they have (NaN and inf reach it, in one pass without a
+    temporary) and call this only when that sum is not finite, which finite values
+    can also cause by overflowing it."""
+    if not np.isfinite(array).all():
         bad = int(np.count_nonzero(~np.isfinite(array).all(axis=1)))
         raise ValueError(
             f"The data contain missing or infinite values (NaN or inf) in {bad} "
             f"sample{'s' if bad != 1 else ''}; remove or fill them first."
         )
-    return array
 
 
 def as_sample_weight(sample_weight: Any, n_samples: int, dtype: np.dtype) -> np.ndarray:

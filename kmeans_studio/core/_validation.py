@@ -32,8 +32,11 @@ def as_data_matrix(X: Any, *, allow_empty: bool = False, check_finite: bool = Tr
         raise ValueError("The data are empty: there is nothing to cluster.")
     dtype = np.float32 if array.dtype == np.float32 else np.float64
     array = np.ascontiguousarray(array, dtype=dtype)
-    if check_finite and not np.isfinite(array.sum()):
-        require_finite(array)
+    if check_finite:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = array.sum()
+        if not np.isfinite(total):
+            require_finite(array)
     return array
 
 

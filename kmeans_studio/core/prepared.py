@@ -91,7 +91,8 @@ def prepare(X: Any, sample_weight: Any = None, merge_duplicates: str | bool = "a
     with a sentence for people when the data or weights cannot be used."""
     X = as_data_matrix(X, check_finite=False)
     n_samples, n_features = X.shape
-    mean = X.mean(axis=0)  # also the finiteness check: NaN and inf reach it
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = X.mean(axis=0)  # also the finiteness check: NaN and inf reach it
     if not np.isfinite(mean).all():
         require_finite(X)  # raises, unless finite values overflowed the sum
         mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)

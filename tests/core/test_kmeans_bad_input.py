@@ -56,3 +56,24 @@ def test_negative_zero_is_not_a_distinct_point():
     data = np.array([[0.0, 1.0], [-0.0, 1.0], [2.0, 2.0]])
     with pytest.raises(ValueError, match="2 distinct"):
         KMeansRun(data, 3)
+
+
+def test_huge_finite_values_whose_sum_overflows_are_data_not_an_error():
+    """Finiteness is checked through a sum; finite values that overflow it (float32
+    near its largest value) are still accepted, with a finite mean."""
+    import numpy as np
+
+    from kmeans_studio.core.prepared import prepare
+
+    X = np.full((100, 2), 3e38, dtype=np.float32)
+    X[50:] = -3e38
+    X[:, 1] = np.arange(100)
+    data = prepare(X)
+    assert np.isfinite(data.mean).all() and np.isfinite(data.X).all()
+    X[3, 1] = np.nan
+    try:
+        prepare(X)
+    except ValueError as exc:
+        assert "missing or infinite values (NaN or inf) in 1 sample;" in str(exc)
+    else:
+        raise AssertionError("NaN data were accepted")

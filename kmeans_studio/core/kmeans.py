@@ -32,6 +32,7 @@ import numpy as np
 from kmeans_studio.core import _compiled
 from kmeans_studio.core._validation import as_data_matrix, as_initial_centers
 from kmeans_studio.core.prepared import PreparedData, prepare
+from kmeans_studio.core.seeding import kmeans_plusplus
 
 __all__ = ["Iteration", "KMeansRun", "INIT_METHODS", "Starts", "best_of_starts"]
 
@@ -151,7 +152,7 @@ class KMeansRun:
         Number of clusters k.
     init : {"k-means++", "random", "farthest"} or array-like of shape (k, d)
         How to place the first centres: weighted k-means++
-        (`sklearn.cluster.kmeans_plusplus`), k distinct samples drawn with probability
+        (scikit-learn's, as `seeding.kmeans_plusplus`), k distinct samples drawn with probability
         proportional to weight (as scikit-learn's "random"), farthest-first traversal
         from a random sample, or the given centres.
     sample_weight : array-like of shape (n_samples,), optional
@@ -401,8 +402,6 @@ class KMeansRun:
     def _initial_centers(self, init: str, k: int, rng: np.random.RandomState) -> np.ndarray:
         X, w = self._X, self._w
         if init == "k-means++":
-            from sklearn.cluster import kmeans_plusplus  # heavy import, off start-up
-
             centers, _ = kmeans_plusplus(
                 X, k, sample_weight=w, x_squared_norms=self._x_norms.astype(X.dtype),
                 random_state=rng,

@@ -120,6 +120,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from kmeans_studio.core.quantize import warm_up
+
+    warm_up()  # load (on a first run: compile) the colour kernels, counted as start-up
+    age = _process_age()
+    if age is not None:
+        say(f"start-up {age:.2f} s (Python, the modules and the colour kernels)")
     failures = 0
     for source, target in zip(inputs, outputs):
         try:
@@ -142,6 +148,7 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> N
     start = time.perf_counter()
     image = load_image(source)
     colors = ImageColors.from_image(image)
+    read = time.perf_counter()
     h, w = colors.shape
     say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {args.colors}")
     last = [time.perf_counter()]
@@ -153,11 +160,25 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> N
             say(f"  iteration {state.n_iter}, inertia {state.inertia:.4g}")
     result = quantize_colors(colors, args.colors, random_state=args.seed, callback=progress)
     indices = dither(image, result.palette) if args.dither else result.indices
+    compressed = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)  # made only once there is a result
     save_image(target, result.palette, indices, source=source)
     size = target.stat().st_size
+    written = time.perf_counter()
     say(f"  wrote {target} ({size / 1024:,.0f} KiB, PSNR {result.psnr:.1f} dB, "
-        f"{result.n_iter} iterations, {time.perf_counter() - start:.2f} s)")
+        f"{result.n_iter} iterations; read {read - start:.2f} s, compress "
+        f"{compressed - read:.2f} s, write {written - compressed:.2f} s)")
+
+
+def _process_age() -> float | None:
+    """Seconds since this process started (Linux; None elsewhere)."""
+    try:
+        with open("/proc/self/stat") as stat, open("/proc/uptime") as uptime:
+            started = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22
+            now = float(uptime.read().split()[0])
+        return max(now - started / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

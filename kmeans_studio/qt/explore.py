@@ -55,7 +55,7 @@ class _JobTab(QWidget):
         super().__init__()
         self.setObjectName(f"{name}_tab")
         self._context = context
-        self.job = BackgroundJob(name, self)
+        self.job = BackgroundJob(name)
         self.result_dataset: Dataset | None = None
         self._running_on: Dataset | None = None
         self.run_button = push_button(button, tip, button, self.start, f"{name}_run")

@@ -82,11 +82,11 @@ class FileActions(QObject):
         #: The file being opened, until its data are on screen (`opened`).
         self.opening: Opening | None = None
         self.import_dialog = None
-        self._previews = BackgroundJob("table-preview", self)
+        self._previews = BackgroundJob("table-preview")
         self._previews.succeeded.connect(lambda read: self._ask_columns(
             read[0].name, *read[1:], lambda chosen: self._load_table(str(read[0]), chosen)))
         self._previews.failed.connect(self.said)
-        self._exports = BackgroundJob("export", self)
+        self._exports = BackgroundJob("export")
         self._export_what = ""
         self._exports.progressed.connect(
             lambda done, total: self.busy.emit(f"{self._export_what}…", done, total))

@@ -41,8 +41,12 @@ class BackgroundJob(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, name: str) -> None:
+        # No Qt parent: Python owns the job, and the work under way holds it, so the
+        # helper thread always reports into a live object.  (A window that deleted its
+        # child job while a helper thread emitted into it crashed the process.)  Slots of
+        # objects that are gone are disconnected by Qt.
+        super().__init__()
         self._name = name
         self._stop = threading.Event()
         self._ended = threading.Event()
@@ -66,7 +70,7 @@ class BackgroundJob(QObject):
         def report(signal, *args) -> None:
             try:
                 signal.emit(*args)
-            except RuntimeError:  # the window (and this object) went away meanwhile
+            except RuntimeError:  # Qt is shutting down
                 pass
 
         def progress(done: int, total: int) -> None:

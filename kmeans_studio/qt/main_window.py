@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.files.run_requested.connect(self._start)
         # The colour kernels take seconds to compile on a new install: warmed on a job
         # of their own once the first state is on screen, so no page's worker waits.
-        self._warm_up = BackgroundJob("warm-up", self)
+        self._warm_up = BackgroundJob("warm-up")
         # Once the heavy modules are loaded, the objects alive are the program itself:
         # frozen out of the cycle collector, whose full passes over them took 100-160 ms
         # of the GUI thread.

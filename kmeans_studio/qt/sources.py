@@ -306,11 +306,11 @@ class ImageSource(_Source):
         self.snapshot: Snapshot | None = None
         self._dataset = None
         # Parented to the panel: deleted with the window, so a late result is dropped.
-        self.comparison = BackgroundJob("comparison", self.panel)
+        self.comparison = BackgroundJob("comparison")
         self.comparison.succeeded.connect(self._on_report)
         self._reports: OrderedDict[tuple, ImageReport] = OrderedDict()
         self._comparing: tuple | None = None
-        self._dithering = BackgroundJob("dither", self.panel)
+        self._dithering = BackgroundJob("dither")
         self._dithering.succeeded.connect(self._on_dithered)
         self._dithered_for: Snapshot | None = None  # the snapshot _dithered_indices are of
         self._dithered_indices = None

@@ -137,3 +137,35 @@ def test_a_job_is_running_from_its_start_to_its_end_and_cancel_waits_for_it(qtbo
     assert inside.wait(30)
     job.cancel()
     assert ended == [True] and not job.running
+
+
+def test_a_job_outliving_its_window_reports_into_nothing(qtbot):
+    """The window (receiver) is deleted while the work runs; the late result goes
+    nowhere and nothing crashes (a job that was the window's Qt child had been deleted
+    with it while its helper thread emitted into it)."""
+    from PySide6.QtWidgets import QWidget
+
+    class Receiver(QWidget):
+        got: list = []
+
+        def take(self, result):
+            Receiver.got.append(result)
+
+    receiver = Receiver()
+    job = BackgroundJob("test")
+    job.succeeded.connect(receiver.take)
+    inside, release = threading.Event(), threading.Event()
+
+    def late(cancelled, progress):
+        inside.set()
+        release.wait(30)
+        return "late"
+    job.start(late)
+    assert inside.wait(30)
+    with qtbot.waitSignal(receiver.destroyed):
+        receiver.deleteLater()
+    del receiver
+    with qtbot.waitSignal(job.succeeded):
+        release.set()
+    qtbot.waitUntil(lambda: not job.running)
+    assert Receiver.got == []

@@ -47,15 +47,16 @@ def side_by_side(
     return results
 
 
-def lowest_priority() -> None:
-    """Give the calling thread the lowest CPU priority (Linux: its nice value 19), so
-    that every other thread goes first when the cores are busy; elsewhere nothing.
+def lowest_priority(thread_id: int | None = None) -> None:
+    """Give a thread (by native id; default: the calling one) the lowest CPU priority
+    (Linux: nice 19), so that every other thread goes first when the cores are busy;
+    elsewhere nothing.
 
-    For side work that may be abandoned but not stopped, such as Pillow's quantizers in
-    the photo comparison: while it finishes a method nobody waits for, it takes only
-    the CPU no one else wants.
+    For work that has been abandoned but cannot be stopped, such as one of Pillow's
+    quantizers in a superseded photo comparison: while it finishes what nobody waits
+    for, it takes only the CPU no one else wants.
     """
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        os.setpriority(os.PRIO_PROCESS, thread_id or threading.get_native_id(), 19)
     except (AttributeError, OSError):
         pass

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kmeans_studio.core._validation import error_sentence
+from kmeans_studio.core.parallel import lowest_priority
 
 #: work(cancelled, progress) -> result; None when it stopped because it was cancelled.
 Work = Callable[[Callable[[], bool], Callable[[int, int], None]], Any]
@@ -51,6 +52,7 @@ class BackgroundJob(QObject):
         self._stop = threading.Event()
         self._ended = threading.Event()
         self._ended.set()
+        self._thread_ids: list[int] = []
 
     @property
     def running(self) -> bool:
@@ -61,8 +63,9 @@ class BackgroundJob(QObject):
         for (it may be inside a foreign call that cannot be interrupted, such as one
         of Pillow's quantizers): whatever it reports later is dropped."""
         stop, ended = threading.Event(), threading.Event()
-        self._stop.set()
+        self._abandon()
         self._stop, self._ended = stop, ended
+        native: list[int] = []
 
         def current() -> bool:
             return self._stop is stop and not stop.is_set()
@@ -92,19 +95,32 @@ class BackgroundJob(QObject):
                 report(self.succeeded, result)
 
         def run() -> None:
+            native.append(threading.get_native_id())
             try:
                 outcome()
             finally:
                 ended.set()
 
+        self._thread_ids = native
         _launch(threading.Thread(target=run, name=self._name, daemon=True))
 
     def cancel(self, wait: bool = True) -> None:
         """Stop the work (it checks between its units); it reports `cancelled`.  With
         `wait`, return only once its thread has ended; without, abandon it."""
-        self._stop.set()
         if wait:
+            self._stop.set()
             self._ended.wait()
+        else:
+            self._abandon()
+
+    def _abandon(self) -> None:
+        """Tell the work under way to stop; if it goes on (inside a call that cannot be
+        interrupted), it does so at the lowest CPU priority: its results will never be
+        shown, and it must not slow the work that replaces it."""
+        self._stop.set()
+        if not self._ended.is_set():
+            for thread_id in self._thread_ids:
+                lowest_priority(thread_id)
 
 
 _lock = threading.Lock()

@@ -364,9 +364,7 @@ class ImageSource(_Source):
         def work(cancelled, progress):
             from kmeans_studio.core import quantize
             from kmeans_studio.core.images import indexed_png_bytes
-            from kmeans_studio.core.parallel import lowest_priority
 
-            lowest_priority()  # an abandoned comparison must not slow the next photo
             png = len(indexed_png_bytes(result.palette, result.indices))
             # k-means is run again on its own (same start, same stop), so that it is
             # timed as Pillow's quantizers are; Cancel or a new photo stops it between

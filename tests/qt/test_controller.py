@@ -1,6 +1,8 @@
 """The run controller and the background-job API on their own, without a window."""
 
 import functools
+import os
+import sys
 import threading
 
 import pytest
@@ -80,7 +82,10 @@ def test_a_newer_job_abandons_the_older_one_and_only_it_reports(qtbot):
     results = []
     job.succeeded.connect(results.append)
 
+    stuck_thread = []
+
     def stuck(cancelled, progress):  # like a quantizer that cannot be interrupted
+        stuck_thread.append(threading.get_native_id())
         inside.set()
         release.wait(30)
         return "old"
@@ -88,6 +93,9 @@ def test_a_newer_job_abandons_the_older_one_and_only_it_reports(qtbot):
     assert inside.wait(30)
     with qtbot.waitSignal(job.succeeded):
         job.start(lambda cancelled, progress: "new")  # not waiting for the stuck one
+    if sys.platform.startswith("linux"):  # the abandoned work yields the CPU to all
+        assert os.getpriority(os.PRIO_PROCESS, stuck_thread[0]) == 19
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19
     release.set()
     qtbot.waitUntil(lambda: not any(t.name == "test" and t.is_alive()
                                     for t in threading.enumerate()))

@@ -11,11 +11,15 @@ pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not ins
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 5, 16])
-def test_bounded_path_equals_numpy_path_every_half_step(d):
+@pytest.mark.parametrize("k", [24, 100])  # first pass by BLAS; by the nearest-first scan
+def test_bounded_path_equals_numpy_path_every_half_step(d, k):
+    assert (k <= _compiled.FULL_PASS_BY_BLAS_MAX_K) == (k == 24)
+    if d == 1 and k == 100:
+        pytest.skip("the one-dimensional grid has fewer than 100 distinct values")
     rng = np.random.default_rng(d)
     X = np.round(rng.normal(size=(12_000, d)) * 4) / 4  # a grid: many exact ties
-    a = KMeansRun(X, 24, init=X[:24], use_compiled=True, merge_duplicates=False)
-    b = KMeansRun(X, 24, init=X[:24], use_compiled=False, merge_duplicates=False)
+    a = KMeansRun(X, k, init=X[:k], use_compiled=True, merge_duplicates=False)
+    b = KMeansRun(X, k, init=X[:k], use_compiled=False, merge_duplicates=False)
     assert a._use_bounds and not b._use_bounds
     while not a.done:
         sa, sb = a.advance(), b.advance()

@@ -1,7 +1,8 @@
 """``kmeans-studio compress``: batch colour compression with exact k-means.
 
 No Qt is imported on this path.  Progress goes to stderr; on bad input the last line
-is ``error: …`` and the exit status is 2 (130 after Ctrl+C).  Every output is planned
+is ``error: …`` and the exit status is 2 (130 after Ctrl+C; 98, as pngquant's, when
+``--skip-if-larger`` left an output unwritten).  Every output is planned
 before any is written: an output that is an input, two inputs with one output or a
 suffix that cannot be written are refused whatever the flags; existing files are
 replaced only with ``--force``; files are written atomically, so no half-written file
@@ -19,6 +20,7 @@ from pathlib import Path
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for Ctrl+C
+EXIT_NOT_SMALLER = 98  # pngquant's code when --skip-if-larger kept a file unwritten
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dither", action="store_true",
                         help="Floyd–Steinberg dithering with the k-means palette")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
+    parser.add_argument("--skip-if-larger", action="store_true",
+                        help="write only outputs smaller than their input (as pngquant); "
+                             "exit status 98 when one was skipped")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
@@ -126,10 +131,10 @@ def _main(argv: Sequence[str] | None) -> int:
     age = _process_age()
     if age is not None:
         say(f"start-up {age:.2f} s (Python, the modules and the colour kernels)")
-    failures = 0
+    failures = skipped = 0
     for source, target in zip(inputs, outputs):
         try:
-            compress_one(source, target, args, say)
+            skipped += not compress_one(source, target, args, say)
         except (ValueError, OSError) as exc:
             failures += 1
             message = str(exc) if isinstance(exc, ValueError) else (
@@ -138,10 +143,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if failures and len(inputs) > 1:
         print(f"error: {failures} of {len(inputs)} images could not be compressed "
               "(see above).", file=sys.stderr)
-    return EXIT_BAD_INPUT if failures else 0
+    return EXIT_BAD_INPUT if failures else EXIT_NOT_SMALLER if skipped else 0
 
 
-def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> None:
+def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> bool:
+    """Compress `source` into `target`; False when --skip-if-larger kept it unwritten."""
     from kmeans_studio.core.images import load_image, save_image
     from kmeans_studio.core.quantize import ImageColors, dither, quantize_colors
 
@@ -161,13 +167,22 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> N
     result = quantize_colors(colors, args.colors, random_state=args.seed, callback=progress)
     indices = dither(image, result.palette) if args.dither else result.indices
     compressed = time.perf_counter()
+    made = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)  # made only once there is a result
-    save_image(target, result.palette, indices, source=source)
+    input_bytes = source.stat().st_size
+    if save_image(target, result.palette, indices, source=source,
+                  max_bytes=input_bytes - 1 if args.skip_if_larger else None) is None:
+        if made and not any(target.parent.iterdir()):
+            target.parent.rmdir()
+        say(f"  skipped {target}: it would not be smaller than the input's "
+            f"{input_bytes / 1024:,.0f} KiB (--skip-if-larger)")
+        return False
     size = target.stat().st_size
     written = time.perf_counter()
     say(f"  wrote {target} ({size / 1024:,.0f} KiB, PSNR {result.psnr:.1f} dB, "
         f"{result.n_iter} iterations; read {read - start:.2f} s, compress "
         f"{compressed - read:.2f} s, write {written - compressed:.2f} s)")
+    return True
 
 
 def _process_age() -> float | None:

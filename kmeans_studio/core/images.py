@@ -111,10 +111,13 @@ def has_transparency(path: str | os.PathLike) -> bool:
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
-                 source: str | os.PathLike | None = None) -> Path:
+                 source: str | os.PathLike | None = None, max_bytes: int | None = None
+                 ) -> Path | None:
     """Write through a temporary file in the target folder, then rename over `path`.
 
-    `write` receives the temporary file's name.  Refuses to replace `source`.
+    `write` receives the temporary file's name.  Refuses to replace `source`.  With
+    `max_bytes`, a file that came out larger is removed and None returned (`path` is
+    left as it was).
     """
     path = Path(path)
     if source is not None and _same_file(path, Path(source)):
@@ -125,6 +128,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; use the usual mode
         write(temp)
+        if max_bytes is not None and os.path.getsize(temp) > max_bytes:
+            Path(temp).unlink()
+            return None
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -133,9 +139,11 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
 
 
 def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,
-               source: str | os.PathLike | None = None) -> Path:
+               source: str | os.PathLike | None = None, max_bytes: int | None = None
+               ) -> Path | None:
     """Save a quantized image: an indexed PNG/GIF with at most len(palette) colours,
-    or RGB in any other format Pillow writes (chosen by the suffix).  Atomic.
+    or RGB in any other format Pillow writes (chosen by the suffix).  Atomic; None
+    (nothing written) when the file would be larger than `max_bytes`.
     """
     fmt = writable_format(path)
     image = palette_image(palette, indices)
@@ -144,7 +152,8 @@ def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray
     options = {"optimize": True} if fmt == "PNG" else {}
     if fmt == "JPEG":
         options = {"quality": 95}
-    return atomic_write(path, lambda temp: image.save(temp, format=fmt, **options), source)
+    return atomic_write(path, lambda temp: image.save(temp, format=fmt, **options), source,
+                        max_bytes)
 
 
 def writable_format(path: str | os.PathLike) -> str:

@@ -173,3 +173,28 @@ def test_version_is_printed_without_qt():
                                 text=True)
         assert __version__ in result.stdout and result.stdout.strip().endswith("False"), \
             result.stderr
+
+
+def test_skip_if_larger_never_writes_a_bigger_file(photo, tmp_path, capsys):
+    """As pngquant's --skip-if-larger: an output that would not be smaller than its
+    input is not written (exit 98, one line says so); a smaller one is."""
+    tiny = tmp_path / "tiny.jpg"  # a JPEG squeezed far below what a 256-colour PNG needs
+    Image.open(photo).save(tiny, quality=5)
+    folder = tmp_path / "out"
+    assert main([str(tiny), "-k", "256", "-o", str(folder / "tiny.png"),
+                 "--skip-if-larger"]) == 98
+    err = capsys.readouterr().err
+    assert "skipped" in err and "would not be smaller than the input's" in err
+    assert not folder.exists()  # nor the folder made for it
+    # Without the option the file is written, larger than the input.
+    assert main([str(tiny), "-k", "256", "-o", str(tmp_path / "big.png"), "-q"]) == 0
+    assert (tmp_path / "big.png").stat().st_size >= tiny.stat().st_size
+    # A photo saved as an RGB PNG shrinks at 16 colours: written, exit 0.
+    assert main([str(photo), "-k", "16", "--skip-if-larger", "-q"]) == 0
+    out = photo.with_name("flower-k16.png")
+    assert out.stat().st_size < photo.stat().st_size
+    # Several inputs: the one that shrinks is written, the other skipped; exit 98.
+    out.unlink()
+    assert main([str(photo), str(tiny), "-k", "16", "-o", str(tmp_path / "both") + "/",
+                 "--skip-if-larger", "-q"]) == 98
+    assert sorted(p.name for p in (tmp_path / "both").iterdir()) == ["flower-k16.png"]

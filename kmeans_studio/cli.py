@@ -1,8 +1,8 @@
 """``kmeans-studio compress``: batch colour compression with exact k-means.
 
 No Qt is imported on this path.  Progress goes to stderr; on bad input the last line
-is ``error: …`` and the exit status is 2 (130 after Ctrl+C; 98, as pngquant's, when
-``--skip-if-larger`` left an output unwritten).  Every output is planned
+is ``error: …`` and the exit status is 2 (130 after Ctrl+C; as pngquant's, 98 when
+``--skip-if-larger`` and 99 when ``--quality`` left an output unwritten).  Every output is planned
 before any is written: an output that is an input, two inputs with one output or a
 suffix that cannot be written are refused whatever the flags; existing files are
 replaced only with ``--force``; files are written atomically, so no half-written file
@@ -21,6 +21,7 @@ from pathlib import Path
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for Ctrl+C
 EXIT_NOT_SMALLER = 98  # pngquant's code when --skip-if-larger kept a file unwritten
+EXIT_QUALITY_TOO_LOW = 99  # pngquant's code when --quality's minimum was not reached
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,11 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "suffixes such as .jpg or .webp are written as RGB).",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files")
-    parser.add_argument("-k", "--colors", type=int, default=64, metavar="K",
-                        help="number of colours, 1 to 256 (default 64)")
+    parser.add_argument("-k", "--colors", type=int, metavar="K",
+                        help="number of colours, 1 to 256 (default 64; with --quality, "
+                             "the most it may use, default 256)")
+    parser.add_argument("--quality", type=_quality, metavar="MIN-MAX",
+                        help="PSNR in dB, as pngquant's --quality: the fewest colours "
+                             "reaching MAX, or the most (-k) if they reach MIN; else "
+                             "nothing is written and the exit status is 99")
     parser.add_argument("-o", "--output", metavar="OUTPUT",
                         help="output file (one input) or folder (several inputs); default: "
-                             "INPUT-kK.png beside each input")
+                             "INPUT-kK.png (INPUT-qMAX.png with --quality) beside each input")
     parser.add_argument("--seed", type=int, default=0, help="seed of the initialisation (default 0)")
     parser.add_argument("--dither", action="store_true",
                         help="Floyd–Steinberg dithering with the k-means palette")
@@ -48,15 +54,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quality(text: str) -> tuple[float, float]:
+    """"MIN-MAX" or "MAX" (PSNR dB) as (MIN, MAX); argparse says why it is refused."""
+    low, _, high = text.rpartition("-")
+    try:
+        minimum, target = float(low or 0), float(high)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not MIN-MAX in dB, such as 40-45") from None
+    if not (0 <= minimum <= target <= 1000):
+        raise argparse.ArgumentTypeError(f"{text!r}: give 0 ≤ MIN ≤ MAX, such as 40-45")
+    return minimum, target
+
+
 def _version() -> str:
     from kmeans_studio import __version__
 
     return __version__
 
 
-def output_paths(inputs: list[Path], output: str | None, k: int) -> list[Path]:
-    """Where each input's result goes; ValueError when that is ambiguous."""
-    default_name = lambda p: f"{p.stem}-k{k}.png"  # noqa: E731
+def output_paths(inputs: list[Path], output: str | None, tag: str) -> list[Path]:
+    """Where each input's result goes (by default INPUT-tag.png); ValueError when that
+    is ambiguous."""
+    default_name = lambda p: f"{p.stem}-{tag}.png"  # noqa: E731
     if output is None:
         return [p.with_name(default_name(p)) for p in inputs]
     out = Path(output)
@@ -118,9 +138,12 @@ def _main(argv: Sequence[str] | None) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
     try:
+        if args.colors is None:
+            args.colors = 256 if args.quality else 64
         if not 1 <= args.colors <= 256:
             raise ValueError(f"-k must be from 1 to 256, not {args.colors}.")
-        outputs = output_paths(inputs, args.output, args.colors)
+        tag = f"q{args.quality[1]:g}" if args.quality else f"k{args.colors}"
+        outputs = output_paths(inputs, args.output, tag)
         plan(inputs, outputs, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -131,10 +154,10 @@ def _main(argv: Sequence[str] | None) -> int:
     age = _process_age()
     if age is not None:
         say(f"start-up {age:.2f} s (Python, the modules and the colour kernels)")
-    failures = skipped = 0
+    failures, statuses = 0, {0}
     for source, target in zip(inputs, outputs):
         try:
-            skipped += not compress_one(source, target, args, say)
+            statuses.add(compress_one(source, target, args, say))
         except (ValueError, OSError) as exc:
             failures += 1
             message = str(exc) if isinstance(exc, ValueError) else (
@@ -143,20 +166,23 @@ def _main(argv: Sequence[str] | None) -> int:
     if failures and len(inputs) > 1:
         print(f"error: {failures} of {len(inputs)} images could not be compressed "
               "(see above).", file=sys.stderr)
-    return EXIT_BAD_INPUT if failures else EXIT_NOT_SMALLER if skipped else 0
+    return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0
 
 
 def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> bool:
-    """Compress `source` into `target`; False when --skip-if-larger kept it unwritten."""
+    """Compress `source` into `target`; the exit status: 0 when written, 98 or 99 when
+    --skip-if-larger or --quality kept it unwritten."""
     from kmeans_studio.core.images import load_image, save_image
-    from kmeans_studio.core.quantize import ImageColors, dither, quantize_colors
+    from kmeans_studio.core.quantize import ImageColors, dither, fewest_colors, quantize_colors
 
     start = time.perf_counter()
     image = load_image(source)
     colors = ImageColors.from_image(image)
     read = time.perf_counter()
     h, w = colors.shape
-    say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {args.colors}")
+    goal = (f"the fewest of {args.colors} reaching {args.quality[1]:g} dB" if args.quality
+            else args.colors)
+    say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {goal}")
     last = [time.perf_counter()]
 
     def progress(state):
@@ -164,7 +190,19 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> b
         if now - last[0] > 1.0:  # long jobs: a line a second
             last[0] = now
             say(f"  iteration {state.n_iter}, inertia {state.inertia:.4g}")
-    result = quantize_colors(colors, args.colors, random_state=args.seed, callback=progress)
+    if args.quality:
+        search = fewest_colors(colors, *args.quality, args.colors, random_state=args.seed)
+        if search.result is None:
+            say(f"  not written: {args.colors} colours reach only "
+                f"{search.tried[0][1]:.1f} dB, below the minimum {args.quality[0]:g} dB "
+                "(--quality)")
+            return EXIT_QUALITY_TOO_LOW
+        result = search.result
+        say(f"  {len(result.palette)} colours reach {result.psnr:.1f} dB "
+            f"({len(search.tried)} tried)")
+    else:
+        result = quantize_colors(colors, args.colors, random_state=args.seed,
+                                 callback=progress)
     indices = dither(image, result.palette) if args.dither else result.indices
     compressed = time.perf_counter()
     made = not target.parent.exists()
@@ -176,13 +214,13 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> b
             target.parent.rmdir()
         say(f"  skipped {target}: it would not be smaller than the input's "
             f"{input_bytes / 1024:,.0f} KiB (--skip-if-larger)")
-        return False
+        return EXIT_NOT_SMALLER
     size = target.stat().st_size
     written = time.perf_counter()
     say(f"  wrote {target} ({size / 1024:,.0f} KiB, PSNR {result.psnr:.1f} dB, "
         f"{result.n_iter} iterations; read {read - start:.2f} s, compress "
         f"{compressed - read:.2f} s, write {written - compressed:.2f} s)")
-    return True
+    return 0
 
 
 def _process_age() -> float | None:

@@ -320,6 +320,49 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     return finish(colors, final.centers, final.n_iter)
 
 
+@dataclasses.dataclass(frozen=True)
+class QualitySearch:
+    """The outcome of `fewest_colors`: the result kept (None when even the most colours
+    stay below the minimum) and every k tried with its PSNR, in the order tried."""
+
+    result: Quantized | None
+    tried: tuple[tuple[int, float], ...]
+
+
+def fewest_colors(colors: ImageColors, minimum: float, target: float, max_colors: int = 256,
+                  *, random_state: Any = 0) -> QualitySearch:
+    """The fewest colours (at most `max_colors`) whose result reaches `target` PSNR dB,
+    as pngquant's ``--quality min-max``; when none does, `max_colors` if that reaches
+    `minimum`, else no result.
+
+    A bisection over k on the photo's colours, counted and built into the colour tree
+    once: about log2(max_colors) runs.  k-means' PSNR need not grow strictly with k,
+    so the k kept is the smallest *tried* that reaches the target, and it always does.
+    """
+    _check_n_colors(max_colors)
+    if not (np.isfinite(minimum) and np.isfinite(target) and 0 <= minimum <= target):
+        raise ValueError(f"The quality range must be two PSNR values in dB with "
+                         f"0 ≤ MIN ≤ MAX, not {minimum:g}-{target:g}.")
+    tried: dict[int, Quantized] = {}
+
+    def reached(k: int) -> bool:
+        if k not in tried:
+            tried[k] = quantize_colors(colors, k, random_state=random_state)
+        return tried[k].psnr >= target
+    log = lambda: tuple((k, tried[k].psnr) for k in tried)  # noqa: E731
+    if not reached(max_colors):
+        best = tried[max_colors]
+        return QualitySearch(best if best.psnr >= minimum else None, log())
+    low, high = 0, max_colors  # reached(high); not known for low
+    while high - low > 1:
+        middle = (low + high) // 2
+        if reached(middle):
+            high = middle
+        else:
+            low = middle
+    return QualitySearch(tried[high], log())
+
+
 def warm_up() -> None:
     """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
     if _compiled.available():

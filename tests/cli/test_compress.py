@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 from sklearn.datasets import load_sample_image
@@ -198,3 +199,30 @@ def test_skip_if_larger_never_writes_a_bigger_file(photo, tmp_path, capsys):
     assert main([str(photo), str(tiny), "-k", "16", "-o", str(tmp_path / "both") + "/",
                  "--skip-if-larger", "-q"]) == 98
     assert sorted(p.name for p in (tmp_path / "both").iterdir()) == ["flower-k16.png"]
+
+
+def test_quality_range_as_pngquant(photo, tmp_path, capsys):
+    """--quality MIN-MAX (PSNR dB): the fewest colours reaching MAX; the most (-k)
+    when only MIN is reached; below MIN nothing is written and the exit status is 99."""
+    assert main([str(photo), "--quality", "28-32", "-q"]) == 0
+    out = photo.with_name("flower-q32.png")
+    with Image.open(out) as image, Image.open(photo) as original:
+        rgb = np.asarray(image.convert("RGB"), dtype=float)
+        mse = ((rgb - np.asarray(original.convert("RGB"), dtype=float)) ** 2).mean()
+        used = len(np.unique(np.asarray(image)))
+    assert 10 * np.log10(255**2 / mse) >= 32 and 2 < used < 256
+    # At most 8 colours: MAX is out of reach, MIN is reached: 8 colours are written.
+    assert main([str(photo), "--quality", "15-60", "-k", "8", "-o",
+                 str(tmp_path / "eight.png"), "-q"]) == 0
+    with Image.open(tmp_path / "eight.png") as image:
+        assert len(np.unique(np.asarray(image))) == 8
+    # Below MIN: exit 99, one line says so, nothing written.
+    capsys.readouterr()
+    assert main([str(photo), "--quality", "59-60", "-k", "8", "-o",
+                 str(tmp_path / "never.png")]) == 99
+    assert "below the minimum 59 dB" in capsys.readouterr().err
+    assert not (tmp_path / "never.png").exists()
+    for bad in ("abc", "45-40", "-5-3", "nan"):
+        with pytest.raises(SystemExit) as exit_:
+            main([str(photo), "--quality", bad])
+        assert exit_.value.code == 2

@@ -146,3 +146,24 @@ def test_pillow_rows_are_measured_like_the_float_formula():
     median_cut = next(row for name, row in rows.items() if "median" in name.lower())
     assert median_cut.psnr == pytest.approx(expected, rel=1e-12)
     assert median_cut.n_colors == len(np.unique(np.asarray(out)))
+
+
+def test_fewest_colors_reaching_a_quality():
+    from kmeans_studio.core.quantize import ImageColors, fewest_colors
+
+    colors = ImageColors.from_image(load_sample_image("china.jpg")[::2, ::2])
+    search = fewest_colors(colors, 30, 33, 128)
+    k = len(search.result.palette)
+    tried = dict(search.tried)
+    assert search.result.psnr >= 33 and tried[k] == search.result.psnr
+    assert k == 1 or tried[k - 1] < 33  # one colour fewer was tried and falls short
+    assert len(search.tried) <= 8  # a bisection of 1..128, not a run per k
+    # Out of reach: the most colours, when they reach the minimum ...
+    search = fewest_colors(colors, 20, 60, 16)
+    assert len(search.result.palette) == 16 and search.result.psnr < 60
+    # ... and nothing when they do not.
+    assert fewest_colors(colors, 59, 60, 16).result is None
+    with pytest.raises(ValueError, match="0 ≤ MIN ≤ MAX"):
+        fewest_colors(colors, 45, 40)
+    with pytest.raises(ValueError, match="0 ≤ MIN ≤ MAX"):
+        fewest_colors(colors, float("nan"), 40)

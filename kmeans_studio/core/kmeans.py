@@ -24,6 +24,7 @@ and all work is chunked so memory stays bounded.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,6 +45,9 @@ _CHUNK_BYTES = 4 << 20
 _COMPILED_MIN_WORK = 100_000
 #: Below this many (merged) rows the bookkeeping of bounds costs more than it saves.
 _BOUNDS_MIN_ROWS = 4096
+#: Below this many rows x features x k, a run's kernels keep to one core (as
+#: `_compiled.assign_full`), so several starts can run side by side.
+_SIDE_BY_SIDE_MAX_WORK = 2_000_000
 #: Feature counts up to this use per-column `np.bincount` for the cluster sums (which
 #: adds in sample order, as scikit-learn does); above it a one-hot matrix product.
 _BINCOUNT_MAX_FEATURES = 8
@@ -612,29 +616,56 @@ def best_of_starts(
     its clustering differs.  With the same seed the kept run ends with scikit-learn's
     labels.
 
-    `cancelled` is asked before each start; when it returns True, None is returned.
-    `on_start(i)` is told when start i begins (for progress).  Other keyword arguments
-    go to `KMeansRun`.
+    `cancelled` is asked before each start and between half-steps; when it returns
+    True, None is returned.  `on_start(i)` is told when start i begins (for progress).
+    Other keyword arguments go to `KMeansRun`.
+
+    Starts on data small enough that one run keeps to one core (rows x features x k
+    below `_SIDE_BY_SIDE_MAX_WORK`; the digits) run side by side, one per core: each
+    start's initial centres are still drawn in start order from the one random state,
+    and the kept run is chosen in start order, so the outcome is the same.
     """
+    from kmeans_studio.core.parallel import side_by_side
+
     if int(n_init) != n_init or n_init < 1:
         raise ValueError(f"The number of starts must be a whole number ≥ 1, not {n_init!r}.")
+    n_init = int(n_init)
     rng = _check_random_state(random_state)
     if not isinstance(X, PreparedData):
         X = prepare(X, run_options.pop("sample_weight", None),
                     run_options.pop("merge_duplicates", "auto"))
+    stop = cancelled if cancelled is not None else (lambda: False)
+    lock = threading.Lock()
+    begun = [0]
+
+    def one_start(_: Any) -> tuple[int, KMeansRun, Iteration] | None:
+        with lock:  # the next start, its centres drawn from the random state in order
+            if stop():
+                return None
+            index = begun[0]
+            begun[0] += 1
+            if on_start is not None:
+                on_start(index)
+            run = KMeansRun(X, n_clusters, random_state=rng, **run_options)
+        final = run.run(cancelled=stop)
+        return None if stop() else (index, run, final)
+
+    if X.X.shape[0] * X.X.shape[1] * n_clusters < _SIDE_BY_SIDE_MAX_WORK and n_init > 1:
+        outcomes = side_by_side(one_start, range(n_init), stop, name="kmeans-starts")
+    else:
+        outcomes = []
+        for item in range(n_init):
+            outcomes.append(one_start(item))
+            if outcomes[-1] is None:
+                break
+    if outcomes is None or any(outcome is None for outcome in outcomes):
+        return None
     best: tuple[KMeansRun, Iteration, int] | None = None
-    inertia = []
-    for start in range(int(n_init)):
-        if cancelled is not None and cancelled():
-            return None
-        if on_start is not None:
-            on_start(start)
-        run = KMeansRun(X, n_clusters, random_state=rng, **run_options)
-        final = run.run()
-        inertia.append(final.inertia)
+    for index, run, final in sorted(outcomes, key=lambda outcome: outcome[0]):
         if best is None or (final.inertia < best[1].inertia
                             and not _same_clustering(final.labels, best[1].labels)):
-            best = (run, final, start)
+            best = (run, final, index)
+    inertia = [final.inertia for _, _, final in sorted(outcomes, key=lambda o: o[0])]
     return Starts(best[0], best[2], _readonly(np.array(inertia)))
 
 

@@ -2,7 +2,8 @@
 
 No Qt is imported on this path.  Progress goes to stderr; on bad input the last line
 is ``error: …`` and the exit status is 2 (130 after Ctrl+C; as pngquant's, 98 when
-``--skip-if-larger`` and 99 when ``--quality`` left an output unwritten).  Every output is planned
+``--skip-if-larger`` or ``--max-size`` and 99 when ``--quality`` left an output
+unwritten).  Every output is planned
 before any is written: an output that is an input, two inputs with one output or a
 suffix that cannot be written are refused whatever the flags; existing files are
 replaced only with ``--force``; files are written atomically, so no half-written file
@@ -39,9 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="PSNR in dB, as pngquant's --quality: the fewest colours "
                              "reaching MAX, or the most (-k) if they reach MIN; else "
                              "nothing is written and the exit status is 99")
+    parser.add_argument("--max-size", type=_size, metavar="BYTES",
+                        help="the most colours (up to -k, default 256) whose file is at "
+                             "most BYTES (as 150000, 150K or 1.5M; K = 1024); exit status "
+                             "98 when even one colour is too big")
     parser.add_argument("-o", "--output", metavar="OUTPUT",
                         help="output file (one input) or folder (several inputs); default: "
-                             "INPUT-kK.png (INPUT-qMAX.png with --quality) beside each input")
+                             "INPUT-kK.png (INPUT-qMAX.png with --quality, INPUT-sBYTES.png "
+                             "with --max-size) beside each input")
     parser.add_argument("--seed", type=int, default=0, help="seed of the initialisation (default 0)")
     parser.add_argument("--dither", action="store_true",
                         help="Floyd–Steinberg dithering with the k-means palette")
@@ -65,6 +71,19 @@ def _quality(text: str) -> tuple[float, float]:
     if not (0 <= minimum <= target <= 1000):
         raise argparse.ArgumentTypeError(f"{text!r}: give 0 ≤ MIN ≤ MAX, such as 40-45")
     return minimum, target
+
+
+def _size(text: str) -> int:
+    """"150000", "150K" or "1.5M" (K = 1024 bytes) as a whole number of bytes."""
+    scale = {"K": 1024, "M": 1024**2}.get(text[-1:].upper(), 1)
+    try:
+        value = float(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size, such as 150000, 150K or 1.5M") from None
+    if not (1 <= value < 2**63):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a size of at least 1 byte")
+    return int(value)
 
 
 def _version() -> str:
@@ -138,11 +157,14 @@ def _main(argv: Sequence[str] | None) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
     try:
+        if args.quality and args.max_size:
+            raise ValueError("choose one of --quality and --max-size.")
         if args.colors is None:
-            args.colors = 256 if args.quality else 64
+            args.colors = 256 if args.quality or args.max_size else 64
         if not 1 <= args.colors <= 256:
             raise ValueError(f"-k must be from 1 to 256, not {args.colors}.")
-        tag = f"q{args.quality[1]:g}" if args.quality else f"k{args.colors}"
+        tag = (f"q{args.quality[1]:g}" if args.quality else
+               f"s{args.max_size}" if args.max_size else f"k{args.colors}")
         outputs = output_paths(inputs, args.output, tag)
         plan(inputs, outputs, args.force)
     except ValueError as exc:
@@ -172,8 +194,14 @@ def _main(argv: Sequence[str] | None) -> int:
 def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> bool:
     """Compress `source` into `target`; the exit status: 0 when written, 98 or 99 when
     --skip-if-larger or --quality kept it unwritten."""
-    from kmeans_studio.core.images import load_image, save_image
-    from kmeans_studio.core.quantize import ImageColors, dither, fewest_colors, quantize_colors
+    from kmeans_studio.core.images import encoded, load_image, save_image
+    from kmeans_studio.core.quantize import (
+        ImageColors,
+        dither,
+        fewest_colors,
+        most_colors_within,
+        quantize_colors,
+    )
 
     start = time.perf_counter()
     image = load_image(source)
@@ -181,7 +209,11 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> b
     read = time.perf_counter()
     h, w = colors.shape
     goal = (f"the fewest of {args.colors} reaching {args.quality[1]:g} dB" if args.quality
+            else f"the most of {args.colors} within {args.max_size:,} bytes" if args.max_size
             else args.colors)
+
+    def indices_of(result):
+        return dither(image, result.palette) if args.dither else result.indices
     say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {goal}")
     last = [time.perf_counter()]
 
@@ -194,16 +226,27 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> b
         search = fewest_colors(colors, *args.quality, args.colors, random_state=args.seed)
         if search.result is None:
             say(f"  not written: {args.colors} colours reach only "
-                f"{search.tried[0][1]:.1f} dB, below the minimum {args.quality[0]:g} dB "
-                "(--quality)")
+                f"{search.tried[args.colors].psnr:.1f} dB, below the minimum "
+                f"{args.quality[0]:g} dB (--quality)")
             return EXIT_QUALITY_TOO_LOW
         result = search.result
         say(f"  {len(result.palette)} colours reach {result.psnr:.1f} dB "
             f"({len(search.tried)} tried)")
+    elif args.max_size:
+        search = most_colors_within(
+            colors, args.max_size,
+            lambda result: len(encoded(target, result.palette, indices_of(result))),
+            args.colors, random_state=args.seed)
+        if search.result is None:
+            say(f"  not written: even one colour takes more than {args.max_size:,} bytes "
+                "(--max-size)")
+            return EXIT_NOT_SMALLER
+        result = search.result
+        say(f"  {len(result.palette)} colours fit ({len(search.tried)} tried)")
     else:
         result = quantize_colors(colors, args.colors, random_state=args.seed,
                                  callback=progress)
-    indices = dither(image, result.palette) if args.dither else result.indices
+    indices = indices_of(result)
     compressed = time.perf_counter()
     made = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)  # made only once there is a result

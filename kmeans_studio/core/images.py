@@ -141,10 +141,18 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
 def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,
                source: str | os.PathLike | None = None, max_bytes: int | None = None
                ) -> Path | None:
-    """Save a quantized image: an indexed PNG/GIF with at most len(palette) colours,
-    or RGB in any other format Pillow writes (chosen by the suffix).  Atomic; None
-    (nothing written) when the file would be larger than `max_bytes`.
-    """
+    """Save a quantized image as `encoded` makes it.  Atomic; None (nothing written)
+    when the file would be larger than `max_bytes`."""
+    data = encoded(path, palette, indices)
+    return atomic_write(path, lambda temp: Path(temp).write_bytes(data), source, max_bytes)
+
+
+def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray) -> bytes:
+    """The bytes of a quantized image in the format of `path`'s suffix: an indexed
+    PNG/GIF with at most len(palette) colours (PNG optimised), or RGB in any other
+    format Pillow writes."""
+    import io
+
     fmt = writable_format(path)
     image = palette_image(palette, indices)
     if Path(path).suffix.lower() not in PALETTE_SUFFIXES:
@@ -152,8 +160,9 @@ def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray
     options = {"optimize": True} if fmt == "PNG" else {}
     if fmt == "JPEG":
         options = {"quality": 95}
-    return atomic_write(path, lambda temp: image.save(temp, format=fmt, **options), source,
-                        max_bytes)
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
 
 
 def writable_format(path: str | os.PathLike) -> str:
@@ -180,11 +189,7 @@ def palette_image(palette: np.ndarray, indices: np.ndarray) -> Image.Image:
 
 def indexed_png_bytes(palette: np.ndarray, indices: np.ndarray) -> bytes:
     """The bytes of the optimised indexed PNG `save_image` would write."""
-    import io
-
-    buffer = io.BytesIO()
-    palette_image(palette, indices).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return encoded("image.png", palette, indices)
 
 
 def _umask() -> int:

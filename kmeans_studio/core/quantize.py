@@ -321,46 +321,69 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
 
 
 @dataclasses.dataclass(frozen=True)
-class QualitySearch:
-    """The outcome of `fewest_colors`: the result kept (None when even the most colours
-    stay below the minimum) and every k tried with its PSNR, in the order tried."""
+class ColorSearch:
+    """The outcome of a search over the number of colours: the result kept (None when
+    no number of colours will do) and every result tried, by k, in the order tried."""
 
     result: Quantized | None
-    tried: tuple[tuple[int, float], ...]
+    tried: dict[int, Quantized]
 
 
-def fewest_colors(colors: ImageColors, minimum: float, target: float, max_colors: int = 256,
-                  *, random_state: Any = 0) -> QualitySearch:
-    """The fewest colours (at most `max_colors`) whose result reaches `target` PSNR dB,
-    as pngquant's ``--quality min-max``; when none does, `max_colors` if that reaches
-    `minimum`, else no result.
+def search_colors(colors: ImageColors, enough: Callable[[Quantized], bool],
+                  max_colors: int = 256, *, random_state: Any = 0
+                  ) -> tuple[int | None, dict[int, Quantized]]:
+    """The fewest colours k <= max_colors whose result is `enough` (None when even
+    max_colors is not), and every result tried.
 
     A bisection over k on the photo's colours, counted and built into the colour tree
-    once: about log2(max_colors) runs.  k-means' PSNR need not grow strictly with k,
-    so the k kept is the smallest *tried* that reaches the target, and it always does.
+    once: about log2(max_colors) runs.  k-means' results need not change strictly with
+    k, so the k returned is the smallest *tried* that is enough, and it always is.
     """
     _check_n_colors(max_colors)
-    if not (np.isfinite(minimum) and np.isfinite(target) and 0 <= minimum <= target):
-        raise ValueError(f"The quality range must be two PSNR values in dB with "
-                         f"0 ≤ MIN ≤ MAX, not {minimum:g}-{target:g}.")
     tried: dict[int, Quantized] = {}
 
-    def reached(k: int) -> bool:
+    def is_enough(k: int) -> bool:
         if k not in tried:
             tried[k] = quantize_colors(colors, k, random_state=random_state)
-        return tried[k].psnr >= target
-    log = lambda: tuple((k, tried[k].psnr) for k in tried)  # noqa: E731
-    if not reached(max_colors):
-        best = tried[max_colors]
-        return QualitySearch(best if best.psnr >= minimum else None, log())
-    low, high = 0, max_colors  # reached(high); not known for low
+        return enough(tried[k])
+    if not is_enough(max_colors):
+        return None, tried
+    low, high = 0, max_colors  # enough at high; not known at low
     while high - low > 1:
         middle = (low + high) // 2
-        if reached(middle):
+        if is_enough(middle):
             high = middle
         else:
             low = middle
-    return QualitySearch(tried[high], log())
+    return high, tried
+
+
+def fewest_colors(colors: ImageColors, minimum: float, target: float, max_colors: int = 256,
+                  *, random_state: Any = 0) -> ColorSearch:
+    """The fewest colours (at most `max_colors`) whose result reaches `target` PSNR dB,
+    as pngquant's ``--quality min-max``; when none does, `max_colors` if that reaches
+    `minimum`, else no result (`search_colors`)."""
+    if not (np.isfinite(minimum) and np.isfinite(target) and 0 <= minimum <= target):
+        raise ValueError(f"The quality range must be two PSNR values in dB with "
+                         f"0 ≤ MIN ≤ MAX, not {minimum:g}-{target:g}.")
+    k, tried = search_colors(colors, lambda result: result.psnr >= target, max_colors,
+                             random_state=random_state)
+    if k is None:
+        most = tried[max_colors]
+        return ColorSearch(most if most.psnr >= minimum else None, tried)
+    return ColorSearch(tried[k], tried)
+
+
+def most_colors_within(colors: ImageColors, max_bytes: int, size: Callable[[Quantized], int],
+                       max_colors: int = 256, *, random_state: Any = 0) -> ColorSearch:
+    """The most colours (at most `max_colors`) whose file, as `size` measures it, is
+    at most `max_bytes`; no result when even one colour is too big."""
+    k, tried = search_colors(colors, lambda result: size(result) > max_bytes, max_colors,
+                             random_state=random_state)
+    if k is None:
+        return ColorSearch(tried[max_colors], tried)  # even the most colours fit
+    # The bisection tried k - 1 (it fits) unless k = 1: then nothing fits.
+    return ColorSearch(tried[k - 1] if k > 1 else None, tried)
 
 
 def warm_up() -> None:

@@ -226,3 +226,27 @@ def test_quality_range_as_pngquant(photo, tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_:
             main([str(photo), "--quality", bad])
         assert exit_.value.code == 2
+
+
+def test_max_size_keeps_the_most_colours_that_fit(photo, tmp_path, capsys):
+    assert main([str(photo), "-k", "256", "-o", str(tmp_path / "all.png"), "-q"]) == 0
+    limit = (tmp_path / "all.png").stat().st_size // 2  # 256 colours do not fit
+    assert main([str(photo), "--max-size", str(limit), "-o", str(tmp_path / "fit.png")]) == 0
+    said = capsys.readouterr().err
+    with Image.open(tmp_path / "fit.png") as image:
+        used = len(np.unique(np.asarray(image)))
+    assert (tmp_path / "fit.png").stat().st_size <= limit and used > 1
+    assert f"{used} colours fit" in said
+    # One colour more does not fit: the search kept the most that do.
+    assert main([str(photo), "-k", str(used + 1), "-o", str(tmp_path / "more.png"), "-q"]) == 0
+    assert (tmp_path / "more.png").stat().st_size > limit
+    # Too small for even one colour: nothing written, exit 98.
+    assert main([str(photo), "--max-size", "50", "-o", str(tmp_path / "no.png")]) == 98
+    assert "even one colour takes more than 50 bytes" in capsys.readouterr().err
+    assert not (tmp_path / "no.png").exists()
+    assert main([str(photo), "--max-size", "20K", "--quality", "30-40"]) == 2
+    assert "choose one of --quality and --max-size" in capsys.readouterr().err
+    for bad in ("x", "0", "-5K", "1e30M"):
+        with pytest.raises(SystemExit) as exit_:
+            main([str(photo), "--max-size", bad])
+        assert exit_.value.code == 2

@@ -154,7 +154,7 @@ def test_fewest_colors_reaching_a_quality():
     colors = ImageColors.from_image(load_sample_image("china.jpg")[::2, ::2])
     search = fewest_colors(colors, 30, 33, 128)
     k = len(search.result.palette)
-    tried = dict(search.tried)
+    tried = {n: result.psnr for n, result in search.tried.items()}
     assert search.result.psnr >= 33 and tried[k] == search.result.psnr
     assert k == 1 or tried[k - 1] < 33  # one colour fewer was tried and falls short
     assert len(search.tried) <= 8  # a bisection of 1..128, not a run per k
@@ -167,3 +167,14 @@ def test_fewest_colors_reaching_a_quality():
         fewest_colors(colors, 45, 40)
     with pytest.raises(ValueError, match="0 ≤ MIN ≤ MAX"):
         fewest_colors(colors, float("nan"), 40)
+
+
+def test_most_colors_within_a_size():
+    from kmeans_studio.core.quantize import ImageColors, most_colors_within
+
+    colors = ImageColors.from_image(load_sample_image("china.jpg")[::4, ::4])
+    by_colours = lambda result: 100 * len(result.palette)  # noqa: E731 - a size growing with k
+    search = most_colors_within(colors, 1050, by_colours, 64)
+    assert len(search.result.palette) == 10 and len(search.tried) <= 7
+    assert len(most_colors_within(colors, 10**9, by_colours, 64).result.palette) == 64
+    assert most_colors_within(colors, 99, by_colours, 64).result is None

@@ -43,7 +43,8 @@ def shortcuts_dialog(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
 
 
 def about_text() -> str:
-    """The About box's text (rich text): the version and the libraries'."""
+    """The About box's text (rich text): the version, the notebook the studio grew
+    from, and the libraries' versions."""
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
 
@@ -58,7 +59,10 @@ def about_text() -> str:
     return (
         f"<h3>K-Means Studio {__version__}</h3>"
         "<p>See k-means clustering work, step by step, and use it for real.</p>"
+        "<p>Grown out of the teaching notebook <i>K\u2011Means In\u2011Depth</i>: its "
+        "blobs, its digits and its colour compression became the Blobs, Digits and Image "
+        "pages.</p>"
         f"<p>Qt {qVersion()} · PySide6 {pyside_version} · numpy {version('numpy')} · "
-        f"scikit-learn {version('scikit-learn')} · Pillow {version('pillow')} · "
+        f"scikit\u2011learn {version('scikit-learn')} · Pillow {version('pillow')} · "
         f"pyqtgraph {version('pyqtgraph')}</p>"
     )

@@ -269,3 +269,15 @@ def test_open_path_explains_what_it_cannot_open(window, qtbot, tmp_path):
     assert "does not exist" in window.last_message.text()
     assert not window.open_path(tmp_path)
     assert "folder" in window.last_message.text()
+
+
+def test_about_names_the_version_the_notebook_and_the_libraries(window, qtbot):
+    from kmeans_studio import __version__
+
+    box = window.show_about()
+    text = box.text()
+    assert f"K-Means Studio {__version__}" in text
+    # Names with hyphens are not broken across lines (non-breaking hyphens).
+    assert "K\u2011Means In\u2011Depth" in text and "scikit\u2011learn" in text
+    assert "Qt " in text
+    box.close()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kmeans_studio.qt.actions import create_actions
 from kmeans_studio.qt.controller import RunController, Snapshot
+from kmeans_studio.qt.drop_hint import DropHint
 from kmeans_studio.qt.explore import ExploreDock
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setWindowTitle("K-Means Studio")
         self.setAcceptDrops(True)
+        self.drop_hint = DropHint(self)  # shown while files are dragged over the window
         self.settings = settings if settings is not None else Settings()
         self.actions = create_actions(self)
         self.last_message: QMessageBox | None = None
@@ -516,12 +518,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ events
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
             event.acceptProposedAction()
+            self.drop_hint.show_for(paths)
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self.drop_hint.hide()
+
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self.drop_hint.hide()
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if not paths:
             event.ignore()

@@ -281,3 +281,28 @@ def test_about_names_the_version_the_notebook_and_the_libraries(window, qtbot):
     assert "K\u2011Means In\u2011Depth" in text and "scikit\u2011learn" in text
     assert "Qt " in text
     box.close()
+
+
+def test_a_frame_says_where_dragged_files_go(window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
+
+    def drag(mime):
+        return QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
+                               Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    files = QMimeData()
+    files.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    window.dragEnterEvent(drag(files))
+    hint = window.drop_hint
+    assert hint.isVisible() and "“notes.txt”" in hint.text()
+    assert hint.geometry().width() > window.width() - 40  # over the whole window
+    window.dragLeaveEvent(QDragLeaveEvent())
+    assert not hint.isVisible()
+    text = QMimeData()
+    text.setText("not a file")
+    window.dragEnterEvent(drag(text))
+    assert not hint.isVisible()
+    window.dragEnterEvent(drag(files))
+    window.dropEvent(QDropEvent(QPoint(50, 50).toPointF(), Qt.DropAction.CopyAction, files,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    assert not hint.isVisible()

@@ -23,7 +23,8 @@ def shortcuts_dialog(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
     dialog = QDialog(parent)
     dialog.setObjectName("shortcuts_dialog")
     dialog.setWindowTitle("Keyboard shortcuts")
-    rows = shortcut_table(actions)
+    rows = [*shortcut_table(actions),
+            ("Leave a number field for the run keys (the value is taken)", "Enter")]
     table = QTableWidget(len(rows), 2)
     table.setHorizontalHeaderLabels(["Action", "Keys"])
     for i, (what, keys) in enumerate(rows):

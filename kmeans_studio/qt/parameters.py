@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -59,7 +60,18 @@ class ParameterForm(QGroupBox):
             else:
                 form.addRow(spec.label, row)
             _changed_signal(widget).connect(self.changed)
+            if isinstance(widget, QAbstractSpinBox):
+                widget.installEventFilter(self)
         self.show_values(params)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter in a number field takes the value and gives the keys back to the run
+        (Right, Left, End and Space edit the field while it has the focus)."""
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            watched.clearFocus()  # the field takes its value as it loses the focus
+            return True
+        return super().eventFilter(watched, event)
 
     def __getattr__(self, name: str) -> QWidget:
         widgets = self.__dict__.get("widgets")

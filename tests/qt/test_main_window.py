@@ -306,3 +306,26 @@ def test_a_frame_says_where_dragged_files_go(window, qtbot, tmp_path):
     window.dropEvent(QDropEvent(QPoint(50, 50).toPointF(), Qt.DropAction.CopyAction, files,
                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
     assert not hint.isVisible()
+
+
+def test_enter_in_a_number_field_gives_the_keys_back_to_the_run(window, qtbot):
+    """Right edits a field that has the focus; after Enter the field has taken its
+    value and Right steps the run again."""
+    window.activateWindow()
+    field = window.sources["blobs"].panel.run.max_iter
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    QTest.keyClicks(field, "250")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert field.value() == 250 and not field.hasFocus()
+    state = wait_state(qtbot, window, lambda s: s.request.max_iter == 250)
+    QTest.keyClick(window, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.controller.snapshot.index > state.index)
+    dialog = window.show_shortcuts()
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QTableWidget
+
+    table = dialog.findChild(QTableWidget)
+    assert "Enter" in {table.item(r, 1).text() for r in range(table.rowCount())}
+    dialog.close()

@@ -22,6 +22,13 @@ BLOB_SHAPES = {
     "circles": "Concentric circles",
     "moons": "Two moons",
 }
+#: Shapes made of two groups whatever the number of centres asked for.
+TWO_GROUP_SHAPES = ("circles", "moons")
+
+
+def natural_groups(shape: str, n_centers: int) -> int:
+    """How many groups a shape's points form: the k a learner should start from."""
+    return 2 if shape in TWO_GROUP_SHAPES else int(n_centers)
 
 
 #: The kinds of data, each shown by its page.

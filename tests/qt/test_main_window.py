@@ -329,3 +329,23 @@ def test_enter_in_a_number_field_gives_the_keys_back_to_the_run(window, qtbot):
     table = dialog.findChild(QTableWidget)
     assert "Enter" in {table.item(r, 1).text() for r in range(table.rowCount())}
     dialog.close()
+
+
+def test_a_shape_starts_k_at_its_number_of_groups(window, qtbot):
+    """Moons and circles are two groups: k follows the shape (the user can still
+    change it) and "True blobs", meaningless there, is hidden."""
+    panel = window.sources["blobs"].panel
+    shape, k = panel.data.shape, panel.run.n_clusters
+    shape.setCurrentIndex(shape.findData("moons"))
+    assert k.value() == 2 and panel.data.n_centers.isHidden()
+    snap = wait_state(qtbot, window, lambda s: s.dataset.name == "Two moons")
+    assert snap.request.n_clusters == 2
+    k.setValue(3)  # still the user's to change
+    wait_state(qtbot, window, lambda s: s.request.n_clusters == 3)
+    panel.data.n_centers.setValue(5)
+    shape.setCurrentIndex(shape.findData("anisotropic"))
+    assert k.value() == 5 and not panel.data.n_centers.isHidden()
+    # A session's shape and k are shown as they were saved, k not reset.
+    source = {**panel.data.values().source(), "shape": "circles"}
+    panel.restore(source, {"n_clusters": 6})
+    assert k.value() == 6 and panel.data.n_centers.isHidden()

@@ -8,6 +8,7 @@ import functools
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from kmeans_studio.core.datasets import TWO_GROUP_SHAPES, natural_groups
 from kmeans_studio.core.parameters import BlobParameters, next_seed
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
@@ -68,7 +69,7 @@ class BlobsPanel(DataPanel):
         # (Not connected to QTimer.start directly: it would take the value as msec.)
         self.data.changed.connect(self._schedule)
         self.run.changed.connect(self._schedule)
-        self.data.shape.currentIndexChanged.connect(self._update_enabled)
+        self.data.shape.currentIndexChanged.connect(self._on_shape)
         self._update_enabled()
 
     @property
@@ -100,6 +101,15 @@ class BlobsPanel(DataPanel):
     def _schedule(self) -> None:
         self._debounce.start()
 
+    def _on_shape(self) -> None:
+        """A new shape (chosen, not restored) starts k at its number of groups; the
+        user can still change k."""
+        self._update_enabled()
+        if not self.placing:
+            self.run.n_clusters.setValue(natural_groups(self.data.shape.currentData(),
+                                                        self.data.n_centers.value()))
+
     def _update_enabled(self) -> None:
-        self.data.n_centers.setEnabled(
-            self.data.shape.currentData() not in ("circles", "moons"))
+        # "True blobs" means nothing for two circles or two moons: hidden there.
+        self.data.layout().setRowVisible(
+            self.data.n_centers, self.data.shape.currentData() not in TWO_GROUP_SHAPES)

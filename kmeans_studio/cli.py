@@ -82,7 +82,8 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a size, such as 150000, 150K or 1.5M") from None
     if not (1 <= value < 2**63):
-        raise argparse.ArgumentTypeError(f"{text!r}: give a size of at least 1 byte")
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a size from 1 byte to {2**63 - 1:,} bytes")
     return int(value)
 
 
@@ -191,9 +192,9 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0
 
 
-def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> bool:
-    """Compress `source` into `target`; the exit status: 0 when written, 98 or 99 when
-    --skip-if-larger or --quality kept it unwritten."""
+def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> int:
+    """Compress `source` into `target`; the exit status: 0 when written, 98 when
+    --skip-if-larger or --max-size, 99 when --quality kept it unwritten."""
     from kmeans_studio.core.images import encoded, load_image, save_image
     from kmeans_studio.core.quantize import (
         ImageColors,
@@ -212,8 +213,15 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> b
             else f"the most of {args.colors} within {args.max_size:,} bytes" if args.max_size
             else args.colors)
 
+    dithered: dict = {}  # index arrays, by id of a result the search keeps alive
+
     def indices_of(result):
-        return dither(image, result.palette) if args.dither else result.indices
+        """The indices written for a result: dithered once, when asked for."""
+        if not args.dither:
+            return result.indices
+        if id(result) not in dithered:
+            dithered[id(result)] = dither(image, result.palette)
+        return dithered[id(result)]
     say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {goal}")
     last = [time.perf_counter()]
 

@@ -660,12 +660,13 @@ def best_of_starts(
                 break
     if outcomes is None or any(outcome is None for outcome in outcomes):
         return None
+    outcomes.sort(key=lambda outcome: outcome[0])  # in start order
     best: tuple[KMeansRun, Iteration, int] | None = None
-    for index, run, final in sorted(outcomes, key=lambda outcome: outcome[0]):
+    for index, run, final in outcomes:
         if best is None or (final.inertia < best[1].inertia
                             and not _same_clustering(final.labels, best[1].labels)):
             best = (run, final, index)
-    inertia = [final.inertia for _, _, final in sorted(outcomes, key=lambda o: o[0])]
+    inertia = [final.inertia for _, _, final in outcomes]
     return Starts(best[0], best[2], _readonly(np.array(inertia)))
 
 

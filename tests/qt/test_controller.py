@@ -76,19 +76,24 @@ def test_a_failing_request_says_why_and_keeps_the_run(controller, qtbot):
     assert controller.snapshot is before
 
 
-def test_a_newer_job_abandons_the_older_one_and_only_it_reports(qtbot):
-    job = BackgroundJob("test")
-    inside, release = threading.Event(), threading.Event()
-    results = []
-    job.succeeded.connect(results.append)
+def held_work(result):
+    """Work that, like a quantizer that cannot be interrupted, stays inside until
+    `release` is set: (work, inside, release, the native ids of its threads)."""
+    inside, release, threads = threading.Event(), threading.Event(), []
 
-    stuck_thread = []
-
-    def stuck(cancelled, progress):  # like a quantizer that cannot be interrupted
-        stuck_thread.append(threading.get_native_id())
+    def work(cancelled, progress):
+        threads.append(threading.get_native_id())
         inside.set()
         release.wait(30)
-        return "old"
+        return result
+    return work, inside, release, threads
+
+
+def test_a_newer_job_abandons_the_older_one_and_only_it_reports(qtbot):
+    job = BackgroundJob("test")
+    results = []
+    job.succeeded.connect(results.append)
+    stuck, inside, release, stuck_thread = held_work("old")
     job.start(stuck)
     assert inside.wait(30)
     with qtbot.waitSignal(job.succeeded):
@@ -162,12 +167,7 @@ def test_a_job_outliving_its_window_reports_into_nothing(qtbot):
     receiver = Receiver()
     job = BackgroundJob("test")
     job.succeeded.connect(receiver.take)
-    inside, release = threading.Event(), threading.Event()
-
-    def late(cancelled, progress):
-        inside.set()
-        release.wait(30)
-        return "late"
+    late, inside, release, _ = held_work("late")
     job.start(late)
     assert inside.wait(30)
     with qtbot.waitSignal(receiver.destroyed):

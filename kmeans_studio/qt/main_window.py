@@ -402,9 +402,11 @@ class MainWindow(QMainWindow):
             source.key == "image" and snapshot.derived is not None)
 
     def _on_data(self, source, dataset, request) -> None:
-        self.files.opened(request)  # a session's parameters go on its page now
+        opened = self.files.opened(request)  # a session's parameters go on its page now
         source.panel.data_loaded(dataset)
-        if self.source is not source:  # a dropped or opened file: show its page
+        # A dropped or opened file shows its page; a page's own data (the first page's
+        # sample, loaded after the user moved on) never takes the user back to it.
+        if opened is not None and self.source is not source:
             self._show_page(source.key)
 
     def _show_page(self, key: str) -> None:

@@ -21,6 +21,17 @@ def test_starts_on_the_seed_blobs_ready_to_step(window, qtbot):
     assert window.status.text().startswith("Iteration 0")
 
 
+def test_a_page_left_before_its_data_loaded_does_not_come_back(window, qtbot):
+    """The first page's sample loads after the user has moved to another page: the
+    window stays where the user went."""
+    blobs = window.sources["blobs"].controller
+    qtbot.waitUntil(lambda: "blobs" in window._started)  # its data are on the way
+    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+    qtbot.waitUntil(lambda: blobs.snapshot is not None, timeout=60_000)
+    settle(qtbot, blobs)
+    assert window.source.key == "digits"
+
+
 def test_steps_change_state_and_step_back_restores_it_exactly(window, qtbot):
     wait_state(qtbot, window, initial)
     seen = []

@@ -40,7 +40,7 @@ class Opening:
     """
 
     source: object
-    path: str
+    path: str  # "" for a pasted image
     data_key: Hashable
     show: Callable[[], None] | None = None
 
@@ -211,7 +211,10 @@ class FileActions(QObject):
         if qimage.isNull():
             self.said.emit("The clipboard holds no image to paste.")
             return False
-        self.pages["image"].panel.set_pixels(qimage_to_rgb(qimage))  # its run starts
+        source = self.pages["image"]
+        source.panel.set_pixels(qimage_to_rgb(qimage))  # its run starts
+        # Opened like a file: its page is shown once the pixels are in.
+        self.opening = Opening(source, "", source.panel.request().data_key)
         return True
 
     def open_dialog(self, first_filter: str | None = None) -> None:

@@ -387,7 +387,8 @@ class MainWindow(QMainWindow):
         opening = self.files.opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
             self.files.opening = None
-            self._remember(opening.path)
+            if opening.path:  # (a pasted image has none)
+                self._remember(opening.path)
             if self.source is not opening.source:
                 self._show_page(opening.source.key)  # which shows its newest state
                 return

@@ -94,6 +94,8 @@ def test_paste_from_the_clipboard(window, qtbot):
     assert snap.dataset.image.colors.n_colors == 2
     final = wait_state(qtbot, window, lambda s: s.derived is not None)
     assert {tuple(c) for c in final.derived.palette} == {(255, 128, 0), (0, 128, 128)}
+    assert window.source.key == "image"  # pasted on the Blobs page: the photo is shown
+    assert window.settings["files/recent"] == []  # and it is no file to reopen
 
 
 def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, tmp_path):

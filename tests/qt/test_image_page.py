@@ -127,7 +127,7 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     dithered = window.sources["image"].result()[1]
     assert dithered.max() < 6 and not np.array_equal(plain, dithered)
     compare = window.sources["image"].compare
-    qtbot.waitUntil(lambda: "dithered" in compare.after_label.text())
+    qtbot.waitUntil(lambda: "dithered" in compare.after_label.text)
 
 
 def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):

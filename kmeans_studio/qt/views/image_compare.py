@@ -4,6 +4,10 @@ Images are shown as `ImageItem(axisOrder="row-major")` of RGB uint8 without leve
 pyqtgraph wraps the pixels in a QImage as they are instead of rescaling every pixel
 (64 ms for 8 MP on the GUI thread);
 every view box shares one zoom and pan, so switching modes keeps the place.
+
+The pictures fit their view until the user zooms or pans (wheel, drag, or the zoom
+buttons), and fit again on Fit; side by side, they go next to each other or one
+above the other, whichever shows them larger.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -18,19 +23,31 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSlider,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+#: Each zoom button press or step scales by this factor.
+ZOOM_STEP = 1.25
 
 
 def _image_box() -> pg.ViewBox:
-    box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
-    return box
+    return pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
 
 
 def _image_item() -> pg.ImageItem:
     return pg.ImageItem(axisOrder="row-major")
+
+
+def _tool_button(text: str, tip: str, clicked) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip.split(" (")[0])
+    button.setAutoRaise(True)
+    button.clicked.connect(clicked)
+    return button
 
 
 class CompareView(QWidget):
@@ -43,27 +60,14 @@ class CompareView(QWidget):
         self.setObjectName("compare_view")
         self._original: np.ndarray | None = None
         self._result: np.ndarray | None = None
+        self.fitted = True  # the pictures follow the view's size until zoomed or panned
+        self.stacked = False  # side by side: one above the other
 
         self.side = pg.GraphicsLayoutWidget()
         self.side.setAccessibleName("Original and compressed image side by side")
         self.before_box, self.after_box = _image_box(), _image_box()
-        # Equal columns: linked, aspect-locked boxes of different widths would keep
-        # pushing each other's ranges outwards.
-        self.side.addItem(self.before_box, row=0, col=0)
-        self.side.addItem(self.after_box, row=0, col=1)
-        self.side.ci.layout.setColumnStretchFactor(0, 1)
-        self.side.ci.layout.setColumnStretchFactor(1, 1)
-        self.before_label, self.after_label = QLabel("Original"), QLabel("Compressed")
-        for label in (self.before_label, self.after_label):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        side_page = QWidget()
-        side_layout = QVBoxLayout(side_page)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        captions = QHBoxLayout()
-        captions.addWidget(self.before_label, 1)
-        captions.addWidget(self.after_label, 1)
-        side_layout.addLayout(captions)
-        side_layout.addWidget(self.side, 1)
+        self.before_label, self.after_label = pg.LabelItem("Original"), pg.LabelItem("Compressed")
+        self._arrange(stacked=False)
         self.before, self.after = _image_item(), _image_item()
         self.before_box.addItem(self.before)
         self.after_box.addItem(self.after)
@@ -96,10 +100,15 @@ class CompareView(QWidget):
 
         self.after_box.setXLink(self.before_box)  # one zoom and pan for both
         self.after_box.setYLink(self.before_box)
+        for box in (self.before_box, self.wipe_box):
+            box.sigRangeChangedManually.connect(self._on_zoomed_by_hand)
+            box.sigResized.connect(self._on_resized)
+            box.sigRangeChanged.connect(self._show_zoom)
 
         self.pages = QStackedWidget()
-        self.pages.addWidget(side_page)
+        self.pages.addWidget(self.side)
         self.pages.addWidget(wipe_page)
+        self.pages.setMinimumSize(320, 240)
         self.side_button = QRadioButton("Side by side")
         self.wipe_button = QRadioButton("Wipe")
         for button, tip in ((self.side_button, "Original and compressed next to each other"),
@@ -111,17 +120,82 @@ class CompareView(QWidget):
         group.addButton(self.side_button, 0)
         group.addButton(self.wipe_button, 1)
         group.idClicked.connect(self.set_mode_index)
+        self.fit_button = _tool_button("Fit", "Show the whole picture (Fit)", self.fit)
+        self.actual_button = _tool_button("100%", "One pixel of the picture per pixel of "
+                                          "the screen (100%)", self.actual_size)
+        self.zoom_out_button = _tool_button("−", "Zoom out (or turn the wheel)",
+                                            lambda: self.zoom_by(1 / ZOOM_STEP))
+        self.zoom_in_button = _tool_button("+", "Zoom in (or turn the wheel)",
+                                           lambda: self.zoom_by(ZOOM_STEP))
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("zoom_label")
+        self.zoom_label.setToolTip("Turn the wheel over a picture to zoom, drag it to pan")
         self.caption = QLabel()
         self.caption.setObjectName("compare_caption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
         top = QHBoxLayout()
         top.addWidget(self.side_button)
         top.addWidget(self.wipe_button)
+        top.addSpacing(8)
+        for widget in (self.fit_button, self.actual_button, self.zoom_out_button,
+                       self.zoom_in_button, self.zoom_label):
+            top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.caption)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
+        self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        """The pictures sit on the palette's base colour; captions in its text colour."""
+        palette = self.palette()
+        for view in (self.side, self.wipe):
+            view.setBackground(palette.color(QPalette.ColorRole.Base))
+        text = palette.color(QPalette.ColorRole.Text).name()
+        for label in (self.before_label, self.after_label):
+            label.setText(label.text, color=text)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self._apply_palette()
+
+    # -- arrangement
+    def _arrange(self, stacked: bool) -> None:
+        """Captions and pictures next to each other, or one above the other (moved
+        within the scene's grid layout, never taken out of the scene)."""
+        grid = self.side.ci.layout
+        items = (self.before_label, self.before_box, self.after_label, self.after_box)
+        for index in reversed(range(grid.count())):
+            grid.removeAt(index)
+        places = ((0, 0), (1, 0), (2, 0), (3, 0)) if stacked else ((0, 0), (1, 0), (0, 1), (1, 1))
+        for item, (row, column) in zip(items, places):
+            grid.addItem(item, row, column)
+        # Equal cells: linked, aspect-locked boxes of different sizes would keep
+        # pushing each other's ranges outwards.
+        for index in range(4):
+            grid.setColumnStretchFactor(index, 0)
+            grid.setRowStretchFactor(index, 0)
+        for row in ((1, 3) if stacked else (1,)):
+            grid.setRowStretchFactor(row, 1)
+        for column in ((0,) if stacked else (0, 1)):
+            grid.setColumnStretchFactor(column, 1)
+        self.stacked = stacked
+
+    def _better_stacked(self) -> bool:
+        """Whether the pictures show larger one above the other than side by side."""
+        if self._original is None:
+            return self.stacked
+        h, w = self._original.shape[:2]
+        width, height = self.side.width(), self.side.height() - 2 * self._caption_height()
+        across = min(width / 2 / w, (height + self._caption_height()) / h)
+        down = min(width / w, height / 2 / h)
+        return down > across * 1.05 if not self.stacked else down * 1.05 > across
+
+    def _caption_height(self) -> int:
+        return round(self.before_label.boundingRect().height()) or 20
 
     # -- inputs
     def set_original(self, pixels: np.ndarray, caption: str = "") -> None:
@@ -135,20 +209,8 @@ class CompareView(QWidget):
         self.wipe_line.setValue(w * self.slider.value() / 1000)
         self._update_wipe()
         self.caption.setText(caption)
+        self._rearrange()
         self.fit()
-
-    def fit(self) -> None:
-        """Show the whole image."""
-        if self._original is not None:
-            h, w = self._original.shape[:2]
-            for box in (self.before_box, self.wipe_box):
-                box.setRange(xRange=(0, w), yRange=(0, h), padding=0.01)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - fit once the boxes have a size
-        super().showEvent(event)
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, self.fit)
 
     def set_result(self, rgb: np.ndarray, label: str = "Compressed") -> None:
         self._result = rgb
@@ -156,12 +218,67 @@ class CompareView(QWidget):
         self.wipe_after.setImage(rgb, autoLevels=False)
         self.after_label.setText(label)
 
+    # -- zoom
+    @property
+    def box(self) -> pg.ViewBox:
+        """The view box of the mode shown (the side-by-side pair follow `before_box`)."""
+        return self.wipe_box if self.pages.currentIndex() else self.before_box
+
+    def fit(self) -> None:
+        """Show the whole picture, and keep showing it whole as the view's size changes."""
+        self.fitted = True
+        if self._original is None:
+            return
+        h, w = self._original.shape[:2]
+        for box in (self.before_box, self.wipe_box):
+            box.setRange(xRange=(0, w), yRange=(0, h), padding=0)
+
+    def zoom(self) -> float:
+        """Screen pixels per picture pixel in the mode shown."""
+        per_pixel = self.box.viewPixelSize()[0]
+        return 1 / per_pixel if per_pixel > 0 else 1.0
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom in (factor > 1) or out about the middle of the view."""
+        self.fitted = False
+        self.box.scaleBy((1 / factor, 1 / factor))
+
+    def actual_size(self) -> None:
+        """One picture pixel per screen pixel, about the middle of the view."""
+        self.zoom_by(1 / self.zoom())
+
+    def _on_zoomed_by_hand(self, *_) -> None:
+        self.fitted = False
+
+    def _on_resized(self, *_) -> None:
+        if self.fitted:
+            self.fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._rearrange()
+
+    def _rearrange(self) -> None:
+        """Side by side, the pictures go where they show larger (the boxes' own
+        resizing then refits them)."""
+        if self._better_stacked() != self.stacked:
+            self._arrange(not self.stacked)
+
+    def _show_zoom(self, *_) -> None:
+        self.zoom_label.setText(f"{100 * self.zoom():.0f}%" if self._original is not None
+                                else "")
+
     def set_mode_index(self, index: int) -> None:
-        # The wipe view takes over the zoom and pan of the side-by-side views.
-        source, target = (self.before_box, self.wipe_box) if index else (self.wipe_box, self.before_box)
-        target.setRange(rect=source.viewRect(), padding=0)
+        if not self.fitted:
+            # The wipe view takes over the zoom and pan of the side-by-side views.
+            source, target = (self.before_box, self.wipe_box) if index else (self.wipe_box,
+                                                                             self.before_box)
+            target.setRange(rect=source.viewRect(), padding=0)
         self.pages.setCurrentIndex(index)
         (self.wipe_button if index else self.side_button).setChecked(True)
+        if self.fitted:
+            self.fit()
+        self._show_zoom()
         self.mode_changed.emit("wipe" if index else "side")
 
     # -- wipe

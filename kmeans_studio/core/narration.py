@@ -39,7 +39,9 @@ def narrate(state: Iteration, previous: Iteration | None = None) -> str:
         return f"Assign: {_points(state.n_changed)} changed cluster."
     # update
     j = max(range(k), key=lambda i: state.center_shift[i])
-    text = f"Update: centre {j + 1} moved {state.center_shift[j]:.2g}"
+    shift = state.center_shift[j]
+    text = ("Update: no centre moved" if shift == 0
+            else f"Update: centre {j + 1} moved most, by {shift:.2g}")
     if previous is not None and math.isfinite(previous.inertia) and previous.inertia > 0:
         fall = (previous.inertia - state.inertia) / previous.inertia
         text += f"; inertia fell {_percent(max(fall, 0.0))}" if fall > 1e-12 else "; inertia unchanged"

@@ -21,7 +21,8 @@ def test_narrates_each_half_step():
     assert lines[1] == "Assign: every point joined its nearest centre (300 points)."
     update = states[2]
     j = int(np.argmax(update.center_shift))
-    assert lines[2].startswith(f"Update: centre {j + 1} moved {update.center_shift[j]:.2g}")
+    assert lines[2].startswith(f"Update: centre {j + 1} moved most, by "
+                               f"{update.center_shift[j]:.2g}")
     fall = 100 * (states[1].inertia - update.inertia) / states[1].inertia
     assert f"inertia fell {fall:.0f}%" in lines[2] or f"inertia fell {fall:.2g}%" in lines[2]
     changed = [s for s in states[3:] if s.phase == "assign" and s.n_changed > 0]
@@ -34,3 +35,13 @@ def test_narrates_each_half_step():
 def test_final_assignment_after_iteration_limit_says_so():
     states = run_states(init="random", random_state=1, max_iter=1, tol=0)
     assert "Stopped at the iteration limit after 1 iterations" in narrate(states[-1], states[-2])
+
+
+def test_an_update_that_moves_nothing_says_so():
+    """The converging update moves no centre: said plainly, not as "centre 1 moved 0"."""
+    states = run_states(init="random", random_state=1)
+    still = [(s, p) for s, p in zip(states[1:], states) if s.phase == "update"
+             and not s.center_shift.any()]
+    assert still  # these blobs converge with a step that moves nothing
+    text = narrate(*still[-1])
+    assert text.startswith("Update: no centre moved") and "moved 0" not in text

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QWidget
 
 
@@ -78,10 +79,34 @@ SPECS: dict[str, ActionSpec] = {
 }
 
 
+def palette_icon(window: QWidget, kind: QStyle.StandardPixmap) -> QIcon:
+    """The style's icon of `kind`; the media glyphs (play, step, ...) drawn in the
+    palette's button-text colour, so that they stay visible on a dark palette (the
+    styles draw them black whatever the palette)."""
+    standard = window.style().standardIcon(kind)
+    if not kind.name.startswith("SP_Media"):
+        return standard
+    image = standard.pixmap(QSize(GLYPH_PIXELS, GLYPH_PIXELS)).toImage()
+    painter = QPainter(image)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(image.rect(), window.palette().color(QPalette.ColorRole.ButtonText))
+    painter.end()
+    return QIcon(QPixmap.fromImage(image))
+
+
+#: The glyphs are drawn this big and scaled down (sharp on high-density screens).
+GLYPH_PIXELS = 64
+
+
+def set_icons(window: QWidget, actions: dict[str, QAction]) -> None:
+    """Give each action its icon for the window's palette (again when it changes)."""
+    for name, spec in SPECS.items():
+        actions[name].setIcon(QIcon() if spec.icon is None else palette_icon(window, spec.icon))
+
+
 def create_actions(window: QWidget) -> dict[str, QAction]:
     """Create every action, parented to and added to `window`."""
     actions = {}
-    style = window.style()
     for name, spec in SPECS.items():
         action = QAction(spec.text, window)
         action.setObjectName(name)
@@ -90,13 +115,10 @@ def create_actions(window: QWidget) -> dict[str, QAction]:
         tip = spec.tip
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        if spec.icon is not None:
-            action.setIcon(style.standardIcon(spec.icon))
-        else:
-            action.setIcon(QIcon())
         action.setCheckable(spec.checkable)
         window.addAction(action)
         actions[name] = action
+    set_icons(window, actions)
     return actions
 
 

@@ -6,6 +6,7 @@ import colorsys
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -34,15 +35,36 @@ def is_dark() -> bool:
     return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def style_plot(plot: pg.PlotWidget) -> None:
-    """Background and axis colours from the application palette."""
-    palette = QApplication.instance().palette()
+class _Restyler(QObject):
+    """Styles a plot again when its palette changes (the desktop went dark or light)."""
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            _apply_palette(watched)
+        return False
+
+
+_restyler: _Restyler | None = None
+
+
+def _apply_palette(plot: pg.PlotWidget) -> None:
+    palette = plot.palette()
     plot.setBackground(palette.color(QPalette.ColorRole.Base))
     text = palette.color(QPalette.ColorRole.Text)
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(text))
         axis.setTextPen(pg.mkPen(text))
+    plot.getPlotItem().titleLabel.setAttr("color", text.name())
+
+
+def style_plot(plot: pg.PlotWidget) -> None:
+    """Background, axis and title colours from the palette, now and when it changes."""
+    global _restyler
+    if _restyler is None:
+        _restyler = _Restyler(QApplication.instance())
+    _apply_palette(plot)
+    plot.installEventFilter(_restyler)
 
 
 def fixed_plot(name: str, description: str, x_label: str, y_label: str,

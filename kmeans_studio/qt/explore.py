@@ -28,6 +28,7 @@ from kmeans_studio.core.race import race
 from kmeans_studio.core.sweep import sweep
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
+from kmeans_studio.qt.layout import WrappedLabel, scrolled
 from kmeans_studio.qt.panels.common import ErrorLabel, push_button, spin_box
 from kmeans_studio.qt.views.race_plot import RacePlot
 from kmeans_studio.qt.views.silhouette_plot import SilhouettePlot
@@ -67,10 +68,9 @@ class _JobTab(QWidget):
                                          "Cancel", self.cancel, f"{name}_cancel")
         self.error = ErrorLabel()
         self._button_text = button
-        self.subject = QLabel()  # which data the result shown was computed on
+        self.subject = WrappedLabel()  # which data the result shown was computed on
         self.subject.setObjectName(f"{name}_subject")
         self.subject.setTextFormat(Qt.TextFormat.PlainText)
-        self.subject.setWordWrap(True)
         self.subject.hide()
         self.controls = QHBoxLayout()
         self.controls.addStretch(1)
@@ -315,7 +315,7 @@ class ExploreDock(QDockWidget):
         for tab, title, tip in zip(self._tabs, ("Choose k", "Silhouette", "Seed race"), tips):
             self.tabs.setTabToolTip(self.tabs.addTab(tab, title), tip)
             tab.busy_changed.connect(lambda _: self.busy_changed.emit(self.busy))
-        self.setWidget(self.tabs)
+        self.setWidget(scrolled(self.tabs))
         self.sweep.load_requested.connect(self.load_requested)
         self.race.load_requested.connect(self.load_requested)
         self.tabs.currentChanged.connect(self._on_tab)

@@ -301,12 +301,15 @@ class FileActions(QObject):
         path = Path(path)
         if path.suffix.lower() not in (".png", ".svg"):
             path = path.with_suffix(".png")
+        target = targets[name]
         if path.suffix.lower() == ".svg":
             # Qt's own SVG generator: pyqtgraph 0.14's SVGExporter fails on the path
             # data Qt 6 writes (pyqtgraph issue #3485).
-            write = functools.partial(_render_svg, targets[name], name)
+            write = functools.partial(_render_svg, target, name)
+        elif not hasattr(target, "plotItem"):  # a widget of our own (the centre images)
+            write = functools.partial(_render_png, target)
         else:
-            exporter = exporters.ImageExporter(targets[name].plotItem)
+            exporter = exporters.ImageExporter(target.plotItem)
             # Crisp on HiDPI screens and in print: twice the on-screen pixels.
             exporter.parameters()["width"] = 2 * int(exporter.parameters()["width"])
             write = exporter.export
@@ -472,9 +475,24 @@ class _Cancelled(Exception):
     """Raised inside a background write when the user cancels it."""
 
 
+def _render_png(widget: QWidget, filename: str) -> None:
+    """Draw a widget into a PNG file at twice its on-screen pixels, on its background."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(widget.size() * 2, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(2)
+    image.fill(widget.palette().color(widget.backgroundRole()))
+    painter = QPainter(image)
+    widget.render(painter, QPoint())
+    painter.end()
+    if not image.save(filename, "PNG"):
+        raise OSError(f"could not write {filename}")
+
+
 def _render_svg(widget: QWidget, title: str, filename: str) -> None:
     """Draw a widget into an SVG file as vectors (images embedded)."""
-    from PySide6.QtCore import QRect
+    from PySide6.QtCore import QPoint, QRect
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
@@ -488,13 +506,22 @@ def _render_svg(widget: QWidget, title: str, filename: str) -> None:
     painter = QPainter(generator)
     # In export mode pyqtgraph draws every symbol as a vector path (on screen it
     # stamps cached pixmaps) and redraws the axes for the target.
-    items = [i for i in widget.scene().items() if hasattr(i, "setExportMode")]
-    options = {"antialias": True, "background": widget.backgroundBrush().color(),
+    scene = widget.scene() if hasattr(widget, "scene") else None  # a plot's
+    items = [] if scene is None else [i for i in scene.items() if hasattr(i, "setExportMode")]
+    if scene is not None:
+        background = widget.backgroundBrush().color()
+    else:
+        background = widget.palette().color(widget.backgroundRole())
+        painter.fillRect(QRect(0, 0, widget.width(), widget.height()), background)
+    options = {"antialias": True, "background": background,
                "painter": painter, "resolutionScale": 1.0}
     for item in items:
         item.setExportMode(True, options)
     try:
-        widget.render(painter)
+        if scene is None:
+            widget.render(painter, QPoint())
+        else:
+            widget.render(painter)  # QGraphicsView.render: the scene, scaled to fit
     finally:
         for item in items:
             item.setExportMode(False)

@@ -17,21 +17,22 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSlider,
     QSpinBox,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from kmeans_studio.qt.actions import create_actions
+from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
 from kmeans_studio.qt.explore import ExploreDock
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
+from kmeans_studio.qt.layout import scrolled
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
@@ -118,10 +119,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for source in self.sources.values():
             self.source_box.addItem(source.title, source.key)
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setWidget(source.panel)
-            self.pages.addWidget(scroll)
+            self.pages.addWidget(scrolled(source.panel))
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -447,9 +445,8 @@ class MainWindow(QMainWindow):
         action = self.actions["play"]
         action.setChecked(playing)
         action.setText("&Pause" if playing else "&Play")
-        icon = (self.style().StandardPixmap.SP_MediaPause if playing
-                else self.style().StandardPixmap.SP_MediaPlay)
-        action.setIcon(self.style().standardIcon(icon))
+        action.setIcon(palette_icon(self, QStyle.StandardPixmap.SP_MediaPause if playing
+                                    else QStyle.StandardPixmap.SP_MediaPlay))
 
     def _on_play_triggered(self) -> None:
         # The action's check state follows the controller, not the click.
@@ -520,6 +517,12 @@ class MainWindow(QMainWindow):
         return self.show_message(about_text(), QMessageBox.Icon.Information, rich=True)
 
     # ------------------------------------------------------------------ events
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:  # e.g. the desktop went dark
+            set_icons(self, self.actions)
+            self._on_playing(self.source, self.controller.playing)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:

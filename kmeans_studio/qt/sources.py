@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer
+from PySide6.QtWidgets import QWidget
 
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.jobs import BackgroundJob
+from kmeans_studio.qt.layout import Page, scrolled, splitter
 from kmeans_studio.qt.panels.blobs import BlobsPanel
 from kmeans_studio.qt.panels.digits import DigitsPanel
 from kmeans_studio.qt.panels.image import ImagePanel
@@ -24,19 +25,9 @@ from kmeans_studio.qt.views.image_compare import CompareView
 from kmeans_studio.qt.views.image_stats import ImageStatsView
 from kmeans_studio.qt.views.inertia import InertiaView
 from kmeans_studio.qt.views.metrics_table import MetricsView
-from kmeans_studio.qt.views.palette import PaletteView
+from kmeans_studio.qt.views.palette import GAP, SWATCH, PaletteView
 from kmeans_studio.qt.views.pca import PcaView
 from kmeans_studio.qt.views.scatter import ScatterView
-
-
-def _splitter(orientation: Qt.Orientation, widgets: list[QWidget], stretch: list[int],
-              name: str) -> QSplitter:
-    splitter = QSplitter(orientation)
-    splitter.setObjectName(name)
-    for widget, factor in zip(widgets, stretch):
-        splitter.addWidget(widget)
-        splitter.setStretchFactor(splitter.count() - 1, factor)
-    return splitter
 
 
 class _Throttle:
@@ -104,9 +95,12 @@ class _Source:
         return self.views is not None
 
     def build(self) -> QWidget:
+        """The page's views (built the first time), reflowing and scrolling where
+        the window is too small to give each view its minimum size (`layout.Page`)."""
         if self.views is None:
             self._build(self.controller)
-        return self.views
+            self.page = Page(self.views)
+        return self.page
 
     def _build(self, controller: RunController) -> None:
         raise NotImplementedError
@@ -147,7 +141,7 @@ class BlobsSource(_Source):
         for name, value in self.view_options.items():
             setattr(self.scatter, name, value)
         self.inertia = InertiaView()
-        self.views = _splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
+        self.views = splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
                                "blobs_views")
         self.export_targets = {"Scatter plot": self.scatter.plot,
                                "Inertia curve": self.inertia.plot}
@@ -163,6 +157,11 @@ class BlobsSource(_Source):
         self._shown = snapshot
         self.scatter.set_snapshot(snapshot)
         self.inertia.set_snapshot(snapshot)
+        if self.panel.placing and snapshot.iteration is not None:
+            # k is what the user placed (the greyed box says so, not an old value).
+            k = self.panel.run.n_clusters
+            with QSignalBlocker(k):
+                k.setValue(snapshot.iteration.n_clusters)
 
     def _shutdown(self) -> None:
         """Nothing runs outside the controller for this source."""
@@ -185,14 +184,15 @@ class DigitsSource(_Source):
         self.confusion = ConfusionView()
         self.metrics = MetricsView()
         self.inertia = InertiaView()
-        left = _splitter(Qt.Orientation.Vertical, [self.centroids, self.pca], [1, 1],
+        left = splitter(Qt.Orientation.Vertical, [self.centroids, self.pca], [1, 1],
                          "digits_left")
-        right = _splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics, self.inertia],
+        right = splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics, self.inertia],
                           [5, 3, 2], "digits_right")
-        self.views = _splitter(Qt.Orientation.Horizontal, [left, right], [3, 2], "digits_views")
+        self.views = splitter(Qt.Orientation.Horizontal, [left, right], [3, 2], "digits_views")
         left.setSizes([400, 500])
         self.views.setSizes([620, 420])
-        self.export_targets = {"Confusion matrix": self.confusion.plot,
+        self.export_targets = {"Cluster centres": self.centroids.grid,
+                               "Confusion matrix": self.confusion.plot,
                                "PCA, learned clusters": self.pca.learned,
                                "PCA, true classes": self.pca.truth,
                                "Inertia curve": self.inertia.plot}
@@ -295,11 +295,14 @@ class ImageSource(_Source):
         self.palette = PaletteView()
         self.stats = ImageStatsView()
         self.cloud = ColorCloudView()
-        left = _splitter(Qt.Orientation.Vertical, [self.compare, self.inertia], [5, 1],
+        left = splitter(Qt.Orientation.Vertical, [self.compare, self.inertia], [5, 1],
                          "image_left")
-        right = _splitter(Qt.Orientation.Vertical, [self.palette, self.stats, self.cloud],
+        # A palette of many colours scrolls in its own box rather than push the rest.
+        swatches = scrolled(self.palette)
+        swatches.setMinimumHeight(GAP + 2 * (SWATCH + GAP))  # two rows at least
+        right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.cloud],
                           [1, 2, 2], "image_right")
-        self.views = _splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
+        self.views = splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
         self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot}
         self.inertia.seek_requested.connect(controller.seek)
         self.panel.params.dither.toggled.connect(self._refresh_result)
@@ -459,11 +462,11 @@ class TableSource(_Source):
         self.inertia = InertiaView()
         self.confusion = ConfusionView()
         self.metrics = MetricsView()
-        left = _splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
+        left = splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
                          "table_left")
-        self.judged = _splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics],
+        self.judged = splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics],
                                 [3, 2], "table_judged")
-        self.views = _splitter(Qt.Orientation.Horizontal, [left, self.judged], [3, 2],
+        self.views = splitter(Qt.Orientation.Horizontal, [left, self.judged], [3, 2],
                                "table_views")
         self.export_targets = {"Scatter plot": self.scatter.plot,
                                "Inertia curve": self.inertia.plot,

@@ -93,6 +93,9 @@ class RunStatus(QObject):
 
     def show_snapshot(self, snapshot: Snapshot | None) -> None:
         self.label.setText("Loading…" if snapshot is None else describe(snapshot))
+        # A status bar lays out its permanent widgets again only when their height
+        # changes: a longer line would be cut without this.
+        self.parent().layout().invalidate()
 
 
 def describe(snapshot: Snapshot) -> str:
@@ -100,7 +103,11 @@ def describe(snapshot: Snapshot) -> str:
     state = snapshot.iteration
     if state is None:
         return f"{snapshot.dataset.name}: {snapshot.dataset.n_samples:,} points · no centres"
-    parts = [f"Iteration {state.n_iter}", state.phase]
+    # The assignment after convergence adds no iteration (as in scikit-learn): it is
+    # named for what it is, after the iteration it follows.
+    final = state.phase == "assign" and snapshot.index == 2 * state.n_iter + 1
+    parts = ([f"After iteration {state.n_iter}", "final assignment"] if final
+             else [f"Iteration {state.n_iter}", state.phase])
     if snapshot.start is not None:
         best, n_init = snapshot.start
         parts.insert(0, f"best of {n_init} starts (start {best + 1})")

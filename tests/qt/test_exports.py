@@ -156,3 +156,27 @@ def test_settings_round_trip_and_reset(window, qtbot, monkeypatch):
     assert fresh.speed.value() == 4
     assert fresh.sources["blobs"].panel.run.n_clusters.value() == 4
     fresh.close()
+
+
+def test_the_centre_images_export_as_the_notebook_figure(window, qtbot, tmp_path):
+    """Digits' signature figure: the cluster centres as images, PNG (twice the pixels
+    on screen) and SVG; the first entry of the page's export menu."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtSvg import QSvgRenderer
+
+    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+    wait_state(qtbot, window, lambda s: s.dataset.kind == "images" and s.iteration is not None,
+               timeout=60_000)
+    window.actions["run_to_end"].trigger()
+    wait_state(qtbot, window, lambda s: s.dataset.kind == "images" and s.done)
+    grid = window.source.export_targets["Cluster centres"]
+    assert next(iter(window.source.export_targets)) == "Cluster centres"
+    png = window.files.export_view("Cluster centres", tmp_path / "centres.png")
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (2 * grid.width(), 2 * grid.height())
+    # The first tile's middle is one of the centre's grey levels, not the background.
+    tile = grid.tile_rect(0)
+    middle = image.pixelColor(2 * tile.center().x(), 2 * tile.center().y())
+    assert middle.red() == middle.green() == middle.blue()
+    svg = window.files.export_view("Cluster centres", tmp_path / "centres.svg")
+    assert QSvgRenderer(str(svg)).isValid() and "<image" in svg.read_text()

@@ -146,16 +146,44 @@ def click_mode(window, qtbot):
 def test_click_to_place_four_centres_then_run(window, qtbot):
     click = click_mode(window, qtbot)
     targets = [(-1.5, 8.0), (1.0, 4.5), (2.0, 1.0), (-1.5, 3.0)]
+    inertia = window.sources["blobs"].inertia
+    assert not inertia.marker.isVisible()  # no centres: no iteration to point at
+    assert inertia.placeholder.isVisible()
+    k_box = window.sources["blobs"].panel.run.n_clusters
     for n, (x, y) in enumerate(targets, start=1):
         click(x, y)
         wait_state(qtbot, window, lambda s, n=n: s.iteration is not None
                    and s.iteration.n_clusters == n)
+        assert k_box.value() == n and not k_box.isEnabled()  # k is what was placed
     snap = window.controller.snapshot
     np.testing.assert_allclose(snap.iteration.centers, targets, atol=0.1)
     assert snap.iteration.phase == "assign"  # the assignment follows the clicks
     window.actions["run_to_end"].trigger()
     final = wait_state(qtbot, window, lambda s: s.done)
     assert final.iteration.converged and final.iteration.n_clusters == 4
+
+
+def test_the_assignment_after_convergence_is_named_and_placed_after_its_iteration(
+        window, qtbot):
+    """The stretched blobs converge by the tolerance: a last assignment follows the
+    last update.  It adds no iteration (as in scikit-learn), so it is not "Iteration n
+    · assign" (which sits at n - ½ on the inertia axis) but comes after iteration n."""
+    wait_state(qtbot, window, initial)
+    shape = window.sources["blobs"].panel.data.shape
+    shape.setCurrentIndex(shape.findData("anisotropic"))
+    wait_state(qtbot, window, lambda s: s.request.source["shape"] == "anisotropic")
+    window.actions["run_to_end"].trigger()
+    final = wait_state(qtbot, window, lambda s: s.done)
+    n = final.iteration.n_iter
+    assert final.iteration.phase == "assign" and final.index == 2 * n + 1
+    assert window.status.text().startswith(f"After iteration {n} · final assignment")
+    assert window.sources["blobs"].inertia.marker.value() == n + 0.5
+    window.actions["step_back"].trigger()
+    wait_state(qtbot, window, lambda s: s.index == 2 * n)
+    window.actions["step_back"].trigger()
+    wait_state(qtbot, window, lambda s: s.index == 2 * n - 1)
+    assert window.status.text().startswith(f"Iteration {n} · assign")
+    assert window.sources["blobs"].inertia.marker.value() == n - 0.5
 
 
 def test_right_click_removes_the_nearest_centre(window, qtbot):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.metrics import Matching
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.views.image_grid import ImageGrid
+from kmeans_studio.qt.layout import WrappedLabel
 
 
 class CentroidImagesView(QWidget):
@@ -18,14 +19,13 @@ class CentroidImagesView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Cluster centres")
+        self.title = WrappedLabel("Cluster centres")
         self.title.setObjectName("centroid_title")
-        self.title.setWordWrap(True)
         self.grid = ImageGrid(fit=True)
         self.grid.setObjectName("centroid_grid")
         self.grid.setAccessibleName("Cluster centres as images; click one to see the "
                                     "samples nearest to it")
-        self.grid.setMinimumHeight(140)
+        self.grid.setMinimumSize(280, 140)
         self.grid.clicked.connect(self.cluster_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
+from kmeans_studio.qt.layout import WrappedLabel
 
 SAMPLE = 4000
 REDRAW_HZ = 8
@@ -37,8 +38,8 @@ class ColorCloudView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Colours of the image in colour space")
         style_plot(self.plot)
-        self.plot.setAspectLocked(True)
         self.plot.hideButtons()
+        self.plot.setMinimumSize(220, 180)
         self.points = pg.ImageItem(axisOrder="row-major")
         edge = (240, 240, 240) if is_dark() else (20, 20, 20)
         # No symbol cache: palette colours change every iteration, and each new brush
@@ -47,8 +48,7 @@ class ColorCloudView(QWidget):
         self.centers.setZValue(5)
         self.plot.addItem(self.points)
         self.plot.addItem(self.centers)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.note = WrappedLabel()
         top = QHBoxLayout()
         top.addWidget(QLabel("Plane"))
         top.addWidget(self.projection)
@@ -139,7 +139,16 @@ class ColorCloudView(QWidget):
         self._paint_points(xy, point_colors)
         if self._fit:
             self._fit = False
-            self.plot.autoRange()
+            # Colour axes run 0–255 (the whole cube's face, however wide the plot);
+            # the principal axes keep equal scales.  Zoom and pan stay inside.
+            lo, hi = self._bounds()
+            cube = PROJECTIONS[names] is not None
+            pad = 0.03 * (hi - lo)
+            self.plot.setAspectLocked(not cube)
+            self.plot.setLimits(**(dict(xMin=lo[0] - pad[0], xMax=hi[0] + pad[0],
+                                        yMin=lo[1] - pad[1], yMax=hi[1] + pad[1]) if cube
+                                   else dict(xMin=None, xMax=None, yMin=None, yMax=None)))
+            self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0.03)
 
     def _paint_points(self, xy: np.ndarray, colors: np.ndarray) -> None:
         """Dots of 2x2 pixels in an RGBA image laid over the plane's bounds."""

@@ -10,12 +10,28 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.metrics import MATCH_METHODS, Matching
 from kmeans_studio.qt.colors import style_plot
+from kmeans_studio.qt.layout import WrappedLabel
 
-_BLUES = pg.ColorMap([0.0, 1.0], [(255, 255, 255), (8, 48, 107)])
+#: The least size of a cell, in pixels: a count of three digits still fits.
+CELL = 22
+#: The strongest cell's colour: dark blue on a light base, light blue on a dark one.
+STRONG = {"light": (8, 48, 107), "dark": (107, 174, 214)}
+
+
+def heat_map(base: QColor) -> pg.ColorMap:
+    """From the palette's base colour (no samples) to a strong blue (the most)."""
+    strong = STRONG["dark" if base.lightness() < 128 else "light"]
+    return pg.ColorMap([0.0, 1.0], [base.getRgb()[:3], strong])
+
+
+def text_on(color: QColor) -> tuple[int, int, int]:
+    """Black or white, whichever reads better on `color`."""
+    return (20, 20, 20) if color.lightnessF() > 0.55 else (250, 250, 250)
 
 
 def _label(value) -> str:
@@ -48,15 +64,13 @@ class ConfusionView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("The confusion matrix appears after the first assignment.")
+        self.title = WrappedLabel("The confusion matrix appears after the first assignment.")
         self.title.setObjectName("confusion_title")
-        self.title.setWordWrap(True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
-        self.warning = QLabel()
+        self.warning = WrappedLabel()
         self.warning.setObjectName("collision_warning")
-        self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #D55E00;")
         self.warning.hide()
         self.plot = pg.PlotWidget()
@@ -68,12 +82,13 @@ class ConfusionView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.invertY(True)
+        self.plot.setMinimumSize(300, 260)  # ten classes with their counts readable
         self.plot.setLabel("left", "true class")
         self.plot.setLabel("bottom", "cluster → matched class")
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(_BLUES.getLookupTable(nPts=256))
         self.plot.addItem(self.image)
-        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=_BLUES, interactive=False,
+        self.colors = heat_map(self._base())
+        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=self.colors, interactive=False,
                                    width=14, colorMapMenu=False)
         self.bar.setImageItem(self.image, insert_in=self.plot.plotItem)
         self.frames = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(213, 94, 0, width=2))
@@ -83,6 +98,7 @@ class ConfusionView(QWidget):
         self.plot.getViewBox().sigResized.connect(self._fit_to_size)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._texts: list[pg.TextItem] = []
+        self._apply_palette()
         self.matching: Matching | None = None
         self.columns = np.empty(0, dtype=np.intp)  # cluster shown in each column
         layout = QVBoxLayout(self)
@@ -90,6 +106,22 @@ class ConfusionView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.warning)
         layout.addWidget(self.plot, 1)
+
+    def _base(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.Base)
+
+    def _apply_palette(self) -> None:
+        self.colors = heat_map(self._base())
+        self.image.setLookupTable(self.colors.getLookupTable(nPts=256))
+        self.bar.setColorMap(self.colors)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self._apply_palette()
+            if self.matching is not None:
+                table = self.matching.table[:, self.columns]
+                self._write_counts(table, max(1, int(table.max())))
 
     def set_matching(self, matching: Matching | None) -> None:
         previous, self.matching = self.matching, matching
@@ -107,6 +139,12 @@ class ConfusionView(QWidget):
             return
         table = matching.table[:, self.columns]
         n_rows, n_cols = table.shape
+        # Room for every cell's count and every class's name (the page scrolls or
+        # reflows where the window is smaller).
+        names = QFontMetrics(self.font()).horizontalAdvance
+        widest = max(names(f"{n_rows}  {_label(c)}") for c in matching.classes)
+        self.plot.setMinimumSize(max(300, widest + 110 + CELL * n_cols),
+                                 max(260, 90 + CELL * n_rows))
         self.title.setText(f"Accuracy {matching.accuracy:.3f} · matching: "
                            f"{MATCH_METHODS[matching.method]}")
         self.warning.setText(collision_warning(matching))
@@ -119,8 +157,6 @@ class ConfusionView(QWidget):
         self.bar.setLevels((0, top))
         self._write_counts(table, top)
         self._frame_matches(matching.cluster_class[self.columns])
-        rows = [(i + 0.5, _label(c)) for i, c in enumerate(matching.classes)]
-        self.plot.getAxis("left").setTicks([rows])
         self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0.02)
         self._fit_to_size()
 
@@ -131,13 +167,31 @@ class ConfusionView(QWidget):
             return
         n_cols = len(self.columns)
         cell = self.plot.getViewBox().width() / max(1, n_cols)
-        # "cluster→class" where there is room; else the class (hover a cell for more).
-        roomy = cell >= 40
-        cols = [(j + 0.5, (f"{c}→" if roomy else "")
-                 + _label(matching.classes[matching.cluster_class[c]]))
-                for j, c in enumerate(self.columns)]
-        self.plot.setLabel("bottom", "cluster → matched class" if roomy else "matched class")
-        self.plot.getAxis("bottom").setTicks([cols])
+        names = [_label(c) for c in matching.classes]
+        matched = [int(matching.cluster_class[c]) for c in self.columns]
+        metrics = QFontMetrics(self.font())
+
+        def fit(labels: list[str]) -> bool:
+            return max(metrics.horizontalAdvance(text) for text in labels) + 6 <= cell
+
+        # "cluster→class" where there is room, else the class; where even the class
+        # names do not fit, columns and rows are numbered (hover a cell for names).
+        for axis_text, cols in (("cluster → matched class",
+                                 [f"{c}→{names[m]}" for c, m in zip(self.columns, matched)]),
+                                ("matched class", [names[m] for m in matched]),
+                                ("matched class (row number)", [str(m + 1) for m in matched])):
+            if fit(cols):
+                break
+        numbered = axis_text.endswith("(row number)")
+        rows = [f"{i + 1}  {name}" if numbered else name for i, name in enumerate(names)]
+        room = self.plot.getAxis("bottom").width()
+        if metrics.horizontalAdvance(axis_text) > room and " (" in axis_text:
+            axis_text = axis_text.split(" (")[0]
+        if metrics.horizontalAdvance(axis_text) > room and "→" in axis_text:
+            axis_text = "matched class"
+        self.plot.setLabel("bottom", axis_text)
+        self.plot.getAxis("bottom").setTicks([list(zip(np.arange(n_cols) + 0.5, cols))])
+        self.plot.getAxis("left").setTicks([list(zip(np.arange(len(rows)) + 0.5, rows))])
         # Counts shrink with the cells (15 clusters need smaller digits than 10).
         font = self.font()
         font.setPointSizeF(min(font.pointSizeF(), max(6.0, cell / 4.5)))
@@ -157,8 +211,8 @@ class ConfusionView(QWidget):
                 continue
             row, col = divmod(index, n_cols)
             count = int(table[row, col])
-            color = (255, 255, 255) if count > 0.55 * top else (
-                (30, 30, 30) if count else (170, 170, 170))
+            color = (text_on(self.colors.map(count / top, mode="qcolor")) if count
+                     else self.palette().color(QPalette.ColorRole.PlaceholderText))
             text.setText(str(count), color=color)
             text.setPos(col + 0.5, row + 0.5)
 

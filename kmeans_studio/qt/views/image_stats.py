@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from kmeans_studio.core.quantize import psnr
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
+from kmeans_studio.qt.layout import WrappedLabel
 
 
 def _kib(n: int) -> str:
@@ -47,8 +48,7 @@ class ImageStatsView(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setMinimumHeight(24 * 5 + 8)
-        self.table_note = QLabel("The comparison appears when k-means has converged.")
-        self.table_note.setWordWrap(True)
+        self.table_note = WrappedLabel("The comparison appears when k-means has converged.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)

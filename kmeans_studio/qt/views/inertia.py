@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kmeans_studio.core.narration import narrate
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.contracts import Snapshot
+from kmeans_studio.qt.layout import WrappedLabel
 
 
 class InertiaView(QWidget):
@@ -23,9 +24,8 @@ class InertiaView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.narration = QLabel("Generating the data…")
+        self.narration = WrappedLabel("Generating the data…")
         self.narration.setObjectName("narration")
-        self.narration.setWordWrap(True)
         self.narration.setAccessibleName("What the last half-step did")
         font = self.narration.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -43,7 +43,7 @@ class InertiaView(QWidget):
         self.plot.addItem(self.marker)
         self.current = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(213, 94, 0), pen=None)
         self.plot.addItem(self.current)
-        self.plot.setMinimumHeight(120)
+        self.plot.setMinimumSize(240, 130)
         self.placeholder = pg.TextItem("Inertia appears after the first assignment",
                                        anchor=(0.5, 0.5), color=(128, 128, 128))
         self.plot.addItem(self.placeholder)
@@ -58,9 +58,13 @@ class InertiaView(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         state = snapshot.iteration
-        if state is None:
+        self.marker.setVisible(state is not None)
+        if state is None:  # no centres yet (click-to-place): an empty chart
             self.curve.setData([])
             self.current.setData([])
+            self.placeholder.show()
+            self.plot.setXRange(0, 3.0, padding=0.02)
+            self.plot.setYRange(0, 1, padding=0)
             self.narration.setText("Place centres to start.")
             return
         inertia = np.asarray(snapshot.inertia, dtype=float)

@@ -18,6 +18,7 @@ from kmeans_studio.core.metrics import Matching
 from kmeans_studio.qt.colors import cluster_colors, is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.views.image_grid import ImageGrid
+from kmeans_studio.qt.layout import WrappedLabel
 
 DISPLAY_LIMIT = 20_000
 HOVER_PIXELS = 8  # how close the pointer must be to a point to preview it
@@ -61,6 +62,7 @@ def _make_plot(title: str, name: str) -> pg.PlotWidget:
     style_plot(plot)
     plot.hideButtons()
     plot.showGrid(x=True, y=True, alpha=0.12)
+    plot.setMinimumSize(170, 170)
     return plot
 
 
@@ -94,9 +96,8 @@ class PcaView(QWidget):
         self.preview_label = QLabel("Hover a point to see its image.")
         self.preview_label.setWordWrap(True)
         self.preview_label.setFixedWidth(96)
-        self.note = QLabel()
+        self.note = WrappedLabel()
         self.note.setObjectName("pca_note")
-        self.note.setWordWrap(True)
         side = QVBoxLayout()
         side.addWidget(self.preview, 1)
         side.addWidget(self.preview_label)

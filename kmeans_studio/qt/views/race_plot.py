@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kmeans_studio.core.race import Race
 from kmeans_studio.qt.colors import cluster_colors, fixed_plot
+from kmeans_studio.qt.layout import WrappedLabel
 
 MAX_LEGEND = 6
 
@@ -32,9 +32,8 @@ class RacePlot(QWidget):
         super().__init__(parent)
         self.setObjectName("race_plot")
         self.race: Race | None = None
-        self.summary = QLabel("Race several starts to see which minima k-means falls into.")
+        self.summary = WrappedLabel("Race several starts to see which minima k-means falls into.")
         self.summary.setObjectName("race_summary")
-        self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Minima found")
         self.plot = fixed_plot("race_curves", "Inertia per iteration of every start",
                                "iteration", "inertia", movable=True)
@@ -83,7 +82,8 @@ class RacePlot(QWidget):
                 continue
             run, group = race.runs[i], int(race.group[i])
             pen = pg.mkPen(*colors[group], width=3.5 if i == best else 1.5)
-            curve.setData(np.arange(1, len(run.inertia) + 1), run.inertia, pen=pen)
+            # Where the main inertia curve puts them: iteration n's assignment at n - ½.
+            curve.setData(np.arange(len(run.inertia)) + 0.5, run.inertia, pen=pen)
             curve.setZValue(2 if i == best else 1)
             curve.setToolTip(f"Seed {run.seed}: final inertia {run.final_inertia:.6g}, "
                              f"minimum #{group + 1}")

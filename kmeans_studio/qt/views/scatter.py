@@ -1,7 +1,7 @@
 """The 2-D explorer: points by cluster, centres with trails, Voronoi regions, arrows.
 
 Drawing follows the README's architecture section: pens and brushes are built once per k; one
-ScatterPlotItem per cluster; Voronoi regions are one uint8 image with a small LUT;
+ScatterPlotItem per cluster; Voronoi regions are one uint8 image with a small LUT, drawn smoothed;
 clouds above `DISPLAY_LIMIT` points are display-subsampled (and the view says so)
 while the engine always uses every point.
 """
@@ -11,16 +11,28 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.qt.colors import cluster_colors, is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
+from kmeans_studio.qt.layout import WrappedLabel
 
 DISPLAY_LIMIT = 20_000
-VORONOI_GRID = 320
+#: Voronoi shading: one cell per this many screen pixels, at most this many a side.
+VORONOI_PIXELS = 2
+VORONOI_MAX_CELLS = 800
 UNASSIGNED = (150, 150, 150)
+
+
+class SmoothImageItem(pg.ImageItem):
+    """An image drawn with smoothing when scaled up (pyqtgraph draws nearest pixels)."""
+
+    def paint(self, painter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(painter, *args)
 
 
 class CentersItem(pg.ScatterPlotItem):
@@ -72,15 +84,15 @@ class ScatterView(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.hideButtons()
-        self.note = QLabel()
+        self.plot.setMinimumSize(320, 240)  # smaller, and points and centres merge
+        self.note = WrappedLabel()
         self.note.setObjectName("scatter_note")
-        self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.note)
 
-        self.voronoi = pg.ImageItem(axisOrder="row-major")
+        self.voronoi = SmoothImageItem(axisOrder="row-major")
         self.voronoi.setZValue(-20)
         self.voronoi.setOpacity(0.22)
         # It covers whatever is visible: it must not count when fitting the view.
@@ -334,14 +346,19 @@ class ScatterView(QWidget):
         if not self.show_voronoi or len(self._xy) == 0 or not self.editable:
             self.voronoi.clear()
             return
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        box = self.plot.getViewBox()
+        (x0, x1), (y0, y1) = box.viewRange()
         lo, hi = np.array([x0, y0]), np.array([x1, y1])
-        gx = np.linspace(lo[0], hi[0], VORONOI_GRID)
-        gy = np.linspace(lo[1], hi[1], VORONOI_GRID)
+        # One cell per VORONOI_PIXELS screen pixels, sampled at the cells' centres,
+        # drawn smoothed: the borders show no staircase.
+        nx, ny = (int(np.clip(side / VORONOI_PIXELS, 16, VORONOI_MAX_CELLS))
+                  for side in (box.width(), box.height()))
+        gx = lo[0] + (np.arange(nx) + 0.5) * (hi[0] - lo[0]) / nx
+        gy = lo[1] + (np.arange(ny) + 0.5) * (hi[1] - lo[1]) / ny
         grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
         # BLAS on the GUI thread: a few milliseconds, and no numba or thread pool here.
         regions = nearest_centers(grid, C, use_compiled=False).astype(np.uint8)
-        regions = regions.reshape(VORONOI_GRID, VORONOI_GRID)
+        regions = regions.reshape(ny, nx)
         self.voronoi.setImage(regions, levels=(0, 255), lut=self._lut, autoLevels=False)
         self.voronoi.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.metrics import SilhouetteProfile
 from kmeans_studio.qt.colors import cluster_colors, fixed_plot
+from kmeans_studio.qt.layout import WrappedLabel
 
 GAP = 10  # empty rows between clusters, as in scikit-learn's example
 
@@ -20,10 +22,9 @@ class SilhouettePlot(QWidget):
         super().__init__(parent)
         self.setObjectName("silhouette_plot")
         self.profile: SilhouetteProfile | None = None
-        self.note = QLabel("The silhouette plot shows the clustering in the main view once "
+        self.note = WrappedLabel("The silhouette plot shows the clustering in the main view once "
                            "its points are assigned.")
         self.note.setObjectName("silhouette_note")
-        self.note.setWordWrap(True)
         self.note.setAccessibleName("About the silhouette plot")
         self.plot = fixed_plot("silhouette_values", "Silhouette of every point, by cluster",
                                "silhouette coefficient", "cluster")
@@ -40,6 +41,21 @@ class SilhouettePlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
         layout.addWidget(self.plot, 1)
+        self._ticks: list[tuple[float, str]] = []
+        self._rows = 1
+        self.plot.getViewBox().sigResized.connect(self._thin_ticks)
+
+    def _thin_ticks(self) -> None:
+        """Name each cluster where its name has room: with many clusters in a short
+        plot, names at least one line apart."""
+        line = QFontMetrics(self.plot.getAxis("left").font()).height()
+        per_row = self.plot.getViewBox().height() / max(1, self._rows)
+        shown, last = [], -np.inf
+        for position, name in self._ticks:
+            if (position - last) * per_row >= line:
+                shown.append((position, name))
+                last = position
+        self.plot.getAxis("left").setTicks([shown])
 
     def set_profile(self, profile: SilhouetteProfile, what: str = "points") -> None:
         self.profile = profile
@@ -65,7 +81,8 @@ class SilhouettePlot(QWidget):
                           brushes=brushes)
         self.mean_line.setPos(profile.mean)
         self.mean_line.show()
-        self.plot.getAxis("left").setTicks([ticks])
+        self._ticks, self._rows = ticks, bottom
+        self._thin_ticks()
         self.plot.setXRange(min(-0.1, float(width.min())), 1.0, padding=0.02)
         self.plot.setYRange(0, bottom, padding=0)
         sample = (f"a fixed random sample of {profile.n_scored:,} of the "

@@ -6,12 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kmeans_studio.core.sweep import SCORES, Sweep
 from kmeans_studio.qt.colors import fixed_plot, is_dark
+from kmeans_studio.qt.layout import WrappedLabel
 
-HINTS = {"elbow": "elbow", "max": "higher is better", "min": "lower is better"}
+#: On each score's axis: which way is better (the tooltip says it in words).
+HINTS = {"elbow": "elbow", "max": "↑ better", "min": "↓ better"}
+RULES = {"elbow": "look for the elbow, where adding clusters stops paying",
+         "max": "higher is better", "min": "lower is better"}
 BEST = (213, 94, 0)  # Okabe–Ito vermillion
 
 
@@ -24,9 +28,8 @@ class SweepPlot(QWidget):
         super().__init__(parent)
         self.setObjectName("sweep_plot")
         self.sweep: Sweep | None = None
-        self.note = QLabel("Run the sweep to compare k.")
+        self.note = WrappedLabel("Run the sweep to compare k.")
         self.note.setObjectName("sweep_note")
-        self.note.setWordWrap(True)
         self.note.setAccessibleName("About the sweep")
         grid = QGridLayout()
         grid.setSpacing(4)
@@ -36,8 +39,11 @@ class SweepPlot(QWidget):
         self._best: dict[str, pg.ScatterPlotItem] = {}
         self._loaded: dict[str, pg.InfiniteLine] = {}
         for i, (name, (title, rule)) in enumerate(SCORES.items()):
-            plot = fixed_plot(f"sweep_{name}", f"{title} against k", "k", "")
-            plot.setTitle(f"{title} <span style='color:gray'>({HINTS[rule]})</span>", size="9pt")
+            # Which way is better goes on the score's axis: the title stays short
+            # enough for a quarter of a small window.
+            plot = fixed_plot(f"sweep_{name}", f"{title} against k", "k", HINTS[rule])
+            plot.setTitle(title, size="9pt")
+            plot.setToolTip(f"{title} against k: {RULES[rule]}. Click a k to load its run.")
             plot.setMinimumHeight(90)
             curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
                                     symbolBrush=line, symbolPen=None)
@@ -73,9 +79,7 @@ class SweepPlot(QWidget):
                 value = values[list(ks).index(best)]
                 self._best[name].setData([best], [value], data=[best])
                 self._best[name].setToolTip(f"best k = {best}")
-                self.plots[name].setTitle(
-                    f"{title}: <b>best k = {best}</b> "
-                    f"<span style='color:gray'>({HINTS[SCORES[name][1]]})</span>", size="9pt")
+                self.plots[name].setTitle(f"{title}: <b>best k = {best}</b>", size="9pt")
             self.plots[name].setXRange(ks[0] - 0.5, ks[-1] + 0.5, padding=0)
             # Every k labelled while they fit; else pyqtgraph's own spacing.
             self.plots[name].getAxis("bottom").setTicks(

@@ -1,0 +1,261 @@
+"""Every page in the states a user meets, for the screenshot check.
+
+`python -m kmeans_studio.qt.scenes FOLDER` renders each scene at 1024×700 and
+1920×1080, in a light and a dark palette, into FOLDER (run it after touching a view,
+and look at the pictures); `tests/qt/test_layout.py` walks the same scenes and checks
+what can be checked automatically.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEvent, QThread
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+SIZES = ((1024, 700), (1920, 1080))
+
+#: A dark palette like the desktops' (Breeze Dark's main colours).
+DARK = {
+    QPalette.ColorRole.Window: "#2a2e32", QPalette.ColorRole.WindowText: "#fcfcfc",
+    QPalette.ColorRole.Base: "#1b1e20", QPalette.ColorRole.AlternateBase: "#232629",
+    QPalette.ColorRole.Text: "#fcfcfc", QPalette.ColorRole.Button: "#31363b",
+    QPalette.ColorRole.ButtonText: "#fcfcfc", QPalette.ColorRole.Highlight: "#3daee9",
+    QPalette.ColorRole.HighlightedText: "#fcfcfc", QPalette.ColorRole.ToolTipBase: "#31363b",
+    QPalette.ColorRole.ToolTipText: "#fcfcfc", QPalette.ColorRole.PlaceholderText: "#a1a9b1",
+    QPalette.ColorRole.Light: "#40464c", QPalette.ColorRole.Midlight: "#363b40",
+    QPalette.ColorRole.Mid: "#24282b", QPalette.ColorRole.Dark: "#1c1f22",
+    QPalette.ColorRole.Shadow: "#101112",
+}
+
+
+def palette(dark: bool) -> QPalette:
+    """The style's own light palette, or `DARK`."""
+    if not dark:
+        return QApplication.style().standardPalette()
+    result = QPalette()
+    for role, colour in DARK.items():
+        result.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):
+        result.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6e7175"))
+    return result
+
+
+def wait(condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    """Process events until `condition()` holds (TimeoutError after `timeout` s)."""
+    end = time.monotonic() + timeout
+    QCoreApplication.processEvents()  # (what is posted is done, even if it holds now)
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not reach the scene's state")
+        QThread.msleep(5)
+        QCoreApplication.processEvents()
+
+
+def settle_layout() -> None:
+    """Carry out the layout requests a state change posted: each level of nested
+    layouts posts the next level's request as it is carried out."""
+    for _ in range(8):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QCoreApplication.processEvents()
+
+
+def _settled(window) -> bool:
+    """Nothing runs and the page shows its newest state."""
+    snap = window.controller.snapshot
+    return (snap is not None and snap.iteration is not None
+            and window.source.accepts(snap.dataset) and not window.progress.isVisible()
+            and not window.explore.busy)
+
+
+def _show_page(window, key: str) -> None:
+    window.source_box.setCurrentIndex(window.source_box.findData(key))
+    wait(lambda: _settled(window))
+
+
+def _converged(window) -> None:
+    window.controller.run_to_end()
+    wait(lambda: _settled(window) and window.controller.snapshot.done)
+
+
+def blobs_stepped(window) -> None:
+    _show_page(window, "blobs")
+    window.sources["blobs"].panel.data.shape.setCurrentIndex(0)
+    wait(lambda: _settled(window) and window.controller.snapshot.request.source["shape"]
+         == "blobs")
+    window.controller.reset()
+    for _ in range(3):
+        window.controller.step()
+    wait(lambda: _settled(window) and window.controller.snapshot.index == 3)
+
+
+def _shape(name: str):
+    def scene(window) -> None:
+        _show_page(window, "blobs")
+        box = window.sources["blobs"].panel.data.shape
+        box.setCurrentIndex(box.findData(name))
+        wait(lambda: _settled(window)
+             and window.controller.snapshot.request.source["shape"] == name)
+        _converged(window)
+    scene.__name__ = f"blobs_{name}"
+    return scene
+
+
+def digits_converged(window) -> None:
+    _show_page(window, "digits")
+    _converged(window)
+
+
+def _explore(page: str, tab: str):
+    def scene(window) -> None:
+        _show_page(window, page)
+        _converged(window)
+        window.show_explore(tab)
+        wait(lambda: _settled(window) and getattr(window.explore, tab).view_has_result())
+    scene.__name__ = f"{page}_explore_{tab}"
+    return scene
+
+
+def _image(mode: int):
+    def scene(window) -> None:
+        _show_page(window, "image")
+        image = window.sources["image"]
+        sample = image.panel.sample
+        if image.panel.request().source.get("name") != "china.jpg":
+            sample.setCurrentText("china.jpg")
+            image.panel.set_source(("sample", "china.jpg"))
+        wait(lambda: _settled(window) and window.controller.snapshot.done
+             and window.controller.snapshot.dataset.name == "china.jpg"
+             and image.stats.table.rowCount() == 4)
+        image.compare.set_mode_index(mode)
+    scene.__name__ = ("image_side_by_side", "image_wipe")[mode]
+    return scene
+
+
+def table_iris(window) -> None:
+    from kmeans_studio.core.tables import IRIS_CHOICE
+
+    _show_page(window, "table")
+    window.sources["table"].panel.set_table(None, IRIS_CHOICE)
+    wait(lambda: _settled(window) and window.controller.snapshot.dataset.y is not None
+         and window.controller.snapshot.dataset.n_samples == 150)
+    _converged(window)
+
+
+#: Twenty classes with long names: the most the confusion matrix is made to hold.
+LONG_CLASS_NAMES = tuple(f"{genus} {species}" for genus, species in zip(
+    ("Quercus", "Acer", "Fagus", "Betula", "Fraxinus", "Tilia", "Carpinus", "Alnus",
+     "Sorbus", "Prunus", "Salix", "Populus", "Ulmus", "Juglans", "Castanea", "Pinus",
+     "Picea", "Abies", "Larix", "Taxus"),
+    ("robur", "pseudoplatanus", "sylvatica", "pendula", "excelsior", "cordata", "betulus",
+     "glutinosa", "aucuparia", "avium", "alba", "tremula", "glabra", "regia", "sativa",
+     "sylvestris", "abies", "alba", "decidua", "baccata")))
+
+
+def labelled_table(folder: Path) -> Path:
+    """A CSV of 600 rows, 4 measurements and a label column of `LONG_CLASS_NAMES`."""
+    rng = np.random.default_rng(7)
+    centres = rng.uniform(-10, 10, size=(len(LONG_CLASS_NAMES), 4))
+    label = rng.integers(len(LONG_CLASS_NAMES), size=600)
+    X = centres[label] + rng.normal(size=(600, 4))
+    path = folder / "trees.csv"
+    with path.open("w", encoding="utf-8") as file:
+        file.write("height,girth,leaf length,leaf width,species\n")
+        for row, name in zip(X, label):
+            file.write(",".join(f"{v:.3f}" for v in row) + f",{LONG_CLASS_NAMES[name]}\n")
+    return path
+
+
+def table_labelled(window) -> None:
+    from kmeans_studio.core.tables import TableChoice
+
+    _show_page(window, "table")
+    panel = window.sources["table"].panel
+    path = labelled_table(Path(tempfile.mkdtemp(prefix="kmeans-studio-scenes-")))
+    panel.run.n_clusters.setValue(len(LONG_CLASS_NAMES))
+    panel.set_table(str(path), TableChoice(("height", "girth", "leaf length", "leaf width"),
+                                           "species"))
+    wait(lambda: _settled(window) and window.controller.snapshot.dataset.n_samples == 600
+         and window.controller.snapshot.request.n_clusters == len(LONG_CLASS_NAMES))
+    _converged(window)
+
+
+def _close_explore(scene):
+    def closed(window) -> None:
+        window.explore.hide()
+        scene(window)
+    closed.__name__ = scene.__name__
+    return closed
+
+
+#: (name, scene): each puts the window in a state a user meets.
+SCENES = [(scene.__name__, scene) for scene in (
+    _close_explore(blobs_stepped),
+    *(_close_explore(_shape(name)) for name in
+      ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons")),
+    _close_explore(digits_converged),
+    _explore("digits", "sweep"),
+    _close_explore(_image(0)),
+    _close_explore(_image(1)),
+    _close_explore(table_iris),
+    _close_explore(table_labelled),
+    _explore("blobs", "sweep"),
+    _explore("blobs", "silhouette"),
+    _explore("blobs", "race"),
+    _explore("image", "silhouette"),
+)]
+
+
+def render(folder: Path, sizes=SIZES, palettes=("light", "dark")) -> list[Path]:
+    """Every scene at every size in every palette, as FOLDER/scene-palette-WxH.png."""
+    from kmeans_studio.app import application, build_window
+
+    folder.mkdir(parents=True, exist_ok=True)
+    app = application()
+    app.setStyle("Fusion")  # the same look on every machine
+    saved = []
+    for tone in palettes:
+        app.setPalette(palette(tone == "dark"))
+        window = build_window()  # (views take the palette they are built in)
+        window.show()
+        for name, scene in SCENES:
+            for width, height in sizes:
+                window.resize(width, height)
+                scene(window)
+                wait(lambda: _settled(window))
+                settle_layout()
+                path = folder / f"{name}-{tone}-{width}x{height}.png"
+                window.grab().save(str(path))
+                saved.append(path)
+        window.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m kmeans_studio.qt.scenes FOLDER", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Settings of their own: the user's window state is neither used nor changed.
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      tempfile.mkdtemp(prefix="kmeans-studio-settings-"))
+    for path in render(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

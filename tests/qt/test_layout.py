@@ -1,0 +1,142 @@
+"""Every scene of the screenshot check (`kmeans_studio.qt.scenes`) at both sizes: the
+window keeps its size, no text is cut, no widget is squeezed below its minimum or
+overlaps a sibling, and no plot title or axis text runs out of its plot."""
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSplitter, QStackedWidget, QWidget
+
+from kmeans_studio.qt import scenes
+
+
+def _shown(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.width() > 0 and widget.height() > 0
+
+
+def _cut_labels(window) -> list[str]:
+    """Labels whose text does not fit them (one line too narrow, wrapped too short)."""
+    problems = []
+    for label in window.findChildren(QLabel):
+        if not _shown(label) or not label.text() or label.pixmap() and not label.pixmap().isNull():
+            continue
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            if need > label.height() + 1:
+                problems.append(f"{label.objectName() or label.text()[:40]!r} wrapped needs "
+                                f"{need} px of height, has {label.height()}")
+        elif label.sizeHint().width() > label.width() + 1:
+            problems.append(f"{label.objectName() or label.text()[:40]!r} needs "
+                            f"{label.sizeHint().width()} px, has {label.width()}")
+    return problems
+
+
+def _squeezed(window) -> list[str]:
+    """Widgets given less than the minimum size they ask for."""
+    problems = []
+    for widget in window.findChildren(QWidget):
+        minimum = widget.minimumSize()
+        if _shown(widget) and (widget.width() < minimum.width()
+                               or widget.height() < minimum.height()):
+            problems.append(f"{widget.objectName() or type(widget).__name__} is "
+                            f"{widget.width()}×{widget.height()}, asks for at least "
+                            f"{minimum.width()}×{minimum.height()}")
+    return problems
+
+
+def _overlaps(window) -> list[str]:
+    """Visible children of one laid-out widget that cover each other."""
+    problems = []
+    for parent in window.findChildren(QWidget):
+        if (parent.layout() is None or isinstance(parent, (QStackedWidget, QSplitter))
+                or not _shown(parent)):
+            continue
+        children = [c for c in parent.children() if isinstance(c, QWidget) and _shown(c)
+                    and not c.isWindow() and parent.layout().indexOf(c) >= 0]
+        for i, a in enumerate(children):
+            for b in children[i + 1:]:
+                if a.geometry().intersects(b.geometry()):
+                    problems.append(f"{a.objectName() or type(a).__name__} overlaps "
+                                    f"{b.objectName() or type(b).__name__} in "
+                                    f"{parent.objectName() or type(parent).__name__}")
+    return problems
+
+
+def _plot_text_cut(window) -> list[str]:
+    """Plot titles wider than their plot, and axes whose tick labels overlap."""
+    problems = []
+    for plot in window.findChildren(pg.PlotWidget):
+        if not _shown(plot):
+            continue
+        item = plot.getPlotItem()
+        title = item.titleLabel
+        if title.isVisible() and title.text:
+            need = title.item.boundingRect().width()
+            if need > item.vb.width() + item.getAxis("left").width() + 2:
+                problems.append(f"{plot.objectName()}: title needs {need:.0f} px, the plot "
+                                f"has {item.width():.0f}")
+        for name in ("bottom", "left"):
+            axis = item.getAxis(name)
+            if axis.isVisible() and axis.label.isVisible():
+                need = axis.label.boundingRect().width()
+                room = axis.width() if name == "bottom" else axis.height()
+                if need > room + 2:
+                    problems.append(f"{plot.objectName()}: {name} axis label needs "
+                                    f"{need:.0f} px, has {room:.0f}")
+    return problems
+
+
+@pytest.mark.parametrize("size", scenes.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_scene_is_whole_and_legible(window, size):
+    problems = []
+    for name, scene in scenes.SCENES:
+        window.resize(*size)
+        scene(window)
+        scenes.wait(lambda: scenes._settled(window))
+        scenes.settle_layout()
+        found = ([] if (window.width(), window.height()) == size
+                 else [f"the window grew to {window.width()}×{window.height()}"])
+        found += _cut_labels(window) + _squeezed(window) + _overlaps(window)
+        found += _plot_text_cut(window)
+        problems += [f"{name}: {problem}" for problem in found]
+    assert not problems, "\n".join(problems)
+
+
+def test_scroll_areas_give_every_view_its_minimum(window):
+    """At the smallest size, with the Explore dock open, the Digits page scrolls rather
+    than crush its figures."""
+    window.resize(*scenes.SIZES[0])
+    dict(scenes.SCENES)["digits_explore_sweep"](window)
+    page = window.sources["digits"].page
+    assert isinstance(page, QAbstractScrollArea)
+    assert page.verticalScrollBar().maximum() > 0  # it scrolls
+    for view in (window.sources["digits"].confusion.plot, window.sources["digits"].pca.learned):
+        assert view.height() >= view.minimumHeight() and view.width() >= view.minimumWidth()
+
+
+@pytest.fixture
+def dark(qapp):
+    """The dark palette for one test (the light one given back after)."""
+    light = qapp.palette()
+    qapp.setPalette(scenes.palette(dark=True))
+    yield
+    qapp.setPalette(light)
+
+
+def _lightness_of_glyph(icon) -> float:
+    image = icon.pixmap(32, 32).toImage()
+    values = [image.pixelColor(x, y) for x in range(32) for y in range(32)]
+    drawn = [c.lightness() for c in values if c.alpha() > 128]
+    assert drawn, "the icon draws nothing"
+    return sum(drawn) / len(drawn)
+
+
+def test_the_run_buttons_and_the_confusion_matrix_follow_a_dark_palette(window, qtbot, dark):
+    """Icons drawn light on the dark toolbar (the styles draw them black); empty
+    confusion cells in the palette's base colour, not a white block."""
+    for name in ("reset", "step_back", "play", "step", "run_to_end"):
+        assert _lightness_of_glyph(window.actions[name].icon()) > 160, name
+    scenes.SCENES[[n for n, _ in scenes.SCENES].index("digits_converged")][1](window)
+    confusion = window.sources["digits"].confusion
+    base = window.palette().color(window.palette().ColorRole.Base)
+    assert confusion.colors.map(0.0, mode="qcolor").name() == base.name()
+    assert confusion.plot.backgroundBrush().color().name() == base.name()

@@ -105,6 +105,9 @@ class CompareView(QWidget):
             box.sigResized.connect(self._on_resized)
             box.sigRangeChanged.connect(self._show_zoom)
 
+        for view in (self.side, self.wipe):  # said in the status bar on hover
+            view.setStatusTip("Turn the wheel to zoom, drag to pan; Fit shows the whole "
+                              "picture again")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.side)
         self.pages.addWidget(wipe_page)

@@ -201,3 +201,38 @@ def test_compare_view_shows_the_pixels_unchanged(qtbot):
             for x in range(2):
                 colour = shown.pixelColor(x, y)
                 assert (colour.red(), colour.green(), colour.blue()) == tuple(expected[y, x])
+
+
+def test_the_photos_fill_their_view_until_zoomed(qtbot):
+    """Fitted whole by default and on every resize and on Wipe; zooming by hand
+    stops the refitting until Fit; 100% is one picture pixel per screen pixel; side
+    by side goes one above the other where that shows the pictures larger."""
+    from kmeans_studio.qt.views.image_compare import CompareView
+
+    view = CompareView()
+    qtbot.addWidget(view)
+    pixels = np.zeros((100, 200, 3), dtype=np.uint8)  # a wide picture
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_original(pixels)
+    view.set_result(pixels)
+
+    def whole(box):
+        (x0, x1), (y0, y1) = box.viewRange()
+        return x0 <= 0.5 and x1 >= 199.5 and y0 <= 0.5 and y1 >= 99.5 and (
+            x1 - x0 < 201 or y1 - y0 < 101)  # and fills the box one way
+    qtbot.waitUntil(lambda: whole(view.before_box) and not view.stacked)
+    view.resize(420, 900)  # tall and narrow: one above the other shows them larger
+    qtbot.waitUntil(lambda: view.stacked and whole(view.before_box))
+    view.set_mode_index(1)
+    qtbot.waitUntil(lambda: whole(view.wipe_box))
+    view.zoom_by(2.0)
+    assert not view.fitted
+    view.resize(600, 600)
+    qtbot.waitUntil(lambda: view.wipe_box.width() > 500)
+    assert not whole(view.wipe_box)  # the user's zoom is kept
+    view.actual_size()
+    assert view.zoom() == pytest.approx(1.0)
+    view.fit()
+    assert view.fitted and whole(view.wipe_box)

@@ -79,6 +79,10 @@ class Page(QScrollArea):
         elif not wide and width >= need + self.HYSTERESIS:
             views.setOrientation(Qt.Orientation.Horizontal)
             views.setMinimumHeight(0)
+            # Side by side again, in the shares the page was made with.
+            shares = [views.widget(i).sizePolicy().horizontalStretch() or 1
+                      for i in range(views.count())]
+            views.setSizes([share * width // sum(shares) for share in shares])
         if views.orientation() == Qt.Orientation.Vertical:
             # One above the other, each view as tall as the page shows at once (or
             # its minimum, when more): scrolled through, not squeezed.

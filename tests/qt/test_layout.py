@@ -141,3 +141,20 @@ def test_the_run_buttons_and_the_confusion_matrix_follow_a_dark_palette(window, 
     base = window.palette().color(window.palette().ColorRole.Base)
     assert confusion.colors.map(0.0, mode="qcolor").name() == base.name()
     assert confusion.plot.backgroundBrush().color().name() == base.name()
+
+
+def test_views_go_back_side_by_side_in_their_shares(window):
+    """The Image page goes one above the other at 1024×700 and back side by side at
+    1920×1080, the photos again taking three quarters of the width."""
+    scene = dict(scenes.SCENES)["image_side_by_side"]
+    views = None
+    for size in ((1024, 700), (1920, 1080)):
+        window.resize(*size)
+        scene(window)
+        scenes.settle_layout()
+        views = window.sources["image"].views
+        if size[0] == 1024:
+            assert views.orientation().name == "Vertical"
+    assert views.orientation().name == "Horizontal"
+    left, right = views.sizes()
+    assert left == pytest.approx(3 * right, rel=0.1)

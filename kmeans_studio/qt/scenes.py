@@ -85,11 +85,17 @@ def _converged(window) -> None:
     wait(lambda: _settled(window) and window.controller.snapshot.done)
 
 
-def blobs_stepped(window) -> None:
+def _blobs_of_shape(window, name: str) -> None:
+    """The Blobs page on points of shape `name` (k set to its number of groups)."""
     _show_page(window, "blobs")
-    window.sources["blobs"].panel.data.shape.setCurrentIndex(0)
-    wait(lambda: _settled(window) and window.controller.snapshot.request.source["shape"]
-         == "blobs")
+    box = window.sources["blobs"].panel.data.shape
+    box.setCurrentIndex(box.findData(name))
+    wait(lambda: _settled(window)
+         and window.controller.snapshot.request.source["shape"] == name)
+
+
+def blobs_stepped(window) -> None:
+    _blobs_of_shape(window, "blobs")
     window.controller.reset()
     for _ in range(3):
         window.controller.step()
@@ -98,11 +104,7 @@ def blobs_stepped(window) -> None:
 
 def _shape(name: str):
     def scene(window) -> None:
-        _show_page(window, "blobs")
-        box = window.sources["blobs"].panel.data.shape
-        box.setCurrentIndex(box.findData(name))
-        wait(lambda: _settled(window)
-             and window.controller.snapshot.request.source["shape"] == name)
+        _blobs_of_shape(window, name)
         _converged(window)
     scene.__name__ = f"blobs_{name}"
     return scene
@@ -115,6 +117,8 @@ def digits_converged(window) -> None:
 
 def _explore(page: str, tab: str):
     def scene(window) -> None:
+        if page == "blobs":
+            _blobs_of_shape(window, "blobs")
         _show_page(window, page)
         _converged(window)
         window.show_explore(tab)
@@ -143,9 +147,12 @@ def table_iris(window) -> None:
     from kmeans_studio.core.tables import IRIS_CHOICE
 
     _show_page(window, "table")
-    window.sources["table"].panel.set_table(None, IRIS_CHOICE)
+    panel = window.sources["table"].panel
+    panel.run.n_clusters.setValue(3)  # its three species
+    panel.set_table(None, IRIS_CHOICE)
     wait(lambda: _settled(window) and window.controller.snapshot.dataset.y is not None
-         and window.controller.snapshot.dataset.n_samples == 150)
+         and window.controller.snapshot.dataset.n_samples == 150
+         and window.controller.snapshot.request.n_clusters == 3)
     _converged(window)
 
 

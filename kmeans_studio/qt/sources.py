@@ -301,7 +301,9 @@ class ImageSource(_Source):
         swatches = scrolled(self.palette)
         swatches.setMinimumHeight(GAP + 2 * (SWATCH + GAP))  # two rows at least
         right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.cloud],
-                          [1, 2, 2], "image_right")
+                          [2, 0, 3], "image_right")
+        # Room for 64 colours' swatches (eight rows) before the numbers and the cloud.
+        right.setSizes([GAP + 8 * (SWATCH + GAP), 300, 400])
         self.views = splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
         self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot}
         self.inertia.seek_requested.connect(controller.seek)

@@ -47,13 +47,13 @@ class ImageStatsView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setMinimumHeight(24 * 5 + 8)
+        self.table.setFixedHeight(24 * 5 + 8)  # its header and four methods, no more
         self.table_note = WrappedLabel("The comparison appears when k-means has converged.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)
         layout.addWidget(QLabel("<b>Compare</b> with Pillow's quantizers, same number of colours"))
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(self.table_note)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:

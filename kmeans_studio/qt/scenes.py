@@ -112,7 +112,18 @@ def _shape(name: str):
 
 def digits_converged(window) -> None:
     _show_page(window, "digits")
+    match = window.sources["digits"].panel.match
+    match.setCurrentIndex(match.findData("hungarian"))
     _converged(window)
+
+
+def digits_mode_matching(window) -> None:
+    """Each cluster named after its most common digit: two share one, and the page
+    warns in orange above the confusion matrix."""
+    digits_converged(window)
+    match = window.sources["digits"].panel.match
+    match.setCurrentIndex(match.findData("mode"))
+    wait(lambda: window.sources["digits"].confusion.warning.isVisible())
 
 
 def _explore(page: str, tab: str):
@@ -208,6 +219,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     *(_close_explore(_shape(name)) for name in
       ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons")),
     _close_explore(digits_converged),
+    _close_explore(digits_mode_matching),
     _explore("digits", "sweep"),
     _close_explore(_image(0)),
     _close_explore(_image(1)),

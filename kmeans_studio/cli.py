@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="number of colours, 1 to 256 (default 64; with --quality, "
                              "the most it may use, default 256)")
     parser.add_argument("--quality", type=_quality, metavar="MIN-MAX",
-                        help="PSNR in dB, as pngquant's --quality: the fewest colours "
+                        help="PSNR in dB (of premultiplied RGBA for an image with "
+                             "transparency), as pngquant's --quality: the fewest colours "
                              "reaching MAX, or the most (-k) if they reach MIN; else "
                              "nothing is written and the exit status is 99")
     parser.add_argument("--max-size", type=_size, metavar="BYTES",
@@ -50,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "with --max-size) beside each input")
     parser.add_argument("--seed", type=int, default=0, help="seed of the initialisation (default 0)")
     parser.add_argument("--dither", action="store_true",
-                        help="Floyd–Steinberg dithering with the k-means palette")
+                        help="Floyd–Steinberg dithering with the k-means palette "
+                             "(opaque images, or with --background)")
+    parser.add_argument("--background", type=_colour, metavar="COLOUR",
+                        help="flatten transparency onto COLOUR (#RRGGBB, or white or "
+                             "black); by default transparency is kept, as pngquant keeps "
+                             "it: colours clustered with their alpha, fully transparent "
+                             "pixels kept exactly, an indexed PNG with a tRNS chunk")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     parser.add_argument("--skip-if-larger", action="store_true",
                         help="write only outputs smaller than their input (as pngquant); "
@@ -71,6 +78,16 @@ def _quality(text: str) -> tuple[float, float]:
     if not (0 <= minimum <= target <= 1000):
         raise argparse.ArgumentTypeError(f"{text!r}: give 0 ≤ MIN ≤ MAX, such as 40-45")
     return minimum, target
+
+
+def _colour(text: str) -> tuple[int, int, int]:
+    """"#RRGGBB", "RRGGBB", "white" or "black" as (r, g, b)."""
+    named = {"white": "ffffff", "black": "000000"}
+    digits = named.get(text.strip().lower(), text.strip().lstrip("#"))
+    if len(digits) != 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a colour: give #RRGGBB (such as #ffffff), white or black")
+    return tuple(int(digits[i:i + 2], 16) for i in (0, 2, 4))
 
 
 def _size(text: str) -> int:
@@ -195,18 +212,21 @@ def _main(argv: Sequence[str] | None) -> int:
 def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> int:
     """Compress `source` into `target`; the exit status: 0 when written, 98 when
     --skip-if-larger or --max-size, 99 when --quality kept it unwritten."""
-    from kmeans_studio.core.images import encoded, load_image, save_image
-    from kmeans_studio.core.quantize import (
-        ImageColors,
-        dither,
-        fewest_colors,
-        most_colors_within,
-        quantize_colors,
-    )
+    from kmeans_studio.core.alpha import AlphaColors
+    from kmeans_studio.core.images import encoded, load_image, save_image, writable_format
+    from kmeans_studio.core.quantize import ImageColors, dither, fewest_colors, most_colors_within
 
     start = time.perf_counter()
-    image = load_image(source)
-    colors = ImageColors.from_image(image)
+    flatten = args.background is not None
+    image = load_image(source, args.background if flatten else (255, 255, 255),
+                       keep_alpha=not flatten)
+    transparent = image.shape[2] == 4
+    if transparent:
+        writable_format(target, transparent=True)  # before any work
+        if args.dither:
+            raise ValueError("--dither does not handle transparency yet: flatten the "
+                             "image with --background COLOUR, or leave out --dither.")
+    colors = (AlphaColors if transparent else ImageColors).from_image(image)
     read = time.perf_counter()
     h, w = colors.shape
     goal = (f"the fewest of {args.colors} reaching {args.quality[1]:g} dB" if args.quality
@@ -222,7 +242,8 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> i
         if id(result) not in dithered:
             dithered[id(result)] = dither(image, result.palette)
         return dithered[id(result)]
-    say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours → {goal}")
+    kept = " with transparency kept" if transparent else ""
+    say(f"{source.name}: {w}×{h}, {colors.n_colors:,} colours{kept} → {goal}")
     last = [time.perf_counter()]
 
     def progress(state):
@@ -252,8 +273,7 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> i
         result = search.result
         say(f"  {len(result.palette)} colours fit ({len(search.tried)} tried)")
     else:
-        result = quantize_colors(colors, args.colors, random_state=args.seed,
-                                 callback=progress)
+        result = colors.quantize(args.colors, random_state=args.seed, callback=progress)
     indices = indices_of(result)
     compressed = time.perf_counter()
     made = not target.parent.exists()

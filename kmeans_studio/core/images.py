@@ -1,8 +1,9 @@
 """Loading and saving images, with one-sentence errors.
 
-`load_image` always returns RGB uint8 of shape (H, W, 3): EXIF orientation applied,
-transparency composited on a background (white by default), greyscale, palette,
-CMYK, 16-bit and bilevel images converted, the first frame of an animation.  Pillow's
+`load_image` returns RGB uint8 of shape (H, W, 3): EXIF orientation applied,
+transparency composited on a background (white by default) unless kept (RGBA, shape
+(H, W, 4)), greyscale, palette, CMYK, 16-bit and bilevel images converted, the first
+frame of an animation.  Pillow's
 decompression-bomb limit stays on.  Every failure is an `ImageLoadError` (a
 ValueError) with a message for people.
 
@@ -29,15 +30,19 @@ PALETTE_SUFFIXES = (".png", ".gif")
 #: modes or plug-ins a picture of colours does not have (.xbm, .pfm, .h5).
 WRITABLE_SUFFIXES = (".png", ".gif", ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff",
                      ".ppm", ".tga", ".qoi")
+#: Those that keep every level of transparency (a GIF keeps only one transparent colour).
+ALPHA_SUFFIXES = (".png", ".webp", ".tif", ".tiff", ".tga", ".qoi")
 
 
 class ImageLoadError(ValueError):
     """An image could not be read; the message says why, in one line."""
 
 
-def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255, 255, 255)
-               ) -> np.ndarray:
-    """Read an image file as RGB uint8 (H, W, 3).
+def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255, 255, 255),
+               *, keep_alpha: bool = False) -> np.ndarray:
+    """Read an image file as RGB uint8 (H, W, 3); with `keep_alpha`, an image with
+    transparency (alpha, greyscale with alpha, a palette's transparent entries) as
+    straight RGBA (H, W, 4) instead of composited on `background`.
 
     Raises
     ------
@@ -57,7 +62,7 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
         with Image.open(path) as image:
             image.seek(0)  # animated images: the first frame
             image.load()
-            return to_rgb(image, background)
+            return to_rgb(image, background, keep_alpha=keep_alpha)
     except ImageLoadError:
         raise
     except PermissionError:
@@ -76,8 +81,10 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
         raise ImageLoadError(f"“{name}” is damaged and cannot be read ({detail}).") from None
 
 
-def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
-    """Convert any Pillow image to RGB uint8 (H, W, 3), transposed by its EXIF tag."""
+def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255), *,
+           keep_alpha: bool = False) -> np.ndarray:
+    """Convert any Pillow image to RGB uint8 (H, W, 3), transposed by its EXIF tag; with
+    `keep_alpha`, one with any pixel not fully opaque to RGBA uint8 (H, W, 4)."""
     image = ImageOps.exif_transpose(image)
     mode = image.mode
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
@@ -95,6 +102,8 @@ def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255
         image = image.convert("RGB")
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         rgba = image.convert("RGBA")
+        if keep_alpha and rgba.getextrema()[3][0] < 255:
+            return np.ascontiguousarray(np.asarray(rgba, dtype=np.uint8))
         flat = Image.new("RGBA", rgba.size, (*background, 255))
         flat.alpha_composite(rgba)
         image = flat
@@ -153,10 +162,10 @@ def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray) -
     format Pillow writes."""
     import io
 
-    fmt = writable_format(path)
+    fmt = writable_format(path, transparent=np.shape(palette)[1] == 4)
     image = palette_image(palette, indices)
     if Path(path).suffix.lower() not in PALETTE_SUFFIXES:
-        image = image.convert("RGB")
+        image = image.convert("RGBA" if np.shape(palette)[1] == 4 else "RGB")
     options = {"optimize": True} if fmt == "PNG" else {}
     if fmt == "JPEG":
         options = {"quality": 95}
@@ -165,25 +174,30 @@ def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray) -
     return buffer.getvalue()
 
 
-def writable_format(path: str | os.PathLike) -> str:
+def writable_format(path: str | os.PathLike, transparent: bool = False) -> str:
     """Pillow's format name for `path`'s suffix; ValueError with a sentence when a
-    compressed image cannot be saved under that suffix (checked before any work)."""
+    compressed image (with `transparent` pixels) cannot be saved under that suffix."""
     suffix = Path(path).suffix.lower()
     if suffix not in WRITABLE_SUFFIXES:
         raise ValueError(f"“{Path(path).name}”: K-Means Studio cannot write "
                          f"{'“' + suffix + '” files' if suffix else 'a file without a suffix'}"
                          f"; use {', '.join(WRITABLE_SUFFIXES)}.")
+    if transparent and suffix not in ALPHA_SUFFIXES:
+        raise ValueError(f"“{Path(path).name}” cannot keep the image's transparency; "
+                         f"write {', '.join(ALPHA_SUFFIXES)}, or flatten it with "
+                         "--background COLOUR.")
     return Image.registered_extensions()[suffix]
 
 
 def palette_image(palette: np.ndarray, indices: np.ndarray) -> Image.Image:
-    """A Pillow 'P' image whose palette has exactly len(palette) entries."""
-    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
+    """A Pillow 'P' image whose palette has exactly len(palette) entries, RGB or RGBA
+    (a PNG then carries the entries' alpha in its tRNS chunk)."""
+    palette = np.asarray(palette, dtype=np.uint8)
     if len(palette) > 256:
         raise ValueError("An indexed image holds at most 256 colours.")
     indices = np.ascontiguousarray(indices, dtype=np.uint8)
     image = Image.frombytes("P", (indices.shape[1], indices.shape[0]), indices.tobytes())
-    image.putpalette(palette.tobytes(), rawmode="RGB")
+    image.putpalette(palette.tobytes(), rawmode="RGBA" if palette.shape[1] == 4 else "RGB")
     return image
 
 

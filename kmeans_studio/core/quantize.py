@@ -97,6 +97,10 @@ class ImageColors:
         mean = sums / self.n_pixels
         return float(np.mean(squares / self.n_pixels - mean * mean))
 
+    def quantize(self, n_colors: int, **options) -> Quantized:
+        """`quantize_colors` of these colours (as `alpha.AlphaColors.quantize`)."""
+        return quantize_colors(self, n_colors, **options)
+
     def features(self) -> np.ndarray:
         """The distinct colours as float64 samples for the engine."""
         return self.colors.astype(np.float64)
@@ -124,7 +128,8 @@ class Quantized:
 
     Attributes
     ----------
-    palette : ndarray of shape (k, 3), uint8
+    palette : ndarray of shape (k, 3), uint8 (k, 4) straight RGBA for an image with
+        transparency (`alpha.AlphaColors`)
     indices : ndarray of shape (H, W), uint8 (uint16 for k > 256)
     inertia : float
         Squared error of the output image against the input (sum over pixels of the
@@ -150,8 +155,8 @@ class Quantized:
 
     @property
     def mse(self) -> float:
-        """Mean squared error per channel."""
-        return self.inertia / (self.indices.size * 3)
+        """Mean squared error per channel (RGB, or premultiplied RGBA)."""
+        return self.inertia / (self.indices.size * self.palette.shape[1])
 
     @property
     def psnr(self) -> float:
@@ -281,7 +286,7 @@ def quantize(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
     If the image has no more distinct colours than asked, those colours are returned
     exactly.
     """
-    _check_n_colors(n_colors)
+    check_n_colors(n_colors)
     return quantize_colors(ImageColors.from_image(image), n_colors,
                            random_state=random_state, max_iter=max_iter, tol=tol)
 
@@ -296,7 +301,7 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     the run stops when the centres' squared shifts sum to at most `tol` times the mean
     per-channel variance of the pixels.
     """
-    _check_n_colors(n_colors)
+    check_n_colors(n_colors)
     if _compiled.available():
         # The octree is built on another core (its kernels release the GIL) while
         # k-means++ picks the start here.
@@ -333,18 +338,19 @@ def search_colors(colors: ImageColors, enough: Callable[[Quantized], bool],
                   max_colors: int = 256, *, random_state: Any = 0
                   ) -> tuple[int | None, dict[int, Quantized]]:
     """The fewest colours k <= max_colors whose result is `enough` (None when even
-    max_colors is not), and every result tried.
+    max_colors is not), and every result tried.  `colors` are an image's counted
+    colours: `ImageColors`, or `alpha.AlphaColors` for an image with transparency.
 
     A bisection over k on the photo's colours, counted and built into the colour tree
     once: about log2(max_colors) runs.  k-means' results need not change strictly with
     k, so the k returned is the smallest *tried* that is enough, and it always is.
     """
-    _check_n_colors(max_colors)
+    check_n_colors(max_colors)
     tried: dict[int, Quantized] = {}
 
     def is_enough(k: int) -> bool:
         if k not in tried:
-            tried[k] = quantize_colors(colors, k, random_state=random_state)
+            tried[k] = colors.quantize(k, random_state=random_state)
         return enough(tried[k])
     if not is_enough(max_colors):
         return None, tried
@@ -392,7 +398,7 @@ def warm_up() -> None:
         quantize(np.arange(24, dtype=np.uint8).reshape(2, 4, 3), 2)
 
 
-def _check_n_colors(n_colors: Any) -> None:
+def check_n_colors(n_colors: Any) -> None:
     if isinstance(n_colors, bool) or int(n_colors) != n_colors or not 1 <= n_colors <= 256:
         raise ValueError(f"The number of colours must be a whole number from 1 to 256, "
                          f"not {n_colors!r}.")

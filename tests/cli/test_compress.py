@@ -250,3 +250,59 @@ def test_max_size_keeps_the_most_colours_that_fit(photo, tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_:
             main([str(photo), "--max-size", bad])
         assert exit_.value.code == 2
+
+
+@pytest.fixture
+def logo(tmp_path):
+    """A colour ramp under an alpha ramp, with a fully transparent hole."""
+    h, w = 48, 90
+    image = np.zeros((h, w, 4), np.uint8)
+    x = np.linspace(0, 1, w)
+    image[..., 0] = (255 * x)[None, :]
+    image[..., 1] = (255 * np.linspace(0, 1, h))[:, None]
+    image[..., 2] = 160
+    image[..., 3] = np.rint(1 + 254 * x)[None, :]
+    image[10:30, 30:60] = (250, 10, 10, 0)  # hidden red under alpha 0
+    path = tmp_path / "logo 'quoted'.png"
+    Image.fromarray(image, "RGBA").save(path)
+    return path, image
+
+
+def test_transparency_is_kept_as_pngquant_keeps_it(logo, capsys):
+    path, image = logo
+    assert main([str(path), "-k", "32"]) == 0
+    out = path.with_name("logo 'quoted'-k32.png")
+    with Image.open(out) as png:
+        assert png.mode == "P" and "transparency" in png.info  # indexed, with tRNS
+        back = np.asarray(png.convert("RGBA"))
+    hole = image[..., 3] == 0
+    assert np.all(back[hole][:, 3] == 0) and np.all(back[~hole][:, 3] > 0)
+    assert np.abs(back[..., 3].astype(int) - image[..., 3]).max() <= 32
+    assert "transparency kept" in capsys.readouterr().err
+
+
+def test_background_flattens_and_other_refusals_with_transparency(logo, tmp_path, capsys):
+    path, image = logo
+    flat = tmp_path / "flat.png"
+    assert main([str(path), "-k", "32", "--background", "#000000", "-o", str(flat)]) == 0
+    with Image.open(flat) as png:
+        assert "transparency" not in png.info
+        hole = np.asarray(png.convert("RGB"))[20, 45].astype(int)
+        assert np.abs(hole).max() <= 4  # the hole: black, to the palette's rounding
+    for args, words in ((["-o", str(tmp_path / "x.jpg")], "cannot keep the image's transparency"),
+                        (["--dither", "-o", str(tmp_path / "d.png")], "--dither does not handle")):
+        assert main([str(path), *args]) == 2
+        assert words in capsys.readouterr().err
+    assert not (tmp_path / "x.jpg").exists() and not (tmp_path / "d.png").exists()
+    with pytest.raises(SystemExit):
+        main([str(path), "--background", "#12345"])
+    assert "is not a colour" in capsys.readouterr().err
+
+
+def test_quality_and_size_targets_work_with_transparency(logo, tmp_path):
+    path, _ = logo
+    assert main([str(path), "--quality", "30-36", "-o", str(tmp_path / "q.png")]) == 0
+    assert main([str(path), "--max-size", "1500", "-o", str(tmp_path / "s.png")]) == 0
+    assert (tmp_path / "s.png").stat().st_size <= 1500
+    with Image.open(tmp_path / "q.png") as png:
+        assert "transparency" in png.info

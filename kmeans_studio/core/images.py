@@ -148,25 +148,37 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
 
 
 def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,
-               source: str | os.PathLike | None = None, max_bytes: int | None = None
-               ) -> Path | None:
+               source: str | os.PathLike | None = None, max_bytes: int | None = None,
+               optimize: bool = False) -> Path | None:
     """Save a quantized image as `encoded` makes it.  Atomic; None (nothing written)
     when the file would be larger than `max_bytes`."""
-    data = encoded(path, palette, indices)
+    data = encoded(path, palette, indices, optimize=optimize)
     return atomic_write(path, lambda temp: Path(temp).write_bytes(data), source, max_bytes)
 
 
-def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray) -> bytes:
+#: zlib's strongest level (9) is kept for PNGs up to this many pixels.  Measured on
+#: the benchmark corpus at 256 colours: level 9 against the default 6 saves 2% in
+#: all (up to 20% on screenshots and gradients) but takes 2.5-4x as long: 12 ms against
+#: 3 ms for a 0.66 MP screenshot, 604 ms against 239 ms for a 12 MP photo.
+STRONGEST_ZLIB_PIXELS = 2_000_000
+
+
+def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,
+            optimize: bool = False) -> bytes:
     """The bytes of a quantized image in the format of `path`'s suffix: an indexed
-    PNG/GIF with at most len(palette) colours (PNG optimised), or RGB in any other
-    format Pillow writes."""
+    PNG/GIF with at most len(palette) colours, or RGB(A) in any other format Pillow
+    writes.  A PNG is compressed with zlib's level 9 when it is small or `optimize`
+    asks for it, else with the default level 6 (`STRONGEST_ZLIB_PIXELS`)."""
     import io
 
     fmt = writable_format(path, transparent=np.shape(palette)[1] == 4)
     image = palette_image(palette, indices)
     if Path(path).suffix.lower() not in PALETTE_SUFFIXES:
         image = image.convert("RGBA" if np.shape(palette)[1] == 4 else "RGB")
-    options = {"optimize": True} if fmt == "PNG" else {}
+    options = {}
+    if fmt == "PNG":
+        strongest = optimize or np.size(indices) <= STRONGEST_ZLIB_PIXELS
+        options = {"compress_level": 9 if strongest else 6}
     if fmt == "JPEG":
         options = {"quality": 95}
     buffer = io.BytesIO()

@@ -1,5 +1,7 @@
 """load_image: every mode to RGB, EXIF orientation, and a sentence for every bad file."""
 
+import io
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -118,3 +120,23 @@ def test_save_is_atomic_indexed_and_never_over_the_source(tmp_path, rgb):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
     with pytest.raises(ValueError, match="cannot write “.xyz” files"):
         save_image(tmp_path / "out.xyz", palette, indices)
+
+
+def test_pngs_take_zlibs_strongest_level_when_small_or_asked():
+    """Up to 2 megapixels the strongest level always; above, the default level unless
+    `optimize` (a little smaller, much slower)."""
+    from kmeans_studio.core.images import STRONGEST_ZLIB_PIXELS, encoded
+
+    rng = np.random.default_rng(0)
+    palette = rng.integers(0, 256, (16, 3), dtype=np.uint8)
+    small = (np.add.outer(np.arange(300), np.arange(400)) // 7 % 16).astype(np.uint8)
+    assert encoded("a.png", palette, small) == encoded("a.png", palette, small, optimize=True)
+    side = int(np.sqrt(STRONGEST_ZLIB_PIXELS)) + 10
+    big = (np.add.outer(np.arange(side), np.arange(side) // 3) // 5 % 16).astype(np.uint8)
+    big[rng.random(big.shape) < 0.02] = 3  # some noise, so the levels differ
+    default, strongest = encoded("a.png", palette, big), encoded("a.png", palette, big,
+                                                                 optimize=True)
+    assert len(strongest) < len(default)
+    for data in (default, strongest):
+        with Image.open(io.BytesIO(data)) as png:
+            np.testing.assert_array_equal(np.asarray(png), big)

@@ -1,0 +1,292 @@
+"""`kmeans-studio compress` against pngquant itself, as their users run them.
+
+Run:  python benchmarks/bench_pngquant.py        (needs pngquant on PATH: apt install pngquant)
+
+A corpus of 9 images made here from what the packages ship (never downloaded):
+scikit-learn's two photos, each also upscaled (2 MP and 12 MP), a screenshot with text,
+a flat-colour chart, a sky gradient, and two logos with transparency.  For each image
+and k = 16, 64, 256, both programs run as whole commands in fresh processes:
+
+- undithered (ours by default, pngquant ``--nofs``) and dithered (``--dither``,
+  pngquant's default Floyd–Steinberg);
+- file size, PSNR and SSIM of what was written (read back with Pillow; premultiplied
+  RGBA for images with transparency; SSIM on luma, Gaussian window σ = 1.5 as Wang et
+  al.);
+- wall time of the whole command, median of 5, for the timing targets.
+
+Printed: the table, then each target of the photos issue with its ratio and whether
+it is met.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+KS = (16, 64, 256)
+REPEATS = 5
+
+
+# -- the corpus
+def corpus(folder: Path) -> dict[str, Path]:
+    """name → PNG file, all made from the packages' own images or drawn here."""
+    from sklearn.datasets import load_sample_image
+
+    made = {}
+
+    def save(name: str, image: Image.Image) -> None:
+        path = folder / f"{name}.png"
+        image.save(path)
+        made[name] = path
+    china, flower = (Image.fromarray(load_sample_image(n)) for n in ("china.jpg", "flower.jpg"))
+    save("china", china)
+    save("flower", flower)
+    save("flower-2mp", flower.resize((1728, 1152), Image.Resampling.LANCZOS))
+    save("china-12mp", china.resize((4240, 2829), Image.Resampling.LANCZOS))
+    save("screenshot", _screenshot())
+    save("chart", _chart())
+    save("sky", _sky())
+    save("logo-alpha", _logo())
+    save("sticker-alpha", _sticker(china))
+    return made
+
+
+def _screenshot() -> Image.Image:
+    """A window with a title bar, a side bar, buttons and lines of text."""
+    image = Image.new("RGB", (1024, 640), (246, 246, 246))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1024, 32), fill=(52, 73, 94))
+    draw.text((12, 9), "K-Means Studio — report.txt", fill=(255, 255, 255))
+    draw.rectangle((0, 32, 220, 640), fill=(232, 236, 240))
+    for i in range(14):
+        draw.text((16, 48 + 26 * i), f"Section {i + 1}: clustering notes", fill=(40, 40, 40))
+    for i in range(22):
+        draw.text((240, 48 + 24 * i), ("The centres move to the means of their points; "
+                                       f"line {i + 1} of the text shown at its size.")[: 40 + i],
+                  fill=(20, 20, 20) if i % 5 else (0, 90, 170))
+    for i, colour in enumerate([(0, 114, 178), (230, 159, 0), (0, 158, 115)]):
+        draw.rounded_rectangle((740 + 90 * i, 580, 820 + 90 * i, 612), 6, fill=colour)
+        draw.text((756 + 90 * i, 590), "Button", fill=(255, 255, 255))
+    return image
+
+
+def _chart() -> Image.Image:
+    """Flat colours with anti-aliased edges: bars, lines and labels."""
+    image = Image.new("RGB", (900, 600), "white")
+    draw = ImageDraw.Draw(image)
+    colours = [(0, 114, 178), (230, 159, 0), (0, 158, 115), (213, 94, 0), (204, 121, 167)]
+    for i in range(12):
+        height = 80 + (i * 37) % 380
+        draw.rectangle((60 + 66 * i, 540 - height, 100 + 66 * i, 540), fill=colours[i % 5])
+        draw.text((64 + 66 * i, 550), f"k={i + 2}", fill="black")
+    points = [(60 + 66 * i + 20, 520 - (i * i * 3) % 400) for i in range(12)]
+    draw.line(points, fill=(40, 40, 40), width=3)
+    big = image.resize((1800, 1200), Image.Resampling.NEAREST)
+    return big.filter(ImageFilter.GaussianBlur(1.2)).resize((900, 600), Image.Resampling.LANCZOS)
+
+
+def _sky() -> Image.Image:
+    """A smooth two-colour gradient with a soft sun: banding shows at few colours."""
+    y, x = np.mgrid[0:720, 0:1280].astype(np.float64)
+    t = y / 719
+    sky = (1 - t)[..., None] * np.array([30, 80, 160]) + t[..., None] * np.array([250, 170, 120])
+    sun = np.exp(-((x - 900) ** 2 + (y - 500) ** 2) / (2 * 60.0 ** 2))[..., None]
+    sky = sky * (1 - sun) + sun * np.array([255, 240, 200])
+    return Image.fromarray(np.clip(np.rint(sky), 0, 255).astype(np.uint8))
+
+
+def _logo() -> Image.Image:
+    """An anti-aliased badge with a soft shadow on a transparent ground."""
+    big = Image.new("RGBA", (1600, 800), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(big)
+    draw.ellipse((60, 60, 740, 740), fill=(0, 0, 0, 90))
+    draw.ellipse((40, 40, 720, 720), fill=(0, 114, 178, 255))
+    draw.ellipse((200, 200, 560, 560), fill=(230, 159, 0, 230))
+    draw.rounded_rectangle((800, 250, 1560, 550), 80, fill=(213, 94, 0, 200))
+    draw.polygon([(880, 300), (1000, 500), (1120, 300)], fill=(255, 255, 255, 255))
+    return big.filter(ImageFilter.GaussianBlur(3)).resize((400, 200), Image.Resampling.LANCZOS)
+
+
+def _sticker(photo: Image.Image) -> Image.Image:
+    """A photo cut out with a soft round edge (a vignette of alpha)."""
+    rgb = np.asarray(photo)
+    h, w = rgb.shape[:2]
+    y, x = np.mgrid[0:h, 0:w]
+    r = np.hypot((x - w / 2) / (w / 2), (y - h / 2) / (h / 2))
+    alpha = np.clip((1 - r) * 4 * 255, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.dstack([rgb, alpha]), "RGBA")
+
+
+# -- measures
+def premultiplied(rgba: np.ndarray) -> np.ndarray:
+    rgba = rgba.astype(np.float64)
+    return np.concatenate([rgba[..., :3] * rgba[..., 3:] / 255, rgba[..., 3:]], axis=-1)
+
+
+def read(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGBA"))
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    diff = premultiplied(a) - premultiplied(b)
+    channels = 4 if (a[..., 3] < 255).any() else 3
+    mse = np.mean(diff[..., :channels] ** 2)
+    return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean SSIM of the luma of the premultiplied images (Wang et al. 2004)."""
+    from scipy.ndimage import gaussian_filter
+
+    def luma(x):
+        p = premultiplied(x)
+        return p[..., 0] * 0.299 + p[..., 1] * 0.587 + p[..., 2] * 0.114
+    x, y = luma(a), luma(b)
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    mx, my = gaussian_filter(x, 1.5), gaussian_filter(y, 1.5)
+    sxx = gaussian_filter(x * x, 1.5) - mx * mx
+    syy = gaussian_filter(y * y, 1.5) - my * my
+    sxy = gaussian_filter(x * y, 1.5) - mx * my
+    s = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
+    return float(s.mean())
+
+
+def ours(inputs: list[Path], out: Path, k: int, dither: bool) -> list[str]:
+    return [sys.executable, "-m", "kmeans_studio", "compress", *map(str, inputs), "-k", str(k),
+            "-o", str(out) + ("/" if len(inputs) > 1 else ""), "--force", "-q",
+            *(["--dither"] if dither else [])]
+
+
+def theirs(inputs: list[Path], ext: str, k: int | None, dither: bool) -> list[str]:
+    """pngquant, writing INPUT-stem + `ext` beside each input (it has no output folder)."""
+    return ["pngquant", *([str(k)] if k else []), "--force", "--ext", ext,
+            *([] if dither else ["--nofs"]), *map(str, inputs)]
+
+
+def wall(command: list[str], env=None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 98, 99):
+        raise RuntimeError(f"{command[0]} failed: {done.stderr.strip()[-300:]}")
+    return seconds
+
+
+def median_wall(command: list[str], env=None) -> float:
+    return statistics.median(wall(command, env) for _ in range(REPEATS))
+
+
+def main() -> None:
+    if shutil.which("pngquant") is None:
+        sys.exit("pngquant is not installed (apt install pngquant)")
+    folder = Path(tempfile.mkdtemp(prefix="bench-pngquant-"))
+    images = corpus(folder)
+    wall(ours([images["china"]], folder / "warm.png", 16, False))  # kernels compiled
+    print(f"{'image':<14} {'MP':>5} {'k':>4} {'dither':>6} | {'ours KiB':>8} {'PSNR':>6} "
+          f"{'SSIM':>6} | {'pngquant KiB':>12} {'PSNR':>6} {'SSIM':>6} | size ratio")
+    smaller_at_equal_ssim, compared = 0, 0
+    for name, path in images.items():
+        original = read(path)
+        mp = original.shape[0] * original.shape[1] / 1e6
+        for k in KS:
+            for dither in (False, True):
+                if dither and (original[..., 3] < 255).any():
+                    continue  # ours does not dither transparent images yet
+                mine, pq = folder / f"{name}-ours.png", folder / f"{name}-pq.png"
+                wall(ours([path], mine, k, dither))
+                wall(theirs([path], "-pq.png", k, dither))
+                a, b = read(mine), read(pq)
+                row = (mine.stat().st_size, psnr(original, a), ssim(original, a),
+                       pq.stat().st_size, psnr(original, b), ssim(original, b))
+                compared += 1
+                smaller_at_equal_ssim += row[0] <= row[3] and row[2] >= row[5] - 1e-4
+                print(f"{name:<14} {mp:5.2f} {k:>4} {'yes' if dither else 'no':>6} | "
+                      f"{row[0] / 1024:8.0f} {row[1]:6.2f} {row[2]:6.4f} | "
+                      f"{row[3] / 1024:12.0f} {row[4]:6.2f} {row[5]:6.4f} | "
+                      f"{row[0] / row[3]:.2f}")
+    print(f"\nfiles no larger than pngquant's at equal or better SSIM: "
+          f"{smaller_at_equal_ssim} of {compared}")
+
+    def ratio(label: str, them: float, us: float, target: float, lower_is_better=True) -> None:
+        value = them / us if lower_is_better else us / them
+        print(f"{label:<58} ours {us:7.3f} s, pngquant {them:7.3f} s: {value:5.2f}x "
+              f"({'met' if value >= target else 'NOT met'}, target ≥ {target:g}x)")
+    print("\nwhole commands in fresh processes, median of", REPEATS)
+    photo = images["china"]
+    us = median_wall(ours([photo], folder / "one.png", 256, False))
+    them = median_wall(theirs([photo], "-one.png", 256, False))
+    print(f"{'one 0.27 MP photo, k = 256':<58} ours {us:7.3f} s (target ≤ 1.0 s: "
+          f"{'met' if us <= 1.0 else 'NOT met'}), pngquant {them:.3f} s")
+    batch = list(images.values())
+    out = folder / "batch"
+    out.mkdir()
+    ratio("the corpus in one call, k = 256 (throughput)",
+          median_wall(theirs(batch, "-batch.png", 256, False)),
+          median_wall(ours(batch, out, 256, False)), 2)
+    big = images["china-12mp"]
+    ratio("one 12 MP photo, k = 256", median_wall(theirs([big], "-big.png", 256, False)),
+          median_wall(ours([big], folder / "big.png", 256, False)), 1)
+    ratio("one 12 MP photo, pngquant's defaults (dithered, 256)",
+          median_wall(theirs([big], "-bigd.png", None, True)),
+          median_wall(ours([big], folder / "bigd.png", 256, True)), 1)
+    # The first run after installing: no compiled kernels cached yet.
+    firsts = []
+    for _ in range(3):
+        env = dict(os.environ, NUMBA_CACHE_DIR=tempfile.mkdtemp(prefix="numba-cold-"))
+        firsts.append(wall(ours([photo], folder / "first.png", 64, False), env))
+    first = statistics.median(firsts)
+    print(f"{'first run after install (no kernel cache), 0.27 MP photo':<58} ours "
+          f"{first:7.3f} s (target ≤ 5 s: {'met' if first <= 5 else 'NOT met'})")
+    _libimagequant(images)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _libimagequant(images: dict[str, Path]) -> None:
+    """Small images at k = 256 in-process: quantize against libimagequant."""
+    try:
+        import imagequant
+    except ImportError:
+        print("small images against libimagequant: skipped (pip install '.[bench]')")
+        return
+    from kmeans_studio.core.alpha import AlphaColors
+    from kmeans_studio.core.quantize import ImageColors
+
+    print("\nsmall images at k = 256, in-process, median of", REPEATS)
+    for name in ("logo-alpha", "china", "flower", "screenshot"):
+        rgba = read(images[name])
+        transparent = (rgba[..., 3] < 255).any()
+        pixels = rgba if transparent else np.ascontiguousarray(rgba[..., :3])
+        kind = AlphaColors if transparent else ImageColors
+
+        def mine():
+            kind.from_image(pixels).quantize(256)
+
+        def liq():
+            imagequant.quantize_pil_image(Image.fromarray(pixels), dithering_level=0.0,
+                                          max_colors=256)
+        times = {}
+        for label, call in (("ours", mine), ("libimagequant", liq)):
+            runs = []
+            for _ in range(REPEATS):
+                start = time.perf_counter()
+                call()
+                runs.append(time.perf_counter() - start)
+            times[label] = statistics.median(runs)
+        value = times["libimagequant"] / times["ours"]
+        print(f"{name:<14} {rgba.shape[1] * rgba.shape[0] / 1e6:5.2f} MP: ours "
+              f"{1000 * times['ours']:7.1f} ms, libimagequant {1000 * times['libimagequant']:7.1f} ms"
+              f": {value:5.2f}x ({'met' if value >= 1 else 'NOT met'}, target ≥ 1x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -37,14 +37,36 @@ _lock = threading.Lock()
 _kernels = None
 _pool = None
 _controller = None
+_declined = False
 
 
 def available() -> bool:
-    """True when numba can be imported."""
+    """True when numba can be imported (and this process has not declined it)."""
+    if _declined:
+        return False
     try:
         import numba  # noqa: F401
     except ImportError:
         return False
+    return True
+
+
+def decline() -> None:
+    """Use the numpy paths in this process (same results): for a first run whose
+    kernels would take longer to compile than the work takes without them."""
+    global _declined
+    _declined = True
+
+
+def cached(kernels) -> bool:
+    """Whether each of `kernels` (numba dispatchers) has been compiled and cached on
+    disk (a first run after installing has none).  Read from numba's cache index
+    files; True when numba's internals do not say (then they load as before)."""
+    for kernel in kernels:
+        index = getattr(getattr(getattr(kernel, "_cache", None), "_cache_file", None),
+                        "_index_path", None)
+        if isinstance(index, str) and not os.path.exists(index):
+            return False
     return True
 
 

@@ -395,7 +395,37 @@ def most_colors_within(colors: ImageColors, max_bytes: int, size: Callable[[Quan
 def warm_up() -> None:
     """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
     if _compiled.available():
-        quantize(np.arange(24, dtype=np.uint8).reshape(2, 4, 3), 2)
+        image = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
+        quantize(image, 2)
+        image.setflags(write=False)  # pixels read from a file are read-only: numba
+        quantize(image, 2)           # compiles the kernels for those apart
+
+
+def kernels_cached() -> bool:
+    """Whether the colour kernels are compiled and cached (False on the first run
+    after installing: compiling them then takes about 8 seconds)."""
+    if not _compiled.available():
+        return True  # nothing to compile
+    from kmeans_studio.core import _kernels, _tree_kernels
+
+    # What `warm_up` compiles: the octree's kernels (not those inlined into them) and
+    # the rendering of indices and colours.
+    tree = [kernel for kernel in vars(_tree_kernels).values()
+            if hasattr(kernel, "_cache")
+            and getattr(kernel, "targetoptions", {}).get("inline") != "always"]
+    return _compiled.cached([*tree, _kernels.render_rgb])
+
+
+def compile_in_background() -> None:
+    """Compile and cache the colour kernels in a process of their own, which outlives
+    this one (the next run finds them ready)."""
+    import subprocess
+    import sys
+
+    subprocess.Popen([sys.executable, "-c",
+                      "from kmeans_studio.core.quantize import warm_up; warm_up()"],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def check_n_colors(n_colors: Any) -> None:

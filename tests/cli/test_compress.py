@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -306,3 +307,49 @@ def test_quality_and_size_targets_work_with_transparency(logo, tmp_path):
     assert (tmp_path / "s.png").stat().st_size <= 1500
     with Image.open(tmp_path / "q.png") as png:
         assert "transparency" in png.info
+
+
+def test_a_first_run_takes_the_numpy_way_and_compiles_afterwards(photo, tmp_path):
+    """No compiled kernels cached (a fresh install): the photo is compressed the numpy
+    way at once, to the same bytes, and the kernels compile in a process of their own
+    for the next run, which then needs no numpy way."""
+    import os
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"))
+
+    def run(out):
+        return subprocess.run([sys.executable, "-m", "kmeans_studio", "compress", str(photo),
+                               "-k", "16", "-o", str(out)], capture_output=True, text=True,
+                              env=env, timeout=300)
+    first = run(tmp_path / "first.png")
+    assert first.returncode == 0, first.stderr
+    assert "first run: this one takes the numpy way" in first.stderr
+    assert main([str(photo), "-k", "16", "-o", str(tmp_path / "usual.png"), "-q"]) == 0
+    assert (tmp_path / "first.png").read_bytes() == (tmp_path / "usual.png").read_bytes()
+    ready = [sys.executable, "-c", "from kmeans_studio.core.quantize import kernels_cached;"
+             "print(kernels_cached())"]
+    deadline = time.monotonic() + 280  # the background compile, under whatever load
+    while subprocess.run(ready, capture_output=True, text=True, env=env).stdout.strip() != "True":
+        assert time.monotonic() < deadline, "the kernels were never compiled"
+        time.sleep(0.5)
+    second = run(tmp_path / "second.png")
+    assert second.returncode == 0 and "first run" not in second.stderr
+
+
+def test_a_first_run_on_big_inputs_compiles_first(monkeypatch, tmp_path):
+    """Above NUMPY_FIRST_RUN_PIXELS in all, compiling first is quicker than numpy."""
+    from kmeans_studio import cli
+    from kmeans_studio.core import _compiled, quantize
+
+    big = tmp_path / "big.png"
+    Image.new("RGB", (1500, 1500)).save(big)
+    monkeypatch.setattr(quantize, "kernels_cached", lambda: False)
+    warmed = []
+    monkeypatch.setattr(quantize, "warm_up", lambda: warmed.append(True))
+    assert cli._ready_kernels([big], lambda _: None) is False and warmed
+    assert _compiled.available()
+    small = tmp_path / "small.png"
+    Image.new("RGB", (100, 100)).save(small)
+    monkeypatch.setattr(_compiled, "_declined", False)  # given back after the test
+    assert cli._ready_kernels([small], lambda _: None) is True
+    assert not _compiled.available()

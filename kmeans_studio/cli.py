@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -197,14 +198,17 @@ def _main(argv: Sequence[str] | None) -> int:
     if age is not None:
         say(f"start-up {age:.2f} s (Python, the modules and the colour kernels)")
     failures, statuses = 0, {0}
-    for source, target in zip(inputs, outputs):
-        try:
-            statuses.add(compress_one(source, target, args, say))
-        except (ValueError, OSError) as exc:
-            failures += 1
-            message = str(exc) if isinstance(exc, ValueError) else (
-                f"cannot write “{target}”: {exc.strerror or exc}.")
-            print(f"error: {source.name}: {message}", file=sys.stderr, flush=True)
+    for (source, target), (lines, outcome) in zip(zip(inputs, outputs),
+                                                  _compress_all(inputs, outputs, args, say)):
+        for line in lines:
+            say(line)
+        if isinstance(outcome, int):
+            statuses.add(outcome)
+            continue
+        failures += 1
+        message = str(outcome) if isinstance(outcome, ValueError) else (
+            f"cannot write “{target}”: {outcome.strerror or outcome}.")
+        print(f"error: {source.name}: {message}", file=sys.stderr, flush=True)
     if compile_afterwards:
         from kmeans_studio.core.quantize import compile_in_background
 
@@ -213,6 +217,44 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"error: {failures} of {len(inputs)} images could not be compressed "
               "(see above).", file=sys.stderr)
     return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0
+
+
+#: Images compressed at once in a batch: reading and writing (Pillow, zlib) run on one
+#: core each, so a second image keeps the other core busy meanwhile.
+BATCH_WORKERS = 2
+
+
+def _compress_all(inputs: list[Path], outputs: list[Path], args, say):
+    """(lines said, exit status or the error) of each input, in the inputs' order.
+
+    One input says its lines as they come; several are compressed BATCH_WORKERS at
+    a time, each one's lines said together once it is done.  After Ctrl+C no output
+    still to be written is written."""
+    if len(inputs) == 1:
+        try:
+            yield [], compress_one(inputs[0], outputs[0], args, say)
+        except (ValueError, OSError) as exc:
+            yield [], exc
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    stop = threading.Event()
+
+    def quietly(source: Path, target: Path):
+        lines: list[str] = []
+        try:
+            return lines, compress_one(source, target, args, lines.append, stop)
+        except (ValueError, OSError) as exc:
+            return lines, exc
+    pool = ThreadPoolExecutor(BATCH_WORKERS, thread_name_prefix="compress")
+    try:
+        for future in [pool.submit(quietly, *job) for job in zip(inputs, outputs)]:
+            yield future.result()
+    except BaseException:  # Ctrl+C: what runs stops before writing
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 #: On a first run (no compiled kernels yet) inputs of at most this many pixels in all
@@ -251,11 +293,13 @@ def _pixels(inputs: list[Path]) -> int:
     return total
 
 
-def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> int:
+def compress_one(source: Path, target: Path, args: argparse.Namespace, say,
+                 stop: threading.Event | None = None) -> int:
     """Compress `source` into `target`; the exit status: 0 when written, 98 when
-    --skip-if-larger or --max-size, 99 when --quality kept it unwritten."""
+    --skip-if-larger or --max-size, 99 when --quality kept it unwritten, 130 when
+    `stop` was set before it was written."""
     from kmeans_studio.core.alpha import AlphaColors
-    from kmeans_studio.core.images import encoded, load_image, save_image, writable_format
+    from kmeans_studio.core.images import atomic_write, encoded, load_image, writable_format
     from kmeans_studio.core.quantize import ImageColors, dither, fewest_colors, most_colors_within
 
     start = time.perf_counter()
@@ -289,6 +333,8 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> i
     last = [time.perf_counter()]
 
     def progress(state):
+        if stop is not None:  # in a batch: no lines on the way, and Ctrl+C stops it
+            return not stop.is_set()
         now = time.perf_counter()
         if now - last[0] > 1.0:  # long jobs: a line a second
             last[0] = now
@@ -319,17 +365,17 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say) -> i
         result = colors.quantize(args.colors, random_state=args.seed, callback=progress)
     indices = indices_of(result)
     compressed = time.perf_counter()
-    made = not target.parent.exists()
-    target.parent.mkdir(parents=True, exist_ok=True)  # made only once there is a result
+    if stop is not None and stop.is_set():
+        return EXIT_INTERRUPTED
+    data = encoded(target, result.palette, indices, optimize=args.optimize)
     input_bytes = source.stat().st_size
-    if save_image(target, result.palette, indices, source=source, optimize=args.optimize,
-                  max_bytes=input_bytes - 1 if args.skip_if_larger else None) is None:
-        if made and not any(target.parent.iterdir()):
-            target.parent.rmdir()
+    if args.skip_if_larger and len(data) >= input_bytes:
         say(f"  skipped {target}: it would not be smaller than the input's "
             f"{input_bytes / 1024:,.0f} KiB (--skip-if-larger)")
         return EXIT_NOT_SMALLER
-    size = target.stat().st_size
+    target.parent.mkdir(parents=True, exist_ok=True)  # made only once there is a result
+    atomic_write(target, lambda temp: Path(temp).write_bytes(data), source)
+    size = len(data)
     written = time.perf_counter()
     say(f"  wrote {target} ({size / 1024:,.0f} KiB, PSNR {result.psnr:.1f} dB, "
         f"{result.n_iter} iterations; read {read - start:.2f} s, compress "

@@ -120,13 +120,10 @@ def has_transparency(path: str | os.PathLike) -> bool:
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
-                 source: str | os.PathLike | None = None, max_bytes: int | None = None
-                 ) -> Path | None:
+                 source: str | os.PathLike | None = None) -> Path:
     """Write through a temporary file in the target folder, then rename over `path`.
 
-    `write` receives the temporary file's name.  Refuses to replace `source`.  With
-    `max_bytes`, a file that came out larger is removed and None returned (`path` is
-    left as it was).
+    `write` receives the temporary file's name.  Refuses to replace `source`.
     """
     path = Path(path)
     if source is not None and _same_file(path, Path(source)):
@@ -137,9 +134,6 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; use the usual mode
         write(temp)
-        if max_bytes is not None and os.path.getsize(temp) > max_bytes:
-            Path(temp).unlink()
-            return None
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -148,12 +142,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
 
 
 def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,
-               source: str | os.PathLike | None = None, max_bytes: int | None = None,
-               optimize: bool = False) -> Path | None:
-    """Save a quantized image as `encoded` makes it.  Atomic; None (nothing written)
-    when the file would be larger than `max_bytes`."""
+               source: str | os.PathLike | None = None, optimize: bool = False) -> Path:
+    """Save a quantized image as `encoded` makes it, atomically."""
     data = encoded(path, palette, indices, optimize=optimize)
-    return atomic_write(path, lambda temp: Path(temp).write_bytes(data), source, max_bytes)
+    return atomic_write(path, lambda temp: Path(temp).write_bytes(data), source)
 
 
 #: zlib's strongest level (9) is kept for PNGs up to this many pixels.  Measured on

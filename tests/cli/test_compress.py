@@ -353,3 +353,39 @@ def test_a_first_run_on_big_inputs_compiles_first(monkeypatch, tmp_path):
     monkeypatch.setattr(_compiled, "_declined", False)  # given back after the test
     assert cli._ready_kernels([small], lambda _: None) is True
     assert not _compiled.available()
+
+
+def test_a_batch_is_compressed_two_at_a_time_and_said_in_order(photo, logo, tmp_path, capsys):
+    """Several inputs run side by side: the same files as one at a time, each input's
+    lines together and in the inputs' order."""
+    path, _ = logo
+    other = tmp_path / "a-first.png"
+    Image.open(photo).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(other)
+    inputs = [photo, path, other]
+    assert main([*map(str, inputs), "-k", "8", "-o", str(tmp_path / "batch") + "/"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    said = [line.split(":")[0] for line in err if not line.startswith((" ", "start-up"))]
+    assert said == [p.name for p in inputs]
+    for source in inputs:
+        single = tmp_path / f"single-{source.stem}.png"
+        assert main([str(source), "-k", "8", "-o", str(single), "-q"]) == 0
+        assert (tmp_path / "batch" / f"{source.stem}-k8.png").read_bytes() == single.read_bytes()
+
+
+def test_ctrl_c_in_a_batch_stops_what_runs_before_it_writes(photo, tmp_path, capsys,
+                                                            monkeypatch):
+    from kmeans_studio import cli
+
+    real = cli.compress_one
+    second = tmp_path / "second.png"
+    Image.open(photo).save(second)
+
+    def compress_one(source, target, args, say, stop=None):
+        if source == photo:
+            raise KeyboardInterrupt  # as Ctrl+C reaches the main thread
+        assert stop.wait(60)  # the other image, still at work when Ctrl+C comes
+        return real(source, target, args, say, stop)
+    monkeypatch.setattr(cli, "compress_one", compress_one)
+    assert main([str(photo), str(second), "-k", "4", "-o", str(tmp_path / "out") + "/"]) == 130
+    assert capsys.readouterr().err.splitlines()[-1].startswith("interrupted: ")
+    assert not (tmp_path / "out").exists()

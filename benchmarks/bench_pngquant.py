@@ -244,11 +244,22 @@ def main() -> None:
     for _ in range(3):
         env = dict(os.environ, NUMBA_CACHE_DIR=tempfile.mkdtemp(prefix="numba-cold-"))
         firsts.append(wall(ours([photo], folder / "first.png", 64, False), env))
+        _wait_for_background_compile(env)  # (it would slow what is measured next)
     first = statistics.median(firsts)
     print(f"{'first run after install (no kernel cache), 0.27 MP photo':<58} ours "
           f"{first:7.3f} s (target ≤ 5 s: {'met' if first <= 5 else 'NOT met'})")
     _libimagequant(images)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_for_background_compile(env: dict) -> None:
+    """Until a first run's kernels, compiled in the background, are in `env`'s cache."""
+    check = [sys.executable, "-c",
+             "from kmeans_studio.core.quantize import kernels_cached; print(kernels_cached())"]
+    deadline = time.monotonic() + 300
+    while (subprocess.run(check, capture_output=True, text=True, env=env).stdout.strip()
+           != "True" and time.monotonic() < deadline):
+        time.sleep(0.5)
 
 
 def _libimagequant(images: dict[str, Path]) -> None:

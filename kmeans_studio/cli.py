@@ -210,9 +210,11 @@ def _main(argv: Sequence[str] | None) -> int:
             f"cannot write “{target}”: {outcome.strerror or outcome}.")
         print(f"error: {source.name}: {message}", file=sys.stderr, flush=True)
     if compile_afterwards:
+        from kmeans_studio.core import _compiled
         from kmeans_studio.core.quantize import compile_in_background
 
         compile_in_background()
+        _compiled.decline(False)  # (main may be called again in this process)
     if failures and len(inputs) > 1:
         print(f"error: {failures} of {len(inputs)} images could not be compressed "
               "(see above).", file=sys.stderr)
@@ -308,7 +310,10 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say,
                        keep_alpha=not flatten)
     transparent = image.shape[2] == 4
     if transparent:
-        writable_format(target, transparent=True)  # before any work
+        try:
+            writable_format(target, transparent=True)  # before any work
+        except ValueError as exc:
+            raise ValueError(f"{exc} (Or flatten it with --background COLOUR.)") from None
         if args.dither:
             raise ValueError("--dither does not handle transparency yet: flatten the "
                              "image with --background COLOUR, or leave out --dither.")

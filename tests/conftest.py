@@ -9,6 +9,16 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def colour_kernels():
+    """The colour kernels compiled (or loaded) once, before any test: the CLI's
+    first-run path (numpy now, compile in the background) is then taken only where a
+    test asks for it, with a kernel cache of its own."""
+    from kmeans_studio.core.quantize import warm_up
+
+    warm_up()
+
+
 @pytest.fixture
 def bad_image_files(tmp_path):
     """Hostile files in tmp_path: {file name: what the error message must say}."""

@@ -51,11 +51,11 @@ def available() -> bool:
     return True
 
 
-def decline() -> None:
-    """Use the numpy paths in this process (same results): for a first run whose
-    kernels would take longer to compile than the work takes without them."""
+def decline(declined: bool = True) -> None:
+    """Use the numpy paths in this process (same results), or no longer: for a first
+    run whose kernels would take longer to compile than the work takes without them."""
     global _declined
-    _declined = True
+    _declined = declined
 
 
 def cached(kernels) -> bool:

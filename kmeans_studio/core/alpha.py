@@ -124,30 +124,61 @@ class AlphaColors:
             labels = None
         return self._finish(centers, labels, n_iter)
 
+    def features(self) -> np.ndarray:
+        """The distinct colours as premultiplied RGBA float64 samples for the engine."""
+        return premultiplied(self.colors)
+
+    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
+        """The centres a run starts from for a palette of `n_colors` entries: one
+        fewer when the transparent entry takes one (but one at least)."""
+        return self._seeds(max(1, n_colors - (self.n_transparent > 0)), random_state)
+
+    def _seeds(self, n_colors: int, random_state: Any) -> np.ndarray:
+        """k-means++ (weighted) on a sample of the visible pixels, premultiplied; every
+        distinct colour when there are no more than `n_colors`."""
+        X, weight = self.features(), self.counts.astype(np.float64)
+        if n_colors >= len(X):
+            return X
+        rng = np.random.RandomState(random_state)
+        rows = slice(None)
+        if self.counts.sum() > INIT_SAMPLE:  # as `quantize.initial_palette`
+            picked = rng.choice(len(X), INIT_SAMPLE, p=weight / weight.sum())
+            sampled, sampled_weight = np.unique(picked, return_counts=True)
+            if len(sampled) >= n_colors:
+                rows, weight = sampled, sampled_weight.astype(np.float64)
+        return kmeans_plusplus(X[rows], n_colors, sample_weight=weight, random_state=rng)[0]
+
+    def tolerance_scale(self) -> float:
+        """scikit-learn's tolerance scale is the variance of every pixel, not of the
+        distinct colours the engine is given: this factor gives the same stop."""
+        X, counts = self.features(), self.counts.astype(np.float64)
+        mean = counts @ X / counts.sum()
+        pixels = float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
+        distinct = float(np.mean(np.var(X, axis=0)))
+        return pixels / distinct if distinct > 0 else 1.0
+
+    def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
+                   ) -> KMeansRun:
+        """The engine's run on the premultiplied colours, weighted by their counts."""
+        return KMeansRun(self.features(), len(init), init=init,
+                         sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
+                         tol=tol * self.tolerance_scale(), merge_duplicates=False)
+
+    def palette_of(self, centers: np.ndarray) -> np.ndarray:
+        """Each centre's colour as the palette shows it (straight RGBA)."""
+        return palette_from_premultiplied(centers)
+
+    def preview(self, centers: np.ndarray, labels: np.ndarray | None = None) -> Quantized:
+        """The image as one state of a run shows it (without labels, each colour to
+        its nearest entry)."""
+        return self._finish(centers, labels, 0)
+
     def _lloyd(self, k: int, random_state: Any, max_iter: int, tol: float,
                callback: Callable | None) -> tuple[np.ndarray, int]:
         """k-means on the premultiplied colours, weighted by their counts."""
-        X = premultiplied(self.colors)
-        weight = self.counts.astype(np.float64)
-        if k >= len(X):
-            return X, 0
-        rng = np.random.RandomState(random_state)
-        rows = slice(None)
-        if self.counts.sum() > INIT_SAMPLE:  # k-means++ on a sample of the pixels
-            picked = rng.choice(len(X), INIT_SAMPLE, p=weight / weight.sum())
-            sampled, sampled_weight = np.unique(picked, return_counts=True)
-            if len(sampled) >= k:
-                rows, weight = sampled, sampled_weight.astype(np.float64)
-        init, _ = kmeans_plusplus(X[rows], k, sample_weight=weight, random_state=rng)
-        # scikit-learn's tolerance scale is the variance of every pixel, not of the
-        # distinct colours the engine is given: the same stop as on every pixel.
-        counts = self.counts.astype(np.float64)
-        mean = counts @ X / counts.sum()
-        pixel_variance = float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
-        distinct_variance = float(np.mean(np.var(X, axis=0)))
-        scale = pixel_variance / distinct_variance if distinct_variance > 0 else 1.0
-        run = KMeansRun(X, k, init=init, sample_weight=counts, max_iter=max_iter,
-                        tol=tol * scale, merge_duplicates=False)
+        if k >= self.n_colors:
+            return self.features(), 0
+        run = self.engine_run(self._seeds(k, random_state), max_iter=max_iter, tol=tol)
         final = run.run(callback=None if callback is None else
                         (lambda state: callback(state) if state.phase == "update" else None))
         return final.centers, final.n_iter

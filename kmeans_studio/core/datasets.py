@@ -105,11 +105,7 @@ class Dataset:
     def tolerance_scale(self) -> float:
         """What to multiply a run's `tol` by on these data: for a photo, k-means stops
         as on every pixel (see `quantize.tolerance_scale`); otherwise 1."""
-        if self.image is None:
-            return 1.0
-        from kmeans_studio.core.quantize import tolerance_scale
-
-        return tolerance_scale(self.image.colors)
+        return 1.0 if self.image is None else self.image.colors.tolerance_scale()
 
     @functools.cached_property
     def value_range(self) -> tuple[float, float]:
@@ -124,21 +120,23 @@ class ImageData:
 
     Attributes
     ----------
-    pixels : ndarray (H, W, 3) uint8
-    colors : ImageColors
+    pixels : ndarray (H, W, 3) uint8, or (H, W, 4) straight RGBA with transparency
+    colors : ImageColors, or AlphaColors with transparency
     path : str or None
         The file it was read from (None for samples and pasted images).
     file_size : int or None
         Bytes of that file.
-    has_alpha : bool
-        Transparency was composited on white.
     """
 
     pixels: np.ndarray
     colors: Any
     path: str | None = None
     file_size: int | None = None
-    has_alpha: bool = False
+
+    @property
+    def transparent(self) -> bool:
+        """The photo has transparency (kept: clustered with its alpha)."""
+        return self.pixels.shape[2] == 4
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -192,22 +190,25 @@ class Projection:
 SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
 
 
-def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
-                  has_alpha: bool = False) -> Dataset:
-    """The distinct colours of a photo as weighted samples (counts as weights)."""
+def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None) -> Dataset:
+    """The distinct colours of a photo as weighted samples (counts as weights): RGB,
+    or premultiplied RGBA for RGBA pixels (`alpha.AlphaColors`)."""
     import os
 
+    from kmeans_studio.core.alpha import AlphaColors
     from kmeans_studio.core.quantize import ImageColors
 
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     pixels.setflags(write=False)
-    colors = ImageColors.from_image(pixels)
+    transparent = pixels.ndim == 3 and pixels.shape[2] == 4
+    colors = (AlphaColors if transparent else ImageColors).from_image(pixels)
     h, w = colors.shape
     size = os.path.getsize(path) if path else None
+    kept = " with transparency" if transparent else ""
     return Dataset(
         name, colors.features(), sample_weight=colors.counts.astype(np.float64),
-        description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours",
-        image=ImageData(pixels, colors, path, size, has_alpha), kind="photo",
+        description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours{kept}",
+        image=ImageData(pixels, colors, path, size), kind="photo",
     )
 
 
@@ -224,11 +225,9 @@ def file_image_dataset(path: str) -> Dataset:
     """An image file as a dataset; raises ImageLoadError with a sentence."""
     from pathlib import Path
 
-    from kmeans_studio.core.images import has_transparency, load_image
+    from kmeans_studio.core.images import load_image
 
-    pixels = load_image(path)
-    return image_dataset(pixels, Path(path).name, path=str(path),
-                         has_alpha=has_transparency(path))
+    return image_dataset(load_image(path, keep_alpha=True), Path(path).name, path=str(path))
 
 
 def make_blob_dataset(

@@ -110,15 +110,6 @@ def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255
     return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
 
 
-def has_transparency(path: str | os.PathLike) -> bool:
-    """True when the image at `path` has an alpha channel or a transparent colour."""
-    try:
-        with Image.open(path) as image:
-            return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    except (OSError, ValueError):
-        return False
-
-
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
                  source: str | os.PathLike | None = None) -> Path:
     """Write through a temporary file in the target folder, then rename over `path`.
@@ -188,8 +179,7 @@ def writable_format(path: str | os.PathLike, transparent: bool = False) -> str:
                          f"; use {', '.join(WRITABLE_SUFFIXES)}.")
     if transparent and suffix not in ALPHA_SUFFIXES:
         raise ValueError(f"“{Path(path).name}” cannot keep the image's transparency; "
-                         f"write {', '.join(ALPHA_SUFFIXES)}, or flatten it with "
-                         "--background COLOUR.")
+                         f"save it as {', '.join(ALPHA_SUFFIXES)}.")
     return Image.registered_extensions()[suffix]
 
 

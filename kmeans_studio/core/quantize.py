@@ -97,9 +97,27 @@ class ImageColors:
         mean = sums / self.n_pixels
         return float(np.mean(squares / self.n_pixels - mean * mean))
 
+    # What the Image page asks of an image's colours (`alpha.AlphaColors` answers the
+    # same for an image with transparency).
     def quantize(self, n_colors: int, **options) -> Quantized:
-        """`quantize_colors` of these colours (as `alpha.AlphaColors.quantize`)."""
+        """`quantize_colors` of these colours."""
         return quantize_colors(self, n_colors, **options)
+
+    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
+        return initial_palette(self, n_colors, random_state)
+
+    def engine_run(self, init: np.ndarray, **options) -> KMeansRun:
+        return engine_run(self, init, **options)
+
+    def preview(self, centers: np.ndarray, labels: np.ndarray | None = None) -> Quantized:
+        return state_preview(self, centers, labels)
+
+    def tolerance_scale(self) -> float:
+        return tolerance_scale(self)
+
+    def palette_of(self, centers: np.ndarray) -> np.ndarray:
+        """Each centre's colour as the palette shows it."""
+        return palette_from_centers(centers)
 
     def features(self) -> np.ndarray:
         """The distinct colours as float64 samples for the engine."""
@@ -167,12 +185,22 @@ class Quantized:
 def _mse(image: np.ndarray, palette: np.ndarray, indices: np.ndarray) -> float:
     """Mean squared error per channel of ``palette[indices]`` against the RGB image,
     a million pixels at a time in integers (a float64 copy of a 12 MP photo is 290 MB,
-    whose allocation stalls every other thread of the process)."""
-    pixels, indices = image.reshape(-1, 3), indices.ravel()
-    total = 0
+    whose allocation stalls every other thread of the process); premultiplied RGBA
+    for an RGBA image (`alpha.premultiplied`)."""
+    channels = image.shape[-1]
+    pixels, indices = image.reshape(-1, channels), indices.ravel()
+    total = 0.0
     for start in range(0, len(indices), 1 << 20):
-        diff = pixels[start:start + (1 << 20)] - palette[indices[start:start + (1 << 20)]]
-        total += int(np.einsum("ij,ij->", diff, diff, dtype=np.int64))
+        a = pixels[start:start + (1 << 20)]
+        b = palette[indices[start:start + (1 << 20)]]
+        if channels == 4:
+            from kmeans_studio.core.alpha import premultiplied
+
+            diff = premultiplied(a) - premultiplied(b.astype(np.uint8))
+            total += float(np.einsum("ij,ij->", diff, diff))
+        else:
+            diff = a - b
+            total += int(np.einsum("ij,ij->", diff, diff, dtype=np.int64))
     return total / pixels.size
 
 
@@ -422,10 +450,16 @@ def compile_in_background() -> None:
     import subprocess
     import sys
 
-    subprocess.Popen([sys.executable, "-c",
-                      "from kmeans_studio.core.quantize import warm_up; warm_up()"],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    if _background:
+        return  # one is under way
+    _background.append(subprocess.Popen(
+        [sys.executable, "-c", "from kmeans_studio.core.quantize import warm_up; warm_up()"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True))
+
+
+#: The compile started by `compile_in_background` (held: it outlives this process).
+_background: list = []
 
 
 def check_n_colors(n_colors: Any) -> None:
@@ -479,7 +513,9 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
 
     from PIL import Image
 
-    image = _check_image(image)
+    transparent = np.ndim(image) == 3 and np.shape(image)[2] == 4
+    if not transparent:
+        image = _check_image(image)
     rows = []
     pil = Image.fromarray(image)
     for label, name in PILLOW_METHODS.items():
@@ -488,11 +524,12 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
         start = time.perf_counter()
         try:
             out = pil.quantize(n_colors, method=getattr(Image.Quantize, name))
-        except ValueError:  # e.g. a method that does not support this image
+        except ValueError:  # e.g. a method that does not support this image (alpha)
             continue
         seconds = time.perf_counter() - start
         indices = np.asarray(out)
-        palette = np.array(out.getpalette("RGB"), dtype=np.int32).reshape(-1, 3)
+        mode = "RGBA" if transparent else "RGB"
+        palette = np.array(out.getpalette(mode), dtype=np.int32).reshape(-1, len(mode))
         used = int(np.count_nonzero(np.bincount(indices.ravel(), minlength=len(palette))))
         rows.append(MethodResult(label, used, psnr(_mse(image, palette, indices)), seconds))
     # k-means is timed last: in the app this runs as soon as the run converges, while
@@ -501,6 +538,11 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
     if cancelled is not None and cancelled():
         return None
     start = time.perf_counter()
-    ours = quantize(image, n_colors, random_state=random_state)
+    if transparent:
+        from kmeans_studio.core.alpha import AlphaColors
+
+        ours = AlphaColors.from_image(image).quantize(n_colors, random_state=random_state)
+    else:
+        ours = quantize(image, n_colors, random_state=random_state)
     return [MethodResult("k-means", len(ours.palette), ours.psnr,
                          time.perf_counter() - start), *rows]

@@ -420,8 +420,9 @@ def _strings(values: np.ndarray) -> np.ndarray:
 def _feature_names(dataset: Dataset, d: int) -> list[str]:
     if dataset.feature_names is not None:
         return list(dataset.feature_names)
-    if dataset.image is not None:
-        return ["red", "green", "blue"]
+    if dataset.image is not None:  # premultiplied with transparency (`alpha`)
+        return (["red", "green", "blue"] if d == 3 else
+                ["red premultiplied", "green premultiplied", "blue premultiplied", "alpha"])
     if dataset.image_shape is not None:
         h, w = dataset.image_shape
         return [f"pixel_{r}_{c}" for r in range(h) for c in range(w)]

@@ -412,6 +412,11 @@ class FileActions(QObject):
         if what == "script":
             from kmeans_studio.core.script import python_script
 
+            if snap.dataset.image is not None and snap.dataset.image.transparent:
+                self.said.emit("The Python script does not handle transparency yet: it "
+                               "would compress this photo flattened on white, not as "
+                               "shown. Export the centres or labels instead.")
+                return None
             session = self.current_session()
             if session is None:
                 return None

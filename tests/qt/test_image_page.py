@@ -236,3 +236,44 @@ def test_the_photos_fill_their_view_until_zoomed(qtbot):
     assert view.zoom() == pytest.approx(1.0)
     view.fit()
     assert view.fitted and whole(view.wipe_box)
+
+
+def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
+        window, qtbot, tmp_path):
+    """Dropped: clustered with its alpha, transparent pixels exact, shown over a
+    checkerboard; saved as an indexed PNG with tRNS; dithering and the script, which
+    know no alpha, say so."""
+    image = np.zeros((60, 90, 4), np.uint8)
+    x = np.linspace(0, 1, 90)
+    image[..., 0] = (255 * x)[None, :]
+    image[..., 1] = 120
+    image[..., 2] = (255 * (1 - x))[None, :]
+    image[..., 3] = np.rint(1 + 254 * x)[None, :]
+    image[20:40, 30:60] = (255, 0, 0, 0)  # a hole hiding red
+    logo = tmp_path / "logo.png"
+    Image.fromarray(image, "RGBA").save(logo)
+    drop(window, logo)
+    final = wait_state(qtbot, window, lambda s: s.dataset.name == "logo.png" and s.done
+                       and s.derived is not None)
+    source = window.sources["image"]
+    result = final.derived
+    assert result.palette.shape[1] == 4 and tuple(result.palette[0]) == (0, 0, 0, 0)
+    assert len(result.palette) == source.panel.params.n_clusters.value()  # k in all
+    shown = result.image()
+    assert np.all(shown[20:40, 30:60, 3] == 0) and np.all(shown[image[..., 3] > 0, 3] > 0)
+    assert all(checker.isVisible() for checker in source.compare.checkers)
+    assert source.palette.colors.shape[1] == 4
+    assert "Transparency is kept" in source.panel.alpha_note.text()
+    assert not source.panel.params.dither.isEnabled()
+    qtbot.waitUntil(lambda: source.stats.table.rowCount() >= 2, timeout=30_000)
+    assert source.stats.table.item(0, 0).text() == "k-means"
+    out = window.files.write_compressed(tmp_path / "small.png")
+    with Image.open(out) as saved:
+        assert saved.mode == "P" and "transparency" in saved.info
+        back = np.asarray(saved.convert("RGBA"))
+    assert np.all(back[20:40, 30:60, 3] == 0)
+    np.testing.assert_array_equal(back, shown)
+    assert window.files.write_compressed(tmp_path / "small.jpg") is None
+    assert "cannot keep the image's transparency" in window.last_message.text()
+    assert window.files.export_text("script", tmp_path / "s.py") is None
+    assert "does not handle transparency" in window.last_message.text()

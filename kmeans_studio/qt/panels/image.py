@@ -28,26 +28,19 @@ _pasted = itertools.count(1)
 
 
 def image_init(dataset: Dataset, n_colors: int, random_state) -> np.ndarray:
-    """The run's `init` for a photo: `quantize.initial_palette` of its colours."""
-    from kmeans_studio.core.quantize import initial_palette
-
-    return initial_palette(dataset.image.colors, n_colors, random_state)
+    """The run's `init` for a photo: the k-means++ start `quantize` takes."""
+    return dataset.image.colors.initial_palette(n_colors, random_state)
 
 
 def image_run(dataset: Dataset, init: np.ndarray, request: RunRequest):
-    """The run `quantize` makes, a half-step at a time (`quantize.engine_run`)."""
-    from kmeans_studio.core.quantize import engine_run
-
-    return engine_run(dataset.image.colors, init, max_iter=request.max_iter, tol=request.tol)
+    """The run `quantize` makes, a half-step at a time."""
+    return dataset.image.colors.engine_run(init, max_iter=request.max_iter, tol=request.tol)
 
 
 def state_picture(dataset: Dataset, state, done: bool):
     """The picture a state gives (`quantize.Quantized`), made in the worker thread.
     The final state is shown as saved: every colour to its nearest palette entry."""
-    from kmeans_studio.core.quantize import state_preview
-
-    colors = dataset.image.colors
-    return state_preview(colors, state.centers, None if done else state.labels)
+    return dataset.image.colors.preview(state.centers, None if done else state.labels)
 
 
 class ImagePanel(SourcePanel):
@@ -66,7 +59,10 @@ class ImagePanel(SourcePanel):
         self.current.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
         self.current.setObjectName("image_current")
         self.current.setWordWrap(True)
-        self.alpha_note = QLabel("Transparent areas are shown and compressed on white.")
+        self.alpha_note = QLabel("Transparency is kept: colours are clustered with their "
+                                 "alpha, shown on a checkerboard and saved in the PNG; one "
+                                 "of the k colours is the fully transparent one "
+                                 "(dithering needs an opaque photo).")
         self.alpha_note.setWordWrap(True)
         self.alpha_note.hide()
         open_button = push_button("Open image…",
@@ -148,4 +144,9 @@ class ImagePanel(SourcePanel):
             self.current.setText("Loading the photo…")
             return
         self.current.setText(dataset.description)
-        self.alpha_note.setVisible(dataset.image.has_alpha)
+        transparent = dataset.image.transparent
+        self.alpha_note.setVisible(transparent)
+        # Floyd–Steinberg (Pillow's) knows no alpha.
+        self.params.dither.setEnabled(not transparent)
+        if transparent:
+            self.params.dither.setChecked(False)

@@ -127,13 +127,15 @@ class ColorCloudView(QWidget):
         xy = self._project(X)
         state = snap.iteration
         if state is None or snap.derived is None:
-            point_colors = self._dataset.image.colors.colors[self._rows]
+            point_colors = self._dataset.image.colors.colors[self._rows, :3]
             self.centers.setData([])
         else:
-            palette = snap.derived.palette
+            # One colour per centre, in the centres' order (a transparent image's
+            # palette adds its transparent entry and is sorted by alpha).
+            palette = self._dataset.image.colors.palette_of(state.centers)
             labels_now = (state.labels[self._rows] if state.labels is not None
                           else np.zeros(len(self._rows), dtype=int))
-            point_colors = palette[labels_now]
+            point_colors = palette[labels_now, :3]
             self.centers.setData(pos=self._project(np.asarray(state.centers, dtype=float)),
                                  brush=[pg.mkBrush(*c) for c in palette])
         self._paint_points(xy, point_colors)

@@ -40,6 +40,26 @@ def _image_item() -> pg.ImageItem:
     return pg.ImageItem(axisOrder="row-major")
 
 
+#: Transparency is shown over a checkerboard of these greys, about 64 squares across.
+CHECKER_GREYS = (204, 255)
+CHECKER_SQUARES = 64
+
+
+def checkerboard(height: int, width: int) -> np.ndarray:
+    """RGB uint8 squares to lay under a (height, width) picture, stretched to its size."""
+    side = max(1, round(max(height, width) / CHECKER_SQUARES))
+    rows, columns = -(-height // side), -(-width // side)
+    odd = np.add.outer(np.arange(rows), np.arange(columns)) % 2
+    return np.repeat(np.array(CHECKER_GREYS, dtype=np.uint8)[odd][..., None], 3, axis=2)
+
+
+def _checker_item() -> pg.ImageItem:
+    item = pg.ImageItem(axisOrder="row-major")
+    item.setZValue(-1)
+    item.hide()
+    return item
+
+
 def _tool_button(text: str, tip: str, clicked) -> QToolButton:
     button = QToolButton()
     button.setText(text)
@@ -69,14 +89,18 @@ class CompareView(QWidget):
         self.before_label, self.after_label = pg.LabelItem("Original"), pg.LabelItem("Compressed")
         self._arrange(stacked=False)
         self.before, self.after = _image_item(), _image_item()
-        self.before_box.addItem(self.before)
-        self.after_box.addItem(self.after)
+        self.checkers = [_checker_item() for _ in range(3)]  # under each picture
+        for box, item, checker in ((self.before_box, self.before, self.checkers[0]),
+                                   (self.after_box, self.after, self.checkers[1])):
+            box.addItem(checker)
+            box.addItem(item)
 
         self.wipe = pg.GraphicsLayoutWidget()
         self.wipe.setAccessibleName("Compressed image with the original wiped over it")
         self.wipe_box = _image_box()
         self.wipe.addItem(self.wipe_box)
         self.wipe_after, self.wipe_before = _image_item(), _image_item()
+        self.wipe_box.addItem(self.checkers[2])
         self.wipe_box.addItem(self.wipe_after)
         self.wipe_box.addItem(self.wipe_before)
         self.wipe_line = pg.InfiniteLine(angle=90, movable=True,
@@ -208,6 +232,13 @@ class CompareView(QWidget):
         self.after.clear()
         self.wipe_after.clear()
         h, w = pixels.shape[:2]
+        transparent = pixels.shape[2] == 4
+        squares = checkerboard(h, w) if transparent else None
+        for checker in self.checkers:
+            checker.setVisible(transparent)
+            if transparent:
+                checker.setImage(squares, autoLevels=False)
+                checker.setRect(0, 0, w, h)
         self.wipe_line.setBounds((0, w))
         self.wipe_line.setValue(w * self.slider.value() / 1000)
         self._update_wipe()
@@ -216,10 +247,18 @@ class CompareView(QWidget):
         self.fit()
 
     def set_result(self, rgb: np.ndarray, label: str = "Compressed") -> None:
+        """The compressed picture, RGB (or RGBA, over the checkerboard)."""
         self._result = rgb
         self.after.setImage(rgb, autoLevels=False)
-        self.wipe_after.setImage(rgb, autoLevels=False)
+        if self._transparent():
+            self._update_wipe()
+        else:  # the original's part covers it: set once, whole
+            self.wipe_after.setImage(rgb, autoLevels=False)
+            self.wipe_after.setPos(0, 0)
         self.after_label.setText(label)
+
+    def _transparent(self) -> bool:
+        return self._original is not None and self._original.shape[2] == 4
 
     # -- zoom
     @property
@@ -301,7 +340,16 @@ class CompareView(QWidget):
     def _update_wipe(self) -> None:
         if self._original is None:
             return
-        cut = int(round(min(max(self.wipe_line.value(), 0), self._original.shape[1])))
+        width = self._original.shape[1]
+        cut = int(round(min(max(self.wipe_line.value(), 0), width)))
+        if self._transparent():
+            # Each side shows only its own picture: the compressed one must not show
+            # through the original's transparent pixels.
+            if self._result is not None and cut < width:
+                self.wipe_after.setImage(self._result[:, cut:], autoLevels=False)
+                self.wipe_after.setPos(cut, 0)
+            else:
+                self.wipe_after.clear()
         if cut == 0:
             self.wipe_before.clear()
             return

@@ -1,4 +1,5 @@
-"""The palette as swatches sorted by pixel share; hover a swatch for its hex value."""
+"""The palette as swatches sorted by pixel share; hover a swatch for its hex value.
+Entries with transparency are drawn over a checkerboard."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from kmeans_studio.qt.views.image_compare import CHECKER_GREYS
 
 SWATCH = 26
 GAP = 3
@@ -40,8 +43,10 @@ class PaletteView(QWidget):
         self.setMinimumHeight(self.heightForWidth(self.width()))
 
     def tooltip_at(self, index: int) -> str:
-        r, g, b = (int(v) for v in self.colors[index])
-        return f"#{r:02X}{g:02X}{b:02X} — {100 * self.shares[index]:.2f}% of pixels"
+        color = [int(v) for v in self.colors[index]]
+        alpha = f", alpha {color[3]}" if len(color) == 4 else ""
+        hex_rgb = "".join(f"{v:02X}" for v in color[:3])
+        return f"#{hex_rgb}{alpha} — {100 * self.shares[index]:.2f}% of pixels"
 
     def _per_row(self) -> int:
         return max(1, (self.width() - GAP) // (SWATCH + GAP))
@@ -64,12 +69,19 @@ class PaletteView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         top = self.shares.max() if len(self.shares) else 1.0
+        half = SWATCH // 2
         for i, (color, share) in enumerate(zip(self.colors, self.shares)):
             rect = self._rect(i)
+            if len(color) == 4 and color[3] < 255:  # transparency over a checkerboard
+                painter.fillRect(rect, QColor(*(CHECKER_GREYS[1],) * 3))
+                for dx, dy in ((0, 0), (half, half)):
+                    painter.fillRect(QRect(rect.left() + dx, rect.top() + dy, half, half),
+                                     QColor(*(CHECKER_GREYS[0],) * 3))
             painter.fillRect(rect, QColor(*(int(c) for c in color)))
             bar = max(1, round((SWATCH - 4) * share / top))
+            shown = color[:3] * (color[3] / 255 if len(color) == 4 else 1.0)
             painter.fillRect(QRect(rect.left() + 2, rect.bottom() - 4, bar, 3),
-                             Qt.GlobalColor.white if color.mean() < 128 else Qt.GlobalColor.black)
+                             Qt.GlobalColor.white if shown.mean() < 128 else Qt.GlobalColor.black)
         painter.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -154,6 +154,27 @@ def _image(mode: int):
     return scene
 
 
+def image_transparent(window) -> None:
+    """china.jpg cut out with a soft round edge: transparency over a checkerboard."""
+    from PIL import Image
+    from sklearn.datasets import load_sample_image
+
+    _show_page(window, "image")
+    photo = load_sample_image("china.jpg")
+    h, w = photo.shape[:2]
+    y, x = np.mgrid[0:h, 0:w]
+    edge = np.hypot((x - w / 2) / (w / 2), (y - h / 2) / (h / 2))
+    alpha = np.clip((1 - edge) * 4 * 255, 0, 255).astype(np.uint8)
+    path = Path(tempfile.mkdtemp(prefix="kmeans-studio-scenes-")) / "cut-out.png"
+    Image.fromarray(np.dstack([photo, alpha]), "RGBA").save(path)
+    window.open_path(path)
+    image = window.sources["image"]
+    wait(lambda: _settled(window) and window.controller.snapshot.done
+         and window.controller.snapshot.dataset.name == "cut-out.png"
+         and image.stats.table.rowCount() >= 2)
+    image.compare.set_mode_index(0)
+
+
 def table_iris(window) -> None:
     from kmeans_studio.core.tables import IRIS_CHOICE
 
@@ -223,6 +244,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _explore("digits", "sweep"),
     _close_explore(_image(0)),
     _close_explore(_image(1)),
+    _close_explore(image_transparent),
     _close_explore(table_iris),
     _close_explore(table_labelled),
     _explore("blobs", "sweep"),

@@ -260,8 +260,8 @@ def _compress_all(inputs: list[Path], outputs: list[Path], args, say):
 
 
 #: On a first run (no compiled kernels yet) inputs of at most this many pixels in all
-#: go the numpy way while the kernels compile in the background: a 2 MP photo takes
-#: 1.5-3.3 s by numpy (k = 64-256), compiling first about 8 s.
+#: go the numpy way, and the kernels compile in the background afterwards: a 2 MP
+#: photo takes 1.5-3.3 s by numpy (k = 64-256), compiling first about 8 s.
 NUMPY_FIRST_RUN_PIXELS = 2_000_000
 
 

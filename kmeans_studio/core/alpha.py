@@ -16,6 +16,7 @@ their counts, go through the engine (`KMeansRun`) in four dimensions.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -125,8 +126,15 @@ class AlphaColors:
         return self._finish(centers, labels, n_iter)
 
     def features(self) -> np.ndarray:
-        """The distinct colours as premultiplied RGBA float64 samples for the engine."""
-        return premultiplied(self.colors)
+        """The distinct colours as premultiplied RGBA float64 samples for the engine
+        (made once: every run, preview and tolerance reads them; read-only)."""
+        return self._features
+
+    @functools.cached_property
+    def _features(self) -> np.ndarray:
+        features = premultiplied(self.colors)
+        features.setflags(write=False)
+        return features
 
     def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
         """The centres a run starts from for a palette of `n_colors` entries: one
@@ -151,6 +159,10 @@ class AlphaColors:
     def tolerance_scale(self) -> float:
         """scikit-learn's tolerance scale is the variance of every pixel, not of the
         distinct colours the engine is given: this factor gives the same stop."""
+        return self._tolerance_scale
+
+    @functools.cached_property
+    def _tolerance_scale(self) -> float:
         X, counts = self.features(), self.counts.astype(np.float64)
         mean = counts @ X / counts.sum()
         pixels = float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
@@ -192,7 +204,7 @@ class AlphaColors:
             entries.insert(0, np.array([TRANSPARENT], dtype=np.uint8))
         palette = np.concatenate(entries)
         shown = premultiplied(palette)
-        X = premultiplied(self.colors)
+        X = self.features()
         if centers is None:
             labels = np.zeros(self.n_colors, dtype=np.intp)
         elif labels is None:

@@ -187,6 +187,8 @@ def _mse(image: np.ndarray, palette: np.ndarray, indices: np.ndarray) -> float:
     a million pixels at a time in integers (a float64 copy of a 12 MP photo is 290 MB,
     whose allocation stalls every other thread of the process); premultiplied RGBA
     for an RGBA image (`alpha.premultiplied`)."""
+    from kmeans_studio.core.alpha import premultiplied
+
     channels = image.shape[-1]
     pixels, indices = image.reshape(-1, channels), indices.ravel()
     total = 0.0
@@ -194,8 +196,6 @@ def _mse(image: np.ndarray, palette: np.ndarray, indices: np.ndarray) -> float:
         a = pixels[start:start + (1 << 20)]
         b = palette[indices[start:start + (1 << 20)]]
         if channels == 4:
-            from kmeans_studio.core.alpha import premultiplied
-
             diff = premultiplied(a) - premultiplied(b.astype(np.uint8))
             total += float(np.einsum("ij,ij->", diff, diff))
         else:

@@ -67,7 +67,7 @@ def settle_layout() -> None:
         QCoreApplication.processEvents()
 
 
-def _settled(window) -> bool:
+def settled(window) -> bool:
     """Nothing runs and the page shows its newest state."""
     snap = window.controller.snapshot
     return (snap is not None and snap.iteration is not None
@@ -77,12 +77,12 @@ def _settled(window) -> bool:
 
 def _show_page(window, key: str) -> None:
     window.source_box.setCurrentIndex(window.source_box.findData(key))
-    wait(lambda: _settled(window))
+    wait(lambda: settled(window))
 
 
 def _converged(window) -> None:
     window.controller.run_to_end()
-    wait(lambda: _settled(window) and window.controller.snapshot.done)
+    wait(lambda: settled(window) and window.controller.snapshot.done)
 
 
 def _blobs_of_shape(window, name: str) -> None:
@@ -90,7 +90,7 @@ def _blobs_of_shape(window, name: str) -> None:
     _show_page(window, "blobs")
     box = window.sources["blobs"].panel.data.shape
     box.setCurrentIndex(box.findData(name))
-    wait(lambda: _settled(window)
+    wait(lambda: settled(window)
          and window.controller.snapshot.request.source["shape"] == name)
 
 
@@ -99,7 +99,7 @@ def blobs_stepped(window) -> None:
     window.controller.reset()
     for _ in range(3):
         window.controller.step()
-    wait(lambda: _settled(window) and window.controller.snapshot.index == 3)
+    wait(lambda: settled(window) and window.controller.snapshot.index == 3)
 
 
 def _shape(name: str):
@@ -133,7 +133,7 @@ def _explore(page: str, tab: str):
         _show_page(window, page)
         _converged(window)
         window.show_explore(tab)
-        wait(lambda: _settled(window) and getattr(window.explore, tab).view_has_result())
+        wait(lambda: settled(window) and getattr(window.explore, tab).view_has_result())
     scene.__name__ = f"{page}_explore_{tab}"
     return scene
 
@@ -146,7 +146,7 @@ def _image(mode: int):
         if image.panel.request().source.get("name") != "china.jpg":
             sample.setCurrentText("china.jpg")
             image.panel.set_source(("sample", "china.jpg"))
-        wait(lambda: _settled(window) and window.controller.snapshot.done
+        wait(lambda: settled(window) and window.controller.snapshot.done
              and window.controller.snapshot.dataset.name == "china.jpg"
              and image.stats.table.rowCount() == 4)
         image.compare.set_mode_index(mode)
@@ -169,7 +169,7 @@ def image_transparent(window) -> None:
     Image.fromarray(np.dstack([photo, alpha]), "RGBA").save(path)
     window.open_path(path)
     image = window.sources["image"]
-    wait(lambda: _settled(window) and window.controller.snapshot.done
+    wait(lambda: settled(window) and window.controller.snapshot.done
          and window.controller.snapshot.dataset.name == "cut-out.png"
          and image.stats.table.rowCount() >= 2)
     image.compare.set_mode_index(0)
@@ -182,7 +182,7 @@ def table_iris(window) -> None:
     panel = window.sources["table"].panel
     panel.run.n_clusters.setValue(3)  # its three species
     panel.set_table(None, IRIS_CHOICE)
-    wait(lambda: _settled(window) and window.controller.snapshot.dataset.y is not None
+    wait(lambda: settled(window) and window.controller.snapshot.dataset.y is not None
          and window.controller.snapshot.dataset.n_samples == 150
          and window.controller.snapshot.request.n_clusters == 3)
     _converged(window)
@@ -221,7 +221,7 @@ def table_labelled(window) -> None:
     panel.run.n_clusters.setValue(len(LONG_CLASS_NAMES))
     panel.set_table(str(path), TableChoice(("height", "girth", "leaf length", "leaf width"),
                                            "species"))
-    wait(lambda: _settled(window) and window.controller.snapshot.dataset.n_samples == 600
+    wait(lambda: settled(window) and window.controller.snapshot.dataset.n_samples == 600
          and window.controller.snapshot.request.n_clusters == len(LONG_CLASS_NAMES))
     _converged(window)
 
@@ -270,7 +270,7 @@ def render(folder: Path, sizes=SIZES, palettes=("light", "dark")) -> list[Path]:
             for width, height in sizes:
                 window.resize(width, height)
                 scene(window)
-                wait(lambda: _settled(window))
+                wait(lambda: settled(window))
                 settle_layout()
                 path = folder / f"{name}-{tone}-{width}x{height}.png"
                 window.grab().save(str(path))

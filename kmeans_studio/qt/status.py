@@ -94,8 +94,9 @@ class RunStatus(QObject):
     def show_snapshot(self, snapshot: Snapshot | None) -> None:
         self.label.setText("Loading…" if snapshot is None else describe(snapshot))
         # A status bar lays out its permanent widgets again only when their height
-        # changes: a longer line would be cut without this.
-        self.parent().layout().invalidate()
+        # changes: a longer line would be cut without this (asked only then).
+        if self.label.sizeHint().width() > self.label.width():
+            self.parent().layout().invalidate()
 
 
 def describe(snapshot: Snapshot) -> str:

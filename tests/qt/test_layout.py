@@ -13,6 +13,10 @@ def _shown(widget: QWidget) -> bool:
     return widget.isVisible() and widget.width() > 0 and widget.height() > 0
 
 
+def _name(widget: QWidget) -> str:
+    return widget.objectName() or type(widget).__name__
+
+
 def _cut_labels(window) -> list[str]:
     """Labels whose text does not fit them (one line too narrow, wrapped too short)."""
     problems = []
@@ -37,7 +41,7 @@ def _squeezed(window) -> list[str]:
         minimum = widget.minimumSize()
         if _shown(widget) and (widget.width() < minimum.width()
                                or widget.height() < minimum.height()):
-            problems.append(f"{widget.objectName() or type(widget).__name__} is "
+            problems.append(f"{_name(widget)} is "
                             f"{widget.width()}×{widget.height()}, asks for at least "
                             f"{minimum.width()}×{minimum.height()}")
     return problems
@@ -55,9 +59,7 @@ def _overlaps(window) -> list[str]:
         for i, a in enumerate(children):
             for b in children[i + 1:]:
                 if a.geometry().intersects(b.geometry()):
-                    problems.append(f"{a.objectName() or type(a).__name__} overlaps "
-                                    f"{b.objectName() or type(b).__name__} in "
-                                    f"{parent.objectName() or type(parent).__name__}")
+                    problems.append(f"{_name(a)} overlaps {_name(b)} in {_name(parent)}")
     return problems
 
 
@@ -92,7 +94,7 @@ def test_every_scene_is_whole_and_legible(window, size):
     for name, scene in scenes.SCENES:
         window.resize(*size)
         scene(window)
-        scenes.wait(lambda: scenes._settled(window))
+        scenes.wait(lambda: scenes.settled(window))
         scenes.settle_layout()
         found = ([] if (window.width(), window.height()) == size
                  else [f"the window grew to {window.width()}×{window.height()}"])

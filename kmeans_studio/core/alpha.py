@@ -29,6 +29,7 @@ from kmeans_studio.core.quantize import (
     Quantized,
     check_n_colors,
     quantize_colors,
+    weighted_tolerance_scale,
 )
 from kmeans_studio.core.seeding import kmeans_plusplus
 
@@ -163,11 +164,7 @@ class AlphaColors:
 
     @functools.cached_property
     def _tolerance_scale(self) -> float:
-        X, counts = self.features(), self.counts.astype(np.float64)
-        mean = counts @ X / counts.sum()
-        pixels = float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
-        distinct = float(np.mean(np.var(X, axis=0)))
-        return pixels / distinct if distinct > 0 else 1.0
+        return weighted_tolerance_scale(self.features(), self.counts)
 
     def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
                    ) -> KMeansRun:

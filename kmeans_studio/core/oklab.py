@@ -1,0 +1,110 @@
+"""Colour quantization in Oklab, a perceptual colour space, instead of sRGB.
+
+In sRGB, k-means spends palette entries where the numbers differ most; in Oklab
+(Björn Ottosson, 2020), equal distances look about equally different, so dark and
+saturated areas get the entries the eye asks for.  The image's distinct colours are
+converted to Oklab once, clustered there with their pixel counts as weights (the
+engine, `KMeansRun`), the centres are converted back to sRGB and rounded exactly once,
+and every colour takes the palette entry nearest to it *in Oklab*.  The error and PSNR
+reported stay sRGB's, so the two spaces can be compared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core.image_quality import oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.kmeans import KMeansRun, nearest_centers
+from kmeans_studio.core.quantize import (
+    ImageColors,
+    Quantized,
+    _quantized,
+    check_n_colors,
+    initial_palette,
+    weighted_tolerance_scale,
+)
+
+#: The colour spaces k-means can run in, as the command line and the GUI name them.
+SPACES = {"srgb": "sRGB", "oklab": "Oklab (perceptual)"}
+
+
+@dataclasses.dataclass(frozen=True)
+class OklabColors:
+    """An opaque image's colours (`ImageColors`), clustered in Oklab.
+
+    Answers what the Image page and the command line ask of an image's colours, as
+    `ImageColors` does; `colors`, `counts`, `inverse` and `shape` are the sRGB ones.
+    """
+
+    rgb: ImageColors
+
+    @classmethod
+    def from_image(cls, image: np.ndarray) -> OklabColors:
+        return cls(ImageColors.from_image(image))
+
+    shape = property(lambda self: self.rgb.shape)
+    inverse = property(lambda self: self.rgb.inverse)
+    colors = property(lambda self: self.rgb.colors)
+    counts = property(lambda self: self.rgb.counts)
+    n_pixels = property(lambda self: self.rgb.n_pixels)
+    n_colors = property(lambda self: self.rgb.n_colors)
+
+    def features(self) -> np.ndarray:
+        """The distinct colours in Oklab (float64, read-only, made once)."""
+        return self._features
+
+    @functools.cached_property
+    def _features(self) -> np.ndarray:
+        features = oklab_from_srgb(self.rgb.colors)
+        features.setflags(write=False)
+        return features
+
+    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
+        """k-means++ in Oklab on a sample of the pixels (`quantize.initial_palette`)."""
+        return initial_palette(self.rgb, n_colors, random_state,
+                               features_of=lambda rows: self.features()[rows])
+
+    def tolerance_scale(self) -> float:
+        return self._tolerance_scale
+
+    @functools.cached_property
+    def _tolerance_scale(self) -> float:
+        return weighted_tolerance_scale(self.features(), self.counts)
+
+    def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
+                   ) -> KMeansRun:
+        """The engine's run on the Oklab colours, weighted by their counts; it stops as
+        k-means on every pixel (in Oklab) would."""
+        return KMeansRun(self.features(), len(init), init=init,
+                         sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
+                         tol=tol * self.tolerance_scale(), merge_duplicates=False)
+
+    def palette_of(self, centers: np.ndarray) -> np.ndarray:
+        """The centres as a uint8 sRGB palette (clipped to the gamut, rounded)."""
+        return np.clip(np.rint(srgb_from_oklab(centers)), 0, 255).astype(np.uint8)
+
+    def preview(self, centers: np.ndarray, labels: np.ndarray | None = None) -> Quantized:
+        """The image a state gives; without labels, every colour to the palette entry
+        nearest in Oklab (as saved)."""
+        palette = self.palette_of(centers)
+        if labels is None:
+            labels = nearest_centers(self.features(), oklab_from_srgb(palette))
+        return _quantized(self.rgb, palette, labels)
+
+    def quantize(self, n_colors: int, *, random_state: Any = 0, max_iter: int = 300,
+                 tol: float = 1e-4, callback: Callable | None = None) -> Quantized:
+        """k-means in Oklab to at most `n_colors` colours (`quantize.quantize_colors`'
+        contract: `callback` gets every update; returning False stops)."""
+        check_n_colors(n_colors)
+        init = self.initial_palette(n_colors, random_state)
+        if len(init) >= self.n_colors:  # no more colours than asked: kept exactly
+            return self.preview(init)
+        run = self.engine_run(init, max_iter=max_iter, tol=tol)
+        final = run.run(callback=None if callback is None else
+                        (lambda state: callback(state) if state.phase == "update" else None))
+        return dataclasses.replace(self.preview(final.centers), n_iter=final.n_iter)

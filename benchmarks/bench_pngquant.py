@@ -9,9 +9,9 @@ and k = 16, 64, 256, both programs run as whole commands in fresh processes:
 
 - undithered (ours by default, pngquant ``--nofs``) and dithered (``--dither``,
   pngquant's default Floyd–Steinberg);
-- file size, PSNR and SSIM of what was written (read back with Pillow; premultiplied
-  RGBA for images with transparency; SSIM on luma, Gaussian window σ = 1.5 as Wang et
-  al.);
+- ours also with ``--space oklab`` (undithered, opaque images);
+- file size, PSNR, SSIM and ΔE of what was written, read back with Pillow and measured
+  as the app reports them (`kmeans_studio.core.image_quality`);
 - wall time of the whole command, median of 5, for the timing targets.
 
 Printed: the table, then each target of the photos issue with its ratio and whether
@@ -127,44 +127,28 @@ def _sticker(photo: Image.Image) -> Image.Image:
 
 
 # -- measures
-def premultiplied(rgba: np.ndarray) -> np.ndarray:
-    rgba = rgba.astype(np.float64)
-    return np.concatenate([rgba[..., :3] * rgba[..., 3:] / 255, rgba[..., 3:]], axis=-1)
-
-
 def read(path: Path) -> np.ndarray:
+    """The pixels of a file: RGB when opaque, straight RGBA otherwise."""
     with Image.open(path) as image:
-        return np.asarray(image.convert("RGBA"))
+        rgba = np.asarray(image.convert("RGBA"))
+    return rgba if (rgba[..., 3] < 255).any() else np.ascontiguousarray(rgba[..., :3])
 
 
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    diff = premultiplied(a) - premultiplied(b)
-    channels = 4 if (a[..., 3] < 255).any() else 3
-    mse = np.mean(diff[..., :channels] ** 2)
-    return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+def quality(original: np.ndarray, written: Path):
+    """PSNR, SSIM and ΔE of a written file, as the app reports them."""
+    from kmeans_studio.core.image_quality import compare_images
+
+    result = read(written)
+    if result.shape != original.shape:  # opaque output of a transparent input
+        result = np.dstack([result, np.full(result.shape[:2], 255, np.uint8)])[
+            ..., :original.shape[2]]
+    return compare_images(original, result)
 
 
-def ssim(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean SSIM of the luma of the premultiplied images (Wang et al. 2004)."""
-    from scipy.ndimage import gaussian_filter
-
-    def luma(x):
-        p = premultiplied(x)
-        return p[..., 0] * 0.299 + p[..., 1] * 0.587 + p[..., 2] * 0.114
-    x, y = luma(a), luma(b)
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-    mx, my = gaussian_filter(x, 1.5), gaussian_filter(y, 1.5)
-    sxx = gaussian_filter(x * x, 1.5) - mx * mx
-    syy = gaussian_filter(y * y, 1.5) - my * my
-    sxy = gaussian_filter(x * y, 1.5) - mx * my
-    s = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
-    return float(s.mean())
-
-
-def ours(inputs: list[Path], out: Path, k: int, dither: bool) -> list[str]:
+def ours(inputs: list[Path], out: Path, k: int, dither: bool, *options: str) -> list[str]:
     return [sys.executable, "-m", "kmeans_studio", "compress", *map(str, inputs), "-k", str(k),
             "-o", str(out) + ("/" if len(inputs) > 1 else ""), "--force", "-q",
-            *(["--dither"] if dither else [])]
+            *(["--dither"] if dither else []), *options]
 
 
 def theirs(inputs: list[Path], ext: str, k: int | None, dither: bool) -> list[str]:
@@ -192,30 +176,36 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-pngquant-"))
     images = corpus(folder)
     wall(ours([images["china"]], folder / "warm.png", 16, False))  # kernels compiled
-    print(f"{'image':<14} {'MP':>5} {'k':>4} {'dither':>6} | {'ours KiB':>8} {'PSNR':>6} "
-          f"{'SSIM':>6} | {'pngquant KiB':>12} {'PSNR':>6} {'SSIM':>6} | size ratio")
-    smaller_at_equal_ssim, compared = 0, 0
+    print(f"{'image':<14} {'MP':>5} {'k':>4} {'ours':>6} | {'ours KiB':>8} {'PSNR':>6} "
+          f"{'SSIM':>6} {'ΔE':>5} | {'pngquant KiB':>12} {'PSNR':>6} {'SSIM':>6} {'ΔE':>5} | "
+          f"size ratio")
+    # Ours undithered in sRGB and in Oklab against pngquant --nofs; dithered against
+    # pngquant's default dithering.
+    variants = {"srgb": (False, ()), "oklab": (False, ("--space", "oklab")),
+                "dither": (True, ())}
+    smaller = dict.fromkeys(variants, 0)
+    compared = dict.fromkeys(variants, 0)
     for name, path in images.items():
         original = read(path)
         mp = original.shape[0] * original.shape[1] / 1e6
+        transparent = original.shape[2] == 4
         for k in KS:
-            for dither in (False, True):
-                if dither and (original[..., 3] < 255).any():
-                    continue  # ours does not dither transparent images yet
+            for variant, (dither, options) in variants.items():
+                if transparent and variant != "srgb":
+                    continue  # ours dithers and uses Oklab on opaque images only
                 mine, pq = folder / f"{name}-ours.png", folder / f"{name}-pq.png"
-                wall(ours([path], mine, k, dither))
+                wall(ours([path], mine, k, dither, *options))
                 wall(theirs([path], "-pq.png", k, dither))
-                a, b = read(mine), read(pq)
-                row = (mine.stat().st_size, psnr(original, a), ssim(original, a),
-                       pq.stat().st_size, psnr(original, b), ssim(original, b))
-                compared += 1
-                smaller_at_equal_ssim += row[0] <= row[3] and row[2] >= row[5] - 1e-4
-                print(f"{name:<14} {mp:5.2f} {k:>4} {'yes' if dither else 'no':>6} | "
-                      f"{row[0] / 1024:8.0f} {row[1]:6.2f} {row[2]:6.4f} | "
-                      f"{row[3] / 1024:12.0f} {row[4]:6.2f} {row[5]:6.4f} | "
-                      f"{row[0] / row[3]:.2f}")
-    print(f"\nfiles no larger than pngquant's at equal or better SSIM: "
-          f"{smaller_at_equal_ssim} of {compared}")
+                a, b = quality(original, mine), quality(original, pq)
+                size_a, size_b = mine.stat().st_size, pq.stat().st_size
+                compared[variant] += 1
+                smaller[variant] += size_a <= size_b and a.ssim >= b.ssim - 1e-4
+                print(f"{name:<14} {mp:5.2f} {k:>4} {variant:>6} | {size_a / 1024:8.0f} "
+                      f"{a.psnr:6.2f} {a.ssim:6.4f} {a.delta_e:5.2f} | {size_b / 1024:12.0f} "
+                      f"{b.psnr:6.2f} {b.ssim:6.4f} {b.delta_e:5.2f} | {size_a / size_b:.2f}")
+    print("\nfiles no larger than pngquant's at equal or better SSIM:")
+    for variant in variants:
+        print(f"  {variant:<7} {smaller[variant]} of {compared[variant]}")
 
     def ratio(label: str, them: float, us: float, target: float, lower_is_better=True) -> None:
         value = them / us if lower_is_better else us / them
@@ -274,10 +264,8 @@ def _libimagequant(images: dict[str, Path]) -> None:
 
     print("\nsmall images at k = 256, in-process, median of", REPEATS)
     for name in ("logo-alpha", "china", "flower", "screenshot"):
-        rgba = read(images[name])
-        transparent = (rgba[..., 3] < 255).any()
-        pixels = rgba if transparent else np.ascontiguousarray(rgba[..., :3])
-        kind = AlphaColors if transparent else ImageColors
+        pixels = read(images[name])
+        kind = AlphaColors if pixels.shape[2] == 4 else ImageColors
 
         def mine():
             kind.from_image(pixels).quantize(256)
@@ -294,7 +282,7 @@ def _libimagequant(images: dict[str, Path]) -> None:
                 runs.append(time.perf_counter() - start)
             times[label] = statistics.median(runs)
         value = times["libimagequant"] / times["ours"]
-        print(f"{name:<14} {rgba.shape[1] * rgba.shape[0] / 1e6:5.2f} MP: ours "
+        print(f"{name:<14} {pixels.shape[1] * pixels.shape[0] / 1e6:5.2f} MP: ours "
               f"{1000 * times['ours']:7.1f} ms, libimagequant {1000 * times['libimagequant']:7.1f} ms"
               f": {value:5.2f}x ({'met' if value >= 1 else 'NOT met'}, target ≥ 1x)")
 

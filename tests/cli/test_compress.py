@@ -11,6 +11,7 @@ from PIL import Image
 from sklearn.datasets import load_sample_image
 
 from kmeans_studio.cli import main
+from kmeans_studio.core.image_quality import compare_images
 
 
 @pytest.fixture
@@ -37,8 +38,13 @@ def test_compress_writes_an_indexed_png_beside_the_input(photo):
     # The time is said phase by phase: start-up is not blamed on the compression.
     if sys.platform.startswith("linux"):
         assert re.search(r"^start-up \d+\.\d\d s ", result.stderr, re.M), result.stderr
-    assert re.search(r"; read \d+\.\d\d s, compress \d+\.\d\d s, write \d+\.\d\d s\)",
-                     result.stderr), result.stderr
+    assert re.search(r"; read \d+\.\d\d s, compress \d+\.\d\d s, write \d+\.\d\d s, "
+                     r"measure \d+\.\d\d s\)", result.stderr), result.stderr
+    # What was written, measured as it is read back.
+    with Image.open(out) as image, Image.open(photo) as original:
+        quality = compare_images(np.asarray(original), np.asarray(image.convert("RGB")))
+    assert (f"PSNR {quality.psnr:.1f} dB, SSIM {quality.ssim:.4f}, ΔE {quality.delta_e:.2f}"
+            in result.stderr), result.stderr
 
 
 def test_compress_imports_neither_qt_nor_scikit_learn(photo):
@@ -298,6 +304,39 @@ def test_background_flattens_and_other_refusals_with_transparency(logo, tmp_path
     with pytest.raises(SystemExit):
         main([str(path), "--background", "#12345"])
     assert "is not a colour" in capsys.readouterr().err
+
+
+def test_space_oklab_clusters_in_oklab(photo, tmp_path, capsys):
+    from kmeans_studio.core.oklab import OklabColors
+
+    out = tmp_path / "oklab.png"
+    assert main([str(photo), "-k", "12", "--space", "oklab", "--seed", "2", "-o", str(out)]) == 0
+    with Image.open(photo) as original:
+        expected = OklabColors.from_image(np.asarray(original)).quantize(12, random_state=2)
+    with Image.open(out) as png:
+        written = np.asarray(png.convert("RGB"))
+    np.testing.assert_array_equal(written, expected.image())
+    assert "SSIM" in capsys.readouterr().err
+
+
+def test_the_summary_measures_the_dithered_file_written(photo, tmp_path, capsys):
+    out = tmp_path / "d.png"
+    assert main([str(photo), "-k", "8", "--dither", "-o", str(out)]) == 0
+    with Image.open(out) as image, Image.open(photo) as original:
+        quality = compare_images(np.asarray(original), np.asarray(image.convert("RGB")))
+    assert f"PSNR {quality.psnr:.1f} dB, SSIM {quality.ssim:.4f}" in capsys.readouterr().err
+
+
+def test_oklab_with_transparency_and_unknown_spaces_are_refused(logo, tmp_path, capsys):
+    path, _ = logo
+    out = tmp_path / "o.png"
+    assert main([str(path), "--space", "oklab", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--space oklab takes opaque images" in err and err.count("error:") == 1
+    assert main([str(path), "--space", "oklab", "--background", "white", "-o", str(out)]) == 0
+    with pytest.raises(SystemExit):
+        main([str(path), "--space", "lab'; rm -rf /"])
+    assert "invalid choice" in capsys.readouterr().err
 
 
 def test_quality_and_size_targets_work_with_transparency(logo, tmp_path):

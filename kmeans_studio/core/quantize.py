@@ -182,28 +182,6 @@ class Quantized:
         return psnr(self.mse)
 
 
-def _mse(image: np.ndarray, palette: np.ndarray, indices: np.ndarray) -> float:
-    """Mean squared error per channel of ``palette[indices]`` against the RGB image,
-    a million pixels at a time in integers (a float64 copy of a 12 MP photo is 290 MB,
-    whose allocation stalls every other thread of the process); premultiplied RGBA
-    for an RGBA image (`alpha.premultiplied`)."""
-    from kmeans_studio.core.alpha import premultiplied
-
-    channels = image.shape[-1]
-    pixels, indices = image.reshape(-1, channels), indices.ravel()
-    total = 0.0
-    for start in range(0, len(indices), 1 << 20):
-        a = pixels[start:start + (1 << 20)]
-        b = palette[indices[start:start + (1 << 20)]]
-        if channels == 4:
-            diff = premultiplied(a) - premultiplied(b.astype(np.uint8))
-            total += float(np.einsum("ij,ij->", diff, diff))
-        else:
-            diff = a - b
-            total += int(np.einsum("ij,ij->", diff, diff, dtype=np.int64))
-    return total / pixels.size
-
-
 def psnr(mse: float) -> float:
     """PSNR in dB of a mean squared error on the 0..255 scale."""
     return float("inf") if mse <= 0 else 10.0 * math.log10(255.0**2 / mse)
@@ -502,11 +480,11 @@ def state_preview(colors: ImageColors, centers: np.ndarray,
 
 @dataclasses.dataclass(frozen=True)
 class MethodResult:
-    """One row of the comparison table."""
+    """One row of the comparison table: `quality` is an `image_quality.Quality`."""
 
     method: str
     n_colors: int
-    psnr: float
+    quality: Any
     seconds: float
 
 
@@ -519,13 +497,15 @@ PILLOW_METHODS = {  # Pillow's quantizers
 
 def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
                     cancelled: Callable[[], bool] | None = None) -> list[MethodResult] | None:
-    """PSNR and time of k-means (`quantize`, first row) and of Pillow's quantizers at
-    the same number of colours, each timed the same way: from the RGB pixels to a
-    palette and one index per pixel.  None when `cancelled()` turns true (asked
-    before each method)."""
+    """Quality (PSNR, SSIM, ΔE) and time of k-means (`quantize`, first row) and of
+    Pillow's quantizers at the same number of colours, each timed the same way: from
+    the RGB pixels to a palette and one index per pixel.  None when `cancelled()`
+    turns true (asked before each method)."""
     import time
 
     from PIL import Image
+
+    from kmeans_studio.core.image_quality import measure
 
     transparent = np.ndim(image) == 3 and np.shape(image)[2] == 4
     if not transparent:
@@ -545,7 +525,7 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
         mode = "RGBA" if transparent else "RGB"
         palette = np.array(out.getpalette(mode), dtype=np.int32).reshape(-1, len(mode))
         used = int(np.count_nonzero(np.bincount(indices.ravel(), minlength=len(palette))))
-        rows.append(MethodResult(label, used, psnr(_mse(image, palette, indices)), seconds))
+        rows.append(MethodResult(label, used, measure(image, palette, indices), seconds))
     # k-means is timed last: in the app this runs as soon as the run converges, while
     # the GUI still paints that state, and k-means (whose loop is Python between
     # kernels, unlike Pillow's C) would share the interpreter with that painting.
@@ -558,5 +538,6 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
         ours = AlphaColors.from_image(image).quantize(n_colors, random_state=random_state)
     else:
         ours = quantize(image, n_colors, random_state=random_state)
-    return [MethodResult("k-means", len(ours.palette), ours.psnr,
-                         time.perf_counter() - start), *rows]
+    seconds = time.perf_counter() - start
+    return [MethodResult("k-means", len(ours.palette),
+                         measure(image, ours.palette, ours.indices), seconds), *rows]

@@ -70,10 +70,10 @@ def test_comparison_times_kmeans_and_pillow_alike():
     image = load_sample_image("flower.jpg")[::4, ::4]
     rows = q.compare_methods(image, 16, random_state=2)
     assert [r.method for r in rows] == ["k-means", *q.PILLOW_METHODS]
-    assert rows[0].psnr == q.quantize(image, 16, random_state=2).psnr
+    assert rows[0].quality.psnr == q.quantize(image, 16, random_state=2).psnr
     assert all(r.n_colors <= 16 and r.seconds > 0 for r in rows)
     # k-means minimises the squared error; Pillow's quantizers do not.
-    assert rows[0].psnr > max(r.psnr for r in rows[1:])
+    assert rows[0].quality.psnr > max(r.quality.psnr for r in rows[1:])
     asked = []
     assert q.compare_methods(image, 16, cancelled=lambda: asked.append(1) or len(asked) > 2) is None
     assert len(asked) == 3  # stopped before the third method
@@ -144,7 +144,7 @@ def test_pillow_rows_are_measured_like_the_float_formula():
     rgb = np.asarray(out.convert("RGB"), dtype=np.float64)
     expected = psnr(float(((rgb - image) ** 2).mean()))
     median_cut = next(row for name, row in rows.items() if "median" in name.lower())
-    assert median_cut.psnr == pytest.approx(expected, rel=1e-12)
+    assert median_cut.quality.psnr == pytest.approx(expected, rel=1e-12)
     assert median_cut.n_colors == len(np.unique(np.asarray(out)))
 
 

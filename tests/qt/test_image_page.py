@@ -55,6 +55,13 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     table = source.stats.table
     assert table.item(0, 0).text() == "k-means"
     assert table.item(0, 2).text() == f"{final.derived.psnr:.2f}"
+    # SSIM and ΔE of what is shown, in the table and beside the PSNR.
+    from kmeans_studio.core.image_quality import measure
+
+    quality = measure(final.dataset.image.pixels, final.derived.palette, final.derived.indices)
+    assert [table.item(0, c).text() for c in (3, 4)] == [f"{quality.ssim:.4f}",
+                                                         f"{quality.delta_e:.2f}"]
+    assert source.stats.fields["seen"].text() == f"{quality.ssim:.4f} · {quality.delta_e:.2f}"
     assert source.stats.fields["time"].text().endswith("s from pixels to palette and indices")
     assert "original file" in source.stats.fields["file"].text()
     assert window.actions["save_image"].isEnabled()

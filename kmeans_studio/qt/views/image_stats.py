@@ -19,6 +19,15 @@ from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
 
 
+#: The comparison table's columns and what each means.
+COLUMNS = (("Method", "How the palette was chosen"),
+           ("Colours", "Palette entries used"),
+           ("PSNR (dB)", "Peak signal-to-noise ratio of the RGB error: higher is closer"),
+           ("SSIM", "Structural similarity of the luma (Wang et al.): 1 is identical"),
+           ("ΔE", "Mean colour difference in Oklab × 100: about 2 is just noticeable"),
+           ("Time", "From the pixels to a palette and an index per pixel"))
+
+
 def _kib(n: int) -> str:
     return f"{n / 1024:,.0f} KiB" if n >= 10 * 1024 else f"{n / 1024:,.1f} KiB"
 
@@ -31,16 +40,23 @@ class ImageStatsView(QWidget):
         form = QFormLayout()
         for key, text in (("size", "Image"), ("colors", "Distinct colours"),
                           ("mse", "Mean squared error"), ("psnr", "PSNR"),
-                          ("file", "Indexed PNG"), ("time", "Time taken")):
+                          ("seen", "SSIM · ΔE"), ("file", "Indexed PNG"),
+                          ("time", "Time taken")):
             label = QLabel("—")
             label.setObjectName(f"stat_{key}")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = label
             form.addRow(text, label)
-        self.table = QTableWidget(0, 4)
+        self.fields["seen"].setToolTip(
+            "Structural similarity of the luma (1: identical) and the mean colour "
+            "difference in Oklab × 100 (about 2 is just noticeable), once k-means has "
+            "converged")
+        self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("compare_table")
         self.table.setAccessibleName("k-means compared with Pillow's quantizers")
-        self.table.setHorizontalHeaderLabels(["Method", "Colours", "PSNR (dB)", "Time"])
+        self.table.setHorizontalHeaderLabels([name for name, _ in COLUMNS])
+        for column, (_, tip) in enumerate(COLUMNS):
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -79,13 +95,16 @@ class ImageStatsView(QWidget):
         else:
             self.fields["file"].setText(f"{_kib(report.png_bytes)} vs "
                                         f"{_kib(report.pixel_bytes)} uncompressed RGB")
-        self.fields["time"].setText(f"{report.methods[0].seconds:.2f} s from pixels to "
-                                    "palette and indices")
-        rows = [(m.method, m.n_colors, m.psnr, m.seconds) for m in report.methods]
-        self.table.setRowCount(len(rows))
-        for r, (method, n, value, seconds) in enumerate(rows):
-            cells = [method, str(n), "lossless" if value == float("inf") else f"{value:.2f}",
-                     f"{seconds * 1000:.0f} ms"]
+        ours = report.methods[0]
+        self.fields["time"].setText(f"{ours.seconds:.2f} s from pixels to palette and indices")
+        self.fields["seen"].setText(f"{ours.quality.ssim:.4f} · {ours.quality.delta_e:.2f}")
+        self.table.setRowCount(len(report.methods))
+        for r, m in enumerate(report.methods):
+            value = m.quality.psnr
+            cells = [m.method, str(m.n_colors),
+                     "lossless" if value == float("inf") else f"{value:.2f}",
+                     f"{m.quality.ssim:.4f}", f"{m.quality.delta_e:.2f}",
+                     f"{m.seconds * 1000:.0f} ms"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:

@@ -412,6 +412,44 @@ def most_colors_within(colors: ImageColors, max_bytes: int, size: Callable[[Quan
     return ColorSearch(tried[k - 1] if k > 1 else None, tried)
 
 
+#: The numbers of colours the quality curve of a photo tries (about evenly on a log
+#: scale, as PSNR grows with log k).
+CURVE_KS = (2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
+
+
+@dataclasses.dataclass(frozen=True)
+class CurvePoint:
+    """One k of a photo's quality curve: PSNR (dB) and the indexed PNG's bytes."""
+
+    n_colors: int
+    psnr: float
+    png_bytes: int
+
+
+def quality_curve(colors: ImageColors, ks: tuple[int, ...] = CURVE_KS, *,
+                  random_state: Any = 0, cancelled: Callable[[], bool] | None = None,
+                  each: Callable[[CurvePoint], Any] | None = None) -> list[CurvePoint] | None:
+    """k-means at each k of `ks` (a k-sweep on the photo's counted colours; up to the
+    number of distinct colours, where the result is exact): PSNR and PNG size.
+    `each(point)` is told each point as it comes; None when `cancelled()` (asked
+    before each k) turns true."""
+    from kmeans_studio.core.images import indexed_png_bytes
+
+    points = []
+    for k in ks:
+        if cancelled is not None and cancelled():
+            return None
+        check_n_colors(k)
+        result = colors.quantize(min(k, colors.n_colors), random_state=random_state)
+        point = CurvePoint(k, result.psnr, len(indexed_png_bytes(result.palette, result.indices)))
+        points.append(point)
+        if each is not None:
+            each(point)
+        if k >= colors.n_colors:
+            break  # every colour kept: more cannot change anything
+    return points
+
+
 def warm_up() -> None:
     """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
     if _compiled.available():

@@ -154,6 +154,14 @@ def _image(mode: int):
     return scene
 
 
+def image_quality_curve(window) -> None:
+    """china.jpg's PSNR and PNG size against k, with the target box."""
+    _image(0)(window)
+    image = window.sources["image"]
+    image.lower_tabs.setCurrentWidget(image.curve)
+    wait(lambda: image.curve.note.text().startswith("k-means at"))
+
+
 def image_transparent(window) -> None:
     """china.jpg cut out with a soft round edge: transparency over a checkerboard."""
     from PIL import Image
@@ -245,6 +253,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(_image(0)),
     _close_explore(_image(1)),
     _close_explore(image_transparent),
+    _close_explore(image_quality_curve),
     _close_explore(table_iris),
     _close_explore(table_labelled),
     _explore("blobs", "sweep"),

@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.controller import RunController
@@ -27,6 +27,7 @@ from kmeans_studio.qt.views.inertia import InertiaView
 from kmeans_studio.qt.views.metrics_table import MetricsView
 from kmeans_studio.qt.views.palette import GAP, SWATCH, PaletteView
 from kmeans_studio.qt.views.pca import PcaView
+from kmeans_studio.qt.views.quality_curve import QualityCurveView
 from kmeans_studio.qt.views.scatter import ScatterView
 
 
@@ -295,17 +296,27 @@ class ImageSource(_Source):
         self.palette = PaletteView()
         self.stats = ImageStatsView()
         self.cloud = ColorCloudView()
+        self.curve = QualityCurveView()
+        # The colour cloud, or the quality curve with the target box (computed when
+        # first shown for a photo: it compresses the photo a dozen times).
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setObjectName("image_lower_tabs")
+        self.lower_tabs.addTab(self.cloud, "Colour cloud")
+        self.lower_tabs.addTab(self.curve, "Colours vs quality")
+        self.lower_tabs.currentChanged.connect(lambda _: self._start_curve())
         left = splitter(Qt.Orientation.Vertical, [self.compare, self.inertia], [5, 1],
                          "image_left")
         # A palette of many colours scrolls in its own box rather than push the rest.
         swatches = scrolled(self.palette)
         swatches.setMinimumHeight(GAP + 2 * (SWATCH + GAP))  # two rows at least
-        right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.cloud],
+        right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.lower_tabs],
                           [2, 0, 3], "image_right")
         # Room for 64 colours' swatches (eight rows) before the numbers and the cloud.
         right.setSizes([GAP + 8 * (SWATCH + GAP), 300, 400])
         self.views = splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
-        self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot}
+        self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot,
+                               "PSNR against k": self.curve.psnr_plot,
+                               "PNG size against k": self.curve.size_plot}
         self.inertia.seek_requested.connect(controller.seek)
         self.panel.params.dither.toggled.connect(self._refresh_result)
         self.snapshot: Snapshot | None = None
@@ -319,6 +330,16 @@ class ImageSource(_Source):
         self._dithering.succeeded.connect(self._on_dithered)
         self._dithered_for: Snapshot | None = None  # the snapshot _dithered_indices are of
         self._dithered_indices = None
+        self._curve_job = BackgroundJob("quality curve")
+        self._curve_job.progressed.connect(lambda *_: self._show_curve(done=False))
+        self._curve_job.succeeded.connect(lambda _: self._show_curve(done=True))
+        self._curve_points: list = []
+        self._curve_for = None  # the dataset the curve is (being) made for
+        self._finding = BackgroundJob("find k")
+        self._finding.succeeded.connect(self._on_found)
+        self._finding.failed.connect(self.curve.note.setText)
+        self.curve.k_chosen.connect(self.panel.params.n_clusters.setValue)
+        self.curve.find_requested.connect(self._find_k)
         # Pictures, palette and cloud are heavy to paint: at most 8 times a second
         # while playing; every single step and the final state are shown at once.
         self._heavy = _Throttle(self._show_heavy, HEAVY_INTERVAL_MS)
@@ -332,6 +353,8 @@ class ImageSource(_Source):
             h, w = dataset.image.colors.shape
             self.compare.set_original(dataset.image.pixels, f"{dataset.name}: {w}×{h}")
             self.stats.clear()
+            self._start_curve()
+        self.curve.set_current(snapshot.request.n_clusters)
         self.snapshot = snapshot
         self.inertia.set_snapshot(snapshot)
         self._heavy.push(snapshot, urgent=snapshot.done)
@@ -397,6 +420,81 @@ class ImageSource(_Source):
         self._comparing = None
         self.comparison.cancel(wait=False)
 
+    # -- the quality curve and the target box
+    def _start_curve(self) -> None:
+        """Make the curve of the photo shown, when its tab is on screen and it is not
+        made (or being made) already."""
+        dataset = self._dataset
+        if (dataset is None or self.lower_tabs.currentWidget() is not self.curve
+                or dataset is self._curve_for):
+            if dataset is not self._curve_for and self._curve_for is not None:
+                self._curve_job.cancel(wait=False)  # another photo's: not wanted now
+                self._curve_for = None
+                self.curve.clear("The curve is made when this tab is shown.")
+            return
+        self._curve_for = dataset
+        self._finding.cancel(wait=False)
+        points: list = []
+        self._curve_points = points
+        seed = self.panel.params.random_state.value()
+        self.curve.clear(f"Compressing {dataset.name} at each number of colours…")
+
+        def work(cancelled, progress):
+            from kmeans_studio.core.quantize import CURVE_KS, quality_curve
+
+            def each(point):
+                points.append(point)
+                progress(len(points), len(CURVE_KS))
+            done = quality_curve(dataset.image.colors, random_state=seed, cancelled=cancelled,
+                                 each=each)
+            return done
+        self._curve_job.start(work)
+
+    def _show_curve(self, done: bool) -> None:
+        from kmeans_studio.core.quantize import CURVE_KS
+
+        self.curve.set_points(list(self._curve_points), done, len(CURVE_KS))
+
+    def _find_k(self, kind: str, value: float) -> None:
+        """The target box: search k for it on the job, then take it."""
+        dataset = self._dataset
+        if dataset is None:
+            return
+        seed = self.panel.params.random_state.value()
+        self.curve.note.setText("Searching the number of colours…")
+
+        def work(cancelled, progress):
+            from kmeans_studio.core.images import indexed_png_bytes
+            from kmeans_studio.core.quantize import fewest_colors, most_colors_within
+
+            colors = dataset.image.colors
+            if kind == "psnr":
+                search = fewest_colors(colors, value, value, random_state=seed)
+                result = search.result
+                text = (f"Even 256 colours reach only {search.tried[256].psnr:.1f} dB."
+                        if result is None else
+                        f"{len(result.palette)} colours reach {result.psnr:.1f} dB "
+                        f"({len(search.tried)} tried).")
+            else:
+                limit = int(value * 1024)
+                search = most_colors_within(
+                    colors, limit, lambda r: len(indexed_png_bytes(r.palette, r.indices)),
+                    random_state=seed)
+                result = search.result
+                text = (f"Even one colour takes more than {value:g} KiB." if result is None
+                        else f"{len(result.palette)} colours fit in {value:g} KiB "
+                             f"({len(search.tried)} tried).")
+            return dataset, None if result is None else len(result.palette), text
+        self._finding.start(work)
+
+    def _on_found(self, found: tuple) -> None:
+        dataset, k, text = found
+        if dataset is not self._dataset:
+            return  # another photo is shown now
+        self.curve.note.setText(text)
+        if k is not None:
+            self.panel.params.n_clusters.setValue(k)
+
     # -- the result, dithered or not
     def result(self):
         """(palette, indices) as shown, dithered when asked; None without a result."""
@@ -445,6 +543,8 @@ class ImageSource(_Source):
         self._heavy.stop()
         self._dithering.cancel()
         self.comparison.cancel(wait=False)
+        self._curve_job.cancel(wait=False)
+        self._finding.cancel(wait=False)
 
 
 class TableSource(_Source):

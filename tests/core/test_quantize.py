@@ -178,3 +178,25 @@ def test_most_colors_within_a_size():
     assert len(search.result.palette) == 10 and len(search.tried) <= 7
     assert len(most_colors_within(colors, 10**9, by_colours, 64).result.palette) == 64
     assert most_colors_within(colors, 99, by_colours, 64).result is None
+
+
+def test_the_quality_curve_is_a_k_sweep_of_psnr_and_png_size():
+    from kmeans_studio.core.images import indexed_png_bytes
+
+    image = load_sample_image("china.jpg")[::4, ::4]
+    colors = q.ImageColors.from_image(image)
+    seen = []
+    points = q.quality_curve(colors, (2, 8, 32), random_state=1, each=seen.append)
+    assert seen == points and [p.n_colors for p in points] == [2, 8, 32]
+    for point in points:
+        result = colors.quantize(point.n_colors, random_state=1)
+        assert point.psnr == result.psnr
+        assert point.png_bytes == len(indexed_png_bytes(result.palette, result.indices))
+    assert points[0].psnr < points[1].psnr < points[2].psnr
+    asked = []
+    assert q.quality_curve(colors, cancelled=lambda: asked.append(1) or len(asked) > 1) is None
+    # A picture of five colours: exact from k = 8 on, and the sweep stops there.
+    few = q.ImageColors.from_image(np.repeat(np.arange(5, dtype=np.uint8) * 50, 3)
+                                   .reshape(1, 5, 3))
+    assert [p.n_colors for p in q.quality_curve(few)] == [2, 4, 8]
+    assert q.quality_curve(few)[-1].psnr == float("inf")

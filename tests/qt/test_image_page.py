@@ -284,3 +284,46 @@ def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
     assert "cannot keep the image's transparency" in window.last_message.text()
     assert window.files.export_text("script", tmp_path / "s.py") is None
     assert "does not handle transparency" in window.last_message.text()
+
+
+def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
+    """The curve is made when its tab is shown; a click on a point, or Find for a
+    PSNR or a file size, takes that k."""
+    from kmeans_studio.core.images import indexed_png_bytes
+    from kmeans_studio.core.quantize import CURVE_KS, fewest_colors, most_colors_within
+
+    drop(window, photo)
+    snap = wait_state(qtbot, window, image_ready("flower.png"))
+    source = window.sources["image"]
+    colors = snap.dataset.image.colors
+    assert source.curve.note.text().startswith("The curve")  # not made while hidden
+    source.lower_tabs.setCurrentWidget(source.curve)
+    qtbot.waitUntil(lambda: source.curve.note.text().startswith("k-means at"), timeout=60_000)
+    curve = source.curve._curves["psnr"]
+    xs, ys = curve.getData()
+    assert len(xs) == len(CURVE_KS)
+    sixteen = colors.quantize(16)
+    assert ys[list(CURVE_KS).index(16)] == pytest.approx(sixteen.psnr)
+    sizes = source.curve._curves["size"].getData()[1]
+    assert sizes[list(CURVE_KS).index(16)] * 1024 == len(
+        indexed_png_bytes(sixteen.palette, sixteen.indices))
+    # Clicking the point of k = 24 takes it, and the run follows.
+    point = next(p for p in curve.scatter.points() if p.data() == 24)
+    curve.scatter.sigClicked.emit(curve.scatter, [point], None)
+    assert source.panel.params.n_clusters.value() == 24
+    wait_state(qtbot, window, lambda s: s.done and len(s.derived.palette) == 24)
+    # The target box: the fewest colours reaching 30 dB, then the most within 12 KiB.
+    source.curve.target.setCurrentIndex(source.curve.target.findData("psnr"))
+    source.curve.value.setValue(30.0)
+    source.curve.find.click()
+    expected = len(fewest_colors(colors, 30.0, 30.0).result.palette)
+    qtbot.waitUntil(lambda: source.panel.params.n_clusters.value() == expected, timeout=60_000)
+    assert f"{expected} colours reach" in source.curve.note.text()
+    source.curve.target.setCurrentIndex(source.curve.target.findData("size"))
+    source.curve.value.setValue(12.0)
+    source.curve.find.click()
+    fits = most_colors_within(colors, 12 * 1024,
+                              lambda r: len(indexed_png_bytes(r.palette, r.indices))).result
+    qtbot.waitUntil(lambda: "fit in 12 KiB" in source.curve.note.text(), timeout=60_000)
+    assert source.panel.params.n_clusters.value() == len(fits.palette)
+    assert len(indexed_png_bytes(fits.palette, fits.indices)) <= 12 * 1024

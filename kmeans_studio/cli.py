@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "black); by default transparency is kept, as pngquant keeps "
                              "it: colours clustered with their alpha, fully transparent "
                              "pixels kept exactly, an indexed PNG with a tRNS chunk")
-    parser.add_argument("--space", choices=("srgb", "oklab"), default="srgb",
+    from kmeans_studio.core.image_quality import SPACES
+
+    parser.add_argument("--space", choices=tuple(SPACES), default="srgb",
                         help="colour space k-means runs in: srgb (default: the highest "
                              "PSNR) or oklab (perceptual: higher SSIM and lower ΔE, lower "
                              "PSNR; opaque images, or with --background)")

@@ -173,6 +173,10 @@ class AlphaColors:
                          sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
                          tol=tol * self.tolerance_scale(), merge_duplicates=False)
 
+    def rgb_of(self, features: np.ndarray) -> np.ndarray:
+        """Samples or centres where the colour cloud draws them: premultiplied."""
+        return np.asarray(features)
+
     def palette_of(self, centers: np.ndarray) -> np.ndarray:
         """Each centre's colour as the palette shows it (straight RGBA)."""
         return palette_from_premultiplied(centers)

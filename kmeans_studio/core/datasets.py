@@ -190,44 +190,54 @@ class Projection:
 SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
 
 
-def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None) -> Dataset:
+def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
+                  space: str = "srgb") -> Dataset:
     """The distinct colours of a photo as weighted samples (counts as weights): RGB,
-    or premultiplied RGBA for RGBA pixels (`alpha.AlphaColors`)."""
+    Oklab with ``space="oklab"`` (`oklab.OklabColors`), or premultiplied RGBA for
+    RGBA pixels (`alpha.AlphaColors`, whatever the space: Oklab takes opaque photos)."""
     import os
 
     from kmeans_studio.core.alpha import AlphaColors
+    from kmeans_studio.core.image_quality import SPACES
+    from kmeans_studio.core.oklab import OklabColors
     from kmeans_studio.core.quantize import ImageColors
 
+    if space not in SPACES:
+        raise ValueError(f"The colour space must be one of {', '.join(SPACES)}, not {space!r}.")
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     pixels.setflags(write=False)
     transparent = pixels.ndim == 3 and pixels.shape[2] == 4
-    colors = (AlphaColors if transparent else ImageColors).from_image(pixels)
+    kind = AlphaColors if transparent else OklabColors if space == "oklab" else ImageColors
+    colors = kind.from_image(pixels)
     h, w = colors.shape
     size = os.path.getsize(path) if path else None
-    kept = " with transparency" if transparent else ""
+    kept = (" with transparency" if transparent else
+            ", clustered in Oklab" if space == "oklab" else "")
     return Dataset(
         name, colors.features(), sample_weight=colors.counts.astype(np.float64),
         description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours{kept}",
         image=ImageData(pixels, colors, path, size), kind="photo",
+        feature_names=getattr(colors, "feature_names", None),
     )
 
 
-def sample_image_dataset(name: str) -> Dataset:
+def sample_image_dataset(name: str, space: str = "srgb") -> Dataset:
     """One of the photos shipped with scikit-learn ("china.jpg", "flower.jpg")."""
     from sklearn.datasets import load_sample_image
 
     if name not in SAMPLE_IMAGES:
         raise ValueError(f"Unknown sample image {name!r}; choose one of {', '.join(SAMPLE_IMAGES)}.")
-    return image_dataset(load_sample_image(name), name)
+    return image_dataset(load_sample_image(name), name, space=space)
 
 
-def file_image_dataset(path: str) -> Dataset:
+def file_image_dataset(path: str, space: str = "srgb") -> Dataset:
     """An image file as a dataset; raises ImageLoadError with a sentence."""
     from pathlib import Path
 
     from kmeans_studio.core.images import load_image
 
-    return image_dataset(load_image(path, keep_alpha=True), Path(path).name, path=str(path))
+    return image_dataset(load_image(path, keep_alpha=True), Path(path).name, path=str(path),
+                         space=space)
 
 
 def make_blob_dataset(

@@ -21,6 +21,10 @@ import dataclasses
 
 import numpy as np
 
+#: The colour spaces k-means can run in on photos, as the command line and the GUI
+#: name them ("oklab": `oklab.OklabColors`).
+SPACES = {"srgb": "sRGB", "oklab": "Oklab (perceptual)"}
+
 #: Linear sRGB to cone responses, and cube-rooted cones to Oklab (Ottosson's matrices).
 _RGB_TO_LMS = np.array([[0.4122214708, 0.5363325363, 0.0514459929],
                         [0.2119034982, 0.6806995451, 0.1073969566],

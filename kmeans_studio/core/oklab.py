@@ -29,10 +29,6 @@ from kmeans_studio.core.quantize import (
     weighted_tolerance_scale,
 )
 
-#: The colour spaces k-means can run in, as the command line and the GUI name them.
-SPACES = {"srgb": "sRGB", "oklab": "Oklab (perceptual)"}
-
-
 @dataclasses.dataclass(frozen=True)
 class OklabColors:
     """An opaque image's colours (`ImageColors`), clustered in Oklab.
@@ -83,6 +79,14 @@ class OklabColors:
         return KMeansRun(self.features(), len(init), init=init,
                          sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
                          tol=tol * self.tolerance_scale(), merge_duplicates=False)
+
+    #: The feature names of the samples (CSV exports).
+    feature_names = tuple(f"Oklab {axis}" for axis in "Lab")
+
+    def rgb_of(self, features: np.ndarray) -> np.ndarray:
+        """Samples or centres as sRGB coordinates (0..255, not rounded): where the
+        colour cloud draws them."""
+        return srgb_from_oklab(features)
 
     def palette_of(self, centers: np.ndarray) -> np.ndarray:
         """The centres as a uint8 sRGB palette (clipped to the gamut, rounded)."""

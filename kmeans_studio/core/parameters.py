@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kmeans_studio.core.datasets import BLOB_SHAPES
+from kmeans_studio.core.image_quality import SPACES
 
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
 SEED_RANGE = (0, 2**31 - 1)
@@ -180,5 +181,9 @@ class ImageParameters:
                             "(1–256)", low=1, high=256)
     random_state: int = param(0, "Seed", "Seed of the initial palette (k-means++ on a "
                               "sample of the pixels)", low=SEED_RANGE[0], high=SEED_RANGE[1])
+    space: str = param("srgb", "Colour space", "Where k-means measures colour differences: "
+                       "sRGB gives the highest PSNR; Oklab, a perceptual space, spends "
+                       "colours where the eye sees differences (higher SSIM, lower ΔE) — "
+                       "for opaque photos", choices=SPACES)
     dither: bool = param(False, "Floyd–Steinberg dithering", "Spread the rounding error "
                          "to neighbouring pixels, with the k-means palette (shown and saved)")

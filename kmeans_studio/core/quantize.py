@@ -119,6 +119,10 @@ class ImageColors:
         """Each centre's colour as the palette shows it."""
         return palette_from_centers(centers)
 
+    def rgb_of(self, features: np.ndarray) -> np.ndarray:
+        """Samples or centres where the colour cloud draws them: as they are."""
+        return np.asarray(features)
+
     def features(self) -> np.ndarray:
         """The distinct colours as float64 samples for the engine."""
         return self.colors.astype(np.float64)

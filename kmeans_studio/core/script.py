@@ -63,12 +63,35 @@ colors, inverse, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_invers
 X, sample_weight = colors.astype(np.float64), counts.astype(np.float64)
 '''
 
+_OKLAB = '''
+# In Oklab (Björn Ottosson's perceptual colour space): k-means on the colours there.
+RGB_TO_LMS = np.array({rgb_to_lms})
+LMS_TO_LAB = np.array({lms_to_lab})
+
+
+def oklab(rgb):
+    """sRGB 0..255 as Oklab."""
+    c = rgb / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return np.cbrt(linear @ RGB_TO_LMS.T) @ LMS_TO_LAB.T
+
+
+def srgb(lab):
+    """Oklab as sRGB 0..255 (not rounded)."""
+    linear = (lab @ np.linalg.inv(LMS_TO_LAB).T) ** 3 @ np.linalg.inv(RGB_TO_LMS).T
+    curve = 1.055 * np.cbrt(np.abs(linear)) ** (3 / 2.4) * np.sign(linear) - 0.055
+    return 255.0 * np.where(linear <= 0.0031308, 12.92 * linear, curve)
+
+
+X = oklab(X)
+'''
+
 _IMAGE_RESULT = '''
 from sklearn.metrics import pairwise_distances_argmin
 
 # The compressed image: centres rounded to a palette, each colour to its nearest entry.
-palette = np.clip(np.rint(kmeans.cluster_centers_), 0, 255).astype(np.uint8)
-nearest = pairwise_distances_argmin(X, palette.astype(np.float64))
+palette = np.clip(np.rint({to_srgb}), 0, 255).astype(np.uint8)
+nearest = pairwise_distances_argmin(X, {palette_features})
 compressed = Image.fromarray(palette[nearest[inverse.ravel()]].reshape(pixels.shape))
 compressed.save("compressed.png")
 print("Saved compressed.png with", len(palette), "colours")
@@ -103,6 +126,11 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
                 else f"with Image.open({source['path']!r}) as image:\n"
                      "    image.seek(0)\n    pixels = rgb_pixels(image)")
         parts.append(_IMAGE.format(load=load))
+        if source.get("space", "srgb") == "oklab":
+            from kmeans_studio.core import image_quality as quality
+
+            parts.append(_OKLAB.format(rgb_to_lms=quality._RGB_TO_LMS.tolist(),
+                                       lms_to_lab=quality._LMS_TO_LAB.tolist()))
         weight = "sample_weight"
     elif kind == "table":
         parts.append(_table_code(source))
@@ -124,7 +152,11 @@ print("Centres:")
 print(kmeans.cluster_centers_)
 """)
     if weight == "sample_weight":
-        parts.append(_IMAGE_RESULT)
+        oklab = source.get("space", "srgb") == "oklab"
+        parts.append(_IMAGE_RESULT.format(
+            to_srgb="srgb(kmeans.cluster_centers_)" if oklab else "kmeans.cluster_centers_",
+            palette_features="oklab(palette.astype(np.float64))" if oklab
+            else "palette.astype(np.float64)"))
     return "".join(parts)
 
 

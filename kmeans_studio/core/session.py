@@ -47,9 +47,9 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     if kind == "labelled_file":
         return datasets.npz_images_dataset(source["path"])
     if kind == "sample_image":
-        return datasets.sample_image_dataset(source["name"])
+        return datasets.sample_image_dataset(source["name"], source.get("space", "srgb"))
     if kind == "image_file":
-        return datasets.file_image_dataset(source["path"])
+        return datasets.file_image_dataset(source["path"], source.get("space", "srgb"))
     if kind == "table":
         from kmeans_studio.core.tables import load_table_dataset
 
@@ -242,6 +242,7 @@ def check_source(source: dict) -> dict:
     """Check a session's data source: its kind and every field that kind has; return
     it with those fields alone."""
     from kmeans_studio.core.datasets import BLOB_SHAPES, SAMPLE_IMAGES
+    from kmeans_studio.core.image_quality import SPACES
     from kmeans_studio.core.parameters import BlobParameters, specs
     from kmeans_studio.core.tables import MAX_COLUMNS, MISSING, SCALINGS
 
@@ -276,6 +277,9 @@ def check_source(source: dict) -> dict:
     elif kind != "digits":
         raise ValueError(f"its data are of a kind this K-Means Studio cannot rebuild "
                          f"({_shown(kind)})")
+    if kind in ("sample_image", "image_file"):  # sessions before Oklab: sRGB
+        source = {**source, "space": source.get("space", "srgb")}
+        _choice(source["space"], "the colour space", SPACES)
     return {key: source[key] for key in _SOURCE_FIELDS[kind]}
 
 
@@ -284,8 +288,8 @@ _SOURCE_FIELDS = {
     "blobs": ("kind", "shape", "n_samples", "n_centers", "cluster_std", "random_state"),
     "digits": ("kind",),
     "labelled_file": ("kind", "path"),
-    "sample_image": ("kind", "name"),
-    "image_file": ("kind", "path"),
+    "sample_image": ("kind", "name", "space"),
+    "image_file": ("kind", "path", "space"),
     "table": ("kind", "path", "features", "label", "missing", "scaling"),
 }
 

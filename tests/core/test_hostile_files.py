@@ -67,6 +67,9 @@ def test_a_session_for_other_data_than_its_centres_fit_is_refused(session_text):
     ({"kind": "image_file"}, "the file's path must be text"),
     ({"kind": ["blobs"]}, "a kind this K-Means Studio cannot rebuild"),
     ({"kind": "sample_image", "name": "../../etc/passwd"}, "sample image must be one of"),
+    ({"kind": "sample_image", "name": "china.jpg", "space": "lab'); import os"},
+     "colour space must be one of srgb, oklab"),
+    ({"kind": "image_file", "path": "a.png", "space": ["oklab"]}, "colour space must be one of"),
 ])
 def test_sources_of_every_kind_are_checked(source, message):
     from kmeans_studio.core.session import check_source
@@ -188,3 +191,11 @@ def test_a_big_fortran_order_array_previews_its_first_rows(tmp_path):
     frame, complete = read_preview(tmp_path / "columns.npz")
     assert not complete
     np.testing.assert_array_equal(frame.to_numpy(), X[:500])
+
+
+def test_image_sessions_from_before_oklab_are_srgb():
+    from kmeans_studio.core.session import check_source
+
+    assert check_source({"kind": "sample_image", "name": "china.jpg"})["space"] == "srgb"
+    assert check_source({"kind": "image_file", "path": "a.png", "space": "oklab"}) == {
+        "kind": "image_file", "path": "a.png", "space": "oklab"}

@@ -129,6 +129,10 @@ def test_exported_scripts_reproduce_the_runs(tmp_path):
     session, run, _ = _session({"kind": "sample_image", "name": "flower.jpg"}, k=8, position=1)
     scripts["flower"] = python_script(session)
     expected["flower"] = run.state.centers
+    session, run, _ = _session({"kind": "sample_image", "name": "china.jpg", "space": "oklab"},
+                               k=6, position=3)
+    scripts["china_oklab"] = python_script(session)
+    expected["china_oklab"] = run.state.centers
     table = tmp_path / "measurements.tsv"
     rng = np.random.RandomState(3)
     rows = ["width\theight\tdepth\tkind"] + [

@@ -272,6 +272,7 @@ def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
     assert source.palette.colors.shape[1] == 4
     assert "Transparency is kept" in source.panel.alpha_note.text()
     assert not source.panel.params.dither.isEnabled()
+    assert not source.panel.params.space.isEnabled()  # Oklab takes opaque photos
     qtbot.waitUntil(lambda: source.stats.table.rowCount() >= 2, timeout=30_000)
     assert source.stats.table.item(0, 0).text() == "k-means"
     out = window.files.write_compressed(tmp_path / "small.png")
@@ -327,3 +328,38 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
     qtbot.waitUntil(lambda: "fit in 12 KiB" in source.curve.note.text(), timeout=60_000)
     assert source.panel.params.n_clusters.value() == len(fits.palette)
     assert len(indexed_png_bytes(fits.palette, fits.indices)) <= 12 * 1024
+
+
+def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tmp_path):
+    from kmeans_studio.core.oklab import OklabColors
+    from kmeans_studio.core.session import Session
+
+    drop(window, photo)
+    wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
+    source = window.sources["image"]
+    params = source.panel.params
+    params.n_clusters.setValue(12)
+    params.space.setCurrentIndex(params.space.findData("oklab"))
+    final = wait_state(qtbot, window, lambda s: s.done and "Oklab" in s.dataset.description
+                       and len(s.derived.palette) == 12)
+    expected = OklabColors.from_image(final.dataset.image.pixels).quantize(12)
+    np.testing.assert_array_equal(final.derived.palette, expected.palette)
+    np.testing.assert_array_equal(final.derived.indices, expected.indices)
+    # The cloud draws the Oklab centres where their colours sit in the RGB cube.
+    from kmeans_studio.core.image_quality import srgb_from_oklab
+
+    source.cloud.projection.setCurrentText("R–G")
+    qtbot.waitUntil(lambda: len(source.cloud.centers.data) == 12)
+    x, y = source.cloud.centers.getData()
+    rgb = srgb_from_oklab(final.iteration.centers)
+    np.testing.assert_allclose(np.column_stack([x, y]), rgb[:, :2])
+    # Saved in a session, and back from it after switching the space back.
+    path = window.files.save_session(tmp_path / "oklab.kmeans.json")
+    assert Session.load(path).source["space"] == "oklab"
+    params.space.setCurrentIndex(params.space.findData("srgb"))
+    wait_state(qtbot, window, lambda s: s.done and "Oklab" not in s.dataset.description)
+    assert window.files.open_session(path)
+    back = wait_state(qtbot, window, lambda s: "Oklab" in s.dataset.description
+                      and s.index == final.index)
+    np.testing.assert_array_equal(back.derived.palette, final.derived.palette)
+    assert params.space.currentData() == "oklab"

@@ -60,9 +60,9 @@ class ImagePanel(SourcePanel):
         self.current.setObjectName("image_current")
         self.current.setWordWrap(True)
         self.alpha_note = QLabel("Transparency is kept: colours are clustered with their "
-                                 "alpha, shown on a checkerboard and saved in the PNG; one "
-                                 "of the k colours is the fully transparent one "
-                                 "(dithering needs an opaque photo).")
+                                 "alpha (in sRGB), shown on a checkerboard and saved in the "
+                                 "PNG; one of the k colours is the fully transparent one "
+                                 "(dithering and Oklab need an opaque photo).")
         self.alpha_note.setWordWrap(True)
         self.alpha_note.hide()
         open_button = push_button("Open image…",
@@ -95,9 +95,11 @@ class ImagePanel(SourcePanel):
 
         self.params = ParameterForm("Compression", settings.read("image"))
         self._stack(photo, self.params)
-        # A new k or seed is a new run; dithering only changes how the result is drawn.
+        # A new k, seed or colour space is a new run; dithering only changes how the
+        # result is drawn.
         self.params.n_clusters.valueChanged.connect(self._emit)
         self.params.random_state.valueChanged.connect(self._emit)
+        self.params.space.currentIndexChanged.connect(self._emit)
         self._describe(None)
 
     # -- sources
@@ -105,14 +107,15 @@ class ImagePanel(SourcePanel):
         self.set_source(("pixels", pixels, name or f"pasted image {next(_pasted)}"))
 
     def request(self) -> RunRequest:
-        kind = self._source[0]
+        kind, space = self._source[0], self.params.values().space
         if kind == "pixels":  # pasted: nothing to rebuild it from
             pixels, name = self._source[1], self._source[2]
-            return self._request(None, ("pixels", id(pixels), name),
-                                 functools.partial(image_dataset, pixels, name))
-        return self.request_for({"kind": "sample_image", "name": self._source[1]}
+            return self._request(None, ("pixels", id(pixels), name, space),
+                                 functools.partial(image_dataset, pixels, name, space=space))
+        return self.request_for({"kind": "sample_image", "name": self._source[1], "space": space}
                                 if kind == "sample"
-                                else {"kind": "image_file", "path": self._source[1]})
+                                else {"kind": "image_file", "path": self._source[1],
+                                      "space": space})
 
     def request_for(self, source: dict) -> RunRequest:
         return self._request(source, tuple(source.values()),
@@ -129,7 +132,8 @@ class ImagePanel(SourcePanel):
         self._source = (("sample", source["name"]) if source["kind"] == "sample_image"
                         else ("file", source["path"]))
         self.params.show_values(from_values(self.params.values(), {
-            "n_clusters": run["n_clusters"], "random_state": run["random_state"] or 0}))
+            "n_clusters": run["n_clusters"], "random_state": run["random_state"] or 0,
+            "space": source.get("space", "srgb")}))
 
     def k_and_seed_boxes(self):
         return self.params.n_clusters, self.params.random_state
@@ -146,7 +150,8 @@ class ImagePanel(SourcePanel):
         self.current.setText(dataset.description)
         transparent = dataset.image.transparent
         self.alpha_note.setVisible(transparent)
-        # Floyd–Steinberg (Pillow's) knows no alpha.
+        # Floyd–Steinberg (Pillow's) knows no alpha; nor does the Oklab path.
         self.params.dither.setEnabled(not transparent)
+        self.params.space.setEnabled(not transparent)
         if transparent:
             self.params.dither.setChecked(False)

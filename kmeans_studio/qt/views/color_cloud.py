@@ -60,6 +60,7 @@ class ColorCloudView(QWidget):
         layout.addWidget(self.note)
         self._dataset: Dataset | None = None
         self._rows = np.empty(0, dtype=np.intp)
+        self._X = np.empty((0, 3))  # the drawn colours' RGB (premultiplied with alpha)
         self._snapshot: Snapshot | None = None
         self._axes: np.ndarray | None = None
         self._fit = True  # fit the range at the next drawing (new image or plane)
@@ -92,7 +93,9 @@ class ColorCloudView(QWidget):
             weights = np.ones(SAMPLE)  # drawn by pixel count already
         else:
             self._rows = np.arange(n)
-        X = dataset.X[self._rows]
+        # Drawn in the RGB cube whatever space k-means runs in (Oklab's samples and
+        # centres are converted; its clusters are then not Voronoi cells here).
+        self._X = X = np.asarray(dataset.image.colors.rgb_of(dataset.X[self._rows]), dtype=float)
         mean = np.average(X, axis=0, weights=weights)
         centred = X - mean
         # Weighted by pixel counts (np.cov would warn for a photo of one colour).
@@ -123,8 +126,7 @@ class ColorCloudView(QWidget):
                   "PCA": ("first principal axis", "second principal axis")}[names]
         self.plot.setLabel("bottom", labels[0])
         self.plot.setLabel("left", labels[1])
-        X = self._dataset.X[self._rows]
-        xy = self._project(X)
+        xy = self._project(self._X)
         state = snap.iteration
         if state is None or snap.derived is None:
             point_colors = self._dataset.image.colors.colors[self._rows, :3]
@@ -136,7 +138,8 @@ class ColorCloudView(QWidget):
             labels_now = (state.labels[self._rows] if state.labels is not None
                           else np.zeros(len(self._rows), dtype=int))
             point_colors = palette[labels_now, :3]
-            self.centers.setData(pos=self._project(np.asarray(state.centers, dtype=float)),
+            shown = self._dataset.image.colors.rgb_of(np.asarray(state.centers, dtype=float))
+            self.centers.setData(pos=self._project(np.asarray(shown, dtype=float)),
                                  brush=[pg.mkBrush(*c) for c in palette])
         self._paint_points(xy, point_colors)
         if self._fit:

@@ -44,13 +44,17 @@ class QualityCurveView(QWidget):
         self.target = QComboBox()
         self.target.setObjectName("target_kind")
         self.target.setAccessibleName("What the number of colours must reach")
+        self.target.setToolTip("Find the fewest colours whose PSNR reaches the value, or the "
+                               "most whose indexed PNG is at most the size")
         for key, (label, *_rest) in TARGETS.items():
             self.target.addItem(label, key)
         self.value = QDoubleSpinBox()
         self.value.setObjectName("target_value")
         self.value.setAccessibleName("Target value")
+        self.value.setToolTip("The PSNR to reach (dB), or the largest file (KiB)")
         self.find = QPushButton("Find k")
         self.find.setObjectName("find_k")
+        self.find.setAccessibleName("Find the number of colours for the target")
         self.find.setToolTip("The fewest colours reaching the PSNR, or the most whose indexed "
                              "PNG fits the size: a bisection on the photo's colours, as the "
                              "compress command's --quality and --max-size; then take it")
@@ -62,13 +66,16 @@ class QualityCurveView(QWidget):
         self.note.setObjectName("curve_note")
 
         line = (120, 170, 255) if is_dark() else (0, 90, 170)
+        # Short units on the axes (the plots may be short), what they are in the titles.
         self.psnr_plot = fixed_plot("curve_psnr", "PSNR against the number of colours",
-                                    "colours k", "PSNR (dB)")
+                                    "colours k", "dB")
         self.size_plot = fixed_plot("curve_size", "PNG size against the number of colours",
-                                    "colours k", "PNG (KiB)")
+                                    "colours k", "KiB")
+        self.psnr_plot.setTitle("PSNR", size="9pt")
+        self.size_plot.setTitle("Indexed PNG size", size="9pt")
         self._curves, self._marks = {}, {}
         for name, plot in (("psnr", self.psnr_plot), ("size", self.size_plot)):
-            plot.setMinimumHeight(90)
+            plot.setMinimumHeight(110)
             plot.setToolTip("Click a point to compress the photo with that many colours")
             curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
                                     symbolBrush=line, symbolPen=None)
@@ -95,7 +102,7 @@ class QualityCurveView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.psnr_plot, 1)
         layout.addWidget(self.size_plot, 1)
-        self.setMinimumSize(240, 260)
+        self.setMinimumWidth(240)  # the height: what the layout needs
 
     def _show_target(self) -> None:
         _label, unit, low, high, default, decimals = TARGETS[self.target.currentData()]

@@ -71,6 +71,8 @@ class AlphaColors:
     colors: np.ndarray
     counts: np.ndarray
 
+    method_name = "k-means"  # in the comparison table
+
     @classmethod
     def from_image(cls, image: np.ndarray) -> AlphaColors:
         image = np.asarray(image)

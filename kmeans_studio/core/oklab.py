@@ -39,6 +39,8 @@ class OklabColors:
 
     rgb: ImageColors
 
+    method_name = "k-means (Oklab)"  # in the comparison table
+
     @classmethod
     def from_image(cls, image: np.ndarray) -> OklabColors:
         return cls(ImageColors.from_image(image))

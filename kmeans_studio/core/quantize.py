@@ -54,6 +54,9 @@ class ImageColors:
     counts: np.ndarray
     codes: np.ndarray
 
+    #: How the comparison table names this way of choosing the palette.
+    method_name = "k-means"
+
     @classmethod
     def from_image(cls, image: np.ndarray, *, use_compiled: bool | None = None) -> ImageColors:
         image = _check_image(image)
@@ -538,11 +541,14 @@ PILLOW_METHODS = {  # Pillow's quantizers
 
 
 def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
-                    cancelled: Callable[[], bool] | None = None) -> list[MethodResult] | None:
+                    cancelled: Callable[[], bool] | None = None,
+                    kind: type | None = None) -> list[MethodResult] | None:
     """Quality (PSNR, SSIM, ΔE) and time of k-means (`quantize`, first row) and of
     Pillow's quantizers at the same number of colours, each timed the same way: from
     the RGB pixels to a palette and one index per pixel.  None when `cancelled()`
-    turns true (asked before each method)."""
+    turns true (asked before each method).  `kind` is the colours' class k-means runs
+    on (`ImageColors`, `alpha.AlphaColors` or `oklab.OklabColors`; by default the
+    first for RGB, the second for RGBA)."""
     import time
 
     from PIL import Image
@@ -573,13 +579,12 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
     # kernels, unlike Pillow's C) would share the interpreter with that painting.
     if cancelled is not None and cancelled():
         return None
-    start = time.perf_counter()
-    if transparent:
+    if kind is None:
         from kmeans_studio.core.alpha import AlphaColors
 
-        ours = AlphaColors.from_image(image).quantize(n_colors, random_state=random_state)
-    else:
-        ours = quantize(image, n_colors, random_state=random_state)
+        kind = AlphaColors if transparent else ImageColors
+    start = time.perf_counter()
+    ours = kind.from_image(image).quantize(n_colors, random_state=random_state)
     seconds = time.perf_counter() - start
-    return [MethodResult("k-means", len(ours.palette),
+    return [MethodResult(kind.method_name, len(ours.palette),
                          measure(image, ours.palette, ours.indices), seconds), *rows]

@@ -398,7 +398,8 @@ class ImageSource(_Source):
             # timed as Pillow's quantizers are; Cancel or a new photo stops it between
             # methods, or abandons it inside one.
             methods = quantize.compare_methods(image.pixels, len(result.palette),
-                                               random_state=seed, cancelled=cancelled)
+                                               random_state=seed, cancelled=cancelled,
+                                               kind=type(image.colors))
             if methods is None:
                 return None
             return key, ImageReport(png, methods, image.file_size, image.pixels.nbytes)

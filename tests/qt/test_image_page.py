@@ -345,6 +345,11 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
     expected = OklabColors.from_image(final.dataset.image.pixels).quantize(12)
     np.testing.assert_array_equal(final.derived.palette, expected.palette)
     np.testing.assert_array_equal(final.derived.indices, expected.indices)
+    # The comparison's first row is this run: k-means in Oklab.
+    table = source.stats.table
+    qtbot.waitUntil(lambda: table.rowCount() == 4 and table.item(0, 0).text() == "k-means (Oklab)",
+                    timeout=30_000)
+    assert table.item(0, 2).text() == f"{expected.psnr:.2f}"
     # The cloud draws the Oklab centres where their colours sit in the RGB cube.
     from kmeans_studio.core.image_quality import srgb_from_oklab
 

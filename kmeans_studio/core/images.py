@@ -155,13 +155,15 @@ def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *
     import io
 
     fmt = writable_format(path, transparent=np.shape(palette)[1] == 4)
+    if fmt == "PNG":  # rows unfiltered, as palette images should be (`png`)
+        from kmeans_studio.core.png import indexed_png
+
+        strongest = optimize or np.size(indices) <= STRONGEST_ZLIB_PIXELS
+        return indexed_png(palette, indices, 9 if strongest else 6)
     image = palette_image(palette, indices)
     if Path(path).suffix.lower() not in PALETTE_SUFFIXES:
         image = image.convert("RGBA" if np.shape(palette)[1] == 4 else "RGB")
     options = {}
-    if fmt == "PNG":
-        strongest = optimize or np.size(indices) <= STRONGEST_ZLIB_PIXELS
-        options = {"compress_level": 9 if strongest else 6}
     if fmt == "JPEG":
         options = {"quality": 95}
     buffer = io.BytesIO()

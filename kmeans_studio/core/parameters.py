@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kmeans_studio.core.datasets import BLOB_SHAPES
+from kmeans_studio.core.dither import DEFAULT_STRENGTH
 from kmeans_studio.core.image_quality import SPACES
 
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
@@ -185,5 +186,10 @@ class ImageParameters:
                        "sRGB gives the highest PSNR; Oklab, a perceptual space, spends "
                        "colours where the eye sees differences (higher SSIM, lower ΔE) — "
                        "for opaque photos", choices=SPACES)
-    dither: bool = param(False, "Floyd–Steinberg dithering", "Spread the rounding error "
-                         "to neighbouring pixels, with the k-means palette (shown and saved)")
+    dither: bool = param(False, "Dithering", "Spread the rounding error to neighbouring "
+                         "pixels (Floyd–Steinberg, serpentine; less at edges and in busy "
+                         "texture), with the k-means palette: shown and saved")
+    dither_strength: float = param(DEFAULT_STRENGTH, "Strength", "How much of each "
+                                   "pixel's error is passed on, 0–1: lower is calmer, "
+                                   "higher hides banding better", low=0.0, high=1.0,
+                                   step=0.05)

@@ -194,24 +194,6 @@ def psnr(mse: float) -> float:
     return float("inf") if mse <= 0 else 10.0 * math.log10(255.0**2 / mse)
 
 
-def dither(image: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Floyd–Steinberg dithering of `image` with `palette` (Pillow); indices (H, W)."""
-    from PIL import Image
-
-    k = len(palette)
-    # Pillow's palette has 256 entries; fill the unused ones with copies of the first
-    # colour so no pixel can map to a colour outside the palette.
-    full = np.repeat(palette[:1], 256, axis=0)
-    full[:k] = palette
-    holder = Image.new("P", (1, 1))
-    holder.putpalette(full.tobytes(), rawmode="RGB")
-    out = Image.fromarray(_check_image(image)).quantize(
-        palette=holder, dither=Image.Dither.FLOYDSTEINBERG)
-    indices = np.asarray(out, dtype=np.uint8).copy()
-    indices[indices >= k] = 0
-    return indices
-
-
 def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0,
                     features_of: Callable[[Any], np.ndarray] | None = None) -> np.ndarray:
     """k-means++ (weighted, scikit-learn's) on a sample of INIT_SAMPLE pixels; every
@@ -460,10 +442,13 @@ def quality_curve(colors: ImageColors, ks: tuple[int, ...] = CURVE_KS, *,
 def warm_up() -> None:
     """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
     if _compiled.available():
+        from kmeans_studio.core.dither import dither
+
         image = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
         quantize(image, 2)
         image.setflags(write=False)  # pixels read from a file are read-only: numba
-        quantize(image, 2)           # compiles the kernels for those apart
+        result = quantize(image, 2)  # compiles the kernels for those apart
+        dither(image, result.palette, undithered=result.indices)
 
 
 def kernels_cached() -> bool:
@@ -471,14 +456,16 @@ def kernels_cached() -> bool:
     after installing: compiling them then takes about 8 seconds)."""
     if not _compiled.available():
         return True  # nothing to compile
-    from kmeans_studio.core import _kernels, _tree_kernels
+    from kmeans_studio.core import _dither_kernels, _kernels, _tree_kernels
 
     # What `warm_up` compiles: the octree's kernels (not those inlined into them) and
     # the rendering of indices and colours.
     tree = [kernel for kernel in vars(_tree_kernels).values()
             if hasattr(kernel, "_cache")
             and getattr(kernel, "targetoptions", {}).get("inline") != "always"]
-    return _compiled.cached([*tree, _kernels.render_rgb])
+    dither = [_dither_kernels.candidate_cells, _dither_kernels.diffuse,
+              _dither_kernels.run_weights]
+    return _compiled.cached([*tree, _kernels.render_rgb, *dither])
 
 
 def compile_in_background() -> None:

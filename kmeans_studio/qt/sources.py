@@ -319,6 +319,7 @@ class ImageSource(_Source):
                                "PNG size against k": self.curve.size_plot}
         self.inertia.seek_requested.connect(controller.seek)
         self.panel.params.dither.toggled.connect(self._refresh_result)
+        self.panel.params.dither_strength.valueChanged.connect(self._refresh_result)
         self.snapshot: Snapshot | None = None
         self._dataset = None
         # Parented to the panel: deleted with the window, so a late result is dropped.
@@ -328,7 +329,8 @@ class ImageSource(_Source):
         self._comparing: tuple | None = None
         self._dithering = BackgroundJob("dither")
         self._dithering.succeeded.connect(self._on_dithered)
-        self._dithered_for: Snapshot | None = None  # the snapshot _dithered_indices are of
+        # (snapshot, strength) the _dithered_indices are of
+        self._dithered_for: tuple | None = None
         self._dithered_indices = None
         self._curve_job = BackgroundJob("quality curve")
         self._curve_job.progressed.connect(lambda *_: self._show_curve(done=False))
@@ -505,11 +507,10 @@ class ImageSource(_Source):
         palette = snap.derived.palette
         if not self.panel.params.dither.isChecked():
             return palette, snap.derived.indices
-        if self._dithered_for is not snap:  # not shown yet: compute it now
-            from kmeans_studio.core.quantize import dither
-
-            self._dithered_indices = dither(snap.dataset.image.pixels, palette)
-            self._dithered_for = snap
+        key = (snap, self.panel.params.dither_strength.value())
+        if self._dithered_for != key:  # not shown yet: compute it now
+            self._dithered_indices = _dithered(snap, key[1])
+            self._dithered_for = key
         return palette, self._dithered_indices
 
     def _refresh_result(self) -> None:
@@ -522,20 +523,17 @@ class ImageSource(_Source):
             self.compare.set_result(snap.derived.image(), label)
             return
         # Dithering takes tens of milliseconds: off the GUI thread.
-        pixels, palette = snap.dataset.image.pixels, snap.derived.palette
-
-        def work(cancelled, progress):
-            from kmeans_studio.core.quantize import dither
-
-            return snap, dither(pixels, palette), label
-        self._dithering.start(work)
+        key = (snap, self.panel.params.dither_strength.value())
+        self._dithering.start(lambda cancelled, progress: (key, _dithered(*key), label))
 
     def _on_dithered(self, done: tuple) -> None:
-        snap, indices, label = done
-        if snap is self.snapshot and self.panel.params.dither.isChecked():
+        key, indices, label = done
+        params = self.panel.params
+        if key == (self.snapshot, params.dither_strength.value()) and params.dither.isChecked():
             # Kept for saving, so Ctrl+S does not dither the same picture again.
-            self._dithered_for, self._dithered_indices = snap, indices
-            self.compare.set_result(snap.derived.palette[indices], label + ", dithered")
+            self._dithered_for, self._dithered_indices = key, indices
+            self.compare.set_result(key[0].derived.palette[indices],
+                                    f"{label}, dithered at {key[1]:g}")
 
     def _shutdown(self) -> None:
         """Stop pending work before the window goes away: dithering is short and is
@@ -546,6 +544,14 @@ class ImageSource(_Source):
         self.comparison.cancel(wait=False)
         self._curve_job.cancel(wait=False)
         self._finding.cancel(wait=False)
+
+
+def _dithered(snap: Snapshot, strength: float) -> np.ndarray:
+    """The indices of a state's picture dithered at `strength` (`core.dither`)."""
+    from kmeans_studio.core.dither import dither
+
+    return dither(snap.dataset.image.pixels, snap.derived.palette, strength,
+                  snap.derived.indices)
 
 
 class TableSource(_Source):

@@ -385,12 +385,14 @@ def test_a_first_run_on_big_inputs_compiles_first(monkeypatch, tmp_path):
     monkeypatch.setattr(quantize, "kernels_cached", lambda: False)
     warmed = []
     monkeypatch.setattr(quantize, "warm_up", lambda: warmed.append(True))
-    assert cli._ready_kernels([big], lambda _: None) is False and warmed
+    assert cli._ready_kernels([big], lambda _: None, False) is False and warmed
     assert _compiled.available()
     small = tmp_path / "small.png"
     Image.new("RGB", (100, 100)).save(small)
+    # Dithering has no numpy way: a small input compiles first too.
+    assert cli._ready_kernels([small], lambda _: None, True) is False and _compiled.available()
     monkeypatch.setattr(_compiled, "_declined", False)  # given back after the test
-    assert cli._ready_kernels([small], lambda _: None) is True
+    assert cli._ready_kernels([small], lambda _: None, False) is True
     assert not _compiled.available()
 
 
@@ -428,3 +430,28 @@ def test_ctrl_c_in_a_batch_stops_what_runs_before_it_writes(photo, tmp_path, cap
     assert main([str(photo), str(second), "-k", "4", "-o", str(tmp_path / "out") + "/"]) == 130
     assert capsys.readouterr().err.splitlines()[-1].startswith("interrupted: ")
     assert not (tmp_path / "out").exists()
+
+
+def test_dither_strength_from_the_command_line(photo, tmp_path, capsys):
+    from kmeans_studio.core.dither import DEFAULT_STRENGTH, dither
+    from kmeans_studio.core.quantize import ImageColors
+
+    with Image.open(photo) as original:
+        pixels = np.asarray(original)
+    result = ImageColors.from_image(pixels).quantize(8)
+    for args, strength in ((["--dither"], DEFAULT_STRENGTH), (["--dither", "0.3"], 0.3),
+                           (["--dither=1"], 1.0)):
+        out = tmp_path / f"d{strength}.png"
+        # Before the input too: a bare --dither does not take the file for its strength.
+        assert main([*args, str(photo), "-k", "8", "-o", str(out)]) == 0
+        with Image.open(out) as png:
+            np.testing.assert_array_equal(
+                np.asarray(png), dither(pixels, result.palette, strength, result.indices))
+    for bad in ("1.5", "-0.2", "nan", "1e9"):
+        with pytest.raises(SystemExit):
+            main([str(photo), "--dither", bad, "-o", str(tmp_path / "x.png")])
+        assert "is not a strength from 0 to 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # a word after the input is no strength, nor an input
+        main([str(photo), "--dither", "strong", "-o", str(tmp_path / "x.png")])
+    assert "unrecognized arguments: strong" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()

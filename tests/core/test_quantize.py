@@ -79,14 +79,6 @@ def test_comparison_times_kmeans_and_pillow_alike():
     assert len(asked) == 3  # stopped before the third method
 
 
-def test_dithering_uses_only_the_palette():
-    image = load_sample_image("flower.jpg")[::4, ::4]
-    result = q.quantize(image, 8)
-    indices = q.dither(image, result.palette)
-    assert indices.shape == image.shape[:2] and indices.max() < 8
-    assert not np.array_equal(indices, result.indices)  # dithering changed something
-
-
 @pytest.mark.parametrize("k", [0, 257, 2.5, "64"])
 def test_bad_k(k):
     with pytest.raises(ValueError, match="from 1 to 256"):

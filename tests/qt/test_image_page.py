@@ -134,7 +134,19 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     dithered = window.sources["image"].result()[1]
     assert dithered.max() < 6 and not np.array_equal(plain, dithered)
     compare = window.sources["image"].compare
-    qtbot.waitUntil(lambda: "dithered" in compare.after_label.text)
+    qtbot.waitUntil(lambda: "dithered at 0.6" in compare.after_label.text)
+    # The strength: shown and saved as core.dither makes it.
+    from kmeans_studio.core.dither import dither
+
+    final = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 6)
+    panel.params.dither_strength.setValue(0.3)
+    qtbot.waitUntil(lambda: "dithered at 0.3" in compare.after_label.text)
+    palette, indices = window.sources["image"].result()
+    np.testing.assert_array_equal(indices, dither(final.dataset.image.pixels, palette, 0.3,
+                                                  final.derived.indices))
+    out = window.files.write_compressed(tmp_path / "dithered.png")
+    with Image.open(out) as png:
+        np.testing.assert_array_equal(np.asarray(png), indices)
 
 
 def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):

@@ -152,6 +152,7 @@ class ImagePanel(SourcePanel):
         self.alpha_note.setVisible(transparent)
         # Floyd–Steinberg (Pillow's) knows no alpha; nor does the Oklab path.
         self.params.dither.setEnabled(not transparent)
+        self.params.dither_strength.setEnabled(not transparent)
         self.params.space.setEnabled(not transparent)
         if transparent:
             self.params.dither.setChecked(False)

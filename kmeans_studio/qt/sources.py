@@ -327,6 +327,7 @@ class ImageSource(_Source):
         self.comparison.succeeded.connect(self._on_report)
         self._reports: OrderedDict[tuple, ImageReport] = OrderedDict()
         self._comparing: tuple | None = None
+        self._shown_report: tuple | None = None  # the key of the report on screen
         self._dithering = BackgroundJob("dither")
         self._dithering.succeeded.connect(self._on_dithered)
         # (snapshot, strength) the _dithered_indices are of
@@ -357,6 +358,10 @@ class ImageSource(_Source):
             self.stats.clear()
             self._start_curve()
         self.curve.set_current(snapshot.request.n_clusters)
+        if snapshot.derived is not None and self._report_key(snapshot) != self._shown_report:
+            # Another k or seed: the last comparison is not this picture's.
+            self._shown_report = None
+            self.stats.clear_report()
         self.snapshot = snapshot
         self.inertia.set_snapshot(snapshot)
         self._heavy.push(snapshot, urgent=snapshot.done)
@@ -383,7 +388,7 @@ class ImageSource(_Source):
         key = self._report_key(snapshot)
         if key in self._reports:
             self._reports.move_to_end(key)
-            self.stats.set_report(self._reports[key])
+            self._show_report(key)
             return
         if key == self._comparing and self.comparison.running:
             return
@@ -415,7 +420,11 @@ class ImageSource(_Source):
         snap = self.snapshot
         # Shown only beside the photo (and k) it belongs to.
         if snap is not None and snap.derived is not None and self._report_key(snap) == key:
-            self.stats.set_report(report)
+            self._show_report(key)
+
+    def _show_report(self, key: tuple) -> None:
+        self._shown_report = key
+        self.stats.set_report(self._reports[key])
 
     def cancel_comparison(self) -> None:
         """Stop the comparison under way (Esc); it is made again when the photo's final

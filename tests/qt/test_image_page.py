@@ -325,6 +325,11 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
     curve.scatter.sigClicked.emit(curve.scatter, [point], None)
     assert source.panel.params.n_clusters.value() == 24
     wait_state(qtbot, window, lambda s: s.done and len(s.derived.palette) == 24)
+    # The comparison of k = 64 is not shown beside k = 24, not even while it is made.
+    table = source.stats.table
+    assert table.rowCount() == 0 or table.item(0, 1).text() == "24"
+    qtbot.waitUntil(lambda: table.rowCount() == 4 and table.item(0, 1).text() == "24",
+                    timeout=30_000)
     # The target box: the fewest colours reaching 30 dB, then the most within 12 KiB.
     source.curve.target.setCurrentIndex(source.curve.target.findData("psnr"))
     source.curve.value.setValue(30.0)

@@ -117,4 +117,11 @@ class ImageStatsView(QWidget):
     def clear(self) -> None:
         for label in self.fields.values():
             label.setText("—")
+        self.clear_report()
+
+    def clear_report(self) -> None:
+        """Forget the comparison shown (it was of another k, seed or photo)."""
+        for key in ("seen", "file", "time"):
+            self.fields[key].setText("—")
         self.table.setRowCount(0)
+        self.table_note.setText("The comparison appears when k-means has converged.")

@@ -175,6 +175,10 @@ class AlphaColors:
                          sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
                          tol=tol * self.tolerance_scale(), merge_duplicates=False)
 
+    def assigner(self) -> None:
+        """No octree for four channels: the engine assigns."""
+        return None
+
     def rgb_of(self, features: np.ndarray) -> np.ndarray:
         """Samples or centres where the colour cloud draws them: premultiplied."""
         return np.asarray(features)

@@ -85,6 +85,10 @@ class OklabColors:
     #: The feature names of the samples (CSV exports).
     feature_names = tuple(f"Oklab {axis}" for axis in "Lab")
 
+    def assigner(self) -> None:
+        """The octree works on sRGB's integer cube: the engine assigns in Oklab."""
+        return None
+
     def rgb_of(self, features: np.ndarray) -> np.ndarray:
         """Samples or centres as sRGB coordinates (0..255, not rounded): where the
         colour cloud draws them."""

@@ -118,6 +118,11 @@ class ImageColors:
     def tolerance_scale(self) -> float:
         return tolerance_scale(self)
 
+    def assigner(self) -> ColorTree | None:
+        """What does a run's assignments on these colours: the colour octree (built
+        now) when the compiled kernels are there, else None (the engine's own)."""
+        return self.tree if _compiled.available() else None
+
     def palette_of(self, centers: np.ndarray) -> np.ndarray:
         """Each centre's colour as the palette shows it."""
         return palette_from_centers(centers)
@@ -232,7 +237,7 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
     return KMeansRun(colors.features(), len(init), init=init,
                      sample_weight=colors.counts.astype(np.float64), max_iter=max_iter,
                      tol=tol * tolerance_scale(colors), merge_duplicates=False,
-                     assigner=colors.tree if _compiled.available() else None)
+                     assigner=colors.assigner())
 
 
 def tolerance_scale(colors: ImageColors) -> float:

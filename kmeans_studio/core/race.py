@@ -108,23 +108,28 @@ def race(
     tol: float = 1e-4,
     cancelled: Callable[[], bool] | None = None,
     on_progress: Callable[[int, int], Any] | None = None,
+    seeding: Callable[[int, Any], np.ndarray] | None = None,
+    assigner: Any = None,
 ) -> Race | None:
     """Run k-means `n_runs` times with seeds ``random_state``, ``random_state + 1``, …
 
     The runs go side by side, one per core.  `cancelled` is asked between half-steps
     (None is returned when it says True); `on_progress(done, total)` is told after
-    every run.  Raises ValueError when the
-    data cannot be clustered with this k.
+    every run.  `seeding(k, seed)` replaces k-means++ and `assigner` does the
+    assignments, as in `sweep.sweep`.  Raises ValueError when the data cannot be
+    clustered with this k.
     """
     if int(n_runs) != n_runs or n_runs < 1:
         raise ValueError(f"The number of runs must be a whole number ≥ 1, not {n_runs!r}.")
-    data = X if isinstance(X, PreparedData) else prepare(X, sample_weight)
+    data = X if isinstance(X, PreparedData) else prepare(
+        X, sample_weight, merge_duplicates=False if assigner is not None else "auto")
     data.check_n_clusters(n_clusters)
     stop = cancelled or (lambda: False)
 
     def run_one(seed: int) -> RaceRun | None:
-        run = KMeansRun(data, n_clusters, init=init, random_state=seed,
-                        max_iter=max_iter, tol=tol, history_bytes=0)
+        start = seeding(n_clusters, seed) if seeding is not None and init == "k-means++" else init
+        run = KMeansRun(data, n_clusters, init=start, random_state=seed,
+                        max_iter=max_iter, tol=tol, history_bytes=0, assigner=assigner)
         run.run(cancelled=stop)
         if stop():
             return None

@@ -47,6 +47,16 @@ def _init_method(request: RunRequest) -> str:
     return request.init if request.init in ("k-means++", "random") else "k-means++"
 
 
+def _photo_runs(data) -> dict:
+    """For a photo, the runs its page makes: seeded on a sample of its pixels and
+    assigned by its colour octree (built here, once, on the job's thread); nothing
+    for other data."""
+    if data.image is None:
+        return {}
+    colors = data.image.colors
+    return {"seeding": colors.initial_palette, "assigner": colors.assigner()}
+
+
 class _JobTab(QWidget):
     """A tab with a Run button, progress with Cancel, an error line and a view."""
 
@@ -205,7 +215,7 @@ class SweepTab(_JobTab):
             return sweep(data.X, range(low, high + 1), sample_weight=data.sample_weight,
                          init=init, random_state=seed, max_iter=request.max_iter,
                          tol=request.tol * data.tolerance_scale, cancelled=cancelled,
-                         on_progress=progress)
+                         on_progress=progress, **_photo_runs(data))
         return work
 
     def show_result(self, result) -> None:
@@ -271,7 +281,7 @@ class RaceTab(_JobTab):
             return race(data.X, k, n_runs, sample_weight=data.sample_weight, init=init,
                         random_state=seed, max_iter=request.max_iter,
                         tol=request.tol * data.tolerance_scale, cancelled=cancelled,
-                        on_progress=progress)
+                        on_progress=progress, **_photo_runs(data))
         return work
 
     def show_result(self, result) -> None:

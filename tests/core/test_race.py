@@ -84,3 +84,24 @@ def test_lowest_priority_applies_to_the_calling_thread_only():
     thread.join()
     assert seen["worker"] == 19
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19
+
+
+def test_a_photo_race_seeds_as_its_page_and_uses_the_octree():
+    from sklearn.datasets import load_sample_image
+
+    from kmeans_studio.core.datasets import image_dataset
+
+    data = image_dataset(load_sample_image("flower.jpg")[::4, ::4], "flower")
+    colors = data.image.colors
+    result = race(data.X, 6, 3, sample_weight=data.sample_weight, random_state=5,
+                  tol=1e-4 * data.tolerance_scale, seeding=colors.initial_palette,
+                  assigner=colors.assigner())
+    for run in result.runs:
+        start = colors.initial_palette(6, run.seed)
+        np.testing.assert_array_equal(run.initial_centers, start)
+        np.testing.assert_allclose(run.centers, colors.engine_run(start).run().centers,
+                                   rtol=1e-12)
+    # Random starts stay random points (seeding replaces k-means++ only).
+    randomly = race(data.X, 6, 2, sample_weight=data.sample_weight, init="random",
+                    seeding=colors.initial_palette, assigner=colors.assigner())
+    assert not np.array_equal(randomly.runs[0].initial_centers, colors.initial_palette(6, 0))

@@ -131,3 +131,30 @@ def test_memory_stays_bounded_for_200000_points():
     # chunks of 64 MiB per thread, and the rest grows like the data.
     assert peak < 256 << 20
     assert peak - small < 20 * (data_bytes - small_bytes)
+
+
+def test_a_photo_sweep_makes_the_runs_of_its_page():
+    """Seeded on a pixel sample and assigned by the colour octree: each k's run is
+    the one the Image page makes for that k (same start, same end)."""
+    from sklearn.datasets import load_sample_image
+
+    from kmeans_studio.core.datasets import image_dataset
+
+    data = image_dataset(load_sample_image("china.jpg")[::4, ::4], "china")
+    colors = data.image.colors
+    result = sweep(data.X, [3, 9], sample_weight=data.sample_weight, random_state=2,
+                   tol=1e-4 * data.tolerance_scale, seeding=colors.initial_palette,
+                   assigner=colors.assigner())
+    for run in result.runs:
+        start = colors.initial_palette(run.k, 2)
+        np.testing.assert_array_equal(run.initial_centers, start)
+        page = colors.engine_run(start).run()
+        np.testing.assert_allclose(run.centers, page.centers, rtol=1e-12)
+        assert run.n_iter == page.n_iter
+    # Without the octree (the engine's rounding of |c|² - 2x·c may break a near tie
+    # the other way), the same clustering to a fraction of a colour level.
+    plain = sweep(data.X, [3, 9], sample_weight=data.sample_weight, random_state=2,
+                  tol=1e-4 * data.tolerance_scale, seeding=colors.initial_palette)
+    for a, b in zip(result.runs, plain.runs):
+        np.testing.assert_allclose(a.centers, b.centers, atol=0.1)
+        assert a.inertia == pytest.approx(b.inertia, rel=1e-4)

@@ -149,3 +149,8 @@ def test_a_sweep_on_a_photo_loads_runs_that_stop_where_the_sweep_stopped(window,
     # on this photo, the distinct colours' tolerance would stop two iterations earlier).
     assert snap.iteration.n_iter == sweep.run_for(3).n_iter
     assert snap.iteration.inertia == pytest.approx(sweep.run_for(3).inertia, rel=1e-9)
+    # The sweep seeded each k as the page seeds it: the page's own run of k = 3.
+    colors = snap.dataset.image.colors
+    np.testing.assert_array_equal(sweep.run_for(3).initial_centers,
+                                  colors.initial_palette(3, 0))
+    np.testing.assert_allclose(snap.iteration.centers, sweep.run_for(3).centers, rtol=1e-12)

@@ -439,7 +439,8 @@ class KMeansRun:
         if fields["phase"] == "update":
             labels = self._records[-1].labels  # unchanged by an update: share them
         elif labels is not None:
-            labels = labels.astype(self._label_dtype)
+            # Shared when already compact: labels are never changed in place.
+            labels = labels.astype(self._label_dtype, copy=False)
             self._label_bytes += labels.nbytes
         self._newest = None
         index = len(self._records)
@@ -489,9 +490,8 @@ class KMeansRun:
             n_changed = self._n_samples
         else:
             changed = labels != old
-            n_changed = int(
-                self._counts[changed].sum() if self._counts is not None else changed.sum()
-            )
+            n_changed = int(self._counts[changed].sum() if self._counts is not None
+                            else np.count_nonzero(changed))
         self._labels = labels
         self._sums = (weight_in_clusters, sums)
         inertia = self._inertia(C, weight_in_clusters, sums)
@@ -540,7 +540,10 @@ class KMeansRun:
         """Labels for centres C, with the weight and weighted sum of every cluster."""
         X, w, k = self._X, self._w, len(C)
         if self._assigner is not None:
-            labels = np.empty(len(X), dtype=np.intp)
+            # The octree writes one byte a label up to 256 centres: kept as they are
+            # (no copy for the history), compared a byte at a time.
+            compact = self._label_dtype == np.uint8
+            labels = np.empty(len(X), dtype=np.uint8 if compact else np.intp)
             weight, sums = self._assigner.assign(C + self._mean, labels)
             return labels, weight, sums - weight[:, None] * self._mean  # centred, as X
         if self._use_bounds and k > 1:

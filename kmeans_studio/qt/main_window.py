@@ -29,6 +29,7 @@ from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
 from kmeans_studio.qt.explore import ExploreDock
+from kmeans_studio.qt.views.pseudocode import PseudocodeView
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
@@ -145,6 +146,23 @@ class MainWindow(QMainWindow):
                                  | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explore)
         self.explore.hide()  # until asked for (or as the last session left it)
+        self.pseudocode = PseudocodeView()
+        self.pseudocode_dock = QDockWidget("Pseudocode", self)
+        self.pseudocode_dock.setObjectName("pseudocode_dock")
+        self.pseudocode_dock.setWidget(self.pseudocode)
+        self.pseudocode_dock.toggleViewAction().setStatusTip(
+            "Lloyd's loop in seven lines, the step just taken marked")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.pseudocode_dock)
+        self.pseudocode_dock.hide()
+        self.pseudocode_dock.visibilityChanged.connect(self._size_pseudocode)
+
+    def _size_pseudocode(self, visible: bool) -> None:
+        """Shown: as wide as its longest line, up to a quarter of the window (then the
+        lines wrap, and the page keeps its room)."""
+        if visible:
+            self.resizeDocks([self.pseudocode_dock],
+                             [min(self.pseudocode.text_width(), self.width() // 4)],
+                             Qt.Orientation.Horizontal)
 
     def show_explore(self, tab: str) -> None:
         """Open the Explore dock at `tab` and start its work; the first time, give it
@@ -232,6 +250,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.data_dock.toggleViewAction())
         menu.addAction(self.explore.toggleViewAction())
+        menu.addAction(self.pseudocode_dock.toggleViewAction())
         menu = self.menuBar().addMenu("&Analyse")
         for name in ("choose_k", "silhouette", "seed_race"):
             menu.addAction(a[name])
@@ -360,6 +379,7 @@ class MainWindow(QMainWindow):
             self._show_snapshot(source, snapshot)
         else:
             self.run_status.show_snapshot(None)
+            self.pseudocode.set_snapshot(None)
         self._show_busy_state()
         self._on_playing(source, source.controller.playing)
         self.explore.page_shown(snapshot)
@@ -397,6 +417,7 @@ class MainWindow(QMainWindow):
     def _show_snapshot(self, source, snapshot: Snapshot) -> None:
         source.set_snapshot(snapshot)
         self.run_status.show_snapshot(snapshot)
+        self.pseudocode.set_snapshot(snapshot)
         self.actions["save_image"].setEnabled(
             source.key == "image" and snapshot.derived is not None)
 

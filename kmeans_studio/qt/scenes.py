@@ -102,6 +102,12 @@ def blobs_stepped(window) -> None:
     wait(lambda: settled(window) and window.controller.snapshot.index == 3)
 
 
+def blobs_pseudocode(window) -> None:
+    """The seed's blobs stepped, with Lloyd's loop beside them."""
+    blobs_stepped(window)
+    window.pseudocode_dock.show()
+
+
 def _shape(name: str):
     def scene(window) -> None:
         _blobs_of_shape(window, name)
@@ -128,6 +134,7 @@ def digits_mode_matching(window) -> None:
 
 def _explore(page: str, tab: str):
     def scene(window) -> None:
+        window.pseudocode_dock.hide()
         if page == "blobs":
             _blobs_of_shape(window, "blobs")
         _show_page(window, page)
@@ -235,8 +242,10 @@ def table_labelled(window) -> None:
 
 
 def _close_explore(scene):
+    """`scene` with the Explore and Pseudocode docks closed (unless it opens them)."""
     def closed(window) -> None:
         window.explore.hide()
+        window.pseudocode_dock.hide()
         scene(window)
     closed.__name__ = scene.__name__
     return closed
@@ -245,6 +254,7 @@ def _close_explore(scene):
 #: (name, scene): each puts the window in a state a user meets.
 SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(blobs_stepped),
+    _close_explore(blobs_pseudocode),
     *(_close_explore(_shape(name)) for name in
       ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons")),
     _close_explore(digits_converged),

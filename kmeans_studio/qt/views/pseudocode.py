@@ -1,0 +1,109 @@
+"""Lloyd's loop in a few lines, with the line of the half-step just taken marked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QVBoxLayout, QWidget
+
+from kmeans_studio.qt.contracts import Snapshot
+from kmeans_studio.qt.layout import WrappedLabel
+
+#: (key, line): what `step_lines` names, and what the reader sees.
+LINES = (
+    ("init", "centres ← k starting points"),
+    ("repeat", "repeat"),
+    ("assign", "  each point → its nearest centre  (E)"),
+    ("update", "  each centre → mean of its points (M)"),
+    ("until", "until no label changes, or the centres move less than tol"),
+    ("final", "each point → its nearest centre, once more"),
+    ("return", "return centres, labels"),
+)
+_ROW = {key: row for row, (key, _) in enumerate(LINES)}
+
+
+def step_lines(snapshot: Snapshot | None) -> tuple[str, ...]:
+    """The lines the state shown has just carried out."""
+    if snapshot is None or snapshot.iteration is None:
+        return ()
+    state = snapshot.iteration
+    if state.phase == "init":
+        return ("init",)
+    if state.phase == "update":
+        # A converged update ends the loop; with no label changed (scikit-learn's
+        # strict test) the run is over, else one more assignment follows.
+        if snapshot.done:
+            return "update", "until", "return"
+        return ("update", "until") if state.converged else ("update",)
+    if snapshot.done:  # the assignment after the loop
+        return "final", "return"
+    return ("assign",)
+
+
+class PseudocodeView(QWidget):
+    """The loop as text; `set_snapshot` marks the lines of the state shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pseudocode")
+        self.code = QListWidget()
+        self.code.setObjectName("pseudocode_lines")
+        self.code.setAccessibleName("Lloyd's algorithm, the step just taken selected")
+        self.code.setToolTip("k-means (Lloyd's algorithm); the lines of the half-step "
+                             "just taken are selected as you step")
+        self.code.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The selection marks the step (in the palette's highlight colours); it is
+        # read, not clicked.
+        self.code.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        self.code.viewport().setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.code.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.code.addItems([text for _, text in LINES])
+        # A narrow dock wraps a long line rather than hide its end.
+        self.code.setWordWrap(True)
+        self.code.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.note = WrappedLabel("Step the run to follow it here.")
+        self.note.setObjectName("pseudocode_note")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.code, 1)
+        layout.addWidget(self.note)
+        rows = len(LINES) * self.code.sizeHintForRow(0) + 2 * self.code.frameWidth() + 4
+        self.code.setMinimumHeight(rows)
+
+    def text_width(self) -> int:
+        """Width that shows the longest line unwrapped."""
+        metrics = self.code.fontMetrics()
+        return (max(metrics.horizontalAdvance(text) for _, text in LINES)
+                + 2 * self.code.frameWidth() + 24)
+
+    def set_snapshot(self, snapshot: Snapshot | None) -> None:
+        marked = step_lines(snapshot)
+        self.code.clearSelection()
+        for key in marked:
+            self.code.item(_ROW[key]).setSelected(True)
+        self.note.setText(_note(snapshot, marked))
+
+    def marked(self) -> list[str]:
+        """The keys of the lines marked now."""
+        return [LINES[self.code.row(item)][0] for item in self.code.selectedItems()]
+
+
+def _note(snapshot: Snapshot | None, marked: tuple[str, ...]) -> str:
+    if not marked:
+        return "Step the run to follow it here."
+    state = snapshot.iteration
+    if marked == ("init",):
+        return f"{state.n_clusters} centres placed; the loop has not begun."
+    if "final" in marked:
+        return (f"Stopped after {state.n_iter} iterations; the last assignment gives each "
+                "point the label of its nearest final centre.")
+    if "return" in marked:
+        return f"Stopped after {state.n_iter} iterations: no label changed."
+    if "until" in marked:
+        return (f"Iteration {state.n_iter}: the centres moved less than the tolerance; "
+                "one last assignment follows.")
+    if marked == ("assign",):
+        points = ("1 point changed its label" if state.n_changed == 1
+                  else f"{state.n_changed:,} points changed their label")
+        return f"Iteration {state.n_iter}: {points}."
+    return f"Iteration {state.n_iter}: each centre moved to the mean of its points."

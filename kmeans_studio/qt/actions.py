@@ -74,6 +74,10 @@ SPECS: dict[str, ActionSpec] = {
     "seed_race": ActionSpec("Seed &race", "Ctrl+Shift+R",
                             "Run k-means from several seeds and see which minima they reach "
                             "(Ctrl+Shift+R)"),
+    "other_algorithms": ActionSpec("&Other algorithms", "Ctrl+Shift+A",
+                                   "Cluster the points with scikit-learn's other algorithms "
+                                   "(DBSCAN, spectral, Gaussian mixture, …) side by side "
+                                   "(Ctrl+Shift+A)"),
     "shortcuts": ActionSpec("&Keyboard shortcuts", "F1", "List every keyboard shortcut"),
     "about": ActionSpec("&About K-Means Studio", None, "Version and libraries"),
 }

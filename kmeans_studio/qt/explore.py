@@ -30,6 +30,7 @@ from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import WrappedLabel, scrolled
 from kmeans_studio.qt.panels.common import ErrorLabel, push_button, spin_box
+from kmeans_studio.qt.views.algorithm_grid import AlgorithmGrid
 from kmeans_studio.qt.views.race_plot import RacePlot
 from kmeans_studio.qt.views.silhouette_plot import SilhouettePlot
 from kmeans_studio.qt.views.sweep_plot import SweepPlot
@@ -297,6 +298,45 @@ class RaceTab(_JobTab):
                                  f"seed {run.seed} from the race")
 
 
+class AlgorithmsTab(_JobTab):
+    """scikit-learn's other clustering algorithms on the page's points, beside the
+    page's own k-means; clicking a tile opens it large."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__("algorithms", "Run",
+                         "Cluster the points shown with other algorithms", context)
+        self.view = AlgorithmGrid()
+        self.layout_.addWidget(self.view, 1)
+        self.view.chosen.connect(self.view.open_large)
+
+    def work(self, snapshot: Snapshot, request: RunRequest):
+        data, state = snapshot.dataset, snapshot.iteration
+        if data.image is not None:
+            self.error.show_error("The other algorithms cluster points, not a photo's "
+                                  "colours: open them on the Blobs, Digits or Table page.")
+            return None
+        points = data.X if data.n_features == 2 else (
+            data.projection.points if data.projection is not None else data.X[:, :2])
+        k, seed, y = request.n_clusters, request.random_state or 0, data.y
+        own = state.labels if state is not None and state.labels is not None else None
+        self._points, self._what = points, _what(data)
+
+        def work(cancelled, progress):
+            from kmeans_studio.core.algorithms import compare_algorithms, scored
+
+            results = compare_algorithms(data.X, k, y=y, random_state=seed,
+                                         cancelled=cancelled, progress=progress)
+            if results is None:
+                return None
+            if own is not None:
+                results.insert(0, scored("kmeans", "k-means (this page)", data.X, own, y))
+            return results
+        return work
+
+    def show_result(self, result) -> None:
+        self.view.set_results(self._points, result, self._what)
+
+
 class ExploreDock(QDockWidget):
     """The three tabs, built the first time the dock is shown (start-up stays quick);
     `load_requested(k, initial centres, seed, what)` asks the window to show a run
@@ -316,13 +356,15 @@ class ExploreDock(QDockWidget):
         if self.tabs is not None:
             return
         self._tabs = [SweepTab(self._context), SilhouetteTab(self._context),
-                      RaceTab(self._context)]
+                      RaceTab(self._context), AlgorithmsTab(self._context)]
         self.tabs = QTabWidget()
         self.tabs.setObjectName("explore_tabs")
         tips = ["Elbow, silhouette, Calinski–Harabasz and Davies–Bouldin for a range of k",
                 "How well each point sits in its cluster",
-                "Which minima k-means reaches from different starts"]
-        for tab, title, tip in zip(self._tabs, ("Choose k", "Silhouette", "Seed race"), tips):
+                "Which minima k-means reaches from different starts",
+                "scikit-learn's other clustering algorithms on the same points"]
+        titles = ("Choose k", "Silhouette", "Seed race", "Other algorithms")
+        for tab, title, tip in zip(self._tabs, titles, tips):
             self.tabs.setTabToolTip(self.tabs.addTab(tab, title), tip)
             tab.busy_changed.connect(lambda _: self.busy_changed.emit(self.busy))
         self.setWidget(scrolled(self.tabs))
@@ -350,11 +392,17 @@ class ExploreDock(QDockWidget):
         return self._tabs[2]
 
     @property
+    def algorithms(self) -> AlgorithmsTab:
+        self._build()
+        return self._tabs[3]
+
+    @property
     def busy(self) -> bool:
         return any(tab.busy for tab in self._tabs)
 
     def show_tab(self, name: str, start: bool = True) -> None:
-        """Show the dock at tab `name` ("sweep", "silhouette", "race") and start its
+        """Show the dock at tab `name` ("sweep", "silhouette", "race", "algorithms") and
+        start its
         work (unless it is running)."""
         tab = getattr(self, name)
         self.show()

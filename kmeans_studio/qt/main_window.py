@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.explore.toggleViewAction())
         menu.addAction(self.pseudocode_dock.toggleViewAction())
         menu = self.menuBar().addMenu("&Analyse")
-        for name in ("choose_k", "silhouette", "seed_race"):
+        for name in ("choose_k", "silhouette", "seed_race", "other_algorithms"):
             menu.addAction(a[name])
         menu = self.menuBar().addMenu("&Help")
         menu.addAction(a["shortcuts"])
@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
         a["choose_k"].triggered.connect(lambda: self.show_explore("sweep"))
         a["silhouette"].triggered.connect(lambda: self.show_explore("silhouette"))
         a["seed_race"].triggered.connect(lambda: self.show_explore("race"))
+        a["other_algorithms"].triggered.connect(lambda: self.show_explore("algorithms"))
         a["cancel"].triggered.connect(self.explore.cancel)
         self.explore.load_requested.connect(self.load_run)
         self.explore.busy_changed.connect(lambda _: self.run_status.update())

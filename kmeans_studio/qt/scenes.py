@@ -145,6 +145,16 @@ def _explore(page: str, tab: str):
     return scene
 
 
+def moons_other_algorithms(window) -> None:
+    """The moons (the gallery's noise), k-means converged, the other algorithms beside."""
+    window.pseudocode_dock.hide()
+    window.sources["blobs"].panel.data.cluster_std.setValue(0.25)
+    _blobs_of_shape(window, "moons")
+    _converged(window)
+    window.show_explore("algorithms")
+    wait(lambda: settled(window) and window.explore.algorithms.view_has_result())
+
+
 def _image(mode: int):
     def scene(window) -> None:
         _show_page(window, "image")
@@ -270,6 +280,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _explore("blobs", "silhouette"),
     _explore("blobs", "race"),
     _explore("image", "silhouette"),
+    moons_other_algorithms,
 )]
 
 

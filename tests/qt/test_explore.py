@@ -154,3 +154,32 @@ def test_a_sweep_on_a_photo_loads_runs_that_stop_where_the_sweep_stopped(window,
     np.testing.assert_array_equal(sweep.run_for(3).initial_centers,
                                   colors.initial_palette(3, 0))
     np.testing.assert_allclose(snap.iteration.centers, sweep.run_for(3).centers, rtol=1e-12)
+
+
+def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
+    """A teacher's path: the moons, k-means cuts them wrongly, the grid shows which
+    algorithms get them right; a tile opens large; a photo is refused in a sentence."""
+    panel = window.sources["blobs"].panel.data
+    panel.cluster_std.setValue(0.25)  # the gallery's noise (0.05) on the moons
+    panel.shape.setCurrentIndex(panel.shape.findData("moons"))
+    wait_state(qtbot, window, lambda s: s.request.source["shape"] == "moons"
+               and s.request.source["cluster_std"] == 0.25 and s.iteration is not None)
+    window.actions["run_to_end"].trigger()
+    wait_state(qtbot, window, lambda s: s.done and s.request.source["cluster_std"] == 0.25)
+    tab = window.explore.algorithms
+    run_tab(qtbot, window, "other_algorithms", tab)
+    grid = tab.view
+    results = grid.results
+    assert list(results)[0] == "kmeans" and len(results) == 11
+    assert results["kmeans"].ari < 0.7 and results["spectral"].ari > 0.95
+    caption = grid.findChild(type(tab.view.note), "algorithm_spectral_caption")
+    assert caption.text().startswith(f"{results['spectral'].seconds * 1000:,.0f} ms")
+    assert "ARI 1.00" in caption.text()
+    dialog = grid.open_large("dbscan")
+    assert dialog.isVisible() and dialog.windowTitle() == "DBSCAN"
+    dialog.close()
+    # On a photo: one sentence, the grid kept.
+    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    wait_state(qtbot, window, lambda s: s.dataset.image is not None)
+    tab.start()
+    assert "not a photo's colours" in tab.error.text() and grid.results is results

@@ -1,0 +1,146 @@
+"""Other clustering algorithms side by side: a small scatter plot each, with its time,
+clusters and scores; clicking a tile opens it large."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QGridLayout, QVBoxLayout, QWidget
+
+from kmeans_studio.qt.colors import cluster_colors, fixed_plot
+from kmeans_studio.qt.layout import WrappedLabel
+
+#: Points drawn in a tile (a fixed random subset of larger data).
+TILE_POINTS = 3000
+NOISE = (150, 150, 150)
+#: A tile's width when the grid chooses its number of columns (2 to 6).
+TILE_WIDTH = 240
+
+
+def caption(result) -> str:
+    """One line on a result: time, clusters found, noise and scores."""
+    if result.refused is not None:
+        return result.refused
+    parts = [f"{result.n_clusters} clusters"]
+    if np.isfinite(result.seconds):
+        parts.insert(0, f"{result.seconds * 1000:,.0f} ms")
+    if result.n_noise:
+        parts.append(f"{result.n_noise:,} noise")
+    if np.isfinite(result.ari):
+        parts.append(f"ARI {result.ari:.2f}")
+    if np.isfinite(result.silhouette):
+        parts.append(f"silhouette {result.silhouette:.2f}")
+    return " · ".join(parts)
+
+
+def _draw(plot: pg.PlotWidget, points: np.ndarray, labels: np.ndarray | None,
+          size: float) -> None:
+    plot.clear()
+    if labels is None:
+        return
+    found = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
+    colors = cluster_colors(max(found, 1))
+    for cluster in range(-1, found):
+        where = labels == cluster
+        if where.any():
+            color = NOISE if cluster < 0 else tuple(colors[cluster])
+            plot.addItem(pg.ScatterPlotItem(points[where, 0], points[where, 1], size=size,
+                                            pen=None, brush=pg.mkBrush(*color)))
+
+
+class AlgorithmGrid(QWidget):
+    """One tile per algorithm; `chosen(name)` when a tile is clicked."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("algorithm_grid")
+        self.note = WrappedLabel("Run to see how other algorithms cluster these points.")
+        self.note.setObjectName("algorithms_note")
+        self.grid = QGridLayout()
+        self.grid.setSpacing(6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.note)
+        layout.addLayout(self.grid, 1)
+        self.results: dict[str, object] = {}
+        self.points = np.empty((0, 2))
+        self._rows = np.empty(0, dtype=np.intp)
+        self._tiles: dict[str, tuple[pg.PlotWidget, WrappedLabel]] = {}
+        self._columns = 4
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        columns = max(2, min(6, self.width() // TILE_WIDTH))
+        if columns != self._columns:  # as many tiles a row as fit
+            self._columns = columns
+            self._place()
+
+    def _place(self) -> None:
+        while self.grid.count():  # (a widget added twice would be laid out twice)
+            self.grid.takeAt(0)
+        for column in range(6):  # equal columns, whatever their captions say
+            self.grid.setColumnStretch(column, 1 if column < self._columns else 0)
+        for index, (plot, label) in enumerate(self._tiles.values()):
+            row, column = divmod(index, self._columns)
+            self.grid.addWidget(plot, 2 * row, column)
+            self.grid.addWidget(label, 2 * row + 1, column)
+
+    def set_results(self, points: np.ndarray, results: list, what: str) -> None:
+        """Show `results` (`algorithms.AlgorithmResult`, the first may be the page's own
+        k-means) over `points` (n, 2): the data as drawn."""
+        self.points = np.asarray(points, dtype=float)
+        n = len(self.points)
+        self._rows = (np.sort(np.random.default_rng(0).choice(n, TILE_POINTS, replace=False))
+                      if n > TILE_POINTS else np.arange(n))
+        self.results = {r.name: r for r in results}
+        for name in list(self._tiles):
+            if name not in self.results:
+                plot, label = self._tiles.pop(name)
+                plot.deleteLater()
+                label.deleteLater()
+                self._place()
+        for result in results:
+            plot, label = self._tile(result.name)
+            plot.setTitle(result.title, size="9pt")
+            labels = None if result.labels is None else result.labels[self._rows]
+            _draw(plot, self.points[self._rows], labels, 4)
+            label.setText(caption(result))
+            plot.setToolTip(f"{result.title}: {caption(result)}. Click to see it large.")
+        drawn = (f"{len(self._rows):,} of {n:,} {what} drawn in each" if n > len(self._rows)
+                 else f"all {n:,} {what}")
+        self.note.setText(f"scikit-learn's algorithms on the standardised data ({drawn}); "
+                          "ARI compares with the true labels. Click a tile to see it large.")
+
+    def _tile(self, name: str) -> tuple[pg.PlotWidget, WrappedLabel]:
+        if name not in self._tiles:
+            plot = fixed_plot(f"algorithm_{name}", f"Clustering by {name}", "", "")
+            plot.setMinimumSize(150, 130)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setStyle(showValues=False)
+            plot.scene().sigMouseClicked.connect(lambda _event, n=name: self.chosen.emit(n))
+            label = WrappedLabel("")
+            label.setObjectName(f"algorithm_{name}_caption")
+            self._tiles[name] = (plot, label)
+            self._place()
+        return self._tiles[name]
+
+    def open_large(self, name: str) -> QDialog | None:
+        """A window with one result drawn large, every point."""
+        result = self.results.get(name)
+        if result is None:
+            return None
+        dialog = QDialog(self)
+        dialog.setObjectName("algorithm_large")
+        dialog.setWindowTitle(result.title)
+        plot = fixed_plot("algorithm_large_plot", f"Clustering by {result.title}", "", "",
+                          movable=True)
+        _draw(plot, self.points, result.labels, 6)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(plot, 1)
+        layout.addWidget(WrappedLabel(caption(result)))
+        dialog.resize(640, 560)
+        dialog.show()
+        return dialog

@@ -1,0 +1,54 @@
+"""Other algorithms side by side: the gallery's lesson on the moons, refusals, cancel."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_moons
+
+from kmeans_studio.core.algorithms import NAMES, compare_algorithms, scored
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(300, noise=0.05, random_state=0)
+
+
+def test_density_and_graph_methods_get_the_moons_right_and_k_means_does_not(moons):
+    X, y = moons
+    done = []
+    results = {r.name: r for r in compare_algorithms(
+        X, 2, y=y, progress=lambda i, total: done.append((i, total)))}
+    assert list(results) == list(NAMES) and done[-1] == (len(NAMES), len(NAMES))
+    for name in ("single", "spectral", "hdbscan"):
+        assert results[name].ari > 0.95, name
+    assert results["dbscan"].ari > 0.9
+    for name in ("minibatch", "bisecting", "gmm"):
+        assert results[name].ari < 0.7, name
+    for result in results.values():
+        assert result.labels.shape == (300,) and result.seconds > 0
+        assert result.n_clusters == len(set(result.labels[result.labels >= 0].tolist()))
+
+
+def test_algorithms_too_slow_for_the_data_say_so_and_do_not_run():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10_001, 2))
+    (spectral,) = compare_algorithms(X, 3, names=("spectral",))
+    assert spectral.labels is None and spectral.refused == (
+        "Not run on 10,001 points: its eigenvectors take too long above 10,000 points.")
+
+
+def test_noise_is_left_out_of_the_silhouette_and_counted_in_the_ari():
+    X = np.array([[0, 0], [0, 1], [10, 10], [10, 11], [50, 50]], dtype=float)
+    labels = np.array([0, 0, 1, 1, -1])
+    result = scored("x", "X", X, labels, y=np.array([0, 0, 1, 1, 2]))
+    assert result.n_clusters == 2 and result.n_noise == 1 and result.ari == 1.0
+    assert result.silhouette == pytest.approx(scored("x", "X", X[:4], labels[:4]).silhouette)
+
+
+def test_cancel_and_bad_input(moons):
+    X, _ = moons
+    asked = []
+    assert compare_algorithms(X, 2, cancelled=lambda: asked.append(1) or len(asked) > 2) is None
+    assert len(asked) == 3
+    for bad, k in ((X[:1], 2), (X, 1), (X, 300), (np.full((5, 2), np.nan), 2)):
+        with pytest.raises(ValueError, match="other algorithms need"):
+            compare_algorithms(bad, k)

@@ -113,6 +113,7 @@ def build_window():
 USAGE = """\
 usage: kmeans-studio [FILE ...]         open the studio (with images, tables, sessions)
        kmeans-studio compress --help    compress images from the command line
+       kmeans-studio animate --help     a saved run as an animated GIF
        kmeans-studio --install-desktop  add K-Means Studio to your desktop menu
        kmeans-studio --uninstall-desktop
        kmeans-studio --version"""
@@ -144,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kmeans_studio.cli import main as cli_main  # no Qt on this path
 
         return cli_main(argv[1:])
+    if argv and argv[0] == "animate":
+        from kmeans_studio.cli_animate import main as animate_main  # no Qt either
+
+        return animate_main(argv[1:])
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0

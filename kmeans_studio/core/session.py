@@ -312,8 +312,8 @@ def _is_number(value: Any) -> bool:
 def _field(data: dict, key: str, kind: type) -> Any:
     value = data.get(key)
     if not isinstance(value, kind):
-        raise ValueError(f"“{key}” is missing or not a{'n' if kind is list else ''} "
-                         f"{'object' if kind is dict else 'list'}")
+        wanted = {dict: "an object", list: "a list", str: "text"}.get(kind, "a number")
+        raise ValueError(f"“{key}” is missing or not {wanted}")
     return value
 
 

@@ -34,6 +34,10 @@ SPECS: dict[str, ActionSpec] = {
     "save_session": ActionSpec("Save &session…", "Ctrl+Shift+S",
                                "Save the data source, parameters, initial centres and "
                                "history, to reopen this state later"),
+    "export_animation": ActionSpec("&Animation of the run…", None,
+                                   "The run from its first state to the state shown, one "
+                                   "frame per half-step, as an animated GIF, MP4 or PNG "
+                                   "frames (for a slide)"),
     "export_centers": ActionSpec("Export &centres as CSV…", None,
                                  "The centres of the state shown, one row per cluster"),
     "export_labels": ActionSpec("Export &labels as CSV…", None,

@@ -426,6 +426,47 @@ class FileActions(QObject):
         return self._saved(path, lambda: atomic_write(
             path, lambda temp: Path(temp).write_text(text, encoding="utf-8")))
 
+    def export_animation(self, path: str | os.PathLike) -> bool:
+        """Write the run of the page shown, from its first state to the state shown,
+        as an animation (`core.animation`: GIF, MP4 or PNG frames by `path`), drawn
+        and written on a helper thread with progress and Cancel."""
+        import numpy as np
+
+        from kmeans_studio.core import animation
+
+        snap = self._shown().controller.snapshot
+        if snap is None or snap.iteration is None or snap.dataset is None:
+            self.said.emit("There is no run to animate yet: place or initialise centres first.")
+            return False
+        try:
+            animation.output_kind(path)
+        except ValueError as exc:
+            self.said.emit(str(exc))
+            return False
+        dataset = snap.dataset
+        states = animation.frame_states(np.array(snap.trail), np.array(snap.inertia),
+                                        snap.index)
+
+        def work(cancelled, progress):
+            frames = animation.render_frames(dataset, states, cancelled=cancelled,
+                                             progress=progress)
+            if frames is None:
+                return None
+            try:
+                return animation.write_animation(frames, path)
+            except OSError as exc:
+                raise OSError(f"Could not save “{Path(path).name}”: "
+                              f"{exc.strerror or exc}.") from None
+        self._export_what = "Drawing the animation"
+        self._exports.start(work)
+        return True
+
+    def export_animation_dialog(self) -> None:
+        path = self._ask_save_path("Export the run as an animation", f"{self._stem()}-run.gif",
+                                   "Animated GIF (*.gif);;MP4 video (*.mp4)")
+        if path is not None:
+            self.export_animation(path)
+
     def _write_in_background(self, path, chunks, n_chunks: int, what: str) -> None:
         """Write text `chunks` to `path` on a helper thread (`BackgroundJob`), with
         progress and Cancel in the status bar; the file appears (atomically) only when

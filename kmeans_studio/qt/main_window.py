@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
             action = menu.addAction(f"{name} as PNG or SVG…")
             action.triggered.connect(lambda checked=False, n=name: self.files.export_view(n))
         menu.addSeparator()
-        for key in ("export_centers", "export_labels", "export_script"):
+        for key in ("export_animation", "export_centers", "export_labels", "export_script"):
             menu.addAction(self.actions[key])
 
     def _build_status(self) -> None:
@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         a["export_centers"].triggered.connect(lambda: files.export_text_dialog("centres"))
         a["export_labels"].triggered.connect(lambda: files.export_text_dialog("labels"))
         a["export_script"].triggered.connect(lambda: files.export_text_dialog("script"))
+        a["export_animation"].triggered.connect(files.export_animation_dialog)
         a["reset_settings"].triggered.connect(self.reset_settings)
         a["save_image"].triggered.connect(files.save_compressed)
         a["paste_image"].triggered.connect(files.paste_image)

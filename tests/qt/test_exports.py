@@ -180,3 +180,21 @@ def test_the_centre_images_export_as_the_notebook_figure(window, qtbot, tmp_path
     assert middle.red() == middle.green() == middle.blue()
     svg = window.files.export_view("Cluster centres", tmp_path / "centres.svg")
     assert QSvgRenderer(str(svg)).isValid() and "<image" in svg.read_text()
+
+
+def test_the_run_exports_as_an_animation(window, qtbot, tmp_path):
+    from PIL import Image
+
+    snap = wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    assert window.actions["export_animation"] in window.export_menu.actions()
+    path = tmp_path / "run.gif"
+    assert window.files.export_animation(path)
+    qtbot.waitUntil(lambda: path.exists() and not window.files._exports.running,
+                    timeout=60_000)
+    with Image.open(path) as gif:
+        assert gif.n_frames == snap.index + 1
+    # A suffix it cannot write: one sentence, nothing started.
+    assert not window.files.export_animation(tmp_path / "run.avi")
+    assert "as .gif, .mp4 or a folder" in window.last_message.text()

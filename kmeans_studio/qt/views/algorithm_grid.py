@@ -8,7 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QGridLayout, QVBoxLayout, QWidget
 
-from kmeans_studio.qt.colors import cluster_colors, fixed_plot
+from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 
 #: Points drawn in a tile (a fixed random subset of larger data).

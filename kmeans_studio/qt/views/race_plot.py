@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.race import Race
-from kmeans_studio.qt.colors import cluster_colors, fixed_plot
+from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 
 MAX_LEGEND = 6

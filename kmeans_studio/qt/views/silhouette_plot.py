@@ -11,7 +11,8 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.metrics import SilhouetteProfile
-from kmeans_studio.qt.colors import cluster_colors, fixed_plot
+from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 
 GAP = 10  # empty rows between clusters, as in scikit-learn's example

@@ -1,0 +1,127 @@
+"""The run as an animation: one frame per half-step, GIF / PNG frames, refusals."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kmeans_studio.core import animation
+from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.datasets import image_dataset, make_blob_dataset
+from kmeans_studio.core.kmeans import KMeansRun
+
+
+@pytest.fixture(scope="module")
+def blobs_run():
+    data = make_blob_dataset()
+    run = KMeansRun(data.X, 4, random_state=0)
+    run.run()
+    position = len(run.history) - 1
+    inertia = np.array([state.inertia for state in run.history])
+    return data, run, run.center_trail(position), inertia, position
+
+
+def test_each_state_shows_its_centres_and_the_labels_its_assignment_made(blobs_run):
+    _, run, trail, inertia, position = blobs_run
+    states = animation.frame_states(trail, inertia, position)
+    assert len(states) == position + 1
+    for index, (state, history) in enumerate(zip(states, run.history)):
+        np.testing.assert_allclose(state.centers, history.centers)
+        if index == 0:
+            assert state.label_centers is None and state.title.startswith("Start")
+        else:
+            # The labels come from the centres the last assignment used: those of the
+            # state before it.
+            np.testing.assert_allclose(state.label_centers,
+                                       run.history[2 * ((index - 1) // 2)].centers)
+            assert f"Iteration {history.n_iter} · {history.phase}" in state.title
+
+
+def test_frames_are_drawn_in_the_cluster_colours(blobs_run):
+    data, _, trail, inertia, position = blobs_run
+    frames = animation.render_frames(data, animation.frame_states(trail, inertia, position),
+                                     (320, 240))
+    assert len(frames) == position + 1 and frames[0].size == (320, 240)
+    last = np.asarray(frames[-1]).reshape(-1, 3)
+    for color in cluster_colors(4):
+        assert (last == color).all(axis=1).any()
+    first = np.asarray(frames[0]).reshape(-1, 3)  # before any assignment: grey points
+    assert (first == (170, 170, 170)).all(axis=1).any()
+
+
+def test_a_gif_loops_and_holds_its_last_frame(blobs_run, tmp_path):
+    data, _, trail, inertia, position = blobs_run
+    frames = animation.render_frames(data, animation.frame_states(trail, inertia, position),
+                                     (200, 150))
+    path = animation.write_animation(frames, tmp_path / "run.gif", fps=5)
+    with Image.open(path) as gif:
+        assert gif.n_frames == len(frames) and gif.info["loop"] == 0
+        assert gif.info["duration"] == 200
+        gif.seek(gif.n_frames - 1)
+        assert gif.info["duration"] == 200 * animation.HOLD
+    folder = animation.write_animation(frames, str(tmp_path / "frames") + "/")
+    assert sorted(p.name for p in folder.iterdir()) == [f"frame-{i}.png"
+                                                         for i in range(len(frames))]
+    with pytest.raises(ValueError, match="exists"):
+        animation.write_animation(frames, str(tmp_path / "frames") + "/")
+
+
+def test_a_photo_is_drawn_as_each_state_shows_it(tmp_path):
+    from sklearn.datasets import load_sample_image
+
+    data = image_dataset(load_sample_image("flower.jpg")[::8, ::8], "flower")
+    colors = data.image.colors
+    run = colors.engine_run(colors.initial_palette(4, 0))
+    run.run()
+    position = len(run.history) - 1
+    inertia = np.array([s.inertia for s in run.history])
+    frames = animation.render_frames(data, animation.frame_states(
+        run.center_trail(position), inertia, position), (160, 160))
+    # The last frame shows the compressed picture (fitted under the title); the first,
+    # the photo itself.
+    def shown(frame):
+        picture = np.asarray(frame)[30:, :, :].astype(int)
+        return picture[(picture != 255).any(axis=2)]
+    last, first = shown(frames[-1]), shown(frames[0])
+    colours = len(np.unique(last, axis=0))
+    assert colours < len(np.unique(first, axis=0)) / 2  # few colours (and their blends)
+    compressed = colors.preview(run.state.centers).image()
+    assert abs(last.mean() - compressed.mean()) < 3
+
+
+@pytest.mark.parametrize("path, message", [("run.avi", "gif, .mp4 or a folder"),
+                                           ("run.GIF.txt", "gif, .mp4 or a folder")])
+def test_unknown_suffixes_are_refused(path, message):
+    with pytest.raises(ValueError, match=message):
+        animation.output_kind(path)
+
+
+def test_bad_sizes_rates_and_a_missing_mp4_encoder_are_refused(blobs_run, tmp_path,
+                                                                monkeypatch):
+    import sys
+
+    data, _, trail, inertia, position = blobs_run
+    states = animation.frame_states(trail, inertia, position)
+    for size in ((10, 10), (100_000, 600)):
+        with pytest.raises(ValueError, match="64 to 4096 pixels"):
+            animation.render_frames(data, states, size)
+    frames = animation.render_frames(data, states[:2], (100, 100))
+    for fps in (0, -1, 1000, float("nan")):
+        with pytest.raises(ValueError, match="frame rate"):
+            animation.write_animation(frames, tmp_path / "x.gif", fps)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # not installed
+    with pytest.raises(ValueError, match="imageio-ffmpeg"):
+        animation.write_animation(frames, tmp_path / "x.mp4")
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_mp4_holds_every_frame_and_the_last_longer(blobs_run, tmp_path):
+    import imageio_ffmpeg
+
+    data, _, trail, inertia, position = blobs_run
+    frames = animation.render_frames(data, animation.frame_states(trail, inertia, position),
+                                     (320, 240))
+    path = animation.write_animation(frames, tmp_path / "run.mp4", fps=4)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    assert meta["size"] == (320, 240) and meta["fps"] == 4
+    assert sum(1 for _ in reader) == len(frames) + animation.HOLD - 1

@@ -1,0 +1,251 @@
+"""Gaussian mixtures fitted by EM a half-step at a time, as k-means is stepped.
+
+`MixtureRun` computes what scikit-learn's `GaussianMixture.fit` computes (the same
+initialisations from responsibilities, `reg_covar`, the same convergence test on the
+mean log-likelihood), but keeps every half-step: the E-step (each point's
+responsibilities) and the M-step (weights, means and covariances), so a view can show
+soft assignments and ellipses moving.  A test checks it against scikit-learn
+iteration by iteration, for every covariance type.  No Qt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+COVARIANCE_TYPES = {"full": "Full", "tied": "Tied", "diag": "Diagonal", "spherical": "Spherical"}
+#: How the first responsibilities are chosen (scikit-learn's `init_params`).
+INITS = {"kmeans": "From k-means", "k-means++": "k-means++ points",
+         "random": "Random responsibilities", "random_from_data": "Random points"}
+
+
+@dataclasses.dataclass(frozen=True)
+class MixtureState:
+    """One state of a mixture's EM.
+
+    Attributes
+    ----------
+    n_iter : int
+        EM iterations begun (0 for the initial parameters).
+    phase : {"init", "expectation", "maximization"}
+    weights : (k,)   means : (k, d)
+    covariances : (k, d, d) full, (d, d) tied, (k, d) diag, (k,) spherical
+    resp : (n, k) or None
+        Each point's responsibilities (after an E-step, and kept by the M-step).
+    log_likelihood : float
+        Mean log-likelihood per point (scikit-learn's lower bound) of the parameters the
+        last E-step used; NaN before the first E-step.
+    n_changed : int
+        Points whose most likely component changed in this E-step.
+    converged : bool
+    """
+
+    n_iter: int
+    phase: str
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    resp: np.ndarray | None
+    log_likelihood: float
+    n_changed: int
+    converged: bool
+
+    @property
+    def labels(self) -> np.ndarray | None:
+        """The most likely component of each point (the hard label)."""
+        return None if self.resp is None else self.resp.argmax(axis=1)
+
+
+def gaussian_parameters(X: np.ndarray, resp: np.ndarray, reg_covar: float,
+                        covariance_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weights (sums of responsibilities), means and covariances, as scikit-learn's
+    `_estimate_gaussian_parameters`."""
+    nk = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
+    means = resp.T @ X / nk[:, None]
+    d = X.shape[1]
+    if covariance_type == "full":
+        covariances = np.empty((len(nk), d, d))
+        for k in range(len(nk)):
+            diff = X - means[k]
+            covariances[k] = (resp[:, k] * diff.T) @ diff / nk[k]
+            covariances[k].flat[:: d + 1] += reg_covar
+    elif covariance_type == "tied":
+        covariances = (X.T @ X - (nk * means.T) @ means) / nk.sum()
+        covariances.flat[:: d + 1] += reg_covar
+    else:
+        diagonal = resp.T @ (X * X) / nk[:, None] - means**2 + reg_covar
+        covariances = diagonal if covariance_type == "diag" else diagonal.mean(axis=1)
+    return nk, means, covariances
+
+
+def precision_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndarray:
+    """The Cholesky factors of the precisions (scikit-learn's `precisions_cholesky_`);
+    ValueError with a sentence when a covariance is not positive definite."""
+    from scipy import linalg
+
+    if covariance_type in ("full", "tied"):
+        stack = covariances if covariance_type == "full" else covariances[None]
+        out = np.empty_like(stack)
+        for k, covariance in enumerate(stack):
+            try:
+                factor = linalg.cholesky(covariance, lower=True)
+            except linalg.LinAlgError:
+                raise ValueError("A component collapsed onto too few points (its "
+                                 "covariance is singular): use fewer components or a "
+                                 "larger regularisation.") from None
+            out[k] = linalg.solve_triangular(factor, np.eye(len(covariance)), lower=True).T
+        return out if covariance_type == "full" else out[0]
+    if np.any(covariances <= 0):
+        raise ValueError("A component collapsed onto too few points (a variance is "
+                         "zero): use fewer components or a larger regularisation.")
+    return 1.0 / np.sqrt(covariances)
+
+
+def log_gaussian(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray,
+                 covariance_type: str) -> np.ndarray:
+    """log N(x | mean_k, covariance_k) for every point and component (n, k)."""
+    n, d = X.shape
+    k = len(means)
+    if covariance_type == "full":
+        log_det = np.log(np.diagonal(prec_chol, axis1=1, axis2=2)).sum(axis=1)
+        log_prob = np.empty((n, k))
+        for j in range(k):
+            y = X @ prec_chol[j] - means[j] @ prec_chol[j]
+            log_prob[:, j] = np.sum(np.square(y), axis=1)
+    elif covariance_type == "tied":
+        log_det = np.log(np.diag(prec_chol)).sum()
+        log_prob = np.empty((n, k))
+        for j in range(k):
+            y = X @ prec_chol - means[j] @ prec_chol
+            log_prob[:, j] = np.sum(np.square(y), axis=1)
+    elif covariance_type == "diag":
+        log_det = np.log(prec_chol).sum(axis=1)
+        precisions = prec_chol**2
+        log_prob = (np.sum(means**2 * precisions, 1) - 2.0 * X @ (means * precisions).T
+                    + (X**2) @ precisions.T)
+    else:
+        log_det = d * np.log(prec_chol)
+        precisions = prec_chol**2
+        log_prob = (np.sum(means**2, 1) * precisions - 2 * X @ means.T * precisions
+                    + np.outer(np.einsum("ij,ij->i", X, X), precisions))
+    return -0.5 * (d * np.log(2 * np.pi) + log_prob) + log_det
+
+
+class MixtureRun:
+    """EM for a Gaussian mixture on `X`, one half-step at a time; every state kept.
+
+    Parameters mirror scikit-learn's `GaussianMixture`: `covariance_type`, `tol` (on
+    the change of the mean log-likelihood), `reg_covar`, `max_iter`, `init_params`
+    (one of `INITS`) with `random_state`, or `means_init` (k, d) to start from given
+    means (weights equal, covariances those of the nearest-mean partition)."""
+
+    def __init__(self, X: Any, n_components: int, *, covariance_type: str = "full",
+                 init_params: str = "kmeans", means_init: Any = None,
+                 random_state: Any = None, tol: float = 1e-3, reg_covar: float = 1e-6,
+                 max_iter: int = 100) -> None:
+        from sklearn.utils import check_random_state
+
+        from kmeans_studio.core._validation import as_data_matrix
+
+        X = as_data_matrix(X)
+        if covariance_type not in COVARIANCE_TYPES:
+            raise ValueError(f"The covariance type must be one of "
+                             f"{', '.join(COVARIANCE_TYPES)}, not {covariance_type!r}.")
+        if init_params not in INITS:
+            raise ValueError(f"The initialisation must be one of {', '.join(INITS)}, "
+                             f"not {init_params!r}.")
+        if isinstance(n_components, bool) or int(n_components) != n_components or not (
+                1 <= n_components <= len(X)):
+            raise ValueError(f"The number of components must be a whole number from 1 "
+                             f"to {len(X)}, not {n_components!r}.")
+        for name, value, low in (("tolerance", tol, 0.0), ("regularisation", reg_covar, 0.0)):
+            if not (np.isfinite(value) and value >= low):
+                raise ValueError(f"The {name} must be a number ≥ {low:g}, not {value!r}.")
+        if int(max_iter) != max_iter or max_iter < 1:
+            raise ValueError(f"max_iter must be a whole number ≥ 1, not {max_iter!r}.")
+        self.X = np.asarray(X, dtype=np.float64)
+        self.n_components, self.covariance_type = int(n_components), covariance_type
+        self.tol, self.reg_covar, self.max_iter = float(tol), float(reg_covar), int(max_iter)
+        resp = self._initial_resp(init_params, means_init, check_random_state(random_state))
+        weights, means, covariances = gaussian_parameters(self.X, resp, self.reg_covar,
+                                                          covariance_type)
+        if means_init is not None:  # as scikit-learn: the means given, the rest from resp
+            means = np.array(means_init, dtype=np.float64)
+        self._prec_chol = precision_cholesky(covariances, covariance_type)
+        self.history: list[MixtureState] = [MixtureState(
+            0, "init", weights / len(self.X), means, covariances, None, float("nan"), 0,
+            False)]
+        self._lower_bound = -np.inf
+        self.done = False
+
+    def _initial_resp(self, init: str, means_init: Any, rng) -> np.ndarray:
+        n, k = len(self.X), self.n_components
+        resp = np.zeros((n, k))
+        if means_init is not None:
+            from kmeans_studio.core.kmeans import nearest_centers
+
+            means = np.asarray(means_init, dtype=np.float64)
+            if means.shape != (k, self.X.shape[1]) or not np.isfinite(means).all():
+                raise ValueError(f"The initial means must be {k} finite points of "
+                                 f"{self.X.shape[1]} coordinates.")
+            resp[np.arange(n), nearest_centers(self.X, means)] = 1
+        elif init == "kmeans":
+            from sklearn.cluster import KMeans
+
+            labels = KMeans(n_clusters=k, n_init=1, random_state=rng).fit(self.X).labels_
+            resp[np.arange(n), labels] = 1
+        elif init == "random":
+            resp = rng.uniform(size=(n, k))
+            resp /= resp.sum(axis=1)[:, None]
+        elif init == "random_from_data":
+            resp[rng.choice(n, size=k, replace=False), np.arange(k)] = 1
+        else:
+            from sklearn.cluster import kmeans_plusplus
+
+            _, indices = kmeans_plusplus(self.X, k, random_state=rng)
+            resp[indices, np.arange(k)] = 1
+        return resp
+
+    @property
+    def state(self) -> MixtureState:
+        return self.history[-1]
+
+    def step(self) -> MixtureState:
+        """The next half-step: an E-step, or the M-step after it."""
+        from scipy.special import logsumexp
+
+        if self.done:
+            return self.state
+        last = self.state
+        if last.phase != "expectation":  # E: responsibilities of the current parameters
+            weighted = (log_gaussian(self.X, last.means, self._prec_chol,
+                                     self.covariance_type) + np.log(last.weights))
+            log_norm = logsumexp(weighted, axis=1)
+            resp = np.exp(weighted - log_norm[:, None])
+            before = None if last.resp is None else last.labels
+            now = resp.argmax(axis=1)
+            changed = len(now) if before is None else int(np.count_nonzero(now != before))
+            state = dataclasses.replace(last, n_iter=last.n_iter + 1, phase="expectation",
+                                        resp=resp, log_likelihood=float(log_norm.mean()),
+                                        n_changed=changed)
+        else:  # M: parameters from the responsibilities
+            weights, means, covariances = gaussian_parameters(
+                self.X, last.resp, self.reg_covar, self.covariance_type)
+            self._prec_chol = precision_cholesky(covariances, self.covariance_type)
+            change = last.log_likelihood - self._lower_bound
+            self._lower_bound = last.log_likelihood
+            converged = abs(change) < self.tol
+            self.done = converged or last.n_iter >= self.max_iter
+            state = dataclasses.replace(last, phase="maximization",
+                                        weights=weights / weights.sum(), means=means,
+                                        covariances=covariances, n_changed=0,
+                                        converged=converged)
+        self.history.append(state)
+        return state
+
+    def run(self) -> MixtureState:
+        while not self.done:
+            self.step()
+        return self.state

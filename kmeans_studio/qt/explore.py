@@ -308,6 +308,8 @@ class AlgorithmsTab(_JobTab):
         self.view = AlgorithmGrid()
         self.layout_.addWidget(self.view, 1)
         self.view.chosen.connect(self.view.open_large)
+        self.view.setting_changed.connect(self._rerun)
+        self._only: tuple[str, ...] | None = None  # run these alone (a setting changed)
 
     def work(self, snapshot: Snapshot, request: RunRequest):
         data, state = snapshot.dataset, snapshot.iteration
@@ -321,20 +323,38 @@ class AlgorithmsTab(_JobTab):
         own = state.labels if state is not None and state.labels is not None else None
         self._points, self._what = points, _what(data)
 
+        only, values = self._only, self.view.values()
+        self._only = None
+
         def work(cancelled, progress):
-            from kmeans_studio.core.algorithms import compare_algorithms, scored
+            from kmeans_studio.core.algorithms import NAMES, compare_algorithms, scored
 
             results = compare_algorithms(data.X, k, y=y, random_state=seed,
+                                         names=only or NAMES, values=values,
                                          cancelled=cancelled, progress=progress)
             if results is None:
                 return None
-            if own is not None:
+            if own is not None and only is None:
                 results.insert(0, scored("kmeans", "k-means (this page)", data.X, own, y))
-            return results
+            return only is not None, results
         return work
 
     def show_result(self, result) -> None:
-        self.view.set_results(self._points, result, self._what)
+        alone, results = result
+        if alone:  # one tile again, with its new setting
+            for one in results:
+                self.view.replace_result(one)
+        else:
+            self.view.set_results(self._points, results, self._what)
+
+    def _rerun(self, name: str, value: float) -> None:
+        """A tile's setting changed: that algorithm again, on the data shown (all of
+        them, when the grid is of other data)."""
+        snapshot, _ = self._context()
+        if (not self.busy and snapshot is not None
+                and snapshot.dataset is self.result_dataset):
+            self._only = (name,)
+        self.start()
 
 
 class ExploreDock(QDockWidget):

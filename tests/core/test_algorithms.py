@@ -52,3 +52,16 @@ def test_cancel_and_bad_input(moons):
     for bad, k in ((X[:1], 2), (X, 1), (X, 300), (np.full((5, 2), np.nan), 2)):
         with pytest.raises(ValueError, match="other algorithms need"):
             compare_algorithms(bad, k)
+
+
+def test_a_setting_changes_its_algorithm_and_bad_values_are_refused(moons):
+    from kmeans_studio.core.algorithms import settings
+
+    X, y = moons
+    (wide,) = compare_algorithms(X, 2, y=y, names=("dbscan",), values={"dbscan": 5.0})
+    (default,) = compare_algorithms(X, 2, y=y, names=("dbscan",))
+    assert wide.n_clusters == 1 and default.n_clusters == 2
+    assert set(settings()) == {"spectral", "dbscan", "hdbscan", "meanshift", "optics"}
+    for value in (0.0, 11.0, float("nan")):
+        with pytest.raises(ValueError, match="DBSCAN's eps must be from 0.01 to 10"):
+            compare_algorithms(X, 2, names=("dbscan",), values={"dbscan": value})

@@ -178,6 +178,13 @@ def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
     dialog = grid.open_large("dbscan")
     assert dialog.isVisible() and dialog.windowTitle() == "DBSCAN"
     dialog.close()
+    # A tile's setting: that algorithm alone runs again (eps as wide as the data: one
+    # cluster), the other tiles stay as they were.
+    spectral = results["spectral"]
+    grid.setting_boxes["dbscan"].setValue(5.0)
+    qtbot.waitUntil(lambda: not tab.busy and grid.results["dbscan"].n_clusters == 1,
+                    timeout=60_000)
+    assert grid.results["spectral"] is spectral and len(grid.results) == 11
     # On a photo: one sentence, the grid kept.
     window.source_box.setCurrentIndex(window.source_box.findData("image"))
     wait_state(qtbot, window, lambda s: s.dataset.image is not None)

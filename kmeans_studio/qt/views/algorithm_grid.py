@@ -6,7 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kmeans_studio.core.colors import cluster_colors
 from kmeans_studio.qt.colors import fixed_plot
@@ -51,9 +60,11 @@ def _draw(plot: pg.PlotWidget, points: np.ndarray, labels: np.ndarray | None,
 
 
 class AlgorithmGrid(QWidget):
-    """One tile per algorithm; `chosen(name)` when a tile is clicked."""
+    """One tile per algorithm; `chosen(name)` when a tile is clicked,
+    `setting_changed(name, value)` when a tile's setting is edited."""
 
     chosen = Signal(str)
+    setting_changed = Signal(str, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +80,9 @@ class AlgorithmGrid(QWidget):
         self.results: dict[str, object] = {}
         self.points = np.empty((0, 2))
         self._rows = np.empty(0, dtype=np.intp)
-        self._tiles: dict[str, tuple[pg.PlotWidget, WrappedLabel]] = {}
+        self._tiles: dict[str, tuple[pg.PlotWidget, QWidget]] = {}
+        self._captions: dict[str, WrappedLabel] = {}
+        self.setting_boxes: dict[str, QSpinBox | QDoubleSpinBox] = {}
         self._columns = 4
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -84,10 +97,10 @@ class AlgorithmGrid(QWidget):
             self.grid.takeAt(0)
         for column in range(6):  # equal columns, whatever their captions say
             self.grid.setColumnStretch(column, 1 if column < self._columns else 0)
-        for index, (plot, label) in enumerate(self._tiles.values()):
+        for index, (plot, below) in enumerate(self._tiles.values()):
             row, column = divmod(index, self._columns)
             self.grid.addWidget(plot, 2 * row, column)
-            self.grid.addWidget(label, 2 * row + 1, column)
+            self.grid.addWidget(below, 2 * row + 1, column)
 
     def set_results(self, points: np.ndarray, results: list, what: str) -> None:
         """Show `results` (`algorithms.AlgorithmResult`, the first may be the page's own
@@ -99,34 +112,69 @@ class AlgorithmGrid(QWidget):
         self.results = {r.name: r for r in results}
         for name in list(self._tiles):
             if name not in self.results:
-                plot, label = self._tiles.pop(name)
+                plot, below = self._tiles.pop(name)
+                self._captions.pop(name)
+                self.setting_boxes.pop(name, None)
                 plot.deleteLater()
-                label.deleteLater()
+                below.deleteLater()
                 self._place()
         for result in results:
-            plot, label = self._tile(result.name)
-            plot.setTitle(result.title, size="9pt")
-            labels = None if result.labels is None else result.labels[self._rows]
-            _draw(plot, self.points[self._rows], labels, 4)
-            label.setText(caption(result))
-            plot.setToolTip(f"{result.title}: {caption(result)}. Click to see it large.")
+            self.replace_result(result)
         drawn = (f"{len(self._rows):,} of {n:,} {what} drawn in each" if n > len(self._rows)
                  else f"all {n:,} {what}")
         self.note.setText(f"scikit-learn's algorithms on the standardised data ({drawn}); "
                           "ARI compares with the true labels. Click a tile to see it large.")
 
-    def _tile(self, name: str) -> tuple[pg.PlotWidget, WrappedLabel]:
+    def replace_result(self, result) -> None:
+        """Draw one algorithm's result on its tile (made when new)."""
+        self.results[result.name] = result
+        plot = self._tile(result.name)
+        plot.setTitle(result.title, size="9pt")
+        labels = None if result.labels is None else result.labels[self._rows]
+        _draw(plot, self.points[self._rows], labels, 4)
+        self._captions[result.name].setText(caption(result))
+        plot.setToolTip(f"{result.title}: {caption(result)}. Click to see it large.")
+
+    def _tile(self, name: str) -> pg.PlotWidget:
         if name not in self._tiles:
+            from kmeans_studio.core.algorithms import settings
+
             plot = fixed_plot(f"algorithm_{name}", f"Clustering by {name}", "", "")
             plot.setMinimumSize(150, 130)
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setStyle(showValues=False)
             plot.scene().sigMouseClicked.connect(lambda _event, n=name: self.chosen.emit(n))
+            below = QWidget()
+            column = QVBoxLayout(below)
+            column.setContentsMargins(0, 0, 0, 0)
             label = WrappedLabel("")
             label.setObjectName(f"algorithm_{name}_caption")
-            self._tiles[name] = (plot, label)
+            column.addWidget(label)
+            setting = settings().get(name)
+            if setting is not None:  # its one setting, run again when edited
+                box = QSpinBox() if setting.whole else QDoubleSpinBox()
+                box.setObjectName(f"algorithm_{name}_setting")
+                box.setRange(setting.low, setting.high)
+                box.setSingleStep(setting.step)
+                box.setValue(setting.default)
+                box.setToolTip(f"{setting.label} of {name}: change it to run it again")
+                box.setAccessibleName(setting.label)
+                box.setKeyboardTracking(False)  # one run per value, not per keystroke
+                box.valueChanged.connect(
+                    lambda value, n=name: self.setting_changed.emit(n, float(value)))
+                row = QHBoxLayout()
+                row.addWidget(QLabel(setting.label))
+                row.addWidget(box, 1)
+                column.addLayout(row)
+                self.setting_boxes[name] = box
+            self._tiles[name] = (plot, below)
+            self._captions[name] = label
             self._place()
-        return self._tiles[name]
+        return self._tiles[name][0]
+
+    def values(self) -> dict[str, float]:
+        """The settings as edited on the tiles."""
+        return {name: float(box.value()) for name, box in self.setting_boxes.items()}
 
     def open_large(self, name: str) -> QDialog | None:
         """A window with one result drawn large, every point."""

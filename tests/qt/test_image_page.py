@@ -130,7 +130,9 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png"
                and s.iteration.n_clusters == 6 and s.derived is not None)
     plain = window.sources["image"].result()[1].copy()
+    assert not panel.params.dither_strength.isEnabled()  # only while dithering is on
     panel.params.dither.setChecked(True)
+    assert panel.params.dither_strength.isEnabled()
     dithered = window.sources["image"].result()[1]
     assert dithered.max() < 6 and not np.array_equal(plain, dithered)
     compare = window.sources["image"].compare
@@ -285,6 +287,7 @@ def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
     assert "Transparency is kept" in source.panel.alpha_note.text()
     assert not source.panel.params.dither.isEnabled()
     assert not source.panel.params.space.isEnabled()  # Oklab takes opaque photos
+    assert not source.panel.params.dither_strength.isEnabled()
     qtbot.waitUntil(lambda: source.stats.table.rowCount() >= 2, timeout=30_000)
     assert source.stats.table.item(0, 0).text() == "k-means"
     out = window.files.write_compressed(tmp_path / "small.png")

@@ -100,7 +100,14 @@ class ImagePanel(SourcePanel):
         self.params.n_clusters.valueChanged.connect(self._emit)
         self.params.random_state.valueChanged.connect(self._emit)
         self.params.space.currentIndexChanged.connect(self._emit)
+        # The strength counts only while dithering is on.
+        self.params.dither.toggled.connect(self._enable_strength)
+        self._enable_strength()
         self._describe(None)
+
+    def _enable_strength(self) -> None:
+        self.params.dither_strength.setEnabled(self.params.dither.isEnabled()
+                                               and self.params.dither.isChecked())
 
     # -- sources
     def set_pixels(self, pixels: np.ndarray, name: str | None = None) -> None:
@@ -150,9 +157,9 @@ class ImagePanel(SourcePanel):
         self.current.setText(dataset.description)
         transparent = dataset.image.transparent
         self.alpha_note.setVisible(transparent)
-        # Floyd–Steinberg (Pillow's) knows no alpha; nor does the Oklab path.
+        # The dithering kernel and the Oklab path take opaque photos.
         self.params.dither.setEnabled(not transparent)
-        self.params.dither_strength.setEnabled(not transparent)
         self.params.space.setEnabled(not transparent)
         if transparent:
             self.params.dither.setChecked(False)
+        self._enable_strength()

@@ -249,3 +249,62 @@ class MixtureRun:
         while not self.done:
             self.step()
         return self.state
+
+
+def full_covariances(state: MixtureState, covariance_type: str) -> np.ndarray:
+    """Each component's covariance as a (k, d, d) matrix, whatever the type."""
+    k, d = state.means.shape
+    c = np.asarray(state.covariances)
+    if covariance_type == "full":
+        return c
+    if covariance_type == "tied":
+        return np.broadcast_to(c, (k, d, d)).copy()
+    if covariance_type == "diag":
+        return np.stack([np.diag(row) for row in c])
+    return c[:, None, None] * np.eye(d)
+
+
+def ellipses(state: MixtureState, covariance_type: str, sigmas: tuple[float, ...] = (1, 2),
+             n_points: int = 64) -> np.ndarray:
+    """Outlines of each component's 1- and 2-σ ellipses in its first two coordinates:
+    (k, len(sigmas), n_points, 2), closed (the last point is the first)."""
+    angles = np.linspace(0, 2 * np.pi, n_points)
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    out = np.empty((len(state.means), len(sigmas), n_points, 2))
+    for j, covariance in enumerate(full_covariances(state, covariance_type)):
+        values, vectors = np.linalg.eigh(covariance[:2, :2])
+        axes = vectors * np.sqrt(np.maximum(values, 0.0))  # columns: the half-axes
+        for i, sigma in enumerate(sigmas):
+            out[j, i] = state.means[j, :2] + sigma * circle @ axes.T
+    return out
+
+
+def narrate(state: MixtureState, previous: MixtureState | None,
+            covariance_type: str) -> str:
+    """One line on the half-step that made `state`, as `narration.narrate` says it for
+    k-means (components numbered from 1)."""
+    k = len(state.means)
+    if state.phase == "init":
+        return (f"Start: {k} Gaussian component{'s' if k != 1 else ''}. Next (E), each "
+                "point weighs how likely each component is to have made it.")
+    if state.phase == "expectation":
+        if previous is None or previous.resp is None:
+            return (f"E: every point shared among the components; log-likelihood "
+                    f"{state.log_likelihood:.4g} a point.")
+        changed = ("1 point changed its" if state.n_changed == 1
+                   else f"{state.n_changed:,} points changed their")
+        return (f"E: {changed} most likely component; log-likelihood "
+                f"{state.log_likelihood:.4g} a point.")
+    moved = np.linalg.norm(state.means - previous.means, axis=1)
+    j = int(np.argmax(moved))
+    before = full_covariances(previous, covariance_type)[j]
+    after = full_covariances(state, covariance_type)[j]
+    spread = np.sqrt(np.trace(after) / max(np.trace(before), 1e-300))
+    shape = ("stretched" if spread > 1.05 else "shrank" if spread < 0.95 else "kept its size")
+    text = (f"M: component {j + 1} moved most, by {moved[j]:.2g}, and {shape}; "
+            f"weights {', '.join(f'{w:.0%}' for w in state.weights[:6])}"
+            + ("…" if k > 6 else ""))
+    if state.converged:
+        text += f". Converged after {state.n_iter} iteration{'s' if state.n_iter != 1 else ''}"
+    return text + "."
+

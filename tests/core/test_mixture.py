@@ -99,3 +99,37 @@ def test_a_collapsed_component_says_why():
     X[5:] = 1.0
     with pytest.raises(ValueError, match="collapsed"):
         MixtureRun(X, 2, reg_covar=0.0, init_params="random_from_data", random_state=0)
+
+
+@pytest.mark.parametrize("covariance_type", list(COVARIANCE_TYPES))
+def test_ellipses_are_the_sigma_contours_of_each_component(covariance_type):
+    from kmeans_studio.core.mixture import ellipses, full_covariances
+
+    X, _ = make_blobs(300, 2, centers=3, cluster_std=[0.5, 1.0, 2.0], random_state=2)
+    run = MixtureRun(X, 3, covariance_type=covariance_type, random_state=0)
+    state = run.run()
+    outlines = ellipses(state, covariance_type)
+    assert outlines.shape == (3, 2, 64, 2)
+    for j, covariance in enumerate(full_covariances(state, covariance_type)):
+        inverse = np.linalg.inv(covariance)
+        for i, sigma in enumerate((1, 2)):
+            offsets = outlines[j, i] - state.means[j]
+            # Every outline point lies at Mahalanobis distance sigma from the mean.
+            distance = np.sqrt(np.einsum("ni,ij,nj->n", offsets, inverse, offsets))
+            np.testing.assert_allclose(distance, sigma, rtol=1e-9)
+        np.testing.assert_allclose(outlines[j, 0, 0], outlines[j, 0, -1])
+
+
+def test_each_half_step_is_narrated():
+    from kmeans_studio.core.mixture import narrate
+
+    X, _ = make_blobs(300, 2, centers=3, random_state=4)
+    run = MixtureRun(X, 3, random_state=1)
+    run.run()
+    lines = [narrate(s, run.history[i - 1] if i else None, "full")
+             for i, s in enumerate(run.history)]
+    assert lines[0].startswith("Start: 3 Gaussian components")
+    assert lines[1].startswith("E: every point shared")
+    assert lines[2].startswith("M: component ") and "moved most" in lines[2]
+    assert lines[3].startswith("E: ") and "changed their most likely component" in lines[3]
+    assert lines[-1].endswith(f"Converged after {run.state.n_iter} iterations.")

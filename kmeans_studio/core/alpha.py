@@ -28,6 +28,7 @@ from kmeans_studio.core.quantize import (
     ImageColors,
     Quantized,
     check_n_colors,
+    engine_run,
     quantize_colors,
     weighted_tolerance_scale,
 )
@@ -170,10 +171,8 @@ class AlphaColors:
 
     def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
                    ) -> KMeansRun:
-        """The engine's run on the premultiplied colours, weighted by their counts."""
-        return KMeansRun(self.features(), len(init), init=init,
-                         sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
-                         tol=tol * self.tolerance_scale(), merge_duplicates=False)
+        """The engine's run on the premultiplied colours (`quantize.engine_run`)."""
+        return engine_run(self, init, max_iter=max_iter, tol=tol)
 
     def assigner(self) -> None:
         """No octree for four channels: the engine assigns."""

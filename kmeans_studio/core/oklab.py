@@ -25,6 +25,7 @@ from kmeans_studio.core.quantize import (
     Quantized,
     _quantized,
     check_n_colors,
+    engine_run,
     initial_palette,
     weighted_tolerance_scale,
 )
@@ -76,11 +77,9 @@ class OklabColors:
 
     def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
                    ) -> KMeansRun:
-        """The engine's run on the Oklab colours, weighted by their counts; it stops as
+        """The engine's run on the Oklab colours (`quantize.engine_run`): it stops as
         k-means on every pixel (in Oklab) would."""
-        return KMeansRun(self.features(), len(init), init=init,
-                         sample_weight=self.counts.astype(np.float64), max_iter=max_iter,
-                         tol=tol * self.tolerance_scale(), merge_duplicates=False)
+        return engine_run(self, init, max_iter=max_iter, tol=tol)
 
     #: The feature names of the samples (CSV exports).
     feature_names = tuple(f"Oklab {axis}" for axis in "Lab")

@@ -228,15 +228,17 @@ def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0,
 
 def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
                tol: float = 1e-4) -> KMeansRun:
-    """The engine's run on the distinct colours, weighted by their counts, from `init`:
-    what `quantize_colors` computes, a half-step at a time (the GUI shows each).
+    """The engine's run on the distinct colours' samples (`colors.features()`: RGB,
+    premultiplied RGBA or Oklab), weighted by their counts, from `init`: what
+    `quantize` computes, a half-step at a time (the GUI shows each).
 
-    `tol` is scaled by the pixels' variance, as in `quantize_colors`; with the compiled
-    kernels the colour octree does the assignments (`assigner`).
+    `tol` is scaled as `colors.tolerance_scale()` says, so the run stops as k-means on
+    every pixel would; `colors.assigner()` (the colour octree for RGB, with the
+    compiled kernels) does the assignments.
     """
     return KMeansRun(colors.features(), len(init), init=init,
                      sample_weight=colors.counts.astype(np.float64), max_iter=max_iter,
-                     tol=tol * tolerance_scale(colors), merge_duplicates=False,
+                     tol=tol * colors.tolerance_scale(), merge_duplicates=False,
                      assigner=colors.assigner())
 
 

@@ -426,10 +426,12 @@ class FileActions(QObject):
         return self._saved(path, lambda: atomic_write(
             path, lambda temp: Path(temp).write_text(text, encoding="utf-8")))
 
-    def export_animation(self, path: str | os.PathLike) -> bool:
+    def export_animation(self, path: str | os.PathLike, size: tuple[int, int] | None = None,
+                         fps: float | None = None) -> bool:
         """Write the run of the page shown, from its first state to the state shown,
-        as an animation (`core.animation`: GIF, MP4 or PNG frames by `path`), drawn
-        and written on a helper thread with progress and Cancel."""
+        as an animation (`core.animation`: GIF, MP4 or PNG frames by `path`; its
+        default size and rate unless given), drawn and written on a helper thread
+        with progress and Cancel."""
         import numpy as np
 
         from kmeans_studio.core import animation
@@ -447,13 +449,15 @@ class FileActions(QObject):
         states = animation.frame_states(np.array(snap.trail), np.array(snap.inertia),
                                         snap.index)
 
+        size, fps = size or animation.SIZE, fps or animation.FPS
+
         def work(cancelled, progress):
-            frames = animation.render_frames(dataset, states, cancelled=cancelled,
+            frames = animation.render_frames(dataset, states, size, cancelled=cancelled,
                                              progress=progress)
             if frames is None:
                 return None
             try:
-                return animation.write_animation(frames, path)
+                return animation.write_animation(frames, path, fps)
             except OSError as exc:
                 raise OSError(f"Could not save “{Path(path).name}”: "
                               f"{exc.strerror or exc}.") from None
@@ -462,10 +466,15 @@ class FileActions(QObject):
         return True
 
     def export_animation_dialog(self) -> None:
+        from kmeans_studio.qt.animation_dialog import AnimationOptions
+
+        options = AnimationOptions(self._widget)
+        if not options.exec():
+            return
         path = self._ask_save_path("Export the run as an animation", f"{self._stem()}-run.gif",
                                    "Animated GIF (*.gif);;MP4 video (*.mp4)")
         if path is not None:
-            self.export_animation(path)
+            self.export_animation(path, *options.values())
 
     def _write_in_background(self, path, chunks, n_chunks: int, what: str) -> None:
         """Write text `chunks` to `path` on a helper thread (`BackgroundJob`), with

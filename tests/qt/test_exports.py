@@ -189,12 +189,23 @@ def test_the_run_exports_as_an_animation(window, qtbot, tmp_path):
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
     assert window.actions["export_animation"] in window.export_menu.actions()
+    # The size and rate asked first (the core's defaults to start).
+    from kmeans_studio.core import animation
+    from kmeans_studio.qt.animation_dialog import AnimationOptions
+
+    options = AnimationOptions(window)
+    assert options.values() == (animation.SIZE, animation.FPS)
+    options.width_box.setValue(320)
+    options.height_box.setValue(5000)  # beyond the range: its largest
+    options.fps_box.setValue(2)
+    assert options.values() == ((320, 4096), 2.0)
     path = tmp_path / "run.gif"
-    assert window.files.export_animation(path)
+    assert window.files.export_animation(path, (320, 240), 2.0)
     qtbot.waitUntil(lambda: path.exists() and not window.files._exports.running,
                     timeout=60_000)
     with Image.open(path) as gif:
-        assert gif.n_frames == snap.index + 1
+        assert gif.n_frames == snap.index + 1 and gif.size == (320, 240)
+        assert gif.info["duration"] == 500
     # A suffix it cannot write: one sentence, nothing started.
     assert not window.files.export_animation(tmp_path / "run.avi")
     assert "as .gif, .mp4 or a folder" in window.last_message.text()

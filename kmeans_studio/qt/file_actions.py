@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core._validation import error_sentence
@@ -469,12 +469,16 @@ class FileActions(QObject):
         from kmeans_studio.qt.animation_dialog import AnimationOptions
 
         options = AnimationOptions(self._widget)
-        if not options.exec():
-            return
-        path = self._ask_save_path("Export the run as an animation", f"{self._stem()}-run.gif",
-                                   "Animated GIF (*.gif);;MP4 video (*.mp4)")
-        if path is not None:
-            self.export_animation(path, *options.values())
+        options.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            path = self._ask_save_path("Export the run as an animation",
+                                       f"{self._stem()}-run.gif",
+                                       "Animated GIF (*.gif);;MP4 video (*.mp4)")
+            if path is not None:
+                self.export_animation(path, *options.values())
+        options.accepted.connect(chosen)
+        options.open()  # window-modal, without a nested event loop
 
     def _write_in_background(self, path, chunks, n_chunks: int, what: str) -> None:
         """Write text `chunks` to `path` on a helper thread (`BackgroundJob`), with

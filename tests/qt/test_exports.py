@@ -182,25 +182,31 @@ def test_the_centre_images_export_as_the_notebook_figure(window, qtbot, tmp_path
     assert QSvgRenderer(str(svg)).isValid() and "<image" in svg.read_text()
 
 
-def test_the_run_exports_as_an_animation(window, qtbot, tmp_path):
+def test_the_run_exports_as_an_animation(window, qtbot, tmp_path, monkeypatch):
     from PIL import Image
 
     snap = wait_state(qtbot, window, lambda s: s.iteration is not None)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
     assert window.actions["export_animation"] in window.export_menu.actions()
-    # The size and rate asked first (the core's defaults to start).
+    # The size and rate asked first (the core's defaults to start), then the file.
+    from PySide6.QtWidgets import QFileDialog
+
     from kmeans_studio.core import animation
     from kmeans_studio.qt.animation_dialog import AnimationOptions
 
-    options = AnimationOptions(window)
-    assert options.values() == (animation.SIZE, animation.FPS)
+    path = tmp_path / "run.gif"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    window.actions["export_animation"].trigger()
+    options = window.findChild(AnimationOptions)
+    assert options.isVisible() and options.values() == (animation.SIZE, animation.FPS)
     options.width_box.setValue(320)
     options.height_box.setValue(5000)  # beyond the range: its largest
+    assert options.values() == ((320, 4096), 4.0)
+    options.height_box.setValue(240)
     options.fps_box.setValue(2)
-    assert options.values() == ((320, 4096), 2.0)
-    path = tmp_path / "run.gif"
-    assert window.files.export_animation(path, (320, 240), 2.0)
+    options.accept()
     qtbot.waitUntil(lambda: path.exists() and not window.files._exports.running,
                     timeout=60_000)
     with Image.open(path) as gif:

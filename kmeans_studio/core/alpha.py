@@ -22,15 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import KMeansRun, nearest_centers
+from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.core.quantize import (
     INIT_SAMPLE,
     ImageColors,
     Quantized,
+    WeightedSamples,
     check_n_colors,
-    engine_run,
     quantize_colors,
-    weighted_tolerance_scale,
 )
 from kmeans_studio.core.seeding import kmeans_plusplus
 
@@ -54,7 +53,7 @@ def palette_from_premultiplied(centers: np.ndarray) -> np.ndarray:
 
 
 @dataclasses.dataclass(frozen=True)
-class AlphaColors:
+class AlphaColors(WeightedSamples):
     """An RGBA image as its distinct visible colours and their counts.
 
     Attributes
@@ -159,20 +158,6 @@ class AlphaColors:
             if len(sampled) >= n_colors:
                 rows, weight = sampled, sampled_weight.astype(np.float64)
         return kmeans_plusplus(X[rows], n_colors, sample_weight=weight, random_state=rng)[0]
-
-    def tolerance_scale(self) -> float:
-        """scikit-learn's tolerance scale is the variance of every pixel, not of the
-        distinct colours the engine is given: this factor gives the same stop."""
-        return self._tolerance_scale
-
-    @functools.cached_property
-    def _tolerance_scale(self) -> float:
-        return weighted_tolerance_scale(self.features(), self.counts)
-
-    def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
-                   ) -> KMeansRun:
-        """The engine's run on the premultiplied colours (`quantize.engine_run`)."""
-        return engine_run(self, init, max_iter=max_iter, tol=tol)
 
     def assigner(self) -> None:
         """No octree for four channels: the engine assigns."""

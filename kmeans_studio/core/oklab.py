@@ -19,19 +19,18 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.image_quality import oklab_from_srgb, srgb_from_oklab
-from kmeans_studio.core.kmeans import KMeansRun, nearest_centers
+from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.core.quantize import (
     ImageColors,
     Quantized,
+    WeightedSamples,
     _quantized,
     check_n_colors,
-    engine_run,
     initial_palette,
-    weighted_tolerance_scale,
 )
 
 @dataclasses.dataclass(frozen=True)
-class OklabColors:
+class OklabColors(WeightedSamples):
     """An opaque image's colours (`ImageColors`), clustered in Oklab.
 
     Answers what the Image page and the command line ask of an image's colours, as
@@ -67,19 +66,6 @@ class OklabColors:
         """k-means++ in Oklab on a sample of the pixels (`quantize.initial_palette`)."""
         return initial_palette(self.rgb, n_colors, random_state,
                                features_of=lambda rows: self.features()[rows])
-
-    def tolerance_scale(self) -> float:
-        return self._tolerance_scale
-
-    @functools.cached_property
-    def _tolerance_scale(self) -> float:
-        return weighted_tolerance_scale(self.features(), self.counts)
-
-    def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
-                   ) -> KMeansRun:
-        """The engine's run on the Oklab colours (`quantize.engine_run`): it stops as
-        k-means on every pixel (in Oklab) would."""
-        return engine_run(self, init, max_iter=max_iter, tol=tol)
 
     #: The feature names of the samples (CSV exports).
     feature_names = tuple(f"Oklab {axis}" for axis in "Lab")

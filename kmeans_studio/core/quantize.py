@@ -242,6 +242,25 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
                      assigner=colors.assigner())
 
 
+class WeightedSamples:
+    """What colours clustered through the engine share (`alpha.AlphaColors`,
+    `oklab.OklabColors`): their samples are `features()`, weighted by `counts`."""
+
+    def tolerance_scale(self) -> float:
+        """scikit-learn's tolerance scale is the variance of every pixel, not of the
+        distinct colours the engine is given: this factor gives the same stop."""
+        return self._tolerance_scale
+
+    @functools.cached_property
+    def _tolerance_scale(self) -> float:
+        return weighted_tolerance_scale(self.features(), self.counts)
+
+    def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
+                   ) -> KMeansRun:
+        """`engine_run` of these colours."""
+        return engine_run(self, init, max_iter=max_iter, tol=tol)
+
+
 def tolerance_scale(colors: ImageColors) -> float:
     """The engine scales `tol` by the variance of the rows it is given (scikit-learn's
     rule); on an image's distinct colours that is not the pixels' variance.  This

@@ -92,6 +92,14 @@ class Iteration:
     n_changed: int
     converged: bool
 
+    #: What the run's curve plots (`objective`), in words.
+    objective_name = "inertia"
+
+    @property
+    def objective(self) -> float:
+        """The number the run improves: the inertia (a mixture: its log-likelihood)."""
+        return self.inertia
+
     @property
     def n_clusters(self) -> int:
         """Number of centres."""
@@ -315,6 +323,10 @@ class KMeansRun:
     def inertia_trail(self) -> np.ndarray:
         """Inertia after every assignment so far (cheap: no labels are expanded)."""
         return np.array([r.inertia for r in self._records if r.phase == "assign"])
+
+    def objectives(self) -> list[float]:
+        """`Iteration.objective` (the inertia) of every state, without making them."""
+        return [r.inertia for r in self._records]
 
     def center_trail(self, index: int | None = None) -> np.ndarray:
         """Centres at the start and after every update up to history `index`

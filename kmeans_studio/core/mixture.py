@@ -214,21 +214,16 @@ class MixtureRun:
 
     def step(self) -> MixtureState:
         """The next half-step: an E-step, or the M-step after it."""
-        from scipy.special import logsumexp
-
         if self.done:
             return self.state
         last = self.state
         if last.phase != "expectation":  # E: responsibilities of the current parameters
-            weighted = (log_gaussian(self.X, last.means, self._prec_chol,
-                                     self.covariance_type) + np.log(last.weights))
-            log_norm = logsumexp(weighted, axis=1)
-            resp = np.exp(weighted - log_norm[:, None])
-            before = None if last.resp is None else last.labels
+            resp, log_likelihood = self._expectation(last, self._prec_chol)
             now = resp.argmax(axis=1)
-            changed = len(now) if before is None else int(np.count_nonzero(now != before))
+            changed = (len(now) if last.resp is None
+                       else int(np.count_nonzero(now != last.labels)))
             state = dataclasses.replace(last, n_iter=last.n_iter + 1, phase="expectation",
-                                        resp=resp, log_likelihood=float(log_norm.mean()),
+                                        resp=resp, log_likelihood=log_likelihood,
                                         n_changed=changed)
         else:  # M: parameters from the responsibilities
             weights, means, covariances = gaussian_parameters(
@@ -243,7 +238,36 @@ class MixtureRun:
                                         covariances=covariances, n_changed=0,
                                         converged=converged)
         self.history.append(state)
+        self._forget_old_responsibilities()
         return state
+
+    def _expectation(self, state: MixtureState, prec_chol: np.ndarray
+                     ) -> tuple[np.ndarray, float]:
+        """The responsibilities of `state`'s parameters, and their mean log-likelihood."""
+        from scipy.special import logsumexp
+
+        weighted = (log_gaussian(self.X, state.means, prec_chol, self.covariance_type)
+                    + np.log(state.weights))
+        log_norm = logsumexp(weighted, axis=1)
+        return np.exp(weighted - log_norm[:, None]), float(log_norm.mean())
+
+    def _forget_old_responsibilities(self) -> None:
+        """Keep (n, k) responsibilities only in the newest E- and M-states: a run on a
+        million points would otherwise hold one such array per iteration.  Older states
+        get theirs back from `responsibilities`."""
+        for index in range(max(0, len(self.history) - 4), len(self.history) - 2):
+            if self.history[index].resp is not None:
+                self.history[index] = dataclasses.replace(self.history[index], resp=None)
+
+    def responsibilities(self, index: int) -> np.ndarray | None:
+        """The responsibilities of history state `index` (None for the initial state),
+        recomputed from the parameters before its E-step when they were let go."""
+        state = self.history[index]
+        if state.resp is not None or state.phase == "init":
+            return state.resp
+        before = self.history[index - (1 if state.phase == "expectation" else 2)]
+        prec_chol = precision_cholesky(before.covariances, self.covariance_type)
+        return self._expectation(before, prec_chol)[0]
 
     def run(self) -> MixtureState:
         while not self.done:
@@ -265,18 +289,31 @@ def full_covariances(state: MixtureState, covariance_type: str) -> np.ndarray:
 
 
 def ellipses(state: MixtureState, covariance_type: str, sigmas: tuple[float, ...] = (1, 2),
-             n_points: int = 64) -> np.ndarray:
-    """Outlines of each component's 1- and 2-σ ellipses in its first two coordinates:
-    (k, len(sigmas), n_points, 2), closed (the last point is the first)."""
+             n_points: int = 64, projection: np.ndarray | None = None) -> np.ndarray:
+    """Outlines of each component's 1- and 2-σ ellipses: (k, len(sigmas), n_points, 2),
+    closed (the last point is the first).  They are drawn in the first two coordinates,
+    or in the plane of `projection` (2, d): x ↦ projection @ x, which carries each
+    Gaussian to a Gaussian with covariance projection @ Σ @ projection.T."""
     angles = np.linspace(0, 2 * np.pi, n_points)
     circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    d = state.means.shape[1]
+    P = np.eye(2, d) if projection is None else np.asarray(projection, dtype=np.float64)
+    centres = state.means @ P.T
     out = np.empty((len(state.means), len(sigmas), n_points, 2))
     for j, covariance in enumerate(full_covariances(state, covariance_type)):
-        values, vectors = np.linalg.eigh(covariance[:2, :2])
+        values, vectors = np.linalg.eigh(P @ covariance @ P.T)
         axes = vectors * np.sqrt(np.maximum(values, 0.0))  # columns: the half-axes
         for i, sigma in enumerate(sigmas):
-            out[j, i] = state.means[j, :2] + sigma * circle @ axes.T
+            out[j, i] = centres[j] + sigma * circle @ axes.T
     return out
+
+
+def most_likely(state: MixtureState, covariance_type: str, X: np.ndarray) -> np.ndarray:
+    """The component each of `X`'s points most likely came from (scikit-learn's
+    `predict`): the mixture's regions, as Voronoi cells are k-means'."""
+    prec_chol = precision_cholesky(state.covariances, covariance_type)
+    return (log_gaussian(np.asarray(X, dtype=np.float64), state.means, prec_chol,
+                         covariance_type) + np.log(state.weights)).argmax(axis=1)
 
 
 def narrate(state: MixtureState, previous: MixtureState | None,
@@ -288,7 +325,7 @@ def narrate(state: MixtureState, previous: MixtureState | None,
         return (f"Start: {k} Gaussian component{'s' if k != 1 else ''}. Next (E), each "
                 "point weighs how likely each component is to have made it.")
     if state.phase == "expectation":
-        if previous is None or previous.resp is None:
+        if state.n_iter == 1:
             return (f"E: every point shared among the components; log-likelihood "
                     f"{state.log_likelihood:.4g} a point.")
         changed = ("1 point changed its" if state.n_changed == 1

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 
 from kmeans_studio.core.kmeans import Iteration
+from kmeans_studio.core.mixture import narrate as narrate_mixture
+from kmeans_studio.core.mixture_steps import MixtureIteration
 
 
 def _points(n: int) -> str:
@@ -21,6 +23,10 @@ def _percent(fraction: float) -> str:
 
 def narrate(state: Iteration, previous: Iteration | None = None) -> str:
     """Describe `state`, the half-step after `previous` (None for the first state)."""
+    if isinstance(state, MixtureIteration):
+        return narrate_mixture(state.mixture_state(),
+                               None if previous is None else previous.mixture_state(),
+                               state.covariance_type)
     k = state.n_clusters
     if state.phase == "init":
         return (f"Start: {k} centre{'s' if k != 1 else ''} placed. "

@@ -17,6 +17,8 @@ from typing import Any
 from kmeans_studio.core.datasets import BLOB_SHAPES
 from kmeans_studio.core.dither import DEFAULT_STRENGTH
 from kmeans_studio.core.image_quality import SPACES
+from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.mixture_steps import MODELS
 
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
 SEED_RANGE = (0, 2**31 - 1)
@@ -27,6 +29,9 @@ INIT_CHOICES = {
     "farthest": "Farthest point",
     "click": "Click to place",
 }
+#: How a mixture's first parameters are chosen (scikit-learn's `init_params`), or means
+#: placed by hand.
+MIXTURE_INIT_CHOICES = {**MIXTURE_INITS, "click": "Click to place"}
 #: What a session's tolerance may be (the GUI offers `TOLERANCES`).
 TOL_RANGE = (0.0, 1.0)
 #: Stopping tolerances offered, relative to the data's variance (0: labels stable).
@@ -104,11 +109,16 @@ def next_seed(seed: int) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class RunParameters:
-    """A k-means run: the same fields as a session's run and scikit-learn's KMeans."""
+    """A run: the same fields as a session's run and scikit-learn's KMeans (or, with a
+    mixture as the model, its GaussianMixture)."""
 
-    n_clusters: int = param(4, "Clusters k", "Number of clusters k", low=1, high=256)
+    model: str = param("kmeans", "Model", "k-means, or a Gaussian mixture fitted by EM "
+                       "(E: each point's responsibilities; M: weights, means and "
+                       "covariances), stepped the same way", choices=MODELS)
+    n_clusters: int = param(4, "Clusters k", "Number of clusters k (a mixture's "
+                            "components)", low=1, high=256)
     init: str = param("k-means++", "Initialisation", "How the first centres are chosen",
-                      choices=INIT_CHOICES)
+                      choices={**MIXTURE_INIT_CHOICES, **INIT_CHOICES})
     n_init: int = param(1, "Starts", "Run k-means from this many starts and show the one "
                         "with the lowest inertia, from its beginning (scikit-learn's n_init)",
                         low=1, high=100)
@@ -117,7 +127,8 @@ class RunParameters:
     max_iter: int = param(300, "Max iterations", "Stop after this many iterations",
                           low=1, high=10_000)
     tol: float = param(1e-4, "Tolerance", "Stop when the centres move less than this, "
-                       "relative to the data's variance (0: only when no label changes)",
+                       "relative to the data's variance (0: only when no label changes); "
+                       "a mixture, when its mean log-likelihood rises less than this",
                        choices=TOLERANCES)
 
     @property
@@ -125,16 +136,31 @@ class RunParameters:
         """Centres are placed by hand, not chosen by an initialisation."""
         return self.init == "click"
 
+    @property
+    def is_mixture(self) -> bool:
+        return self.model != "kmeans"
+
+    @property
+    def inits(self) -> dict[str, str]:
+        """The initialisations this model offers ({key: text})."""
+        return MIXTURE_INIT_CHOICES if self.is_mixture else INIT_CHOICES
+
     def request_values(self) -> dict:
-        """The fields a run request takes (init None: no centres until placed)."""
+        """The fields a run request takes (init None: no centres until placed; an
+        initialisation the model does not offer becomes its first; a mixture runs one
+        start, as scikit-learn's GaussianMixture by default)."""
         values = dataclasses.asdict(self)
-        values["init"] = None if self.placing else self.init
+        init = self.init if self.init in self.inits else next(iter(self.inits))
+        values["init"] = None if init == "click" else init
+        if self.is_mixture:
+            values["n_init"] = 1
         return values
 
     def with_session(self, run: Mapping[str, Any]) -> RunParameters:
         """These parameters with a (checked) session's run: its initialisation only
         when it is one of the choices (a session may say "given centres")."""
-        return from_values(self, {**run, "random_state": run.get("random_state") or 0,
+        return from_values(self, {**run, "model": run.get("model") or "kmeans",
+                                  "random_state": run.get("random_state") or 0,
                                   "tol": _nearest(TOLERANCES, run.get("tol", self.tol))})
 
 

@@ -26,6 +26,9 @@ class RunRequest:
         Names the data: a request with the current request's key reuses the loaded data.
     make_data : callable
         Loads the data on the worker thread (it may import scikit-learn or read a file).
+    model : str
+        "kmeans", or a Gaussian mixture's covariance type (`mixture_steps.MODELS`):
+        the run is then a `MixtureSteps`, `init` one of `mixture.INITS` or the means.
     n_clusters, random_state, max_iter, tol, n_init
         As scikit-learn's `KMeans`.  With `n_init` > 1 and a method name as `init`,
         that many starts run to the end first and the best is shown from its beginning.
@@ -55,6 +58,7 @@ class RunRequest:
 
     data_key: Hashable
     make_data: Callable[[], Dataset]
+    model: str = "kmeans"
     n_clusters: int = 4
     init: Any = "k-means++"
     random_state: int | None = 0
@@ -82,8 +86,9 @@ class Snapshot:
         The state before it in the history (to show what changed).
     index, n_states : int
         Position of `iteration` in the history, and the history's length.
-    inertia : ndarray
-        Inertia of every state in the history (NaN for the initial state).
+    objective : ndarray
+        What the run improves, for every state in the history (NaN for the initial
+        state): inertia, or a mixture's log-likelihood (`Iteration.objective`).
     trail : ndarray of shape (m, k, d)
         Centres at the start and after each update, up to `index`.
     done : bool
@@ -104,7 +109,7 @@ class Snapshot:
     previous: Iteration | None
     index: int
     n_states: int
-    inertia: np.ndarray
+    objective: np.ndarray
     trail: np.ndarray
     done: bool
     dataset: Dataset

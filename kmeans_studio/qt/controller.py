@@ -29,6 +29,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
+from kmeans_studio.core.mixture_steps import MixtureSteps
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
@@ -68,7 +69,7 @@ class KMeansWorker(QObject):
         self._dataset: Dataset | None = None
         self._run: KMeansRun | None = None
         self._cursor = 0
-        self._inertia: list[float] = []
+        self._objective: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
         self._start_info: tuple[int, int] | None = None  # (best start, starts) shown
 
@@ -259,6 +260,10 @@ class KMeansWorker(QObject):
         if callable(init):  # e.g. images: k-means++ on a pixel sample
             init = init(dataset, request.n_clusters, request.random_state)
         n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
+        if request.model != "kmeans":
+            return MixtureSteps(dataset.X, n_clusters, covariance_type=request.model,
+                                init=init, random_state=request.random_state,
+                                tol=request.tol, max_iter=request.max_iter), None
         options = dict(init=init, sample_weight=dataset.sample_weight,
                        random_state=request.random_state, max_iter=request.max_iter,
                        tol=request.tol)
@@ -278,7 +283,7 @@ class KMeansWorker(QObject):
     def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:
         self._run = run
         self._states.clear()
-        self._inertia = [] if run is None else [s.inertia for s in run.history]
+        self._objective = [] if run is None else run.objectives()
         self._cursor = cursor
         self._emit()
 
@@ -295,7 +300,7 @@ class KMeansWorker(QObject):
             self.finished.emit()
             return False
         state = run.advance()
-        self._inertia.append(state.inertia)
+        self._objective.append(state.objective)
         self._cursor = len(run.history) - 1
         return True
 
@@ -334,13 +339,13 @@ class KMeansWorker(QObject):
             state = self._state(i)
             previous = self._state(i - 1) if i > 0 else None
             trail = run.center_trail(i)
-            inertia = np.array(self._inertia)
-            inertia.setflags(write=False)
+            objective = np.array(self._objective)
+            objective.setflags(write=False)
             trail.setflags(write=False)
             done = run.done and i == len(run.history) - 1
             derive = self._request.derive
             derived = None if derive is None else derive(self._dataset, state, done)
-            snapshot = Snapshot(state, previous, i, len(run.history), inertia, trail,
+            snapshot = Snapshot(state, previous, i, len(run.history), objective, trail,
                                 done, self._dataset, derived, self._start_info, self._request)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)

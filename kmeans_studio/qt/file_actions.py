@@ -341,7 +341,7 @@ class FileActions(QObject):
                "random_state": request.random_state, "max_iter": request.max_iter,
                "tol": request.tol}
         return Session(dict(request.source), run, np.array(snap.trail),
-                       np.array(snap.inertia[: snap.index + 1]), snap.index,
+                       np.array(snap.objective[: snap.index + 1]), snap.index,
                        snap.dataset.description)
 
     def save_session_dialog(self) -> None:
@@ -446,7 +446,7 @@ class FileActions(QObject):
             self.said.emit(str(exc))
             return False
         dataset = snap.dataset
-        states = animation.frame_states(np.array(snap.trail), np.array(snap.inertia),
+        states = animation.frame_states(np.array(snap.trail), np.array(snap.objective),
                                         snap.index)
 
         size, fps = size or animation.SIZE, fps or animation.FPS

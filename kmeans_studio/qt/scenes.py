@@ -108,6 +108,20 @@ def blobs_pseudocode(window) -> None:
     window.pseudocode_dock.show()
 
 
+def blobs_mixture(window) -> None:
+    """The stretched blobs, where k-means fails, with a full-covariance Gaussian
+    mixture after a few EM half-steps: ellipses, shaded points, its regions."""
+    _blobs_of_shape(window, "anisotropic")
+    model = window.sources["blobs"].panel.run.model
+    model.setCurrentIndex(model.findData("full"))
+    wait(lambda: settled(window) and window.controller.snapshot.request.model == "full")
+    window.controller.reset()
+    for _ in range(5):
+        window.controller.step()
+    wait(lambda: settled(window) and window.controller.snapshot.index == 5)
+    window.pseudocode_dock.show()
+
+
 def _shape(name: str):
     def scene(window) -> None:
         _blobs_of_shape(window, name)
@@ -265,6 +279,7 @@ def _close_explore(scene):
 SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(blobs_stepped),
     _close_explore(blobs_pseudocode),
+    _close_explore(blobs_mixture),
     *(_close_explore(_shape(name)) for name in
       ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons")),
     _close_explore(digits_converged),

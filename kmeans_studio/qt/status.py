@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
+from kmeans_studio.core.mixture_steps import MixtureIteration
 from kmeans_studio.qt.contracts import Snapshot
 
 #: Work that lasts less than this shows no progress bar.
@@ -107,13 +108,15 @@ def describe(snapshot: Snapshot) -> str:
     # The assignment after convergence adds no iteration (as in scikit-learn): it is
     # named for what it is, after the iteration it follows.
     final = state.phase == "assign" and snapshot.index == 2 * state.n_iter + 1
+    phase = ({"assign": "E-step", "update": "M-step"}.get(state.phase, state.phase)
+             if isinstance(state, MixtureIteration) else state.phase)
     parts = ([f"After iteration {state.n_iter}", "final assignment"] if final
-             else [f"Iteration {state.n_iter}", state.phase])
+             else [f"Iteration {state.n_iter}", phase])
     if snapshot.start is not None:
         best, n_init = snapshot.start
         parts.insert(0, f"best of {n_init} starts (start {best + 1})")
     if state.labels is not None:
-        parts.append(f"inertia {state.inertia:.5g}")
+        parts.append(f"{state.objective_name} {state.objective:.5g}")
     if state.phase == "assign":
         parts.append(f"{state.n_changed:,} changed")
     if state.converged:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSignalBlocker, QTimer
 from PySide6.QtWidgets import QWidget
 
 from kmeans_studio.core.datasets import TWO_GROUP_SHAPES, natural_groups
-from kmeans_studio.core.parameters import BlobParameters, next_seed
+from kmeans_studio.core.parameters import INIT_CHOICES, BlobParameters, next_seed
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.common import DataPanel, push_button
@@ -18,15 +18,25 @@ from kmeans_studio.qt.settings import Settings
 
 
 class RunForm(ParameterForm):
-    """k, initialisation, starts, seed, iteration limit and tolerance
+    """Model, k, initialisation, starts, seed, iteration limit and tolerance
     (`core.parameters.RunParameters`), with Re-initialise beside the seed; each page
-    keeps its own under its settings prefix ("blobs/run", "digits/run", ...)."""
+    keeps its own under its settings prefix ("blobs/run", "digits/run", ...).
 
-    def __init__(self, params, *, inits: tuple | None = None) -> None:
+    `inits` narrows k-means' initialisations (a mixture's follow: "click" only when
+    k-means' has it); `models` the model choice (its row is hidden when only k-means
+    is offered).  The initialisations shown are the model's."""
+
+    def __init__(self, params, *, inits: tuple | None = None,
+                 models: tuple | None = None) -> None:
         reinit = push_button("Re-initialise", "New initial centres from the next seed",
                              "Re-initialise", self.reinitialise)
-        super().__init__("k-means", params, beside={"random_state": reinit},
-                         choices=None if inits is None else {"init": inits})
+        self._kmeans_inits = tuple(inits or INIT_CHOICES)
+        super().__init__("k-means" if models == ("kmeans",) else "Clustering", params, beside={"random_state": reinit},
+                         choices=None if models is None else {"model": models})
+        self.layout().setRowVisible(self.model, self.model.count() > 1)
+        # A new model first offers its own initialisations, then asks for a run.
+        self.model.currentIndexChanged.disconnect(self.changed)
+        self.model.currentIndexChanged.connect(self._on_model)
         self.init.currentIndexChanged.connect(self._update_enabled)
         self._update_enabled()
 
@@ -35,17 +45,43 @@ class RunForm(ParameterForm):
         return self.values().placing
 
     def show_values(self, params) -> None:
-        super().show_values(params)
         if "init" in self.widgets:  # (not yet while the form is being built)
+            self._offer_inits(params)
+        super().show_values(params)
+        if "init" in self.widgets:
             self._update_enabled()
 
     def reinitialise(self) -> None:
         """New initial centres from the next seed (0 again after the largest)."""
         self.random_state.setValue(next_seed(self.random_state.value()))
 
+    def _offer_inits(self, params) -> None:
+        """Fill the initialisation box with `params.model`'s choices."""
+        allowed = [key for key in params.inits
+                   if key in self._kmeans_inits or (params.is_mixture and key != "click")]
+        with QSignalBlocker(self.init):
+            self.init.clear()
+            for key in allowed:
+                self.init.addItem(params.inits[key], key)
+
+    def _on_model(self) -> None:
+        """Between k-means and a mixture the initialisation starts at the new model's
+        first (scikit-learn's default), unless centres are placed by hand."""
+        before = self.init.currentData()
+        params = self.values()
+        self._offer_inits(params)
+        keep = before == "click" or params.is_mixture == self._was_mixture
+        index = self.init.findData(before) if keep else 0
+        with QSignalBlocker(self.init):
+            self.init.setCurrentIndex(max(0, index))
+        self._update_enabled()
+        self.changed.emit()
+
     def _update_enabled(self) -> None:
-        self.n_clusters.setEnabled(not self.placing)
-        self.n_init.setEnabled(not self.placing)
+        params = self.values()
+        self._was_mixture = params.is_mixture
+        self.n_clusters.setEnabled(not params.placing)
+        self.n_init.setEnabled(not params.placing and not params.is_mixture)
 
 
 class BlobsPanel(DataPanel):

@@ -80,7 +80,8 @@ class DigitsPanel(SourcePanel):
         match_box = QGroupBox("Clusters → classes")
         QFormLayout(match_box).addRow("Matching", self.match)
 
-        self.run = RunForm(settings.read("digits/run"), inits=DIGIT_INITS)
+        self.run = RunForm(settings.read("digits/run"), inits=DIGIT_INITS,
+                           models=("kmeans",))
         self._stack(data_box, match_box, self.run)
         self.run.changed.connect(self._emit)
 

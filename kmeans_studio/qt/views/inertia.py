@@ -1,4 +1,5 @@
-"""Inertia per half-step, the current one marked, and a sentence on the last half-step.
+"""Inertia per half-step (a mixture: its log-likelihood), the current one marked, and a
+sentence on the last half-step.
 
 The x axis counts iterations; an assignment sits half-way to its update.  Clicking a
 point on the curve asks to jump to that state (`seek_requested`).
@@ -47,6 +48,7 @@ class InertiaView(QWidget):
         self.placeholder = pg.TextItem("Inertia appears after the first assignment",
                                        anchor=(0.5, 0.5), color=(128, 128, 128))
         self.plot.addItem(self.placeholder)
+        self._curve_name = "inertia"
         self.placeholder.setPos(1.5, 0.5)
 
         header = QHBoxLayout()
@@ -67,7 +69,8 @@ class InertiaView(QWidget):
             self.plot.setYRange(0, 1, padding=0)
             self.narration.setText("Place centres to start.")
             return
-        inertia = np.asarray(snapshot.inertia, dtype=float)
+        self._name_curve(state.objective_name)
+        inertia = np.asarray(snapshot.objective, dtype=float)
         x = np.arange(len(inertia)) / 2.0
         finite = np.isfinite(inertia)
         self.curve.setData(x[finite], inertia[finite], data=np.flatnonzero(finite))
@@ -85,6 +88,16 @@ class InertiaView(QWidget):
         if not finite.any():
             self.plot.setYRange(0, 1, padding=0)
         self.narration.setText(narrate(state, snapshot.previous))
+
+    def _name_curve(self, name: str) -> None:
+        """Title and axis for what the run improves (inertia, or log-likelihood)."""
+        if name != self._curve_name:
+            self._curve_name = name
+            self.plot.setAccessibleName(f"{name[0].upper()}{name[1:]} per iteration")
+            self.plot.setLabel("left", name)
+            self.placeholder.setText(f"{name[0].upper()}{name[1:]} appears after the "
+                                     "first " + ("E-step" if name != "inertia"
+                                                 else "assignment"))
 
     def _on_points_clicked(self, item, points, *args) -> None:
         if len(points):

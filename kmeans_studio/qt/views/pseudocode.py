@@ -1,4 +1,4 @@
-"""Lloyd's loop in a few lines, with the line of the half-step just taken marked."""
+"""Lloyd's loop (a mixture: EM's) in a few lines, the half-step just taken marked."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QVBoxLayout, QWidget
 
+from kmeans_studio.core.mixture_steps import MixtureIteration
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
 
@@ -19,7 +20,21 @@ LINES = (
     ("final", "each point → its nearest centre, once more"),
     ("return", "return centres, labels"),
 )
-_ROW = {key: row for row, (key, _) in enumerate(LINES)}
+#: The same for a Gaussian mixture's EM.
+EM_LINES = (
+    ("init", "weights, means, covariances ← a start"),
+    ("repeat", "repeat"),
+    ("assign", "  E: responsibilities ∝ weight × density  (E)"),
+    ("update", "  M: weights, means, covariances from them (M)"),
+    ("until", "until the log-likelihood rises less than tol"),
+    ("return", "return weights, means, covariances"),
+)
+
+
+def lines_for(snapshot: Snapshot | None) -> tuple:
+    """The loop the run shown follows: `EM_LINES` for a mixture, else `LINES`."""
+    state = None if snapshot is None else snapshot.iteration
+    return EM_LINES if isinstance(state, MixtureIteration) else LINES
 
 
 def step_lines(snapshot: Snapshot | None) -> tuple[str, ...]:
@@ -31,7 +46,7 @@ def step_lines(snapshot: Snapshot | None) -> tuple[str, ...]:
         return ("init",)
     if state.phase == "update":
         # A converged update ends the loop; with no label changed (scikit-learn's
-        # strict test) the run is over, else one more assignment follows.
+        # strict test) the run is over, else one more assignment follows (k-means).
         if snapshot.done:
             return "update", "until", "return"
         return ("update", "until") if state.converged else ("update",)
@@ -57,6 +72,7 @@ class PseudocodeView(QWidget):
         self.code.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         self.code.viewport().setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.code.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._lines = LINES
         self.code.addItems([text for _, text in LINES])
         # A narrow dock wraps a long line rather than hide its end.
         self.code.setWordWrap(True)
@@ -73,25 +89,33 @@ class PseudocodeView(QWidget):
     def text_width(self) -> int:
         """Width that shows the longest line unwrapped."""
         metrics = self.code.fontMetrics()
-        return (max(metrics.horizontalAdvance(text) for _, text in LINES)
+        return (max(metrics.horizontalAdvance(text) for _, text in self._lines)
                 + 2 * self.code.frameWidth() + 24)
 
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
+        lines = lines_for(snapshot)
+        if lines is not self._lines:
+            self._lines = lines
+            self.code.clear()
+            self.code.addItems([text for _, text in lines])
         marked = step_lines(snapshot)
         self.code.clearSelection()
+        rows = {key: row for row, (key, _) in enumerate(lines)}
         for key in marked:
-            self.code.item(_ROW[key]).setSelected(True)
+            self.code.item(rows[key]).setSelected(True)
         self.note.setText(_note(snapshot, marked))
 
     def marked(self) -> list[str]:
         """The keys of the lines marked now."""
-        return [LINES[self.code.row(item)][0] for item in self.code.selectedItems()]
+        return [self._lines[self.code.row(item)][0] for item in self.code.selectedItems()]
 
 
 def _note(snapshot: Snapshot | None, marked: tuple[str, ...]) -> str:
     if not marked:
         return "Step the run to follow it here."
     state = snapshot.iteration
+    if isinstance(state, MixtureIteration):
+        return _mixture_note(state, marked)
     if marked == ("init",):
         return f"{state.n_clusters} centres placed; the loop has not begun."
     if "final" in marked:
@@ -107,3 +131,18 @@ def _note(snapshot: Snapshot | None, marked: tuple[str, ...]) -> str:
                   else f"{state.n_changed:,} points changed their label")
         return f"Iteration {state.n_iter}: {points}."
     return f"Iteration {state.n_iter}: each centre moved to the mean of its points."
+
+
+def _mixture_note(state: MixtureIteration, marked: tuple[str, ...]) -> str:
+    if marked == ("init",):
+        return f"{state.n_clusters} components started; the loop has not begun."
+    if "return" in marked:
+        why = ("the log-likelihood rose less than the tolerance" if state.converged
+               else "the iteration limit")
+        return f"Stopped after {state.n_iter} iterations: {why}."
+    if marked == ("assign",):
+        points = ("1 point changed its" if state.n_changed == 1
+                  else f"{state.n_changed:,} points changed their")
+        return f"Iteration {state.n_iter}: {points} most likely component."
+    return (f"Iteration {state.n_iter}: each component's weight, mean and covariance "
+            "re-estimated from the responsibilities.")

@@ -1,4 +1,5 @@
-"""The 2-D explorer: points by cluster, centres with trails, Voronoi regions, arrows.
+"""The 2-D explorer: points by cluster, centres with trails, Voronoi regions, arrows
+(a Gaussian mixture: points shaded by responsibility, σ-ellipses, its own regions).
 
 Drawing follows the README's architecture section: pens and brushes are built once per k; one
 ScatterPlotItem per cluster; Voronoi regions are one uint8 image with a small LUT, drawn smoothed;
@@ -17,9 +18,11 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.mixture_steps import MixtureIteration
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.views.mixture_layer import MixtureLayer, regions
 
 DISPLAY_LIMIT = 20_000
 #: Voronoi shading: one cell per this many screen pixels, at most this many a side.
@@ -118,6 +121,7 @@ class ScatterView(QWidget):
         self.centers.setZValue(10)
         self.centers.drag_moved.connect(self._on_drag)
         self.plot.addItem(self.centers)
+        self.mixture = MixtureLayer(self.plot)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         # Voronoi regions cover the visible range; recomputed shortly after a zoom/pan.
         self._range_timer = pg.QtCore.QTimer(self)
@@ -184,14 +188,19 @@ class ScatterView(QWidget):
         else:
             self.unassigned.setData([])
             labels = state.labels[self._shown]
+            soft = (self.mixture.brushes(state.resp[self._shown])
+                    if isinstance(state, MixtureIteration) else None)
             for j, item in enumerate(self._cluster_items):
                 members = labels == j
-                item.setData(pos=self._xy[members], data=self._shown[members])
+                item.setData(pos=self._xy[members], data=self._shown[members],
+                             brush=self._brushes[j] if soft is None else soft[members])
             self._show_changed(snapshot, labels)
         self.centers.setData(pos=C, brush=self._brushes, pen=self._edge,
                              data=np.arange(len(C)))
         self._show_trails(snapshot)
         self._show_arrows(snapshot)
+        self.mixture.show(state if isinstance(state, MixtureIteration) else None,
+                          *self._plane())
         self._show_voronoi(C)
         self._update_note()
 
@@ -241,6 +250,16 @@ class ScatterView(QWidget):
             self._show_unassigned()
         self._update_note()
         self.plot.autoRange()
+
+    def _plane(self) -> tuple[np.ndarray, np.ndarray]:
+        """(P, offset): the plot shows each point x at P @ x - offset (`_project`)."""
+        d = self._dataset.n_features
+        if self._axes[0] == "pca":
+            projection = self._dataset.projection
+            return projection.components, projection.components @ projection.mean
+        if d == 1:
+            return np.array([[1.0], [0.0]]), np.zeros(2)
+        return np.eye(d)[list(self._axes[1:])], np.zeros(2)
 
     def _project(self, A: np.ndarray) -> np.ndarray:
         A = np.asarray(A, dtype=float)
@@ -292,6 +311,7 @@ class ScatterView(QWidget):
     def _clear_centre_items(self) -> None:
         for item in (self.centers, self.changed, self.trails, self.arrows, self.heads):
             item.setData([])
+        self.mixture.clear()
         for item in self._cluster_items:
             item.setData([])
         self.voronoi.clear()
@@ -358,9 +378,11 @@ class ScatterView(QWidget):
         gy = lo[1] + (np.arange(ny) + 0.5) * (hi[1] - lo[1]) / ny
         grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
         # BLAS on the GUI thread: a few milliseconds, and no numba or thread pool here.
-        regions = nearest_centers(grid, C, use_compiled=False).astype(np.uint8)
-        regions = regions.reshape(ny, nx)
-        self.voronoi.setImage(regions, levels=(0, 255), lut=self._lut, autoLevels=False)
+        state = self._snapshot.iteration
+        cells = (regions(state, grid) if isinstance(state, MixtureIteration)
+                 else nearest_centers(grid, C, use_compiled=False))
+        cells = cells.astype(np.uint8).reshape(ny, nx)
+        self.voronoi.setImage(cells, levels=(0, 255), lut=self._lut, autoLevels=False)
         self.voronoi.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
 
     def _update_note(self) -> None:

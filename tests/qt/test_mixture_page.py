@@ -1,0 +1,69 @@
+"""A Gaussian mixture on the Blobs and Table pages: stepped, drawn, narrated."""
+
+import numpy as np
+from sklearn.mixture import GaussianMixture
+
+from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.qt.views.pseudocode import EM_LINES
+
+from .helpers import wait_state
+
+
+def choose_model(window, model):
+    box = window.sources["blobs"].panel.run.model
+    box.setCurrentIndex(box.findData(model))
+
+
+def test_a_mixture_steps_like_k_means_and_ends_where_scikit_learn_does(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    form = window.sources["blobs"].panel.run
+    assert form.init.currentData() == "k-means++" and form.n_init.isEnabled()
+    choose_model(window, "full")
+    # The initialisations become the mixture's, starting at scikit-learn's default.
+    assert form.init.currentData() == "kmeans" and not form.n_init.isEnabled()
+    assert "Random responsibilities" in [form.init.itemText(i) for i in range(form.init.count())]
+    snap = wait_state(qtbot, window, lambda s: s.request.model == "full")
+    assert isinstance(snap.iteration, MixtureIteration) and snap.index == 0
+    window.pseudocode_dock.show()
+    source = window.sources["blobs"]
+    window.actions["step"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.request.model == "full" and s.index == 1)
+    assert snap.iteration.resp.shape == (300, 4)
+    assert source.inertia.narration.text().startswith("E: every point shared")
+    assert window.pseudocode.marked() == ["assign"]
+    assert window.pseudocode.code.item(0).text() == EM_LINES[0][1]
+    assert "E-step" in window.status.text()
+    # Points are shaded by their responsibilities; each component has two ellipses.
+    drawn = [item for item in source.scatter.mixture._items if item.xData is not None]
+    assert len(drawn) == 8
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.request.model == "full" and s.done)
+    X = snap.dataset.X
+    model = GaussianMixture(4, random_state=0, tol=1e-4).fit(X)
+    np.testing.assert_allclose(snap.iteration.centers, model.means_, rtol=1e-8)
+    assert snap.iteration.n_iter == model.n_iter_
+    curve = source.inertia.curve.getData()[1]
+    np.testing.assert_allclose(curve[-1], model.lower_bound_, rtol=1e-9)
+    assert "log-likelihood" in window.status.text()
+    # Back to k-means: its own initialisations and inertia again.
+    choose_model(window, "kmeans")
+    snap = wait_state(qtbot, window, lambda s: s.request.model == "kmeans")
+    assert form.init.currentData() == "k-means++"
+    assert not isinstance(snap.iteration, MixtureIteration)
+    assert not any(item.xData is not None and len(item.xData)
+                   for item in source.scatter.mixture._items)
+
+
+def test_placed_means_start_a_mixture(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    choose_model(window, "tied")
+    form = window.sources["blobs"].panel.run
+    form.init.setCurrentIndex(form.init.findData("click"))
+    wait_state(qtbot, window, lambda s: s.iteration is None)
+    means = np.array([[0.0, 2.0], [2.0, 1.0], [-1.0, 7.0]])
+    window.sources["blobs"].scatter.centers_edited.emit(means)
+    snap = wait_state(qtbot, window, lambda s: s.iteration is not None
+                      and s.iteration.phase == "assign")
+    assert isinstance(snap.iteration, MixtureIteration)
+    np.testing.assert_array_equal(snap.trail[0], means)
+    assert form.n_clusters.value() == 3

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(f"“{output}” exists; use --force to replace it.")
         session = Session.load(source)
         dataset = load_source(session.source)
-        states = animation.frame_states(session.trail, session.inertia, session.position)
+        states = animation.frame_states(session.trail, session.objective, session.position)
         frames = animation.render_frames(dataset, states, args.size)
         written = animation.write_animation(frames, args.output or output, args.fps)
     except (ValueError, OSError) as exc:

@@ -3,6 +3,9 @@
 The script rebuilds the same data, starts scikit-learn's `KMeans` (Lloyd) from the
 same initial centres with the same sample weights, and ends with the same centres as
 the app (K-Means Studio's engine agrees with scikit-learn iteration for iteration).
+A Gaussian mixture's run becomes scikit-learn's `GaussianMixture` with the same
+initialisation and seed (or, for means placed by hand, the same starting weights,
+means and covariances), which `core.mixture` equals step for step.
 It does not import K-Means Studio.
 """
 
@@ -10,18 +13,43 @@ from __future__ import annotations
 
 import numpy as np
 
+from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.session import Session
 
 # Text from files and sessions (names, descriptions) goes into the script only as `#`
 # comments made by `_comment`, and values only as literals made by `repr()` of checked
 # numbers and strings: nothing a file says can become code.
 _HEADER = '''\
-"""K-means run exported from K-Means Studio (see the comments below)."""
+"""{title} run exported from K-Means Studio (see the comments below)."""
 # Data: {description}
 # Run it with numpy, scikit-learn{extra} installed:  python {name}
 import numpy as np
-from sklearn.cluster import KMeans
+from sklearn.{module} import {estimator}
 '''
+
+_GIVEN_MEANS = '''
+# The means placed by hand; each component starts with the weight and covariance of
+# the points nearest its mean (+ reg_covar on the diagonal, as scikit-learn adds).
+initial_means = np.array({means})
+k, d = initial_means.shape
+nearest = ((X[:, None, :] - initial_means) ** 2).sum(axis=2).argmin(axis=1)
+resp = np.eye(k)[nearest]
+nk = resp.sum(axis=0) + 10 * np.finfo(np.float64).eps
+centres = resp.T @ X / nk[:, None]
+full = np.array([(resp[:, j] * (X - centres[j]).T) @ (X - centres[j]) / nk[j]
+                 for j in range(k)]) + 1e-6 * np.eye(d)
+covariances = {covariances}
+weights = nk / len(X)
+precisions = {precisions}
+'''
+#: The covariances of each type, from the full ones (`_GIVEN_MEANS`).
+_START_COVARIANCES = {
+    "full": "full",
+    "tied": "(nk[:, None, None] * (full - 1e-6 * np.eye(d))).sum(axis=0) / nk.sum() "
+            "+ 1e-6 * np.eye(d)",
+    "diag": "np.diagonal(full, axis1=1, axis2=2)",
+    "spherical": "np.diagonal(full, axis1=1, axis2=2).mean(axis=1)",
+}
 
 _BLOBS = {
     "blobs": "X, y = datasets.make_blobs({n}, centers={c}, cluster_std={std!r}, "
@@ -104,8 +132,12 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     kind = source["kind"]
     extra = (" and pandas" if kind == "table" else " and Pillow"
              if kind in ("sample_image", "image_file") else "")
+    mixture = run.get("model", "kmeans") != "kmeans"
     parts = [_HEADER.format(description=_comment(session.description or kind),
-                            name=_comment(name), extra=extra)]
+                            name=_comment(name), extra=extra,
+                            title="Gaussian mixture" if mixture else "K-means",
+                            module="mixture" if mixture else "cluster",
+                            estimator="GaussianMixture" if mixture else "KMeans")]
     weight = "None"
     if kind == "blobs":
         parts.append("from sklearn import datasets\n\n"
@@ -139,6 +171,11 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
                               floatmode="unique", max_line_width=100)
     seed = run["random_state"]
+    if mixture:
+        if weight != "None":
+            raise ValueError("A Gaussian mixture on a photo cannot be exported as a script.")
+        parts.append(_mixture_code(run, centers))
+        return "".join(parts)
     parts.append(f"""
 # The initial centres of the run ({_comment(run['init'])}, seed {_comment(seed)}{_starts(run)}).
 initial_centers = np.array({centers})
@@ -158,6 +195,36 @@ print(kmeans.cluster_centers_)
             palette_features="oklab(palette.astype(np.float64))" if oklab
             else "palette.astype(np.float64)"))
     return "".join(parts)
+
+
+def _mixture_code(run: dict, means: str) -> str:
+    """scikit-learn's GaussianMixture from the run's start, fitted and printed."""
+    model, init = run["model"], run["init"]
+    common = (f"n_components={int(run['n_clusters'])!r}, covariance_type={model!r},\n"
+              f"                          max_iter={int(run['max_iter'])!r}, "
+              f"tol={float(run['tol'])!r}")
+    if init in MIXTURE_INITS:
+        seed = run["random_state"]
+        start = (f"\n# The initialisation: {_comment(MIXTURE_INITS[init])}, seed "
+                 f"{_comment(seed)}.\n")
+        made = (f"GaussianMixture({common},\n                          "
+                f"init_params={init!r}, random_state={int(seed or 0)!r})")
+    else:
+        start = _GIVEN_MEANS.format(means=means, covariances=_START_COVARIANCES[model],
+                                    precisions="np.linalg.inv(covariances)"
+                                    if model in ("full", "tied") else "1 / covariances")
+        made = (f"GaussianMixture({common},\n                          "
+                "weights_init=weights, means_init=initial_means, "
+                "precisions_init=precisions)")
+    return f"""{start}
+mixture = {made}
+mixture.fit(X)
+print("Iterations:", mixture.n_iter_)
+print("Log-likelihood a point:", mixture.lower_bound_)
+print("Weights:", mixture.weights_)
+print("Means:")
+print(mixture.means_)
+"""
 
 
 def _comment(value) -> str:

@@ -3,7 +3,7 @@
 A *source* is a small JSON-able dict that says how to rebuild the data exactly (the
 blob parameters and seed, "digits", a sample photo's name, a file's path); a session
 adds the run's parameters, its initial centres and the history of centres and inertia
-up to the state shown.  Opening a session rebuilds the data, starts from the same
+(a Gaussian mixture: of means and log-likelihood) up to the state shown.  Opening a session rebuilds the data, starts from the same
 initial centres and replays the same half-steps, so it shows the same centres and
 labels at the same iteration.
 """
@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.mixture_steps import MODELS as _MODELS
 
 FORMAT = "kmeans-studio-session"
 VERSION = 1
 SESSION_SUFFIX = ".kmeans.json"
-RUN_KEYS = ("n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
+RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
 
 
 def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
@@ -74,11 +75,14 @@ class Session:
     source : dict
         How to rebuild the data (see `load_source`).
     run : dict
-        k, initialisation, starts, seed, iteration limit, tolerance.
+        Model ("kmeans" or a mixture's covariance type), k, initialisation, starts,
+        seed, iteration limit, tolerance.
     trail : ndarray (m, k, d)
-        The initial centres, then the centres after each update up to `position`.
-    inertia : ndarray (position + 1,)
-        Inertia of each state up to `position` (NaN for the initial state).
+        The initial centres, then the centres after each update up to `position`
+        (a mixture: its means).
+    objective : ndarray (position + 1,)
+        Inertia of each state up to `position` (NaN for the initial state); a
+        mixture's mean log-likelihood (written as "log_likelihood").
     position : int
         Index of the state shown in the run's history.
     description : str
@@ -88,9 +92,14 @@ class Session:
     source: dict
     run: dict
     trail: np.ndarray
-    inertia: np.ndarray
+    objective: np.ndarray
     position: int
     description: str = ""
+
+    @property
+    def objective_key(self) -> str:
+        """The objective's name in the file."""
+        return "inertia" if self.run.get("model", "kmeans") == "kmeans" else "log_likelihood"
 
     @property
     def initial_centers(self) -> np.ndarray:
@@ -106,7 +115,8 @@ class Session:
             "position": {"state": self.position, "iteration": n_iter, "phase": phase},
             "initial_centers": self.trail[0].tolist(),
             "centers_after_each_update": self.trail[1:].tolist(),
-            "inertia": [None if math.isnan(v) else v for v in self.inertia.tolist()],
+            self.objective_key: [None if math.isnan(v) else v
+                                 for v in self.objective.tolist()],
         }, indent=1)
         # Innermost lists of numbers on one line each: a centre per line, not a number.
         # (Only lists json.dumps broke over lines: text in strings has no raw newline.)
@@ -117,7 +127,8 @@ class Session:
     def __post_init__(self) -> None:
         # Only the fields each kind of data has are kept: nothing else travels on.
         object.__setattr__(self, "source", check_source(self.source))
-        check_session(self.source, self.run, self.trail, self.inertia, self.position)
+        object.__setattr__(self, "run", {**self.run, "model": self.run.get("model") or "kmeans"})
+        check_session(self.source, self.run, self.trail, self.objective, self.position)
 
     @classmethod
     def from_json(cls, text: str, name: str = "the session") -> Session:
@@ -149,17 +160,21 @@ class Session:
                 raise ValueError("the centres after each update do not have the shape of "
                                  "the initial centres")
             trail = np.concatenate([first[None], later])
-            inertia = _field(data, "inertia", list)
-            if not all(v is None or _is_number(v) for v in inertia):
-                raise ValueError("the inertia must be a list of numbers")
-            inertia = np.array([math.nan if v is None else v for v in inertia], dtype=np.float64)
             run = _field(data, "run", dict)
             run = {key: run.get(key) for key in RUN_KEYS}
+            model = "kmeans" if run["model"] is None else run["model"]
+            run["model"] = _choice(model, "the run's model", _MODELS)
+            key = "inertia" if run["model"] == "kmeans" else "log_likelihood"
+            objective = _field(data, key, list)
+            if not all(v is None or _is_number(v) for v in objective):
+                raise ValueError(f"the {key.replace('_', '-')} must be a list of numbers")
+            objective = np.array([math.nan if v is None else v for v in objective],
+                                 dtype=np.float64)
             source = dict(_field(data, "source", dict))
             description = data.get("description", "")
             if not isinstance(description, str):
                 raise ValueError("the description must be text")
-            return cls(source, run, trail, inertia, position, description)
+            return cls(source, run, trail, objective, position, description)
         except (ValueError, TypeError, OverflowError) as exc:
             raise ValueError(f"“{name}” is damaged: {exc}.") from None
 
@@ -205,7 +220,7 @@ MAX_SESSION_BYTES = 64 << 20
 _KIND_FEATURES = {"blobs": 2, "digits": 64, "sample_image": 3, "image_file": 3}
 
 
-def check_session(source: dict, run: dict, trail: np.ndarray, inertia: np.ndarray,
+def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndarray,
                   position: int) -> None:
     """Raise ValueError (a clause, no file name) unless every field of a session has
     the type, shape and range K-Means Studio writes (`source` checked already)."""
@@ -220,9 +235,11 @@ def check_session(source: dict, run: dict, trail: np.ndarray, inertia: np.ndarra
     if want is not None and d != want:
         raise ValueError(f"its centres have {d} coordinates, but {source['kind']} data "
                          f"have {want}")
-    if len(trail) != 1 + position // 2 or len(inertia) != position + 1:
+    if len(trail) != 1 + position // 2 or len(objective) != position + 1:
         raise ValueError(f"its history does not reach state {position}")
-    if np.isinf(inertia).any() or (inertia < 0).any():
+    if np.isinf(objective).any():
+        raise ValueError("the inertia or log-likelihood must be finite numbers")
+    if run["model"] == "kmeans" and (objective < 0).any():
         raise ValueError("the inertia must be numbers of at least 0")
 
 
@@ -230,6 +247,7 @@ def check_run(run: dict) -> None:
     """Check a session's run parameters (see `RUN_KEYS`)."""
     from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
 
+    _choice(run.get("model", "kmeans"), "the run's model", _MODELS)
     for key in ("n_clusters", "n_init", "random_state", "max_iter"):
         spec = specs(RunParameters)[key]
         if not (key == "random_state" and run.get(key) is None):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.images import IMAGE_SUFFIXES
+from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.jobs import BackgroundJob
 
@@ -29,6 +30,8 @@ TABLE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.npy *.npz)"
 #: Which page shows each kind of session source.
 SOURCE_PAGES = {"blobs": "blobs", "digits": "digits", "labelled_file": "digits",
                 "sample_image": "image", "image_file": "image", "table": "table"}
+#: The pages with a model choice (k-means or a Gaussian mixture).
+MIXTURE_PAGES = ("blobs", "table")
 
 
 @dataclasses.dataclass
@@ -337,7 +340,8 @@ class FileActions(QObject):
             init = request.init or "click"
         else:  # a function (images) or centres chosen in the Explore dock
             init = "k-means++ on a pixel sample" if callable(request.init) else "given centres"
-        run = {"n_clusters": snap.iteration.n_clusters, "init": init, "n_init": request.n_init,
+        run = {"model": request.model, "n_clusters": snap.iteration.n_clusters, "init": init,
+               "n_init": request.n_init,
                "random_state": request.random_state, "max_iter": request.max_iter,
                "tol": request.tol}
         return Session(dict(request.source), run, np.array(snap.trail),
@@ -380,8 +384,16 @@ class FileActions(QObject):
             return False
         source = self.pages[SOURCE_PAGES[session.source["kind"]]]
         run = session.run
+        if run["model"] != "kmeans" and source.key not in MIXTURE_PAGES:
+            self.said.emit(f"Cannot open “{path.name}”: it holds a Gaussian mixture, and "
+                           f"the {source.title} page runs k-means only.")
+            return False
+        # k-means restarts from its initial centres; a mixture from its initialisation
+        # (its first covariances come from it) unless its means were placed by hand.
+        init = (run["init"] if run["model"] != "kmeans" and run["init"] in MIXTURE_INITS
+                else session.initial_centers)
         request = dataclasses.replace(
-            source.panel.request_for(session.source), init=session.initial_centers,
+            source.panel.request_for(session.source), model=run["model"], init=init,
             n_init=1, n_clusters=len(session.initial_centers),
             random_state=run["random_state"], max_iter=run["max_iter"], tol=run["tol"],
             advance_to=session.position, expected_trail=session.trail)

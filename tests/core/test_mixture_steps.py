@@ -83,3 +83,69 @@ def test_a_mixtures_half_steps_are_narrated_as_em():
     assert narrate(history[1], history[0]).startswith("E: every point shared")
     assert narrate(history[2], history[1]).startswith("M: component ")
     assert "most likely component" in narrate(history[3], history[2])
+
+
+@pytest.mark.parametrize("model, init", [("full", "kmeans"), ("spherical", "random"),
+                                         ("tied", "given"), ("diag", "given")])
+def test_a_mixture_session_round_trips_and_its_script_ends_at_the_same_means(
+        tmp_path, model, init):
+    import subprocess
+    import sys
+
+    from kmeans_studio.core.script import python_script
+    from kmeans_studio.core.session import Session, load_source
+
+    source = {"kind": "blobs", "shape": "anisotropic", "n_samples": 200, "n_centers": 3,
+              "cluster_std": 0.6, "random_state": 1}
+    X = load_source(source).X
+    start = X[[0, 70, 140]] if init == "given" else init
+    steps = MixtureSteps(X, 3, covariance_type=model, init=start, random_state=4, tol=1e-4)
+    while not steps.done:
+        steps.advance()
+    position = len(steps.history) - 1
+    run = {"model": model, "n_clusters": 3, "init": "given centres" if init == "given"
+           else init, "n_init": 1, "random_state": 4, "max_iter": 100, "tol": 1e-4}
+    session = Session(source, run, steps.center_trail(), np.array(steps.objectives()),
+                      position, "stretched blobs")
+    text = session.to_json()
+    assert '"log_likelihood"' in text and '"inertia"' not in text
+    again = Session.from_json(text)
+    assert again.run["model"] == model
+    np.testing.assert_array_equal(again.objective, session.objective)
+    script = tmp_path / "mixture.py"
+    script.write_text(python_script(again, "mixture.py"))
+    out = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    printed = out.stdout.split("Means:")[1].replace("[", " ").replace("]", " ")
+    means = np.array(printed.split(), dtype=float).reshape(3, 2)
+    np.testing.assert_allclose(means, steps.state.centers, rtol=1e-6, atol=1e-6)
+    iterations = int(out.stdout.split("Iterations:")[1].split()[0])
+    assert iterations == steps.state.n_iter
+
+
+def test_a_mixture_session_with_a_bad_model_or_likelihood_is_refused():
+    from kmeans_studio.core.session import Session
+
+    source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+              "cluster_std": 0.6, "random_state": 0}
+    run = {"model": "kmeans", "n_clusters": 1, "init": "k-means++", "n_init": 1,
+           "random_state": 0, "max_iter": 300, "tol": 1e-4}
+    good = Session(source, run, np.zeros((1, 1, 2)), np.array([np.nan]), 0)
+    for model in ("gaussian", ["full"], 3, "KMEANS", "", 0):
+        with pytest.raises(ValueError, match="model"):
+            Session.from_json(good.to_json().replace('"kmeans"', json_text(model)))
+    # A mixture's log-likelihood may be negative; k-means' inertia may not.
+    Session(source, dict(run, model="full"), np.zeros((2, 1, 2)),
+            np.array([np.nan, -3.0, -3.0]), 2)
+    with pytest.raises(ValueError, match="inertia"):
+        Session(source, run, np.zeros((2, 1, 2)), np.array([np.nan, -3.0, -3.0]), 2)
+    # An old session (no model) is a k-means one.
+    text = good.to_json().replace('"model": "kmeans",', "")
+    assert '"model"' not in text and Session.from_json(text).run["model"] == "kmeans"
+
+
+def json_text(value):
+    import json
+
+    return json.dumps(value)

@@ -48,7 +48,7 @@ def _run(script_text, folder):
 def test_hostile_descriptions_names_and_inits_stay_comments(text):
     session, _, _ = _session(_blob_source(), position=2)
     odd = Session(session.source, dict(session.run, init=text[:100]), session.trail,
-                  session.inertia, 2, text)
+                  session.objective, 2, text)
     script = python_script(odd, name=text + ".py")
     compile(script, "script.py", "exec")  # a SyntaxError would fail here
     code = [line for line in script.splitlines() if not line.lstrip().startswith("#")]
@@ -59,7 +59,7 @@ def test_a_blob_script_with_hostile_texts_runs_and_creates_nothing(tmp_path):
     session, _, _ = _session(_blob_source(), position=4)
     text = " ".join(HOSTILE)
     odd = Session(session.source, dict(session.run, init=HOSTILE[5]), session.trail,
-                  session.inertia, 4, text)
+                  session.objective, 4, text)
     status, err, created = _run(python_script(odd, name=text + ".py"), tmp_path / "run")
     assert status == 0, err
     assert created == set()

@@ -51,7 +51,7 @@ def test_session_json_round_trip_is_exact(tmp_path):
     path = session.save(tmp_path / "blobs.kmeans.json")
     again = Session.load(path)
     np.testing.assert_array_equal(again.trail, session.trail)
-    np.testing.assert_array_equal(again.inertia, session.inertia)  # NaN first, exact floats
+    np.testing.assert_array_equal(again.objective, session.objective)  # NaN first, exact floats
     assert again.position == 5 and again.source == session.source and again.run == session.run
     data = json.loads(path.read_text())
     assert data["position"] == {"state": 5, "iteration": 3, "phase": "assign"}
@@ -159,7 +159,7 @@ def test_exported_scripts_reproduce_the_runs(tmp_path):
 def test_session_text_keeps_strings_intact_and_centres_one_per_line():
     session, _, _ = _session(_blob_source(), position=2)
     odd = dict(session.run, init="a [ 1,2 ] b")
-    text = Session(session.source, odd, session.trail, session.inertia, 2, "d [ 3 ]").to_json()
+    text = Session(session.source, odd, session.trail, session.objective, 2, "d [ 3 ]").to_json()
     again = Session.from_json(text)
     assert again.run["init"] == "a [ 1,2 ] b" and again.description == "d [ 3 ]"
     first = json.dumps(session.trail[0][0].tolist())  # "[x, y]"

@@ -67,3 +67,35 @@ def test_placed_means_start_a_mixture(window, qtbot):
     assert isinstance(snap.iteration, MixtureIteration)
     np.testing.assert_array_equal(snap.trail[0], means)
     assert form.n_clusters.value() == 3
+
+
+def test_a_mixture_session_reopens_at_its_state(window, qtbot, tmp_path):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    choose_model(window, "diag")
+    wait_state(qtbot, window, lambda s: s.request.model == "diag")
+    for _ in range(3):
+        window.actions["step"].trigger()
+    saved = wait_state(qtbot, window, lambda s: s.request.model == "diag" and s.index == 3)
+    path = window.files.save_session(tmp_path / "mixture.kmeans.json")
+    assert '"log_likelihood"' in path.read_text()
+    choose_model(window, "kmeans")
+    wait_state(qtbot, window, lambda s: s.request.model == "kmeans")
+    assert window.files.open_session(path)
+    again = wait_state(qtbot, window, lambda s: s.request.model == "diag" and s.index == 3)
+    assert window.sources["blobs"].panel.run.model.currentData() == "diag"
+    np.testing.assert_array_equal(again.iteration.centers, saved.iteration.centers)
+    np.testing.assert_array_equal(again.objective, saved.objective)
+
+
+def test_a_mixture_session_for_a_k_means_only_page_is_refused(window, qtbot, tmp_path):
+    from kmeans_studio.core.session import Session
+
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    run = {"model": "full", "n_clusters": 1, "init": "kmeans", "n_init": 1,
+           "random_state": 0, "max_iter": 100, "tol": 1e-3}
+    path = Session({"kind": "digits"}, run, np.zeros((1, 1, 64)), np.array([np.nan]),
+                   0).save(tmp_path / "digits.kmeans.json")
+    before = window.controller.snapshot
+    assert not window.files.open_session(path)
+    assert "runs k-means only" in window.last_message.text()
+    assert window.controller.snapshot is before

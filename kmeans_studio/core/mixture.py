@@ -269,10 +269,31 @@ class MixtureRun:
         prec_chol = precision_cholesky(before.covariances, self.covariance_type)
         return self._expectation(before, prec_chol)[0]
 
-    def run(self) -> MixtureState:
-        while not self.done:
+    def run(self, cancelled=None) -> MixtureState:
+        """Step until done (or until `cancelled()`, asked before each half-step)."""
+        while not self.done and not (cancelled is not None and cancelled()):
             self.step()
         return self.state
+
+    def score(self) -> float:
+        """Mean log-likelihood of the data under the current parameters (scikit-learn's
+        `score`: after an M-step, a little above the last E-step's)."""
+        return self._expectation(self.state, self._prec_chol)[1]
+
+    def n_parameters(self) -> int:
+        """Free parameters of the model (scikit-learn's `_n_parameters`)."""
+        k, d = self.n_components, self.X.shape[1]
+        covariance = {"full": k * d * (d + 1) / 2, "diag": k * d,
+                      "tied": d * (d + 1) / 2, "spherical": k}[self.covariance_type]
+        return int(covariance + k * d + k - 1)
+
+    def information_criteria(self) -> tuple[float, float]:
+        """(BIC, AIC) of the current parameters, as scikit-learn's `bic` and `aic`:
+        lower is better; BIC charges more for each parameter on larger data."""
+        n = len(self.X)
+        deviance = -2 * self.score() * n
+        return (deviance + self.n_parameters() * np.log(n),
+                deviance + 2 * self.n_parameters())
 
 
 def full_covariances(state: MixtureState, covariance_type: str) -> np.ndarray:

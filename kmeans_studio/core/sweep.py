@@ -1,4 +1,5 @@
-"""Choosing k: k-means for a range of k on the same data, with the usual scores.
+"""Choosing k: k-means (or a Gaussian mixture) for a range of k on the same data,
+with the usual scores.
 
 For every k the run starts from its own k-means++ (or random) centres drawn with the
 same seed, runs to convergence, and is judged by its inertia (the elbow) and three
@@ -6,6 +7,8 @@ scores from `sklearn.metrics`: silhouette (higher is better), Calinski–Harabas
 (higher) and Davies–Bouldin (lower).  Above 5,000 points the scores are computed on
 one fixed random sample of the points (of the pixels, for merged colours), the same
 for every k, so they never need O(n²) memory; the inertia always covers all points.
+A mixture is judged by BIC and AIC (lower is better, as scikit-learn computes them)
+in place of the inertia, and by the same three scores of its most likely components.
 """
 
 from __future__ import annotations
@@ -27,13 +30,17 @@ SCORES = {
     "silhouette": ("Silhouette", "max"),
     "calinski_harabasz": ("Calinski–Harabasz", "max"),
     "davies_bouldin": ("Davies–Bouldin", "min"),
+    "bic": ("BIC", "min"),
+    "aic": ("AIC", "min"),
 }
 
 
 @dataclasses.dataclass(frozen=True)
 class SweepRun:
     """One k of a sweep: how its run ended and how it scores.  `initial_centers`
-    replays the run exactly (`KMeansRun(X, k, init=initial_centers)`)."""
+    replays a k-means run exactly (`KMeansRun(X, k, init=initial_centers)`); a
+    mixture's run is replayed from the sweep's `init` and seed.  Inertia is NaN for
+    a mixture, BIC and AIC for k-means."""
 
     k: int
     inertia: float
@@ -44,6 +51,8 @@ class SweepRun:
     converged: bool
     initial_centers: np.ndarray
     centers: np.ndarray
+    bic: float = float("nan")
+    aic: float = float("nan")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Sweep:
     n_points: int
     random_state: Any
     init: str
+    model: str = "kmeans"
 
     @property
     def ks(self) -> np.ndarray:
@@ -152,8 +162,12 @@ def sweep(
     on_progress: Callable[[int, int], Any] | None = None,
     seeding: Callable[[int, Any], np.ndarray] | None = None,
     assigner: Any = None,
+    model: str = "kmeans",
 ) -> Sweep | None:
     """Run k-means for every k in `ks` and score each run (see the module's notes).
+
+    `model` a mixture's covariance type (`mixture_steps.MODELS`) fits that Gaussian
+    mixture instead, `init` then one of `mixture.INITS` (no sample weights).
 
     With `with_scores` False only the inertia is computed (the scores are NaN).
     The k run side by side, one per core.  `cancelled` is asked between half-steps:
@@ -168,6 +182,8 @@ def sweep(
     ks = sorted({int(k) for k in ks})
     if not ks:
         raise ValueError("Choose at least one k to try.")
+    if model != "kmeans" and sample_weight is not None:
+        raise ValueError("A Gaussian mixture takes no sample weights (a photo's colours).")
     data = X if isinstance(X, PreparedData) else prepare(
         X, sample_weight, merge_duplicates=False if assigner is not None else "auto")
     for k in ks:  # all up front: a k too large fails before any work is done
@@ -182,6 +198,8 @@ def sweep(
     stop = cancelled or (lambda: False)
 
     def run_one(k: int) -> SweepRun | None:
+        if model != "kmeans":
+            return mixture_one(k)
         start = init if seeding is None else seeding(k, random_state)
         run = KMeansRun(data, k, init=start, random_state=random_state, max_iter=max_iter,
                         tol=tol, history_bytes=0, assigner=assigner)
@@ -193,10 +211,23 @@ def sweep(
         return SweepRun(k, final.inertia, *judged, final.n_iter, final.converged,
                         run.center_trail(0)[0], np.asarray(final.centers))
 
+    def mixture_one(k: int) -> SweepRun | None:
+        from kmeans_studio.core.mixture import MixtureRun
+
+        run = MixtureRun(points, k, covariance_type=model, init_params=init,
+                         random_state=random_state, max_iter=max_iter, tol=tol)
+        final = run.run(cancelled=stop)
+        if stop():
+            return None
+        labels = final.labels if rows is None else final.labels[rows]
+        judged = scores(scored, labels, distances) if with_scores else (np.nan,) * 3
+        return SweepRun(k, float("nan"), *judged, final.n_iter, final.converged,
+                        run.history[0].means, final.means, *run.information_criteria())
+
     # Largest k first: they take longest.
     runs = side_by_side(run_one, ks[::-1], stop, on_progress, "kmeans-sweep")
     if runs is None:
         return None
     runs = runs[::-1]
     n_points = data.n_samples if weights is None else int(round(float(weights.sum())))
-    return Sweep(tuple(runs), len(scored), n_points, random_state, init)
+    return Sweep(tuple(runs), len(scored), n_points, random_state, init, model)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.metrics import silhouette_profile
 from kmeans_studio.core.race import race
+from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.sweep import sweep
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
@@ -44,7 +45,10 @@ def _what(dataset: Dataset) -> str:
 
 
 def _init_method(request: RunRequest) -> str:
-    """The request's initialisation by name (images: k-means++ on the colours)."""
+    """The request's initialisation by name (images: k-means++ on the colours; a
+    mixture with means placed by hand: from k-means, scikit-learn's default)."""
+    if request.model != "kmeans":
+        return request.init if request.init in MIXTURE_INITS else "kmeans"
     return request.init if request.init in ("k-means++", "random") else "k-means++"
 
 
@@ -211,12 +215,14 @@ class SweepTab(_JobTab):
         data, seed = snapshot.dataset, request.random_state or 0
         init = _init_method(request)
         self._what = _what(data)
+        mixture = request.model != "kmeans"
 
         def work(cancelled, progress):
             return sweep(data.X, range(low, high + 1), sample_weight=data.sample_weight,
                          init=init, random_state=seed, max_iter=request.max_iter,
-                         tol=request.tol * data.tolerance_scale, cancelled=cancelled,
-                         on_progress=progress, **_photo_runs(data))
+                         tol=request.tol * (1 if mixture else data.tolerance_scale),
+                         cancelled=cancelled, on_progress=progress, model=request.model,
+                         **_photo_runs(data))
         return work
 
     def show_result(self, result) -> None:
@@ -226,7 +232,11 @@ class SweepTab(_JobTab):
         run = self.view.sweep.run_for(k) if self.view.sweep is not None else None
         if run is not None and self.shows_current_data():
             self.view.mark_loaded(k)
-            self.load_requested.emit(k, run.initial_centers, int(self.view.sweep.random_state),
+            # A mixture starts again from the sweep's initialisation (its first
+            # covariances come from it); k-means from its initial centres.
+            sweep = self.view.sweep
+            start = run.initial_centers if sweep.model == "kmeans" else sweep.init
+            self.load_requested.emit(k, start, int(sweep.random_state),
                                      f"k = {k} from the sweep")
 
 

@@ -180,16 +180,19 @@ class MainWindow(QMainWindow):
         return snap, self.source.panel.request()
 
     def load_run(self, k: int, centers, seed: int, what: str) -> None:
-        """Show a run chosen in the Explore dock from its initial centres (the data
-        must still be those it ran on)."""
+        """Show a run chosen in the Explore dock from its initial centres, or a
+        mixture's from its initialisation's name (the data must still be those it ran
+        on)."""
         panel = self.source.panel
         panel.show_run(k, seed)
         # Shown from its start, to step through (not run on to its end).
+        given = not isinstance(centers, str)  # else a mixture's initialisation
         request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
-                                      init=np.asarray(centers), random_state=seed,
-                                      run_to_end=False)
+                                      init=np.asarray(centers) if given else centers,
+                                      random_state=seed, run_to_end=False)
         self._start(self.source, request)
-        self.statusBar().showMessage(f"Showing {what}, from its initial centres", 10_000)
+        self.statusBar().showMessage(
+            f"Showing {what}, from its {'initial centres' if given else 'start'}", 10_000)
 
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Playback")

@@ -159,6 +159,19 @@ def _explore(page: str, tab: str):
     return scene
 
 
+def mixture_explore_sweep(window) -> None:
+    """The seed's blobs with a full-covariance mixture converged, and its sweep: BIC
+    and AIC beside the scores."""
+    window.pseudocode_dock.hide()
+    _blobs_of_shape(window, "blobs")
+    model = window.sources["blobs"].panel.run.model
+    model.setCurrentIndex(model.findData("full"))
+    wait(lambda: settled(window) and window.controller.snapshot.request.model == "full")
+    _converged(window)
+    window.show_explore("sweep")
+    wait(lambda: settled(window) and window.explore.sweep.view_has_result())
+
+
 def moons_other_algorithms(window) -> None:
     """The moons (the gallery's noise), k-means converged, the other algorithms beside."""
     window.pseudocode_dock.hide()
@@ -296,6 +309,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _explore("blobs", "race"),
     _explore("image", "silhouette"),
     moons_other_algorithms,
+    mixture_explore_sweep,
 )]
 
 

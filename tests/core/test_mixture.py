@@ -133,3 +133,15 @@ def test_each_half_step_is_narrated():
     assert lines[2].startswith("M: component ") and "moved most" in lines[2]
     assert lines[3].startswith("E: ") and "changed their most likely component" in lines[3]
     assert lines[-1].endswith(f"Converged after {run.state.n_iter} iterations.")
+
+
+@pytest.mark.parametrize("covariance_type", list(COVARIANCE_TYPES))
+def test_bic_and_aic_are_scikit_learns(covariance_type):
+    X, _ = make_blobs(250, 3, centers=3, random_state=6)
+    run = MixtureRun(X, 3, covariance_type=covariance_type, random_state=2)
+    run.run()
+    model = GaussianMixture(3, covariance_type=covariance_type, random_state=2).fit(X)
+    bic, aic = run.information_criteria()
+    assert bic == pytest.approx(model.bic(X), rel=1e-10)
+    assert aic == pytest.approx(model.aic(X), rel=1e-10)
+    assert run.n_parameters() == model._n_parameters()

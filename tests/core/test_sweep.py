@@ -158,3 +158,26 @@ def test_a_photo_sweep_makes_the_runs_of_its_page():
     for a, b in zip(result.runs, plain.runs):
         np.testing.assert_allclose(a.centers, b.centers, atol=0.1)
         assert a.inertia == pytest.approx(b.inertia, rel=1e-4)
+
+
+@pytest.mark.parametrize("model", ["full", "spherical"])
+def test_a_mixture_sweep_has_scikit_learns_bic_and_aic_and_no_inertia(blobs, model):
+    from sklearn.mixture import GaussianMixture
+
+    X = blobs
+    result = sweep(X, range(1, 7), model=model, init="kmeans", random_state=3, tol=1e-3,
+                   max_iter=100)
+    assert result.model == model and np.isnan(result.values("inertia")).all()
+    for run in result.runs:
+        gm = GaussianMixture(run.k, covariance_type=model, random_state=3).fit(X)
+        assert run.bic == pytest.approx(gm.bic(X), rel=1e-9)
+        assert run.aic == pytest.approx(gm.aic(X), rel=1e-9)
+        np.testing.assert_allclose(run.centers, gm.means_, rtol=1e-8)
+    assert result.best_k("bic") == 4
+
+
+def test_a_k_means_sweep_has_no_bic_and_a_weighted_mixture_is_refused(blobs):
+    result = sweep(blobs, [2, 3], with_scores=False)
+    assert np.isnan(result.values("bic")).all() and result.model == "kmeans"
+    with pytest.raises(ValueError, match="sample weights"):
+        sweep(blobs, [2], model="full", init="kmeans", sample_weight=np.ones(len(blobs)))

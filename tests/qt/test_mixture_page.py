@@ -99,3 +99,24 @@ def test_a_mixture_session_for_a_k_means_only_page_is_refused(window, qtbot, tmp
     assert not window.files.open_session(path)
     assert "runs k-means only" in window.last_message.text()
     assert window.controller.snapshot is before
+
+
+def test_the_sweep_of_a_mixture_shows_bic_and_aic_and_loads_its_run(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    choose_model(window, "full")
+    wait_state(qtbot, window, lambda s: s.request.model == "full")
+    tab = window.explore.sweep
+    window.actions["choose_k"].trigger()
+    qtbot.waitUntil(lambda: not tab.busy and tab.view_has_result(), timeout=60_000)
+    sweep = tab.view.sweep
+    assert sweep.model == "full" and sweep.best_k("bic") == 4
+    plots = tab.view.plots
+    assert plots["bic"].isVisible() and plots["aic"].isVisible()
+    assert not plots["inertia"].isVisible()
+    assert "Gaussian mixture, full (from k-means" in tab.view.note.text()
+    tab.view.k_chosen.emit(5)
+    snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 5)
+    assert isinstance(snap.iteration, MixtureIteration) and snap.index == 0
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 5)
+    np.testing.assert_array_equal(snap.iteration.centers, sweep.run_for(5).centers)

@@ -1,5 +1,6 @@
 """The k-sweep: inertia (the elbow), silhouette, Calinski–Harabasz and Davies–Bouldin
-against k, the best k of each marked; clicking a k asks to load that run."""
+against k (a mixture: BIC and AIC in place of the inertia), the best k of each
+marked; clicking a k asks to load that run."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
+from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.mixture_steps import MODELS
 from kmeans_studio.core.sweep import SCORES, Sweep
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.layout import WrappedLabel
@@ -17,10 +20,13 @@ HINTS = {"elbow": "elbow", "max": "↑ better", "min": "↓ better"}
 RULES = {"elbow": "look for the elbow, where adding clusters stops paying",
          "max": "higher is better", "min": "lower is better"}
 BEST = (213, 94, 0)  # Okabe–Ito vermillion
+#: Scores only one kind of model has.
+_MODEL_SCORES = ("inertia", "bic", "aic")
 
 
 class SweepPlot(QWidget):
-    """Four small plots against k; `k_chosen(k)` when the user clicks a k."""
+    """Small plots against k, one per score the sweep has; `k_chosen(k)` when the
+    user clicks a k."""
 
     k_chosen = Signal(int)
 
@@ -31,7 +37,7 @@ class SweepPlot(QWidget):
         self.note = WrappedLabel("Run the sweep to compare k.")
         self.note.setObjectName("sweep_note")
         self.note.setAccessibleName("About the sweep")
-        grid = QGridLayout()
+        grid = self._grid = QGridLayout()
         grid.setSpacing(4)
         line = (120, 170, 255) if is_dark() else (0, 90, 170)
         self.plots: dict[str, pg.PlotWidget] = {}
@@ -59,6 +65,9 @@ class SweepPlot(QWidget):
             self.plots[name], self._curves[name] = plot, curve
             self._best[name], self._loaded[name] = best, loaded
             grid.addWidget(plot, 0, i)  # side by side: the dock is wide and short
+            k_means_score = name not in ("bic", "aic")  # the others wait for a mixture
+            plot.setVisible(k_means_score)
+            grid.setColumnStretch(i, int(k_means_score))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
@@ -70,6 +79,12 @@ class SweepPlot(QWidget):
         for name, (title, _) in SCORES.items():
             values = sweep.values(name)
             finite = np.isfinite(values)
+            # A k-means sweep has no BIC, a mixture's no inertia: their plots go, and
+            # the others share the width equally.
+            shown = (name not in _MODEL_SCORES
+                     or (name == "inertia") == (sweep.model == "kmeans"))
+            self.plots[name].setVisible(shown)
+            self._grid.setColumnStretch(list(SCORES).index(name), int(shown))
             self._curves[name].setData(ks[finite], values[finite], data=ks[finite])
             best = sweep.best_k(name)
             if best is None:
@@ -84,11 +99,15 @@ class SweepPlot(QWidget):
             # Every k labelled while they fit; else pyqtgraph's own spacing.
             self.plots[name].getAxis("bottom").setTicks(
                 [[(int(k), str(k)) for k in ks]] if len(ks) <= 15 else None)
+        whole = "the inertia uses" if sweep.model == "kmeans" else "BIC and AIC use"
         scored = (f"Scores on a fixed random sample of {sweep.scored_points:,} of the "
-                  f"{sweep.n_points:,} {what} (the inertia uses all of them)"
+                  f"{sweep.n_points:,} {what} ({whole} all of them)"
                   if sweep.sampled else f"Scores on all {sweep.n_points:,} {what}")
+        model = MODELS[sweep.model]
+        init = MIXTURE_INITS.get(sweep.init, sweep.init).lower() if (
+            sweep.model != "kmeans") else sweep.init
         self.note.setText(
-            f"k-means ({sweep.init}, seed {sweep.random_state}) for k = {ks[0]}–{ks[-1]}. "
+            f"{model} ({init}, seed {sweep.random_state}) for k = {ks[0]}–{ks[-1]}. "
             f"{scored}. Click a k to load its run.")
         for line in self._loaded.values():
             line.hide()

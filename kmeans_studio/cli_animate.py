@@ -26,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=animation.SIZE, metavar="WxH",
                         help=f"frame size in pixels (default {animation.SIZE[0]}x"
                              f"{animation.SIZE[1]})")
+    parser.add_argument("--view", choices=tuple(animation.VIEWS), default="plot",
+                        help="what each frame shows: " + "; ".join(
+                            f"{key}: {text.lower()}" for key, text in animation.VIEWS.items())
+                        + " (default plot)")
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     return parser
 
@@ -40,6 +44,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from kmeans_studio.core.mixture_steps import replay
     from kmeans_studio.core.session import SESSION_SUFFIX, Session, load_source
 
     source = Path(args.session)
@@ -55,8 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(f"“{output}” exists; use --force to replace it.")
         session = Session.load(source)
         dataset = load_source(session.source)
-        states = animation.frame_states(session.trail, session.objective, session.position)
-        frames = animation.render_frames(dataset, states, args.size)
+        mixture = (None if session.run["model"] == "kmeans"
+                   else replay(dataset.X, session.run, session.initial_centers))
+        states = animation.frame_states(session.trail, session.objective, session.position,
+                                        mixture)
+        frames = animation.render_frames(dataset, states, args.size, args.view)
         written = animation.write_animation(frames, args.output or output, args.fps)
     except (ValueError, OSError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else (

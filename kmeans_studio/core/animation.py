@@ -2,11 +2,14 @@
 
 The frames are made from what a session holds (the initial centres and the centres
 after each update, up to the state shown): each assignment's labels are the points'
-nearest centres, as the run computed them.  Points are drawn in their plane (2-D data
-as they are, others on their first two principal components), coloured by cluster,
-with the centres on top; a photo is drawn as it looks at each state.  Frames are
-written as an animated GIF (looping, the last frame held) or as numbered PNGs in a
-folder; MP4 needs the optional imageio-ffmpeg package.
+nearest centres, as the run computed them.  A Gaussian mixture's run is replayed
+(`MixtureSteps`, from the same start) for its labels and its 1- and 2-σ ellipses.
+Points are drawn in their plane (2-D data as they are, others on their first two
+principal components), coloured by cluster, with the centres on top; a photo is drawn
+as it looks at each state.  `VIEWS` adds the run's curve (inertia or log-likelihood)
+under the plot, or draws the centres as images (digits), or the photo's palette.
+Frames are written as an animated GIF (looping, the last frame held) or as numbered
+PNGs in a folder; MP4 needs the optional imageio-ffmpeg package.
 """
 
 from __future__ import annotations
@@ -30,21 +33,34 @@ DRAWN_POINTS = 5000
 #: Output kinds by suffix (a path ending with a separator, or without a suffix, is a
 #: folder of PNG frames).
 SUFFIXES = (".gif", ".mp4")
+#: What a frame shows ({key: text}); `views_for` says which suit which data.
+VIEWS = {"plot": "The plot alone (points, or the photo)",
+         "plot_curve": "The plot and the run's curve",
+         "centres": "The centres as images, and the curve",
+         "palette": "The photo and its palette"}
 
 
 @dataclasses.dataclass(frozen=True)
 class FrameState:
     """What one half-step shows: its centres, the centres its labels come from (None
-    before the first assignment), and its title."""
+    before the first assignment), its title and the run's curve value (NaN: none);
+    a mixture's state gives its labels and ellipses (`mixture`) instead."""
 
     centers: np.ndarray
     label_centers: np.ndarray | None
     title: str
+    objective: float = float("nan")
+    mixture: Any = None  # a MixtureIteration
 
 
-def frame_states(trail: np.ndarray, inertia: np.ndarray, position: int) -> list[FrameState]:
+def frame_states(trail: np.ndarray, objective: np.ndarray, position: int,
+                 mixture: Any = None) -> list[FrameState]:
     """The states 0..position of a run whose centres after each update are `trail`
-    (trail[0]: the initial centres), as a session holds them."""
+    (trail[0]: the initial centres), as a session holds them, with `objective` (the
+    inertia) of each.  A mixture's run is `mixture`, a `MixtureSteps` from the run's
+    start: it is replayed to `position` and checked to follow `trail`."""
+    if mixture is not None:
+        return _mixture_states(trail, position, mixture)
     states = []
     for index in range(position + 1):
         n_iter = (index + 1) // 2
@@ -52,32 +68,87 @@ def frame_states(trail: np.ndarray, inertia: np.ndarray, position: int) -> list[
             title = "Start: the initial centres"
         else:
             phase = "assign" if index % 2 else "update"
-            title = f"Iteration {n_iter} · {phase} · inertia {inertia[index]:.6g}"
+            title = f"Iteration {n_iter} · {phase} · inertia {objective[index]:.6g}"
         states.append(FrameState(trail[index // 2],
-                                 None if index == 0 else trail[(index - 1) // 2], title))
+                                 None if index == 0 else trail[(index - 1) // 2], title,
+                                 float(objective[index])))
     return states
 
 
-def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] = SIZE, *,
-                  cancelled: Callable[[], bool] | None = None,
+def _mixture_states(trail: np.ndarray, position: int, steps: Any) -> list[FrameState]:
+    while len(steps.history) <= position and not steps.done:
+        steps.advance()
+    replayed = steps.center_trail(min(position, len(steps.history) - 1))
+    if replayed.shape != trail.shape or not np.allclose(replayed, trail, rtol=1e-6,
+                                                        atol=1e-9):
+        raise ValueError("The mixture's run does not follow the saved one: the data have "
+                         "changed since it was saved.")
+    states = []
+    for index, state in enumerate(steps.history[: position + 1]):
+        if index == 0:
+            title = "Start: the initial Gaussians"
+        else:
+            phase = "E-step" if state.phase == "assign" else "M-step"
+            title = (f"Iteration {state.n_iter} · {phase} · log-likelihood "
+                     f"{state.log_likelihood:.6g}")
+        states.append(FrameState(np.asarray(state.centers), None, title,
+                                 float(state.log_likelihood), state))
+    return states
+
+
+def views_for(dataset: Any) -> tuple[str, ...]:
+    """The `VIEWS` that suit `dataset`: a photo's palette, or images' centres."""
+    if dataset.image is not None:
+        return "plot", "plot_curve", "palette"
+    if dataset.image_shape is not None:
+        return "plot", "plot_curve", "centres"
+    return "plot", "plot_curve"
+
+
+def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] = SIZE,
+                  view: str = "plot", *, cancelled: Callable[[], bool] | None = None,
                   progress: Callable[[int, int], Any] | None = None) -> list | None:
-    """One Pillow image per state (None when `cancelled()` turns true)."""
+    """One Pillow image per state, showing `view` (one of `views_for(dataset)`), or
+    None when `cancelled()` turns true."""
+    from PIL import Image, ImageDraw
+
     from kmeans_studio.core.kmeans import nearest_centers
 
     width, height = _check_size(size)
-    if dataset.image is not None:
-        draw = _photo_drawer(dataset, width, height)
+    if view not in views_for(dataset):
+        raise ValueError(f"An animation of {dataset.name} shows one of "
+                         f"{', '.join(views_for(dataset))}, not {view!r}.")
+    font = _font(height)
+    top = font.size + 16
+    strip = {"plot": 0, "palette": height // 8}.get(view, height // 4)
+    box = (width, height - top - strip)
+    if view == "centres":
+        draw = _centres_drawer(dataset, *box)
+    elif dataset.image is not None:
+        draw = _photo_drawer(dataset, *box)
     else:
-        draw = _points_drawer(dataset, width, height)
+        draw = _points_drawer(dataset, *box)
+    curve = _curve_drawer(states, width, strip) if strip and view != "palette" else None
     frames = []
-    for done, state in enumerate(states):
+    for index, state in enumerate(states):
         if cancelled is not None and cancelled():
             return None
-        labels = (None if state.label_centers is None
-                  else nearest_centers(dataset.X, np.asarray(state.label_centers, float)))
-        frames.append(draw(state, labels))
+        if state.mixture is not None:
+            labels = state.mixture.labels
+        else:
+            labels = (None if state.label_centers is None else nearest_centers(
+                dataset.X, np.asarray(state.label_centers, float)))
+        frame = Image.new("RGB", (width, height), "white")
+        frame.paste(draw(state, labels), (0, top))
+        if curve is not None:
+            frame.paste(curve(index), (0, height - strip))
+        elif view == "palette":
+            frame.paste(_palette_strip(dataset.image.colors.palette_of(state.centers),
+                                       width, strip), (0, height - strip))
+        ImageDraw.Draw(frame).text((12, 8), state.title, fill="black", font=font)
+        frames.append(frame)
         if progress is not None:
-            progress(done + 1, len(states))
+            progress(index + 1, len(states))
     return frames
 
 
@@ -94,12 +165,18 @@ def _font(height: int):
     return ImageFont.load_default(size=max(12, height // 32))
 
 
+def _colors(k: int) -> list[tuple[int, int, int]]:
+    return [tuple(int(v) for v in c) for c in cluster_colors(k)]
+
+
 def _points_drawer(dataset: Any, width: int, height: int):
-    """Draws points (their plane), cluster colours and centres, with a title."""
+    """Draws points (their plane), cluster colours and centres, and a mixture's
+    ellipses, in a `width` × `height` image."""
     from PIL import Image, ImageDraw
 
     if dataset.n_features == 2:
         plane, project = dataset.X, (lambda C: np.asarray(C, dtype=float))
+        P, shift = np.eye(2), np.zeros(2)
     else:
         projection = dataset.projection
         if projection is None:
@@ -107,16 +184,15 @@ def _points_drawer(dataset: Any, width: int, height: int):
 
             projection = Projection.fit(dataset.X)
         plane, project = projection.points, projection.transform
-    font = _font(height)
-    top = font.size + 16
+        P, shift = projection.components, projection.components @ projection.mean
     lo, hi = plane.min(axis=0), plane.max(axis=0)
     span = np.maximum(hi - lo, 1e-12)
     # Equal scales on both axes (distances are what k-means sees), centred.
-    scale = min((width - 40) / span[0], (height - top - 30) / span[1])
-    offset = np.array([(width - scale * span[0]) / 2, top + (height - top - scale * span[1]) / 2])
+    scale = min((width - 40) / span[0], (height - 30) / span[1])
+    offset = np.array([(width - scale * span[0]) / 2, (height - scale * span[1]) / 2])
 
-    def to_pixels(P):
-        xy = (np.asarray(P, dtype=float) - lo) * scale
+    def to_pixels(xy):
+        xy = (np.asarray(xy, dtype=float) - lo) * scale
         return np.column_stack([offset[0] + xy[:, 0], offset[1] + scale * span[1] - xy[:, 1]])
     rows = (np.sort(np.random.default_rng(0).choice(len(plane), DRAWN_POINTS, replace=False))
             if len(plane) > DRAWN_POINTS else np.arange(len(plane)))
@@ -124,31 +200,36 @@ def _points_drawer(dataset: Any, width: int, height: int):
     radius = max(2, min(width, height) // 160)
 
     def draw(state: FrameState, labels):
+        from kmeans_studio.core.mixture import ellipses
+
         image = Image.new("RGB", (width, height), "white")
         pen = ImageDraw.Draw(image)
-        k = len(state.centers)
-        colors = [tuple(int(v) for v in c) for c in cluster_colors(k)]
+        colors = _colors(len(state.centers))
         for i, (x, y) in enumerate(points):
             fill = (170, 170, 170) if labels is None else colors[int(labels[rows[i]])]
             pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+        if state.mixture is not None:
+            outlines = ellipses(state.mixture.mixture_state(), state.mixture.covariance_type,
+                                projection=P) - shift
+            for j, pair in enumerate(outlines):
+                for sigma, outline in enumerate(pair):
+                    pen.line([tuple(p) for p in to_pixels(outline)], fill=colors[j],
+                             width=max(1, radius // (1 + sigma)))
         for j, (x, y) in enumerate(to_pixels(project(state.centers))):
             r = 3 * radius + 2
             pen.ellipse((x - r, y - r, x + r, y + r), fill=colors[j], outline="black",
                         width=max(2, radius // 2))
-        pen.text((12, 8), state.title, fill="black", font=font)
         return image
     return draw
 
 
 def _photo_drawer(dataset: Any, width: int, height: int):
-    """Draws the photo as each state shows it (its palette), fitted to the frame."""
-    from PIL import Image, ImageDraw
+    """Draws the photo as each state shows it (its palette), fitted to the box."""
+    from PIL import Image
 
     colors = dataset.image.colors
     h, w = colors.shape
-    font = _font(height)
-    top = font.size + 16
-    scale = min(width / w, (height - top) / h)
+    scale = min(width / w, height / h)
     fitted = (max(1, int(w * scale)), max(1, int(h * scale)))
 
     def draw(state: FrameState, labels):
@@ -158,10 +239,84 @@ def _photo_drawer(dataset: Any, width: int, height: int):
         else:
             picture = Image.fromarray(colors.preview(state.centers, labels).image()[..., :3])
         picture = picture.resize(fitted, Image.Resampling.LANCZOS)
-        image.paste(picture, ((width - fitted[0]) // 2, top + (height - top - fitted[1]) // 2))
-        ImageDraw.Draw(image).text((12, 8), state.title, fill="black", font=font)
+        image.paste(picture, ((width - fitted[0]) // 2, (height - fitted[1]) // 2))
         return image
     return draw
+
+
+def _centres_drawer(dataset: Any, width: int, height: int):
+    """Draws each centre as an image (digits: 8×8), dark on light, framed in its
+    cluster's colour, in a grid that fills the box."""
+    from PIL import Image, ImageDraw
+
+    shape = tuple(dataset.image_shape)
+    low, high = float(dataset.X.min()), float(dataset.X.max())
+
+    def draw(state: FrameState, labels):
+        k = len(state.centers)
+        columns = max(1, int(np.ceil(np.sqrt(k * width / max(height, 1)))))
+        rows = int(np.ceil(k / columns))
+        cell = max(4, min(width // columns, height // rows))
+        tile = max(2, cell - max(4, cell // 8))
+        image = Image.new("RGB", (width, height), "white")
+        pen = ImageDraw.Draw(image)
+        left = (width - columns * cell) // 2
+        top = (height - rows * cell) // 2
+        for j, (center, color) in enumerate(zip(state.centers, _colors(k))):
+            x, y = left + (j % columns) * cell, top + (j // columns) * cell
+            pen.rectangle((x, y, x + tile + 3, y + tile + 3), outline=color, width=2)
+            gray = 255 - np.clip((center - low) / max(high - low, 1e-12), 0, 1) * 255
+            picture = Image.fromarray(gray.reshape(shape).astype(np.uint8), "L")
+            image.paste(picture.resize((tile, tile), Image.Resampling.NEAREST), (x + 2, y + 2))
+        return image
+    return draw
+
+
+def _curve_drawer(states: list[FrameState], width: int, height: int):
+    """Draws the run's curve (inertia or log-likelihood) up to each state, on axes
+    fixed for the whole run, the state shown marked."""
+    from PIL import Image, ImageDraw
+
+    values = np.array([s.objective for s in states], dtype=float)
+    finite = np.isfinite(values)
+    low, high = (values[finite].min(), values[finite].max()) if finite.any() else (0, 1)
+    span = max(high - low, abs(high) * 0.05, 1e-12)
+    margin = 12
+    xs = margin + np.arange(len(values)) * (width - 2 * margin) / max(len(values) - 1, 1)
+    ys = height - margin - (values - low) / span * (height - 2 * margin)
+
+    def draw(index: int):
+        image = Image.new("RGB", (width, height), "white")
+        pen = ImageDraw.Draw(image)
+        pen.line((margin, height - margin, width - margin, height - margin),
+                 fill=(190, 190, 190), width=1)
+        shown = [(x, y) for x, y, ok in zip(xs[: index + 1], ys[: index + 1],
+                                             finite[: index + 1]) if ok]
+        if len(shown) > 1:
+            pen.line(shown, fill=(0, 90, 170), width=2)
+        if finite[index]:
+            r = 4
+            pen.ellipse((xs[index] - r, ys[index] - r, xs[index] + r, ys[index] + r),
+                        fill=(213, 94, 0))
+        return image
+    return draw
+
+
+def _palette_strip(palette: np.ndarray, width: int, height: int):
+    """The palette as a row of swatches (as many rows as 256 colours need), with a
+    white margin."""
+    from PIL import Image
+
+    colors = np.asarray(palette)[:, :3].astype(np.uint8)
+    per_row = min(len(colors), 64)
+    rows = int(np.ceil(len(colors) / per_row))
+    cells = np.full((rows * per_row, 3), 255, dtype=np.uint8)
+    cells[: len(colors)] = colors
+    swatches = Image.fromarray(cells.reshape(rows, per_row, 3)).resize(
+        (max(1, width - 24), max(1, height - 12)), Image.Resampling.NEAREST)
+    strip = Image.new("RGB", (width, height), "white")
+    strip.paste(swatches, (12, 6))
+    return strip
 
 
 def output_kind(path: str | Path) -> str:

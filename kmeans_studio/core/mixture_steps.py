@@ -161,3 +161,15 @@ class _History(Sequence):
         if not -n <= index < n:
             raise IndexError("history index out of range")
         return self._steps._iteration(index % n)
+
+
+def replay(X: Any, run: dict, initial_means: np.ndarray) -> MixtureSteps:
+    """The mixture run a session's `run` describes, from its start: its
+    initialisation by name (its first covariances come from it), or, for means placed
+    by hand, `initial_means`."""
+    from kmeans_studio.core.mixture import INITS
+
+    init = run["init"] if run["init"] in INITS else np.asarray(initial_means)
+    return MixtureSteps(X, len(initial_means), covariance_type=run["model"], init=init,
+                        random_state=run["random_state"], tol=run["tol"],
+                        max_iter=run["max_iter"])

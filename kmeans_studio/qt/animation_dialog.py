@@ -1,8 +1,10 @@
-"""The frame size and rate of an exported animation, asked before its file name."""
+"""What an exported animation shows, its frame size and rate, asked before its file
+name."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -15,9 +17,11 @@ from kmeans_studio.core import animation
 
 
 class AnimationOptions(QDialog):
-    """Width, height and frames a second (`core.animation`'s defaults to start)."""
+    """The view (of `views`, keys of `animation.VIEWS`), width, height and frames a
+    second (`core.animation`'s defaults to start)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 views: tuple[str, ...] = ("plot",)) -> None:
         super().__init__(parent)
         self.setObjectName("animation_options")
         self.setWindowTitle("Animation of the run")
@@ -37,16 +41,25 @@ class AnimationOptions(QDialog):
         self.fps_box.setAccessibleName("Frames a second")
         self.fps_box.setToolTip(f"Half-steps shown a second; the last frame stays "
                                 f"{animation.HOLD} times as long")
+        self.view_box = QComboBox()
+        for key in views:
+            self.view_box.addItem(animation.VIEWS[key], key)
+        self.view_box.setAccessibleName("What each frame shows")
+        self.view_box.setToolTip("What each frame shows: the plot alone, with the run's "
+                                 "curve (inertia, or a mixture's log-likelihood), the "
+                                 "centres as images, or the photo's palette")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow("Shows", self.view_box)
         form.addRow("Width", self.width_box)
         form.addRow("Height", self.height_box)
         form.addRow("Frames a second", self.fps_box)
         form.addRow(buttons)
 
-    def values(self) -> tuple[tuple[int, int], float]:
-        """((width, height), frames a second)."""
-        return (self.width_box.value(), self.height_box.value()), self.fps_box.value()
+    def values(self) -> tuple[tuple[int, int], float, str]:
+        """((width, height), frames a second, view)."""
+        return ((self.width_box.value(), self.height_box.value()), self.fps_box.value(),
+                self.view_box.currentData())

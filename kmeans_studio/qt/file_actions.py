@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.images import IMAGE_SUFFIXES
 from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.mixture_steps import replay
 from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.jobs import BackgroundJob
 
@@ -439,11 +440,12 @@ class FileActions(QObject):
             path, lambda temp: Path(temp).write_text(text, encoding="utf-8")))
 
     def export_animation(self, path: str | os.PathLike, size: tuple[int, int] | None = None,
-                         fps: float | None = None) -> bool:
+                         fps: float | None = None, view: str = "plot") -> bool:
         """Write the run of the page shown, from its first state to the state shown,
         as an animation (`core.animation`: GIF, MP4 or PNG frames by `path`; its
-        default size and rate unless given), drawn and written on a helper thread
-        with progress and Cancel."""
+        default size and rate unless given; `view` one of `animation.VIEWS`), drawn
+        and written on a helper thread with progress and Cancel (a mixture's run is
+        replayed there)."""
         import numpy as np
 
         from kmeans_studio.core import animation
@@ -457,15 +459,21 @@ class FileActions(QObject):
         except ValueError as exc:
             self.said.emit(str(exc))
             return False
-        dataset = snap.dataset
-        states = animation.frame_states(np.array(snap.trail), np.array(snap.objective),
-                                        snap.index)
-
-        size, fps = size or animation.SIZE, fps or animation.FPS
+        dataset, request = snap.dataset, snap.request
+        if view not in animation.views_for(dataset):
+            self.said.emit(f"The {self._shown().title} page's animation cannot show "
+                           f"“{animation.VIEWS.get(view, view)}”.")
+            return False
+        trail, objective = np.array(snap.trail), np.array(snap.objective)
+        run = {"model": request.model, "init": request.init, "random_state":
+               request.random_state, "tol": request.tol, "max_iter": request.max_iter}
+        size, fps, index = size or animation.SIZE, fps or animation.FPS, snap.index
 
         def work(cancelled, progress):
-            frames = animation.render_frames(dataset, states, size, cancelled=cancelled,
-                                             progress=progress)
+            mixture = None if run["model"] == "kmeans" else replay(dataset.X, run, trail[0])
+            states = animation.frame_states(trail, objective, index, mixture)
+            frames = animation.render_frames(dataset, states, size, view,
+                                             cancelled=cancelled, progress=progress)
             if frames is None:
                 return None
             try:
@@ -480,7 +488,11 @@ class FileActions(QObject):
     def export_animation_dialog(self) -> None:
         from kmeans_studio.qt.animation_dialog import AnimationOptions
 
-        options = AnimationOptions(self._widget)
+        from kmeans_studio.core.animation import views_for
+
+        snap = self._shown().controller.snapshot
+        views = ("plot",) if snap is None or snap.dataset is None else views_for(snap.dataset)
+        options = AnimationOptions(self._widget, views)
         options.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def chosen() -> None:

@@ -240,6 +240,15 @@ def table_iris(window) -> None:
     _converged(window)
 
 
+def table_iris_mixture(window) -> None:
+    """Iris with a full-covariance mixture converged: ellipses in the principal plane."""
+    table_iris(window)
+    model = window.sources["table"].panel.run.model
+    model.setCurrentIndex(model.findData("full"))
+    wait(lambda: settled(window) and window.controller.snapshot.request.model == "full")
+    _converged(window)
+
+
 #: Twenty classes with long names: the most the confusion matrix is made to hold.
 LONG_CLASS_NAMES = tuple(f"{genus} {species}" for genus, species in zip(
     ("Quercus", "Acer", "Fagus", "Betula", "Fraxinus", "Tilia", "Carpinus", "Alnus",
@@ -303,6 +312,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(image_transparent),
     _close_explore(image_quality_curve),
     _close_explore(table_iris),
+    _close_explore(table_iris_mixture),
     _close_explore(table_labelled),
     _explore("blobs", "sweep"),
     _explore("blobs", "silhouette"),

@@ -69,3 +69,28 @@ def test_options_and_refusals(session_file, tmp_path, capsys):
     assert not (tmp_path / "b.gif").exists()
     with pytest.raises(SystemExit):
         main([str(session_file), "--size", "big"])
+
+
+def test_a_mixture_session_is_replayed_and_a_view_chosen(tmp_path, capsys):
+    from kmeans_studio.core.mixture_steps import MixtureSteps
+
+    data = make_blob_dataset()
+    steps = MixtureSteps(data.X, 3, covariance_type="tied", init="random", random_state=2,
+                         tol=1e-3, max_iter=100)
+    for _ in range(6):
+        steps.advance()
+    position = len(steps.history) - 1
+    source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+              "cluster_std": 0.6, "random_state": 0}
+    path = tmp_path / "mixture.kmeans.json"
+    Session(source, {"model": "tied", "n_clusters": 3, "init": "random", "n_init": 1,
+                     "random_state": 2, "max_iter": 100, "tol": 1e-3},
+            steps.center_trail(), np.array(steps.objectives()), position).save(path)
+    out = tmp_path / "mixture.gif"
+    assert main([str(path), "-o", str(out), "--size", "320x240", "--view", "plot_curve"]) == 0
+    with Image.open(out) as image:
+        assert image.n_frames == position + 1
+    # The centre images are for digits: refused in a sentence, nothing written.
+    assert main([str(path), "-o", str(tmp_path / "c.gif"), "--view", "centres"]) == 2
+    assert "not 'centres'" in capsys.readouterr().err
+    assert not (tmp_path / "c.gif").exists()

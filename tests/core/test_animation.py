@@ -126,3 +126,74 @@ def test_an_mp4_holds_every_frame_and_the_last_longer(blobs_run, tmp_path):
     n_frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     assert n_frames == len(frames) + animation.HOLD - 1
     assert seconds == pytest.approx(n_frames / 4, abs=0.01)
+
+
+def test_a_mixtures_frames_replay_its_states_with_ellipses(tmp_path):
+    from kmeans_studio.core.mixture_steps import MixtureSteps, replay
+
+    data = make_blob_dataset()
+    run = {"model": "full", "init": "kmeans", "random_state": 0, "tol": 1e-3,
+           "max_iter": 100, "n_clusters": 4}
+    steps = MixtureSteps(data.X, 4, covariance_type="full", init="kmeans", random_state=0)
+    while not steps.done:
+        steps.advance()
+    position = len(steps.history) - 1
+    trail = steps.center_trail()
+    states = animation.frame_states(trail, np.array(steps.objectives()), position,
+                                    replay(data.X, run, trail[0]))
+    assert len(states) == position + 1 and "E-step" in states[1].title
+    assert states[-1].objective == steps.state.log_likelihood
+    np.testing.assert_array_equal(states[-1].mixture.labels, steps.state.labels)
+    frames = animation.render_frames(data, states, (400, 300), "plot_curve")
+    last = np.asarray(frames[-1]).reshape(-1, 3)
+    for color in cluster_colors(4):
+        assert (last == color).all(axis=1).any()
+    # Without the ellipses the frame has fewer pixels in the components' colours.
+    plain = animation.render_frames(data, [dataclasses_replace(states[-1], mixture=None)],
+                                    (400, 300))[0]
+    assert np.count_nonzero(np.asarray(frames[-1]) != np.asarray(plain)) > 0
+    # A replay that does not follow the saved means (other data) is refused.
+    with pytest.raises(ValueError, match="does not follow"):
+        animation.frame_states(trail + 1.0, np.array(steps.objectives()), position,
+                               replay(data.X, run, trail[0]))
+
+
+def dataclasses_replace(state, **changes):
+    import dataclasses
+
+    return dataclasses.replace(state, **changes)
+
+
+def test_digits_frames_show_the_centres_as_images_and_a_photo_its_palette():
+    from sklearn.datasets import load_sample_image
+
+    from kmeans_studio.core.datasets import digits_dataset
+
+    digits = digits_dataset()
+    assert animation.views_for(digits) == ("plot", "plot_curve", "centres")
+    run = KMeansRun(digits.X, 10, random_state=0)
+    run.run()
+    position = len(run.history) - 1
+    inertia = np.array([s.inertia for s in run.history])
+    states = animation.frame_states(run.center_trail(position), inertia, position)
+    frame = np.asarray(animation.render_frames(digits, states[-1:], (400, 300),
+                                               "centres")[0])
+    # Dark strokes on light tiles, framed in the ten cluster colours.
+    assert (frame.reshape(-1, 3) < 40).all(axis=1).sum() > 100
+    for color in cluster_colors(10):
+        assert (frame.reshape(-1, 3) == color).all(axis=1).any()
+    photo = image_dataset(load_sample_image("flower.jpg")[::8, ::8], "flower")
+    assert animation.views_for(photo) == ("plot", "plot_curve", "palette")
+    colors = photo.image.colors
+    run = colors.engine_run(colors.initial_palette(4, 0))
+    run.run()
+    position = len(run.history) - 1
+    states = animation.frame_states(run.center_trail(position),
+                                    np.array([s.inertia for s in run.history]), position)
+    frame = np.asarray(animation.render_frames(photo, states[-1:], (200, 200),
+                                               "palette")[0])
+    strip = frame[-25:].reshape(-1, 3)
+    for color in colors.palette_of(run.state.centers)[:, :3]:
+        assert (strip == color).all(axis=1).any()
+    with pytest.raises(ValueError, match="not 'centres'"):
+        animation.render_frames(photo, states, (200, 200), "centres")

@@ -200,10 +200,15 @@ def test_the_run_exports_as_an_animation(window, qtbot, tmp_path, monkeypatch):
                         staticmethod(lambda *a, **k: (str(path), "")))
     window.actions["export_animation"].trigger()
     options = window.findChild(AnimationOptions)
-    assert options.isVisible() and options.values() == (animation.SIZE, animation.FPS)
+    assert options.isVisible()
+    assert options.values() == (animation.SIZE, animation.FPS, "plot")
+    # The Blobs page's views: the plot, with or without the curve (no centre images).
+    views = [options.view_box.itemData(i) for i in range(options.view_box.count())]
+    assert views == ["plot", "plot_curve"]
+    options.view_box.setCurrentIndex(1)
     options.width_box.setValue(320)
     options.height_box.setValue(5000)  # beyond the range: its largest
-    assert options.values() == ((320, 4096), 4.0)
+    assert options.values() == ((320, 4096), 4.0, "plot_curve")
     options.height_box.setValue(240)
     options.fps_box.setValue(2)
     options.accept()
@@ -212,6 +217,11 @@ def test_the_run_exports_as_an_animation(window, qtbot, tmp_path, monkeypatch):
     with Image.open(path) as gif:
         assert gif.n_frames == snap.index + 1 and gif.size == (320, 240)
         assert gif.info["duration"] == 500
+        gif.seek(gif.n_frames - 1)
+        strip = np.asarray(gif.convert("RGB"))[-60:].reshape(-1, 3).astype(int)
+        assert (np.abs(strip - (0, 90, 170)).sum(axis=1) < 30).any()  # the curve
     # A suffix it cannot write: one sentence, nothing started.
     assert not window.files.export_animation(tmp_path / "run.avi")
     assert "as .gif, .mp4 or a folder" in window.last_message.text()
+    assert not window.files.export_animation(tmp_path / "other.gif", view="palette")
+    assert "cannot show" in window.last_message.text()

@@ -16,6 +16,7 @@ from typing import Any
 
 from kmeans_studio.core.datasets import BLOB_SHAPES
 from kmeans_studio.core.dither import DEFAULT_STRENGTH
+from kmeans_studio.core.drawing import N_CLASSES
 from kmeans_studio.core.image_quality import SPACES
 from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.mixture_steps import MODELS
@@ -184,8 +185,9 @@ class BlobParameters:
     """The toy data of the Blobs page (the notebook's make_blobs(300, centers=4,
     cluster_std=0.6, random_state=0) by default)."""
 
-    shape: str = param("blobs", "Shape", "Blobs, or a shape where k-means' assumptions fail",
-                       choices=BLOB_SHAPES)
+    shape: str = param("blobs", "Shape", "Blobs, a shape where k-means' assumptions "
+                       "fail, or points you draw yourself",
+                       choices={**BLOB_SHAPES, "drawn": "Draw your own points"})
     n_samples: int = param(300, "Points", "Number of points", low=2, high=1_000_000,
                            step=100)
     n_centers: int = param(4, "True blobs", "Number of true blobs", low=1, high=20)
@@ -194,10 +196,30 @@ class BlobParameters:
     random_state: int = param(0, "Seed", "Seed of the data: the same seed gives the same "
                               "points", low=SEED_RANGE[0], high=SEED_RANGE[1])
 
+    @property
+    def drawn(self) -> bool:
+        """The points are drawn by hand (`core.drawing`), not generated."""
+        return self.shape == "drawn"
+
     def source(self) -> dict:
-        """The session source that rebuilds these data."""
+        """The session source that rebuilds generated data."""
         return {"kind": "blobs", **dataclasses.asdict(self),
                 "cluster_std": round(self.cluster_std, 6)}
+
+
+#: The classes drawn points can have.
+CLASS_CHOICES = {-1: "None", **{c: f"Class {c + 1}" for c in range(N_CLASSES)}}
+
+
+@dataclasses.dataclass(frozen=True)
+class DrawParameters:
+    """The brush that draws points on the Blobs page."""
+
+    brush: int = param(30, "Brush size", "Diameter of the brush on screen, in pixels "
+                       "(the eraser's too)", low=4, high=200, step=2)
+    density: int = param(4, "Density", "Points each dab of the brush adds", low=1, high=50)
+    cls: int = param(-1, "Class", "The class of the points drawn now: give every point a "
+                     "class to score the clusters against them", choices=CLASS_CHOICES)
 
 
 @dataclasses.dataclass(frozen=True)

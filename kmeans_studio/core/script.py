@@ -145,6 +145,13 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
                          n=int(source["n_samples"]), c=int(source["n_centers"]),
                          std=float(source["cluster_std"]), seed=int(source["random_state"]))
                      + "\n")
+    elif kind == "drawn":
+        points = np.array2string(np.asarray(source["points"], dtype=np.float64).reshape(-1, 2),
+                                 separator=", ", threshold=np.inf, floatmode="unique",
+                                 max_line_width=100)
+        parts.append(f"# The points drawn by hand, and their classes (-1: none).\n"
+                     f"X = np.array({points}).reshape(-1, 2)\n"
+                     f"y = np.array({[int(c) for c in source['classes']]!r})\n")
     elif kind == "digits":
         parts.append("from sklearn.datasets import load_digits\n\n"
                      "digits = load_digits()\nX, y = digits.data, digits.target\n")

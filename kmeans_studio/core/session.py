@@ -45,6 +45,10 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
                                           source["random_state"])
     if kind == "digits":
         return datasets.digits_dataset()
+    if kind == "drawn":
+        from kmeans_studio.core.drawing import drawing_from_source, drawn_dataset
+
+        return drawn_dataset(drawing_from_source(source))
     if kind == "labelled_file":
         return datasets.npz_images_dataset(source["path"])
     if kind == "sample_image":
@@ -217,7 +221,7 @@ def missing_file(source: dict) -> str | None:
 #: iterations take about 1 MiB); anything larger is refused before it is read.
 MAX_SESSION_BYTES = 64 << 20
 #: Dimensions of the centres each kind of data has (tables: one per feature).
-_KIND_FEATURES = {"blobs": 2, "digits": 64, "sample_image": 3, "image_file": 3}
+_KIND_FEATURES = {"blobs": 2, "drawn": 2, "digits": 64, "sample_image": 3, "image_file": 3}
 
 
 def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndarray,
@@ -292,6 +296,8 @@ def check_source(source: dict) -> dict:
         source = {**source, "path": source.get("path"), "label": source.get("label"),
                   "missing": source.get("missing", "drop"),
                   "scaling": source.get("scaling", "none")}
+    elif kind == "drawn":
+        _drawn(source)
     elif kind != "digits":
         raise ValueError(f"its data are of a kind this K-Means Studio cannot rebuild "
                          f"({_shown(kind)})")
@@ -305,6 +311,7 @@ def check_source(source: dict) -> dict:
 _SOURCE_FIELDS = {
     "blobs": ("kind", "shape", "n_samples", "n_centers", "cluster_std", "random_state"),
     "digits": ("kind",),
+    "drawn": ("kind", "points", "classes"),
     "labelled_file": ("kind", "path"),
     "sample_image": ("kind", "name", "space"),
     "image_file": ("kind", "path", "space"),
@@ -386,6 +393,21 @@ def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
     if not np.isfinite(array).all():
         raise ValueError(f"{what} hold numbers too large to use")
     return array
+
+
+def _drawn(source: dict) -> None:
+    """Drawn points: at most `drawing.MAX_POINTS` finite (x, y), a class each."""
+    from kmeans_studio.core.drawing import MAX_POINTS, N_CLASSES
+
+    points, classes = source.get("points"), source.get("classes")
+    if not isinstance(points, list) or len(points) > MAX_POINTS:
+        raise ValueError(f"the drawn points must be a list of at most {MAX_POINTS:,}")
+    if points and _matrix(points, "the drawn points", 2).shape[1] != 2:
+        raise ValueError("the drawn points must each be two numbers")
+    if (not isinstance(classes, list) or len(classes) != len(points)
+            or not all(type(c) is int and -1 <= c < N_CLASSES for c in classes)):
+        raise ValueError(f"the drawn points' classes must be a whole number from -1 to "
+                         f"{N_CLASSES - 1} for each point")
 
 
 def _too_big(name: str, size: int) -> str:

@@ -29,7 +29,7 @@ LABELLED_FILTER = "Labelled images (*.npz)"
 SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
 TABLE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.npy *.npz)"
 #: Which page shows each kind of session source.
-SOURCE_PAGES = {"blobs": "blobs", "digits": "digits", "labelled_file": "digits",
+SOURCE_PAGES = {"blobs": "blobs", "drawn": "blobs", "digits": "digits", "labelled_file": "digits",
                 "sample_image": "image", "image_file": "image", "table": "table"}
 #: The pages with a model choice (k-means or a Gaussian mixture).
 MIXTURE_PAGES = ("blobs", "table")

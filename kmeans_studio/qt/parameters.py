@@ -79,6 +79,20 @@ class ParameterForm(QGroupBox):
             return widgets[name]
         raise AttributeError(name)
 
+    def set_row_visible(self, name: str, visible: bool) -> None:
+        """Show or hide field `name`'s row (its label, widget and any button)."""
+        form = self.layout()
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is None:
+                continue
+            inner = item.layout()
+            held = ([inner.itemAt(i).widget() for i in range(inner.count())]
+                    if inner is not None else [item.widget()])
+            if self.widgets[name] in held:
+                form.setRowVisible(row, visible)
+                return
+
     def values(self) -> Any:
         """The parameters the widgets show."""
         return self._type(**{name: _read(w) for name, w in self.widgets.items()})

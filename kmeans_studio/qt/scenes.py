@@ -91,7 +91,7 @@ def _blobs_of_shape(window, name: str) -> None:
     box = window.sources["blobs"].panel.data.shape
     box.setCurrentIndex(box.findData(name))
     wait(lambda: settled(window)
-         and window.controller.snapshot.request.source["shape"] == name)
+         and window.controller.snapshot.request.source.get("shape") == name)
 
 
 def blobs_stepped(window) -> None:
@@ -120,6 +120,31 @@ def blobs_mixture(window) -> None:
         window.controller.step()
     wait(lambda: settled(window) and window.controller.snapshot.index == 5)
     window.pseudocode_dock.show()
+
+
+def blobs_drawn(window) -> None:
+    """Two moons drawn with the brush, one class each, k-means converged (and cutting
+    them wrongly)."""
+    import numpy as np
+
+    from kmeans_studio.core.drawing import NAME
+
+    _show_page(window, "blobs")
+    panel = window.sources["blobs"].panel
+    panel.data.shape.setCurrentIndex(panel.data.shape.findData("drawn"))
+    panel.run.n_clusters.setValue(2)
+    # (Nothing to cluster yet: the canvas is empty.)
+    wait(lambda: window.controller.snapshot is not None
+         and window.controller.snapshot.dataset.name == NAME)
+    for cls, (cx, cy, start) in enumerate(((-2.0, 2.0, 0.0), (1.0, 3.5, np.pi))):
+        panel.brush.cls.setCurrentIndex(panel.brush.cls.findData(cls))
+        panel.stroke_started()
+        for angle in np.linspace(start, start + np.pi, 60):
+            panel.stroke_moved(cx + 3 * np.cos(angle), cy + 3 * np.sin(angle), 0.4, False)
+        panel.stroke_finished()
+    count = len(panel.sketch.drawing)
+    wait(lambda: settled(window) and window.controller.snapshot.dataset.n_samples == count)
+    _converged(window)
 
 
 def _shape(name: str):
@@ -302,6 +327,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(blobs_stepped),
     _close_explore(blobs_pseudocode),
     _close_explore(blobs_mixture),
+    _close_explore(blobs_drawn),
     *(_close_explore(_shape(name)) for name in
       ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons")),
     _close_explore(digits_converged),

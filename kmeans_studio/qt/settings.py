@@ -21,6 +21,7 @@ from kmeans_studio.core import parameters
 PARAMETERS: dict[str, Any] = {
     "blobs": parameters.BlobParameters(),
     "blobs/run": parameters.BLOBS_RUN,
+    "blobs/draw": parameters.DrawParameters(),
     "digits/run": parameters.DIGITS_RUN,
     "table/run": parameters.TABLE_RUN,
     "image": parameters.ImageParameters(),

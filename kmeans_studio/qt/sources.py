@@ -6,12 +6,12 @@ from collections import OrderedDict
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.jobs import BackgroundJob
-from kmeans_studio.qt.layout import Page, scrolled, splitter
+from kmeans_studio.qt.layout import Page, WrappedLabel, scrolled, splitter
 from kmeans_studio.qt.panels.blobs import BlobsPanel
 from kmeans_studio.qt.panels.digits import DigitsPanel
 from kmeans_studio.qt.panels.image import ImagePanel
@@ -115,6 +115,15 @@ class _Source:
         raise NotImplementedError
 
 
+def _score_line(evaluation) -> str:
+    """One line on how the clusters match labelled (drawn) data's classes."""
+    if evaluation is None:
+        return ""
+    accuracy = evaluation.matching("hungarian").accuracy
+    return (f"Against your classes: accuracy {accuracy:.3f} (clusters matched one-to-one) "
+            f"· ARI {evaluation.scores['ARI']:.3f} · NMI {evaluation.scores['NMI']:.3f}")
+
+
 class BlobsSource(_Source):
     """Toy 2-D data: the scatter explorer above the inertia curve."""
 
@@ -142,7 +151,16 @@ class BlobsSource(_Source):
         for name, value in self.view_options.items():
             setattr(self.scatter, name, value)
         self.inertia = InertiaView()
-        self.views = splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
+        self.scores = WrappedLabel()
+        self.scores.setObjectName("blobs_scores")
+        self.scores.setAccessibleName("The clusters scored against the drawn classes")
+        self.scores.hide()
+        above = QWidget()
+        column = QVBoxLayout(above)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.scatter, 1)
+        column.addWidget(self.scores)
+        self.views = splitter(Qt.Orientation.Vertical, [above, self.inertia], [4, 1],
                                "blobs_views")
         self.export_targets = {"Scatter plot": self.scatter.plot,
                                "Inertia curve": self.inertia.plot}
@@ -151,6 +169,23 @@ class BlobsSource(_Source):
             lambda: self.scatter.set_placing(self.panel.placing))
         self.scatter.centers_edited.connect(controller.set_centers)
         self.inertia.seek_requested.connect(controller.seek)
+        # Drawing: the scatter plot's strokes go into the panel's sketch.
+        panel = self.panel
+        self.scatter.stroke_started.connect(panel.stroke_started)
+        self.scatter.stroke_moved.connect(self._on_stroke)
+        self.scatter.stroke_finished.connect(panel.stroke_finished)
+        panel.drawing_changed.connect(self._paint_mode)
+        panel.brush.brush.valueChanged.connect(lambda: self._paint_mode(panel.drawing))
+        self._paint_mode(panel.drawing)
+
+    def _paint_mode(self, drawing: bool) -> None:
+        self.scatter.class_symbols = drawing
+        self.scatter.set_painting(self.panel.brush.values().brush if drawing else None)
+
+    def _on_stroke(self, x: float, y: float, radius: float, erasing: bool) -> None:
+        self.panel.stroke_moved(x, y, radius, erasing)
+        drawing = self.panel.sketch.drawing
+        self.scatter.show_sketch(drawing.points, drawing.classes)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         # Painted at once: the worker sends the next state only after this one is
@@ -158,6 +193,8 @@ class BlobsSource(_Source):
         self._shown = snapshot
         self.scatter.set_snapshot(snapshot)
         self.inertia.set_snapshot(snapshot)
+        self.scores.setText(_score_line(snapshot.derived))
+        self.scores.setVisible(snapshot.derived is not None)
         if self.panel.placing and snapshot.iteration is not None:
             # k is what the user placed (the greyed box says so, not an old value).
             k = self.panel.run.n_clusters

@@ -1,18 +1,22 @@
-"""The Blobs page of the Data dock: toy 2-D data and the run's parameters."""
+"""The Blobs page of the Data dock: toy 2-D data (generated, or drawn with a brush)
+and the run's parameters."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 
-from PySide6.QtCore import QSignalBlocker, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kmeans_studio.core.datasets import TWO_GROUP_SHAPES, natural_groups
+from kmeans_studio.core.drawing import Sketch, drawing_from_source
 from kmeans_studio.core.parameters import INIT_CHOICES, BlobParameters, next_seed
 from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
-from kmeans_studio.qt.panels.common import DataPanel, push_button
+from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.panels.common import DataPanel, push_button, state_evaluation
 from kmeans_studio.qt.parameters import ParameterForm
 from kmeans_studio.qt.settings import Settings
 
@@ -33,7 +37,7 @@ class RunForm(ParameterForm):
         self._kmeans_inits = tuple(inits or INIT_CHOICES)
         super().__init__("k-means" if models == ("kmeans",) else "Clustering", params, beside={"random_state": reinit},
                          choices=None if models is None else {"model": models})
-        self.layout().setRowVisible(self.model, self.model.count() > 1)
+        self.set_row_visible("model", self.model.count() > 1)
         # A new model first offers its own initialisations, then asks for a run.
         self.model.currentIndexChanged.disconnect(self.changed)
         self.model.currentIndexChanged.connect(self._on_model)
@@ -85,7 +89,14 @@ class RunForm(ParameterForm):
 
 
 class BlobsPanel(DataPanel):
-    """Parameters of the toy data and of the run; emits a `RunRequest` on change."""
+    """Parameters of the toy data and of the run; emits a `RunRequest` on change.
+
+    With "Draw your own points" as the shape the data are `sketch`'s: the page's
+    scatter plot draws into it (`stroke_*`), and the Brush box sets the brush, the
+    class, and offers Undo, Redo and Clear; `drawing_changed(bool)` says when drawing
+    starts or stops."""
+
+    drawing_changed = Signal(bool)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,8 +105,25 @@ class BlobsPanel(DataPanel):
                                "New data", self._new_data)
         self.data = ParameterForm("Data", settings.read("blobs"),
                                   beside={"random_state": new_data})
+        self.sketch = Sketch()
+        self.brush = ParameterForm("Brush", settings.read("blobs/draw"))
+        self.brush.setToolTip("Left-drag to draw points, right-drag to erase them")
+        self.undo_button = push_button("Undo", "Undo the last stroke (Ctrl+Z)", "Undo",
+                                       lambda: self._edit(self.sketch.undo))
+        self.redo_button = push_button("Redo", "Redo the stroke undone (Ctrl+Shift+Z)",
+                                       "Redo", lambda: self._edit(self.sketch.redo))
+        self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_button.setShortcut(QKeySequence.StandardKey.Redo)
+        clear = push_button("Clear", "Remove every drawn point (Undo brings them back)",
+                            "Clear", lambda: self._edit(self.sketch.clear))
+        buttons = QHBoxLayout()
+        for button in (self.undo_button, self.redo_button, clear):
+            buttons.addWidget(button)
+        self.brush.layout().addRow(buttons)
+        self.brush.layout().addRow(WrappedLabel("Left-drag on the plot to draw, "
+                                                "right-drag to erase."))
         self.run = RunForm(settings.read("blobs/run"))
-        self._stack(self.data, self.run)
+        self._stack(self.data, self.brush, self.run)
 
         # Debounce: several quick edits make one request.
         self._debounce = QTimer(self)
@@ -112,24 +140,75 @@ class BlobsPanel(DataPanel):
     def placing(self) -> bool:
         return self.run.placing
 
+    @property
+    def drawing(self) -> bool:
+        """The data are drawn by hand."""
+        return self.data.values().drawn
+
     def request(self) -> RunRequest:
-        return self.request_for(self.data.values().source())
+        return self.request_for(self.sketch.drawing.source() if self.drawing
+                                else self.data.values().source())
 
     def request_for(self, source: dict) -> RunRequest:
-        return RunRequest(data_key=tuple(source.values()), source=source,
-                          make_data=functools.partial(load_source, source),
-                          **self.run.values().request_values())
+        values = self.run.values().request_values()
+        derive, key = None, tuple(source.values())
+        if source["kind"] == "drawn":
+            drawing = drawing_from_source(source)
+            key = drawing.key
+            derive = state_evaluation if drawing.labelled() else None
+            if len(drawing) < values["n_clusters"] and values["init"] is not None:
+                values["init"] = None  # shown, not clustered, until there are k points
+        return RunRequest(data_key=key, source=source, derive=derive,
+                          make_data=functools.partial(load_source, source), **values)
 
     def restore(self, source: dict, run: dict) -> None:
         """Show a session's data and run parameters (no request is sent)."""
-        fields = {key: value for key, value in source.items() if key != "kind"}
-        self.data.show_values(dataclasses.replace(BlobParameters(), **fields))
+        if source["kind"] == "drawn":
+            self.sketch.replace(drawing_from_source(source))
+            shape = self.data.shape
+            with QSignalBlocker(shape):
+                shape.setCurrentIndex(shape.findData("drawn"))
+        else:
+            fields = {key: value for key, value in source.items() if key != "kind"}
+            self.data.show_values(dataclasses.replace(BlobParameters(), **fields))
         self.run.show_values(self.run.values().with_session(run))
         self._update_enabled()
 
     def save(self, settings: Settings) -> None:
         settings.write("blobs", self.data.values())
         settings.write("blobs/run", self.run.values())
+        settings.write("blobs/draw", self.brush.values())
+
+    # -- drawing (the scatter plot's strokes)
+    def stroke_started(self) -> None:
+        self.sketch.begin_stroke()
+
+    def stroke_moved(self, x: float, y: float, radius: float, erasing: bool) -> None:
+        """One dab of the brush (or the eraser) at (x, y), `radius` in data units."""
+        if erasing:
+            self.sketch.erase((x, y), radius)
+        else:
+            brush = self.brush.values()
+            self.sketch.dab((x, y), radius, brush.density, brush.cls)
+
+    def stroke_finished(self) -> None:
+        """The stroke is over: the run starts again on the points as they are now."""
+        self.sketch.end_stroke()
+        self._edit(lambda: None)
+
+    def _edit(self, change) -> None:
+        change()
+        self._update_enabled()
+        if self.drawing:
+            self._emit()
+
+    def _emit(self) -> None:
+        super()._emit()
+        if self.drawing:
+            k, n = self.run.n_clusters.value(), len(self.sketch.drawing)
+            if n < k and not self.placing:
+                self.show_error(f"Draw at least {k} points to cluster them into {k} "
+                                f"({n} so far).")
 
     def _new_data(self) -> None:
         self.data.random_state.setValue(next_seed(self.data.random_state.value()))
@@ -139,13 +218,22 @@ class BlobsPanel(DataPanel):
 
     def _on_shape(self) -> None:
         """A new shape (chosen, not restored) starts k at its number of groups; the
-        user can still change k."""
+        user can still change k (drawing keeps it)."""
         self._update_enabled()
-        if not self.placing:
+        if not self.placing and not self.drawing:
             self.run.n_clusters.setValue(natural_groups(self.data.shape.currentData(),
                                                         self.data.n_centers.value()))
 
     def _update_enabled(self) -> None:
-        # "True blobs" means nothing for two circles or two moons: hidden there.
-        self.data.layout().setRowVisible(
-            self.data.n_centers, self.data.shape.currentData() not in TWO_GROUP_SHAPES)
+        # "True blobs" means nothing for two circles or two moons: hidden there; the
+        # generator's fields mean nothing for drawn points.
+        shape, drawing = self.data.shape.currentData(), self.drawing
+        for name in ("n_samples", "cluster_std", "random_state"):
+            self.data.set_row_visible(name, not drawing)
+        self.data.set_row_visible("n_centers", shape not in TWO_GROUP_SHAPES and not drawing)
+        self.brush.setVisible(drawing)
+        self.undo_button.setEnabled(self.sketch.can_undo)
+        self.redo_button.setEnabled(self.sketch.can_redo)
+        if drawing != getattr(self, "_was_drawing", False):
+            self._was_drawing = drawing
+            self.drawing_changed.emit(drawing)

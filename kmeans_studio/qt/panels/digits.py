@@ -18,22 +18,15 @@ from PySide6.QtWidgets import (
 
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.session import load_source
-from kmeans_studio.core.metrics import MATCH_METHODS, evaluate
+from kmeans_studio.core.metrics import MATCH_METHODS
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.core.parameters import INIT_CHOICES
 from kmeans_studio.qt.panels.blobs import RunForm
-from kmeans_studio.qt.panels.common import SourcePanel, push_button
+from kmeans_studio.qt.panels.common import SourcePanel, push_button, state_evaluation
 from kmeans_studio.qt.settings import Settings
 
 #: Centres cannot be placed by clicking in 64 dimensions.
 DIGIT_INITS = tuple(key for key in INIT_CHOICES if key != "click")
-
-
-def state_evaluation(dataset: Dataset, state, done: bool):
-    """A state judged against the true labels (`metrics.Evaluation`), in the worker."""
-    if state.labels is None:
-        return None
-    return evaluate(dataset.X, dataset.y, state.labels, state.n_clusters)
 
 
 class DigitsPanel(SourcePanel):

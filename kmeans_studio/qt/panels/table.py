@@ -25,7 +25,8 @@ from kmeans_studio.core.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoic
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.blobs import RunForm
 from kmeans_studio.qt.panels.common import DataPanel, choice_box, push_button
-from kmeans_studio.qt.panels.digits import DIGIT_INITS, state_evaluation
+from kmeans_studio.qt.panels.common import state_evaluation
+from kmeans_studio.qt.panels.digits import DIGIT_INITS
 from kmeans_studio.qt.settings import Settings
 
 

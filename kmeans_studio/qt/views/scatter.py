@@ -22,6 +22,7 @@ from kmeans_studio.core.mixture_steps import MixtureIteration
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.views.brush import CLASS_SYMBOLS, PaintingViewBox
 from kmeans_studio.qt.views.mixture_layer import MixtureLayer, regions
 
 DISPLAY_LIMIT = 20_000
@@ -75,13 +76,20 @@ class ScatterView(QWidget):
     -------
     centers_edited(ndarray)
         The user placed, removed or dragged centres; the new (k, 2) centres.
+    stroke_started(), stroke_moved(x, y, radius, erasing), stroke_finished()
+        While painting (`set_painting`): a stroke of the brush or eraser, `radius`
+        in data units.
     """
 
     centers_edited = Signal(object)
+    stroke_started = Signal()
+    stroke_moved = Signal(float, float, float, bool)
+    stroke_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
+        self.box = PaintingViewBox()
+        self.plot = pg.PlotWidget(viewBox=self.box)
         self.plot.setObjectName("scatter_plot")
         self.plot.setAccessibleName("Scatter plot of the data coloured by cluster")
         style_plot(self.plot)
@@ -105,6 +113,9 @@ class ScatterView(QWidget):
             size=6, pen=None, brush=pg.mkBrush(*UNASSIGNED, 200), hoverable=True, tip=self._tip
         )
         self.plot.addItem(self.unassigned)
+        # Points of a stroke under way, until the run on them arrives.
+        self.sketch = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(*UNASSIGNED, 200))
+        self.plot.addItem(self.sketch)
         self.changed = pg.ScatterPlotItem(size=12, brush=None)
         self.changed.setZValue(5)
         self.plot.addItem(self.changed)
@@ -141,6 +152,11 @@ class ScatterView(QWidget):
         self._axes: tuple = ("columns", 0, 1)  # or ("pca",)
         self.show_voronoi = True
         self.show_trails = True
+        self.class_symbols = False  # drawn points' classes as marker shapes
+        self._brush_px = 30
+        self.box.stroke_started.connect(self.stroke_started)
+        self.box.stroke_moved.connect(self._on_stroke)
+        self.box.stroke_finished.connect(self.stroke_finished)
         self._edge = pg.mkPen(240, 240, 240, width=2.5) if is_dark() else pg.mkPen(25, 25, 25, width=2.5)
 
     # -- inputs
@@ -165,10 +181,15 @@ class ScatterView(QWidget):
         self._clear_centre_items()  # the old data's centres must not widen the range
         self._show_unassigned()
         self._update_note()
-        self.plot.autoRange()
+        if not self.painting:  # the canvas stays still under the brush
+            self.plot.autoRange()
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show one state of the run."""
+        if self.sketch.isVisible():  # a stroke's points: the run's data have them now
+            self.sketch.setVisible(False)
+            for item in (*self._cluster_items, self.unassigned):
+                item.setVisible(True)
         if snapshot.dataset is not self._dataset:
             self.set_dataset(snapshot.dataset)
         self._snapshot = snapshot
@@ -190,10 +211,12 @@ class ScatterView(QWidget):
             labels = state.labels[self._shown]
             soft = (self.mixture.brushes(state.resp[self._shown])
                     if isinstance(state, MixtureIteration) else None)
+            symbols = self._symbols()
             for j, item in enumerate(self._cluster_items):
                 members = labels == j
                 item.setData(pos=self._xy[members], data=self._shown[members],
-                             brush=self._brushes[j] if soft is None else soft[members])
+                             brush=self._brushes[j] if soft is None else soft[members],
+                             symbol="o" if symbols is None else symbols[members])
             self._show_changed(snapshot, labels)
         self.centers.setData(pos=C, brush=self._brushes, pen=self._edge,
                              data=np.arange(len(C)))
@@ -203,6 +226,42 @@ class ScatterView(QWidget):
                           *self._plane())
         self._show_voronoi(C)
         self._update_note()
+
+    def set_painting(self, brush_px: int | None) -> None:
+        """Drawing points with a brush `brush_px` wide (None: not drawing)."""
+        self.box.painting = brush_px is not None
+        if brush_px is not None:
+            self._brush_px = brush_px
+            self.box.set_brush_size(brush_px)
+        else:
+            self.box.cursor.setData([])
+        self.box.setMenuEnabled(brush_px is None and not self._placing)
+        self._update_note()
+
+    @property
+    def painting(self) -> bool:
+        return self.box.painting
+
+    def show_sketch(self, points: np.ndarray, classes: np.ndarray) -> None:
+        """Show drawn points at once, while a stroke goes on (the run's data and
+        clusters come back with the next state)."""
+        for item in (*self._cluster_items, self.unassigned):
+            item.setVisible(False)
+        symbols = [CLASS_SYMBOLS[c] if c >= 0 else "o" for c in classes]
+        self.sketch.setData(pos=points, symbol=symbols)
+        self.sketch.setVisible(True)
+
+    def _symbols(self) -> np.ndarray | None:
+        """Marker shapes of the shown points' classes, when they are drawn."""
+        y = self._dataset.y if self._dataset is not None else None
+        if not self.class_symbols or y is None:
+            return None
+        return np.array(CLASS_SYMBOLS, dtype=object)[np.asarray(y)[self._shown] % len(
+            CLASS_SYMBOLS)]
+
+    def _on_stroke(self, x: float, y: float, erasing: bool) -> None:
+        radius = self._brush_px / 2 * self.box.viewPixelSize()[0]
+        self.stroke_moved.emit(x, y, radius, erasing)
 
     def set_placing(self, placing: bool) -> None:
         """Click-to-place mode: left click adds a centre, right click removes one."""
@@ -319,7 +378,9 @@ class ScatterView(QWidget):
     def _show_unassigned(self) -> None:
         for item in self._cluster_items:
             item.setData([])
-        self.unassigned.setData(pos=self._xy, data=self._shown)
+        symbols = self._symbols()
+        self.unassigned.setData(pos=self._xy, data=self._shown,
+                                symbol="o" if symbols is None else symbols)
 
     def _show_changed(self, snapshot: Snapshot, labels: np.ndarray) -> None:
         state, previous = snapshot.iteration, snapshot.previous
@@ -392,10 +453,14 @@ class ScatterView(QWidget):
             if len(self._shown) < n:
                 parts.append(f"Showing {len(self._shown):,} of {n:,} points (the "
                              "clustering uses all of them).")
+        if self.painting:
+            parts.append("Left-drag to draw points, right-drag to erase them"
+                         + ("; Shift-click to place centres." if self._placing else "."))
         if self._placing:
             count = len(self._placed)
-            parts.append(f"Click to place centres, right-click to remove ({count} placed); "
-                         "drag a centre to move it.")
+            shift = "Shift-" if self.painting else ""
+            parts.append(f"{shift}Click to place centres, {shift.lower()}right-click to "
+                         f"remove ({count} placed); drag a centre to move it.")
         elif (self._snapshot is not None and self._snapshot.iteration is not None
               and self.editable):
             parts.append("Drag a centre to move it; the assignment follows.")
@@ -432,6 +497,8 @@ class ScatterView(QWidget):
     def _on_click(self, event) -> None:
         if not self._placing or self._dataset is None or not self.editable:
             return
+        if self.painting and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return  # a dab of the brush
         vb = self.plot.getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return

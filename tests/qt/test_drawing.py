@@ -1,0 +1,103 @@
+"""Drawing points on the Blobs page: strokes, erasing, classes, undo, sessions."""
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+
+from kmeans_studio.core.drawing import NAME
+
+from .helpers import wait_state
+
+
+def draw_mode(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    panel = window.sources["blobs"].panel
+    panel.data.shape.setCurrentIndex(panel.data.shape.findData("drawn"))
+    wait_state(qtbot, window, lambda s: s.dataset.name == NAME)
+    return panel, window.sources["blobs"].scatter
+
+
+def drag(qtbot, scatter, points, button=Qt.MouseButton.LeftButton):
+    """A stroke through `points` (data coordinates), with the real mouse events."""
+    view = scatter.plot
+    box = scatter.box
+
+    def at(x, y):
+        scene = box.mapViewToScene(QPointF(x, y))
+        return view.mapFromScene(scene)
+    start = at(*points[0])
+    qtbot.mousePress(view.viewport(), button, pos=start)
+    for x, y in points[1:]:
+        qtbot.mouseMove(view.viewport(), at(x, y))
+    qtbot.mouseRelease(view.viewport(), button, pos=at(*points[-1]))
+
+
+def test_strokes_add_and_erase_points_and_the_run_follows(window, qtbot):
+    panel, scatter = draw_mode(window, qtbot)
+    snap = window.controller.snapshot
+    assert snap.dataset.n_samples == 0 and panel.brush.isVisible()
+    assert not panel.data.n_samples.isVisible() and scatter.painting
+    assert "Draw at least 4 points" in panel.error.text()
+    # Two blobs, one stroke each, in classes 1 and 2.
+    panel.brush.cls.setCurrentIndex(panel.brush.cls.findData(0))
+    drag(qtbot, scatter, [(-3 + 0.1 * i, 0.0) for i in range(20)])
+    panel.brush.cls.setCurrentIndex(panel.brush.cls.findData(1))
+    drag(qtbot, scatter, [(3 + 0.1 * i, 0.0) for i in range(20)])
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == len(panel.sketch.drawing)
+               and s.iteration is not None)
+    assert panel.error.text() == ""
+    drawing = panel.sketch.drawing
+    assert len(drawing) > 8 and set(drawing.classes) == {0, 1}
+    assert (drawing.points[drawing.classes == 0, 0] < 0).all()
+    # Labelled data: the clusters are scored against the classes.
+    panel.run.n_clusters.setValue(2)
+    wait_state(qtbot, window, lambda s: s.request.n_clusters == 2)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 2
+                      and s.dataset.n_samples == len(panel.sketch.drawing))
+    source = window.sources["blobs"]
+    assert snap.derived is not None and "accuracy 1.000" in source.scores.text()
+    # Erasing the left blob with the right button, then undo and redo.
+    before = len(panel.sketch.drawing)
+    drag(qtbot, scatter, [(-3 + 0.1 * i, 0.0) for i in range(20)],
+         Qt.MouseButton.RightButton)
+    assert len(panel.sketch.drawing) < before
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == len(panel.sketch.drawing))
+    panel.undo_button.click()
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == before)
+    assert panel.redo_button.isEnabled()
+    panel.redo_button.click()
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples < before)
+    # Clear leaves an empty canvas (Undo brings the points back).
+    [button for button in panel.brush.findChildren(type(panel.undo_button))
+     if button.text() == "Clear"][0].click()
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == 0)
+    panel.undo_button.click()
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples > 0)
+
+
+def test_drawn_points_go_into_sessions_and_scripts(window, qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    panel, scatter = draw_mode(window, qtbot)
+    drag(qtbot, scatter, [(0.2 * i, 0.1 * i) for i in range(25)])
+    wait_state(qtbot, window, lambda s: s.dataset.n_samples == len(panel.sketch.drawing)
+               and s.iteration is not None)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    path = window.files.save_session(tmp_path / "drawn.kmeans.json")
+    script = window.files.export_text("script", tmp_path / "drawn.py")
+    drawn = panel.sketch.drawing
+    # Back to generated blobs, then the session brings the drawing back.
+    panel.data.shape.setCurrentIndex(panel.data.shape.findData("blobs"))
+    wait_state(qtbot, window, lambda s: s.dataset.name != NAME)
+    assert not scatter.painting
+    assert window.files.open_session(path)
+    again = wait_state(qtbot, window, lambda s: s.dataset.name == NAME and s.done)
+    np.testing.assert_array_equal(again.dataset.X, drawn.points)
+    np.testing.assert_array_equal(again.iteration.centers, snap.iteration.centers)
+    assert panel.drawing and scatter.painting
+    out = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f"Inertia: {snap.iteration.inertia!r}"[:16] in out.stdout

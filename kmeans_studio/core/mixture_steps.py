@@ -169,7 +169,8 @@ def replay(X: Any, run: dict, initial_means: np.ndarray) -> MixtureSteps:
     by hand, `initial_means`."""
     from kmeans_studio.core.mixture import INITS
 
-    init = run["init"] if run["init"] in INITS else np.asarray(initial_means)
+    named = isinstance(run["init"], str) and run["init"] in INITS
+    init = run["init"] if named else np.asarray(initial_means)
     return MixtureSteps(X, len(initial_means), covariance_type=run["model"], init=init,
                         random_state=run["random_state"], tol=run["tol"],
                         max_iter=run["max_iter"])

@@ -285,6 +285,10 @@ class RaceTab(_JobTab):
         self.view.run_chosen.connect(self._load)
 
     def work(self, snapshot: Snapshot, request: RunRequest):
+        if request.model != "kmeans":
+            self.error.show_error("The seed race compares starts of k-means: choose "
+                                  "k-means as the model to race them.")
+            return None
         data, k = snapshot.dataset, request.n_clusters
         n_runs, init, seed = self.n_runs.value(), self.init.currentData(), request.random_state or 0
 

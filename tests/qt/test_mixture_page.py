@@ -120,3 +120,34 @@ def test_the_sweep_of_a_mixture_shows_bic_and_aic_and_loads_its_run(window, qtbo
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 5)
     np.testing.assert_array_equal(snap.iteration.centers, sweep.run_for(5).centers)
+
+
+def test_the_seed_race_says_it_races_k_means_only(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    choose_model(window, "spherical")
+    wait_state(qtbot, window, lambda s: s.request.model == "spherical")
+    tab = window.explore.race
+    window.actions["seed_race"].trigger()
+    qtbot.waitUntil(lambda: "choose k-means" in tab.error.text())
+    assert not tab.busy and not tab.view_has_result()
+
+
+def test_a_mixture_from_placed_means_exports_as_an_animation(window, qtbot, tmp_path):
+    from PIL import Image
+
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    choose_model(window, "full")
+    form = window.sources["blobs"].panel.run
+    form.init.setCurrentIndex(form.init.findData("click"))
+    wait_state(qtbot, window, lambda s: s.iteration is None)
+    window.sources["blobs"].scatter.centers_edited.emit(
+        np.array([[0.0, 2.0], [2.0, 1.0], [-1.0, 7.0], [-1.5, 3.0]]))
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.actions["run_to_end"].trigger()
+    snap = wait_state(qtbot, window, lambda s: s.done)
+    path = tmp_path / "mixture.gif"
+    assert window.files.export_animation(path, (200, 150), 5, "plot_curve")
+    qtbot.waitUntil(lambda: path.exists() and not window.files._exports.running,
+                    timeout=60_000)
+    with Image.open(path) as gif:
+        assert gif.n_frames == snap.index + 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -405,6 +406,7 @@ class ExploreDock(QDockWidget):
         self.sweep.load_requested.connect(self.load_requested)
         self.race.load_requested.connect(self.load_requested)
         self.tabs.currentChanged.connect(self._on_tab)
+        self._on_tab(self.tabs.currentIndex())
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._build()
@@ -458,6 +460,15 @@ class ExploreDock(QDockWidget):
             self.silhouette.start()
 
     def _on_tab(self, index: int) -> None:
+        # The dock is as tall as the tab shown needs, not as the tallest (the grid of
+        # other algorithms would otherwise push the sweep's plots out of view).
+        for tab in self._tabs:
+            shown = tab is self.tabs.widget(index)
+            tab.setSizePolicy(QSizePolicy.Policy.Preferred if shown
+                              else QSizePolicy.Policy.Ignored,
+                              QSizePolicy.Policy.Preferred if shown
+                              else QSizePolicy.Policy.Ignored)
+        self.tabs.updateGeometry()
         if self.tabs.widget(index) is self.silhouette and not self.silhouette.busy:
             self.silhouette.start()
 

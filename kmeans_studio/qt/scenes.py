@@ -86,8 +86,11 @@ def _converged(window) -> None:
 
 
 def _blobs_of_shape(window, name: str) -> None:
-    """The Blobs page on points of shape `name` (k set to its number of groups)."""
+    """The Blobs page on points of shape `name` (k set to its number of groups),
+    clustered by k-means."""
     _show_page(window, "blobs")
+    model = window.sources["blobs"].panel.run.model
+    model.setCurrentIndex(model.findData("kmeans"))
     box = window.sources["blobs"].panel.data.shape
     box.setCurrentIndex(box.findData(name))
     wait(lambda: settled(window)
@@ -131,6 +134,7 @@ def blobs_drawn(window) -> None:
 
     _show_page(window, "blobs")
     panel = window.sources["blobs"].panel
+    panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
     panel.data.shape.setCurrentIndex(panel.data.shape.findData("drawn"))
     panel.run.n_clusters.setValue(2)
     # (Nothing to cluster yet: the canvas is empty.)
@@ -257,6 +261,7 @@ def table_iris(window) -> None:
 
     _show_page(window, "table")
     panel = window.sources["table"].panel
+    panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
     panel.run.n_clusters.setValue(3)  # its three species
     panel.set_table(None, IRIS_CHOICE)
     wait(lambda: settled(window) and window.controller.snapshot.dataset.y is not None
@@ -303,6 +308,7 @@ def table_labelled(window) -> None:
 
     _show_page(window, "table")
     panel = window.sources["table"].panel
+    panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
     path = labelled_table(Path(tempfile.mkdtemp(prefix="kmeans-studio-scenes-")))
     panel.run.n_clusters.setValue(len(LONG_CLASS_NAMES))
     panel.set_table(str(path), TableChoice(("height", "girth", "leaf length", "leaf width"),

@@ -122,13 +122,14 @@ class _Record:
 
 
 class History(Sequence):
-    """Read-only sequence of the run's `Iteration` states, oldest first."""
+    """Read-only sequence of a run's states, oldest first, each made when asked for:
+    `length()` states, state i being `make(i)`."""
 
-    def __init__(self, run: KMeansRun) -> None:
-        self._run = run
+    def __init__(self, length: Callable[[], int], make: Callable[[int], Any]) -> None:
+        self._length, self._make = length, make
 
     def __len__(self) -> int:
-        return len(self._run._records)
+        return self._length()
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
@@ -136,7 +137,7 @@ class History(Sequence):
         n = len(self)
         if not -n <= index < n:
             raise IndexError("history index out of range")
-        return self._run._materialize(index % n)
+        return self._make(index % n)
 
 
 def _compact_label_dtype(n_clusters: int) -> np.dtype:
@@ -306,7 +307,7 @@ class KMeansRun:
     @property
     def history(self) -> History:
         """Every state since the start (or the last `set_centers`), oldest first."""
-        return History(self)
+        return History(lambda: len(self._records), self._materialize)
 
     @property
     def done(self) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import Iteration
+from kmeans_studio.core.kmeans import History, Iteration
 from kmeans_studio.core.mixture import COVARIANCE_TYPES, MixtureRun, MixtureState
 
 #: What the model choice offers: k-means, or a mixture with one covariance type.
@@ -87,7 +87,7 @@ class MixtureSteps:
 
     @property
     def history(self) -> Sequence[MixtureIteration]:
-        return _History(self)
+        return History(lambda: len(self._run.history), self._iteration)
 
     @property
     def done(self) -> bool:
@@ -143,24 +143,6 @@ class MixtureSteps:
             state.n_changed, state.converged, weights=state.weights,
             covariances=state.covariances, resp=resp, log_likelihood=state.log_likelihood,
             covariance_type=self.covariance_type)
-
-
-class _History(Sequence):
-    """The states of a `MixtureSteps`, made when asked for (oldest first)."""
-
-    def __init__(self, steps: MixtureSteps) -> None:
-        self._steps = steps
-
-    def __len__(self) -> int:
-        return len(self._steps._run.history)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError("history index out of range")
-        return self._steps._iteration(index % n)
 
 
 def replay(X: Any, run: dict, initial_means: np.ndarray) -> MixtureSteps:

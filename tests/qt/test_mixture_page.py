@@ -14,6 +14,13 @@ def choose_model(window, model):
     box.setCurrentIndex(box.findData(model))
 
 
+def mixture_shown(window, qtbot, model):
+    """The Blobs page's first run shown, then the mixture `model`'s."""
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    choose_model(window, model)
+    return wait_state(qtbot, window, lambda s: s.request.model == model)
+
+
 def test_a_mixture_steps_like_k_means_and_ends_where_scikit_learn_does(window, qtbot):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     form = window.sources["blobs"].panel.run
@@ -70,9 +77,7 @@ def test_placed_means_start_a_mixture(window, qtbot):
 
 
 def test_a_mixture_session_reopens_at_its_state(window, qtbot, tmp_path):
-    wait_state(qtbot, window, lambda s: s.iteration is not None)
-    choose_model(window, "diag")
-    wait_state(qtbot, window, lambda s: s.request.model == "diag")
+    mixture_shown(window, qtbot, "diag")
     for _ in range(3):
         window.actions["step"].trigger()
     saved = wait_state(qtbot, window, lambda s: s.request.model == "diag" and s.index == 3)
@@ -102,9 +107,7 @@ def test_a_mixture_session_for_a_k_means_only_page_is_refused(window, qtbot, tmp
 
 
 def test_the_sweep_of_a_mixture_shows_bic_and_aic_and_loads_its_run(window, qtbot):
-    wait_state(qtbot, window, lambda s: s.iteration is not None)
-    choose_model(window, "full")
-    wait_state(qtbot, window, lambda s: s.request.model == "full")
+    mixture_shown(window, qtbot, "full")
     tab = window.explore.sweep
     window.actions["choose_k"].trigger()
     qtbot.waitUntil(lambda: not tab.busy and tab.view_has_result(), timeout=60_000)
@@ -123,9 +126,7 @@ def test_the_sweep_of_a_mixture_shows_bic_and_aic_and_loads_its_run(window, qtbo
 
 
 def test_the_seed_race_says_it_races_k_means_only(window, qtbot):
-    wait_state(qtbot, window, lambda s: s.iteration is not None)
-    choose_model(window, "spherical")
-    wait_state(qtbot, window, lambda s: s.request.model == "spherical")
+    mixture_shown(window, qtbot, "spherical")
     tab = window.explore.race
     window.actions["seed_race"].trigger()
     qtbot.waitUntil(lambda: "choose k-means" in tab.error.text())

@@ -72,7 +72,7 @@ def settled(window) -> bool:
     snap = window.controller.snapshot
     return (snap is not None and snap.iteration is not None
             and window.source.accepts(snap.dataset) and not window.progress.isVisible()
-            and not window.explore.busy)
+            and not window.explore.busy and not window.source.panel.pending)
 
 
 def _show_page(window, key: str) -> None:

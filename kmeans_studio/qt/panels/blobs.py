@@ -141,6 +141,10 @@ class BlobsPanel(DataPanel):
         return self.run.placing
 
     @property
+    def pending(self) -> bool:
+        return self._debounce.isActive()
+
+    @property
     def drawing(self) -> bool:
         """The data are drawn by hand."""
         return self.data.values().drawn

@@ -79,6 +79,11 @@ class DataPanel(QWidget):
     def request(self):
         raise NotImplementedError
 
+    @property
+    def pending(self) -> bool:
+        """An edit waits to be sent as a request (a page that gathers quick edits)."""
+        return False
+
     def _stack(self, *boxes: QWidget) -> None:
         """Lay out the page: its boxes top to bottom, the error line, then space."""
         layout = QVBoxLayout(self)

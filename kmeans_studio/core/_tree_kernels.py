@@ -3,6 +3,12 @@
 Module-level functions, so numba's on-disk cache finds them again in the next process.
 Colours are sorted by their Morton code (the bits of r, g and b interleaved), so every
 cube of the octree holds a contiguous run of them.
+
+The assignment measures distances as |M (x - c)|^2 for a 3x3 matrix M (the identity:
+plain RGB; a stretch along the luma axis weighs brightness more): `MC` are the centres
+times M^T and `AC` the centres times A = M^T M, so the bisecting plane of centres a and
+b has the normal A (c_b - c_a) = AC[b] - AC[a].  With M the identity every number is
+the plain RGB one, bit for bit.
 """
 
 import numpy as np
@@ -168,14 +174,25 @@ def node_geometry(nodes, colors, weights):  # pragma: no cover - compiled
     return geom, squares
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _distance(colors, i, M, MC, j):  # pragma: no cover - compiled
+    """|M x_i - M c_j|^2."""
+    value = 0.0
+    for t in range(3):
+        diff = (M[t, 0] * colors[i, 0] + M[t, 1] * colors[i, 1] + M[t, 2] * colors[i, 2]
+                - MC[j, t])
+        value += diff * diff
+    return value
+
+
 @njit(cache=True, nogil=True)
-def _scan_two(a, b, start, end, colors, weights, C, margin, weight, sums, labels,
-              write_labels):  # pragma: no cover - compiled
+def _scan_two(a, b, start, end, colors, weights, C, M, MC, AC, margin, weight, sums,
+              labels, write_labels):  # pragma: no cover - compiled
     """Colours start..end to the nearer of centres a < b: by the side of their
     bisecting plane, or by the two distances within `margin` of it (a on ties)."""
-    n0 = C[b, 0] - C[a, 0]
-    n1 = C[b, 1] - C[a, 1]
-    n2 = C[b, 2] - C[a, 2]
+    n0 = AC[b, 0] - AC[a, 0]
+    n1 = AC[b, 1] - AC[a, 1]
+    n2 = AC[b, 2] - AC[a, 2]
     c = 0.5 * (n0 * (C[a, 0] + C[b, 0]) + n1 * (C[a, 1] + C[b, 1]) + n2 * (C[a, 2] + C[b, 2]))
     for i in range(start, end):
         side = n0 * colors[i, 0] + n1 * colors[i, 1] + n2 * colors[i, 2] - c
@@ -184,14 +201,7 @@ def _scan_two(a, b, start, end, colors, weights, C, margin, weight, sums, labels
         elif side > 0.5 * margin:
             best = b
         else:
-            to_a = 0.0
-            to_b = 0.0
-            for t in range(3):
-                da = colors[i, t] - C[a, t]
-                db = colors[i, t] - C[b, t]
-                to_a += da * da
-                to_b += db * db
-            best = a if to_a <= to_b else b
+            best = a if _distance(colors, i, M, MC, a) <= _distance(colors, i, M, MC, b) else b
         weight[best] += weights[i]
         for t in range(3):
             sums[best, t] += weights[i] * colors[i, t]
@@ -200,8 +210,8 @@ def _scan_two(a, b, start, end, colors, weights, C, margin, weight, sums, labels
 
 
 @njit(cache=True, nogil=True)
-def filter_assign(nodes, geom, colors, weights, C, roots, margin, weight, sums,
-                  labels, write_labels):  # pragma: no cover - compiled
+def filter_assign(nodes, geom, colors, weights, C, M, MC, AC, roots, margin, weight,
+                  sums, labels, write_labels):  # pragma: no cover - compiled
     """One exact assignment of every colour to its nearest centre (the first one on
     ties), by Kanungo et al.'s filtering: a cube passes its children only the centres
     that can be nearest to some point of it, and a cube with one such centre goes to
@@ -241,7 +251,7 @@ def filter_assign(nodes, geom, colors, weights, C, roots, margin, weight, sums,
             extent = 0.0
             c = 0.0
             for t in range(3):
-                n = C[b, t] - C[a, t]
+                n = AC[b, t] - AC[a, t]
                 proj += n * geom[node, MID + t]
                 extent += abs(n) * geom[node, HALF + t]
                 c += 0.5 * n * (C[b, t] + C[a, t])
@@ -264,19 +274,21 @@ def filter_assign(nodes, geom, colors, weights, C, roots, margin, weight, sums,
                 j = cand[d, i]
                 value = 0.0
                 for t in range(3):
-                    diff = geom[node, MID + t] - C[j, t]
+                    diff = (M[t, 0] * geom[node, MID] + M[t, 1] * geom[node, MID + 1]
+                            + M[t, 2] * geom[node, MID + 2] - MC[j, t])
                     value += diff * diff
                 if value < best_value:
                     best_value = value
                     best = j
             # Keep another candidate only if the box corner farthest toward it is
-            # not clearly closer to `best`: |v - c_j|^2 - |v - c_b|^2 at that corner.
+            # not clearly closer to `best`: |v - c_j|^2 - |v - c_b|^2 at that corner
+            # (in the metric: the gap becomes A (c_b - c_j)).
             kept = 0
             for i in range(nc):
                 j = cand[d, i]
                 delta = 0.0
                 for t in range(3):
-                    gap = C[best, t] - C[j, t]
+                    gap = AC[best, t] - AC[j, t]
                     delta += (gap * (2.0 * geom[node, MID + t] - C[j, t] - C[best, t])
                               - 2.0 * abs(gap) * geom[node, HALF + t])
                 cand[e, kept] = j
@@ -292,8 +304,8 @@ def filter_assign(nodes, geom, colors, weights, C, roots, margin, weight, sums,
             continue
         n_child = nodes[node, N_CHILD]
         if n_child == 0 and kept == 2:
-            _scan_two(cand[e, 0], cand[e, 1], start, end, colors, weights, C, margin,
-                      weight, sums, labels, write_labels)
+            _scan_two(cand[e, 0], cand[e, 1], start, end, colors, weights, C, M, MC, AC,
+                      margin, weight, sums, labels, write_labels)
             continue
         if n_child == 0:
             for i in range(start, end):
@@ -301,10 +313,7 @@ def filter_assign(nodes, geom, colors, weights, C, roots, margin, weight, sums,
                 best_value = np.inf
                 for c_i in range(kept):
                     j = cand[e, c_i]
-                    value = 0.0
-                    for t in range(3):
-                        diff = colors[i, t] - C[j, t]
-                        value += diff * diff
+                    value = _distance(colors, i, M, MC, j)
                     if value < best_value:
                         best_value = value
                         best_i = j

@@ -8,11 +8,14 @@ implementation", IEEE TPAMI 2002) assigns such a cube whole, with its precompute
 weight and sum, and passes smaller cubes only the centres that can still be nearest to
 some point in them.  The labels are exactly those of a full scan (nearest centre, the
 first one on ties); only the order in which the cluster sums are added differs.
+Distances may be measured through a 3x3 matrix M, as |M (x - c)|^2 (`metric`): k-means
+on the colours M x, done on the integer cube of the colours themselves.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -117,16 +120,19 @@ class ColorTree:
         groups = np.split(np.array(frontier, dtype=np.int64), edges)
         return [g for g in groups if len(g)]
 
-    def assign(self, centers: np.ndarray, labels: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def assign(self, centers: np.ndarray, labels: np.ndarray | None = None,
+               metric: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Weight and weighted sum of every centre's colours (each colour to its nearest
-        centre, the first on ties); fills `labels` (int64, or uint8 for k <= 256; one
-        per colour) when given.
+        centre, the first on ties; by |metric (x - c)|^2 when a 3x3 `metric` is given);
+        fills `labels` (int64, or uint8 for k <= 256; one per colour) when given.
 
         The subtrees are split into one group per core; the kernel releases the GIL,
         so the groups run in parallel on plain threads.
         """
         C = np.ascontiguousarray(centers, dtype=np.float64)
+        M = np.eye(3) if metric is None else np.ascontiguousarray(metric, dtype=np.float64)
+        MC = np.ascontiguousarray(C @ M.T)
+        AC = np.ascontiguousarray(C @ (M.T @ M))
         k = len(C)
         write = labels is not None
         out = labels if write else np.empty(0, dtype=np.int64)
@@ -134,7 +140,8 @@ class ColorTree:
 
         def job(roots, part):
             self._kernels.filter_assign(self.nodes, self.geometry, self.colors, self.weights,
-                                        C, roots, _MARGIN, part[0], part[1], out, write)
+                                        C, M, MC, AC, roots, _MARGIN, part[0], part[1], out,
+                                        write)
         # The first group runs on this thread, the others on the pool's.
         pool = _compiled._workers() if len(parts) > 1 else None
         futures = [pool.submit(job, r, p) for r, p in zip(self._roots[1:], parts[1:])]
@@ -146,31 +153,48 @@ class ColorTree:
             sums += s
         return weight, sums
 
-    def inertia(self, centers: np.ndarray, weight: np.ndarray, sums: np.ndarray) -> float:
-        """sum of w |x - c|^2 over colours, from the cluster sums of an assignment."""
-        return inertia_from_sums(self.total_weighted_norm, centers, weight, sums)
+    def inertia(self, centers: np.ndarray, weight: np.ndarray, sums: np.ndarray,
+                metric: np.ndarray | None = None) -> float:
+        """sum of w |M (x - c)|^2 over colours (M: `metric`, else the identity), from the
+        cluster sums of an assignment."""
+        if metric is None:
+            return inertia_from_sums(self.total_weighted_norm, centers, weight, sums)
+        M = np.asarray(metric, dtype=np.float64)
+        norm = float(np.trace(M @ self.second_moments @ M.T))
+        return inertia_from_sums(norm, centers @ M.T, weight, sums @ M.T)
+
+    @functools.cached_property
+    def second_moments(self) -> np.ndarray:
+        """sum of w x x^T over the colours (3x3), a million colours at a time."""
+        out = np.zeros((3, 3))
+        for start in range(0, self.n_colors, 1 << 20):
+            block = self.colors[start:start + (1 << 20)].astype(np.float64)
+            out += (block.T * self.weights[start:start + (1 << 20)]) @ block
+        return out
 
     def lloyd(self, init: np.ndarray, *, tol: float, max_iter: int = 300,
               callback: Callable[[Progress], Any] | None = None,
-              ) -> tuple[np.ndarray, int] | None:
+              metric: np.ndarray | None = None) -> tuple[np.ndarray, int] | None:
         """Lloyd iterations from `init` until the centres move less than `tol` (sum of
-        squared shifts, as scikit-learn) or `max_iter`; returns (centres, iterations).
+        squared shifts, as scikit-learn; measured through `metric` when given, as
+        k-means on the colours M x would) or `max_iter`; returns (centres, iterations).
 
         Returns None when a cluster empties: scikit-learn then moves it to the colour
         farthest from its centre, which needs every colour's distance (the engine's job).
         `callback` gets a `Progress` after every iteration; returning False stops.
         """
         C = np.array(init, dtype=np.float64)
+        M = np.eye(3) if metric is None else np.asarray(metric, dtype=np.float64)
         n_iter = 0
         while n_iter < max_iter:
-            weight, sums = self.assign(C)
+            weight, sums = self.assign(C, metric=metric)
             n_iter += 1
             if np.any(weight == 0):
                 return None
             C_new = sums / weight[:, None]
-            shift = float(((C_new - C) ** 2).sum())
+            shift = float((((C_new - C) @ M.T) ** 2).sum())
             if callback is not None and callback(
-                    Progress(n_iter, self.inertia(C, weight, sums), C_new)) is False:
+                    Progress(n_iter, self.inertia(C, weight, sums, metric), C_new)) is False:
                 return C_new, n_iter
             C = C_new
             if shift <= tol:

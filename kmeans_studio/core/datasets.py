@@ -193,26 +193,25 @@ SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
 def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
                   space: str = "srgb") -> Dataset:
     """The distinct colours of a photo as weighted samples (counts as weights): RGB,
-    Oklab with ``space="oklab"`` (`oklab.OklabColors`), or premultiplied RGBA for
+    brightness-weighted RGB with ``space="luma"`` (`luma.LumaColors`), Oklab with
+    ``space="oklab"`` (`oklab.OklabColors`), or premultiplied RGBA for
     RGBA pixels (`alpha.AlphaColors`, whatever the space: Oklab takes opaque photos)."""
     import os
 
-    from kmeans_studio.core.alpha import AlphaColors
     from kmeans_studio.core.image_quality import SPACES
-    from kmeans_studio.core.oklab import OklabColors
-    from kmeans_studio.core.quantize import ImageColors
+    from kmeans_studio.core.quantize import colors_kind
 
     if space not in SPACES:
         raise ValueError(f"The colour space must be one of {', '.join(SPACES)}, not {space!r}.")
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     pixels.setflags(write=False)
     transparent = pixels.ndim == 3 and pixels.shape[2] == 4
-    kind = AlphaColors if transparent else OklabColors if space == "oklab" else ImageColors
-    colors = kind.from_image(pixels)
+    colors = colors_kind(space, transparent).from_image(pixels)
     h, w = colors.shape
     size = os.path.getsize(path) if path else None
     kept = (" with transparency" if transparent else
-            ", clustered in Oklab" if space == "oklab" else "")
+            ", clustered in Oklab" if space == "oklab"
+            else ", brightness weighted" if space == "luma" else "")
     return Dataset(
         name, colors.features(), sample_weight=colors.counts.astype(np.float64),
         description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours{kept}",

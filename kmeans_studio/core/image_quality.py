@@ -22,8 +22,8 @@ import dataclasses
 import numpy as np
 
 #: The colour spaces k-means can run in on photos, as the command line and the GUI
-#: name them ("oklab": `oklab.OklabColors`).
-SPACES = {"srgb": "sRGB", "oklab": "Oklab (perceptual)"}
+#: name them ("luma": `luma.LumaColors`, "oklab": `oklab.OklabColors`).
+SPACES = {"srgb": "sRGB", "luma": "sRGB, brightness weighted", "oklab": "Oklab (perceptual)"}
 
 #: Linear sRGB to cone responses, and cube-rooted cones to Oklab (Ottosson's matrices).
 _RGB_TO_LMS = np.array([[0.4122214708, 0.5363325363, 0.0514459929],

@@ -242,6 +242,18 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
                      assigner=colors.assigner())
 
 
+def colors_kind(space: str, transparent: bool = False) -> type:
+    """The class that clusters an image's colours in `space` (`image_quality.SPACES`);
+    an image with transparency: its premultiplied RGBA colours, whatever the space."""
+    from kmeans_studio.core.alpha import AlphaColors
+    from kmeans_studio.core.luma import LumaColors
+    from kmeans_studio.core.oklab import OklabColors
+
+    if transparent:
+        return AlphaColors
+    return {"srgb": ImageColors, "luma": LumaColors, "oklab": OklabColors}[space]
+
+
 class WeightedSamples:
     """What colours clustered through the engine share (`alpha.AlphaColors`,
     `oklab.OklabColors`): their samples are `features()`, weighted by `counts`."""
@@ -269,12 +281,18 @@ def tolerance_scale(colors: ImageColors) -> float:
     return colors.pixel_variance() / distinct if distinct > 0 else 1.0
 
 
+def weighted_pixel_variance(X: np.ndarray, counts: np.ndarray) -> float:
+    """The pixels' mean per-feature variance, from their distinct colours' samples `X`
+    and counts."""
+    counts = counts.astype(np.float64)
+    mean = counts @ X / counts.sum()
+    return float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
+
+
 def weighted_tolerance_scale(X: np.ndarray, counts: np.ndarray) -> float:
     """`tolerance_scale` for colours given as samples `X` (premultiplied RGBA, Oklab)
     with their pixel counts: the pixels' mean variance over the distinct colours'."""
-    counts = counts.astype(np.float64)
-    mean = counts @ X / counts.sum()
-    pixels = float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
+    pixels = weighted_pixel_variance(X, counts)
     distinct = float(np.mean(np.var(X, axis=0)))
     return pixels / distinct if distinct > 0 else 1.0
 

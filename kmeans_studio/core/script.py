@@ -114,6 +114,21 @@ def srgb(lab):
 X = oklab(X)
 '''
 
+_LUMA = '''
+# Brightness weighed {weight} times: k-means on the colours stretched along the luma
+# direction (Rec. 601), x -> METRIC x.
+METRIC = np.array({metric})
+X = X @ METRIC
+'''
+
+_IMAGE_TOLERANCE = '''
+# The app stops as k-means on every pixel would: scikit-learn scales tol by the variance
+# of the rows it is given (the distinct colours), so tol is scaled to the pixels'.
+mean = sample_weight @ X / sample_weight.sum()
+pixel_variance = np.mean(sample_weight @ (X * X) / sample_weight.sum() - mean * mean)
+tolerance_scale = pixel_variance / np.mean(np.var(X, axis=0))
+'''
+
 _IMAGE_RESULT = '''
 from sklearn.metrics import pairwise_distances_argmin
 
@@ -170,6 +185,10 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
 
             parts.append(_OKLAB.format(rgb_to_lms=quality._RGB_TO_LMS.tolist(),
                                        lms_to_lab=quality._LMS_TO_LAB.tolist()))
+        elif source.get("space", "srgb") == "luma":
+            from kmeans_studio.core.luma import LUMA_WEIGHT, METRIC
+
+            parts.append(_LUMA.format(weight=LUMA_WEIGHT, metric=METRIC.tolist()))
         weight = "sample_weight"
     elif kind == "table":
         parts.append(_table_code(source))
@@ -178,6 +197,10 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
                               floatmode="unique", max_line_width=100)
     seed = run["random_state"]
+    tol = repr(float(run["tol"]))
+    if weight == "sample_weight":  # photos stop as k-means on every pixel would
+        parts.append(_IMAGE_TOLERANCE)
+        tol += " * tolerance_scale"
     if mixture:
         if weight != "None":
             raise ValueError("A Gaussian mixture on a photo cannot be exported as a script.")
@@ -188,7 +211,7 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
 initial_centers = np.array({centers})
 
 kmeans = KMeans(n_clusters={len(session.initial_centers)}, init=initial_centers, n_init=1,
-                max_iter={int(run['max_iter'])!r}, tol={float(run['tol'])!r}, algorithm="lloyd")
+                max_iter={int(run['max_iter'])!r}, tol={tol}, algorithm="lloyd")
 kmeans.fit(X, sample_weight={weight})
 print("Iterations:", kmeans.n_iter_)
 print("Inertia:", kmeans.inertia_)
@@ -196,11 +219,13 @@ print("Centres:")
 print(kmeans.cluster_centers_)
 """)
     if weight == "sample_weight":
-        oklab = source.get("space", "srgb") == "oklab"
-        parts.append(_IMAGE_RESULT.format(
-            to_srgb="srgb(kmeans.cluster_centers_)" if oklab else "kmeans.cluster_centers_",
-            palette_features="oklab(palette.astype(np.float64))" if oklab
-            else "palette.astype(np.float64)"))
+        space = source.get("space", "srgb")
+        to_srgb, palette_features = {
+            "oklab": ("srgb(kmeans.cluster_centers_)", "oklab(palette.astype(np.float64))"),
+            "luma": ("kmeans.cluster_centers_ @ np.linalg.inv(METRIC)",
+                     "palette.astype(np.float64) @ METRIC"),
+        }.get(space, ("kmeans.cluster_centers_", "palette.astype(np.float64)"))
+        parts.append(_IMAGE_RESULT.format(to_srgb=to_srgb, palette_features=palette_features))
     return "".join(parts)
 
 

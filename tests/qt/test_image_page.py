@@ -388,3 +388,23 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
                       and s.index == final.index)
     np.testing.assert_array_equal(back.derived.palette, final.derived.palette)
     assert params.space.currentData() == "oklab"
+
+
+def test_the_brightness_weighted_space_runs_as_the_command_line_does(window, qtbot, photo):
+    from kmeans_studio.core.luma import LumaColors
+
+    drop(window, photo)
+    wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
+    source = window.sources["image"]
+    params = source.panel.params
+    params.n_clusters.setValue(10)
+    params.space.setCurrentIndex(params.space.findData("luma"))
+    final = wait_state(qtbot, window, lambda s: s.done and "brightness" in s.dataset.description
+                       and len(s.derived.palette) == 10)
+    assert isinstance(final.dataset.image.colors, LumaColors)
+    expected = LumaColors.from_image(final.dataset.image.pixels).quantize(10)
+    np.testing.assert_array_equal(final.derived.palette, expected.palette)
+    np.testing.assert_array_equal(final.derived.indices, expected.indices)
+    table = source.stats.table
+    qtbot.waitUntil(lambda: table.rowCount() == 4
+                    and table.item(0, 0).text() == "k-means (luma-weighted)", timeout=30_000)

@@ -3,9 +3,9 @@
 A *source* is a small JSON-able dict that says how to rebuild the data exactly (the
 blob parameters and seed, "digits", a sample photo's name, a file's path); a session
 adds the run's parameters, its initial centres and the history of centres and inertia
-(a Gaussian mixture: of means and log-likelihood) up to the state shown.  Opening a session rebuilds the data, starts from the same
-initial centres and replays the same half-steps, so it shows the same centres and
-labels at the same iteration.
+(a Gaussian mixture: of means and log-likelihood) up to the state shown.  Opening a
+session rebuilds the data, starts from the same initial centres and replays the same
+half-steps, so it shows the same centres and labels at the same iteration.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ class RunForm(ParameterForm):
         reinit = push_button("Re-initialise", "New initial centres from the next seed",
                              "Re-initialise", self.reinitialise)
         self._kmeans_inits = tuple(inits or INIT_CHOICES)
-        super().__init__("k-means" if models == ("kmeans",) else "Clustering", params, beside={"random_state": reinit},
+        super().__init__("k-means" if models == ("kmeans",) else "Clustering", params,
+                         beside={"random_state": reinit},
                          choices=None if models is None else {"model": models})
         self.set_row_visible("model", self.model.count() > 1)
         # A new model first offers its own initialisations, then asks for a run.

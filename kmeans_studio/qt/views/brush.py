@@ -1,8 +1,9 @@
 """Drawing points on the scatter plot: a view box that turns drags into strokes.
 
 While `painting`, a left drag (or click) is a stroke of the brush and a right drag of
-the eraser (with Shift held, clicks and drags are the plot's own: placing centres): `stroke_started`, then `stroke_moved(x, y, erasing)` in data coordinates
-for every mouse move, then `stroke_finished`.  A circle the brush's size follows the
+the eraser (with Shift held, clicks and drags are the plot's own: placing centres):
+`stroke_started`, then `stroke_moved(x, y, erasing)` in data coordinates for every
+mouse move, then `stroke_finished`.  A circle the brush's size follows the
 mouse.  Otherwise the box pans and zooms as any pyqtgraph view box.
 """
 

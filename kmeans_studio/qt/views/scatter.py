@@ -247,7 +247,10 @@ class ScatterView(QWidget):
         clusters come back with the next state)."""
         for item in (*self._cluster_items, self.unassigned):
             item.setVisible(False)
-        symbols = [CLASS_SYMBOLS[c] if c >= 0 else "o" for c in classes]
+        # The newest points (the stroke's among them) while there are many: a dab
+        # stays well within the GUI thread's budget.
+        points, classes = points[-DISPLAY_LIMIT:], classes[-DISPLAY_LIMIT:]
+        symbols = np.array((*CLASS_SYMBOLS, "o"), dtype=object)[classes]  # -1: "o"
         self.sketch.setData(pos=points, symbol=symbols)
         self.sketch.setVisible(True)
 

@@ -4,11 +4,10 @@ Module-level functions, so numba's on-disk cache finds them again in the next pr
 Colours are sorted by their Morton code (the bits of r, g and b interleaved), so every
 cube of the octree holds a contiguous run of them.
 
-The assignment measures distances as |M (x - c)|^2 for a 3x3 matrix M (the identity:
-plain RGB; a stretch along the luma axis weighs brightness more): `MC` are the centres
-times M^T and `AC` the centres times A = M^T M, so the bisecting plane of centres a and
-b has the normal A (c_b - c_a) = AC[b] - AC[a].  With M the identity every number is
-the plain RGB one, bit for bit.
+The assignment measures distances as |M (x - c)|^2 for a 3x3 matrix M (None, the
+identity: plain RGB, compiled apart; a stretch along the luma axis weighs brightness
+more): `MC` are the centres times M^T and `AC` the centres times A = M^T M, so the
+bisecting plane of centres a and b has the normal A (c_b - c_a) = AC[b] - AC[a].
 """
 
 import numpy as np
@@ -176,11 +175,15 @@ def node_geometry(nodes, colors, weights):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True, inline="always")
 def _distance(colors, i, M, MC, j):  # pragma: no cover - compiled
-    """|M x_i - M c_j|^2."""
+    """|M x_i - M c_j|^2 (M None: the identity, compiled apart: 7% of a 12 MP photo's
+    whole command)."""
     value = 0.0
     for t in range(3):
-        diff = (M[t, 0] * colors[i, 0] + M[t, 1] * colors[i, 1] + M[t, 2] * colors[i, 2]
-                - MC[j, t])
+        if M is None:
+            diff = colors[i, t] - MC[j, t]
+        else:
+            diff = (M[t, 0] * colors[i, 0] + M[t, 1] * colors[i, 1]
+                    + M[t, 2] * colors[i, 2] - MC[j, t])
         value += diff * diff
     return value
 
@@ -190,9 +193,10 @@ def _scan_two(a, b, start, end, colors, weights, C, M, MC, AC, margin, weight, s
               labels, write_labels):  # pragma: no cover - compiled
     """Colours start..end to the nearer of centres a < b: by the side of their
     bisecting plane, or by the two distances within `margin` of it (a on ties)."""
-    n0 = AC[b, 0] - AC[a, 0]
-    n1 = AC[b, 1] - AC[a, 1]
-    n2 = AC[b, 2] - AC[a, 2]
+    N = C if M is None else AC  # (None: read C itself, 50% faster than an alias of it)
+    n0 = N[b, 0] - N[a, 0]
+    n1 = N[b, 1] - N[a, 1]
+    n2 = N[b, 2] - N[a, 2]
     c = 0.5 * (n0 * (C[a, 0] + C[b, 0]) + n1 * (C[a, 1] + C[b, 1]) + n2 * (C[a, 2] + C[b, 2]))
     for i in range(start, end):
         side = n0 * colors[i, 0] + n1 * colors[i, 1] + n2 * colors[i, 2] - c
@@ -201,7 +205,8 @@ def _scan_two(a, b, start, end, colors, weights, C, M, MC, AC, margin, weight, s
         elif side > 0.5 * margin:
             best = b
         else:
-            best = a if _distance(colors, i, M, MC, a) <= _distance(colors, i, M, MC, b) else b
+            to_a = _distance(colors, i, M, MC, a)
+            best = a if to_a <= _distance(colors, i, M, MC, b) else b
         weight[best] += weights[i]
         for t in range(3):
             sums[best, t] += weights[i] * colors[i, t]
@@ -223,6 +228,7 @@ def filter_assign(nodes, geom, colors, weights, C, M, MC, AC, roots, margin, wei
     by more than `margin` (squared units): exact ties are always scanned.
     """
     k = C.shape[0]
+    N = C if M is None else AC  # the normals' centres (see _scan_two)
     depth_cap = 12
     cand = np.empty((depth_cap, k), dtype=np.int64)
     n_cand = np.zeros(depth_cap, dtype=np.int64)
@@ -251,7 +257,7 @@ def filter_assign(nodes, geom, colors, weights, C, M, MC, AC, roots, margin, wei
             extent = 0.0
             c = 0.0
             for t in range(3):
-                n = AC[b, t] - AC[a, t]
+                n = N[b, t] - N[a, t]
                 proj += n * geom[node, MID + t]
                 extent += abs(n) * geom[node, HALF + t]
                 c += 0.5 * n * (C[b, t] + C[a, t])
@@ -274,8 +280,11 @@ def filter_assign(nodes, geom, colors, weights, C, M, MC, AC, roots, margin, wei
                 j = cand[d, i]
                 value = 0.0
                 for t in range(3):
-                    diff = (M[t, 0] * geom[node, MID] + M[t, 1] * geom[node, MID + 1]
-                            + M[t, 2] * geom[node, MID + 2] - MC[j, t])
+                    if M is None:
+                        diff = geom[node, MID + t] - MC[j, t]
+                    else:
+                        diff = (M[t, 0] * geom[node, MID] + M[t, 1] * geom[node, MID + 1]
+                                + M[t, 2] * geom[node, MID + 2] - MC[j, t])
                     value += diff * diff
                 if value < best_value:
                     best_value = value
@@ -288,7 +297,7 @@ def filter_assign(nodes, geom, colors, weights, C, M, MC, AC, roots, margin, wei
                 j = cand[d, i]
                 delta = 0.0
                 for t in range(3):
-                    gap = AC[best, t] - AC[j, t]
+                    gap = N[best, t] - N[j, t]
                     delta += (gap * (2.0 * geom[node, MID + t] - C[j, t] - C[best, t])
                               - 2.0 * abs(gap) * geom[node, HALF + t])
                 cand[e, kept] = j

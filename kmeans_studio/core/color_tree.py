@@ -130,9 +130,12 @@ class ColorTree:
         so the groups run in parallel on plain threads.
         """
         C = np.ascontiguousarray(centers, dtype=np.float64)
-        M = np.eye(3) if metric is None else np.ascontiguousarray(metric, dtype=np.float64)
-        MC = np.ascontiguousarray(C @ M.T)
-        AC = np.ascontiguousarray(C @ (M.T @ M))
+        if metric is None:  # plain RGB: the kernels' own compilation, on C itself
+            M, MC, AC = None, C, C
+        else:
+            M = np.ascontiguousarray(metric, dtype=np.float64)
+            MC = np.ascontiguousarray(C @ M.T)
+            AC = np.ascontiguousarray(C @ (M.T @ M))
         k = len(C)
         write = labels is not None
         out = labels if write else np.empty(0, dtype=np.int64)
@@ -140,8 +143,8 @@ class ColorTree:
 
         def job(roots, part):
             self._kernels.filter_assign(self.nodes, self.geometry, self.colors, self.weights,
-                                        C, M, MC, AC, roots, _MARGIN, part[0], part[1], out,
-                                        write)
+                                        C, M, MC, AC, roots, _MARGIN, part[0], part[1],
+                                        out, write)
         # The first group runs on this thread, the others on the pool's.
         pool = _compiled._workers() if len(parts) > 1 else None
         futures = [pool.submit(job, r, p) for r, p in zip(self._roots[1:], parts[1:])]

@@ -80,6 +80,11 @@ def gaussian_parameters(X: np.ndarray, resp: np.ndarray, reg_covar: float,
     return nk, means, covariances
 
 
+_COLLAPSED = ("A component collapsed: its covariance is singular (its points lie on a "
+              "line or plane, or are too few). Use fewer components, a diagonal or "
+              "spherical covariance, or standardise the columns.")
+
+
 def precision_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndarray:
     """The Cholesky factors of the precisions (scikit-learn's `precisions_cholesky_`);
     ValueError with a sentence when a covariance is not positive definite."""
@@ -92,14 +97,11 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndar
             try:
                 factor = linalg.cholesky(covariance, lower=True)
             except linalg.LinAlgError:
-                raise ValueError("A component collapsed onto too few points (its "
-                                 "covariance is singular): use fewer components or a "
-                                 "larger regularisation.") from None
+                raise ValueError(_COLLAPSED) from None
             out[k] = linalg.solve_triangular(factor, np.eye(len(covariance)), lower=True).T
         return out if covariance_type == "full" else out[0]
     if np.any(covariances <= 0):
-        raise ValueError("A component collapsed onto too few points (a variance is "
-                         "zero): use fewer components or a larger regularisation.")
+        raise ValueError(_COLLAPSED)
     return 1.0 / np.sqrt(covariances)
 
 

@@ -299,7 +299,12 @@ class KMeansWorker(QObject):
             self._stop_timer()
             self.finished.emit()
             return False
-        state = run.advance()
+        try:
+            state = run.advance()
+        except ValueError as exc:  # a mixture whose covariance became singular
+            self._stop_timer()
+            self.failed.emit(str(exc))
+            return False
         self._objective.append(state.objective)
         self._cursor = len(run.history) - 1
         return True

@@ -152,3 +152,28 @@ def test_a_mixture_from_placed_means_exports_as_an_animation(window, qtbot, tmp_
                     timeout=60_000)
     with Image.open(path) as gif:
         assert gif.n_frames == snap.index + 1
+
+
+def test_a_mixture_that_collapses_on_the_way_says_why_and_keeps_its_states(qtbot):
+    """Perfectly correlated, widely spread columns: a covariance turns singular in EM
+    (not at the start); the run stops with a sentence, its states kept."""
+    from kmeans_studio.core.datasets import Dataset
+    from kmeans_studio.qt.contracts import RunRequest
+    from kmeans_studio.qt.controller import RunController
+
+    x = np.arange(300.0) * 1e4
+    data = Dataset("line", np.column_stack([x, x + 1.0]))
+    controller = RunController()
+    try:
+        request = RunRequest(data_key="line", make_data=lambda: data, model="full",
+                             n_clusters=3, init=np.array([[0.0, 1.0], [1e6, 1e6 + 1],
+                                                          [2e6, 2e6 + 1]]))
+        with qtbot.waitSignal(controller.failed, timeout=20_000) as failed:
+            controller.start(request)
+            controller.run_to_end()
+        assert "collapsed" in failed.args[0]
+        controller.sync()
+        qtbot.waitUntil(lambda: controller.snapshot is not None)
+        assert controller.snapshot.iteration is not None
+    finally:
+        controller.shutdown()

@@ -68,7 +68,7 @@ def test_a_session_for_other_data_than_its_centres_fit_is_refused(session_text):
     ({"kind": ["blobs"]}, "a kind this K-Means Studio cannot rebuild"),
     ({"kind": "sample_image", "name": "../../etc/passwd"}, "sample image must be one of"),
     ({"kind": "sample_image", "name": "china.jpg", "space": "lab'); import os"},
-     "colour space must be one of srgb, oklab"),
+     "colour space must be one of srgb, luma, oklab"),
     ({"kind": "image_file", "path": "a.png", "space": ["oklab"]}, "colour space must be one of"),
 ])
 def test_sources_of_every_kind_are_checked(source, message):

@@ -28,7 +28,9 @@ def _blob_source(shape="blobs", n=300):
 
 def _session(source, k=4, position=None, seed=0):
     dataset = load_source(source)
-    run = KMeansRun(dataset.X, k, sample_weight=dataset.sample_weight, random_state=seed)
+    # (As the app runs them: a photo's tolerance is scaled to its pixels' variance.)
+    run = KMeansRun(dataset.X, k, sample_weight=dataset.sample_weight, random_state=seed,
+                    tol=1e-4 * dataset.tolerance_scale)
     run.run()
     position = len(run.history) - 1 if position is None else position
     inertia = np.array([s.inertia for s in run.history])[: position + 1]

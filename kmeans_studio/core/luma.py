@@ -15,7 +15,6 @@ and PSNR reported stay sRGB's.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +24,10 @@ from kmeans_studio.core import _compiled
 from kmeans_studio.core.color_tree import Progress
 from kmeans_studio.core.kmeans import nearest_centers
 from kmeans_studio.core.quantize import (
-    ImageColors,
+    ConvertedColors,
     Quantized,
-    WeightedSamples,
     _quantized,
     check_n_colors,
-    initial_palette,
     weighted_pixel_variance,
 )
 
@@ -56,42 +53,19 @@ class _StretchedTree:
 
 
 @dataclasses.dataclass(frozen=True)
-class LumaColors(WeightedSamples):
+class LumaColors(ConvertedColors):
     """An opaque image's colours (`ImageColors`), clustered with brightness weighed
     `LUMA_WEIGHT` times; answers what the Image page and the command line ask, as
     `ImageColors` does (`colors`, `counts`, `inverse` and `shape` are the sRGB ones)."""
-
-    rgb: ImageColors
 
     method_name = "k-means (luma-weighted)"  # in the comparison table
     #: The feature names of the samples (CSV exports).
     feature_names = tuple(f"{channel} (luma-weighted)" for channel in "RGB")
 
-    @classmethod
-    def from_image(cls, image: np.ndarray) -> LumaColors:
-        return cls(ImageColors.from_image(image))
-
-    shape = property(lambda self: self.rgb.shape)
-    inverse = property(lambda self: self.rgb.inverse)
-    colors = property(lambda self: self.rgb.colors)
-    counts = property(lambda self: self.rgb.counts)
-    n_pixels = property(lambda self: self.rgb.n_pixels)
-    n_colors = property(lambda self: self.rgb.n_colors)
-
-    def features(self) -> np.ndarray:
-        """The distinct colours stretched (float64, read-only, made once)."""
-        return self._features
-
-    @functools.cached_property
-    def _features(self) -> np.ndarray:
-        features = self.rgb.colors @ METRIC
-        features.setflags(write=False)
-        return features
-
-    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
-        """k-means++ in the stretched space on a sample of the pixels."""
-        return initial_palette(self.rgb, n_colors, random_state,
-                               features_of=lambda rows: self.features()[rows])
+    @staticmethod
+    def convert(colors: np.ndarray) -> np.ndarray:
+        """The colours stretched: M x for each (M symmetric)."""
+        return np.asarray(colors, dtype=np.float64) @ METRIC
 
     def assigner(self) -> _StretchedTree | None:
         """The colour octree, measuring in the stretched space (with the kernels)."""

@@ -12,7 +12,6 @@ reported stay sRGB's, so the two spaces can be compared.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,55 +19,20 @@ import numpy as np
 
 from kmeans_studio.core.image_quality import oklab_from_srgb, srgb_from_oklab
 from kmeans_studio.core.kmeans import nearest_centers
-from kmeans_studio.core.quantize import (
-    ImageColors,
-    Quantized,
-    WeightedSamples,
-    _quantized,
-    check_n_colors,
-    initial_palette,
-)
+from kmeans_studio.core.quantize import ConvertedColors, Quantized, _quantized, check_n_colors
 
 @dataclasses.dataclass(frozen=True)
-class OklabColors(WeightedSamples):
+class OklabColors(ConvertedColors):
     """An opaque image's colours (`ImageColors`), clustered in Oklab.
 
     Answers what the Image page and the command line ask of an image's colours, as
     `ImageColors` does; `colors`, `counts`, `inverse` and `shape` are the sRGB ones.
     """
 
-    rgb: ImageColors
-
     method_name = "k-means (Oklab)"  # in the comparison table
-
-    @classmethod
-    def from_image(cls, image: np.ndarray) -> OklabColors:
-        return cls(ImageColors.from_image(image))
-
-    shape = property(lambda self: self.rgb.shape)
-    inverse = property(lambda self: self.rgb.inverse)
-    colors = property(lambda self: self.rgb.colors)
-    counts = property(lambda self: self.rgb.counts)
-    n_pixels = property(lambda self: self.rgb.n_pixels)
-    n_colors = property(lambda self: self.rgb.n_colors)
-
-    def features(self) -> np.ndarray:
-        """The distinct colours in Oklab (float64, read-only, made once)."""
-        return self._features
-
-    @functools.cached_property
-    def _features(self) -> np.ndarray:
-        features = oklab_from_srgb(self.rgb.colors)
-        features.setflags(write=False)
-        return features
-
-    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
-        """k-means++ in Oklab on a sample of the pixels (`quantize.initial_palette`)."""
-        return initial_palette(self.rgb, n_colors, random_state,
-                               features_of=lambda rows: self.features()[rows])
-
     #: The feature names of the samples (CSV exports).
     feature_names = tuple(f"Oklab {axis}" for axis in "Lab")
+    convert = staticmethod(oklab_from_srgb)
 
     def assigner(self) -> None:
         """The octree works on sRGB's integer cube: the engine assigns in Oklab."""

@@ -273,6 +273,47 @@ class WeightedSamples:
         return engine_run(self, init, max_iter=max_iter, tol=tol)
 
 
+@dataclasses.dataclass(frozen=True)
+class ConvertedColors(WeightedSamples):
+    """An opaque image's colours (`ImageColors`) clustered as other features
+    (`convert` of the sRGB colours): what Oklab (`oklab.OklabColors`) and the
+    brightness-weighted space (`luma.LumaColors`) share.  `colors`, `counts`,
+    `inverse` and `shape` are the sRGB ones."""
+
+    rgb: ImageColors
+
+    @classmethod
+    def from_image(cls, image: np.ndarray):
+        return cls(ImageColors.from_image(image))
+
+    shape = property(lambda self: self.rgb.shape)
+    inverse = property(lambda self: self.rgb.inverse)
+    colors = property(lambda self: self.rgb.colors)
+    counts = property(lambda self: self.rgb.counts)
+    n_pixels = property(lambda self: self.rgb.n_pixels)
+    n_colors = property(lambda self: self.rgb.n_colors)
+
+    @staticmethod
+    def convert(colors: np.ndarray) -> np.ndarray:
+        """sRGB colours (n, 3) as the features k-means runs on."""
+        raise NotImplementedError
+
+    def features(self) -> np.ndarray:
+        """The distinct colours converted (float64, read-only, made once)."""
+        return self._features
+
+    @functools.cached_property
+    def _features(self) -> np.ndarray:
+        features = self.convert(self.rgb.colors)
+        features.setflags(write=False)
+        return features
+
+    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
+        """k-means++ on the converted colours of a sample of the pixels."""
+        return initial_palette(self.rgb, n_colors, random_state,
+                               features_of=lambda rows: self.features()[rows])
+
+
 def tolerance_scale(colors: ImageColors) -> float:
     """The engine scales `tol` by the variance of the rows it is given (scikit-learn's
     rule); on an image's distinct colours that is not the pixels' variance.  This

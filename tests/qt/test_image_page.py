@@ -350,21 +350,30 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
     assert len(indexed_png_bytes(fits.palette, fits.indices)) <= 12 * 1024
 
 
-def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tmp_path):
-    from kmeans_studio.core.oklab import OklabColors
-    from kmeans_studio.core.session import Session
+def run_in_space(window, qtbot, photo, space, k, described):
+    """The photo dropped, then run in `space` with k colours; its final snapshot and
+    what the space's `quantize` gives on its own."""
+    from kmeans_studio.core.quantize import colors_kind
 
     drop(window, photo)
     wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
-    source = window.sources["image"]
-    params = source.panel.params
-    params.n_clusters.setValue(12)
-    params.space.setCurrentIndex(params.space.findData("oklab"))
-    final = wait_state(qtbot, window, lambda s: s.done and "Oklab" in s.dataset.description
-                       and len(s.derived.palette) == 12)
-    expected = OklabColors.from_image(final.dataset.image.pixels).quantize(12)
+    params = window.sources["image"].panel.params
+    params.n_clusters.setValue(k)
+    params.space.setCurrentIndex(params.space.findData(space))
+    final = wait_state(qtbot, window, lambda s: s.done and described in s.dataset.description
+                       and len(s.derived.palette) == k)
+    expected = colors_kind(space).from_image(final.dataset.image.pixels).quantize(k)
     np.testing.assert_array_equal(final.derived.palette, expected.palette)
     np.testing.assert_array_equal(final.derived.indices, expected.indices)
+    return final, expected
+
+
+def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tmp_path):
+    from kmeans_studio.core.session import Session
+
+    final, expected = run_in_space(window, qtbot, photo, "oklab", 12, "Oklab")
+    source = window.sources["image"]
+    params = source.panel.params
     # The comparison's first row is this run: k-means in Oklab.
     table = source.stats.table
     qtbot.waitUntil(lambda: table.rowCount() == 4 and table.item(0, 0).text() == "k-means (Oklab)",
@@ -393,18 +402,8 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
 def test_the_brightness_weighted_space_runs_as_the_command_line_does(window, qtbot, photo):
     from kmeans_studio.core.luma import LumaColors
 
-    drop(window, photo)
-    wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
-    source = window.sources["image"]
-    params = source.panel.params
-    params.n_clusters.setValue(10)
-    params.space.setCurrentIndex(params.space.findData("luma"))
-    final = wait_state(qtbot, window, lambda s: s.done and "brightness" in s.dataset.description
-                       and len(s.derived.palette) == 10)
+    final, _ = run_in_space(window, qtbot, photo, "luma", 10, "brightness")
     assert isinstance(final.dataset.image.colors, LumaColors)
-    expected = LumaColors.from_image(final.dataset.image.pixels).quantize(10)
-    np.testing.assert_array_equal(final.derived.palette, expected.palette)
-    np.testing.assert_array_equal(final.derived.indices, expected.indices)
-    table = source.stats.table
+    table = window.sources["image"].stats.table
     qtbot.waitUntil(lambda: table.rowCount() == 4
                     and table.item(0, 0).text() == "k-means (luma-weighted)", timeout=30_000)

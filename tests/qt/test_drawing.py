@@ -16,19 +16,40 @@ def draw_mode(window, qtbot):
     return panel, window.sources["blobs"].scatter
 
 
-def drag(qtbot, scatter, points, button=Qt.MouseButton.LeftButton):
-    """A stroke through `points` (data coordinates), with the real mouse events."""
-    view = scatter.plot
+def stroke(scatter, points, erasing=False):
+    """A stroke through `points` (data coordinates), as the plot's view box reports a
+    drag: the events' own delivery is tested once, in `test_the_mouse_draws_and_erases`."""
     box = scatter.box
+    box.stroke_started.emit()
+    for x, y in points:
+        box.stroke_moved.emit(x, y, erasing)
+    box.stroke_finished.emit()
+
+
+def mouse_drag(qtbot, scatter, points, button):
+    """Press, move through `points` (data coordinates) and release, with the mouse."""
+    view = scatter.plot
 
     def at(x, y):
-        scene = box.mapViewToScene(QPointF(x, y))
-        return view.mapFromScene(scene)
-    start = at(*points[0])
-    qtbot.mousePress(view.viewport(), button, pos=start)
+        return view.mapFromScene(scatter.box.mapViewToScene(QPointF(x, y)))
+    qtbot.mousePress(view.viewport(), button, pos=at(*points[0]))
     for x, y in points[1:]:
         qtbot.mouseMove(view.viewport(), at(x, y))
     qtbot.mouseRelease(view.viewport(), button, pos=at(*points[-1]))
+
+
+def test_the_mouse_draws_and_erases(window, qtbot):
+    """However many of the moves the platform delivers, a left press-drag-release adds
+    points where it went, and a right one takes them away."""
+    panel, scatter = draw_mode(window, qtbot)
+    line = [(-2 + 0.25 * i, 1.0) for i in range(17)]
+    mouse_drag(qtbot, scatter, line, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.sketch.drawing) > 0)
+    drawn = panel.sketch.drawing
+    assert (np.abs(drawn.points[:, 1] - 1.0) < 2).all()  # near the line, not elsewhere
+    mouse_drag(qtbot, scatter, line, Qt.MouseButton.RightButton)
+    qtbot.waitUntil(lambda: len(panel.sketch.drawing) < len(drawn))
+    assert panel.undo_button.isEnabled()
 
 
 def test_strokes_add_and_erase_points_and_the_run_follows(window, qtbot):
@@ -39,9 +60,9 @@ def test_strokes_add_and_erase_points_and_the_run_follows(window, qtbot):
     assert "Draw at least 4 points" in panel.error.text()
     # Two blobs, one stroke each, in classes 1 and 2.
     panel.brush.cls.setCurrentIndex(panel.brush.cls.findData(0))
-    drag(qtbot, scatter, [(-3 + 0.1 * i, 0.0) for i in range(20)])
+    stroke(scatter, [(-3 + 0.1 * i, 0.0) for i in range(20)])
     panel.brush.cls.setCurrentIndex(panel.brush.cls.findData(1))
-    drag(qtbot, scatter, [(3 + 0.1 * i, 0.0) for i in range(20)])
+    stroke(scatter, [(3 + 0.1 * i, 0.0) for i in range(20)])
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == len(panel.sketch.drawing)
                and s.iteration is not None)
     assert panel.error.text() == ""
@@ -58,8 +79,7 @@ def test_strokes_add_and_erase_points_and_the_run_follows(window, qtbot):
     assert snap.derived is not None and "accuracy 1.000" in source.scores.text()
     # Erasing the left blob with the right button, then undo and redo.
     before = len(panel.sketch.drawing)
-    drag(qtbot, scatter, [(-3 + 0.1 * i, 0.0) for i in range(20)],
-         Qt.MouseButton.RightButton)
+    stroke(scatter, [(-3 + 0.1 * i, 0.0) for i in range(20)], erasing=True)
     assert len(panel.sketch.drawing) < before
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == len(panel.sketch.drawing))
     panel.undo_button.click()
@@ -80,7 +100,7 @@ def test_drawn_points_go_into_sessions_and_scripts(window, qtbot, tmp_path):
     import sys
 
     panel, scatter = draw_mode(window, qtbot)
-    drag(qtbot, scatter, [(0.2 * i, 0.1 * i) for i in range(25)])
+    stroke(scatter, [(0.2 * i, 0.1 * i) for i in range(25)])
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == len(panel.sketch.drawing)
                and s.iteration is not None)
     window.actions["run_to_end"].trigger()

@@ -113,6 +113,36 @@ def _n_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Bounded passes over at least this many rows split them into one block per core.
+PARALLEL_MIN_ROWS = 20_000
+#: Unbounded passes split rows into blocks from this much work (rows x features x k).
+PARALLEL_MIN_WORK = 2_000_000
+
+
+def single_block(n: int, d: int, k: int, bounded: bool) -> bool:
+    """Whether a pass over n rows of d features with k centres runs as one block on
+    one core (its cluster sums then add up in sample order, as in `run_kernel`)."""
+    if bounded:
+        return n < PARALLEL_MIN_ROWS
+    return n * d * k < PARALLEL_MIN_WORK or n < 1024
+
+
+def scans(X: np.ndarray) -> bool:
+    """Whether a bounded run on X scans centres row by row (float64, few features),
+    or settles the rows Hamerly's test leaves by BLAS (`assign_filtered`)."""
+    return X.dtype == np.float64 and X.shape[1] <= MAX_FEATURES
+
+
+def margin_coefficient(X: np.ndarray) -> float:
+    """Error bound of a computed ``|c|^2 - 2 x.c``, relative to ``|x|^2 + max |c|^2``.
+
+    A dot product of d terms is off by at most about d eps |x||c| in any summation
+    order (BLAS's blocks included); twice that, plus the norms' own rounding and the
+    float64 bookkeeping of the bounds across iterations, stays below this."""
+    eps = float(np.finfo(X.dtype).eps)
+    return 2 * (X.shape[1] + 8) * eps + 1e-10
+
+
 def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef, full):
     """Assign rows of X to their nearest centre in place, keeping Hamerly's bounds;
     return the weight and weighted sum of every cluster.
@@ -124,17 +154,23 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
     """
     n, d = X.shape
     k = len(C)
-    blocks = _n_cores() if n >= 20_000 else 1
+    blocks = 1 if single_block(n, d, k, True) else _n_cores()
     weights = np.zeros((blocks, k), dtype=X.dtype)
     sums = np.zeros((blocks, k, d), dtype=X.dtype)
     edges = np.linspace(0, n, blocks + 1).astype(int)
     parts = [(a, b, weights[i], sums[i])
              for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
-    if full and k <= FULL_PASS_BY_BLAS_MAX_K:  # every distance: BLAS in blocks
+    Ct = np.ascontiguousarray(C.T)
+    if full and (k <= FULL_PASS_BY_BLAS_MAX_K or not scans(X)):  # BLAS, every row
         kernel = _compiled_kernels().assign_full_with_bounds
-        Ct = np.ascontiguousarray(C.T)
         jobs = [(X[a:b], Ct, cn, x_norms[a:b], labels[a:b], upper[a:b], lower[a:b],
                  margin_coef, w[a:b], weight, sum_) for a, b, weight, sum_ in parts]
+    elif not scans(X):  # Hamerly's test, then BLAS for the rows it leaves
+        kernel = _compiled_kernels().assign_filtered
+        half_gap = 0.5 * neighbors(C)[1][:, 0]
+        jobs = [(X[a:b], x_norms[a:b], C, Ct, cn, labels[a:b], upper[a:b], lower[a:b],
+                 grow, shrink, half_gap, margin_coef, w[a:b], weight, sum_)
+                for a, b, weight, sum_ in parts]
     else:
         kernel = _compiled_kernels().assign_bounded_and_sum
         shared = (grow, shrink, *neighbors(C), margin_coef, full)
@@ -163,7 +199,7 @@ def assign_full(X, C, w):
     cn = np.einsum("ij,ij->i", C, C)
     labels = np.empty(n, dtype=np.intp)
     best = np.empty(n, dtype=X.dtype)
-    if n * d * k < 2_000_000 or n < 1024:
+    if single_block(n, d, k, False):
         weight = np.zeros(k, dtype=X.dtype)
         sums = np.zeros((k, d), dtype=X.dtype)
         kernel(X, Ct, cn, w, labels, best, weight, sums)
@@ -228,13 +264,26 @@ def neighbors(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     smaller distance only makes the kernel look at more centres).
     """
     k = len(C)
-    if k == 1:
-        return np.zeros((1, 0), dtype=np.intp), np.zeros((1, 0))
-    C = C.astype(np.float64)
-    cn = np.einsum("ij,ij->i", C, C)
-    dist = cn[:, None] + cn[None, :] - 2.0 * (C @ C.T)
-    np.fill_diagonal(dist, np.inf)
-    order = np.argsort(dist, axis=1)[:, : k - 1]
-    sorted_dist = np.sqrt(np.maximum(np.take_along_axis(dist, order, axis=1), 0.0))
-    sorted_dist *= 1 - 1e-9
-    return order, sorted_dist
+    order = np.zeros((k, max(k - 1, 0)), dtype=np.intp)
+    dist = np.zeros((k, max(k - 1, 0)))
+    _compiled_kernels().neighbors(np.ascontiguousarray(C), order, dist)
+    return order, dist
+
+
+def center_shift(C_new: np.ndarray, C_old: np.ndarray) -> tuple[np.ndarray, float]:
+    """How far each centre moved (float64) and the sum of the squared moves."""
+    shift = np.empty(len(C_new))
+    total = _compiled_kernels().center_shift(C_new, C_old, shift)
+    return shift, total
+
+
+def move_bounds(shift: np.ndarray, grow: np.ndarray, shrink: np.ndarray) -> None:
+    """Hamerly's bound changes for centres that moved by `shift` (in place)."""
+    _compiled_kernels().move_bounds(shift, grow, shrink)
+
+
+def run_kernel():
+    """The whole-run loop (`_run_kernel.lloyd`); imports numba."""
+    from kmeans_studio.core import _run_kernel
+
+    return _run_kernel

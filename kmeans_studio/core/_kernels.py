@@ -123,36 +123,102 @@ def assign_full(X, Ct, cn, w, labels, best, weight, sums):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
+def _settle(dots, rows, at, cn, x_norms, labels, upper, lower, margin_coef):
+    # pragma: no cover - compiled
+    # Labels and Hamerly's bounds of `rows` from their gemm dot products with every
+    # centre (row at[r] of dots for rows[r]), keeping the second nearest.
+    k = dots.shape[1]
+    cn_max = cn.max()
+    for r in range(len(rows)):
+        i = rows[r]
+        q = at[r]
+        best = np.inf
+        second = np.inf
+        best_j = 0
+        for j in range(k):
+            value = cn[j] - (dots[q, j] + dots[q, j])
+            if value < best:
+                second = best
+                best = value
+                best_j = j
+            elif value < second:
+                second = value
+        margin = margin_coef * (x_norms[i] + cn_max)
+        labels[i] = best_j
+        upper[i] = np.sqrt(max(best + x_norms[i], 0.0) + margin)
+        lower[i] = np.sqrt(max(second + x_norms[i] - margin, 0.0))
+
+
+@njit(cache=True, nogil=True)
 def assign_full_with_bounds(X, Ct, cn, x_norms, labels, upper, lower, margin_coef,
                             w, weight, sums):  # pragma: no cover - compiled
     # The first pass of a bounded run: distances by gemm in blocks of 256 rows as in
     # assign_full (three times the speed of a row-by-row scan on 10 features), keeping
     # the second nearest too, for Hamerly's bounds.
     n = X.shape[0]
-    k = Ct.shape[1]
-    cn_max = cn.max()
     for start in range(0, n, 256):
         stop = min(start + 256, n)
-        dots = np.dot(X[start:stop], Ct)
-        for r in range(stop - start):
-            i = start + r
-            best = np.inf
-            second = np.inf
-            best_j = 0
-            for j in range(k):
-                value = cn[j] - (dots[r, j] + dots[r, j])
-                if value < best:
-                    second = best
-                    best = value
-                    best_j = j
-                elif value < second:
-                    second = value
-            margin = margin_coef * (x_norms[i] + cn_max)
-            labels[i] = best_j
-            upper[i] = np.sqrt(max(best + x_norms[i], 0.0) + margin)
-            lower[i] = np.sqrt(max(second + x_norms[i] - margin, 0.0))
+        _settle(np.dot(X[start:stop], Ct), np.arange(start, stop),
+                np.arange(stop - start), cn, x_norms, labels, upper, lower, margin_coef)
         add_cluster_sums(X[start:stop], w[start:stop], labels[start:stop],
                          weight, sums)
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def squared_distance(x, c):  # pragma: no cover - compiled
+    # In float64 and in any order (vectorised): for bounds only, whose margin covers
+    # d eps of relative error.
+    s = 0.0
+    for t in range(len(x)):
+        diff = np.float64(x[t]) - np.float64(c[t])
+        s += diff * diff
+    return s
+
+
+@njit(cache=True, nogil=True)
+def assign_filtered(X, x_norms, C, Ct, cn, labels, upper, lower, grow, shrink,
+                    half_gap, margin_coef, w, weight, sums):  # pragma: no cover
+    # Hamerly's test on every row, then BLAS for the rows it cannot settle.  On wide
+    # data (the digits' 64 columns) a row-by-row scan is slower than gemm, but after
+    # the first iterations 85-99% of the digits' rows pass the test and need no
+    # distance at all.  The rows left are gathered into blocks of 256, or, when they
+    # are most rows, every block goes to gemm as it is (gathering would cost more
+    # than the distances it saves).  Either way a row's distances are the values a
+    # full pass computes (each is its own dot product), so the labels are the same.
+    n, d = X.shape
+    cn_max = cn.max()
+    left = np.empty(n, dtype=np.intp)
+    count = 0
+    for i in range(n):
+        a = labels[i]
+        u = upper[i] + grow[a]
+        low = lower[i] - shrink[a]
+        upper[i] = u
+        lower[i] = low
+        m = max(low, half_gap[a])
+        margin = margin_coef * (x_norms[i] + cn_max)
+        if (m - u) * (m + u) > margin:
+            continue
+        # Tighten the upper bound to the distance to the own centre (a tenth of the
+        # gemm's work for the row) and test again: this settles about a third of the
+        # rows left on the digits.
+        u = np.sqrt(squared_distance(X[i], C[a]) + margin)
+        upper[i] = u
+        if (m - u) * (m + u) <= margin:
+            left[count] = i
+            count += 1
+    if 2 * count > n:
+        assign_full_with_bounds(X, Ct, cn, x_norms, labels, upper, lower, margin_coef,
+                                w, weight, sums)
+        return
+    block = np.empty((min(count, 256), d), dtype=X.dtype)
+    for start in range(0, count, 256):
+        stop = min(start + 256, count)
+        for r in range(start, stop):
+            block[r - start] = X[left[r]]
+        _settle(np.dot(block[:stop - start], Ct), left[start:stop],
+                np.arange(stop - start), cn, x_norms, labels, upper, lower, margin_coef)
+    add_cluster_sums(X, w, labels, weight, sums)
 
 
 @njit(cache=True, nogil=True)
@@ -162,6 +228,59 @@ def assign_bounded_and_sum(X, x_norms, C, cn, labels, upper, lower, grow, shrink
     assign_bounded(X, x_norms, C, cn, labels, upper, lower, grow, shrink, nbr_order,
                    nbr_dist, margin_coef, full)
     add_cluster_sums(X, w, labels, weight, sums)
+
+
+@njit(cache=True, nogil=True)
+def neighbors(C, order, dist):  # pragma: no cover - compiled
+    # For each centre, the others by increasing distance and the distances, from the
+    # differences (no cancellation), shrunk by a relative 1e-9 so they never exceed
+    # the true ones: a smaller distance only makes the kernels look at more centres.
+    k, d = C.shape
+    row = np.empty(k)
+    for a in range(k):
+        for j in range(k):
+            s = 0.0
+            for t in range(d):
+                diff = np.float64(C[a, t]) - np.float64(C[j, t])
+                s += diff * diff
+            row[j] = np.sqrt(s) * (1 - 1e-9) if j != a else np.inf
+        ranked = np.argsort(row, kind="mergesort")
+        for r in range(k - 1):
+            order[a, r] = ranked[r]
+            dist[a, r] = row[ranked[r]]
+
+
+@njit(cache=True, nogil=True)
+def center_shift(C_new, C_old, shift):  # pragma: no cover - compiled
+    # How far each centre moved (in the data's precision, then float64) and the sum of
+    # the squared moves, which the tolerance is compared with.
+    k, d = C_new.shape
+    total = 0.0
+    for j in range(k):
+        s = C_new[j, 0] - C_new[j, 0]  # zero in the data's precision
+        for t in range(d):
+            diff = C_new[j, t] - C_old[j, t]
+            s += diff * diff
+        shift[j] = np.float64(np.sqrt(s))
+        total += shift[j] * shift[j]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def move_bounds(shift, grow, shrink):  # pragma: no cover - compiled
+    # Hamerly: a row's own centre moved by shift[a]; any other by at most the largest
+    # shift among the others.  Applied in the next assignment's pass over the data.
+    k = len(shift)
+    if k < 2:
+        return
+    top = np.argmax(shift)
+    others = -np.inf
+    for j in range(k):
+        if j != top:
+            others = max(others, shift[j])
+    for j in range(k):
+        grow[j] += shift[j]
+        shrink[j] += others if j == top else shift[top]
 
 
 @njit(cache=True, nogil=True)

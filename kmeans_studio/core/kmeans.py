@@ -51,6 +51,9 @@ _SIDE_BY_SIDE_MAX_WORK = 2_000_000
 #: Feature counts up to this use per-column `np.bincount` for the cluster sums (which
 #: adds in sample order, as scikit-learn does); above it a one-hot matrix product.
 _BINCOUNT_MAX_FEATURES = 8
+#: The whole-run loop returns to Python after about this many multiply-adds (some
+#: tens of milliseconds), so a run can be cancelled between its calls.
+_LOOP_WORK = 1 << 25
 #: History keeps the labels of recent states within this budget; older states keep
 #: their centres and get their labels recomputed (deterministically) when asked for.
 DEFAULT_HISTORY_BYTES = 256 << 20
@@ -106,19 +109,31 @@ class Iteration:
         return self.centers.shape[0]
 
 
-@dataclasses.dataclass
 class _Record:
-    """A history entry; centres are kept centred, labels on the merged rows."""
+    """A history entry; centres are kept centred, labels on the merged rows.
 
-    n_iter: int
-    phase: str
-    centers: np.ndarray
-    labels: np.ndarray | None
-    label_centers_index: int  # the state whose centres produced `labels` (-1: none)
-    inertia: float
-    center_shift: np.ndarray
-    n_changed: int
-    converged: bool
+    The inertia is worked out when first asked for, from the centres and the weights
+    and sums of the clusters of the labels (`sums`): a run spends no time on it."""
+
+    __slots__ = ("n_iter", "phase", "centers", "labels", "label_centers_index",
+                 "center_shift", "n_changed", "converged", "sums", "_norm", "_inertia")
+
+    def __init__(self, n_iter: int, phase: str, centers: np.ndarray,
+                 labels: np.ndarray | None, label_centers_index: int,
+                 center_shift: np.ndarray, n_changed: int, converged: bool,
+                 sums: tuple[np.ndarray, np.ndarray] | None, norm: float) -> None:
+        self.n_iter, self.phase, self.centers = n_iter, phase, centers
+        self.labels = labels
+        self.label_centers_index = label_centers_index  # whose centres made labels
+        self.center_shift, self.n_changed, self.converged = center_shift, n_changed, converged
+        self.sums, self._norm, self._inertia = sums, norm, None
+
+    @property
+    def inertia(self) -> float:
+        if self._inertia is None:
+            self._inertia = (float("nan") if self.sums is None
+                             else inertia_from_sums(self._norm, self.centers, *self.sums))
+        return self._inertia
 
 
 class History(Sequence):
@@ -240,7 +255,6 @@ class KMeansRun:
         self._X, self._w = data.X, data.w
         self._x_norms = data.x_norms
         self._total_weighted_norm = data.total_weighted_norm
-        self._eps = float(np.finfo(self._dtype).eps)
         rng = _check_random_state(random_state)
         self._random_state = rng
         if isinstance(init, str):
@@ -266,12 +280,10 @@ class KMeansRun:
         self._use_compiled = (
             use_compiled is True or (use_compiled is None and not small)
         ) and _compiled.available()
-        # Bounds pay for low-dimensional data with many rows (pixels, 2-D points).
-        self._use_bounds = (
-            self._use_compiled
-            and self._dtype == np.float64
-            and n_features <= _compiled.MAX_FEATURES
-            and len(self._X) >= _BOUNDS_MIN_ROWS
+        # Bounds pay for wide data (settling by BLAS only the rows Hamerly's test
+        # leaves) and for narrow data with many rows (pixels, 2-D points).
+        self._use_bounds = self._use_compiled and (
+            not _compiled.scans(self._X) or len(self._X) >= _BOUNDS_MIN_ROWS
         )
 
         if assigner is not None and data.inverse is not None:
@@ -377,11 +389,17 @@ class KMeansRun:
         `cancelled`, if given, is asked before every half-step; True stops the run
         there, as cheaply as it can be asked.
         """
+        in_one_call = callback is None and self._runs_in_one_call()
         while not self._done:
             if cancelled is not None and cancelled():
                 break
             if callback is None:  # no state is materialised until the end
-                self._assign_step() if self.next_phase == "assign" else self._update_step()
+                if self.next_phase == "update":
+                    self._update_step()
+                elif in_one_call:
+                    self._iterate_compiled()
+                else:
+                    self._assign_step()
                 continue
             self.advance()
             if callback(self.state) is False:
@@ -443,26 +461,32 @@ class KMeansRun:
         self._label_bytes = 0
         self._oldest_labelled = 0  # records before it hold no labels any more
         self._push(
-            phase="init", labels=None, inertia=float("nan"),
+            phase="init", labels=None,
             center_shift=np.zeros(len(centers)), n_changed=0, converged=False,
         )
 
-    def _push(self, **fields: Any) -> None:
-        labels = fields.pop("labels")
-        if fields["phase"] == "update":
-            labels = self._records[-1].labels  # unchanged by an update: share them
+    def _push(self, phase: str, labels: np.ndarray | None, center_shift: np.ndarray,
+              n_changed: int, converged: bool, centers: np.ndarray | None = None,
+              n_iter: int | None = None) -> None:
+        """Record a state: by default the run's current centres and iteration count;
+        an assignment's labels (an update shares its assignment's) and the current
+        clusters' weights and sums."""
+        records = self._records
+        if phase == "update":
+            labels = records[-1].labels  # unchanged by an update: share them
         elif labels is not None:
             # Shared when already compact: labels are never changed in place.
             labels = labels.astype(self._label_dtype, copy=False)
             self._label_bytes += labels.nbytes
         self._newest = None
-        index = len(self._records)
-        label_index = index if fields["phase"] == "assign" else (
-            self._records[-1].label_centers_index if self._records else -1
+        index = len(records)
+        label_index = index if phase == "assign" else (
+            records[-1].label_centers_index if records else -1
         )
-        self._records.append(_Record(
-            n_iter=self._n_iter, centers=self._centers.copy(), labels=labels,
-            label_centers_index=label_index, **fields,
+        records.append(_Record(
+            self._n_iter if n_iter is None else n_iter, phase,
+            self._centers.copy() if centers is None else centers, labels, label_index,
+            center_shift, n_changed, converged, self._sums, self._total_weighted_norm,
         ))
         self._trim_history()
 
@@ -507,7 +531,6 @@ class KMeansRun:
                             else np.count_nonzero(changed))
         self._labels = labels
         self._sums = (weight_in_clusters, sums)
-        inertia = self._inertia(C, weight_in_clusters, sums)
         final = self._final_pending
         if not final:
             self._n_iter += 1
@@ -517,7 +540,7 @@ class KMeansRun:
             self._done = True
             converged = self._records[-1].converged
         self._push(
-            phase="assign", labels=labels, inertia=inertia,
+            phase="assign", labels=labels,
             center_shift=np.zeros(len(C)), n_changed=n_changed, converged=converged,
         )
 
@@ -527,26 +550,98 @@ class KMeansRun:
         weight_in_clusters, sums = self._sums
         new_weight, new_sums = weight_in_clusters.copy(), sums.copy()
         _relocate_empty_clusters(self._X, self._w, C_old, new_sums, new_weight, labels)
-        C_new = _average_centers(new_sums, new_weight)
-        shift = np.sqrt(((C_new - C_old) ** 2).sum(axis=1)).astype(np.float64)
-        self._centers = np.ascontiguousarray(C_new, dtype=self._dtype)
+        C_new = np.ascontiguousarray(_average_centers(new_sums, new_weight))
+        if self._use_compiled:  # as the whole-run loop computes them
+            shift, total = _compiled.center_shift(C_new, C_old)
+        else:
+            shift = np.sqrt(((C_new - C_old) ** 2).sum(axis=1)).astype(np.float64)
+            total = float((shift ** 2).sum())
+        self._centers = C_new
         if self._upper is not None:
-            self._update_bounds(shift)
-        inertia = self._inertia(self._centers, weight_in_clusters, sums)
+            self._grow, self._shrink = self._grow.copy(), self._shrink.copy()
+            _compiled.move_bounds(shift, self._grow, self._shrink)
         strict = self._n_iter > 1 and self._records[-1].n_changed == 0
-        within_tol = float((shift ** 2).sum()) <= self._tol
+        within_tol = total <= self._tol
         self._phase = "update"
         if strict:
             self._done = True
         elif within_tol or self._n_iter >= self.max_iter:
             self._final_pending = True
         self._push(
-            phase="update", labels=labels, inertia=inertia, center_shift=shift,
+            phase="update", labels=labels, center_shift=shift,
             n_changed=0, converged=strict or within_tol,
         )
 
-    def _inertia(self, C: np.ndarray, weight: np.ndarray, sums: np.ndarray) -> float:
-        return inertia_from_sums(self._total_weighted_norm, C, weight, sums)
+    # --- whole iterations in one compiled call
+    def _runs_in_one_call(self) -> bool:
+        """Whether `run` hands whole iterations to the compiled loop: with the
+        compiled kernels, no assigner, and rows few enough for one block (on more,
+        the kernels' own time dwarfs the Python around them)."""
+        n, d = self._X.shape
+        return (self._use_compiled and self._assigner is None
+                and _compiled.single_block(n, d, self.n_clusters, self._bounded()))
+
+    def _bounded(self) -> bool:
+        return self._use_bounds and self.n_clusters > 1
+
+    def _iterate_compiled(self) -> None:
+        """Half-steps from an assignment on, in one compiled call: until done, an empty
+        cluster (the next update then relocates it here) or about `_LOOP_WORK`
+        multiply-adds, so that `cancelled` is asked often enough."""
+        loop = _compiled.run_kernel()
+        X, k = self._X, self.n_clusters
+        n, d = X.shape
+        iterations = min(max(1, _LOOP_WORK // (n * d * k)),
+                         self.max_iter - self._n_iter + 1)
+        capacity = 2 * iterations + 1
+        bounded = self._bounded()
+        full = self._upper is None
+        if bounded and full:
+            self._upper, self._lower = np.empty(n), np.empty(n)
+            self._grow = self._shrink = np.zeros(k)
+        labels = (np.zeros(n, dtype=np.intp) if self._labels is None
+                  else self._labels.astype(np.intp))
+        grow, shrink = ((self._grow.copy(), self._shrink.copy()) if bounded
+                        else (np.zeros(k), np.zeros(k)))
+        upper = self._upper if bounded else np.empty(0)
+        lower = self._lower if bounded else np.empty(0)
+        state = np.zeros(6, dtype=np.int64)
+        state[loop.N_ITER] = self._n_iter
+        state[loop.FINAL_PENDING] = self._final_pending
+        state[loop.LABELLED] = self._labels is not None
+        state[loop.FULL] = full
+        centers = self._centers.copy()
+        log_centers = np.empty((capacity, k, d), dtype=X.dtype)
+        log_weight = np.empty((iterations + 1, k), dtype=X.dtype)
+        log_sums = np.empty((iterations + 1, k, d), dtype=X.dtype)
+        log_shift = np.empty((capacity, k))
+        log_changed = np.empty(capacity, dtype=np.int64)
+        log_converged = np.empty(capacity, dtype=np.bool_)
+        log_iter = np.empty(capacity, dtype=np.int64)
+        log_labels = np.empty((iterations + 1, n), dtype=self._label_dtype)
+        counts = self._counts if self._counts is not None else np.zeros(0, np.int64)
+        steps = loop.lloyd(
+            X, self._x_norms, self._w, counts, centers, labels, upper, lower, grow,
+            shrink, bounded, _compiled.scans(X), _compiled.margin_coefficient(X),
+            self._tol, self.max_iter, self._n_samples, self._records[-1].converged,
+            state, log_centers, log_weight, log_sums, log_shift, log_changed,
+            log_converged, log_iter, log_labels,
+        )
+        for h in range(steps):
+            phase = "assign" if h % 2 == 0 else "update"
+            if phase == "assign":
+                self._sums = (log_weight[h // 2], log_sums[h // 2])
+            self._push(phase, log_labels[h // 2].copy() if phase == "assign" else None,
+                       log_shift[h], int(log_changed[h]), bool(log_converged[h]),
+                       centers=log_centers[h], n_iter=int(log_iter[h]))
+        self._phase = "assign" if steps % 2 else "update"
+        self._n_iter = int(state[loop.N_ITER])
+        self._final_pending = bool(state[loop.FINAL_PENDING])
+        self._done = bool(state[loop.DONE])
+        self._labels = labels
+        self._centers = centers
+        if bounded:
+            self._grow, self._shrink = grow, shrink
 
     # --- assignment with Hamerly bounds
     def _assign_labels(self, C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -567,13 +662,10 @@ class KMeansRun:
                 self._grow = self._shrink = np.zeros(k)
             else:
                 labels = self._labels.copy()
-            # Error bound of a computed squared distance, relative to
-            # |x|^2 + max |c|^2: covers |c|^2 - 2x.c in the data's precision and the
-            # float64 bookkeeping of the bounds across iterations.
-            margin_coef = 16 * self._eps + 1e-10
             weight, sums = _compiled.assign(
                 X, self._x_norms, C, np.einsum("ij,ij->i", C, C), w, labels,
-                self._upper, self._lower, self._grow, self._shrink, margin_coef, full,
+                self._upper, self._lower, self._grow, self._shrink,
+                _compiled.margin_coefficient(X), full,
             )
             self._grow = self._shrink = np.zeros(k)
             return labels, weight, sums
@@ -582,18 +674,6 @@ class KMeansRun:
             return labels, weight, sums
         labels = _nearest(X, C)[0]
         return (labels, *_cluster_sums(X, w, labels, k))
-
-    def _update_bounds(self, shift: np.ndarray) -> None:
-        """Hamerly: the own centre moved by shift[a], any other by at most the largest
-        shift among the others."""
-        drop = np.zeros(len(shift))
-        if len(shift) > 1:
-            top = int(np.argmax(shift))
-            drop[:] = shift[top]
-            drop[top] = np.delete(shift, top).max()
-        # Applied inside the next assignment's single pass over the data.
-        self._grow = self._grow + shift
-        self._shrink = self._shrink + drop
 
 
 @dataclasses.dataclass(frozen=True)

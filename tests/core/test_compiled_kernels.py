@@ -28,6 +28,26 @@ def test_bounded_path_equals_numpy_path_every_half_step(d, k):
     assert b.done
 
 
+@pytest.mark.parametrize("dtype, d", [(np.float64, 17), (np.float64, 64),
+                                      (np.float32, 3), (np.float32, 100)])
+@pytest.mark.parametrize("k", [10, 100])
+def test_filtered_path_equals_full_passes_every_half_step(dtype, d, k):
+    # Hamerly's test, then BLAS for the rows it leaves (wide or float32 data), against
+    # every distance by BLAS in every pass: the same labels (the full passes add the
+    # sums in two blocks, one per core, hence a relative tolerance on the centres).
+    rng = np.random.default_rng(d)
+    X = (np.round(rng.normal(size=(3000, d)) * 4) / 4).astype(dtype)
+    a = KMeansRun(X, k, init=X[:k], use_compiled=True, merge_duplicates=False)
+    b = KMeansRun(X, k, init=X[:k], use_compiled=True, merge_duplicates=False)
+    b._use_bounds = False
+    assert a._use_bounds and not _compiled.scans(a._X)
+    while not a.done:
+        sa, sb = a.advance(), b.advance()
+        np.testing.assert_array_equal(sa.labels, sb.labels)
+        np.testing.assert_allclose(sa.centers, sb.centers, rtol=1e-5, atol=1e-6)
+    assert b.done
+
+
 def test_full_kernel_equals_blas_path_on_high_dimensional_data():
     rng = np.random.default_rng(0)
     X = np.round(rng.random((2000, 64)) * 16)  # integer pixel values, as in digits

@@ -91,6 +91,18 @@ def test_agrees_with_sklearn_on_generated_cases(case):
     assert_same_as_sklearn(X, C, w, max_iter, tol)
 
 
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kmeans_cases(), st.sampled_from([0, 20]))
+def test_compiled_whole_run_loop_agrees_with_sklearn_on_generated_cases(case, padding):
+    # The compiled loop: every distance by BLAS (narrow rows), or Hamerly's test and
+    # BLAS for the rows it leaves (zero columns make the rows wide, not the distances).
+    X, C, w, max_iter, tol = case
+    X = np.hstack([X, np.zeros((len(X), padding))])
+    C = np.hstack([C, np.zeros((len(C), padding))])
+    run = assert_same_as_sklearn(X, C, w, max_iter, tol, use_compiled=True)
+    assert run._runs_in_one_call() and run._use_bounds == (padding > 0)
+
+
 @pytest.mark.parametrize("random_state", [0, 1, 2])
 def test_blobs_kmeanspp_matches_sklearn_seed_for_seed(random_state):
     X, _ = make_blobs(300, centers=4, cluster_std=0.6, random_state=0)

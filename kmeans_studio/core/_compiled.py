@@ -168,7 +168,7 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
     elif not scans(X):  # Hamerly's test, then BLAS for the rows it leaves
         kernel = _compiled_kernels().assign_filtered
         half_gap = 0.5 * neighbors(C)[1][:, 0]
-        jobs = [(X[a:b], x_norms[a:b], C, Ct, cn, labels[a:b], upper[a:b], lower[a:b],
+        jobs = [(X[a:b], x_norms[a:b], Ct, cn, labels[a:b], upper[a:b], lower[a:b],
                  grow, shrink, half_gap, margin_coef, w[a:b], weight, sum_)
                 for a, b, weight, sum_ in parts]
     else:
@@ -283,7 +283,5 @@ def move_bounds(shift: np.ndarray, grow: np.ndarray, shrink: np.ndarray) -> None
 
 
 def run_kernel():
-    """The whole-run loop (`_run_kernel.lloyd`); imports numba."""
-    from kmeans_studio.core import _run_kernel
-
-    return _run_kernel
+    """The kernels module, for its whole-run loop `lloyd`; imports numba."""
+    return _compiled_kernels()

@@ -1,13 +1,35 @@
 """The numba kernels themselves (imported lazily by `_compiled`, never at start-up).
 
 They are module-level functions so numba's on-disk cache can find them again: kernels
-defined inside a function (as closures) were compiled anew in every process.
+defined inside a function (as closures) were compiled anew in every process.  They
+live in one file because numba's cache checks only the file of the function it
+loads: a whole-run loop cached from another file kept running the kernels it was
+compiled with after they had changed.
+
+`lloyd`, the whole-run loop, runs Lloyd iterations to convergence in one call.  On
+small data (the digits: 1797 rows, 19 iterations) an iteration's arithmetic takes
+about 50 µs, and the Python around each half-step (checks, small numpy calls,
+history records) took as long again.  It runs whole iterations (assignment, centre
+update, shifts, bounds, convergence test) and logs every half-step for the history;
+`KMeansRun.run` makes the records from the log afterwards.  It calls the very
+kernels the half-step path calls, in the same order, so the states are equal.  The
+centres' squared norms come from numpy's einsum in a brief object-mode block, as the
+half-step path and scikit-learn's ``row_norms`` compute them: their rounding decides
+exact ties.
 """
 
-import numpy as np
-from numba import njit
+import warnings
 
-from kmeans_studio.core._compiled import blas_fuses_multiply_add
+import numpy as np
+from numba import njit, objmode
+from numba.core.errors import NumbaWarning
+
+from kmeans_studio.core._compiled import FULL_PASS_BY_BLAS_MAX_K, blas_fuses_multiply_add
+
+# The object-mode block takes the GIL for the einsum only (about 2 µs an iteration);
+# numba warns that such a function cannot run in parallel, which is not so here.
+warnings.filterwarnings("ignore", message=".*Code running in object mode won't allow",
+                        category=NumbaWarning)
 
 # Match BLAS's rounding so that exact ties (common in images: pixels and initial
 # centres lie on the same 1/255 grid) are broken the way scikit-learn breaks them.
@@ -164,30 +186,22 @@ def assign_full_with_bounds(X, Ct, cn, x_norms, labels, upper, lower, margin_coe
                          weight, sums)
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def squared_distance(x, c):  # pragma: no cover - compiled
-    # In float64 and in any order (vectorised): for bounds only, whose margin covers
-    # d eps of relative error.
-    s = 0.0
-    for t in range(len(x)):
-        diff = np.float64(x[t]) - np.float64(c[t])
-        s += diff * diff
-    return s
-
-
 @njit(cache=True, nogil=True)
-def assign_filtered(X, x_norms, C, Ct, cn, labels, upper, lower, grow, shrink,
-                    half_gap, margin_coef, w, weight, sums):  # pragma: no cover
-    # Hamerly's test on every row, then BLAS for the rows it cannot settle.  On wide
-    # data (the digits' 64 columns) a row-by-row scan is slower than gemm, but after
-    # the first iterations 85-99% of the digits' rows pass the test and need no
-    # distance at all.  The rows left are gathered into blocks of 256, or, when they
-    # are most rows, every block goes to gemm as it is (gathering would cost more
-    # than the distances it saves).  Either way a row's distances are the values a
-    # full pass computes (each is its own dot product), so the labels are the same.
+def assign_filtered(X, x_norms, Ct, cn, labels, upper, lower, grow, shrink, half_gap,
+                    margin_coef, w, weight, sums):  # pragma: no cover - compiled
+    # Hamerly's test on every row, then BLAS for the rows it cannot settle, gathered
+    # into blocks of 256.  On wide data (the digits' 64 columns) a row-by-row scan is
+    # slower than gemm, but after the first iterations 60-99% of the digits' rows
+    # pass the test and need no distance at all.  A gathered row's distances are the
+    # values a full pass computes (each is its own dot product), so the labels are
+    # the full pass's; the sums are added afterwards in sample order, so the centres
+    # are too.  (Measured and not kept: tightening a row's bound by its distance to
+    # its own centre before gathering it, 20% slower on the digits; adding the sums
+    # in the same pass, 3% quicker but in an order that depends on the bounds.)
     n, d = X.shape
     cn_max = cn.max()
-    left = np.empty(n, dtype=np.intp)
+    rows = np.empty(256, dtype=np.intp)
+    block = np.empty((256, d), dtype=X.dtype)
     count = 0
     for i in range(n):
         a = labels[i]
@@ -196,28 +210,18 @@ def assign_filtered(X, x_norms, C, Ct, cn, labels, upper, lower, grow, shrink,
         upper[i] = u
         lower[i] = low
         m = max(low, half_gap[a])
-        margin = margin_coef * (x_norms[i] + cn_max)
-        if (m - u) * (m + u) > margin:
+        if (m - u) * (m + u) > margin_coef * (x_norms[i] + cn_max):
             continue
-        # Tighten the upper bound to the distance to the own centre (a tenth of the
-        # gemm's work for the row) and test again: this settles about a third of the
-        # rows left on the digits.
-        u = np.sqrt(squared_distance(X[i], C[a]) + margin)
-        upper[i] = u
-        if (m - u) * (m + u) <= margin:
-            left[count] = i
-            count += 1
-    if 2 * count > n:
-        assign_full_with_bounds(X, Ct, cn, x_norms, labels, upper, lower, margin_coef,
-                                w, weight, sums)
-        return
-    block = np.empty((min(count, 256), d), dtype=X.dtype)
-    for start in range(0, count, 256):
-        stop = min(start + 256, count)
-        for r in range(start, stop):
-            block[r - start] = X[left[r]]
-        _settle(np.dot(block[:stop - start], Ct), left[start:stop],
-                np.arange(stop - start), cn, x_norms, labels, upper, lower, margin_coef)
+        rows[count] = i
+        block[count] = X[i]
+        count += 1
+        if count == 256:
+            _settle(np.dot(block, Ct), rows, np.arange(count), cn, x_norms, labels,
+                    upper, lower, margin_coef)
+            count = 0
+    if count:
+        _settle(np.dot(block[:count], Ct), rows[:count], np.arange(count), cn, x_norms,
+                labels, upper, lower, margin_coef)
     add_cluster_sums(X, w, labels, weight, sums)
 
 
@@ -290,3 +294,110 @@ def render_rgb(inverse, labels, palette, indices, rgb):  # pragma: no cover
         indices[p] = label
         for c in range(3):
             rgb[p, c] = palette[label, c]
+
+
+#: Fields of the `state` array shared with Python.
+N_ITER, FINAL_PENDING, DONE, LABELLED, FULL, STOPPED_AT_EMPTY = range(6)
+
+
+@njit(cache=True, nogil=True)
+def lloyd(X, x_norms, w, counts, C, labels, upper, lower, grow, shrink, bounded, scans,
+          margin_coef, tol, max_iter, n_samples, last_converged, state,
+          centers_log, weight_log, sums_log, shift_log, n_changed_log, converged_log,
+          iter_log, label_log):  # pragma: no cover - compiled
+    """Half-steps from an assignment on, until the run is done, a cluster is empty
+    (the half-step path relocates it) or the log is full; returns how many.
+
+    Half-step h's centres are ``centers_log[h]``; assignment a (every other half-step)
+    has its labels, weights and sums at index a.  C, labels and the bounds are the
+    run's own arrays, updated in place."""
+    n, d = X.shape
+    k = C.shape[0]
+    capacity = centers_log.shape[0]
+    old = np.empty(n, dtype=labels.dtype)
+    best = np.empty(n, dtype=X.dtype)
+    order = np.zeros((k, max(k - 1, 0)), dtype=np.intp)
+    dist = np.zeros((k, max(k - 1, 0)))
+    h = 0
+    a = 0
+    while h + 2 <= capacity or (state[FINAL_PENDING] and h < capacity):
+        # --- assignment
+        with objmode(cn="float64[:]"):
+            cn = np.einsum("ij,ij->i", C, C).astype(np.float64)
+        cn = cn.astype(X.dtype)
+        old[:] = labels
+        weight = weight_log[a]
+        sums = sums_log[a]
+        weight[:] = 0
+        sums[:] = 0
+        full = state[FULL] == 1
+        if not bounded:
+            assign_full(X, np.ascontiguousarray(C.T), cn, w, labels, best,
+                                weight, sums)
+        elif full and (k <= FULL_PASS_BY_BLAS_MAX_K or not scans):
+            assign_full_with_bounds(X, np.ascontiguousarray(C.T), cn, x_norms,
+                                            labels, upper, lower, margin_coef, w,
+                                            weight, sums)
+        elif not scans:
+            neighbors(C, order, dist)
+            assign_filtered(X, x_norms, np.ascontiguousarray(C.T), cn, labels,
+                                    upper, lower, grow, shrink, 0.5 * dist[:, 0],
+                                    margin_coef, w, weight, sums)
+        else:
+            neighbors(C, order, dist)
+            assign_bounded_and_sum(X, x_norms, C, cn, labels, upper, lower,
+                                           grow, shrink, order, dist, margin_coef,
+                                           full, w, weight, sums)
+        grow[:] = 0
+        shrink[:] = 0
+        state[FULL] = 0
+        if state[LABELLED]:
+            n_changed = 0
+            for i in range(n):
+                if labels[i] != old[i]:
+                    n_changed += counts[i] if len(counts) else 1
+        else:
+            n_changed = n_samples
+        state[LABELLED] = 1
+        label_log[a] = labels
+        centers_log[h] = C
+        shift_log[h] = 0
+        n_changed_log[h] = n_changed
+        final = state[FINAL_PENDING] == 1
+        if not final:
+            state[N_ITER] += 1
+        converged_log[h] = last_converged if final else False
+        iter_log[h] = state[N_ITER]
+        h += 1
+        a += 1
+        if final:
+            state[DONE] = 1
+            return h
+        # --- update
+        if (weight == 0).any():
+            state[STOPPED_AT_EMPTY] = 1
+            return h
+        one = weight[:1] / weight[:1]  # 1 in the data's precision
+        C_old = C.copy()
+        for j in range(k):
+            scale = one[0] / weight[j]
+            for t in range(d):
+                C[j, t] = sums[j, t] * scale
+        shift = shift_log[h]
+        total = center_shift(C, C_old, shift)
+        if bounded:
+            move_bounds(shift, grow, shrink)
+        strict = state[N_ITER] > 1 and n_changed == 0
+        within_tol = total <= tol
+        centers_log[h] = C
+        n_changed_log[h] = 0
+        converged_log[h] = strict or within_tol
+        iter_log[h] = state[N_ITER]
+        last_converged = strict or within_tol
+        h += 1
+        if strict:
+            state[DONE] = 1
+            return h
+        if within_tol or state[N_ITER] >= max_iter:
+            state[FINAL_PENDING] = 1
+    return h

@@ -280,11 +280,6 @@ class KMeansRun:
         self._use_compiled = (
             use_compiled is True or (use_compiled is None and not small)
         ) and _compiled.available()
-        # Bounds pay for wide data (settling by BLAS only the rows Hamerly's test
-        # leaves) and for narrow data with many rows (pixels, 2-D points).
-        self._use_bounds = self._use_compiled and (
-            not _compiled.scans(self._X) or len(self._X) >= _BOUNDS_MIN_ROWS
-        )
 
         if assigner is not None and data.inverse is not None:
             raise ValueError("An assigner needs the rows as given: merge_duplicates=False.")
@@ -448,6 +443,11 @@ class KMeansRun:
         return _farthest_first(X, w, k, rng)
 
     def _start(self, centers: np.ndarray) -> None:
+        # Bounds pay when BLAS settles the rows Hamerly's test leaves, and for a
+        # nearest-first scan on many rows (pixels, 2-D points).
+        self._use_bounds = self._use_compiled and (
+            not _compiled.scans(self._X, len(centers)) or len(self._X) >= _BOUNDS_MIN_ROWS
+        )
         self._centers = centers
         self._labels: np.ndarray | None = None
         self._phase = "init"
@@ -622,7 +622,7 @@ class KMeansRun:
         counts = self._counts if self._counts is not None else np.zeros(0, np.int64)
         steps = loop.lloyd(
             X, self._x_norms, self._w, counts, centers, labels, upper, lower, grow,
-            shrink, bounded, _compiled.scans(X), _compiled.margin_coefficient(X),
+            shrink, bounded, _compiled.scans(X, k), _compiled.margin_coefficient(X),
             self._tol, self.max_iter, self._n_samples, self._records[-1].converged,
             state, log_centers, log_weight, log_sums, log_shift, log_changed,
             log_converged, log_iter, log_labels,

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not ins
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 5, 16])
-@pytest.mark.parametrize("k", [24, 100])  # first pass by BLAS; by the nearest-first scan
+@pytest.mark.parametrize("k", [24, 100])  # Hamerly and BLAS; the nearest-first scan
 def test_bounded_path_equals_numpy_path_every_half_step(d, k):
-    assert (k <= _compiled.FULL_PASS_BY_BLAS_MAX_K) == (k == 24)
+    assert _compiled.scans(np.zeros((1, d)), k) == (k == 100)
     if d == 1 and k == 100:
         pytest.skip("the one-dimensional grid has fewer than 100 distinct values")
     rng = np.random.default_rng(d)
@@ -40,7 +40,7 @@ def test_filtered_path_equals_full_passes_every_half_step(dtype, d, k):
     a = KMeansRun(X, k, init=X[:k], use_compiled=True, merge_duplicates=False)
     b = KMeansRun(X, k, init=X[:k], use_compiled=True, merge_duplicates=False)
     b._use_bounds = False
-    assert a._use_bounds and not _compiled.scans(a._X)
+    assert a._use_bounds and not _compiled.scans(a._X, k)
     while not a.done:
         sa, sb = a.advance(), b.advance()
         np.testing.assert_array_equal(sa.labels, sb.labels)

@@ -94,13 +94,14 @@ def test_agrees_with_sklearn_on_generated_cases(case):
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kmeans_cases(), st.sampled_from([0, 20]))
 def test_compiled_whole_run_loop_agrees_with_sklearn_on_generated_cases(case, padding):
-    # The compiled loop: every distance by BLAS (narrow rows), or Hamerly's test and
-    # BLAS for the rows it leaves (zero columns make the rows wide, not the distances).
+    # The compiled loop, with Hamerly's test and BLAS for the rows it leaves (k = 1:
+    # every distance by BLAS), on narrow rows and on rows that zero columns make wide
+    # without changing a distance.
     X, C, w, max_iter, tol = case
     X = np.hstack([X, np.zeros((len(X), padding))])
     C = np.hstack([C, np.zeros((len(C), padding))])
     run = assert_same_as_sklearn(X, C, w, max_iter, tol, use_compiled=True)
-    assert run._runs_in_one_call() and run._use_bounds == (padding > 0)
+    assert run._runs_in_one_call() and run._bounded() == (len(C) > 1)
 
 
 @pytest.mark.parametrize("random_state", [0, 1, 2])

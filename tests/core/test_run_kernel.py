@@ -23,7 +23,7 @@ def cases():
         "float32, 100 columns": (wide32, 7, {}),
         "scan, BLAS first pass": (grid(6000, 2, 2), 24, {}),
         "scan, nearest-first first pass": (grid(6000, 3, 3), 100, {}),
-        "no bounds (few rows)": (grid(1500, 3, 4), 5, {"use_compiled": True}),
+        "no bounds (few rows, many centres)": (grid(1500, 3, 4), 50, {}),
         "merged duplicates": (grid(12_000, 2, 5), 6, {"use_compiled": True}),
         "merged duplicates, bounds": (grid(30_000, 3, 6), 8, {}),
         "max_iter reached": (digits, 10, {"max_iter": 3, "tol": 0}),
@@ -55,6 +55,7 @@ def test_one_call_run_equals_half_steps(name):
     options = {"init": distinct[:: len(distinct) // k][:k], **options}
     whole = KMeansRun(X, k, **options)
     assert whole._runs_in_one_call()
+    assert whole._bounded() == ("no bounds" not in name and k > 1)
     whole.run()
     stepped = KMeansRun(X, k, **options)
     while not stepped.done:

@@ -243,6 +243,15 @@ def in_row_blocks(work, n: int, rows: int) -> None:
         future.result()
 
 
+def distances_to_clusters(distances: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """For every point, its summed distance to the points of each of k clusters
+    (float64), rows in blocks on every core."""
+    out = np.zeros((len(labels), k))
+    kernel = _compiled_kernels().distances_to_clusters
+    in_row_blocks(lambda a, b: kernel(distances, labels, a, b, out), len(labels), 256)
+    return out
+
+
 def render(inverse: np.ndarray, labels: np.ndarray, palette: np.ndarray | None):
     """Per-pixel labels ``labels[inverse]`` and, with a palette, ``palette[labels]``
     as RGB, in one pass without the GIL."""

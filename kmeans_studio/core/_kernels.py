@@ -299,6 +299,14 @@ def column_sums(X, sums):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def distances_to_clusters(distances, labels, start, stop, out):  # pragma: no cover
+    for i in range(start, stop):
+        row = out[i]
+        for j in range(distances.shape[1]):
+            row[labels[j]] += distances[i, j]
+
+
+@njit(cache=True, nogil=True)
 def render_rgb(inverse, labels, palette, indices, rgb):  # pragma: no cover
     for p in range(inverse.shape[0]):
         label = labels[inverse[p]]

@@ -20,7 +20,12 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.metrics import SILHOUETTE_SAMPLE, sample_rows, silhouette
+from kmeans_studio.core.metrics import (
+    SILHOUETTE_SAMPLE,
+    sample_rows,
+    silhouette,
+    silhouette_from_distances,
+)
 from kmeans_studio.core.parallel import side_by_side
 from kmeans_studio.core.prepared import PreparedData, prepare
 
@@ -141,8 +146,8 @@ def scores(X: np.ndarray, labels: np.ndarray, distances: np.ndarray | None = Non
     n_labels = len(np.unique(labels))
     if not 2 <= n_labels <= len(labels) - 1:
         return float("nan"), float("nan"), float("nan")
-    mean_silhouette = (silhouette(X, labels) if distances is None else float(
-        metrics.silhouette_score(distances, labels, metric="precomputed")))
+    mean_silhouette = (silhouette(X, labels) if distances is None
+                       else silhouette_from_distances(distances, labels))
     return (mean_silhouette, float(metrics.calinski_harabasz_score(X, labels)),
             float(metrics.davies_bouldin_score(X, labels)))
 

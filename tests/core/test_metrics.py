@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn import metrics as skm
 
+from kmeans_studio.core import _compiled
 from kmeans_studio.core.metrics import (
     cluster_scores,
     contingency,
     evaluate,
     match_labels,
     match_table,
+    silhouette_from_distances,
 )
 
 tables = st.integers(1, 5).flatmap(
@@ -163,3 +165,23 @@ def test_silhouette_profile_of_weighted_colours_samples_pixels():
     assert len(profile.values) == 1000 and -1 <= profile.values.min() <= profile.mean <= 1
     few = silhouette_profile(colours, labels, np.full(30, 2.0), sample_size=1000)
     assert few.n_scored == 60 and not few.sampled  # every pixel, each colour twice
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("k", [2, 5, 40])
+def test_silhouette_from_distances_is_scikit_learns(monkeypatch, compiled, k):
+    if not compiled:
+        monkeypatch.setattr(_compiled, "available", lambda: False)
+    rng = np.random.default_rng(k)
+    X = rng.normal(size=(600, 3))
+    distances = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1)).astype(np.float32)
+    labels = rng.integers(0, k, len(X)) * 3  # not 0..k-1
+    labels[7] = -1  # a lone point scores 0
+    expected = skm.silhouette_score(distances, labels, metric="precomputed")
+    assert silhouette_from_distances(distances, labels) == pytest.approx(expected, rel=1e-6)
+
+
+def test_silhouette_from_distances_is_nan_when_undefined():
+    distances = np.ones((4, 4), dtype=np.float32) - np.eye(4, dtype=np.float32)
+    assert np.isnan(silhouette_from_distances(distances, np.zeros(4)))
+    assert np.isnan(silhouette_from_distances(distances, np.arange(4)))

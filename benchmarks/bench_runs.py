@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -109,17 +108,20 @@ def print_peak_of(side: str, path: str, k: int) -> None:
     small = X[:1000]  # load the code (and compile nothing) before the baseline
     KMeansRun(small, 2, init=small[:2], use_compiled=True).run()
     KMeans(2, init=small[:2], n_init=1).fit(small)
-    before = _resident_mib()
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")  # the peak resident size starts again from the present one
+    before = _status_mib("VmRSS")
     if side == "ours":
         KMeansRun(X, k, init=C).run()
     else:
         KMeans(k, init=C, n_init=1, algorithm="lloyd").fit(X)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before)
+    print(_status_mib("VmHWM") - before)
 
 
-def _resident_mib() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
 
 
 def row(name: str, ours: float, theirs: float, note: str) -> str:

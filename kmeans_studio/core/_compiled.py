@@ -275,17 +275,21 @@ def single_threaded_blas():
 
 
 def warm_up() -> None:
-    """Compile (or load) the kernel now; call from a worker thread."""
+    """Compile (or load) the kernels now; call from a worker thread.  On a first run
+    after installing this takes about 10 s, most of it the whole-run loop."""
     if not available():
         return
+    from kmeans_studio.core.kmeans import KMeansRun  # (it imports this module)
+
     X = np.zeros((2, 2))
-    labels = np.zeros(2, dtype=np.intp)
     bounds = np.zeros(2)
-    assign(X, bounds, X.copy(), bounds, bounds, labels, bounds.copy(), bounds.copy(),
-           bounds, bounds, 1e-12, True)
     for dtype in (np.float64, np.float32):
         Xt = X.astype(dtype)
         assign_full(Xt, Xt, bounds.astype(dtype))
+    # The whole-run loop, and with it every kernel it calls, on float64 rows (tables,
+    # points, the digits).
+    points = np.arange(8.0).reshape(4, 2)
+    KMeansRun(points, 2, init=points[:2], use_compiled=True).run()
     render(np.zeros(2, np.int32), np.zeros(2, np.uint8), np.zeros((1, 3), np.uint8))
 
 

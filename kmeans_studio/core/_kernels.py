@@ -325,7 +325,8 @@ def lloyd(X, x_norms, w, counts, C, labels, upper, lower, grow, shrink, bounded,
           centers_log, weight_log, sums_log, shift_log, n_changed_log, converged_log,
           iter_log, label_log):  # pragma: no cover - compiled
     """Half-steps from an assignment on, until the run is done, a cluster is empty
-    (the half-step path relocates it) or the log is full; returns how many.
+    (the half-step path relocates it) or the log is full (it may end after an
+    assignment); returns how many.
 
     Half-step h's centres are ``centers_log[h]``; assignment a (every other half-step)
     has its labels, weights and sums at index a.  C, labels and the bounds are the
@@ -339,7 +340,7 @@ def lloyd(X, x_norms, w, counts, C, labels, upper, lower, grow, shrink, bounded,
     dist = np.zeros((k, max(k - 1, 0)))
     h = 0
     a = 0
-    while h + 2 <= capacity or (state[FINAL_PENDING] and h < capacity):
+    while h < capacity:
         # --- assignment
         with objmode(cn="float64[:]"):
             cn = np.einsum("ij,ij->i", C, C).astype(np.float64)
@@ -393,6 +394,8 @@ def lloyd(X, x_norms, w, counts, C, labels, upper, lower, grow, shrink, bounded,
             state[DONE] = 1
             return h
         # --- update
+        if h == capacity:
+            return h
         if (weight == 0).any():
             state[STOPPED_AT_EMPTY] = 1
             return h

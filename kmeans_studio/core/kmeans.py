@@ -586,13 +586,14 @@ class KMeansRun:
     def _iterate_compiled(self) -> None:
         """Half-steps from an assignment on, in one compiled call: until done, an empty
         cluster (the next update then relocates it here) or about `_LOOP_WORK`
-        multiply-adds, so that `cancelled` is asked often enough."""
+        multiply-adds, so that `cancelled` is asked often enough (after every
+        half-step when an assignment takes more)."""
         loop = _compiled.run_kernel()
         X, k = self._X, self.n_clusters
         n, d = X.shape
-        iterations = min(max(1, _LOOP_WORK // (n * d * k)),
-                         self.max_iter - self._n_iter + 1)
-        capacity = 2 * iterations + 1
+        capacity = min(max(1, 2 * _LOOP_WORK // (n * d * k)),
+                       2 * (self.max_iter - self._n_iter) + 1)
+        assignments = (capacity + 1) // 2
         bounded = self._bounded()
         full = self._upper is None
         if bounded and full:
@@ -611,13 +612,13 @@ class KMeansRun:
         state[loop.FULL] = full
         centers = self._centers.copy()
         log_centers = np.empty((capacity, k, d), dtype=X.dtype)
-        log_weight = np.empty((iterations + 1, k), dtype=X.dtype)
-        log_sums = np.empty((iterations + 1, k, d), dtype=X.dtype)
+        log_weight = np.empty((assignments, k), dtype=X.dtype)
+        log_sums = np.empty((assignments, k, d), dtype=X.dtype)
         log_shift = np.empty((capacity, k))
         log_changed = np.empty(capacity, dtype=np.int64)
         log_converged = np.empty(capacity, dtype=np.bool_)
         log_iter = np.empty(capacity, dtype=np.int64)
-        log_labels = np.empty((iterations + 1, n), dtype=self._label_dtype)
+        log_labels = np.empty((assignments, n), dtype=self._label_dtype)
         counts = self._counts if self._counts is not None else np.zeros(0, np.int64)
         steps = loop.lloyd(
             X, self._x_norms, self._w, counts, centers, labels, upper, lower, grow,

@@ -74,18 +74,18 @@ def test_empty_clusters_are_relocated_between_calls():
     assert np.count_nonzero(first_update.center_shift) >= 8
 
 
-def test_the_loop_returns_between_calls_so_a_run_can_be_cancelled(monkeypatch):
-    monkeypatch.setattr(kmeans, "_LOOP_WORK", 1)  # one iteration a call
+@pytest.mark.parametrize("work, stop_at", [(1, 6), (1, 7), (10**7, 6)])
+def test_a_run_is_cancelled_between_calls_of_the_loop(monkeypatch, work, stop_at):
+    # Work for one half-step a call: cancelled between half-steps, as stepping is;
+    # about ten iterations a call: between calls.
+    monkeypatch.setattr(kmeans, "_LOOP_WORK", work)
     X = load_digits().data
-    asked = []
-
-    def cancelled():
-        asked.append(len(run.history))
-        return len(asked) > 3
-
     run = KMeansRun(X, 10, init=X[:10])
-    state = run.run(cancelled=cancelled)
-    assert not run.done and state.n_iter == 3 and state.phase == "update"
+    state = run.run(cancelled=lambda: len(run.history) >= stop_at)
+    assert not run.done
+    if work == 1:
+        assert len(run.history) == stop_at
+        assert (state.n_iter, state.phase) == (run.history[-1].n_iter, run.history[-1].phase)
     finished = run.run()
     reference = KMeansRun(X, 10, init=X[:10])
     reference.run()

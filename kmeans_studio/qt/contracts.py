@@ -74,9 +74,13 @@ class RunRequest:
     make_run: Callable[[Dataset, np.ndarray, RunRequest], KMeansRun] | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Snapshot:
     """What the views show: one state of the run and where it sits in the history.
+
+    Two snapshots are equal only when they are the same object: comparing their
+    arrays has no single truth value (a dithered picture computed for one snapshot
+    while a newer arrived raised here, under load).
 
     Attributes
     ----------

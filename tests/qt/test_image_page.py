@@ -151,6 +151,25 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
         np.testing.assert_array_equal(np.asarray(png), indices)
 
 
+def test_a_picture_dithered_for_an_older_state_is_dropped(window, qtbot, photo):
+    # Under load a newer state can arrive while a picture is dithered off the GUI
+    # thread; the picture then belongs to a snapshot that is no longer shown.
+    import dataclasses
+
+    drop(window, photo)
+    wait_state(qtbot, window, image_ready("flower.png"))
+    source = window.sources["image"]
+    source.panel.params.dither.setChecked(True)
+    qtbot.waitUntil(lambda: "dithered at" in source.compare.after_label.text)
+    shown = source.compare.after_label.text
+    older = dataclasses.replace(source.snapshot)  # equal fields, another state
+    indices = np.zeros(source.result()[1].shape, dtype=np.uint8)
+    source._on_dithered(((older, source.panel.params.dither_strength.value()), indices,
+                         "stale"))
+    assert source.compare.after_label.text == shown
+    assert source._dithered_for[0] is source.snapshot
+
+
 def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):
     window.source_box.setCurrentIndex(window.source_box.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))

@@ -316,7 +316,7 @@ def render_rgb(inverse, labels, palette, indices, rgb):  # pragma: no cover
 
 
 #: Fields of the `state` array shared with Python.
-N_ITER, FINAL_PENDING, DONE, LABELLED, FULL, STOPPED_AT_EMPTY = range(6)
+N_ITER, FINAL_PENDING, DONE, LABELLED, FULL = range(5)
 
 
 @njit(cache=True, nogil=True)
@@ -397,7 +397,6 @@ def lloyd(X, x_norms, w, counts, C, labels, upper, lower, grow, shrink, bounded,
         if h == capacity:
             return h
         if (weight == 0).any():
-            state[STOPPED_AT_EMPTY] = 1
             return h
         one = weight[:1] / weight[:1]  # 1 in the data's precision
         C_old = C.copy()

@@ -380,8 +380,9 @@ class KMeansRun:
 
         `callback`, if given, receives the state after every half-step; returning
         ``False`` stops the run early (the state reached so far is returned).
-        `cancelled`, if given, is asked before every half-step; True stops the run
-        there, as cheaply as it can be asked.
+        `cancelled`, if given, is asked between half-steps (without a callback, on
+        small data, between calls of the compiled loop: some tens of milliseconds of
+        work, or one half-step when it takes longer); True stops the run there.
         """
         in_one_call = callback is None and self._runs_in_one_call()
         while not self._done:
@@ -605,7 +606,7 @@ class KMeansRun:
                         else (np.zeros(k), np.zeros(k)))
         upper = self._upper if bounded else np.empty(0)
         lower = self._lower if bounded else np.empty(0)
-        state = np.zeros(6, dtype=np.int64)
+        state = np.zeros(5, dtype=np.int64)
         state[loop.N_ITER] = self._n_iter
         state[loop.FINAL_PENDING] = self._final_pending
         state[loop.LABELLED] = self._labels is not None

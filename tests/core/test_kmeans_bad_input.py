@@ -34,6 +34,9 @@ X = np.arange(20.0).reshape(10, 2)
         ({"X": X, "n_clusters": 2, "tol": -1}, "tolerance"),
         ({"X": X, "n_clusters": 2, "max_iter": 0}, "max_iter"),
         ({"X": X, "n_clusters": 2, "random_state": -3}, "seed"),
+        # Checked even when nothing is drawn (given centres make no random state).
+        ({"X": X, "n_clusters": 2, "init": X[:2], "random_state": "0; rm -rf ~"}, "seed"),
+        ({"X": X, "n_clusters": 2, "init": X[:2], "random_state": 2**40}, "seed"),
     ],
 )
 def test_bad_input_gets_a_sentence(kwargs, message):

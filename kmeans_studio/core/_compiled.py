@@ -60,11 +60,11 @@ def decline(declined: bool = True) -> None:
     _declined = declined
 
 
-def cached(kernels) -> bool:
-    """Whether each of `kernels` (numba dispatchers) has been compiled and cached on
+def cached(dispatchers) -> bool:
+    """Whether each of `dispatchers` (numba kernels) has been compiled and cached on
     disk (a first run after installing has none).  Read from numba's cache index
     files; True when numba's internals do not say (then they load as before)."""
-    for kernel in kernels:
+    for kernel in dispatchers:
         index = getattr(getattr(getattr(kernel, "_cache", None), "_cache_file", None),
                         "_index_path", None)
         if isinstance(index, str) and not os.path.exists(index):
@@ -87,7 +87,7 @@ def blas_fuses_multiply_add() -> bool:
     return bool(blas.dgemm(alpha=1.0, a=X, b=C, trans_b=True)[0, 0] != 0.0)
 
 
-def _compiled_kernels():
+def kernels():
     """The kernels module (imports numba; kernels compile or load on first call)."""
     global _kernels
     with _lock:
@@ -123,7 +123,7 @@ PARALLEL_MIN_WORK = 2_000_000
 
 def single_block(n: int, d: int, k: int, bounded: bool) -> bool:
     """Whether a pass over n rows of d features with k centres runs as one block on
-    one core (its cluster sums then add up in sample order, as in `run_kernel`)."""
+    one core (its cluster sums then add up in sample order, as in `lloyd`)."""
     if bounded:
         return n < PARALLEL_MIN_ROWS
     return n * d * k < PARALLEL_MIN_WORK or n < 1024
@@ -168,22 +168,11 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
     edges = np.linspace(0, n, blocks + 1).astype(int)
     parts = [(a, b, weights[i], sums[i])
              for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
-    Ct = np.ascontiguousarray(C.T)
-    if full and (k <= FULL_PASS_BY_BLAS_MAX_K or not scans(X, k)):  # BLAS, every row
-        kernel = _compiled_kernels().assign_full_with_bounds
-        jobs = [(X[a:b], Ct, cn, x_norms[a:b], labels[a:b], upper[a:b], lower[a:b],
-                 margin_coef, w[a:b], weight, sum_) for a, b, weight, sum_ in parts]
-    elif not scans(X, k):  # Hamerly's test, then BLAS for the rows it leaves
-        kernel = _compiled_kernels().assign_filtered
-        half_gap = 0.5 * neighbors(C)[1][:, 0]
-        jobs = [(X[a:b], x_norms[a:b], Ct, cn, labels[a:b], upper[a:b], lower[a:b],
-                 grow, shrink, half_gap, margin_coef, w[a:b], weight, sum_)
-                for a, b, weight, sum_ in parts]
-    else:
-        kernel = _compiled_kernels().assign_bounded_and_sum
-        shared = (grow, shrink, *neighbors(C), margin_coef, full)
-        jobs = [(X[a:b], x_norms[a:b], C, cn, labels[a:b], upper[a:b], lower[a:b],
-                 *shared, w[a:b], weight, sum_) for a, b, weight, sum_ in parts]
+    kernel = kernels().assign_bounded_pass
+    shared = (C, np.ascontiguousarray(C.T), cn)
+    nearest = (grow, shrink, *neighbors(C), margin_coef, full, scans(X, k))
+    jobs = [(X[a:b], x_norms[a:b], *shared, labels[a:b], upper[a:b], lower[a:b],
+             *nearest, w[a:b], weight, sum_) for a, b, weight, sum_ in parts]
     if blocks == 1:
         kernel(*jobs[0])
         return weights[0], sums[0]
@@ -200,7 +189,7 @@ def assign_full(X, C, w):
     inputs are split into one block of rows per core; blocks run on plain threads
     (the kernel releases the GIL) and their partial sums are added in block order.
     """
-    kernel = _compiled_kernels().assign_full
+    kernel = kernels().assign_full
     n, d = X.shape
     k = len(C)
     Ct = np.ascontiguousarray(C.T)
@@ -231,7 +220,7 @@ def assign_full(X, C, w):
 def column_sums(X: np.ndarray) -> np.ndarray:
     """The sum of every column, the rows added in order (as numpy's ``sum(axis=0)``)."""
     sums = np.zeros(X.shape[1], dtype=X.dtype)
-    _compiled_kernels().column_sums(X, sums)
+    kernels().column_sums(X, sums)
     return sums
 
 
@@ -247,7 +236,7 @@ def distances_to_clusters(distances: np.ndarray, labels: np.ndarray, k: int) -> 
     """For every point, its summed distance to the points of each of k clusters
     (float64), rows in blocks on every core."""
     out = np.zeros((len(labels), k))
-    kernel = _compiled_kernels().distances_to_clusters
+    kernel = kernels().distances_to_clusters
     in_row_blocks(lambda a, b: kernel(distances, labels, a, b, out), len(labels), 256)
     return out
 
@@ -259,7 +248,7 @@ def render(inverse: np.ndarray, labels: np.ndarray, palette: np.ndarray | None):
         return labels[inverse], None
     indices = np.empty(inverse.shape[0], dtype=labels.dtype)
     rgb = np.empty((inverse.shape[0], 3), dtype=np.uint8)
-    _compiled_kernels().render_rgb(inverse, labels, np.ascontiguousarray(palette, np.uint8), indices, rgb)
+    kernels().render_rgb(inverse, labels, np.ascontiguousarray(palette, np.uint8), indices, rgb)
     return indices, rgb
 
 
@@ -302,22 +291,19 @@ def neighbors(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     k = len(C)
     order = np.zeros((k, max(k - 1, 0)), dtype=np.intp)
     dist = np.zeros((k, max(k - 1, 0)))
-    _compiled_kernels().neighbors(np.ascontiguousarray(C), order, dist)
+    kernels().neighbors(np.ascontiguousarray(C), order, dist)
     return order, dist
 
 
 def center_shift(C_new: np.ndarray, C_old: np.ndarray) -> tuple[np.ndarray, float]:
     """How far each centre moved (float64) and the sum of the squared moves."""
     shift = np.empty(len(C_new))
-    total = _compiled_kernels().center_shift(C_new, C_old, shift)
+    total = kernels().center_shift(C_new, C_old, shift)
     return shift, total
 
 
 def move_bounds(shift: np.ndarray, grow: np.ndarray, shrink: np.ndarray) -> None:
     """Hamerly's bound changes for centres that moved by `shift` (in place)."""
-    _compiled_kernels().move_bounds(shift, grow, shrink)
+    kernels().move_bounds(shift, grow, shrink)
 
 
-def run_kernel():
-    """The kernels module, for its whole-run loop `lloyd`; imports numba."""
-    return _compiled_kernels()

@@ -230,12 +230,24 @@ def assign_filtered(X, x_norms, Ct, cn, labels, upper, lower, grow, shrink, half
 
 
 @njit(cache=True, nogil=True)
-def assign_bounded_and_sum(X, x_norms, C, cn, labels, upper, lower, grow, shrink,
-                           nbr_order, nbr_dist, margin_coef, full, w, weight, sums):
+def assign_bounded_pass(X, x_norms, C, Ct, cn, labels, upper, lower, grow, shrink, order,
+                        dist, margin_coef, full, scans, w, weight, sums):
     # pragma: no cover - compiled
-    assign_bounded(X, x_norms, C, cn, labels, upper, lower, grow, shrink, nbr_order,
-                   nbr_dist, margin_coef, full)
-    add_cluster_sums(X, w, labels, weight, sums)
+    # The bounded pass a run's data call for (`_compiled.scans`): the first by BLAS
+    # (few centres, or not scanning); then Hamerly's test and BLAS for the rows it
+    # leaves, or the nearest-first scan.  Both the half-step path and `lloyd` call
+    # this, so they choose alike.
+    k = C.shape[0]
+    if full and (k <= FULL_PASS_BY_BLAS_MAX_K or not scans):
+        assign_full_with_bounds(X, Ct, cn, x_norms, labels, upper, lower, margin_coef,
+                                w, weight, sums)
+    elif not scans:
+        assign_filtered(X, x_norms, Ct, cn, labels, upper, lower, grow, shrink,
+                        0.5 * dist[:, 0], margin_coef, w, weight, sums)
+    else:
+        assign_bounded(X, x_norms, C, cn, labels, upper, lower, grow, shrink, order,
+                       dist, margin_coef, full)
+        add_cluster_sums(X, w, labels, weight, sums)
 
 
 @njit(cache=True, nogil=True)
@@ -351,23 +363,14 @@ def lloyd(X, x_norms, w, counts, C, labels, upper, lower, grow, shrink, bounded,
         weight[:] = 0
         sums[:] = 0
         full = state[FULL] == 1
-        if not bounded:
-            assign_full(X, np.ascontiguousarray(C.T), cn, w, labels, best,
-                                weight, sums)
-        elif full and (k <= FULL_PASS_BY_BLAS_MAX_K or not scans):
-            assign_full_with_bounds(X, np.ascontiguousarray(C.T), cn, x_norms,
-                                            labels, upper, lower, margin_coef, w,
-                                            weight, sums)
-        elif not scans:
+        Ct = np.ascontiguousarray(C.T)
+        if bounded:
             neighbors(C, order, dist)
-            assign_filtered(X, x_norms, np.ascontiguousarray(C.T), cn, labels,
-                                    upper, lower, grow, shrink, 0.5 * dist[:, 0],
-                                    margin_coef, w, weight, sums)
+            assign_bounded_pass(X, x_norms, C, Ct, cn, labels, upper, lower, grow,
+                                shrink, order, dist, margin_coef, full, scans, w, weight,
+                                sums)
         else:
-            neighbors(C, order, dist)
-            assign_bounded_and_sum(X, x_norms, C, cn, labels, upper, lower,
-                                           grow, shrink, order, dist, margin_coef,
-                                           full, w, weight, sums)
+            assign_full(X, Ct, cn, w, labels, best, weight, sums)
         grow[:] = 0
         shrink[:] = 0
         state[FULL] = 0

@@ -589,7 +589,7 @@ class KMeansRun:
         cluster (the next update then relocates it here) or about `_LOOP_WORK`
         multiply-adds, so that `cancelled` is asked often enough (after every
         half-step when an assignment takes more)."""
-        loop = _compiled.run_kernel()
+        loop = _compiled.kernels()
         X, k = self._X, self.n_clusters
         n, d = X.shape
         capacity = min(max(1, 2 * _LOOP_WORK // (n * d * k)),

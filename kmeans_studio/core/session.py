@@ -28,6 +28,20 @@ FORMAT = "kmeans-studio-session"
 VERSION = 1
 SESSION_SUFFIX = ".kmeans.json"
 RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
+#: Which page shows each kind of data source.
+SOURCE_PAGES = {"blobs": "blobs", "drawn": "blobs", "digits": "digits", "labelled_file": "digits",
+                "sample_image": "image", "image_file": "image", "table": "table"}
+#: The pages with a model choice (k-means or a Gaussian mixture).
+MIXTURE_PAGES = ("blobs", "table")
+
+
+def check_model(source: dict, run: dict) -> None:
+    """ValueError with a sentence when the run's model is one its data's page does not
+    run (a Gaussian mixture on digits or a photo): the window and `animate` alike."""
+    page = SOURCE_PAGES[source["kind"]]
+    if run.get("model", "kmeans") != "kmeans" and page not in MIXTURE_PAGES:
+        raise ValueError(f"It holds a Gaussian mixture, and the {page.capitalize()} page "
+                         f"runs k-means only.")
 
 
 def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:

@@ -28,11 +28,6 @@ from kmeans_studio.qt.jobs import BackgroundJob
 LABELLED_FILTER = "Labelled images (*.npz)"
 SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
 TABLE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.npy *.npz)"
-#: Which page shows each kind of session source.
-SOURCE_PAGES = {"blobs": "blobs", "drawn": "blobs", "digits": "digits", "labelled_file": "digits",
-                "sample_image": "image", "image_file": "image", "table": "table"}
-#: The pages with a model choice (k-means or a Gaussian mixture).
-MIXTURE_PAGES = ("blobs", "table")
 
 
 @dataclasses.dataclass
@@ -370,7 +365,7 @@ class FileActions(QObject):
         saved state.  Nothing on screen changes until its data have loaded (the page,
         its parameters and the run shown stay as they were when it cannot be opened);
         every refusal is one sentence in a message box."""
-        from kmeans_studio.core.session import Session, missing_file
+        from kmeans_studio.core.session import SOURCE_PAGES, Session, check_model, missing_file
 
         path = Path(path)
         try:
@@ -385,9 +380,10 @@ class FileActions(QObject):
             return False
         source = self.pages[SOURCE_PAGES[session.source["kind"]]]
         run = session.run
-        if run["model"] != "kmeans" and source.key not in MIXTURE_PAGES:
-            self.said.emit(f"Cannot open “{path.name}”: it holds a Gaussian mixture, and "
-                           f"the {source.title} page runs k-means only.")
+        try:
+            check_model(session.source, run)
+        except ValueError as exc:
+            self.said.emit(f"Cannot open “{path.name}”: {str(exc)[0].lower()}{str(exc)[1:]}")
             return False
         # k-means restarts from its initial centres; a mixture from its initialisation
         # (its first covariances come from it) unless its means were placed by hand.

@@ -194,6 +194,42 @@ def plan(inputs: list[Path], outputs: list[Path], force: bool) -> None:
             raise ValueError(f"“{target}” exists; use --force to replace it.")
 
 
+def printable(text: str) -> str:
+    """`text` as it may reach a terminal: characters that are not printable (escape
+    codes, newlines, other controls, bytes of a name that are not UTF-8) written as
+    Python escapes (``\\x1b``, ``\\n``), so a file's name can neither drive the terminal
+    nor forge a line; other Unicode (“china.jpg”, accents) stays as it is."""
+    if text.isprintable():
+        return text
+    shown = []
+    for char in text:
+        if char.isprintable():
+            shown.append(char)
+        elif "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8 (surrogateescape)
+            shown.append(f"\\x{ord(char) - 0xDC00:02x}")
+        else:
+            shown.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(shown)
+
+
+def error(message: str) -> None:
+    """Print ``error: message`` (escaped by `printable`) on stderr."""
+    print(f"error: {printable(message)}", file=sys.stderr, flush=True)
+
+
+def failure(exc: BaseException, what: str) -> str:
+    """The sentence said for an error that stopped `what` ("cannot compress it"):
+    a ValueError's own sentence; otherwise a sentence that names the kind of error,
+    so no traceback is ever shown."""
+    if isinstance(exc, ValueError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"{what}: there was not enough memory."
+    if isinstance(exc, OSError):
+        return f"{what}: {exc.strerror or exc}."
+    return f"{what}: an unexpected {type(exc).__name__} ({exc})."
+
+
 def _key(path: Path) -> str:
     """One string per file, however it is named (links, "..", case on macOS)."""
     try:
@@ -210,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: stopped at Ctrl+C; files already written are complete.",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a line, never a traceback
+        error(failure(exc, "compress stopped"))
+        return EXIT_BAD_INPUT
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -218,7 +257,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     def say(message: str) -> None:
         if not args.quiet:
-            print(message, file=sys.stderr, flush=True)
+            print(printable(message), file=sys.stderr, flush=True)
     try:
         if args.quality and args.max_size:
             raise ValueError("choose one of --quality and --max-size.")
@@ -231,7 +270,7 @@ def _main(argv: Sequence[str] | None) -> int:
         outputs = output_paths(inputs, args.output, tag)
         plan(inputs, outputs, args.force)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_BAD_INPUT
     compile_afterwards = _ready_kernels(inputs, say, args.dither is not None)
     age = _process_age()
@@ -246,9 +285,9 @@ def _main(argv: Sequence[str] | None) -> int:
             statuses.add(outcome)
             continue
         failures += 1
-        message = str(outcome) if isinstance(outcome, ValueError) else (
-            f"cannot write “{target}”: {outcome.strerror or outcome}.")
-        print(f"error: {source.name}: {message}", file=sys.stderr, flush=True)
+        # (Reading errors are ValueErrors of load_image: an OSError is the writing's.)
+        error(f"{source.name}: " + failure(outcome, f"cannot write “{target}”" if isinstance(
+            outcome, OSError) else "it could not be compressed"))
     if compile_afterwards:
         from kmeans_studio.core import _compiled
         from kmeans_studio.core.quantize import compile_in_background
@@ -256,8 +295,7 @@ def _main(argv: Sequence[str] | None) -> int:
         compile_in_background()
         _compiled.decline(False)  # (main may be called again in this process)
     if failures and len(inputs) > 1:
-        print(f"error: {failures} of {len(inputs)} images could not be compressed "
-              "(see above).", file=sys.stderr)
+        error(f"{failures} of {len(inputs)} images could not be compressed (see above).")
     return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0
 
 
@@ -272,10 +310,12 @@ def _compress_all(inputs: list[Path], outputs: list[Path], args, say):
     One input says its lines as they come; several are compressed BATCH_WORKERS at
     a time, each one's lines said together once it is done.  After Ctrl+C no output
     still to be written is written."""
+    # Any error of one image (a fuzzed TIFF made Pillow raise TypeError, a big one
+    # MemoryError) is that image's: said in a line, and the batch goes on.
     if len(inputs) == 1:
         try:
             yield [], compress_one(inputs[0], outputs[0], args, say)
-        except (ValueError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - see above
             yield [], exc
         return
     from concurrent.futures import ThreadPoolExecutor
@@ -286,7 +326,7 @@ def _compress_all(inputs: list[Path], outputs: list[Path], args, say):
         lines: list[str] = []
         try:
             return lines, compress_one(source, target, args, lines.append, stop)
-        except (ValueError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - see above
             return lines, exc
     pool = ThreadPoolExecutor(BATCH_WORKERS, thread_name_prefix="compress")
     try:
@@ -323,15 +363,18 @@ def _ready_kernels(inputs: list[Path], say, dither: bool) -> bool:
 
 
 def _pixels(inputs: list[Path]) -> int:
-    """Pixels of the inputs, from their headers (unreadable ones count for none)."""
+    """Pixels of the inputs, from their headers (unreadable ones, and anything but a
+    regular file, count for none)."""
     from PIL import Image
+
+    from kmeans_studio.core.limits import regular_file
 
     total = 0
     for path in inputs:
         try:
-            with Image.open(path) as image:
+            with Image.open(regular_file(path)) as image:  # a FIFO would block here
                 total += image.width * image.height
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 - the image's own error is said when it is read
             pass
     return total
 

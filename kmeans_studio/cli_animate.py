@@ -43,33 +43,64 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``animate``; the exit status: 0 written, 2 refused or failed (one ``error:``
+    line, never a traceback), 130 after Ctrl+C (nothing half-written stays)."""
+    from kmeans_studio.cli import EXIT_BAD_INPUT, EXIT_INTERRUPTED, error, failure, printable
+
     args = build_parser().parse_args(argv)
-    from kmeans_studio.core.mixture_steps import replay
-    from kmeans_studio.core.session import SESSION_SUFFIX, Session, load_source
+    try:
+        written, n_frames, notes = _animate(args)
+    except KeyboardInterrupt:
+        print("interrupted: stopped at Ctrl+C; nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        error(failure(exc, "cannot read or write a file"))
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - ValueError's sentence, else a line naming it
+        error(failure(exc, "the animation could not be made"))
+        return EXIT_BAD_INPUT
+    for note in notes:
+        print(printable(note), file=sys.stderr)
+    print(printable(f"wrote {written} ({n_frames} frames)"), file=sys.stderr)
+    return 0
+
+
+def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
+    """Check every option, then the session, then draw and write: (the path written,
+    its frames, notes to say).  Refusals are ValueErrors with a sentence."""
+    from kmeans_studio.core import limits
+    from kmeans_studio.core.session import SESSION_SUFFIX, Session, check_model, load_source
 
     source = Path(args.session)
     name = source.name.removesuffix(SESSION_SUFFIX) if source.name.endswith(
         SESSION_SUFFIX) else source.stem
-    output = Path(args.output) if args.output else source.with_name(f"{name}.gif")
-    try:
-        animation.output_kind(args.output or output)
-        if output.resolve() == source.resolve():
-            raise ValueError(f"“{output}” is the session; choose another output name.")
-        if output.exists() and not args.force and animation.output_kind(
-                args.output or output) != "frames":
-            raise ValueError(f"“{output}” exists; use --force to replace it.")
-        session = Session.load(source)
-        dataset = load_source(session.source)
-        mixture = (None if session.run["model"] == "kmeans"
-                   else replay(dataset.X, session.run, session.initial_centers))
-        states = animation.frame_states(session.trail, session.objective, session.position,
-                                        mixture)
-        frames = animation.render_frames(dataset, states, args.size, args.view)
-        written = animation.write_animation(frames, args.output or output, args.fps)
-    except (ValueError, OSError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else (
-            f"cannot read or write a file: {exc.strerror or exc}.")
-        print(f"error: {message}", file=sys.stderr)
-        return 2
-    print(f"wrote {written} ({len(frames)} frames)", file=sys.stderr)
-    return 0
+    output = args.output or source.with_name(f"{name}.gif")
+    # Every option before the session is read (a mixture's replay can take minutes).
+    kind, size = animation.check_output(output, args.size, args.fps)
+    notes = ([f"note: an MP4's sides are even: the frames are {size[0]}×{size[1]}, not "
+              f"{args.size[0]}×{args.size[1]}"] if size != tuple(args.size) else [])
+    if Path(output).resolve() == source.resolve():
+        raise ValueError(f"“{output}” is the session; choose another output name.")
+    if Path(output).exists() and not args.force and kind != "frames":
+        raise ValueError(f"“{output}” exists; use --force to replace it.")
+    source = limits.regular_file(source)  # a FIFO would block, /dev/zero never end
+    session = Session.load(source)
+    run = session.run
+    model, k, max_iter = run.get("model", "kmeans"), run["n_clusters"], run["max_iter"]
+    # The window's rules and bounds, before the data are made or read.
+    check_model(session.source, run)
+    if session.source["kind"] == "blobs":
+        limits.check_run(session.source["n_samples"], k, 2, model, max_iter)
+    dataset = load_source(session.source)
+    limits.check_run(dataset.n_samples, k, dataset.n_features, model, max_iter)
+    if model != "kmeans":
+        from kmeans_studio.core.mixture_steps import replay
+
+        mixture = replay(dataset.X, run, session.initial_centers)
+    else:
+        mixture = None
+    states = animation.frame_states(session.trail, session.objective, session.position,
+                                    mixture)
+    frames = animation.render_frames(dataset, states, size, args.view)
+    written = animation.write_animation(frames, output, args.fps)
+    return written, len(frames), notes

@@ -3,8 +3,9 @@
 `load_image` returns RGB uint8 of shape (H, W, 3): EXIF orientation applied,
 transparency composited on a background (white by default) unless kept (RGBA, shape
 (H, W, 4)), greyscale, palette, CMYK, 16-bit and bilevel images converted, the first
-frame of an animation.  Pillow's
-decompression-bomb limit stays on.  Every failure is an `ImageLoadError` (a
+frame of an animation.  Only regular files are read (`limits.regular_file`), and
+only pictures of at most `limits.MAX_PIXELS`, checked from the header before
+decoding; Pillow's decompression-bomb limit stays on too.  Every failure is an `ImageLoadError` (a
 ValueError) with a message for people.
 
 Files are written atomically (a temporary file beside the target, then a rename) and
@@ -48,21 +49,27 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
     ------
     ImageLoadError
         For missing, unreadable, empty, truncated, corrupt or non-image files, folders,
-        and images over Pillow's decompression-bomb limit.
+        FIFOs and devices, images over `limits.MAX_PIXELS`, pixels that are not numbers
+        and (with `keep_alpha`) images with no visible pixel.
     """
+    from kmeans_studio.core import limits
+
     path = Path(path)
     name = path.name or str(path)
-    if not path.exists():
-        raise ImageLoadError(f"“{name}” does not exist.")
-    if path.is_dir():
-        raise ImageLoadError(f"“{name}” is a folder, not an image.")
+    try:
+        # Before any open: a FIFO would block for good, /dev/zero never end.
+        path = limits.regular_file(path, name)
+    except ValueError as exc:
+        raise ImageLoadError(str(exc)) from None
     try:
         if path.stat().st_size == 0:
             raise ImageLoadError(f"“{name}” is empty (0 bytes).")
-        with Image.open(path) as image:
+        with Image.open(path) as image:  # reads the header only
+            # A 482 KB PNG can claim 169 MP (4.8 GB decoded): refused from its header.
+            limits.check_pixels(image.width, image.height, f"“{name}”")
             image.seek(0)  # animated images: the first frame
             image.load()
-            return to_rgb(image, background, keep_alpha=keep_alpha)
+            return to_rgb(image, background, keep_alpha=keep_alpha, name=f"“{name}”")
     except ImageLoadError:
         raise
     except PermissionError:
@@ -74,7 +81,10 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
         ) from None
     except UnidentifiedImageError:
         raise ImageLoadError(f"“{name}” is not an image K-Means Studio can read.") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except MemoryError:
+        raise ImageLoadError(f"“{name}” needs more memory than is free to be read.") from None
+    except Exception as exc:  # noqa: BLE001 - a fuzzed file can make a decoder raise anything
+        # (a 908-byte TIFF made Pillow raise TypeError); all of them mean a damaged file.
         detail = str(exc).rstrip(".") or type(exc).__name__
         if "truncated" in detail.lower():
             raise ImageLoadError(f"“{name}” is truncated: the file ends too early.") from None
@@ -82,13 +92,20 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
 
 
 def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255), *,
-           keep_alpha: bool = False) -> np.ndarray:
+           keep_alpha: bool = False, name: str = "The image") -> np.ndarray:
     """Convert any Pillow image to RGB uint8 (H, W, 3), transposed by its EXIF tag; with
-    `keep_alpha`, one with any pixel not fully opaque to RGBA uint8 (H, W, 4)."""
+    `keep_alpha`, one with any pixel not fully opaque to RGBA uint8 (H, W, 4).
+
+    ImageLoadError (`name` in its sentence) for floating-point pixels that are not
+    numbers (they would turn black unseen) and, with `keep_alpha`, for an image with
+    no visible pixel (nothing to compress: the window and the command line alike)."""
     image = ImageOps.exif_transpose(image)
     mode = image.mode
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         values = np.asarray(image, dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise ImageLoadError(f"{name} has pixels that are not numbers (NaN or "
+                                 "infinite), so their colours are unknown.")
         if mode == "F" or values.max(initial=0) > 65535 or values.min(initial=0) < 0:
             low, high = values.min(initial=0), values.max(initial=1)
             values = (values - low) / max(high - low, 1e-12) * 255.0
@@ -102,6 +119,9 @@ def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255
         image = image.convert("RGB")
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         rgba = image.convert("RGBA")
+        if keep_alpha and rgba.getextrema()[3][1] == 0:
+            raise ImageLoadError(f"{name} is fully transparent: it has no visible pixel "
+                                 "to compress.")
         if keep_alpha and rgba.getextrema()[3][0] < 255:
             return np.ascontiguousarray(np.asarray(rgba, dtype=np.uint8))
         flat = Image.new("RGBA", rgba.size, (*background, 255))
@@ -120,7 +140,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
     if source is not None and _same_file(path, Path(source)):
         raise ValueError(f"Will not overwrite the source image “{path.name}”.")
     folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=folder)
+    fd, temp = tempfile.mkstemp(prefix=".kms-", suffix=temporary_suffix(path), dir=folder)
     os.close(fd)
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; use the usual mode
@@ -130,6 +150,15 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None],
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def temporary_suffix(path: str | os.PathLike) -> str:
+    """The suffix of a temporary file written for `path`: its own when short (some
+    writers choose the format by it), else ".tmp".  With the prefix ".kms-" and eight
+    random characters the temporary name stays short: one made from the target's name
+    failed ("File name too long") for a legal 250-byte name."""
+    suffix = Path(path).suffix
+    return suffix if len(suffix.encode(errors="surrogateescape")) <= 16 else ".tmp"
 
 
 def save_image(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *,

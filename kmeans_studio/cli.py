@@ -226,8 +226,21 @@ def failure(exc: BaseException, what: str) -> str:
     if isinstance(exc, MemoryError):
         return f"{what}: there was not enough memory."
     if isinstance(exc, OSError):
-        return f"{what}: {exc.strerror or exc}."
+        name = Path(exc.filename).name if isinstance(exc.filename, str) else ""
+        shown = f" (“{name}”)" if name and not name.startswith(".kms-") else ""
+        return f"{what}: {exc.strerror or exc}{shown}."
     return f"{what}: an unexpected {type(exc).__name__} ({exc})."
+
+
+def quiet_pillow() -> None:
+    """Pillow's decompression-bomb warning (from 89 MP) is not said: pictures over
+    `limits.MAX_PIXELS` are refused in a sentence from their header, and the warning
+    would print a line of Pillow's source on the way."""
+    import warnings
+
+    from PIL import Image
+
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 def _key(path: Path) -> str:
@@ -253,6 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(_bare_dither(sys.argv[1:] if argv is None else argv))
+    quiet_pillow()
     inputs = [Path(p) for p in args.inputs]
 
     def say(message: str) -> None:

@@ -45,9 +45,11 @@ def _size(text: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``animate``; the exit status: 0 written, 2 refused or failed (one ``error:``
     line, never a traceback), 130 after Ctrl+C (nothing half-written stays)."""
-    from kmeans_studio.cli import EXIT_BAD_INPUT, EXIT_INTERRUPTED, error, failure, printable
+    from kmeans_studio.cli import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, error, failure,
+                                   printable, quiet_pillow)
 
     args = build_parser().parse_args(argv)
+    quiet_pillow()
     try:
         written, n_frames, notes = _animate(args)
     except KeyboardInterrupt:

@@ -419,10 +419,14 @@ def check_output(path: str | Path, size: tuple[int, int], fps: float,
     path = Path(path)
     if kind == "frames" and path.exists():
         raise ValueError(f"“{path}” exists; choose a new folder for the frames.")
-    folder = _existing_folder(path.parent)
+    # A GIF or MP4 goes into a folder that exists; a folder of frames is made.
+    folder = _existing_folder(path.parent) if kind == "frames" else path.parent
+    if kind != "frames" and not path.parent.is_dir():
+        raise ValueError(f"Cannot write “{path.name}”: the folder “{path.parent}” does "
+                         "not exist.")
     if folder is None or not os.access(folder, os.W_OK | os.X_OK):
-        raise ValueError(f"Cannot write “{path.name}”: the folder “{folder or path.parent}” "
-                         "is not a folder one can write in.")
+        raise ValueError(f"Cannot write “{path.name}”: one cannot write in the folder "
+                         f"“{folder or path.parent}”.")
     if n_frames is not None:
         limits.check_memory(animation_bytes(kind, n_frames, size),
                             f"The animation ({n_frames:,} frames of {size[0]}×{size[1]})")

@@ -66,7 +66,10 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
             raise ImageLoadError(f"“{name}” is empty (0 bytes).")
         with Image.open(path) as image:  # reads the header only
             # A 482 KB PNG can claim 169 MP (4.8 GB decoded): refused from its header.
-            limits.check_pixels(image.width, image.height, f"“{name}”")
+            try:
+                limits.check_pixels(image.width, image.height, f"“{name}”")
+            except ValueError as exc:
+                raise ImageLoadError(str(exc)) from None
             image.seek(0)  # animated images: the first frame
             image.load()
             return to_rgb(image, background, keep_alpha=keep_alpha, name=f"“{name}”")

@@ -197,3 +197,103 @@ def test_digits_frames_show_the_centres_as_images_and_a_photo_its_palette():
         assert (strip == color).all(axis=1).any()
     with pytest.raises(ValueError, match="not 'centres'"):
         animation.render_frames(photo, states, (200, 200), "centres")
+
+
+def _counting(frames):
+    """`frames` (`Frames`) whose drawing is counted: (frames, drawn indices, the
+    drawn images still alive when each is drawn)."""
+    import gc
+    import weakref
+
+    drawn, made, alive = [], [], []
+    draw = frames._draw
+
+    def counted(index):
+        gc.collect()
+        alive.append(sum(ref() is not None for ref in made))
+        drawn.append(index)
+        image = draw(index)
+        made.append(weakref.ref(image))
+        return image
+    frames._draw = counted
+    return frames, drawn, alive
+
+
+@pytest.mark.parametrize("name", ["run.gif", "run.mp4", "frames/"])
+def test_frames_are_drawn_one_at_a_time_as_the_writer_takes_them(blobs_run, tmp_path, name):
+    data, _, trail, inertia, position = blobs_run
+    states = animation.frame_states(trail, inertia, position)
+    told = []
+    frames, drawn, alive = _counting(animation.render_frames(
+        data, states, (96, 64), progress=lambda done, total: told.append((done, total))))
+    assert len(frames) == len(states) and frames.size == (96, 64) and not drawn
+    path = animation.write_animation(frames, str(tmp_path / name))
+    assert drawn == list(range(len(states))) and told[-1] == (len(states), len(states))
+    # The writer holds at most the frame before the one drawn (Pillow's GIF writer
+    # keeps its own palette copies, a byte a pixel).
+    assert max(alive) <= 1 + (name == "run.gif")
+    assert path.exists() and [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_every_option_is_checked_before_any_frame_is_drawn(blobs_run, tmp_path, monkeypatch):
+    import sys
+
+    from kmeans_studio.core import limits
+
+    data, _, trail, inertia, position = blobs_run
+    frames, drawn, _ = _counting(animation.render_frames(
+        data, animation.frame_states(trail, inertia, position), (4096, 4096)))
+    # A GIF keeps every frame (a byte a pixel): 17 MB each here.
+    monkeypatch.setattr(limits, "available_memory", lambda: 64 << 20)
+    with pytest.raises(ValueError, match=r"The animation \(\d+ frames of 4096×4096\) would "
+                                         "need about"):
+        animation.write_animation(frames, tmp_path / "big.gif")
+    monkeypatch.undo()
+    for path, fps, words in ((tmp_path / "x.gif", float("inf"), "frame rate"),
+                             (tmp_path / "no" / "x.gif", 4, "no” does not exist"),
+                             (tmp_path / "x.avi", 4, "as .gif, .mp4 or a folder")):
+        with pytest.raises(ValueError, match=words):
+            animation.write_animation(frames, path, fps)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # not installed
+    with pytest.raises(ValueError, match="imageio-ffmpeg"):
+        animation.write_animation(frames, tmp_path / "x.mp4")
+    assert not drawn and not list(tmp_path.iterdir())
+
+
+def test_an_mp4_of_odd_sides_loses_a_pixel_instead_of_failing(blobs_run, tmp_path):
+    import imageio_ffmpeg
+
+    data, _, trail, inertia, position = blobs_run
+    states = animation.frame_states(trail, inertia, position)[:2]
+    assert animation.check_output(tmp_path / "x.mp4", (321, 241), 4) == ("mp4", (320, 240))
+    assert animation.check_output(tmp_path / "x.gif", (321, 241), 4) == ("gif", (321, 241))
+    # (As the window draws them: at the size asked.)
+    path = animation.write_animation(animation.render_frames(data, states, (161, 121)),
+                                     tmp_path / "odd.mp4")
+    reader = imageio_ffmpeg.read_frames(str(path))
+    try:
+        assert next(reader)["size"] == (160, 120)
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("name", ["run.gif", "run.mp4", "deep/er/frames/"])
+def test_cancel_or_an_error_while_writing_leaves_nothing(blobs_run, tmp_path, name):
+    data, _, trail, inertia, position = blobs_run
+    states = animation.frame_states(trail, inertia, position)
+    taken = []
+    frames = animation.render_frames(data, states, (96, 64),
+                                     cancelled=lambda: len(taken) >= 2,
+                                     progress=lambda done, total: taken.append(done))
+    assert animation.write_animation(frames, str(tmp_path / name)) is None
+    assert taken == [1, 2] and not list(tmp_path.iterdir())
+
+    def full(index):  # the disk fills up at the second frame
+        if index == 1:
+            raise OSError(28, "No space left on device")
+        return draw(index)
+    frames = animation.render_frames(data, states, (96, 64))
+    draw, frames._draw = frames._draw, full
+    with pytest.raises(OSError, match="No space left"):
+        animation.write_animation(frames, str(tmp_path / name))
+    assert not list(tmp_path.iterdir())

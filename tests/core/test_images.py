@@ -1,10 +1,11 @@
 """load_image: every mode to RGB, EXIF orientation, and a sentence for every bad file."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from kmeans_studio.core.images import ImageLoadError, load_image, save_image
 
@@ -140,3 +141,89 @@ def test_pngs_take_zlibs_strongest_level_when_small_or_asked():
     for data in (default, strongest):
         with Image.open(io.BytesIO(data)) as png:
             np.testing.assert_array_equal(np.asarray(png), big)
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims `width` × `height` RGB pixels and holds almost none."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def test_a_picture_over_the_pixel_limit_is_refused_from_its_header(tmp_path, monkeypatch):
+    from kmeans_studio.core import limits
+
+    # 8000 × 8000 (below Pillow's own warning); the limit lowered to 50 MP so the
+    # header alone decides: the file is truncated, so decoding would say otherwise.
+    monkeypatch.setattr(limits, "MAX_PIXELS", 50_000_000)
+    (tmp_path / "claims.png").write_bytes(_png_header(8000, 8000))
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self))
+    with pytest.raises(ImageLoadError, match=r"“claims.png” has 8,000×8,000 = 64 megapixels"
+                       ) as info:
+        load_image(tmp_path / "claims.png")
+    assert "\n" not in str(info.value) and not decoded
+
+
+def test_only_regular_files_are_opened(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.png")  # opening it would block for good
+    (tmp_path / "zero.png").symlink_to("/dev/zero")  # reading it would never end
+    for name, kind in (("pipe.png", "named pipe"), ("zero.png", "device")):
+        with pytest.raises(ImageLoadError, match=f"“{name}”: it is a {kind}"):
+            load_image(tmp_path / name)
+
+
+def test_any_decoder_error_and_memory_error_become_one_sentence(tmp_path, rgb, monkeypatch):
+    Image.fromarray(rgb).save(tmp_path / "fuzzed.tif")
+    # A 908-byte fuzzed TIFF made Pillow raise TypeError while decoding.
+    for error, words in ((TypeError("unsupported operand"), "is damaged and cannot be read "
+                                                            r"\(unsupported operand\)"),
+                         (MemoryError(), "needs more memory than is free")):
+        def fail(self, error=error):
+            raise error
+        monkeypatch.setattr(ImageFile.ImageFile, "load", fail)
+        with pytest.raises(ImageLoadError, match=f"“fuzzed.tif” {words}"):
+            load_image(tmp_path / "fuzzed.tif")
+
+
+def test_pixels_that_are_not_numbers_are_refused(tmp_path):
+    for bad in (np.nan, np.inf):
+        values = np.array([[bad, 1.0], [2.0, 3.0]], dtype=np.float32)
+        Image.fromarray(values, "F").save(tmp_path / "float.tif")
+        with pytest.raises(ImageLoadError, match="“float.tif” has pixels that are not numbers"):
+            load_image(tmp_path / "float.tif")
+    Image.fromarray(np.array([[0.0, 1.0], [2.0, 4.0]], dtype=np.float32), "F").save(
+        tmp_path / "float.tif")
+    assert load_image(tmp_path / "float.tif")[1, 1].tolist() == [255, 255, 255]
+
+
+def test_a_fully_transparent_image_has_nothing_to_compress_in_the_window_too(tmp_path):
+    from kmeans_studio.core.datasets import file_image_dataset
+
+    Image.fromarray(np.zeros((4, 5, 4), np.uint8), "RGBA").save(tmp_path / "clear.png")
+    message = "“clear.png” is fully transparent: it has no visible pixel to compress."
+    with pytest.raises(ImageLoadError, match=message):
+        load_image(tmp_path / "clear.png", keep_alpha=True)
+    with pytest.raises(ImageLoadError, match=message):  # what the Image page opens
+        file_image_dataset(str(tmp_path / "clear.png"))
+    # Flattened on a background, it is a picture of one colour.
+    assert load_image(tmp_path / "clear.png", (0, 0, 255)).reshape(-1, 3).tolist() == [
+        [0, 0, 255]] * 20
+
+
+def test_the_temporary_name_fits_wherever_the_name_fits(tmp_path):
+    from kmeans_studio.core.images import atomic_write
+
+    seen = []
+    target = tmp_path / ("x" * 246 + ".png")  # 250 bytes: legal (255 at most)
+    atomic_write(target, lambda temp: (seen.append(temp), Path(temp).write_bytes(b"ok")))
+    assert target.read_bytes() == b"ok" and sorted(tmp_path.iterdir()) == [target]
+    assert Path(seen[0]).name.startswith(".kms-") and seen[0].endswith(".png")

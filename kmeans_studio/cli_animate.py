@@ -85,16 +85,18 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
         raise ValueError(f"“{output}” is the session; choose another output name.")
     if Path(output).exists() and not args.force and kind != "frames":
         raise ValueError(f"“{output}” exists; use --force to replace it.")
-    source = limits.regular_file(source)  # a FIFO would block, /dev/zero never end
+    limits.regular_file(source)  # a FIFO would block, /dev/zero never end
     session = Session.load(source)
     run = session.run
     model, k, max_iter = run.get("model", "kmeans"), run["n_clusters"], run["max_iter"]
     # The window's rules and bounds, before the data are made or read.
     check_model(session.source, run)
+    animation.check_output(output, size, args.fps, session.position + 1)  # the frames' memory
     if session.source["kind"] == "blobs":
         limits.check_run(session.source["n_samples"], k, 2, model, max_iter)
     dataset = load_source(session.source)
     limits.check_run(dataset.n_samples, k, dataset.n_features, model, max_iter)
+    animation.check_view(dataset, args.view)
     if model != "kmeans":
         from kmeans_studio.core.mixture_steps import replay
 

@@ -117,6 +117,13 @@ def views_for(dataset: Any) -> tuple[str, ...]:
     return "plot", "plot_curve"
 
 
+def check_view(dataset: Any, view: str) -> None:
+    """ValueError with a sentence unless `view` suits `dataset` (`views_for`)."""
+    if view not in views_for(dataset):
+        raise ValueError(f"An animation of {dataset.name} shows one of "
+                         f"{', '.join(views_for(dataset))}, not {view!r}.")
+
+
 class Cancelled(Exception):
     """Drawing the frames was cancelled (`Frames`' `cancelled()` turned true)."""
 
@@ -165,9 +172,7 @@ def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] 
     from kmeans_studio.core.kmeans import nearest_centers
 
     width, height = _check_size(size)
-    if view not in views_for(dataset):
-        raise ValueError(f"An animation of {dataset.name} shows one of "
-                         f"{', '.join(views_for(dataset))}, not {view!r}.")
+    check_view(dataset, view)
     font = _font(height)
     top = font.size + 16
     strip = {"plot": 0, "palette": height // 8}.get(view, height // 4)

@@ -94,3 +94,125 @@ def test_a_mixture_session_is_replayed_and_a_view_chosen(tmp_path, capsys):
     assert main([str(path), "-o", str(tmp_path / "c.gif"), "--view", "centres"]) == 2
     assert "not 'centres'" in capsys.readouterr().err
     assert not (tmp_path / "c.gif").exists()
+
+
+def _error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err, err
+    return err.strip()
+
+
+def test_a_fifo_or_a_device_is_refused_before_it_is_read(tmp_path, capsys):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.kmeans.json")  # read, it would block for good
+    (tmp_path / "zero.kmeans.json").symlink_to("/dev/zero")  # it never ends
+    assert main([str(tmp_path / "pipe.kmeans.json")]) == 2
+    assert "it is a named pipe (FIFO), not a regular file" in _error_line(capsys)
+    assert main([str(tmp_path / "zero.kmeans.json")]) == 2
+    assert "it is a device, not a regular file" in _error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.kmeans.json",
+                                                          "zero.kmeans.json"]
+
+
+def test_every_option_is_checked_before_the_session_is_read(session_file, tmp_path, capsys,
+                                                             monkeypatch):
+    from kmeans_studio.core import session
+
+    monkeypatch.setattr(session.Session, "load", None)  # never reached
+    for args, words in ((["--fps", "0"], "frame rate"), (["--fps", "nan"], "frame rate"),
+                        (["-o", str(tmp_path / "none" / "x.gif")], "does not exist"),
+                        (["--size", "63x600"], "64 to 4096 pixels")):
+        assert main([str(session_file), *args]) == 2
+        assert words in _error_line(capsys)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # not installed
+    assert main([str(session_file), "-o", str(tmp_path / "x.mp4")]) == 2
+    assert "imageio-ffmpeg" in _error_line(capsys)
+
+
+def test_the_frames_memory_is_checked_before_any_is_drawn(session_file, tmp_path, capsys,
+                                                           monkeypatch):
+    from kmeans_studio.core import animation, limits
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 100 << 20)
+    monkeypatch.setattr(animation, "_points_drawer", None)  # never reached
+    assert main([str(session_file), "-o", str(tmp_path / "big.gif"),
+                 "--size", "4096x4096"]) == 2
+    assert "The animation (5 frames of 4096×4096) would need about" in _error_line(capsys)
+    assert not (tmp_path / "big.gif").exists()
+
+
+def _mixture_session(tmp_path, source, model="full", k=256, d=2):
+    path = tmp_path / "mixture.kmeans.json"
+    run = {"model": model, "n_clusters": k, "init": "random", "n_init": 1,
+           "random_state": 0, "max_iter": 100, "tol": 1e-3}
+    Session(source, run, np.random.default_rng(0).random((1, k, d)), np.zeros(1), 0).save(path)
+    return path
+
+
+def test_mixtures_obey_the_windows_rules_and_bounds(tmp_path, capsys, monkeypatch):
+    from kmeans_studio.core import datasets, limits
+
+    # A photo's page runs k-means only: refused as the window refuses it.
+    photo = _mixture_session(tmp_path, {"kind": "sample_image", "name": "china.jpg",
+                                        "space": "srgb"}, "diag", 4, 3)
+    assert main([str(photo)]) == 2
+    assert _error_line(capsys) == ("error: It holds a Gaussian mixture, and the Image page "
+                                   "runs k-means only.")
+    # 4 KB asking a million points and 256 full Gaussians: refused before the points
+    # are made (10.5 GB was reached).
+    monkeypatch.setattr(limits, "available_memory", lambda: 4 << 30)
+    monkeypatch.setattr(datasets, "make_blob_dataset", None)  # never reached
+    blobs = _mixture_session(tmp_path, {"kind": "blobs", "shape": "blobs",
+                                        "n_samples": 1_000_000, "n_centers": 4,
+                                        "cluster_std": 0.6, "random_state": 0})
+    assert main([str(blobs)]) == 2
+    assert "This run (1,000,000 points × 2 features, k = 256) would need about" in (
+        _error_line(capsys))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mixture.kmeans.json"]
+
+
+def test_any_error_is_one_line_and_leaves_nothing(session_file, tmp_path, capsys,
+                                                  monkeypatch):
+    from kmeans_studio.core import animation, mixture_steps
+
+    before = sorted(tmp_path.iterdir())
+    out = str(tmp_path / "out.gif")
+
+    def fail(error):
+        def raising(*args, **kwargs):
+            raise error
+        return raising
+    monkeypatch.setattr(animation, "_points_drawer", fail(MemoryError()))
+    assert main([str(session_file), "-o", out]) == 2
+    assert _error_line(capsys) == ("error: the animation could not be made: there was not "
+                                   "enough memory.")
+    monkeypatch.setattr(animation, "_points_drawer", fail(TypeError("boom")))
+    assert main([str(session_file), "-o", out]) == 2
+    assert "an unexpected TypeError (boom)" in _error_line(capsys)
+    monkeypatch.setattr(mixture_steps, "replay", fail(MemoryError()))
+    blobs = _mixture_session(tmp_path, {"kind": "blobs", "shape": "blobs", "n_samples": 300,
+                                        "n_centers": 4, "cluster_std": 0.6,
+                                        "random_state": 0}, "diag", 3)
+    assert main([str(blobs), "-o", out]) == 2
+    assert "not enough memory" in _error_line(capsys)
+    blobs.unlink()
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_odd_mp4_sides_long_names_and_escaped_names(session_file, tmp_path, capsys):
+    import imageio_ffmpeg
+
+    out = tmp_path / "odd.mp4"
+    assert main([str(session_file), "-o", str(out), "--size", "161x121"]) == 0
+    err = capsys.readouterr().err
+    assert "note: an MP4's sides are even: the frames are 160×120, not 161×121" in err
+    assert imageio_ffmpeg.count_frames_and_secs(str(out))[0] > 0
+    long = tmp_path / ("é" * 123 + "x.gif")  # 251 bytes, legal
+    evil = tmp_path / "run\x1b[2J\nerror: forged.gif"
+    for target in (long, evil):
+        assert main([str(session_file), "-o", str(target), "--size", "96x64"]) == 0
+        assert target.exists()
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "run\\x1b[2J\\nerror: forged.gif (5 frames)" in err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -455,3 +456,108 @@ def test_dither_strength_from_the_command_line(photo, tmp_path, capsys):
         main([str(photo), "--dither", "strong", "-o", str(tmp_path / "x.png")])
     assert "unrecognized arguments: strong" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+def _small(path, seed=0):
+    rgb = np.random.default_rng(seed).integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(path)
+    return path
+
+
+def test_any_error_of_one_image_is_one_line_and_the_batch_goes_on(tmp_path, capsys,
+                                                                   monkeypatch):
+    import os
+
+    from kmeans_studio.core import images
+
+    first, last = _small(tmp_path / "a.png"), _small(tmp_path / "z.png", 1)
+    for name in ("fuzzed.tif", "huge.png"):
+        _small(tmp_path / name)
+    os.mkfifo(tmp_path / "pipe.png")  # read, it would block for good
+    (tmp_path / "zero.png").symlink_to("/dev/zero")  # read, it would never end
+    load = images.load_image
+
+    def hostile(path, *args, **kwargs):
+        # A 908-byte fuzzed TIFF made Pillow raise TypeError; a big image, MemoryError.
+        errors = {"fuzzed.tif": TypeError("'<' not supported"), "huge.png": MemoryError()}
+        if Path(path).name in errors:
+            raise errors[Path(path).name]
+        return load(path, *args, **kwargs)
+    monkeypatch.setattr(images, "load_image", hostile)
+    names = ["a.png", "fuzzed.tif", "pipe.png", "huge.png", "zero.png", "z.png"]
+    assert main([*(str(tmp_path / n) for n in names), "-k", "4", "-q",
+                 "-o", str(tmp_path / "out") + "/"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "error: fuzzed.tif: it could not be compressed: an unexpected TypeError "
+        "('<' not supported).",
+        "error: pipe.png: Cannot open “pipe.png”: it is a named pipe (FIFO), not a "
+        "regular file.",
+        "error: huge.png: it could not be compressed: there was not enough memory.",
+        "error: zero.png: Cannot open “zero.png”: it is a device, not a regular file.",
+        "error: 4 of 6 images could not be compressed (see above)."]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-k4.png", "z-k4.png"]
+    # One image alone: the same line, no traceback.
+    assert main([str(tmp_path / "huge.png"), "-k", "4"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: huge.png: it could not be compressed: there was not enough memory.")
+    assert first.exists() and last.exists()
+
+
+def test_a_fifo_among_the_inputs_neither_hangs_nor_shows_a_traceback(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.png")
+    _small(tmp_path / "a.png")
+    result = run_cli(tmp_path / "pipe.png", tmp_path / "a.png", "-k", "4", "-q")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith("error: pipe.png: Cannot open")
+    assert (tmp_path / "a-k4.png").exists()
+
+
+def test_names_reach_the_terminal_with_control_characters_escaped(tmp_path, capsys):
+    from kmeans_studio.cli import printable
+
+    evil = _small(tmp_path / "x\x1b]0;owned\x07\x1b[2J\nerror: forged.png")
+    assert main([str(evil), "-k", "4", "-o", str(tmp_path / "out") + "/"]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "error:" not in err.replace(
+        "\\nerror:", "")
+    assert "x\\x1b]0;owned\\x07\\x1b[2J\\nerror: forged.png: 16×12" in err
+    assert (tmp_path / "out" / f"{evil.stem}-k4.png").exists()  # the file's own name
+    # An error line about it is one line too; ordinary Unicode stays readable.
+    assert main([str(tmp_path / "gone\nerror: ok.png"), "-q"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert printable("“été china.jpg”") == "“été china.jpg”"
+    assert printable("a\tb\u2028c\udcff") == "a\\tb\\u2028c\\xff"
+
+
+def test_an_output_name_of_250_bytes_is_written(tmp_path, capsys):
+    source = _small(tmp_path / "a.png")
+    target = tmp_path / ("é" * 123 + "x.png")  # 251 bytes in UTF-8
+    assert len(target.name.encode()) == 251
+    assert main([str(source), "-k", "4", "-o", str(target), "-q"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([source.name, target.name])
+
+
+def test_huge_nan_and_fully_transparent_pictures_are_refused_in_a_sentence(tmp_path, capsys,
+                                                                          monkeypatch):
+    from kmeans_studio.core import limits
+
+    monkeypatch.setattr(limits, "MAX_PIXELS", 100)  # 16 × 12 = 192 pixels
+    _small(tmp_path / "big.png")
+    Image.fromarray(np.array([[np.nan, 1.0]], dtype=np.float32), "F").save(tmp_path / "nan.tif")
+    Image.fromarray(np.zeros((3, 3, 4), np.uint8), "RGBA").save(tmp_path / "clear.png")
+    assert main([str(tmp_path / n) for n in ("big.png", "nan.tif", "clear.png")]
+                + ["-k", "2", "-q"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[:3] == [
+        "error: big.png: “big.png” has 16×12 = 0 megapixels; K-Means Studio reads at most "
+        "0 megapixels (scale it down first).",
+        "error: nan.tif: “nan.tif” has pixels that are not numbers (NaN or infinite), so "
+        "their colours are unknown.",
+        # The same sentence as the window's Image page (core.images).
+        "error: clear.png: “clear.png” is fully transparent: it has no visible pixel to "
+        "compress."]
+    # Flattened on a colour, a fully transparent image is a picture of that colour.
+    assert main([str(tmp_path / "clear.png"), "--background", "black", "-k", "2", "-q"]) == 0

@@ -7,7 +7,10 @@ unwritten).  Every output is planned
 before any is written: an output that is an input, two inputs with one output or a
 suffix that cannot be written are refused whatever the flags; existing files are
 replaced only with ``--force``; files are written atomically, so no half-written file
-is left behind.
+is left behind.  Any error of one image (a damaged file, a FIFO, too many pixels, not
+enough memory, an error of Pillow's) is one ``error: NAME: …`` line and the batch goes
+on; no traceback is ever shown.  Every line printed has its non-printable characters
+escaped (`printable`), so a file's name can neither drive the terminal nor forge a line.
 """
 
 from __future__ import annotations

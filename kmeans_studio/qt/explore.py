@@ -129,8 +129,12 @@ class _JobTab(QWidget):
         self._set_busy(True)
 
     def cancel(self) -> None:
+        """Stop the work and show the last result at once: work inside a call that
+        cannot be interrupted (scikit-learn's spectral clustering, OPTICS) is abandoned,
+        never waited for on the GUI thread, and whatever it reports later is dropped."""
         if self._busy:
-            self.job.cancel()
+            self.job.cancel(wait=False)
+            self._on_cancelled()
 
     def work(self, snapshot: Snapshot, request: RunRequest):
         raise NotImplementedError
@@ -480,5 +484,7 @@ class ExploreDock(QDockWidget):
         return bool(running)
 
     def shutdown(self) -> None:
+        """Before the window goes away: every tab's work is told to stop and abandoned
+        (closing never waits for a clustering inside scikit-learn)."""
         for tab in self._tabs:
-            tab.job.cancel()
+            tab.job.cancel(wait=False)

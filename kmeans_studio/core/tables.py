@@ -382,11 +382,10 @@ def scale(X: np.ndarray, scaling: str) -> np.ndarray:
 
 
 def _labels(y: np.ndarray) -> np.ndarray:
-    """Labels as numbers when they are whole numbers, else as text."""
-    if np.issubdtype(y.dtype, np.number):
-        if np.all(np.mod(y, 1) == 0):
-            return y.astype(np.int64)
-        return y
+    """Labels as numbers when they are whole numbers, else as text (a class each
+    distinct value: the scores take classes, never measurements)."""
+    if np.issubdtype(y.dtype, np.number) and np.all(np.mod(y, 1) == 0):
+        return y.astype(np.int64)
     return y.astype(str)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +43,14 @@ class ImportDialog(QDialog):
     """Choose what to cluster in `frame` (the whole table when `complete`, else its
     first rows)."""
 
+    def _could_be_labels(self, column: str) -> bool:
+        """Text, or whole numbers: a column named "y" of coordinates is a feature."""
+        if column not in self._numeric:
+            return True
+        values = self._frame[column].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        return bool(np.all(values == np.round(values)))
+
     def __init__(self, name: str, frame, complete: bool, parent=None,
                  choice: TableChoice | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +81,8 @@ class ImportDialog(QDialog):
 
         text_columns = [c for c in columns if c not in numeric]
         default_label = (choice.label if choice is not None else next(
-            (c for c in columns if c.strip().lower() in LABEL_NAMES),
+            (c for name in LABEL_NAMES for c in columns
+             if c.strip().lower() == name and self._could_be_labels(c)),
             text_columns[0] if len(text_columns) == 1 else None))
         self.features = QListWidget()
         self.features.setObjectName("import_features")

@@ -203,19 +203,16 @@ def _read_text(path: Path, nrows, cancelled, progress):
         # index_col=False: a first row longer than the header is an error, not an
         # index of its extra columns (a 2-column header over a row of 100,000 values
         # was read as one row of 2 after 12.5 s).
-        bounded = _BoundedLines(path, name)
-        reader = pd.read_csv(bounded, sep=delimiter,
-                             header=0 if header else None, encoding=encoding,
-                             chunksize=CHUNK_ROWS, nrows=nrows, skipinitialspace=True,
-                             engine="c", index_col=False)
-        with bounded, reader:
+        with _BoundedLines(path, name) as bounded, pd.read_csv(
+                bounded, sep=delimiter, header=0 if header else None, encoding=encoding,
+                chunksize=CHUNK_ROWS, nrows=nrows, skipinitialspace=True, engine="c",
+                index_col=False) as reader:
             for chunk in reader:
                 if cancelled is not None and cancelled():
                     return None
                 chunks.append(chunk)
                 if progress is not None:
-                    done = bounded.tell()
-                    progress(min(done, total), total)
+                    progress(min(bounded.tell(), total), total)
     except pd.errors.ParserError as exc:
         raise TableError(f"“{name}” has rows of different lengths ({_ragged(exc)}).") from None
     except UnicodeDecodeError:

@@ -33,11 +33,31 @@ def as_data_matrix(X: Any, *, allow_empty: bool = False, check_finite: bool = Tr
     dtype = np.float32 if array.dtype == np.float32 else np.float64
     array = np.ascontiguousarray(array, dtype=dtype)
     if check_finite:
+        flat = array.reshape(-1)
         with np.errstate(over="ignore", invalid="ignore"):
-            total = array.sum()
-        if not np.isfinite(total):
-            require_finite(array)
+            squares = np.dot(flat, flat)  # one pass without a temporary (BLAS)
+        if not np.isfinite(squares):
+            require_finite(array)  # raises, unless finite values overflowed it
+        require_squares_fit(squares, array)
     return array
+
+
+def require_squares_fit(squares: float, array: np.ndarray) -> None:
+    """Raise ValueError when `squares` (the sum of the data's squared values, or of
+    their squared distances to their mean) is so large that a run's squared distances
+    and their sums would overflow the data's floating point: drawn points near ±1e308
+    made infinite centres.  Four times the sum over every sample stays finite below
+    this bound (a squared distance between two points is at most twice the sum of
+    their squared norms, a centre's norm at most the largest point's)."""
+    n_samples = max(len(array), 1)
+    if squares <= np.finfo(array.dtype).max / (4 * n_samples):
+        return
+    with np.errstate(invalid="ignore"):
+        largest = float(max(abs(np.nanmax(array)), abs(np.nanmin(array))))
+    raise ValueError(
+        f"The data hold values too large to cluster (as large as {largest:.3g}): their "
+        f"squared distances would overflow; scale them down (standardise the columns) "
+        f"first.")
 
 
 def require_finite(array: np.ndarray) -> None:

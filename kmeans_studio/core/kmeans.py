@@ -32,6 +32,7 @@ import numpy as np
 
 from kmeans_studio.core import _compiled
 from kmeans_studio.core._validation import as_data_matrix, as_initial_centers
+from kmeans_studio.core.limits import check_run
 from kmeans_studio.core.prepared import PreparedData, prepare
 from kmeans_studio.core.seeding import kmeans_plusplus
 
@@ -155,6 +156,15 @@ class History(Sequence):
         return self._make(index % n)
 
 
+def _check_run_fits(shape: tuple[int, int], n_clusters: Any, max_iter: int,
+                    history_bytes: int) -> None:
+    """`limits.check_run` for a k-means run on data of `shape` (a k that is no whole
+    number is refused later, with its own sentence)."""
+    if isinstance(n_clusters, (int, np.integer)) and not isinstance(n_clusters, bool):
+        check_run(shape[0], max(int(n_clusters), 1), shape[1], "kmeans", int(max_iter),
+                  history_bytes=int(history_bytes))
+
+
 def _compact_label_dtype(n_clusters: int) -> np.dtype:
     if n_clusters <= 256:
         return np.dtype(np.uint8)
@@ -232,17 +242,23 @@ class KMeansRun:
         use_compiled: bool | None = None,
         assigner: Any = None,
     ) -> None:
-        if isinstance(X, PreparedData):
-            if sample_weight is not None:
-                raise ValueError("Prepared data carry their weights; give none here.")
-            data = X
-        else:
-            data = prepare(X, sample_weight, merge_duplicates)
-        n_features = data.n_features
         if not (np.isfinite(tol) and tol >= 0):
             raise ValueError(f"The tolerance must be a number ≥ 0, not {tol!r}.")
         if int(max_iter) != max_iter or max_iter < 1:
             raise ValueError(f"max_iter must be a whole number ≥ 1, not {max_iter!r}.")
+        if isinstance(X, PreparedData):
+            if sample_weight is not None:
+                raise ValueError("Prepared data carry their weights; give none here.")
+            data = X
+            _check_run_fits((data.n_samples, data.n_features), n_clusters, max_iter,
+                            history_bytes)
+        else:
+            # Checked (no copy when X is a float array) and sized before `prepare`
+            # centres a copy of it.
+            X = as_data_matrix(X, check_finite=False)
+            _check_run_fits(X.shape, n_clusters, max_iter, history_bytes)
+            data = prepare(X, sample_weight, merge_duplicates)
+        n_features = data.n_features
 
         self._data = data
         self._dtype = data.dtype

@@ -99,32 +99,49 @@ def covariance_entries(k: int, d: int, covariance_type: str) -> int:
     return {"full": k * d * d, "tied": d * d, "diag": k * d}.get(covariance_type, k)
 
 
-def kmeans_bytes(n: int, k: int, d: int, max_iter: int = 300) -> int:
-    """About the peak bytes of a k-means run: the centred float64 copy of the data and
-    its norms, labels and Hamerly's two bounds per point, blocks of distances, and the
-    centres of every state kept in the history."""
-    return 8 * (2 * n * d + 4 * n + 256 * k + 2 * (max_iter + 1) * k * d)
+#: The labels a k-means run keeps in its history (`KMeansRun`'s default budget).
+HISTORY_BYTES = 256 << 20
+
+
+def kmeans_bytes(n: int, k: int, d: int, max_iter: int = 300,
+                 history_bytes: int = HISTORY_BYTES) -> int:
+    """About the peak bytes a k-means run adds to its data: the centred float64 copy
+    of the data and a temporary of its size, norms, labels and Hamerly's two bounds per
+    point, blocks of distances, the centres of every state and the labels the history
+    keeps (up to `history_bytes`).  Measured peak increments (VmHWM, the run stepped
+    and seeked as the window does): 1,000,000 × 10, k = 8, 259 half-steps: 258 MiB
+    (estimate 439 MiB, all 300 iterations counted); 1,000,000 × 2, k = 64: 154 MiB
+    (318 MiB)."""
+    label_bytes = 1 if k <= 256 else 2 if k <= 65536 else 4
+    labels = min(history_bytes, (max_iter + 1) * n * label_bytes)
+    return 8 * (2 * n * d + 4 * n + 256 * k + 2 * (max_iter + 1) * k * d) + labels
 
 
 def mixture_bytes(n: int, k: int, d: int, covariance_type: str, max_iter: int = 100) -> int:
-    """About the peak bytes of a Gaussian mixture's EM (`core.mixture`): the data,
-    five (n, k) arrays at once (log-probabilities, weighted, exponentials, the
-    responsibilities of the newest E- and M-states), an (n, d) temporary per
-    component, and covariances for every state kept plus their Cholesky factors."""
+    """About the peak bytes a Gaussian mixture's EM (`core.mixture`) adds to its data:
+    a float64 copy of the data and two (n, d) temporaries (the k-means that starts it,
+    an E-step's projections, an M-step's deviations), five (n, k) arrays (the
+    responsibilities of the newest E- and M-states, the E-step's work, a snapshot of
+    an older state recomputed), and covariances for every state kept plus their
+    Cholesky factors.  Measured peak increments (VmHWM, stepped as the window does):
+    200,000 points, k = 16, d = 10, full: 96 MiB (estimate 169 MiB); k = 64, d = 2:
+    298 MiB (498 MiB); 100,000 × 100, k = 4, tied: 183 MiB (252 MiB); 20,000 × 500,
+    k = 4, full, converged in 2 iterations: 227 MiB (1,021 MiB, all 100 counted)."""
     covariances = covariance_entries(k, d, covariance_type)
-    return 8 * (2 * n * d + 5 * n * k + (max_iter + 3) * (covariances + k * d) + d * d)
+    return 8 * (3 * n * d + 5 * n * k + (max_iter + 3) * (covariances + k * d) + d * d)
 
 
 def check_run(n: int, k: int, d: int, model: str = "kmeans", max_iter: int = 300,
-              available: int | None = None) -> None:
+              available: int | None = None, history_bytes: int = HISTORY_BYTES) -> None:
     """Refuse, in one sentence, a run that cannot fit before anything is allocated:
-    `model` is "kmeans" or a mixture's covariance type."""
+    `model` is "kmeans" or a mixture's covariance type (`history_bytes`: a k-means
+    run's budget for the labels of its history)."""
     if model in ("full", "tied") and d > MAX_COVARIANCE_FEATURES:
         raise ValueError(
             f"A {model} covariance on {d:,} features would hold {d:,}² numbers per "
             f"component and take minutes per step; K-Means Studio allows at most "
-            f"{MAX_COVARIANCE_FEATURES:,} features for it. Use a diagonal or spherical "
+            f"{MAX_COVARIANCE_FEATURES:,} features for it; use a diagonal or spherical "
             f"covariance, or fewer columns.")
-    needed = (kmeans_bytes(n, k, d, max_iter) if model == "kmeans"
+    needed = (kmeans_bytes(n, k, d, max_iter, history_bytes) if model == "kmeans"
               else mixture_bytes(n, k, d, model, max_iter))
     check_memory(needed, f"This run ({n:,} points × {d:,} features, k = {k:,})", available)

@@ -110,29 +110,43 @@ def log_gaussian(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray,
     """log N(x | mean_k, covariance_k) for every point and component (n, k)."""
     n, d = X.shape
     k = len(means)
+    # One (n, d) temporary at a time (two for a tied covariance), worked in place: a
+    # tied E-step on 100,000 × 100 peaked at three (229 MiB) with a new array for
+    # every operation.
     if covariance_type == "full":
         log_det = np.log(np.diagonal(prec_chol, axis1=1, axis2=2)).sum(axis=1)
         log_prob = np.empty((n, k))
         for j in range(k):
-            y = X @ prec_chol[j] - means[j] @ prec_chol[j]
-            log_prob[:, j] = np.sum(np.square(y), axis=1)
+            y = X @ prec_chol[j]
+            y -= means[j] @ prec_chol[j]
+            log_prob[:, j] = np.sum(np.square(y, out=y), axis=1)
     elif covariance_type == "tied":
         log_det = np.log(np.diag(prec_chol)).sum()
         log_prob = np.empty((n, k))
+        projected, y = X @ prec_chol, np.empty_like(X)
         for j in range(k):
-            y = X @ prec_chol - means[j] @ prec_chol
-            log_prob[:, j] = np.sum(np.square(y), axis=1)
+            np.subtract(projected, means[j] @ prec_chol, out=y)
+            log_prob[:, j] = np.sum(np.square(y, out=y), axis=1)
     elif covariance_type == "diag":
         log_det = np.log(prec_chol).sum(axis=1)
         precisions = prec_chol**2
-        log_prob = (np.sum(means**2 * precisions, 1) - 2.0 * X @ (means * precisions).T
-                    + (X**2) @ precisions.T)
+        log_prob = X @ (means * precisions).T
+        log_prob *= 2.0
+        np.subtract(np.sum(means**2 * precisions, 1), log_prob, out=log_prob)
+        log_prob += (X**2) @ precisions.T
     else:
         log_det = d * np.log(prec_chol)
         precisions = prec_chol**2
-        log_prob = (np.sum(means**2, 1) * precisions - 2 * X @ means.T * precisions
-                    + np.outer(np.einsum("ij,ij->i", X, X), precisions))
-    return -0.5 * (d * np.log(2 * np.pi) + log_prob) + log_det
+        log_prob = X @ means.T
+        log_prob *= 2
+        log_prob *= precisions
+        np.subtract(np.sum(means**2, 1) * precisions, log_prob, out=log_prob)
+        log_prob += np.outer(np.einsum("ij,ij->i", X, X), precisions)
+    # In place, as above: an (n, k) array fewer at the E-step's peak each time.
+    log_prob += d * np.log(2 * np.pi)
+    log_prob *= -0.5
+    log_prob += log_det
+    return log_prob
 
 
 class MixtureRun:
@@ -150,6 +164,7 @@ class MixtureRun:
         from sklearn.utils import check_random_state
 
         from kmeans_studio.core._validation import as_data_matrix
+        from kmeans_studio.core.limits import check_run
 
         X = as_data_matrix(X)
         if covariance_type not in COVARIANCE_TYPES:
@@ -167,6 +182,9 @@ class MixtureRun:
                 raise ValueError(f"The {name} must be a number ≥ {low:g}, not {value!r}.")
         if int(max_iter) != max_iter or max_iter < 1:
             raise ValueError(f"max_iter must be a whole number ≥ 1, not {max_iter!r}.")
+        # Before the float64 copy, the (n, k) responsibilities and the k-means that
+        # start the run: a session of a million points and k = 256 reached 10.5 GB.
+        check_run(len(X), int(n_components), X.shape[1], covariance_type, int(max_iter))
         self.X = np.asarray(X, dtype=np.float64)
         self.n_components, self.covariance_type = int(n_components), covariance_type
         self.tol, self.reg_covar, self.max_iter = float(tol), float(reg_covar), int(max_iter)
@@ -246,12 +264,21 @@ class MixtureRun:
     def _expectation(self, state: MixtureState, prec_chol: np.ndarray
                      ) -> tuple[np.ndarray, float]:
         """The responsibilities of `state`'s parameters, and their mean log-likelihood."""
-        from scipy.special import logsumexp
-
-        weighted = (log_gaussian(self.X, state.means, prec_chol, self.covariance_type)
-                    + np.log(state.weights))
-        log_norm = logsumexp(weighted, axis=1)
-        return np.exp(weighted - log_norm[:, None]), float(log_norm.mean())
+        # scipy's logsumexp, then exp(weighted - log_norm), worked in the one (n, k)
+        # array that becomes the responsibilities: with the operations above done in
+        # place, an E-step on 200,000 points and 64 components peaked at 3 such arrays
+        # besides the previous responsibilities instead of 7.
+        weighted = log_gaussian(self.X, state.means, prec_chol, self.covariance_type)
+        weighted += np.log(state.weights)
+        top = weighted.max(axis=1)
+        top[~np.isfinite(top)] = 0.0
+        weighted -= top[:, None]
+        np.exp(weighted, out=weighted)
+        total = weighted.sum(axis=1)
+        weighted /= total[:, None]
+        with np.errstate(divide="ignore"):
+            log_norm = np.log(total) + top
+        return weighted, float(log_norm.mean())
 
     def _forget_old_responsibilities(self) -> None:
         """Keep (n, k) responsibilities only in the newest E- and M-states: a run on a

@@ -19,6 +19,7 @@ from kmeans_studio.core._validation import (
     as_sample_weight,
     check_n_clusters,
     require_finite,
+    require_squares_fit,
 )
 
 #: Merging duplicate rows pays only for low-dimensional data with many rows.
@@ -100,7 +101,10 @@ def prepare(X: Any, sample_weight: Any = None, merge_duplicates: str | bool = "a
         mean = _column_mean(X)  # also the finiteness check: NaN and inf reach it
     if not np.isfinite(mean).all():
         require_finite(X)  # raises, unless finite values overflowed the sum
-        mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
+        with np.errstate(over="ignore"):
+            mean = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
+        if not np.isfinite(mean).all():
+            require_squares_fit(np.inf, X)  # values whose sum overflows even float64
     weights_in = as_sample_weight(sample_weight, n_samples, X.dtype)
     weights = weights_in
     if merge_duplicates == "auto":
@@ -123,6 +127,7 @@ def prepare(X: Any, sample_weight: Any = None, merge_duplicates: str | bool = "a
     # Mean of the per-feature variances, from the centred norms (one pass fewer than
     # np.var); merged rows count as often as they occur.
     total = x_norms.sum() if counts is None else x_norms @ counts
+    require_squares_fit(total, X)  # NaN too: a mean that overflowed
     variance = float(total / (n_samples * n_features))
     return PreparedData(
         original=X, weights_in=weights_in, mean=mean, variance=variance, X=Xc, w=weights,

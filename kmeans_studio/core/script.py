@@ -275,7 +275,7 @@ def _table_code(source: dict) -> str:
     Table page does (`core.tables.table_dataset`)."""
     from pathlib import Path
 
-    from kmeans_studio.core.tables import text_format
+    from kmeans_studio.core.tables import text_encoding, text_format
 
     path = source.get("path")
     if path is None:
@@ -298,7 +298,7 @@ def _table_code(source: dict) -> str:
         delimiter, header = text_format(path)
         read = (f"frame = pd.read_csv({path!r}, sep={delimiter!r}, "
                 f"header={0 if header else None}, skipinitialspace=True, "
-                "encoding='utf-8-sig')\n"
+                f"encoding={text_encoding(path)!r}, index_col=False)\n"
                 + ("" if header else
                    "frame.columns = [f'column {i + 1}' for i in range(frame.shape[1])]\n")
                 + "frame.columns = [str(c).strip() for c in frame.columns]\n")

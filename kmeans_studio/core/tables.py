@@ -11,9 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -103,64 +104,120 @@ def read_preview(path: str | Path):
     return read_table(path, nrows=None if complete else PREVIEW_ROWS), complete
 
 
-def _head_lines(path: Path) -> list[str]:
-    """The first non-blank lines of a text table (up to 50), its first line whole;
-    TableError when it is not UTF-8 text or its first line is absurdly long."""
+#: Byte-order marks and the codec that reads the text after them (UTF-32's first,
+#: as its little-endian mark begins with UTF-16's).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+         (codecs.BOM_UTF8, "utf-8-sig"))
+
+
+def _encoding(head: bytes) -> str:
+    """The codec of a text table from its first bytes: UTF-8 (with or without its
+    mark), or UTF-16 or UTF-32 with a byte-order mark (as Excel and Windows tools
+    save "Unicode text")."""
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
+class _Head(NamedTuple):
+    lines: list[str]  # the first non-blank records (up to 50), the first one whole
+    numbers: list[int]  # the line of the file each begins on (from 1)
+    encoding: str
+    complete: bool  # the whole file was read (its last record is whole)
+
+
+def _head_lines(path: Path) -> _Head:
+    """The first non-blank records of a text table and the table's encoding; TableError when it is not text or its first line is
+    absurdly long.  A record is a line as the csv module and pandas read it: a line
+    break inside a quoted field stays in its record."""
     name = path.name
     with open(path, "rb") as file:
         head = file.read(_SNIFF_BYTES)
-        while b"\n" not in head.lstrip(b"\r\n") and len(head) < MAX_LINE_BYTES:
+        while b"\n" not in head.lstrip(b"\r\n\0") and len(head) < MAX_LINE_BYTES:
             more = file.read(len(head))
             if not more:
                 break
             head += more
-    if b"\n" not in head.lstrip(b"\r\n") and len(head) >= MAX_LINE_BYTES:
+        complete = not file.read(1)
+    if b"\n" not in head.lstrip(b"\r\n\0") and len(head) >= MAX_LINE_BYTES:
         raise TableError(f"“{name}” has a first line longer than {MAX_LINE_BYTES >> 20} "
                          "MiB, which is no table K-Means Studio can read.")
-    if b"\0" in head:
-        raise TableError(f"“{name}” is not a text table (it holds binary data).")
-    head = head.removeprefix(codecs.BOM_UTF8)
+    encoding = _encoding(head)
     try:
-        text = head.decode("utf-8")
+        text = codecs.getincrementaldecoder(encoding)().decode(head)
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
-            raise TableError(f"“{name}” is not UTF-8 text (byte {exc.start + 1} cannot be "
-                             "read); save it as UTF-8 CSV.") from None
-        text = head[: exc.start].decode("utf-8")
-    return [line for line in text.splitlines() if line.strip()][:50]
+        if encoding == "utf-8-sig" and b"\0" in head:
+            raise TableError(f"“{name}” is not a text table (it holds binary data).") from None
+        raise TableError(f"“{name}” is not {encoding.removesuffix('-sig').upper()} text "
+                         f"(byte {exc.start + 1} cannot be read); save it as UTF-8 "
+                         "CSV.") from None
+    if "\0" in text:
+        # Latin text in UTF-16 without its mark: a zero byte beside every character.
+        if max(head[0::2].count(0), head[1::2].count(0)) > 0.9 * (len(head) // 2):
+            raise TableError(f"“{name}” looks like UTF-16 text without a byte-order "
+                             "mark; save it as UTF-8 CSV.")
+        raise TableError(f"“{name}” is not a text table (it holds binary data).")
+    records = [(number, record) for number, record in _records(text) if record.strip()]
+    return _Head([record for _, record in records[:50]],
+                 [number for number, _ in records[:50]], encoding,
+                 complete or len(records) > 50)
+
+
+def _records(text: str) -> list[tuple[int, str]]:
+    """`text` cut into records at its line breaks, except those inside a quoted field
+    (an odd number of quotes so far): a header "a,\"b<newline>c\"" is one record.
+    Each comes with the line it begins on (from 1)."""
+    records, pending, start = [], "", 1
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        start = start if pending else number
+        pending += line
+        if pending.count('"') % 2 == 0:
+            records.append((start, pending.rstrip("\r\n")))
+            pending = ""
+    if pending:
+        records.append((start, pending.rstrip("\r\n")))
+    return records
+
+
+def _fields(record: str, delimiter: str) -> list[str]:
+    """The fields of one record, read as pandas reads them (quotes removed)."""
+    return next(csv.reader([record], delimiter=delimiter), [])
 
 
 def _read_text(path: Path, nrows, cancelled, progress):
     import pandas as pd
 
     name = path.name
-    lines = _head_lines(path)
+    lines, numbers, encoding, complete = _head_lines(path)
     if not lines:
         raise TableError(f"“{name}” has no rows.")
     delimiter = _delimiter(lines, path.suffix.lower())
     header = _has_header(lines, delimiter)
-    n_columns = len(lines[0].split(delimiter))
+    n_columns = len(_fields(lines[0], delimiter))
     if n_columns > MAX_COLUMNS:
         raise TableError(f"“{name}” has {n_columns:,} columns; K-Means Studio reads tables "
                          f"of at most {MAX_COLUMNS:,}.")
+    _check_widths(lines, numbers, complete, delimiter, n_columns, name)
     total = path.stat().st_size
     chunks = []
     try:
-        reader = pd.read_csv(path, sep=delimiter, header=0 if header else None,
-                             encoding="utf-8-sig", chunksize=CHUNK_ROWS, nrows=nrows,
-                             skipinitialspace=True, engine="c")
-        with reader:
+        # index_col=False: a first row longer than the header is an error, not an
+        # index of its extra columns (a 2-column header over a row of 100,000 values
+        # was read as one row of 2 after 12.5 s).
+        with _BoundedLines(path, name) as bounded, pd.read_csv(
+                bounded, sep=delimiter, header=0 if header else None, encoding=encoding,
+                chunksize=CHUNK_ROWS, nrows=nrows, skipinitialspace=True, engine="c",
+                index_col=False) as reader:
             for chunk in reader:
                 if cancelled is not None and cancelled():
                     return None
                 chunks.append(chunk)
                 if progress is not None:
-                    done = getattr(reader.handles.handle, "tell", lambda: total)()
-                    progress(min(done, total), total)
+                    progress(min(bounded.tell(), total), total)
     except pd.errors.ParserError as exc:
         raise TableError(f"“{name}” has rows of different lengths ({_ragged(exc)}).") from None
     except UnicodeDecodeError:
-        raise TableError(f"“{name}” is not UTF-8 text; save it as UTF-8 CSV.") from None
+        raise TableError(f"“{name}” is not {encoding.removesuffix('-sig').upper()} text; "
+                         "save it as UTF-8 CSV.") from None
     except pd.errors.EmptyDataError:
         raise TableError(f"“{name}” has no rows.") from None
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
@@ -171,6 +228,58 @@ def _read_text(path: Path, nrows, cancelled, progress):
         raise TableError(f"“{name}” has no rows of values.")
     _check_names(frame, name)
     return frame
+
+
+def _check_widths(lines: list[str], numbers: list[int], complete: bool, delimiter: str,
+                  n_columns: int, name: str) -> None:
+    """TableError when a row among the first has more values than the first row
+    (pandas says so for the rows after them, but would take a longer first row of
+    values for an index); a row with fewer has missing values."""
+    for number, record in zip(numbers[1:], lines[1:]):
+        width = len(_fields(record, delimiter))
+        if width > n_columns:
+            # The last record of a long file's head may be cut: its count is a floor.
+            some = "at least " if not complete and record is lines[-1] else ""
+            raise TableError(f"“{name}” has rows of different lengths (line {number} has "
+                             f"{some}{width:,} values where the rows above have "
+                             f"{n_columns:,}).")
+
+
+class _BoundedLines(io.RawIOBase):
+    """The file's bytes, as pandas reads them, refused (TableError) once a line runs
+    longer than `MAX_LINE_BYTES`: pandas would hold the whole line, however long,
+    before it could say anything of it.  `tell` gives the progress."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        super().__init__()
+        self._file, self._name, self._line = open(path, "rb"), name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._file.readinto(buffer)
+        if count:
+            block = memoryview(buffer)[:count].tobytes()
+            first, last = block.find(b"\n"), block.rfind(b"\n")
+            # The line running on from the last block; the lines inside this one can
+            # be longer only when the block is (pandas reads 256 KiB at a time).
+            longest = self._line + (count if first < 0 else first)
+            if first >= 0 and count > MAX_LINE_BYTES:
+                longest = max(longest, *map(len, block[first + 1:last].split(b"\n")))
+            self._line = self._line + count if first < 0 else count - last - 1
+            if longest > MAX_LINE_BYTES:
+                raise TableError(f"“{self._name}” has a line longer than "
+                                 f"{MAX_LINE_BYTES >> 20} MiB, which is no table K-Means "
+                                 "Studio can read.")
+        return count
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def _check_names(frame, name: str) -> None:
@@ -187,9 +296,14 @@ def _check_names(frame, name: str) -> None:
 def text_format(path: str | Path) -> tuple[str, bool]:
     """(delimiter, has a header row) of a text table, as `read_table` detects them."""
     path = Path(path)
-    lines = _head_lines(path)
+    lines = _head_lines(path).lines
     delimiter = _delimiter(lines, path.suffix.lower())
     return delimiter, _has_header(lines, delimiter)
+
+
+def text_encoding(path: str | Path) -> str:
+    """The codec that reads a text table ("utf-8-sig", "utf-16" or "utf-32")."""
+    return _head_lines(Path(path)).encoding
 
 
 def _delimiter(lines: list[str], suffix: str) -> str:
@@ -210,12 +324,12 @@ def _has_header(lines: list[str], delimiter: str) -> bool:
             return cell.strip().lower() in ("", "nan", "na")
         return True
 
-    first = lines[0].split(delimiter)
+    first = _fields(lines[0], delimiter)
     if all(numeric(cell) for cell in first):
         return False
     if len(lines) == 1:
         return True
-    below = [line.split(delimiter) for line in lines[1:]]
+    below = [_fields(line, delimiter) for line in lines[1:]]
     # A text column (labels) is text in every row; a header row is text where the
     # rows below hold numbers.
     return any(not numeric(cell) and all(i < len(row) and numeric(row[i]) for row in below)

@@ -222,6 +222,8 @@ class KMeansWorker(QObject):
     @Slot(int)
     def run_to_end(self, generation: int) -> None:
         self._stop_timer()
+        if self._run is None:
+            return  # no run yet (data still loading, or failed): nothing to show
         last = 0.0
         # Said once: signals across threads are kept few.
         self.busy.emit("Running to convergence…", 0, 0)
@@ -336,6 +338,8 @@ class KMeansWorker(QObject):
         return self._states[index]
 
     def _emit(self) -> None:
+        if self._dataset is None:
+            return  # before the first data: the views have nothing to show
         run, i = self._run, self._cursor
         if run is None:
             snapshot = Snapshot(None, None, 0, 0, np.empty(0), np.empty((0, 0, 0)),

@@ -101,8 +101,10 @@ class RunStatus(QObject):
 
 
 def describe(snapshot: Snapshot) -> str:
-    """The status-bar line for a snapshot."""
+    """The status-bar line for a snapshot ("Loading…" before it has data)."""
     state = snapshot.iteration
+    if snapshot.dataset is None:
+        return "Loading…"
     if state is None:
         return f"{snapshot.dataset.name}: {snapshot.dataset.n_samples:,} points · no centres"
     # The assignment after convergence adds no iteration (as in scikit-learn): it is

@@ -61,9 +61,10 @@ def test_negative_zero_is_not_a_distinct_point():
         KMeansRun(data, 3)
 
 
-def test_huge_finite_values_whose_sum_overflows_are_data_not_an_error():
+def test_huge_finite_values_whose_sum_overflows_are_not_called_missing():
     """Finiteness is checked through a sum; finite values that overflow it (float32
-    near its largest value) are still accepted, with a finite mean."""
+    near its largest value) are not said to be missing: they are refused as too large
+    for their squared distances, and NaN among them is still said to be missing."""
     import numpy as np
 
     from kmeans_studio.core.prepared import prepare
@@ -71,8 +72,13 @@ def test_huge_finite_values_whose_sum_overflows_are_data_not_an_error():
     X = np.full((100, 2), 3e38, dtype=np.float32)
     X[50:] = -3e38
     X[:, 1] = np.arange(100)
-    data = prepare(X)
-    assert np.isfinite(data.mean).all() and np.isfinite(data.X).all()
+    try:
+        prepare(X)
+    except ValueError as exc:
+        assert str(exc).startswith("The data hold values too large to cluster (as large "
+                                   "as 3e+38)")
+    else:
+        raise AssertionError("squares that overflow were accepted")
     X[3, 1] = np.nan
     try:
         prepare(X)

@@ -183,3 +183,66 @@ def test_memory_of_a_big_load_grows_as_a_small_multiple_of_the_data(tmp_path):
     # The extra memory for the extra rows: the frame, the float matrix and the scaled
     # data (measured about 3x); fixed costs (parser buffers, BLAS) cancel out.
     assert (big - small) / (big_bytes - small_bytes) < 5
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16-le", "\ufeff"), ("utf-16-be", "\ufeff"),
+                                           ("utf-32-le", "\ufeff"), ("utf-8", "\ufeff")])
+def test_unicode_text_with_a_byte_order_mark_is_read(tmp_path, encoding, bom):
+    """Excel's and Windows' "Unicode text" (UTF-16 with its mark) is a table, not binary
+    data; the script written for it reads it too."""
+    from kmeans_studio.core.tables import text_encoding, text_format
+
+    path = write(tmp_path / "unicode.csv", bom + "a,b,kind\n1,2,café\n3,4,y\n", encoding)
+    frame = read_table(path)
+    assert list(frame.columns) == ["a", "b", "kind"]
+    assert frame["kind"].tolist() == ["café", "y"] and frame["b"].tolist() == [2, 4]
+    assert text_format(path) == (",", True)
+    assert text_encoding(path) == {"utf-8": "utf-8-sig"}.get(encoding, encoding[:6])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_mark_is_refused_by_name(tmp_path, encoding):
+    path = write(tmp_path / "unmarked.csv", "a,b\n1,2\n3,4\n", encoding)
+    with pytest.raises(TableError, match="unmarked.csv” looks like UTF-16 text without "
+                                         "a byte-order mark; save it as UTF-8 CSV"):
+        read_table(path)
+
+
+def test_a_header_with_a_quoted_line_break_is_one_row(tmp_path):
+    path = write(tmp_path / "quoted.csv",
+                 'id,"long\nname","kind, of"\n1,2,x\n3,4,y\n5,6,x\n')
+    frame = read_table(path)
+    assert list(frame.columns) == ["id", "long\nname", "kind, of"]
+    assert frame.shape == (3, 3) and frame["long\nname"].tolist() == [2, 4, 6]
+
+
+def test_a_first_row_longer_than_the_header_is_refused_at_once(tmp_path):
+    """A 2-column header over a row of 100,000 values was read as 1 row of 2 after
+    12.5 s (pandas made an index of the extra values); the head says so first."""
+    path = write(tmp_path / "wide_row.csv", "a,b\n" + ",".join(["1"] * 100_000) + "\n")
+    with pytest.raises(TableError, match=r"line 2 has at least [\d,]+ values where the "
+                                         r"rows above have 2") as info:
+        read_table(path)
+    assert "wide_row.csv" in str(info.value)
+    short = write(tmp_path / "short.csv", "a,b\n1,2,3\n4,5\n")
+    with pytest.raises(TableError, match="line 2 has 3 values where the rows above have 2"):
+        read_table(short)
+
+
+def test_a_longer_row_after_the_first_rows_is_refused_by_pandas(tmp_path):
+    path = write(tmp_path / "late.csv", "a,b\n" + "1,2\n" * 200 + "1,2,3\n")
+    with pytest.raises(TableError, match="line 202 has 3 values"):
+        read_table(path)
+
+
+def test_a_line_longer_than_the_limit_anywhere_is_refused_while_read(tmp_path, monkeypatch):
+    """pandas would hold a whole line, however long, before it could say anything of
+    it: the reading stops at the limit."""
+    from kmeans_studio.core import tables
+
+    monkeypatch.setattr(tables, "MAX_LINE_BYTES", 1000)
+    path = write(tmp_path / "long_line.csv", "a,b\n" + "1,2\n" * 2000 + "1" * 5000 + ",2\n")
+    with pytest.raises(TableError, match="long_line.csv” has a line longer than"):
+        read_table(path)
+    fine = write(tmp_path / "fine.csv", "a,b\n" + "1,2\n" * 2000)
+    assert read_table(fine).shape == (2000, 2)

@@ -191,3 +191,32 @@ def test_dropping_a_tsv_file_asks_for_its_columns(window, qtbot, tmp_path):
     accept(dialog)
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "dropped.tsv")
     assert window.source.key == "table"
+
+
+def test_a_full_mixture_on_too_many_columns_is_refused_and_the_run_stays(window, qtbot,
+                                                                         tmp_path):
+    """More columns than a full covariance may have: one sentence, the k-means run on
+    the table kept (the refusal comes before the mixture allocates anything)."""
+    from kmeans_studio.core.limits import MAX_COVARIANCE_FEATURES
+
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    d = MAX_COVARIANCE_FEATURES + 1
+    path = tmp_path / "wide.csv"
+    rng = np.random.default_rng(0)
+    pd.DataFrame(rng.normal(size=(30, d)), columns=[f"c{i}" for i in range(d)]).to_csv(
+        path, index=False)
+    dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
+    accept(dialog)  # the columns proposed: every one
+    before = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "wide.csv"
+                        and s.iteration is not None)
+    assert before.dataset.X.shape == (30, d)
+    box = window.sources["table"].panel.run.model
+    box.setCurrentIndex(box.findData("full"))
+    panel = window.sources["table"].panel
+    qtbot.waitUntil(lambda: "full covariance" in panel.error.text())
+    text = panel.error.text()
+    assert f"{d:,} features" in text and text.endswith(".") and "\n" not in text
+    settle(qtbot, window.controller)
+    after = window.controller.snapshot
+    assert after.dataset is before.dataset and after.request.model == "kmeans"
+    assert after.iteration is before.iteration

@@ -556,6 +556,12 @@ class FileActions(QObject):
 
         def work(cancelled, progress):
             mixture = None if run["model"] == "kmeans" else replay(dataset.X, run, trail[0])
+            # A mixture's states are computed again: step by step here, so that Cancel
+            # stops it between half-steps (EM on big data takes minutes).
+            while mixture is not None and len(mixture.history) <= index and not mixture.done:
+                if cancelled():
+                    return None
+                mixture.advance()
             states = animation.frame_states(trail, objective, index, mixture)
             frames = animation.render_frames(dataset, states, size, view,
                                              cancelled=cancelled, progress=progress)

@@ -215,10 +215,12 @@ class FileActions(QObject):
         are scanned off the GUI thread (`datasets.MAX_ARRAYS` at most)."""
         from kmeans_studio.core.datasets import npz_holds_images
 
-        on_digits = self._shown().key == "digits"
+        if self._shown().key == "digits":
+            self._open_file("digits", path)
+            return True
 
         def read(cancelled, progress):
-            if on_digits or npz_holds_images(path):
+            if npz_holds_images(path):
                 return functools.partial(self._open_file, "digits", path)
             return None if cancelled() else self._preview(path, None)
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.limits import regular_file
 from kmeans_studio.core.mixture_steps import MODELS as _MODELS
 
 FORMAT = "kmeans-studio-session"
@@ -210,16 +211,26 @@ class Session:
 
     @classmethod
     def load(cls, path: str | Path) -> Session:
-        """Read and check a session file (ValueError or OSError with a sentence)."""
-        path = Path(path)
+        """Read and check a session file (ValueError or OSError with a sentence).
+
+        Only a regular file is read, links resolved (a named pipe would block the
+        reader for good, ``/dev/zero`` never end), and at most `MAX_SESSION_BYTES`
+        of it, whatever its size says.
+        """
+        name = Path(path).name
+        path = regular_file(path, name)
         size = path.stat().st_size
         if size > MAX_SESSION_BYTES:
-            raise ValueError(_too_big(path.name, size))
+            raise ValueError(_too_big(name, size))
+        with open(path, "rb") as file:
+            data = file.read(MAX_SESSION_BYTES + 1)  # it may have grown since
+        if len(data) > MAX_SESSION_BYTES:
+            raise ValueError(_too_big(name, len(data)))
         try:
-            text = path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValueError(f"“{path.name}” is not a K-Means Studio session.") from None
-        return cls.from_json(text, path.name)
+            raise ValueError(f"“{name}” is not a K-Means Studio session.") from None
+        return cls.from_json(text, name)
 
 
 def missing_file(source: dict) -> str | None:

@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from kmeans_studio.core.limits import regular_file
+
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".npy", ".npz")
 SCALINGS = {
     "none": "no scaling",
@@ -75,10 +77,10 @@ def read_table(path: str | Path, *, nrows: int | None = None,
     """
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise TableError(f"“{name}” does not exist.")
-    if path.is_dir():
-        raise TableError(f"“{name}” is a folder, not a table.")
+    try:  # only a regular file: a named pipe would block the reader for good
+        regular_file(path, name)
+    except ValueError as exc:
+        raise TableError(str(exc)) from None
     if path.stat().st_size == 0:
         raise TableError(f"“{name}” is empty.")
     suffix = path.suffix.lower()
@@ -92,6 +94,10 @@ def read_preview(path: str | Path):
     `SMALL_TABLE_BYTES` (its arrays' expanded size for NumPy files), else its first
     `PREVIEW_ROWS` rows.  Raises TableError (or OSError) with a sentence."""
     path = Path(path)
+    try:
+        regular_file(path, path.name)
+    except ValueError as exc:
+        raise TableError(str(exc)) from None
     if path.suffix.lower() in (".npy", ".npz"):
         from kmeans_studio.core.datasets import array_bytes, array_headers
 
@@ -350,7 +356,7 @@ def _read_arrays(path: Path, nrows: int | None = None):
     import pandas as pd
 
     name = path.name
-    from kmeans_studio.core.datasets import read_arrays
+    from kmeans_studio.core.datasets import array_names, read_arrays
 
     try:
         arrays, _ = read_arrays(path, rows=nrows)
@@ -368,7 +374,7 @@ def _read_arrays(path: Path, nrows: int | None = None):
             key, tables = one_d[0], {one_d[0]: arrays[one_d[0]].reshape(-1, 1)}
         else:
             raise TableError(f"“{name}” has no table (a 2-D array named X) among its "
-                             f"arrays {', '.join(arrays)}.")
+                             f"arrays {array_names(arrays)}.")
     table = tables[key]
     n_columns = len(table.dtype.names) if table.dtype.names else table.shape[1]
     if n_columns > MAX_COLUMNS:

@@ -12,7 +12,11 @@ README's architecture section).  Rules that keep it safe:
   number, which long loops (run to convergence, play) compare between iterations;
 * snapshots are coalesced: when the worker is faster than painting, the controller
   keeps only the newest and emits at most about 60 per second, counting the rest;
-* `shutdown()` stops the play timer in its own thread, quits and joins the thread.
+* a reopened session is replayed before anything is committed: a newer command stops
+  the replay between half-steps, and a replay that fails (a mixture that collapses, a
+  run that does not fit in memory) leaves the previous data and run on screen;
+* `shutdown()` stops the play timer in its own thread, quits and joins the thread, or
+  abandons it after `SHUTDOWN_WAIT_MS` when it is inside one long step.
 """
 
 from __future__ import annotations
@@ -24,22 +28,63 @@ from pathlib import PurePath
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (QCoreApplication, QElapsedTimer, QObject, QThread, QTimer,
+                            Signal, Slot)
 
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.datasets import Dataset
 from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
+from kmeans_studio.core.limits import check_run
 from kmeans_studio.core.mixture_steps import MixtureSteps
+from kmeans_studio.core.parallel import lowest_priority
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
 PAINT_INTERVAL_MS = 16
+#: Minimum interval between two progress reports of a replay (signals are kept few).
+REPLAY_REPORT_S = 0.1
+#: The longest `RunController.shutdown` waits for its worker: one E-step of a big
+#: mixture can take minutes, and closing the window must not wait for it.
+SHUTDOWN_WAIT_MS = 1000
+
+#: Worker threads that did not stop within `SHUTDOWN_WAIT_MS`, with their workers:
+#: [(thread, worker)], until they end by themselves (see `_abandon`).
+_abandoned: list[tuple[QThread, QObject]] = []
 
 
 def _file_name(request: RunRequest) -> str | None:
     """The name of the file a request reads, for messages (None for other data)."""
     path = (request.source or {}).get("path")
     return None if path is None else PurePath(path).name
+
+
+def _failure(exc: Exception, name: str | None = None) -> str:
+    """One sentence for why a run (of the data of file `name`) could not be made."""
+    if isinstance(exc, MemoryError) and name is None:
+        return ("This run does not fit in the memory free now; ask for fewer points, "
+                "clusters or features.")
+    return error_sentence(exc, name)
+
+
+def _abandon(thread: QThread, worker: QObject) -> None:
+    """Leave a worker thread that did not stop in time (inside one long step, or a
+    read that cannot be interrupted).  It has been told to stop and to quit, and ends
+    by itself at its next check, meanwhile at the lowest CPU priority.  Qt aborts the
+    process when a running QThread is destroyed, which Python would do at exit: the
+    thread object is handed to the main thread's (which lives as long as the process)
+    and the worker is kept, so an abandoned thread simply dies with the process."""
+    _abandoned[:] = [(t, w) for t, w in _abandoned if not t.isFinished()]
+    if getattr(worker, "native_id", None) is not None:
+        lowest_priority(worker.native_id)
+    app = QCoreApplication.instance()
+    if app is not None:
+        thread.setParent(app.thread())
+    _abandoned.append((thread, worker))
+
+
+def abandoned_running() -> int:
+    """How many abandoned worker threads still run (for tests and the exit path)."""
+    return sum(1 for thread, _ in _abandoned if thread.isRunning())
 
 
 class KMeansWorker(QObject):
@@ -72,6 +117,13 @@ class KMeansWorker(QObject):
         self._objective: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
         self._start_info: tuple[int, int] | None = None  # (best start, starts) shown
+        self.native_id: int | None = None  # of its thread, once started
+
+    @Slot()
+    def note_thread(self) -> None:
+        """Called in the worker's thread as it starts: its id, to lower its priority
+        should it ever be abandoned."""
+        self.native_id = threading.get_native_id()
 
     # -- commands (queued from the controller)
     def _warm_up_once(self) -> None:
@@ -92,8 +144,9 @@ class KMeansWorker(QObject):
         if generation != self.latest_start:
             return  # superseded before it began
         self._stop_timer()
-        # Build the new data and run first; commit only when both succeed, so a bad
-        # request (or a cancelled one) leaves the previous data and run on screen.
+        # Build the new data and run, and replay a session's run, first; commit only
+        # when all succeed, so a bad request (or a cancelled one, or a session whose
+        # mixture collapses) leaves the previous data and run on screen.
         said_busy = False
         try:
             same_data = (self._request is not None and self._dataset is not None
@@ -106,20 +159,25 @@ class KMeansWorker(QObject):
                 return  # cancelled while loading: the data are dropped
             run, start_info = (None, None) if request.init is None else self._new_run(
                 request, request.init, dataset, generation)
+            if run is False:
+                return  # cancelled among the starts by a newer command
+            cursor = 0
+            if run is not None and (request.advance_to or request.expected_trail is not None):
+                said_busy = True
+                cursor = self._replay(run, request, generation)
+                if cursor is None:
+                    return  # a newer command came during the replay
         except Exception as exc:  # noqa: BLE001 - a hostile file's data: said, never raised
-            self.failed.emit(error_sentence(exc, _file_name(request)))
+            self.failed.emit(_failure(exc, _file_name(request)))
             return
         finally:
             if said_busy or (request.n_init > 1 and isinstance(request.init, str)):
                 self.busy.emit("", 0, 0)
-        if run is False:
-            return  # cancelled among the starts by a newer command
         self._start_info = start_info
         self._request = request
         if not same_data:
             self._dataset = dataset
             self.data_ready.emit(dataset, request)
-        cursor = self._replay(run, request) if run is not None else 0
         self._set_run(run, cursor)
         if run is not None and request.run_to_end and not request.advance_to:
             self.run_to_end(generation)  # stops at any newer command, as the action's
@@ -135,12 +193,22 @@ class KMeansWorker(QObject):
         return request.make_data(cancelled=lambda: generation != self.latest_start,
                                  progress=progress)
 
-    def _replay(self, run: KMeansRun, request: RunRequest) -> int:
-        """Advance a reopened session's run to its saved state; say so if the centres
-        do not follow the saved ones (the data changed since)."""
-        while len(run.history) <= request.advance_to and not run.done:
+    def _replay(self, run: KMeansRun, request: RunRequest, generation: int) -> int | None:
+        """Advance a reopened session's run to its saved state, with progress; None
+        when a newer command came meanwhile (asked between half-steps: a mixture's
+        saved history can take many minutes to replay).  Say so if the centres do not
+        follow the saved ones (the data changed since)."""
+        target, reported = request.advance_to, time.perf_counter()
+        while len(run.history) <= target and not run.done:
+            if generation != self.latest_start:
+                return None
             run.advance()
-        cursor = min(request.advance_to, len(run.history) - 1)
+            if time.perf_counter() - reported >= REPLAY_REPORT_S:
+                reported = time.perf_counter()
+                self.busy.emit("Replaying the session…", len(run.history) - 1, target)
+        if generation != self.latest_start:
+            return None
+        cursor = min(target, len(run.history) - 1)
         expected = request.expected_trail
         if expected is not None:
             trail = run.center_trail(cursor)
@@ -167,8 +235,8 @@ class KMeansWorker(QObject):
                 run = self._run
                 run.set_centers(centers)
             run.assign()
-        except ValueError as exc:
-            self.failed.emit(str(exc))
+        except (ValueError, MemoryError) as exc:
+            self.failed.emit(_failure(exc))
             return
         self._start_info = None
         self._set_run(run, cursor=len(run.history) - 1)
@@ -262,6 +330,10 @@ class KMeansWorker(QObject):
         if callable(init):  # e.g. images: k-means++ on a pixel sample
             init = init(dataset, request.n_clusters, request.random_state)
         n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
+        # Refused in a sentence before anything is allocated (a 4 KB session asked
+        # for a million points in a full mixture of 256 components: 10.5 GB).
+        check_run(dataset.n_samples, n_clusters, dataset.n_features, request.model,
+                  request.max_iter)
         if request.model != "kmeans":
             return MixtureSteps(dataset.X, n_clusters, covariance_type=request.model,
                                 init=init, random_state=request.random_state,
@@ -303,9 +375,9 @@ class KMeansWorker(QObject):
             return False
         try:
             state = run.advance()
-        except ValueError as exc:  # a mixture whose covariance became singular
+        except (ValueError, MemoryError) as exc:  # a mixture whose covariance collapsed
             self._stop_timer()
-            self.failed.emit(str(exc))
+            self.failed.emit(_failure(exc))
             return False
         self._objective.append(state.objective)
         self._cursor = len(run.history) - 1
@@ -429,6 +501,7 @@ class RunController(QObject):
         self._worker = KMeansWorker()
         self._worker.moveToThread(self._thread)
         w = self._worker
+        self._thread.started.connect(w.note_thread)
         self._start_requested.connect(w.start)
         self._centers_requested.connect(w.set_centers)
         self._step_requested.connect(w.step_forward)
@@ -452,6 +525,7 @@ class RunController(QObject):
         # The thread starts with the first command: a page never shown costs no thread
         # (the window has one controller per page, and starts on one of them).
         self._started = False
+        self._stopped = self._joined = False
 
     # -- public commands
     def start(self, request: RunRequest) -> None:
@@ -516,16 +590,28 @@ class RunController(QObject):
         self._run_thread()
         self._sync_requested.emit()
 
-    def shutdown(self) -> None:
-        """Stop everything and join the worker thread (call before the app exits); a
-        thread never started never starts after this."""
-        if not self._thread.isRunning():
+    def stop(self) -> None:
+        """Tell the worker to stop everything and quit, without waiting (`shutdown`
+        waits): a window with several runs tells them all first."""
+        if self._stopped or not self._thread.isRunning():
             self._started = True
             return
+        self._stopped = True
         self._bump(replaces_run=True)
         self._paint_timer.stop()
         self._shutdown_requested.emit()
-        self._thread.wait()
+
+    def shutdown(self) -> None:
+        """Stop everything and join the worker thread (call before the app exits); a
+        thread never started never starts after this.  A worker inside one long step
+        (an E-step of a big mixture, a read that cannot be interrupted) is waited for
+        `SHUTDOWN_WAIT_MS` at most, then abandoned: it ends by itself."""
+        if self._joined:
+            return
+        self.stop()
+        self._joined = True
+        if self._thread.isRunning() and not self._thread.wait(SHUTDOWN_WAIT_MS):
+            _abandon(self._thread, self._worker)
         # Results the worker sent before it stopped may still be queued for this
         # thread; the window is going away, so they are passed on to nobody.
         self.blockSignals(True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core._validation import error_sentence
 from kmeans_studio.core.images import IMAGE_SUFFIXES
+from kmeans_studio.core.limits import regular_file
 from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.mixture_steps import replay
 from kmeans_studio.core.tables import TABLE_SUFFIXES
@@ -64,7 +65,8 @@ class FileActions(QObject):
     noted(str, int)
         A note for the status bar, and for how many milliseconds.
     busy(str, int, int)
-        A background export's progress (what, done, total), "" when it ended.
+        A file being read, or a background export: what, done, total (0: unknown);
+        "" when it ended.
     run_requested(object, object)
         Start this request on this page's run.
     """
@@ -81,10 +83,15 @@ class FileActions(QObject):
         #: The file being opened, until its data are on screen (`opened`).
         self.opening: Opening | None = None
         self.import_dialog = None
-        self._previews = BackgroundJob("table-preview")
-        self._previews.succeeded.connect(lambda read: self._ask_columns(
-            read[0].name, *read[1:], lambda chosen: self._load_table(str(read[0]), chosen)))
-        self._previews.failed.connect(self.said)
+        # Files are read off the GUI thread (a session parsed, an archive's members
+        # scanned, a table's first rows): the work returns what to do with it, done
+        # here on the GUI thread unless a newer opening or Cancel came meanwhile.
+        self._reading = BackgroundJob("file-read")
+        self._reading_what = ""  # what is being read ("" when nothing)
+        self._read_ticket = 0
+        self._reading.succeeded.connect(self._read_done)
+        self._reading.failed.connect(self._read_failed)
+        self._reading.cancelled.connect(self._read_ended)
         self._exports = BackgroundJob("export")
         self._export_what = ""
         self._exports.progressed.connect(
@@ -96,8 +103,9 @@ class FileActions(QObject):
 
     @property
     def busy_reading(self) -> bool:
-        """A table's first rows are being read for the import dialog."""
-        return self._previews.running
+        """A file is being read (a session, an archive's members, a table's first
+        rows), until what it holds is handed on."""
+        return bool(self._reading_what)
 
     def opened(self, request) -> Opening | None:
         """The file being opened, when `request` is the one that opens it; a session's
@@ -111,9 +119,60 @@ class FileActions(QObject):
         return opening
 
     def shutdown(self) -> None:
-        """Stop reading and writing (before the window goes away)."""
-        self._previews.cancel()
+        """Stop reading and writing (before the window goes away; a read or write
+        stuck in a call that cannot be interrupted is abandoned after about a
+        second)."""
+        self.cancel_reading()
         self.cancel_export()
+
+    def cancel(self) -> None:
+        """Stop the file being read and the export under way (Cancel)."""
+        self.cancel_reading()
+        self.cancel_export()
+
+    def cancel_reading(self) -> None:
+        """Stop the file being read: what it holds is never shown."""
+        self._read_ticket += 1
+        if self._reading.running:
+            self._reading.cancel(wait=False)
+        self._read_ended()
+
+    def _read_in_background(self, what: str, name: str, read) -> None:
+        """Run `read(cancelled, progress)` on the reading job; it returns a function
+        to call on the GUI thread with what it read.  Its failures are said in one
+        sentence naming the file `name`; a newer read replaces it."""
+        self._read_ticket += 1
+        ticket = self._read_ticket
+
+        def work(cancelled, progress):
+            try:
+                then = read(cancelled, progress)
+            except Exception as exc:  # noqa: BLE001 - files come from anyone: a sentence
+                raise ValueError(error_sentence(exc, name)) from None
+            return None if then is None else (ticket, then)
+
+        self._reading_what = what
+        self.busy.emit(what, 0, 0)
+        self._reading.start(work)
+
+    def _read_done(self, read) -> None:
+        ticket, then = read
+        if ticket != self._read_ticket:
+            return  # cancelled, or replaced by a newer opening, after it was read
+        self._read_ended()
+        try:
+            then()
+        except Exception as exc:  # noqa: BLE001 - as `open_path`: said, not raised
+            self.said.emit(error_sentence(exc))
+
+    def _read_failed(self, message: str) -> None:
+        self._read_ended()
+        self.said.emit(message)
+
+    def _read_ended(self) -> None:
+        if self._reading_what:
+            self._reading_what = ""
+            self.busy.emit(f"{self._export_what}…" if self._exports.running else "", 0, 0)
 
     # ------------------------------------------------------------------ opening
     def open_path(self, path: str | os.PathLike) -> bool:
@@ -129,45 +188,62 @@ class FileActions(QObject):
             return False
 
     def _open_path(self, path: Path) -> bool:
-        if not path.exists():
-            self.said.emit(f"Cannot open “{path.name}”: the file does not exist.")
-            return False
-        if path.is_dir():
-            self.said.emit(f"Cannot open “{path.name}”: it is a folder, not a file.")
-            return False
+        # Only regular files, links resolved, refused before anything opens them: a
+        # named pipe would block its reader for good, /dev/zero never end.
+        regular_file(path, path.name)
         suffix = path.suffix.lower()
         if suffix == ".json":
             return self.open_session(path)
-        if suffix in TABLE_SUFFIXES and not (suffix == ".npz" and self._npz_of_images(path)):
+        if suffix == ".npz":
+            return self._open_archive(path)
+        if suffix in TABLE_SUFFIXES:
             return self.open_table(path)
-        # Labelled images (.npz) or a photo.  The page's worker reads it, and a file it
-        # cannot read gets a message box while the current data stay on screen.
-        source = self.pages["digits" if suffix == ".npz" else "image"]
-        source.panel.set_file(str(path))  # its page's run starts on it
-        self.opening = Opening(source, str(path), source.panel.request().data_key)
+        self._open_file("image", path)
         return True
 
-    def _npz_of_images(self, path: Path) -> bool:
+    def _open_file(self, key: str, path: Path) -> None:
+        """Labelled images (.npz) or a photo: the page's worker reads it, and a file it
+        cannot read gets a message box while the current data stay on screen."""
+        self.cancel_reading()  # a file read before for another page is not shown now
+        source = self.pages[key]
+        source.panel.set_file(str(path))  # its page's run starts on it
+        self.opening = Opening(source, str(path), source.panel.request().data_key)
+
+    def _open_archive(self, path: Path) -> bool:
         """An .npz opened on the Digits page, or one with image_shape or a stack of
-        images (n, h, w), is labelled images; other .npz files are tables."""
+        images (n, h, w), is labelled images; other .npz files are tables.  Its members
+        are scanned off the GUI thread (`datasets.MAX_ARRAYS` at most)."""
         from kmeans_studio.core.datasets import npz_holds_images
 
-        return self._shown().key == "digits" or npz_holds_images(path)
+        if self._shown().key == "digits":
+            self._open_file("digits", path)
+            return True
+
+        def read(cancelled, progress):
+            if npz_holds_images(path):
+                return functools.partial(self._open_file, "digits", path)
+            return None if cancelled() else self._preview(path, None)
+
+        self._read_in_background(f"Reading “{path.name}”…", path.name, read)
+        return True
 
     def open_table(self, path: str | os.PathLike, choice=None) -> bool:
         """Read the start of a table on a helper thread (`read_preview`), then ask which
         columns to cluster (the import dialog, `import_dialog`); the table loads in its
         page's worker once confirmed.  A file that cannot be read gets one sentence."""
+        path = Path(path)
+        self._read_in_background(f"Reading “{path.name}”…", path.name,
+                                 lambda cancelled, progress: self._preview(path, choice))
+        return True
+
+    def _preview(self, path: Path, choice):
+        """Read the start of the table at `path` (on the reading job); then, on the GUI
+        thread, ask for its columns."""
         from kmeans_studio.core.tables import read_preview
 
-        path = Path(path)
-
-        def read(cancelled, progress):
-            frame, complete = read_preview(path)
-            return path, frame, complete, choice
-
-        self._previews.start(read)
-        return True
+        frame, complete = read_preview(path)
+        return functools.partial(self._ask_columns, path.name, frame, complete, choice,
+                                 lambda chosen: self._load_table(str(path), chosen))
 
     def choose_columns(self) -> None:
         """The import dialog again for the table shown (Columns… on the page)."""
@@ -210,6 +286,7 @@ class FileActions(QObject):
         if qimage.isNull():
             self.said.emit("The clipboard holds no image to paste.")
             return False
+        self.cancel_reading()  # a file being read is not shown after the pasted image
         source = self.pages["image"]
         source.panel.set_pixels(qimage_to_rgb(qimage))  # its run starts
         # Opened like a file: its page is shown once the pixels are in.
@@ -361,30 +438,45 @@ class FileActions(QObject):
         return None if session is None else self._saved(path, lambda: session.save(path))
 
     def open_session(self, path: str | os.PathLike) -> bool:
-        """Check a session file whole, then rebuild its data and replay its run to the
-        saved state.  Nothing on screen changes until its data have loaded (the page,
+        """Check a session file whole (read and parsed off the GUI thread, with
+        progress and Cancel), then rebuild its data and replay its run to the saved
+        state.  Nothing on screen changes until its run has been replayed (the page,
         its parameters and the run shown stay as they were when it cannot be opened);
         every refusal is one sentence in a message box."""
-        from kmeans_studio.core.session import SOURCE_PAGES, Session, check_model, missing_file
-
         path = Path(path)
         try:
-            session = Session.load(path)
-        except Exception as exc:  # noqa: BLE001 - whatever the file holds, a sentence
-            self.said.emit(error_sentence(exc, path.name))
+            regular_file(path, path.name)
+        except ValueError as exc:
+            self.said.emit(str(exc))
             return False
+        self._read_in_background("Reading the session…", path.name,
+                                 lambda cancelled, progress: self._read_session(path))
+        return True
+
+    def _read_session(self, path: Path):
+        """Read and check a session (on the reading job); then, on the GUI thread, ask
+        its page's run for it (`_replay_session`)."""
+        from kmeans_studio.core.session import Session, check_model, missing_file
+
+        session = Session.load(path)
         missing = missing_file(session.source)
-        if missing is not None:
-            self.said.emit(f"Cannot open “{path.name}”: the file its data come from, "
-                              f"“{Path(missing).name}”, is not there any more.")
-            return False
+        if missing is not None and not Path(missing).exists():
+            raise ValueError(f"Cannot open “{path.name}”: the file its data come from, "
+                             f"“{Path(missing).name}”, is not there any more.")
+        if missing is not None:  # a folder, a pipe, a device: said by name
+            regular_file(missing)
+        try:
+            check_model(session.source, session.run)
+        except ValueError as exc:
+            raise ValueError(f"Cannot open “{path.name}”: {str(exc)[0].lower()}"
+                             f"{str(exc)[1:]}") from None
+        return functools.partial(self._replay_session, path, session)
+
+    def _replay_session(self, path: Path, session) -> None:
+        from kmeans_studio.core.session import SOURCE_PAGES
+
         source = self.pages[SOURCE_PAGES[session.source["kind"]]]
         run = session.run
-        try:
-            check_model(session.source, run)
-        except ValueError as exc:
-            self.said.emit(f"Cannot open “{path.name}”: {str(exc)[0].lower()}{str(exc)[1:]}")
-            return False
         # k-means restarts from its initial centres; a mixture from its initialisation
         # (its first covariances come from it) unless its means were placed by hand.
         init = (run["init"] if run["model"] != "kmeans" and run["init"] in MIXTURE_INITS
@@ -397,7 +489,6 @@ class FileActions(QObject):
         self.opening = Opening(source, str(path), request.data_key,
                                functools.partial(source.panel.restore, session.source, run))
         self.run_requested.emit(source, request)
-        return True
 
     # ------------------------------------------------------------------ tables, script
     def export_text(self, what: str, path: str | os.PathLike) -> Path | None:
@@ -467,6 +558,12 @@ class FileActions(QObject):
 
         def work(cancelled, progress):
             mixture = None if run["model"] == "kmeans" else replay(dataset.X, run, trail[0])
+            # A mixture's states are computed again: step by step here, so that Cancel
+            # stops it between half-steps (EM on big data takes minutes).
+            while mixture is not None and len(mixture.history) <= index and not mixture.done:
+                if cancelled():
+                    return None
+                mixture.advance()
             states = animation.frame_states(trail, objective, index, mixture)
             frames = animation.render_frames(dataset, states, size, view,
                                              cancelled=cancelled, progress=progress)

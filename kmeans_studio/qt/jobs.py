@@ -21,6 +21,11 @@ from kmeans_studio.core.parallel import lowest_priority
 #: work(cancelled, progress) -> result; None when it stopped because it was cancelled.
 Work = Callable[[Callable[[], bool], Callable[[int, int], None]], Any]
 
+#: The longest `BackgroundJob.cancel` waits for work told to stop before it abandons it:
+#: closing the window must not hang on a read stuck in a call that cannot be
+#: interrupted (a named pipe opened as a table blocked it for good).
+CANCEL_WAIT_S = 1.0
+
 
 class BackgroundJob(QObject):
     """One piece of long work at a time, on a helper thread.
@@ -86,6 +91,8 @@ class BackgroundJob(QObject):
             except Exception as exc:  # noqa: BLE001 - said in a sentence, never lost
                 if current():
                     report(self.failed, error_sentence(exc))
+                elif self._stop is stop:  # it failed because it was told to stop
+                    report(self.cancelled)
                 return
             if self._stop is not stop:
                 return  # superseded by newer work: it reports, not this
@@ -106,11 +113,10 @@ class BackgroundJob(QObject):
 
     def cancel(self, wait: bool = True) -> None:
         """Stop the work (it checks between its units); it reports `cancelled`.  With
-        `wait`, return only once its thread has ended; without, abandon it."""
-        if wait:
-            self._stop.set()
-            self._ended.wait()
-        else:
+        `wait`, return once its thread has ended, or abandon it after `CANCEL_WAIT_S`
+        (it is inside a call that cannot be interrupted); without, abandon it now."""
+        self._stop.set()
+        if not (wait and self._ended.wait(CANCEL_WAIT_S)):
             self._abandon()
 
     def _abandon(self) -> None:

@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
             opening.source.controller.cancel()
             opening.source.panel.load_failed()
         self.explore.cancel()
-        self.files.cancel_export()
+        self.files.cancel()
         if self.source.key == "image" and self.source.built:
             self.source.cancel_comparison()
 
@@ -571,6 +571,10 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Every run is told to stop first, so that their waits overlap: each thread
+        # is waited for about a second at most, then abandoned (it ends by itself).
+        for source in self.sources.values():
+            source.controller.stop()
         self.files.shutdown()
         self.explore.shutdown()
         for source in self.sources.values():

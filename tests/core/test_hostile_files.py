@@ -2,7 +2,9 @@
 allocated for what a header merely declares, and no row is lost without a word."""
 
 import json
+import struct
 import tracemalloc
+import zipfile
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from kmeans_studio.core.session import MAX_SESSION_BYTES, Session, centers_csv, 
 from kmeans_studio.core.tables import TableChoice, TableError, read_preview, read_table
 
 from .hostile import blob_session_text, bomb_npz, huge_header_npz, mutated_sessions
+from .special_files import SAID, special_files, unblocked
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +202,75 @@ def test_image_sessions_from_before_oklab_are_srgb():
     assert check_source({"kind": "sample_image", "name": "china.jpg"})["space"] == "srgb"
     assert check_source({"kind": "image_file", "path": "a.png", "space": "oklab"}) == {
         "kind": "image_file", "path": "a.png", "space": "oklab"}
+
+
+#: The readers of users' files, each with a suffix it reads.
+_READERS = {
+    "session": (".kmeans.json", Session.load),
+    "npz arrays": (".npz", datasets.read_arrays),
+    "npz headers": (".npz", datasets.array_headers),
+    "labelled images": (".npz", datasets.npz_images_dataset),
+    "npy arrays": (".npy", datasets.read_arrays),
+    "npy table": (".npy", read_table),
+    "csv table": (".csv", read_table),
+    "npz preview": (".npz", read_preview),
+    "csv preview": (".csv", read_preview),
+}
+
+
+@pytest.mark.parametrize("reader", _READERS)
+def test_only_regular_files_are_read(tmp_path, reader):
+    """A named pipe (which would block its reader for good), a link to /dev/zero (read
+    without end) and a folder: refused in one sentence naming them, before any open."""
+    suffix, read = _READERS[reader]
+    files = special_files(tmp_path, "data" + suffix)
+    with unblocked(files["fifo"]) as freed:
+        for kind, path in files.items():
+            with pytest.raises(ValueError) as info:
+                read(path)
+            message = str(info.value)
+            assert f"“{path.name}”" in message and SAID[kind] in message, message
+            assert "\n" not in message and message.endswith(".")
+        assert not any(datasets.npz_holds_images(path) for path in files.values())
+    assert freed == []
+
+
+def _many_members(path, count, claimed=None):
+    """An archive of `count` empty members; its end record says `claimed` of them."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(count):
+            archive.writestr(f"a{i}.npy", b"")
+    if claimed is not None:  # the counts on this disk and in all, in the end record
+        data = bytearray(path.read_bytes())
+        end = data.rindex(b"PK\x05\x06")
+        data[end + 8:end + 12] = struct.pack("<HH", claimed, claimed)
+        path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("claimed", [None, 1])
+def test_an_archive_of_too_many_arrays_is_refused_before_any_header_is_read(
+        tmp_path, monkeypatch, claimed):
+    """2,000 members (100,000 took 3.9 s to scan): refused from the archive's end
+    record, or, when that understates them, from its directory, before any header."""
+    path = _many_members(tmp_path / "many.npz", 2_000, claimed)
+
+    def no_header(file):
+        raise AssertionError("a header was read")
+    monkeypatch.setattr(datasets, "_array_header", no_header)
+    for read in (datasets.array_headers, datasets.read_arrays,
+                 datasets.npz_images_dataset, read_table, read_preview):
+        with pytest.raises(ValueError, match="“many.npz” holds 2,000 arrays, more than "
+                                             "the 1,000 K-Means Studio reads"):
+            read(path)
+    assert not datasets.npz_holds_images(path)
+
+
+def test_a_message_names_a_few_of_the_arrays(tmp_path):
+    path = tmp_path / "fifty.npz"
+    np.savez(path, **{f"a{i}": np.zeros(2) for i in range(50)})
+    for read in (datasets.npz_images_dataset, read_table):
+        with pytest.raises(ValueError) as info:
+            read(path)
+        assert "a0, a1, a2, a3, a4 … and 45 more" in str(info.value)
+        assert "a5" not in str(info.value)

@@ -1,10 +1,12 @@
 """The run controller and the background-job API on their own, without a window."""
 
+import dataclasses
 import functools
 import os
 import sys
 import threading
 
+import numpy as np
 import pytest
 
 from kmeans_studio.core.session import load_source
@@ -177,3 +179,152 @@ def test_a_job_outliving_its_window_reports_into_nothing(qtbot):
         release.set()
     qtbot.waitUntil(lambda: not job.running)
     assert Receiver.got == []
+
+
+class EndlessRun:
+    """A run that never ends by itself: each half-step calls `step()` first (a step
+    of a big mixture that takes minutes, made controllable)."""
+
+    def __init__(self, step=lambda: None):
+        self.history, self.done, self._step = [None], False, step
+
+    def advance(self):
+        self._step()
+        self.history.append(None)
+
+
+def replay_request(run, **changes):
+    """A session's replay (to a state it never reaches) of `run` on 80 blobs."""
+    return dataclasses.replace(blobs_request(n_samples=80), init=np.zeros((4, 2)),
+                               make_run=lambda data, init, request: run,
+                               advance_to=10**9, **changes)
+
+
+def replaying(what, *args):
+    return what == "Replaying the session…"
+
+
+def test_a_long_replay_is_cancelled_or_superseded_between_half_steps(controller, qtbot):
+    """A replay that would take for ever (a 9 MB mixture session took 37 minutes) stops
+    at Cancel or a newer request, and none of it is shown."""
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    before, loaded = controller.snapshot, []
+    controller.data_changed.connect(lambda data, request: loaded.append(request))
+    cancelled = EndlessRun()
+    with qtbot.waitSignal(controller.busy, check_params_cb=replaying, timeout=60_000):
+        controller.start(replay_request(cancelled))
+    controller.cancel()
+    settle(qtbot, controller)  # the worker took the command after the replay
+    assert controller.snapshot is before and loaded == []
+    steps = len(cancelled.history)
+    settle(qtbot, controller)
+    assert len(cancelled.history) == steps  # it stopped, not merely went unshown
+
+    superseded = EndlessRun()
+    with qtbot.waitSignal(controller.busy, check_params_cb=replaying, timeout=60_000):
+        controller.start(replay_request(superseded))
+    controller.start(blobs_request(random_state=3))
+    qtbot.waitUntil(lambda: controller.snapshot.request.source["random_state"] == 3,
+                    timeout=60_000)
+    steps = len(superseded.history)
+    settle(qtbot, controller)
+    assert len(superseded.history) == steps
+    assert [r.source["random_state"] for r in loaded] == [3]
+
+
+def test_a_replay_that_fails_keeps_the_data_and_the_run(controller, qtbot):
+    """A session's mixture that collapses during its replay: one sentence, and the data
+    and run shown before stay (the new data are not shown with the old run)."""
+    from kmeans_studio.core.datasets import Dataset
+
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    before, loaded = controller.snapshot, []
+    controller.data_changed.connect(lambda data, request: loaded.append(request))
+    x = np.arange(80.0) * 1e4  # on a line: a covariance turns singular at state 8
+    line = Dataset("line", np.column_stack([x, x + 1.0]))
+    means = np.array([[0.0, 1.0], [3e5, 3e5 + 1], [6e5, 6e5 + 1]])
+    with qtbot.waitSignal(controller.failed, timeout=60_000) as failed:
+        controller.start(RunRequest(data_key="line", make_data=lambda: line, model="full",
+                                    n_clusters=3, init=means, advance_to=10))
+    assert "collapsed" in failed.args[0]
+    settle(qtbot, controller)
+    assert controller.snapshot is before and loaded == []
+    controller.step()  # the old run goes on, on the old data
+    settle(qtbot, controller)
+    assert controller.snapshot.dataset is before.dataset
+    assert controller.snapshot.index == before.index + 1
+
+
+def test_a_run_too_big_for_the_memory_is_refused_and_keeps_the_run(controller, qtbot,
+                                                                    monkeypatch):
+    from kmeans_studio.core import limits
+    from kmeans_studio.core.kmeans import KMeansRun
+
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    before = controller.snapshot
+    with monkeypatch.context() as patch:
+        patch.setattr(limits, "available_memory", lambda: 1000)
+        with qtbot.waitSignal(controller.failed, timeout=60_000) as said:
+            controller.start(blobs_request(random_state=5))
+    assert said.args[0].startswith("This run (300 points × 2 features, k = 4) would need")
+    settle(qtbot, controller)
+    assert controller.snapshot is before
+
+    def out_of_memory(self):
+        raise MemoryError
+    monkeypatch.setattr(KMeansRun, "advance", out_of_memory)
+    with qtbot.waitSignal(controller.failed, timeout=60_000) as said:
+        controller.step()
+    assert said.args[0] == ("This run does not fit in the memory free now; ask for fewer "
+                            "points, clusters or features.")
+    settle(qtbot, controller)
+    assert controller.snapshot is before
+
+
+def test_shutdown_abandons_a_worker_stuck_in_one_step(qtbot, monkeypatch):
+    """Closing never waits for a step that takes minutes: `shutdown` returns while the
+    step is still inside, and the thread ends by itself once the step does."""
+    from kmeans_studio.qt import controller as controllers
+
+    monkeypatch.setattr(controllers, "SHUTDOWN_WAIT_MS", 50)
+    inside, release = threading.Event(), threading.Event()
+
+    def stuck():
+        inside.set()
+        release.wait(60)
+    controller = RunController()
+    try:
+        controller.start(replay_request(EndlessRun(stuck)))
+        assert inside.wait(60)
+        controller.shutdown()
+        assert not release.is_set() and controllers.abandoned_running() >= 1
+    finally:
+        release.set()
+        qtbot.waitUntil(lambda: controllers.abandoned_running() == 0, timeout=60_000)
+        controller.shutdown()  # again: nothing more to do
+
+
+def test_cancel_abandons_work_stuck_in_a_call_that_cannot_be_interrupted(qtbot,
+                                                                          monkeypatch):
+    """After opening a named pipe, closing hung in `cancel`: it waits a moment at most,
+    then leaves the work, which reports only that it was cancelled."""
+    from kmeans_studio.qt import jobs
+
+    monkeypatch.setattr(jobs, "CANCEL_WAIT_S", 0.05)
+    job = BackgroundJob("test")
+    results = []
+    job.succeeded.connect(results.append)
+    stuck, inside, release, threads = held_work("late")
+    job.start(stuck)
+    assert inside.wait(30)
+    job.cancel()
+    assert job.running and not release.is_set()
+    if sys.platform.startswith("linux"):  # the abandoned work yields the CPU to all
+        assert os.getpriority(os.PRIO_PROCESS, threads[0]) == 19
+    with qtbot.waitSignal(job.cancelled):
+        release.set()
+    qtbot.waitUntil(lambda: not job.running)
+    assert results == []

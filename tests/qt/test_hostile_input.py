@@ -4,6 +4,8 @@ what was on screen stays; `kmeans-studio FILE` never aborts; slots never raise."
 import json
 import subprocess
 import sys
+import threading
+import zipfile
 
 import numpy as np
 import pytest
@@ -17,8 +19,9 @@ from core.hostile import (
     mutated_sessions,
     other_hostile_files,
 )
+from core.special_files import SAID, special_files, unblocked
 
-from .helpers import import_dialog, wait_message, wait_state
+from .helpers import import_dialog, settle, wait_message, wait_state
 
 
 def ready(snap):
@@ -56,9 +59,10 @@ def test_fuzzed_files_are_refused_in_one_sentence_and_change_nothing(window, qtb
     for path in files:
         before, dialog = screen(window), window.files.import_dialog
         if window.open_path(path):  # read off the GUI thread, or a session still valid
-            qtbot.waitUntil(lambda: window.last_message is not None or window.files.opening is None
-                            and window.files.import_dialog is not dialog
-                            or path.parent == sessions and window.files.opening is None,
+            qtbot.waitUntil(lambda: window.last_message is not None
+                            or window.files.opening is None and not window.files.busy_reading
+                            and (window.files.import_dialog is not dialog
+                                 or path.parent == sessions),
                             timeout=20_000)
             if window.files.import_dialog is not dialog:
                 window.files.import_dialog.reject()  # a table of text: asks for its columns
@@ -95,8 +99,8 @@ def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp
     before = screen(window)
     three_d = _session(tmp_path, "3d.json", json.loads(blob_session_text())["source"],
                        [[0.0, 1.0, 2.0]] * 4, {"max_iter": 7, "random_state": 9})
-    assert not window.open_path(three_d)
-    assert "3 coordinates" in window.last_message.text()
+    window.open_path(three_d)  # read off the GUI thread, then refused
+    wait_message(qtbot, window, "3 coordinates")
     assert screen(window) == before and panel.run.max_iter.value() != 7
     close_message(window)
     image = window.sources["image"].panel
@@ -104,8 +108,8 @@ def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp
     gone = _session(tmp_path, "gone.json", {"kind": "image_file",
                                             "path": str(tmp_path / "gone.png")},
                     [[1.0, 2.0, 3.0]] * 7, {"random_state": 99})
-    assert not window.open_path(gone)
-    assert "“gone.png”, is not there any more" in window.last_message.text()
+    window.open_path(gone)
+    wait_message(qtbot, window, "“gone.png”, is not there any more")
     assert (image.params.n_clusters.value(), image.params.random_state.value()) == (k, seed)
     assert screen(window) == before
 
@@ -225,7 +229,9 @@ def test_the_last_resort_hook_says_an_unexpected_error_in_the_window(window, tmp
 
 
 #: Runs `kmeans-studio FILE ...` as the launcher does, and quits once every file has
-#: been opened or refused (each message printed, one a line).
+#: been opened or refused (each message printed, one a line).  With ``--one-by-one``
+#: first, the window opens the files itself, each once the one before has been opened
+#: or refused (files opened at once replace each other while they are read).
 _APP = """
 import sys
 from PySide6.QtCore import QSettings, QTimer
@@ -246,17 +252,24 @@ def built():
     return windows[-1]
 app.build_window = built
 
+files = sys.argv[2:]
+one_by_one = files[:1] == ["--one-by-one"]
+pending = files[1:] if one_by_one else []
+
 def done(idle_before=False):
     # Idle twice in a row: what a finished helper thread posted has been delivered.
     window = windows[0]
     idle = window.files.opening is None and not window.files.busy_reading
-    if idle and idle_before:
+    if idle and idle_before and pending:
+        window.open_path(pending.pop(0))
+        QTimer.singleShot(10, done)
+    elif idle and idle_before:
         window.close()
         app.application().quit()
     else:
-        QTimer.singleShot(50, lambda: done(idle))
+        QTimer.singleShot(10, lambda: done(idle))
 QTimer.singleShot(0, done)
-sys.exit(app.main(sys.argv[2:]))
+sys.exit(app.main([] if one_by_one else files))
 """
 
 
@@ -284,18 +297,21 @@ def test_the_launcher_with_a_bad_session_says_so_and_exits_normally(tmp_path, na
     assert "Traceback" not in result.stderr and "QThread" not in result.stderr
 
 
-def test_the_launcher_with_a_few_hundred_hostile_files_never_aborts(tmp_path):
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_the_launcher_with_a_few_hundred_hostile_files_never_aborts(tmp_path, one_by_one):
+    """One by one, each file is refused in a sentence; all at once, each read replaces
+    the one before (only the last is shown), and nothing aborts either way."""
     files = other_hostile_files(tmp_path)
     sessions = tmp_path / "sessions"
     sessions.mkdir()
     for name, text in mutated_sessions(blob_session_text()):
         (sessions / name).write_text(text, encoding="utf-8")
         files.append(sessions / name)
-    result = _launch(tmp_path, *files)
+    result = _launch(tmp_path, *(["--one-by-one"] if one_by_one else []), *files)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr and "QThread" not in result.stderr
     assert "Something went wrong" not in result.stdout
-    assert result.stdout.count("message:") > 300
+    assert result.stdout.count("message:") > (300 if one_by_one else 0)
 
 
 def test_every_action_on_every_page_raises_nothing(window, qtbot, tmp_path, monkeypatch):
@@ -324,3 +340,171 @@ def test_every_action_on_every_page_raises_nothing(window, qtbot, tmp_path, monk
         qtbot.waitUntil(lambda: not window.explore.busy, timeout=60_000)
     for dialog in window.findChildren(type(window.show_shortcuts())):
         dialog.close()
+
+
+@pytest.mark.parametrize("suffix", [".kmeans.json", ".npz", ".npy", ".csv", ".png"])
+def test_special_files_are_refused_at_once_whatever_their_name(window, qtbot, tmp_path,
+                                                               suffix):
+    """A named pipe or a link to /dev/zero opened as a session, an archive, a table or a
+    photo (Open, Open with, a recent entry): refused in one sentence before any read,
+    on the GUI thread's way in; nothing changes."""
+    wait_state(qtbot, window, ready)
+    before = screen(window)
+    files = special_files(tmp_path, "data" + suffix)
+    with unblocked(files["fifo"]) as freed:
+        for kind, path in files.items():
+            assert not window.open_path(path)
+            message = window.last_message.text()
+            assert f"“{path.name}”" in message and SAID[kind] in message, message
+            assert screen(window) == before and not window.files.busy_reading
+            close_message(window)
+    assert freed == []
+
+
+def test_a_session_whose_data_are_a_named_pipe_is_refused(window, qtbot, tmp_path):
+    wait_state(qtbot, window, ready)
+    before = screen(window)
+    fifo = special_files(tmp_path, "photo.png")["fifo"]
+    path = _session(tmp_path, "piped.json", {"kind": "image_file", "path": str(fifo)},
+                    [[1.0, 2.0, 3.0]] * 7)
+    with unblocked(fifo) as freed:
+        assert window.open_path(path)  # read off the GUI thread
+        wait_message(qtbot, window, fifo.name, SAID["fifo"])
+        assert screen(window) == before
+    assert freed == []
+
+
+def test_an_archive_of_many_arrays_is_refused_in_a_short_sentence(window, qtbot, tmp_path):
+    """2,000 members (100,000 blocked the window 3.9 s, then listed every name): scanned
+    off the GUI thread, refused from its count, a message of one short line."""
+    wait_state(qtbot, window, ready)
+    before = screen(window)
+    path = tmp_path / "many.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(2_000):
+            archive.writestr(f"member_{i}.npy", b"")
+    assert window.open_path(path)
+    message = wait_message(qtbot, window, "“many.npz” holds 2,000 arrays")
+    assert len(message) < 200 and "member_" not in message
+    assert screen(window) == before
+
+
+def _slow(monkeypatch, target, name):
+    """Make `target.name` wait for the returned event before it runs (a 57 MiB
+    session took 1.7 s to parse); (inside, release)."""
+    inside, release = threading.Event(), threading.Event()
+    original = getattr(target, name)
+
+    def slow(*args, **kwargs):
+        inside.set()
+        release.wait(60)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(target, name, slow)
+    return inside, release
+
+
+def test_a_session_is_read_off_the_gui_thread_with_cancel(window, qtbot, tmp_path,
+                                                          monkeypatch):
+    """While a session is parsed the window answers and shows what it showed; Cancel
+    drops it, and a newer session opened meanwhile replaces it."""
+    from kmeans_studio.core.session import Session
+
+    wait_state(qtbot, window, ready)
+    before = screen(window)
+    centres = json.loads(blob_session_text())["initial_centers"]
+    five = _session(tmp_path, "five.json", json.loads(blob_session_text())["source"],
+                    centres + [[0.0, 0.0]])
+    inside, release = _slow(monkeypatch, Session, "load")
+    try:
+        assert window.open_path(five)
+        assert inside.wait(60) and window.files.busy_reading
+        qtbot.waitUntil(window.actions["cancel"].isEnabled)  # the status bar's Cancel
+        window.actions["cancel"].trigger()
+        assert not window.files.busy_reading
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.files._reading.running)
+    settle(qtbot, window.controller)
+    assert screen(window) == before and window.last_message is None
+
+    inside.clear()
+    release.clear()
+    try:
+        assert window.open_path(five)  # held while parsed …
+        assert inside.wait(60)
+        monkeypatch.undo()
+        three = _session(tmp_path, "three.json", json.loads(blob_session_text())["source"],
+                         centres[:3])
+        assert window.open_path(three)  # … and replaced by a newer one
+    finally:
+        release.set()
+    wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 3)
+    qtbot.waitUntil(lambda: not window.files._reading.running)
+    settle(qtbot, window.controller)
+    assert window.controller.snapshot.iteration.n_clusters == 3
+
+
+def _collapsing_session(tmp_path):
+    """80 drawn points on a line, in a full mixture of 3: a covariance turns singular at
+    state 8 of the replay, before the session's state 10."""
+    x = np.arange(80.0) * 1e4
+    means = [[0.0, 1.0], [3e5, 3e5 + 1], [6e5, 6e5 + 1]]
+    data = json.loads(blob_session_text())
+    data.pop("inertia")
+    data.update({
+        "source": {"kind": "drawn", "points": np.column_stack([x, x + 1]).tolist(),
+                   "classes": [-1] * 80},
+        "run": {"model": "full", "n_clusters": 3, "init": "given centres", "n_init": 1,
+                "random_state": 0, "max_iter": 100, "tol": 1e-3},
+        "position": {"state": 10, "iteration": 5, "phase": "update"},
+        "initial_centers": means, "centers_after_each_update": [means] * 5,
+        "log_likelihood": [None] + [-8.0] * 10})
+    path = tmp_path / "collapses.kmeans.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_session_whose_mixture_collapses_keeps_the_page(window, qtbot, tmp_path):
+    """Its replay fails on the worker: one sentence, and the page keeps its 300 points
+    and its run (not the session's 80 points with the old run)."""
+    wait_state(qtbot, window, ready)
+    before = screen(window)
+    assert window.open_path(_collapsing_session(tmp_path))
+    wait_message(qtbot, window, "collapsed")
+    settle(qtbot, window.controller)
+    assert screen(window) == before
+    assert window.controller.snapshot.dataset.n_samples == 300
+    assert window.sources["blobs"].panel.request().source["kind"] == "blobs"
+
+
+def test_closing_with_a_run_stuck_in_one_step_does_not_wait_for_it(window, qtbot,
+                                                                   monkeypatch):
+    """Closing the window while a step takes minutes returns while the step is still
+    inside (each thread is waited for a moment at most), and the thread ends once the
+    step does."""
+    import dataclasses
+
+    from kmeans_studio.qt import controller as controllers
+
+    wait_state(qtbot, window, ready)
+    monkeypatch.setattr(controllers, "SHUTDOWN_WAIT_MS", 50)
+    inside, release = threading.Event(), threading.Event()
+
+    class StuckRun:
+        history, done = [None], False
+
+        def advance(self):
+            inside.set()
+            release.wait(60)
+            self.history = [*self.history, None]
+    request = dataclasses.replace(window.source.panel.request(), data_key="stuck",
+                                  init=np.zeros((4, 2)), advance_to=10**9,
+                                  make_run=lambda data, init, request: StuckRun())
+    try:
+        window.controller.start(request)
+        assert inside.wait(60)
+        window.close()
+        assert not release.is_set() and controllers.abandoned_running() >= 1
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: controllers.abandoned_running() == 0, timeout=60_000)

@@ -261,9 +261,16 @@ class FileActions(QObject):
 
         dialog = ImportDialog(name, frame, complete, self._widget, choice)
         dialog.accepted.connect(lambda: then(dialog.choice()))
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda: self._dialog_closed(dialog))
         self.import_dialog = dialog
         dialog.open()
+
+    def _dialog_closed(self, dialog) -> None:
+        """The import dialog is gone once answered: `import_dialog` never names a
+        deleted one."""
+        if self.import_dialog is dialog:
+            self.import_dialog = None
+        dialog.deleteLater()
 
     def _load_table(self, path: str | None, choice) -> None:
         source = self.pages["table"]

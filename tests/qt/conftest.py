@@ -31,3 +31,17 @@ def window(qtbot):
     # collector holding the GIL, the worker waiting for it).
     gc.collect()
 
+
+
+@pytest.fixture
+def controller(qtbot):
+    """A page's run controller without a window; `controller.shown` lists the states it
+    painted."""
+    from kmeans_studio.qt.controller import RunController
+
+    controller = RunController()
+    shown = []
+    controller.iteration_done.connect(shown.append)
+    controller.shown = shown
+    yield controller
+    controller.shutdown()

@@ -32,3 +32,32 @@ def settle(qtbot, controller):
     check of behaviour, not of timing."""
     with qtbot.waitSignal(controller.synced, timeout=60_000):
         controller.sync()
+
+
+BLOBS = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+         "cluster_std": 0.6, "random_state": 0}
+
+
+def blobs_request(**changes):
+    """A request for the default blobs, with `changes` to their source."""
+    import functools
+
+    from kmeans_studio.core.session import load_source
+    from kmeans_studio.qt.contracts import RunRequest
+
+    source = dict(BLOBS, **changes)
+    return RunRequest(data_key=tuple(source.values()), source=source,
+                      make_data=functools.partial(load_source, source))
+
+
+def answer_dialogs(monkeypatch, folder):
+    """Dialogs answer at once: a new file name in `folder` to save, nothing to open,
+    No to a question."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    names = iter(range(1_000_000))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *a, **k: (str(folder / f"out{next(names)}.png"), "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: QMessageBox.StandardButton.No))

@@ -1,39 +1,18 @@
 """The run controller and the background-job API on their own, without a window."""
 
 import dataclasses
-import functools
 import os
 import sys
 import threading
 
 import numpy as np
-import pytest
 
-from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.jobs import BackgroundJob
 
-from .helpers import settle
+from .helpers import blobs_request, settle
 
-BLOBS = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
-         "cluster_std": 0.6, "random_state": 0}
-
-
-@pytest.fixture
-def controller(qtbot):
-    controller = RunController()
-    shown = []
-    controller.iteration_done.connect(shown.append)
-    controller.shown = shown
-    yield controller
-    controller.shutdown()
-
-
-def blobs_request(**changes):
-    source = dict(BLOBS, **changes)
-    return RunRequest(data_key=tuple(source.values()), source=source,
-                      make_data=functools.partial(load_source, source))
 
 
 def test_steps_back_and_forth_through_the_history(controller, qtbot):

@@ -11,9 +11,9 @@ import threading
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from .helpers import wait_state
+from .helpers import answer_dialogs, wait_state
 
 #: Actions of the window triggered as they are (Quit and the dialogs are left out).
 RUN_ACTIONS = ("step", "step_back", "play", "run_to_end", "reset", "reinitialise",
@@ -40,15 +40,6 @@ def files(tmp_path):
     folder.mkdir()
     return {"photo": photo, "table": table, "fifo": fifo, "zero": zero, "folder": folder,
             "missing": tmp_path / "missing.csv", "session": tmp_path / "run.kmeans.json"}
-
-
-def _answer_dialogs(monkeypatch, tmp_path):
-    names = iter(range(100_000))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
-        lambda *a, **k: (str(tmp_path / f"out{next(names)}.png"), "")))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(
-        lambda *a, **k: QMessageBox.StandardButton.No))
 
 
 def _close_dialogs(window):
@@ -78,7 +69,7 @@ def _act(window, rng, files):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_a_random_walk_over_every_page_raises_nothing_and_leaves_no_thread(
         window, qtbot, tmp_path, monkeypatch, files, seed):
-    _answer_dialogs(monkeypatch, tmp_path)
+    answer_dialogs(monkeypatch, tmp_path)
     wait_state(qtbot, window, lambda s: s.iteration is not None, timeout=60_000)
     window.files.save_session(files["session"])
     assert files["session"].is_file()

@@ -21,7 +21,7 @@ from core.hostile import (
 )
 from core.special_files import SAID, special_files, unblocked
 
-from .helpers import import_dialog, settle, wait_message, wait_state
+from .helpers import answer_dialogs, import_dialog, settle, wait_message, wait_state
 
 
 def ready(snap):
@@ -317,14 +317,7 @@ def test_the_launcher_with_a_few_hundred_hostile_files_never_aborts(tmp_path, on
 def test_every_action_on_every_page_raises_nothing(window, qtbot, tmp_path, monkeypatch):
     """Each action of the menus, on each page, mid-run: pytest-qt fails the test on any
     exception a slot raises.  Dialogs answer at once (a file name, No)."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-    names = iter(range(1_000))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
-        lambda *a, **k: (str(tmp_path / f"out{next(names)}.png"), "")))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(
-        lambda *a, **k: QMessageBox.StandardButton.No))
+    answer_dialogs(monkeypatch, tmp_path)
     skip = {"quit", "cancel"}
     for key in ("blobs", "digits", "table", "image"):
         window.source_box.setCurrentIndex(window.source_box.findData(key))

@@ -1,31 +1,16 @@
 """The status bar's run line: every snapshot describes, even one before any data."""
 
-import functools
 
 import numpy as np
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
 
-from kmeans_studio.core.session import load_source
-from kmeans_studio.qt.contracts import RunRequest, Snapshot
-from kmeans_studio.qt.controller import RunController
+from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.status import RunStatus, describe
 
-from .helpers import settle
+from .helpers import blobs_request, settle
 
-BLOBS = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
-         "cluster_std": 0.6, "random_state": 0}
-
-
-@pytest.fixture
-def controller(qtbot):
-    controller = RunController()
-    shown = []
-    controller.iteration_done.connect(shown.append)
-    controller.shown = shown
-    yield controller
-    controller.shutdown()
 
 
 def empty_snapshot() -> Snapshot:
@@ -54,9 +39,7 @@ def test_run_actions_before_any_data_show_nothing_and_raise_nothing(controller, 
 
 
 def test_run_to_end_after_a_failed_first_load_shows_nothing(controller, qtbot):
-    source = dict(BLOBS, shape="cubes")
-    request = RunRequest(data_key=tuple(source.values()), source=source,
-                         make_data=functools.partial(load_source, source))
+    request = blobs_request(shape="cubes")
     with qtbot.waitSignal(controller.failed):
         controller.start(request)
     controller.run_to_end()

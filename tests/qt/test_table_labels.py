@@ -1,7 +1,6 @@
 """Which column the import dialog proposes as labels, and what labels become: the
 scores compare clusters with classes, never with measurements."""
 
-import numpy as np
 import pandas as pd
 
 from kmeans_studio.core.tables import TableChoice, table_dataset

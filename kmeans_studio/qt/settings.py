@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -28,6 +29,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from kmeans_studio.core import parameters
 from kmeans_studio.core.datasets import SAMPLE_IMAGES
 from kmeans_studio.core.metrics import MATCH_METHODS
+from kmeans_studio.core.session import check_source
 
 #: Each page's parameter dataclass (with its defaults), by settings prefix.
 PARAMETERS: dict[str, Any] = {
@@ -90,8 +92,17 @@ LONGEST: dict[str, int] = {
     "window/state": 1 << 16,
 }
 
-#: Settings holding JSON text, and the JSON type it must be ("" stays "").
-JSON_TEXT: dict[str, type] = {"table/source": dict}
+
+
+def _table_source(source: Any) -> None:
+    """ValueError unless `source` is a table's source as a session holds it."""
+    if not isinstance(source, dict) or source.get("kind") != "table" or not source.get("path"):
+        raise ValueError("not a table's source")
+    check_source(source)
+
+
+#: Settings holding JSON text, and the check its value must pass ("" stays "").
+JSON_TEXT: dict[str, Callable[[Any], None]] = {"table/source": _table_source}
 
 
 class Settings:
@@ -175,8 +186,8 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
         raise TypeError("not text")
     if key in CHOICES and value not in CHOICES[key]:
         raise ValueError("not a choice")
-    if key in JSON_TEXT and value and not isinstance(json.loads(value), JSON_TEXT[key]):
-        raise ValueError("not the JSON expected")
+    if key in JSON_TEXT and value:
+        JSON_TEXT[key](json.loads(value))  # RecursionError when deep: the default then
     return value
 
 

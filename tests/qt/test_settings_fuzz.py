@@ -39,6 +39,9 @@ WRONG_VALUES = [
     QByteArray(b"\0\0\0\xff"), "sha256:00:AAAA",
 ]
 #: Things a mutation splices into the file: Qt's own INI escapes among them.
+#: What Qt says reading a typed value (@Variant) of a type it does not know: harmless,
+#: and the value falls back to its default.
+UNKNOWN_TYPE = "Trying to construct an instance of an invalid type"
 SPLICES = [b"@ByteArray(", b"@Variant(", b"@Invalid()", b"[", b"]", b"{", b"\\0", b"\\x",
            b",", b"=", b"\n", b'"', b"99999999999999999999", b"nan", b"-1"]
 
@@ -47,7 +50,9 @@ def _file() -> str:
     from kmeans_studio.app import application
 
     application()  # the app's names, which QSettings() uses to name its file
-    return QSettings().fileName()
+    name = QSettings().fileName()
+    os.makedirs(os.path.dirname(name), exist_ok=True)
+    return name
 
 
 def _mutated(data: bytes, rng: random.Random, within: bytes = b"") -> bytes:
@@ -132,6 +137,7 @@ def test_values_of_every_wrong_type_fall_back_to_the_defaults(tmp_path):
                                               QSettings.Format.IniFormat)))
 
 
+@pytest.mark.qt_log_ignore(UNKNOWN_TYPE)
 def test_mutated_settings_files_read_within_their_declarations(qtbot, tmp_path):
     saved = _saved_file(qtbot)
     rng = random.Random(27)
@@ -158,6 +164,16 @@ def test_settings_that_once_stopped_the_start_open_the_window(qtbot, monkeypatch
     _opens_and_resets(qtbot, monkeypatch)
 
 
+@pytest.mark.qt_log_ignore(UNKNOWN_TYPE)
+def test_values_qt_cannot_read_fall_back_to_the_defaults(qtbot, monkeypatch):
+    with open(_file(), "w", encoding="utf-8") as settings:
+        settings.write("[play]\nspeed=@Variant(\\0\\0\\x4e\\x20\\0)\n"
+                       "[window]\nstate=@Variant(\\x7f\\xff\\xff\\xff\\0)\n")
+    assert Settings()["play/speed"] == DEFAULTS["play/speed"]
+    assert Settings()["window/state"].isEmpty()
+    _opens_and_resets(qtbot, monkeypatch)
+
+
 def test_a_damaged_window_layout_gives_the_default_layout(qtbot, monkeypatch):
     """One byte changed in a saved window state crashed Qt inside restoreState on
     every start; a layout this app did not write (changed since, or from an older
@@ -177,6 +193,7 @@ def test_a_damaged_window_layout_gives_the_default_layout(qtbot, monkeypatch):
     _opens_and_resets(qtbot, monkeypatch)
 
 
+@pytest.mark.qt_log_ignore(UNKNOWN_TYPE)
 def test_the_window_opens_with_any_mutated_settings_file(qtbot, monkeypatch):
     """The issue's "done when": mutated bytes of a real saved file, and the window
     shows and resets its settings every time."""

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         # Start after the first paint: the worker loads scikit-learn meanwhile.
-        QTimer.singleShot(0, self._enter_page)
+        QTimer.singleShot(0, self, self._enter_page)  # not after the window is gone
 
     # ------------------------------------------------------------------ layout
     def _build_central(self) -> None:

@@ -30,6 +30,7 @@ from kmeans_studio.core import parameters
 from kmeans_studio.core.datasets import SAMPLE_IMAGES
 from kmeans_studio.core.metrics import MATCH_METHODS
 from kmeans_studio.core.session import check_source
+from kmeans_studio.core.tables import MAX_LINE_BYTES
 
 #: Each page's parameter dataclass (with its defaults), by settings prefix.
 PARAMETERS: dict[str, Any] = {
@@ -82,16 +83,16 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 #: Longest stored text read, by key (others: `MAX_TEXT`), checked before any parsing.
-#: A table's columns are remembered by name: 1 MiB holds 20,000 columns of 50
-#: characters.  The recent files are JSON: MAX_RECENT paths of MAX_TEXT, quoted.  The
-#: saved layout is base64 of a few hundred bytes (a window with every dock: 300).
+#: A table's columns are remembered by name, from a header line of at most
+#: MAX_LINE_BYTES; quoted as JSON, twice that.  The recent files are JSON too: MAX_RECENT
+#: paths of MAX_TEXT characters, each escaped as at most 6 (\uXXXX).  The saved layout
+#: is base64 of a few hundred bytes (the window's state with every dock: 295).
 LONGEST: dict[str, int] = {
-    "table/source": 1 << 20,
-    "files/recent": MAX_RECENT * (MAX_TEXT + 4) + 2,
+    "table/source": 2 * MAX_LINE_BYTES,
+    "files/recent": MAX_RECENT * (6 * MAX_TEXT + 4) + 2,
     "window/geometry": 1 << 16,
     "window/state": 1 << 16,
 }
-
 
 
 def _table_source(source: Any) -> None:

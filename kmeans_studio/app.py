@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes.util
 import functools
 import os
+import stat
 import sys
 from collections.abc import Sequence
 
@@ -181,6 +182,46 @@ def log_file() -> str:
     return os.path.join(state, "kmeans-studio", "errors.log")
 
 
+#: Largest errors.log kept: past it the log moves to errors.log.1 (replacing the one
+#: before) and a new one starts, so the two hold about 2 MiB however often something
+#: fails.  A rename, not keeping the tail in place: it reads nothing and rewrites
+#: nothing, and the previous part stays whole for a bug report.
+MAX_LOG_BYTES = 1 << 20
+#: Longest report written at once: an error's message may quote a whole file.
+MAX_REPORT_CHARS = 64 * 1024
+
+
+def _open_log(where: str) -> int:
+    """`where` opened for appending, never through a symbolic link (a link planted as
+    errors.log would have a traceback appended to whatever it names) and never a FIFO
+    or device (non-blocking, so a FIFO without a reader is refused, not waited on)."""
+    flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(where, flags, 0o600)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{where} is not a regular file")
+    return fd
+
+
+def append_to_log(text: str) -> str:
+    """Append `text` to `log_file()` (a regular file of the user's only, kept under
+    `MAX_LOG_BYTES`) and return its path; OSError when it cannot be written there."""
+    where = log_file()
+    os.makedirs(os.path.dirname(where), mode=0o700, exist_ok=True)
+    fd = _open_log(where)
+    if os.fstat(fd).st_size > MAX_LOG_BYTES:
+        os.close(fd)
+        os.replace(where, where + ".1")  # renames a link named errors.log.1, never its target
+        fd = _open_log(where)
+    if len(text) > MAX_REPORT_CHARS:
+        half = MAX_REPORT_CHARS // 2
+        text = f"{text[:half]}\n[… {len(text) - 2 * half:,} characters left out …]\n{text[-half:]}"
+    with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
+        log.write(text + "\n")
+    return where
+
+
 def report_exception(window, kind, value, traceback) -> None:
     """The last resort for an error no code caught (a bug): written with its traceback
     to `log_file()` (or the terminal when that cannot be written), and said in the
@@ -193,17 +234,16 @@ def report_exception(window, kind, value, traceback) -> None:
         sys.__excepthook__(kind, value, traceback)
         return
     details = "".join(tracebacks.format_exception(kind, value, traceback))
-    where = log_file()
     try:
-        os.makedirs(os.path.dirname(where), exist_ok=True)
-        with open(where, "a", encoding="utf-8") as log:
-            log.write(details + "\n")
+        where = append_to_log(details)
     except OSError:
         where = "the terminal"
         logging.getLogger("kmeans_studio").error("Unexpected error\n%s", details)
     try:
+        said = str(value)
+        said = said if len(said) <= 300 else said[:300] + "…"  # the log has more
         window.show_message(f"Something went wrong inside K-Means Studio "
-                            f"({kind.__name__}: {value}). What is on screen is kept; the "
+                            f"({kind.__name__}: {said}). What is on screen is kept; the "
                             f"details were written to {where}.")
     except Exception:  # noqa: BLE001 - the window itself is broken: the terminal then
         sys.__excepthook__(kind, value, traceback)

@@ -92,9 +92,14 @@ def from_values(default: Any, values: Mapping[str, Any]) -> Any:
     for name in specs(default):
         if name not in values:
             continue
-        kind = type(getattr(default, name))
+        kind, raw = type(getattr(default, name)), values[name]
+        # Only a scalar is converted (str() of a 100,000-deep list raises
+        # RecursionError); a truth value is no number, and 2.5 is no int.
+        if (not isinstance(raw, (str, int, float)) or isinstance(raw, bool) != (kind is bool)
+                or (kind is int and isinstance(raw, float) and not raw.is_integer())):
+            continue
         try:
-            value = kind(values[name]) if kind is not bool else values[name] is True
+            value = kind(raw)
             checked(dataclasses.replace(default, **{name: value}))
         except (TypeError, ValueError, OverflowError):
             continue

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmeans_studio.core import limits
 from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
@@ -34,11 +35,9 @@ from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileAct
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled
-from kmeans_studio.qt.settings import Settings
+from kmeans_studio.qt.settings import MAX_RECENT, RANGES, Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
-
-MAX_RECENT = 10
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +84,8 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         self.resize(1200, 800)
+        # Only a layout this app saved comes back (empty otherwise): Qt trusts the
+        # bytes, and a damaged state crashed it inside restoreState (settings._unsealed).
         geometry = self.settings["window/geometry"]
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         # Start after the first paint: the worker loads scikit-learn meanwhile.
-        QTimer.singleShot(0, self._enter_page)
+        QTimer.singleShot(0, self, self._enter_page)  # not after the window is gone
 
     # ------------------------------------------------------------------ layout
     def _build_central(self) -> None:
@@ -213,9 +214,10 @@ class MainWindow(QMainWindow):
         self.speed_slider.setAccessibleName("Playback speed")
         self.speed = QSpinBox()
         self.speed.setObjectName("speed")
-        self.speed.setRange(1, 60)
+        self.speed.setRange(*RANGES["play/speed"])
         self.speed.setSuffix(" steps/s")
-        self.speed.setToolTip("Half-steps per second while playing (1–60)")
+        self.speed.setToolTip("Half-steps per second while playing ({}–{})".format(
+            *RANGES["play/speed"]))
         self.speed.setAccessibleName("Playback speed in steps per second")
         self.speed.valueChanged.connect(self.speed_slider.setValue)
         self.speed_slider.valueChanged.connect(self.speed.setValue)
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
         menu.addAction(a["open_image"])
         self.recent_menu = menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("open_recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         menu.addAction(a["paste_image"])
         menu.addSeparator()
         menu.addAction(a["save_image"])
@@ -513,13 +516,29 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:
+        """Open recent is enabled when files are remembered; which of them are still
+        there is checked only when it opens (`_fill_recent_menu`)."""
+        self.recent_menu.setEnabled(bool(self.settings["files/recent"]))
+
+    def _fill_recent_menu(self) -> None:
+        """The remembered files that are still regular files, checked as the menu opens:
+        at most MAX_RECENT stats then and none at start (a settings file listing a
+        million files once held the start for 20 s), and never a FIFO, a device or a
+        folder, which could not be opened anyway."""
         self.recent_menu.clear()
-        recent = [p for p in self.settings["files/recent"] if Path(p).exists()][:MAX_RECENT]
+        recent = []
+        for path in self.settings["files/recent"]:
+            try:
+                limits.regular_file(path)
+            except ValueError:
+                continue
+            recent.append(path)
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
-        self.recent_menu.setEnabled(bool(recent))
+        if not recent:
+            self.recent_menu.addAction("No recent files here any more").setEnabled(False)
 
     def reset_settings(self) -> None:
         """Forget every saved setting; the next start uses the defaults."""

@@ -5,17 +5,32 @@ typo cannot silently create a new setting.  Values come back with the default's 
 (QSettings returns strings from INI files on some platforms).  The pages' parameters
 are their dataclasses (`core.parameters`), stored field by field under a prefix
 (`PARAMETERS`) and read back whole with `read`, each field checked against its range.
+
+A settings file is never trusted: it may be damaged, edited by hand or copied from
+elsewhere, and a value that stopped the app from starting would also hide Reset
+settings.  So every value is read through this table and falls back to its default on
+any problem of type, range (`RANGES`), choice (`CHOICES`), length (`LONGEST`), JSON
+depth or size, and the window's saved layout is only handed to Qt when this app wrote
+it (see `_unsealed`).
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
+import math
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from kmeans_studio.core import parameters
+from kmeans_studio.core.datasets import SAMPLE_IMAGES
+from kmeans_studio.core.metrics import MATCH_METHODS
+from kmeans_studio.core.session import check_source
+from kmeans_studio.core.tables import MAX_LINE_BYTES
 
 #: Each page's parameter dataclass (with its defaults), by settings prefix.
 PARAMETERS: dict[str, Any] = {
@@ -26,6 +41,11 @@ PARAMETERS: dict[str, Any] = {
     "table/run": parameters.TABLE_RUN,
     "image": parameters.ImageParameters(),
 }
+
+#: Most files the Open recent menu lists (and the settings keep).
+MAX_RECENT = 10
+#: Longest text value kept by default: a path is at most 4,096 bytes on Linux.
+MAX_TEXT = 4096
 
 DEFAULTS: dict[str, Any] = {
     # playback
@@ -46,8 +66,44 @@ DEFAULTS: dict[str, Any] = {
     "window/state": QByteArray(),
     "window/source": "blobs",
     "files/last_folder": "",
-    "files/recent": [],
+    "files/recent": [],  # paths (str), newest first, at most MAX_RECENT
 }
+
+#: The range of each number stored (the playback speed's spin box takes it from here).
+RANGES: dict[str, tuple[float, float]] = {
+    "play/speed": (1, 60),
+    **{f"{prefix}/{name}": (spec.low, spec.high) for prefix, params in PARAMETERS.items()
+       for name, spec in parameters.specs(params).items() if spec.low is not None},
+}
+
+#: The values a text setting may take (another falls back to the default).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "image/sample": SAMPLE_IMAGES,
+    "digits/match": tuple(MATCH_METHODS),
+}
+
+#: Longest stored text read, by key (others: `MAX_TEXT`), checked before any parsing.
+#: A table's columns are remembered by name, from a header line of at most
+#: MAX_LINE_BYTES; quoted as JSON, twice that.  The recent files are JSON too: MAX_RECENT
+#: paths of MAX_TEXT characters, each escaped as at most 6 (\uXXXX).  The saved layout
+#: is base64 of a few hundred bytes (the window's state with every dock: 295).
+LONGEST: dict[str, int] = {
+    "table/source": 2 * MAX_LINE_BYTES,
+    "files/recent": MAX_RECENT * (6 * MAX_TEXT + 4) + 2,
+    "window/geometry": 1 << 16,
+    "window/state": 1 << 16,
+}
+
+
+def _table_source(source: Any) -> None:
+    """ValueError unless `source` is a table's source as a session holds it."""
+    if not isinstance(source, dict) or source.get("kind") != "table" or not source.get("path"):
+        raise ValueError("not a table's source")
+    check_source(source)
+
+
+#: Settings holding JSON text, and the check its value must pass ("" stays "").
+JSON_TEXT: dict[str, Callable[[Any], None]] = {"table/source": _table_source}
 
 
 class Settings:
@@ -58,18 +114,23 @@ class Settings:
 
     def __getitem__(self, key: str) -> Any:
         default = DEFAULTS[key]  # KeyError for unknown keys
-        value = self._store.value(key, None)
-        if value is None:
-            return default
+        # Whatever the file holds — a wrong type, a number past a spin box's int, a
+        # 100,000-deep JSON, a megabyte of text — comes back as the default rather
+        # than stopping the app at start (and with it the way to Reset settings).
         try:
-            return _coerce(value, default)
-        except (TypeError, ValueError):
-            return default  # a corrupt value falls back to the default
+            value = self._store.value(key, None)
+            if value is None:
+                return default
+            return _coerce(key, value, default)
+        except (TypeError, ValueError, OverflowError, RecursionError, MemoryError):
+            return default
 
     def __setitem__(self, key: str, value: Any) -> None:
         default = DEFAULTS[key]
         if isinstance(default, list):
             value = json.dumps(list(value))
+        elif isinstance(default, QByteArray):
+            value = _sealed(bytes(QByteArray(value).data()))
         self._store.setValue(key, value)
 
     def read(self, prefix: str) -> Any:
@@ -92,20 +153,78 @@ class Settings:
         self._store.sync()
 
 
-def _coerce(value: Any, default: Any) -> Any:
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    """`value` as read from the file, with `default`'s type and within the key's
+    bounds; ValueError (or TypeError) when it does not fit."""
+    if isinstance(value, str) and len(value) > LONGEST.get(key, MAX_TEXT):
+        raise ValueError("too long")  # before any parsing: the size is the first bound
     if isinstance(default, bool):
-        if isinstance(value, str):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "false", "0", "no"):
             return value.lower() in ("true", "1", "yes")
-        return bool(value)
-    if isinstance(default, int):
-        return int(value)
-    if isinstance(default, float):
-        return float(value)
+        raise ValueError("not a truth value")
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError("not a number")
+        number = type(default)(value)
+        if not math.isfinite(number):
+            raise ValueError("not finite")
+        low, high = RANGES.get(key, (-math.inf, math.inf))
+        if not low <= number <= high:
+            raise ValueError("out of range")
+        return number
     if isinstance(default, list):
-        loaded = json.loads(value) if isinstance(value, str) else list(value)
+        if not isinstance(value, str):
+            raise TypeError("not JSON text")
+        loaded = json.loads(value)  # RecursionError when deep: the default then
         if not isinstance(loaded, list):
             raise ValueError("not a list")
-        return loaded
+        return [item for item in loaded if _is_text(item)][:MAX_RECENT]
     if isinstance(default, QByteArray):
-        return value if isinstance(value, QByteArray) else QByteArray(value)
-    return str(value)
+        return QByteArray(_unsealed(value))
+    if not _is_text(value, LONGEST.get(key, MAX_TEXT)):
+        raise TypeError("not text")
+    if key in CHOICES and value not in CHOICES[key]:
+        raise ValueError("not a choice")
+    if key in JSON_TEXT and value:
+        JSON_TEXT[key](json.loads(value))  # RecursionError when deep: the default then
+    return value
+
+
+def _is_text(value: Any, longest: int = MAX_TEXT) -> bool:
+    """A string people could have typed or a path could be: bounded, no NUL (which
+    the file system functions refuse with a ValueError)."""
+    return isinstance(value, str) and len(value) <= longest and "\0" not in value
+
+
+#: Prefix of a sealed value: the SHA-256 of the bytes, then the bytes in base64.
+_SEAL = "sha256:"
+
+
+def _sealed(data: bytes) -> str:
+    """`data` with its digest, as one line of text (see `_unsealed`)."""
+    if not data:
+        return ""
+    return f"{_SEAL}{hashlib.sha256(data).hexdigest()}:{base64.b64encode(data).decode()}"
+
+
+def _unsealed(value: Any) -> bytes:
+    """The bytes `_sealed` wrote, or ValueError when they were changed since.
+
+    Why a digest: Qt reads a saved window state or geometry (QMainWindow::restoreState)
+    trusting its counts and offsets; one byte changed in a 295-byte state was seen to
+    crash the process inside Qt, on every start.  Qt's format has no checksum, its
+    structure (markers 0xff, 0xfd, 0xfc, dock names, sizes) is checked only in part,
+    and a probe restore would crash this same process.  So only bytes this app wrote
+    are restored: the SHA-256 written beside them must match, and anything else — a
+    damaged file, a layout saved by an older version without a digest — gives the
+    default layout once (the next close saves a sealed one).
+    """
+    if not isinstance(value, str) or not value.startswith(_SEAL):
+        raise ValueError("not sealed")
+    digest, _, encoded = value[len(_SEAL):].partition(":")
+    data = base64.b64decode(encoded, validate=True)  # binascii.Error is a ValueError
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise ValueError("changed since written")
+    return data

@@ -57,3 +57,13 @@ def test_blob_parameters_make_a_session_source_the_checks_accept():
 def test_the_seed_wraps_instead_of_overflowing():
     low, high = p.SEED_RANGE
     assert p.next_seed(high) == low and p.next_seed(5) == 6
+
+
+def test_stored_values_of_any_type_or_depth_fall_back_to_the_default():
+    deep: list = []
+    for _ in range(100_000):  # str() of it raises RecursionError
+        deep = [deep]
+    for value in (deep, float("nan"), float("inf"), 10**400, True, 2.5, None, {"a": 1}, b"4"):
+        got = p.from_values(p.BLOBS_RUN, {"n_clusters": value, "tol": value, "init": value})
+        assert got == p.BLOBS_RUN, value
+    assert p.from_values(p.BLOBS_RUN, {"n_clusters": 5.0}).n_clusters == 5

@@ -107,3 +107,64 @@ def test_cycles_are_collected_on_the_gui_thread_only(qtbot):
     worker.join()
     assert collected_in == []  # the worker's allocations did not collect
     qtbot.waitUntil(lambda: collected_in == [threading.main_thread().name], timeout=10_000)
+
+
+class _Window:
+    """What `report_exception` needs of the window: somewhere to say a sentence."""
+
+    def __init__(self):
+        self.said = []
+
+    def show_message(self, text):
+        self.said.append(text)
+
+
+def _report(window) -> None:
+    try:
+        raise ZeroDivisionError("a bug")
+    except ZeroDivisionError as exc:
+        app.report_exception(window, type(exc), exc, exc.__traceback__)
+
+
+def test_the_error_log_is_the_users_own_regular_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    window = _Window()
+    _report(window)
+    assert app.log_file() in window.said[0]
+    assert os.stat(app.log_file()).st_mode & 0o777 == 0o600
+    with open(app.log_file(), encoding="utf-8") as log:
+        assert "ZeroDivisionError: a bug" in log.read()
+
+
+def test_the_error_log_is_never_written_through_a_link_or_to_a_fifo(tmp_path, monkeypatch,
+                                                                      caplog):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    os.makedirs(os.path.dirname(app.log_file()))
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone's file\n")
+    os.symlink(elsewhere, app.log_file())
+    window = _Window()
+    _report(window)
+    assert elsewhere.read_text() == "someone's file\n"
+    assert "the terminal" in window.said[0] and "ZeroDivisionError: a bug" in caplog.text
+    os.remove(app.log_file())
+    os.mkfifo(app.log_file())  # nobody reads it: opening it must not wait for a reader
+    _report(window)
+    assert "the terminal" in window.said[1]
+
+
+def test_the_error_log_stays_small(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    log = app.log_file()
+    os.makedirs(os.path.dirname(log))
+    with open(log, "w") as old:
+        old.write("old\n" * (app.MAX_LOG_BYTES // 4 + 1))
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone's file\n")
+    os.symlink(elsewhere, log + ".1")  # replaced as a name; what it names is untouched
+    app.append_to_log("x" * 10 * app.MAX_REPORT_CHARS)
+    assert os.path.getsize(log + ".1") > app.MAX_LOG_BYTES
+    assert not os.path.islink(log + ".1") and elsewhere.read_text() == "someone's file\n"
+    with open(log, encoding="utf-8") as new:
+        text = new.read()
+    assert "characters left out" in text and len(text) < app.MAX_REPORT_CHARS + 100

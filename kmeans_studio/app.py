@@ -170,7 +170,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     for path in argv:
         window.open_path(path)
-    return app.exec()
+    code = app.exec()
+    from kmeans_studio.qt.controller import abandoned_running
+
+    if abandoned_running():
+        # A run was abandoned inside one long step (closing waits a second at most):
+        # ending the process now spares the user Python's shutdown killing that thread
+        # inside Qt's event loop, which printed Qt and GLib errors on the way out.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def log_file() -> str:

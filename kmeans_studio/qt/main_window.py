@@ -447,6 +447,7 @@ class MainWindow(QMainWindow):
             source.panel.load_failed()
             self.show_message(message)
         else:
+            source.panel.fall_back()  # e.g. a remembered file that went bad
             source.panel.show_error(message)
         if source is self.source:
             self.statusBar().showMessage(message, 10_000)

@@ -235,3 +235,37 @@ def test_recent_files_are_checked_when_the_menu_opens(qtbot, tmp_path, monkeypat
     assert set(recent) <= set(checked)
     assert [a.toolTip() for a in window.recent_menu.actions()] == [recent[0]]
     _close(window)
+
+
+def test_remembered_files_that_went_bad_give_way_to_each_pages_default_data(
+        qtbot, tmp_path):
+    """A photo, labelled images or a table remembered from the last start that cannot be
+    read any more: each page says why and shows its default data, never an empty page."""
+    from .helpers import wait_state
+
+    _file()  # the app's names first: they name the settings file
+
+    broken = tmp_path / "photo.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    images = tmp_path / "labelled.npz"
+    images.write_bytes(b"PK\x05\x06" + bytes(18))
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n1,2\n3,4\n")
+    settings = Settings()
+    settings["image/file"] = str(broken)
+    settings["digits/file"] = str(images)
+    settings["table/source"] = json.dumps({
+        "kind": "table", "path": str(table), "features": ["gone", "missing"],
+        "label": None, "missing": "drop", "scaling": "none"})
+    settings["window/source"] = "image"
+    settings.sync()
+    window = _open_window(qtbot)
+    defaults = {"image": "china.jpg", "digits": "digits", "table": "iris"}
+    for key, name in defaults.items():
+        window.source_box.setCurrentIndex(window.source_box.findData(key))
+        snap = wait_state(qtbot, window, lambda s, key=key: s.iteration is not None
+                          and window.sources[key].accepts(s.dataset), timeout=60_000)
+        assert name in snap.dataset.name.lower()
+        panel = window.sources[key].panel
+        assert panel.error.isVisible() or window.last_message is not None
+    _close(window)

@@ -119,6 +119,11 @@ class DataPanel(QWidget):
     def load_failed(self) -> None:
         """A file opened for this page could not be loaded (nothing to undo by default)."""
 
+    def fall_back(self) -> None:
+        """The data the page asked for by itself (a file remembered from the last start)
+        could not be loaded: when it has shown nothing yet, ask for its default data, so
+        it never stays empty (nothing to do by default)."""
+
     def show_error(self, message: str | None) -> None:
         self.error.show_error(message)
 
@@ -141,10 +146,11 @@ class SourcePanel(DataPanel):
         # The file the user last had open comes back, when it is still there.
         self._file_key = file_key
         last = settings[file_key] if settings is not None and file_key else ""
+        default = source
         if last and Path(last).is_file():
             source = ("file", last)
         self._source = source
-        self._before = source  # the source before the one asked for last
+        self._default = self._before = default  # _before: the source before the last asked
         self._loaded: tuple | None = None
 
     def save_source(self, settings) -> None:
@@ -171,3 +177,8 @@ class SourcePanel(DataPanel):
         """Go back to the last source that loaded (or, when none has yet, to the one
         before the failed one): the page never keeps asking for a file it cannot read."""
         self._source = self._loaded if self._loaded is not None else self._before
+
+    def fall_back(self) -> None:
+        if self._loaded is None and self._source != self._default:
+            self._source = self._before = self._default
+            self._emit()

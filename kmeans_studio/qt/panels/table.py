@@ -132,6 +132,10 @@ class TablePanel(DataPanel):
             self.path, self.choice = self._loaded
             self._show_choice()
 
+    def fall_back(self) -> None:
+        if self._loaded is None and self.path is not None:
+            self.set_table(None, IRIS_CHOICE)
+
     def set_axis_choices(self, choices: list[tuple[str, tuple]], current: tuple) -> None:
         """Fill the axis picker (empty for data with two features)."""
         with QSignalBlocker(self.axes):

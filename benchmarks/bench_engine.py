@@ -23,7 +23,7 @@ from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.datasets import load_digits, load_sample_image
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core import _compiled
+from kmeans_studio.core.engine import _compiled
 
 warnings.filterwarnings("ignore", category=UserWarning)  # sklearn's n_init notices
 

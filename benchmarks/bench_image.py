@@ -30,9 +30,9 @@ from PIL import Image
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.datasets import image_dataset
-from kmeans_studio.core.quantize import (
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.data.datasets import image_dataset
+from kmeans_studio.core.color.quantize import (
     ImageColors,
     engine_run,
     initial_palette,

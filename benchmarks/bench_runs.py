@@ -29,8 +29,10 @@ import numpy as np
 from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.datasets import load_digits, make_blobs
 
-from kmeans_studio.core import KMeansRun, _compiled
-from kmeans_studio.core.kmeans import DEFAULT_HISTORY_BYTES, best_of_starts
+from kmeans_studio.core import KMeansRun
+
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.engine.kmeans import DEFAULT_HISTORY_BYTES, best_of_starts
 
 warnings.filterwarnings("ignore", category=UserWarning)
 REPEATS = 5

@@ -3,6 +3,6 @@
 Nothing under this package may import PySide6 or pyqtgraph.
 """
 
-from kmeans_studio.core.kmeans import INIT_METHODS, Iteration, KMeansRun
+from kmeans_studio.core.engine.kmeans import INIT_METHODS, Iteration, KMeansRun
 
 __all__ = ["INIT_METHODS", "Iteration", "KMeansRun"]

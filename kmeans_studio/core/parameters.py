@@ -14,12 +14,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from kmeans_studio.core.datasets import BLOB_SHAPES
-from kmeans_studio.core.dither import DEFAULT_STRENGTH
-from kmeans_studio.core.drawing import N_CLASSES
-from kmeans_studio.core.image_quality import SPACES
-from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.mixture_steps import MODELS
+from kmeans_studio.core.data.datasets import BLOB_SHAPES
+from kmeans_studio.core.color.dither import DEFAULT_STRENGTH
+from kmeans_studio.core.data.drawing import N_CLASSES
+from kmeans_studio.core.color.image_quality import SPACES
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.engine.mixture_steps import MODELS
 
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
 SEED_RANGE = (0, 2**31 - 1)

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.kmeans import Iteration, KMeansRun
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.engine.kmeans import Iteration, KMeansRun
 
 
 @dataclasses.dataclass(frozen=True)

@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
 
 def _warm_up_colours(cancelled, progress) -> bool:
     """Compile (or load from the cache) the colour octree's kernels."""
-    from kmeans_studio.core import quantize
+    from kmeans_studio.core.color import quantize
 
     quantize.warm_up()
     return True

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import KMeansRun, _compiled
-from kmeans_studio.core.kmeans import _cluster_sums, _nearest
+from kmeans_studio.core import KMeansRun
+
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.engine.kmeans import _cluster_sums, _nearest
 
 pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 

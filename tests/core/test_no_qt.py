@@ -4,8 +4,8 @@ import sys
 
 def test_core_imports_no_qt():
     code = (
-        "import sys, kmeans_studio.core, kmeans_studio.core.kmeans;"
-        "import kmeans_studio.core._compiled;"
+        "import sys, kmeans_studio.core, kmeans_studio.core.engine.kmeans;"
+        "import kmeans_studio.core.engine._compiled;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

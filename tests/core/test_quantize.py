@@ -5,9 +5,9 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core import quantize as q
-from kmeans_studio.core.color_tree import morton
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.color import quantize as q
+from kmeans_studio.core.color.color_tree import morton
 
 
 def test_three_colours_and_k64_returns_exactly_those():
@@ -100,7 +100,7 @@ def _quantize_peak(tiles: int) -> tuple[float, int]:
 import resource
 import numpy as np
 from sklearn.datasets import load_sample_image
-from kmeans_studio.core.quantize import quantize
+from kmeans_studio.core.color.quantize import quantize
 quantize(load_sample_image("flower.jpg"), 4)  # kernels and imports loaded
 image = np.tile(load_sample_image("china.jpg"), ({tiles}, {tiles}, 1))
 with open("/proc/self/status") as f:
@@ -127,7 +127,7 @@ def test_pillow_rows_are_measured_like_the_float_formula():
     """The comparison's PSNR of a Pillow result equals the plain float64 formula."""
     from PIL import Image
 
-    from kmeans_studio.core.quantize import compare_methods, psnr
+    from kmeans_studio.core.color.quantize import compare_methods, psnr
 
     rng = np.random.default_rng(3)
     image = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
@@ -141,7 +141,7 @@ def test_pillow_rows_are_measured_like_the_float_formula():
 
 
 def test_fewest_colors_reaching_a_quality():
-    from kmeans_studio.core.quantize import ImageColors, fewest_colors
+    from kmeans_studio.core.color.quantize import ImageColors, fewest_colors
 
     colors = ImageColors.from_image(load_sample_image("china.jpg")[::2, ::2])
     search = fewest_colors(colors, 30, 33, 128)
@@ -162,7 +162,7 @@ def test_fewest_colors_reaching_a_quality():
 
 
 def test_most_colors_within_a_size():
-    from kmeans_studio.core.quantize import ImageColors, most_colors_within
+    from kmeans_studio.core.color.quantize import ImageColors, most_colors_within
 
     colors = ImageColors.from_image(load_sample_image("china.jpg")[::4, ::4])
     by_colours = lambda result: 100 * len(result.palette)  # noqa: E731 - a size growing with k
@@ -173,7 +173,7 @@ def test_most_colors_within_a_size():
 
 
 def test_the_quality_curve_is_a_k_sweep_of_psnr_and_png_size():
-    from kmeans_studio.core.images import indexed_png_bytes
+    from kmeans_studio.core.color.images import indexed_png_bytes
 
     image = load_sample_image("china.jpg")[::4, ::4]
     colors = q.ImageColors.from_image(image)

@@ -400,7 +400,7 @@ def test_a_session_is_read_off_the_gui_thread_with_cancel(window, qtbot, tmp_pat
                                                           monkeypatch):
     """While a session is parsed the window answers and shows what it showed; Cancel
     drops it, and a newer session opened meanwhile replaces it."""
-    from kmeans_studio.core.session import Session
+    from kmeans_studio.core.export.session import Session
 
     wait_state(qtbot, window, ready)
     before = screen(window)

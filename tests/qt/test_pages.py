@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kmeans_studio.core import quantize
+from kmeans_studio.core.color import quantize
 from kmeans_studio.qt.views.image_stats import _kib
 
 from .helpers import wait_state

@@ -12,7 +12,7 @@ from kmeans_studio.core.parameters import next_seed
 
 def state_evaluation(dataset, state, done: bool):
     """A state judged against the true labels (`metrics.Evaluation`), in the worker."""
-    from kmeans_studio.core.metrics import evaluate
+    from kmeans_studio.core.explore.metrics import evaluate
 
     if state.labels is None:
         return None

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.quantize import psnr
+from kmeans_studio.core.color.quantize import psnr
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.image_quality import oklab_from_srgb, srgb_from_oklab
-from kmeans_studio.core.kmeans import nearest_centers
-from kmeans_studio.core.quantize import ConvertedColors, Quantized, _quantized, check_n_colors
+from kmeans_studio.core.color.image_quality import oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.color.quantize import ConvertedColors, Quantized, _quantized, check_n_colors
 
 @dataclasses.dataclass(frozen=True)
 class OklabColors(ConvertedColors):

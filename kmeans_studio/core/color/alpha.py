@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import nearest_centers
-from kmeans_studio.core.quantize import (
+from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.color.quantize import (
     INIT_SAMPLE,
     ImageColors,
     Quantized,
@@ -31,7 +31,7 @@ from kmeans_studio.core.quantize import (
     check_n_colors,
     quantize_colors,
 )
-from kmeans_studio.core.seeding import kmeans_plusplus
+from kmeans_studio.core.engine.seeding import kmeans_plusplus
 
 TRANSPARENT = (0, 0, 0, 0)
 

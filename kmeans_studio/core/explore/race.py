@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.parallel import side_by_side
-from kmeans_studio.core.prepared import PreparedData, prepare
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.engine.parallel import side_by_side
+from kmeans_studio.core.engine.prepared import PreparedData, prepare
 
 #: Centres closer than this share of the data's spread count as the same.
 SAME_MINIMUM_TOL = 1e-3

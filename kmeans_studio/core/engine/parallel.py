@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from kmeans_studio.core._compiled import _n_cores
+from kmeans_studio.core.engine._compiled import _n_cores
 
 
 def side_by_side(

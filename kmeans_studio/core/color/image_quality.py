@@ -106,8 +106,8 @@ def _measure(image: np.ndarray, shown_rows, lab_rows) -> Quality:
     SciPy's filters release the GIL): a 12-megapixel photo in a few megabytes."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kmeans_studio.core._compiled import _n_cores
-    from kmeans_studio.core.quantize import psnr
+    from kmeans_studio.core.engine._compiled import _n_cores
+    from kmeans_studio.core.color.quantize import psnr
 
     h, w, channels = image.shape
     border = SSIM_BORDER if min(h, w) > 2 * SSIM_BORDER else 0
@@ -139,7 +139,7 @@ def _shown(pixels: np.ndarray) -> np.ndarray:
     """RGB as float64; straight RGBA premultiplied (what it shows over black)."""
     if pixels.shape[-1] == 3:
         return pixels.astype(np.float64)
-    from kmeans_studio.core.alpha import premultiplied
+    from kmeans_studio.core.color.alpha import premultiplied
 
     return premultiplied(pixels)
 

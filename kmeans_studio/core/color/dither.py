@@ -42,7 +42,7 @@ def check_strength(strength) -> float:
 def dither_map(image: np.ndarray, undithered: np.ndarray) -> np.ndarray:
     """Share (0..1) of each pixel's error passed on: edges times flatness, as
     libimagequant combines them (an edge keeps a third at least)."""
-    from kmeans_studio.core._dither_kernels import run_weights
+    from kmeans_studio.core.color._dither_kernels import run_weights
 
     luma = np.ascontiguousarray(image[..., :3], dtype=np.float32) @ _LUMA
     padded = np.pad(luma, 1, mode="edge")
@@ -59,7 +59,7 @@ def dither(image: np.ndarray, palette: np.ndarray, strength: float = DEFAULT_STR
     """Indices (H, W) into `palette` (k ≤ 256 RGB entries) of `image` (H, W, 3) uint8,
     dithered.  `undithered`: each pixel's nearest entry, if known already (the
     quantized result's indices); computed otherwise."""
-    from kmeans_studio.core._dither_kernels import candidate_cells, diffuse
+    from kmeans_studio.core.color._dither_kernels import candidate_cells, diffuse
 
     strength = check_strength(strength)
     image = np.ascontiguousarray(image, dtype=np.uint8)

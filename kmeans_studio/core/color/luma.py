@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.color_tree import Progress
-from kmeans_studio.core.kmeans import nearest_centers
-from kmeans_studio.core.quantize import (
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.color.color_tree import Progress
+from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.color.quantize import (
     ConvertedColors,
     Quantized,
     _quantized,

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.color_tree import SPREAD, ColorTree, Progress, from_morton, morton
-from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.seeding import kmeans_plusplus
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.color.color_tree import SPREAD, ColorTree, Progress, from_morton, morton
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.engine.seeding import kmeans_plusplus
 
 #: Pixels sampled for the k-means++ initialisation (weighted by multiplicity).
 INIT_SAMPLE = 5_000
@@ -64,7 +64,7 @@ class ImageColors:
         if use_compiled is None:
             use_compiled = _compiled.available()
         if use_compiled:  # two passes over the pixels, no sort, no GIL
-            from kmeans_studio.core._tree_kernels import distinct_colors
+            from kmeans_studio.core.color._tree_kernels import distinct_colors
 
             codes, distinct, counts, inverse = distinct_colors(np.ascontiguousarray(pixels),
                                                                 SPREAD)
@@ -140,7 +140,7 @@ class ImageColors:
         """Per-pixel labels (H, W) from one label per distinct colour, and with a
         palette the RGB image (H, W, 3); in one pass that releases the GIL when the
         compiled kernels are there (the GUI keeps painting meanwhile)."""
-        from kmeans_studio.core import _compiled
+        from kmeans_studio.core.engine import _compiled
 
         color_labels = np.ascontiguousarray(color_labels)
         if _compiled.available():
@@ -245,9 +245,9 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
 def colors_kind(space: str, transparent: bool = False) -> type:
     """The class that clusters an image's colours in `space` (`image_quality.SPACES`);
     an image with transparency: its premultiplied RGBA colours, whatever the space."""
-    from kmeans_studio.core.alpha import AlphaColors
-    from kmeans_studio.core.luma import LumaColors
-    from kmeans_studio.core.oklab import OklabColors
+    from kmeans_studio.core.color.alpha import AlphaColors
+    from kmeans_studio.core.color.luma import LumaColors
+    from kmeans_studio.core.color.oklab import OklabColors
 
     if transparent:
         return AlphaColors
@@ -346,7 +346,7 @@ def palette_from_centers(centers: np.ndarray) -> np.ndarray:
 def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantized:
     """Round the centres, map every colour to its nearest entry (the first on ties),
     render the indices."""
-    from kmeans_studio.core.kmeans import nearest_centers
+    from kmeans_studio.core.engine.kmeans import nearest_centers
 
     palette = palette_from_centers(centers)
     if not _compiled.available():
@@ -507,7 +507,7 @@ def quality_curve(colors: ImageColors, ks: tuple[int, ...] = CURVE_KS, *,
     number of distinct colours, where the result is exact): PSNR and PNG size.
     `each(point)` is told each point as it comes; None when `cancelled()` (asked
     before each k) turns true."""
-    from kmeans_studio.core.images import indexed_png_bytes
+    from kmeans_studio.core.color.images import indexed_png_bytes
 
     points = []
     for k in ks:
@@ -527,7 +527,7 @@ def quality_curve(colors: ImageColors, ks: tuple[int, ...] = CURVE_KS, *,
 def warm_up() -> None:
     """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
     if _compiled.available():
-        from kmeans_studio.core.dither import dither
+        from kmeans_studio.core.color.dither import dither
 
         image = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
         quantize(image, 2)
@@ -541,7 +541,8 @@ def kernels_cached() -> bool:
     after installing: compiling them then takes about 8 seconds)."""
     if not _compiled.available():
         return True  # nothing to compile
-    from kmeans_studio.core import _dither_kernels, _kernels, _tree_kernels
+    from kmeans_studio.core.color import _dither_kernels, _tree_kernels
+    from kmeans_studio.core.engine import _kernels
 
     # What `warm_up` compiles: the octree's kernels (not those inlined into them) and
     # the rendering of indices and colours.
@@ -562,7 +563,7 @@ def compile_in_background() -> None:
     if _background:
         return  # one is under way
     _background.append(subprocess.Popen(
-        [sys.executable, "-c", "from kmeans_studio.core.quantize import warm_up; warm_up()"],
+        [sys.executable, "-c", "from kmeans_studio.core.color.quantize import warm_up; warm_up()"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True))
 
@@ -625,7 +626,7 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
 
     from PIL import Image
 
-    from kmeans_studio.core.image_quality import measure
+    from kmeans_studio.core.color.image_quality import measure
 
     transparent = np.ndim(image) == 3 and np.shape(image)[2] == 4
     if not transparent:
@@ -652,7 +653,7 @@ def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
     if cancelled is not None and cancelled():
         return None
     if kind is None:
-        from kmeans_studio.core.alpha import AlphaColors
+        from kmeans_studio.core.color.alpha import AlphaColors
 
         kind = AlphaColors if transparent else ImageColors
     start = time.perf_counter()

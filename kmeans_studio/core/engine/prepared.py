@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core._validation import (
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.checks import (
     as_data_matrix,
     as_sample_weight,
     check_n_clusters,

@@ -188,7 +188,7 @@ def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *
 
     fmt = writable_format(path, transparent=np.shape(palette)[1] == 4)
     if fmt == "PNG":  # rows unfiltered, as palette images should be (`png`)
-        from kmeans_studio.core.png import indexed_png
+        from kmeans_studio.core.color.png import indexed_png
 
         strongest = optimize or np.size(indices) <= STRONGEST_ZLIB_PIXELS
         return indexed_png(palette, indices, 9 if strongest else 6)

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.core.limits import regular_file
-from kmeans_studio.core.mixture_steps import MODELS as _MODELS
+from kmeans_studio.core.engine.mixture_steps import MODELS as _MODELS
 
 FORMAT = "kmeans-studio-session"
 VERSION = 1
@@ -51,7 +51,7 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     Tables are read in chunks: `progress(done, total)` is told how far, and None is
     returned when `cancelled()` says so.
     """
-    from kmeans_studio.core import datasets
+    from kmeans_studio.core.data import datasets
 
     kind = source.get("kind")
     if kind == "blobs":
@@ -61,7 +61,7 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     if kind == "digits":
         return datasets.digits_dataset()
     if kind == "drawn":
-        from kmeans_studio.core.drawing import drawing_from_source, drawn_dataset
+        from kmeans_studio.core.data.drawing import drawing_from_source, drawn_dataset
 
         return drawn_dataset(drawing_from_source(source))
     if kind == "labelled_file":
@@ -71,7 +71,7 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     if kind == "image_file":
         return datasets.file_image_dataset(source["path"], source.get("space", "srgb"))
     if kind == "table":
-        from kmeans_studio.core.tables import load_table_dataset
+        from kmeans_studio.core.data.tables import load_table_dataset
 
         return load_table_dataset(source, cancelled, progress)
     raise ValueError(f"Unknown kind of data {kind!r} in the session.")
@@ -200,7 +200,7 @@ class Session:
     def save(self, path: str | Path) -> Path:
         """Write the session (atomically); ValueError when it would be larger than
         any session K-Means Studio opens."""
-        from kmeans_studio.core.images import atomic_write
+        from kmeans_studio.core.color.images import atomic_write
 
         text = self.to_json()
         if len(text) > MAX_SESSION_BYTES:
@@ -288,10 +288,10 @@ def check_run(run: dict) -> None:
 def check_source(source: dict) -> dict:
     """Check a session's data source: its kind and every field that kind has; return
     it with those fields alone."""
-    from kmeans_studio.core.datasets import BLOB_SHAPES, SAMPLE_IMAGES
-    from kmeans_studio.core.image_quality import SPACES
+    from kmeans_studio.core.data.datasets import BLOB_SHAPES, SAMPLE_IMAGES
+    from kmeans_studio.core.color.image_quality import SPACES
     from kmeans_studio.core.parameters import BlobParameters, specs
-    from kmeans_studio.core.tables import MAX_COLUMNS, MISSING, SCALINGS
+    from kmeans_studio.core.data.tables import MAX_COLUMNS, MISSING, SCALINGS
 
     kind = source.get("kind")
     if kind == "blobs":
@@ -422,7 +422,7 @@ def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
 
 def _drawn(source: dict) -> None:
     """Drawn points: at most `drawing.MAX_POINTS` finite (x, y), a class each."""
-    from kmeans_studio.core.drawing import MAX_POINTS, N_CLASSES
+    from kmeans_studio.core.data.drawing import MAX_POINTS, N_CLASSES
 
     points, classes = source.get("points"), source.get("classes")
     if not isinstance(points, list) or len(points) > MAX_POINTS:

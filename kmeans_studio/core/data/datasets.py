@@ -198,8 +198,8 @@ def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
     RGBA pixels (`alpha.AlphaColors`, whatever the space: Oklab takes opaque photos)."""
     import os
 
-    from kmeans_studio.core.image_quality import SPACES
-    from kmeans_studio.core.quantize import colors_kind
+    from kmeans_studio.core.color.image_quality import SPACES
+    from kmeans_studio.core.color.quantize import colors_kind
 
     if space not in SPACES:
         raise ValueError(f"The colour space must be one of {', '.join(SPACES)}, not {space!r}.")
@@ -233,7 +233,7 @@ def file_image_dataset(path: str, space: str = "srgb") -> Dataset:
     """An image file as a dataset; raises ImageLoadError with a sentence."""
     from pathlib import Path
 
-    from kmeans_studio.core.images import load_image
+    from kmeans_studio.core.color.images import load_image
 
     return image_dataset(load_image(path, keep_alpha=True), Path(path).name, path=str(path),
                          space=space)
@@ -297,7 +297,7 @@ def labelled_images_dataset(X, y, image_shape=None, *, name: str, description: s
     """Images with known classes (one flattened image per row of X), with their 2-D
     PCA projection.  Without `image_shape`, square images are assumed when the number
     of features is a square, else each sample is shown as a one-row strip."""
-    from kmeans_studio.core._validation import as_data_matrix
+    from kmeans_studio.core.checks import as_data_matrix
 
     X = as_data_matrix(X)
     y = np.asarray(y)

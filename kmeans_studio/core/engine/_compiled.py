@@ -92,7 +92,7 @@ def kernels():
     global _kernels
     with _lock:
         if _kernels is None:
-            from kmeans_studio.core import _kernels as module
+            from kmeans_studio.core.engine import _kernels as module
 
             _kernels = module
     return _kernels
@@ -268,7 +268,7 @@ def warm_up() -> None:
     after installing this takes about 10 s, most of it the whole-run loop."""
     if not available():
         return
-    from kmeans_studio.core.kmeans import KMeansRun  # (it imports this module)
+    from kmeans_studio.core.engine.kmeans import KMeansRun  # (it imports this module)
 
     X = np.zeros((2, 2))
     bounds = np.zeros(2)

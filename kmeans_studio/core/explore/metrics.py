@@ -190,7 +190,7 @@ def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> floa
     lone point scores 0; NaN when undefined), the distances to each cluster added up
     in one compiled pass on every core: 8 ms instead of 90 for 5,000 points, which
     made most of a photo's sweep of k = 2-64."""
-    from kmeans_studio.core import _compiled
+    from kmeans_studio.core.engine import _compiled
 
     _, labels, sizes = np.unique(labels, return_inverse=True, return_counts=True)
     n, k = len(labels), len(sizes)

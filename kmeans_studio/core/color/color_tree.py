@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.kmeans import inertia_from_sums
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.engine.kmeans import inertia_from_sums
 
 #: Cubes with at most this many colours are scanned colour by colour.
 LEAF_SIZE = 16
@@ -82,7 +82,7 @@ class ColorTree:
 
     def __init__(self, colors: np.ndarray, weights: np.ndarray, codes: np.ndarray, *,
                  leaf_size: int = LEAF_SIZE) -> None:
-        from kmeans_studio.core import _tree_kernels as kernels
+        from kmeans_studio.core.color import _tree_kernels as kernels
 
         self._kernels = kernels
         self.colors = np.ascontiguousarray(colors, dtype=np.uint8)

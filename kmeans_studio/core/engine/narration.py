@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-from kmeans_studio.core.kmeans import Iteration
-from kmeans_studio.core.mixture import narrate as narrate_mixture
-from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.core.engine.kmeans import Iteration
+from kmeans_studio.core.engine.mixture import narrate as narrate_mixture
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 
 
 def _points(n: int) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.kmeans import History, Iteration
-from kmeans_studio.core.mixture import COVARIANCE_TYPES, MixtureRun, MixtureState
+from kmeans_studio.core.engine.kmeans import History, Iteration
+from kmeans_studio.core.engine.mixture import COVARIANCE_TYPES, MixtureRun, MixtureState
 
 #: What the model choice offers: k-means, or a mixture with one covariance type.
 MODELS = {"kmeans": "k-means",
@@ -149,7 +149,7 @@ def replay(X: Any, run: dict, initial_means: np.ndarray) -> MixtureSteps:
     """The mixture run a session's `run` describes, from its start: its
     initialisation by name (its first covariances come from it), or, for means placed
     by hand, `initial_means`."""
-    from kmeans_studio.core.mixture import INITS
+    from kmeans_studio.core.engine.mixture import INITS
 
     named = isinstance(run["init"], str) and run["init"] in INITS
     init = run["init"] if named else np.asarray(initial_means)

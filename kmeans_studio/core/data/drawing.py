@@ -79,7 +79,7 @@ def erase(drawing: Drawing, center, radius: float) -> Drawing:
 def drawn_dataset(drawing: Drawing):
     """The points as data for the Blobs page (their classes as true labels when every
     point has one)."""
-    from kmeans_studio.core.datasets import Dataset
+    from kmeans_studio.core.data.datasets import Dataset
 
     n = len(drawing)
     classes = len(np.unique(drawing.classes[drawing.classes >= 0]))

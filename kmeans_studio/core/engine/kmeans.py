@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core._validation import as_data_matrix, as_initial_centers
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.checks import as_data_matrix, as_initial_centers
 from kmeans_studio.core.limits import check_run
-from kmeans_studio.core.prepared import PreparedData, prepare
-from kmeans_studio.core.seeding import kmeans_plusplus
+from kmeans_studio.core.engine.prepared import PreparedData, prepare
+from kmeans_studio.core.engine.seeding import kmeans_plusplus
 
 __all__ = ["Iteration", "KMeansRun", "INIT_METHODS", "Starts", "best_of_starts"]
 
@@ -738,7 +738,7 @@ def best_of_starts(
     start's initial centres are still drawn in start order from the one random state,
     and the kept run is chosen in start order, so the outcome is the same.
     """
-    from kmeans_studio.core.parallel import side_by_side
+    from kmeans_studio.core.engine.parallel import side_by_side
 
     if int(n_init) != n_init or n_init < 1:
         raise ValueError(f"The number of starts must be a whole number ≥ 1, not {n_init!r}.")

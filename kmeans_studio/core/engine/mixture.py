@@ -163,7 +163,7 @@ class MixtureRun:
                  max_iter: int = 100) -> None:
         from sklearn.utils import check_random_state
 
-        from kmeans_studio.core._validation import as_data_matrix
+        from kmeans_studio.core.checks import as_data_matrix
         from kmeans_studio.core.limits import check_run
 
         X = as_data_matrix(X)
@@ -204,7 +204,7 @@ class MixtureRun:
         n, k = len(self.X), self.n_components
         resp = np.zeros((n, k))
         if means_init is not None:
-            from kmeans_studio.core.kmeans import nearest_centers
+            from kmeans_studio.core.engine.kmeans import nearest_centers
 
             means = np.asarray(means_init, dtype=np.float64)
             if means.shape != (k, self.X.shape[1]) or not np.isfinite(means).all():

@@ -128,7 +128,7 @@ def scored(name: str, title: str, X: np.ndarray, labels: np.ndarray,
     (noise counted as one more group) and the silhouette of the points not noise."""
     from sklearn.metrics import adjusted_rand_score
 
-    from kmeans_studio.core.metrics import silhouette
+    from kmeans_studio.core.explore.metrics import silhouette
 
     labels = np.asarray(labels, dtype=np.int64)
     clustered = labels >= 0

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.cluster_colors import cluster_colors
 
 #: Frame size (width, height) in pixels and frames per second by default.
 SIZE = (800, 600)
@@ -169,7 +169,7 @@ def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] 
     and returns None)."""
     from PIL import Image, ImageDraw
 
-    from kmeans_studio.core.kmeans import nearest_centers
+    from kmeans_studio.core.engine.kmeans import nearest_centers
 
     width, height = _check_size(size)
     check_view(dataset, view)
@@ -234,7 +234,7 @@ def _points_drawer(dataset: Any, width: int, height: int):
     else:
         projection = dataset.projection
         if projection is None:
-            from kmeans_studio.core.datasets import Projection
+            from kmeans_studio.core.data.datasets import Projection
 
             projection = Projection.fit(dataset.X)
         plane, project = projection.points, projection.transform
@@ -254,7 +254,7 @@ def _points_drawer(dataset: Any, width: int, height: int):
     radius = max(2, min(width, height) // 160)
 
     def draw(state: FrameState, labels):
-        from kmeans_studio.core.mixture import ellipses
+        from kmeans_studio.core.engine.mixture import ellipses
 
         image = Image.new("RGB", (width, height), "white")
         pen = ImageDraw.Draw(image)
@@ -462,7 +462,7 @@ def write_animation(frames: Iterable, path: str | Path, fps: float = FPS) -> Pat
     made whole, then renamed).  Everything is checked first (`check_output`), then
     frames are taken one at a time; on any error, or on `Cancelled` (then None is
     returned), nothing written stays.  For MP4, odd sides lose their last pixel."""
-    from kmeans_studio.core.images import atomic_write
+    from kmeans_studio.core.color.images import atomic_write
 
     if not isinstance(frames, Sequence):
         frames = list(frames)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.session import Session
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.export.session import Session
 
 # Text from files and sessions (names, descriptions) goes into the script only as `#`
 # comments made by `_comment`, and values only as literals made by `repr()` of checked
@@ -181,12 +181,12 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
                      "    image.seek(0)\n    pixels = rgb_pixels(image)")
         parts.append(_IMAGE.format(load=load))
         if source.get("space", "srgb") == "oklab":
-            from kmeans_studio.core import image_quality as quality
+            from kmeans_studio.core.color import image_quality as quality
 
             parts.append(_OKLAB.format(rgb_to_lms=quality._RGB_TO_LMS.tolist(),
                                        lms_to_lab=quality._LMS_TO_LAB.tolist()))
         elif source.get("space", "srgb") == "luma":
-            from kmeans_studio.core.luma import LUMA_WEIGHT, METRIC
+            from kmeans_studio.core.color.luma import LUMA_WEIGHT, METRIC
 
             parts.append(_LUMA.format(weight=LUMA_WEIGHT, metric=METRIC.tolist()))
         weight = "sample_weight"
@@ -275,7 +275,7 @@ def _table_code(source: dict) -> str:
     Table page does (`core.tables.table_dataset`)."""
     from pathlib import Path
 
-    from kmeans_studio.core.tables import text_encoding, text_format
+    from kmeans_studio.core.data.tables import text_encoding, text_format
 
     path = source.get("path")
     if path is None:

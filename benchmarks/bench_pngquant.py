@@ -300,7 +300,7 @@ def _crops(images: dict[str, Path], folder: Path, k: int = 64) -> None:
 def _wait_for_background_compile(env: dict) -> None:
     """Until a first run's kernels, compiled in the background, are in `env`'s cache."""
     check = [sys.executable, "-c",
-             "from kmeans_studio.core.color.quantize import kernels_cached; print(kernels_cached())"]
+             "from kmeans_studio.core.color.warmup import kernels_cached; print(kernels_cached())"]
     deadline = time.monotonic() + 300
     while (subprocess.run(check, capture_output=True, text=True, env=env).stdout.strip()
            != "True" and time.monotonic() < deadline):

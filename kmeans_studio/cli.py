@@ -68,14 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
                              "black); by default transparency is kept, as pngquant keeps "
                              "it: colours clustered with their alpha, fully transparent "
                              "pixels kept exactly, an indexed PNG with a tRNS chunk")
-    from kmeans_studio.core.color.image_quality import SPACES
+    from kmeans_studio.core.color.spaces import SPACES
 
-    parser.add_argument("--space", choices=tuple(SPACES), default="srgb",
-                        help="colour space k-means runs in: srgb (default: the highest "
-                             "PSNR), luma (sRGB with brightness weighed 1.5 times: higher "
-                             "SSIM, a little lower PSNR, as fast) or oklab (perceptual: "
-                             "higher SSIM and lower ΔE, lower PSNR, slower); luma and "
-                             "oklab take opaque images, or --background")
+    spaces = [f"{name} ({kind.space_help})" for name, kind in SPACES.items()]
+    default, *others = SPACES
+    parser.add_argument("--space", choices=tuple(SPACES), default=default,
+                        help=f"colour space k-means runs in: {', '.join(spaces[:-1])} or "
+                             f"{spaces[-1]}; {' and '.join(others)} take opaque images, "
+                             "or --background")
     parser.add_argument("--optimize", action="store_true",
                         help="zlib's strongest level for every PNG (by default only up to "
                              "2 megapixels: above, it takes 2.5x as long for files about "
@@ -306,8 +306,8 @@ def _main(argv: Sequence[str] | None) -> int:
         error(f"{source.name}: " + failure(outcome, f"cannot write “{target}”" if isinstance(
             outcome, OSError) else "it could not be compressed"))
     if compile_afterwards:
+        from kmeans_studio.core.color.warmup import compile_in_background
         from kmeans_studio.core.engine import _compiled
-        from kmeans_studio.core.color.quantize import compile_in_background
 
         compile_in_background()
         _compiled.decline(False)  # (main may be called again in this process)
@@ -367,8 +367,8 @@ def _ready_kernels(inputs: list[Path], say, dither: bool) -> bool:
     way is quicker for these inputs, take it instead and return True: the kernels
     are then compiled in the background once the outputs are written.  Dithering
     has no numpy way: it compiles first."""
+    from kmeans_studio.core.color.warmup import kernels_cached, warm_up
     from kmeans_studio.core.engine import _compiled
-    from kmeans_studio.core.color.quantize import kernels_cached, warm_up
 
     if not kernels_cached() and not dither and _pixels(inputs) <= NUMPY_FIRST_RUN_PIXELS:
         _compiled.decline()
@@ -401,10 +401,16 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say,
     """Compress `source` into `target`; the exit status: 0 when written, 98 when
     --skip-if-larger or --max-size, 99 when --quality kept it unwritten, 130 when
     `stop` was set before it was written."""
-    from kmeans_studio.core.color.image_quality import measure
-    from kmeans_studio.core.color.images import atomic_write, encoded, load_image, writable_format
     from kmeans_studio.core.color.dither import dither
-    from kmeans_studio.core.color.quantize import colors_kind, fewest_colors, most_colors_within
+    from kmeans_studio.core.color.image_quality import measure
+    from kmeans_studio.core.color.images import (
+        atomic_write,
+        encoded,
+        load_image,
+        writable_format,
+    )
+    from kmeans_studio.core.color.search import fewest_colors, most_colors_within
+    from kmeans_studio.core.color.spaces import colors_kind
 
     start = time.perf_counter()
     flatten = args.background is not None

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.explore.metrics import silhouette_profile
 from kmeans_studio.core.explore.race import race
-from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.explore.sweep import sweep
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
@@ -346,7 +346,11 @@ class AlgorithmsTab(_JobTab):
         self._only = None
 
         def work(cancelled, progress):
-            from kmeans_studio.core.explore.algorithms import NAMES, compare_algorithms, scored
+            from kmeans_studio.core.explore.algorithms import (
+                NAMES,
+                compare_algorithms,
+                scored,
+            )
 
             results = compare_algorithms(data.X, k, y=y, random_state=seed,
                                          names=only or NAMES, values=values,

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core.checks import error_sentence
 from kmeans_studio.core.color.images import IMAGE_SUFFIXES
-from kmeans_studio.core.limits import regular_file
+from kmeans_studio.core.data.tables import TABLE_SUFFIXES
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.engine.mixture_steps import replay
-from kmeans_studio.core.data.tables import TABLE_SUFFIXES
+from kmeans_studio.core.limits import regular_file
 from kmeans_studio.qt.jobs import BackgroundJob
 
 LABELLED_FILTER = "Labelled images (*.npz)"
@@ -500,8 +500,8 @@ class FileActions(QObject):
     # ------------------------------------------------------------------ tables, script
     def export_text(self, what: str, path: str | os.PathLike) -> Path | None:
         """Write "centres" or "labels" (CSV) or "script" (Python) for the shown state."""
-        from kmeans_studio.core.export import session as sessions
         from kmeans_studio.core.color.images import atomic_write
+        from kmeans_studio.core.export import session as sessions
 
         snap = self._shown().controller.snapshot
         if snap is None or snap.iteration is None:
@@ -586,9 +586,8 @@ class FileActions(QObject):
         return True
 
     def export_animation_dialog(self) -> None:
-        from kmeans_studio.qt.animation_dialog import AnimationOptions
-
         from kmeans_studio.core.export.animation import views_for
+        from kmeans_studio.qt.animation_dialog import AnimationOptions
 
         snap = self._shown().controller.snapshot
         views = ("plot",) if snap is None or snap.dataset is None else views_for(snap.dataset)

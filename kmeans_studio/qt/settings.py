@@ -28,9 +28,9 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from kmeans_studio.core import parameters
 from kmeans_studio.core.data.datasets import SAMPLE_IMAGES
+from kmeans_studio.core.data.tables import MAX_LINE_BYTES
 from kmeans_studio.core.explore.metrics import MATCH_METHODS
 from kmeans_studio.core.export.session import check_source
-from kmeans_studio.core.data.tables import MAX_LINE_BYTES
 
 #: Each page's parameter dataclass (with its defaults), by settings prefix.
 PARAMETERS: dict[str, Any] = {

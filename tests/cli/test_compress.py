@@ -366,7 +366,7 @@ def test_a_first_run_takes_the_numpy_way_and_compiles_afterwards(photo, tmp_path
     assert "first run: this one takes the numpy way" in first.stderr
     assert main([str(photo), "-k", "16", "-o", str(tmp_path / "usual.png"), "-q"]) == 0
     assert (tmp_path / "first.png").read_bytes() == (tmp_path / "usual.png").read_bytes()
-    ready = [sys.executable, "-c", "from kmeans_studio.core.color.quantize import kernels_cached;"
+    ready = [sys.executable, "-c", "from kmeans_studio.core.color.warmup import kernels_cached;"
              "print(kernels_cached())"]
     deadline = time.monotonic() + 280  # the background compile, under whatever load
     while subprocess.run(ready, capture_output=True, text=True, env=env).stdout.strip() != "True":
@@ -379,14 +379,14 @@ def test_a_first_run_takes_the_numpy_way_and_compiles_afterwards(photo, tmp_path
 def test_a_first_run_on_big_inputs_compiles_first(monkeypatch, tmp_path):
     """Above NUMPY_FIRST_RUN_PIXELS in all, compiling first is quicker than numpy."""
     from kmeans_studio import cli
-    from kmeans_studio.core.color import quantize
+    from kmeans_studio.core.color import warmup
     from kmeans_studio.core.engine import _compiled
 
     big = tmp_path / "big.png"
     Image.new("RGB", (1500, 1500)).save(big)
-    monkeypatch.setattr(quantize, "kernels_cached", lambda: False)
+    monkeypatch.setattr(warmup, "kernels_cached", lambda: False)
     warmed = []
-    monkeypatch.setattr(quantize, "warm_up", lambda: warmed.append(True))
+    monkeypatch.setattr(warmup, "warm_up", lambda: warmed.append(True))
     assert cli._ready_kernels([big], lambda _: None, False) is False and warmed
     assert _compiled.available()
     small = tmp_path / "small.png"

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kmeans_studio.core.color.alpha import AlphaColors, palette_from_premultiplied, premultiplied
+from kmeans_studio.core.color.alpha import AlphaColors, palette_from_premultiplied
+from kmeans_studio.core.color.conversions import premultiplied
 from kmeans_studio.core.color.images import encoded, load_image, writable_format
 
 

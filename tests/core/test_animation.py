@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kmeans_studio.core.export import animation
 from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.core.data.datasets import image_dataset, make_blob_dataset
 from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.export import animation
 
 
 @pytest.fixture(scope="module")

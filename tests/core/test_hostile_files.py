@@ -10,8 +10,18 @@ import numpy as np
 import pytest
 
 from kmeans_studio.core.data import datasets
-from kmeans_studio.core.export.session import MAX_SESSION_BYTES, Session, centers_csv, labels_csv
-from kmeans_studio.core.data.tables import TableChoice, TableError, read_preview, read_table
+from kmeans_studio.core.data.tables import (
+    TableChoice,
+    TableError,
+    read_preview,
+    read_table,
+)
+from kmeans_studio.core.export.session import (
+    MAX_SESSION_BYTES,
+    Session,
+    centers_csv,
+    labels_csv,
+)
 
 from .hostile import blob_session_text, bomb_npz, huge_header_npz, mutated_sessions
 from .special_files import SAID, special_files, unblocked

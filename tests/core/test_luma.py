@@ -6,10 +6,11 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core.engine import _compiled
 from kmeans_studio.core.color.image_quality import measure
 from kmeans_studio.core.color.luma import LUMA_WEIGHT, METRIC, LumaColors
-from kmeans_studio.core.color.quantize import ImageColors, colors_kind
+from kmeans_studio.core.color.quantize import ImageColors
+from kmeans_studio.core.color.spaces import colors_kind
+from kmeans_studio.core.engine import _compiled
 
 needs_kernels = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 

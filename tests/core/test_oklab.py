@@ -5,7 +5,8 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core.color.image_quality import measure, oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.color.conversions import oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.color.image_quality import measure
 from kmeans_studio.core.color.oklab import OklabColors
 from kmeans_studio.core.color.quantize import ImageColors
 

@@ -5,7 +5,6 @@ import pytest
 from sklearn.datasets import load_digits
 
 from kmeans_studio.core import KMeansRun
-
 from kmeans_studio.core.engine import _compiled, kmeans
 
 pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")

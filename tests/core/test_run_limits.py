@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from kmeans_studio.core import limits
-
 from kmeans_studio.core.engine import kmeans, mixture
 from kmeans_studio.core.engine.kmeans import KMeansRun
 from kmeans_studio.core.engine.mixture import MixtureRun

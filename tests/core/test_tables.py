@@ -5,7 +5,6 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.data.tables import (
     TableChoice,
     TableError,
@@ -13,6 +12,7 @@ from kmeans_studio.core.data.tables import (
     read_table,
     table_dataset,
 )
+from kmeans_studio.core.export.session import load_source
 
 
 def write(path, text, encoding="utf-8"):

@@ -14,7 +14,6 @@ from kmeans_studio.qt.jobs import BackgroundJob
 from .helpers import blobs_request, settle
 
 
-
 def test_steps_back_and_forth_through_the_history(controller, qtbot):
     controller.start(blobs_request())
     qtbot.waitUntil(lambda: controller.snapshot is not None)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kmeans_studio.core.explore.metrics import match_labels
+
 from .helpers import settle, wait_state
 
 

@@ -9,10 +9,6 @@ import zipfile
 
 import numpy as np
 import pytest
-from PIL import Image
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
-
 from core.hostile import (
     blob_session_text,
     huge_header_npz,
@@ -20,6 +16,9 @@ from core.hostile import (
     other_hostile_files,
 )
 from core.special_files import SAID, special_files, unblocked
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 
 from .helpers import answer_dialogs, import_dialog, settle, wait_message, wait_state
 

@@ -325,7 +325,11 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
     """The curve is made when its tab is shown; a click on a point, or Find for a
     PSNR or a file size, takes that k."""
     from kmeans_studio.core.color.images import indexed_png_bytes
-    from kmeans_studio.core.color.quantize import CURVE_KS, fewest_colors, most_colors_within
+    from kmeans_studio.core.color.search import (
+        CURVE_KS,
+        fewest_colors,
+        most_colors_within,
+    )
 
     drop(window, photo)
     snap = wait_state(qtbot, window, image_ready("flower.png"))
@@ -372,7 +376,7 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
 def run_in_space(window, qtbot, photo, space, k, described):
     """The photo dropped, then run in `space` with k colours; its final snapshot and
     what the space's `quantize` gives on its own."""
-    from kmeans_studio.core.color.quantize import colors_kind
+    from kmeans_studio.core.color.spaces import colors_kind
 
     drop(window, photo)
     wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
@@ -399,7 +403,7 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
                     timeout=30_000)
     assert table.item(0, 2).text() == f"{expected.psnr:.2f}"
     # The cloud draws the Oklab centres where their colours sit in the RGB cube.
-    from kmeans_studio.core.color.image_quality import srgb_from_oklab
+    from kmeans_studio.core.color.conversions import srgb_from_oklab
 
     source.cloud.projection.setCurrentText("R–G")
     qtbot.waitUntil(lambda: len(source.cloud.centers.data) == 12)

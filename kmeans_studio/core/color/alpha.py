@@ -22,24 +22,19 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.color.conversions import premultiplied
+from kmeans_studio.core.color.converted import WeightedSamples
 from kmeans_studio.core.color.quantize import (
     INIT_SAMPLE,
     ImageColors,
     Quantized,
-    WeightedSamples,
     check_n_colors,
     quantize_colors,
 )
+from kmeans_studio.core.engine.kmeans import nearest_centers
 from kmeans_studio.core.engine.seeding import kmeans_plusplus
 
 TRANSPARENT = (0, 0, 0, 0)
-
-
-def premultiplied(rgba: np.ndarray) -> np.ndarray:
-    """(..., 4) uint8 straight RGBA as float64 premultiplied RGBA (0..255)."""
-    rgba = np.asarray(rgba, dtype=np.float64)
-    return np.concatenate([rgba[..., :3] * (rgba[..., 3:] / 255.0), rgba[..., 3:]], axis=-1)
 
 
 def palette_from_premultiplied(centers: np.ndarray) -> np.ndarray:

@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.engine import _compiled
 from kmeans_studio.core.engine.kmeans import inertia_from_sums
+from kmeans_studio.core.engine.parallel import shared_pool
+from kmeans_studio.core.engine.platform import n_cores
 
 #: Cubes with at most this many colours are scanned colour by colour.
 LEAF_SIZE = 16
@@ -94,7 +95,7 @@ class ColorTree:
                                                             self.weights)
         self.sums = self.geometry[0, kernels.SUM:kernels.SUM + 3].copy()
         self.total_weighted_norm = float(self.squares.sum())
-        self._roots = self._split_roots(_compiled._n_cores())
+        self._roots = self._split_roots(n_cores())
 
     @property
     def n_colors(self) -> int:
@@ -146,7 +147,7 @@ class ColorTree:
                                         C, M, MC, AC, roots, _MARGIN, part[0], part[1],
                                         out, write)
         # The first group runs on this thread, the others on the pool's.
-        pool = _compiled._workers() if len(parts) > 1 else None
+        pool = shared_pool() if len(parts) > 1 else None
         futures = [pool.submit(job, r, p) for r, p in zip(self._roots[1:], parts[1:])]
         job(self._roots[0], parts[0])
         weight, sums = parts[0]

@@ -1,6 +1,6 @@
 """How close a compressed image is to its original: PSNR, SSIM and ΔE in Oklab.
 
-* **PSNR** (dB) of the mean squared error per channel, 0..255 (`quantize.psnr`).
+* **PSNR** (dB) of the mean squared error per channel, 0..255 (`psnr`).
 * **SSIM** (Wang, Bovik, Sheikh and Simoncelli 2004) of the luma (BT.601 weights), with
   their Gaussian window (σ = 1.5, 11 × 11) and constants, averaged over the image less
   a 5-pixel border: scikit-image's ``structural_similarity(gaussian_weights=True,
@@ -18,58 +18,27 @@ line's path; the conversion is two 3 × 3 matrices and a cube root.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
-#: The colour spaces k-means can run in on photos, as the command line and the GUI
-#: name them ("luma": `luma.LumaColors`, "oklab": `oklab.OklabColors`).
-SPACES = {"srgb": "sRGB", "luma": "sRGB, brightness weighted", "oklab": "Oklab (perceptual)"}
-
-#: Linear sRGB to cone responses, and cube-rooted cones to Oklab (Ottosson's matrices).
-_RGB_TO_LMS = np.array([[0.4122214708, 0.5363325363, 0.0514459929],
-                        [0.2119034982, 0.6806995451, 0.1073969566],
-                        [0.0883024619, 0.2817188376, 0.6299787005]])
-_LMS_TO_LAB = np.array([[0.2104542553, 0.7936177850, -0.0040720468],
-                        [1.9779984951, -2.4285922050, 0.4505937099],
-                        [0.0259040371, 0.7827717662, -0.8086757660]])
-_LAB_TO_LMS = np.linalg.inv(_LMS_TO_LAB)
-_LMS_TO_RGB = np.linalg.inv(_RGB_TO_LMS)
+from kmeans_studio.core.color.conversions import (
+    LUMA_WEIGHTS,
+    oklab_from_srgb,
+    premultiplied,
+)
+from kmeans_studio.core.engine.parallel import on_every_core
 
 #: SSIM's window and constants (Wang et al.), and the border left out of its mean.
 SSIM_SIGMA, SSIM_TRUNCATE, SSIM_BORDER = 1.5, 3.5, 5
 _C1, _C2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-_LUMA = np.array([0.299, 0.587, 0.114])
 #: Rows of an image measured at once.
 _STRIP = 256
 
 
-def linear_from_srgb(values: np.ndarray) -> np.ndarray:
-    """sRGB values 0..255 (any shape) as linear light 0..1."""
-    c = np.asarray(values, dtype=np.float64) / 255.0
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def srgb_from_linear(linear: np.ndarray) -> np.ndarray:
-    """Linear light 0..1 as sRGB 0..255 (not rounded; values outside the gamut kept)."""
-    x = np.asarray(linear, dtype=np.float64)
-    curve = 1.055 * np.cbrt(np.abs(x)) ** (3 / 2.4) * np.sign(x) - 0.055
-    return 255.0 * np.where(x <= 0.0031308, 12.92 * x, curve)
-
-
-_LINEAR_TABLE = linear_from_srgb(np.arange(256))
-
-
-def oklab_from_srgb(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) sRGB 0..255 (uint8 or float) as float64 Oklab (L 0..1)."""
-    rgb = np.asarray(rgb)
-    linear = _LINEAR_TABLE[rgb] if rgb.dtype == np.uint8 else linear_from_srgb(rgb)
-    return np.cbrt(linear @ _RGB_TO_LMS.T) @ _LMS_TO_LAB.T
-
-
-def srgb_from_oklab(lab: np.ndarray) -> np.ndarray:
-    """(..., 3) Oklab as float64 sRGB 0..255 (not rounded or clipped)."""
-    return srgb_from_linear((np.asarray(lab, dtype=np.float64) @ _LAB_TO_LMS.T) ** 3
-                            @ _LMS_TO_RGB.T)
+def psnr(mse: float) -> float:
+    """PSNR in dB of a mean squared error on the 0..255 scale."""
+    return float("inf") if mse <= 0 else 10.0 * math.log10(255.0**2 / mse)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,11 +73,6 @@ def _measure(image: np.ndarray, shown_rows, lab_rows) -> Quality:
     """Quality of a result given a strip of rows at a time (`shown_rows(rows)`: its
     shown colours, `lab_rows(rows)`: its Oklab), the strips on every core (NumPy and
     SciPy's filters release the GIL): a 12-megapixel photo in a few megabytes."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from kmeans_studio.core.engine._compiled import _n_cores
-    from kmeans_studio.core.color.quantize import psnr
-
     h, w, channels = image.shape
     border = SSIM_BORDER if min(h, w) > 2 * SSIM_BORDER else 0
 
@@ -125,11 +89,10 @@ def _measure(image: np.ndarray, shown_rows, lab_rows) -> Quality:
         similarity = 0.0
         if rows.stop > rows.start:
             # In float64: float32's E[x²] - E[x]² loses flat areas' variance.
-            local = _ssim_map(original[..., :3] @ _LUMA, result[..., :3] @ _LUMA)
+            local = _ssim_map(original[..., :3] @ LUMA_WEIGHTS, result[..., :3] @ LUMA_WEIGHTS)
             similarity = float(local[rows, border:w - border].sum())
         return float(np.vdot(diff, diff)), distances, similarity
-    with ThreadPoolExecutor(_n_cores()) as pool:
-        sums = np.sum(list(pool.map(strip, range(0, h, _STRIP))), axis=0)
+    sums = np.sum(on_every_core(strip, range(0, h, _STRIP), "kmeans-quality"), axis=0)
     squares, distances, similarity = map(float, sums)
     return Quality(psnr(squares / (h * w * channels)),
                    similarity / ((h - 2 * border) * (w - 2 * border)), 100.0 * distances / (h * w))
@@ -139,8 +102,6 @@ def _shown(pixels: np.ndarray) -> np.ndarray:
     """RGB as float64; straight RGBA premultiplied (what it shows over black)."""
     if pixels.shape[-1] == 3:
         return pixels.astype(np.float64)
-    from kmeans_studio.core.color.alpha import premultiplied
-
     return premultiplied(pixels)
 
 
@@ -151,7 +112,7 @@ def _lab(pixels: np.ndarray) -> np.ndarray:
 
 def _ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """SSIM at every pixel of two grey images (0..255), Gaussian window, edges reflected."""
-    from scipy.ndimage import gaussian_filter
+    from scipy.ndimage import gaussian_filter  # (scipy: only when measuring)
 
     def blur(a):
         return gaussian_filter(a, SSIM_SIGMA, truncate=SSIM_TRUNCATE, mode="reflect")

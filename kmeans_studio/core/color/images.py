@@ -22,6 +22,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kmeans_studio.core import limits
+from kmeans_studio.core.color.png import indexed_png
+
 #: What file dialogs offer; anything else Pillow reads works too.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 #: Suffixes written as an indexed (palette) PNG / as RGB by Pillow.
@@ -52,8 +55,6 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
         FIFOs and devices, images over `limits.MAX_PIXELS`, pixels that are not numbers
         and (with `keep_alpha`) images with no visible pixel.
     """
-    from kmeans_studio.core import limits
-
     path = Path(path)
     name = path.name or str(path)
     try:
@@ -188,7 +189,6 @@ def encoded(path: str | os.PathLike, palette: np.ndarray, indices: np.ndarray, *
 
     fmt = writable_format(path, transparent=np.shape(palette)[1] == 4)
     if fmt == "PNG":  # rows unfiltered, as palette images should be (`png`)
-        from kmeans_studio.core.color.png import indexed_png
 
         strongest = optimize or np.size(indices) <= STRONGEST_ZLIB_PIXELS
         return indexed_png(palette, indices, 9 if strongest else 6)

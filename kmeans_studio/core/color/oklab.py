@@ -17,9 +17,40 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.color.image_quality import oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.color.conversions import (
+    LMS_TO_LAB,
+    RGB_TO_LMS,
+    oklab_from_srgb,
+    srgb_from_oklab,
+)
+from kmeans_studio.core.color.converted import ConvertedColors
+from kmeans_studio.core.color.quantize import Quantized, check_n_colors, quantized
 from kmeans_studio.core.engine.kmeans import nearest_centers
-from kmeans_studio.core.color.quantize import ConvertedColors, Quantized, _quantized, check_n_colors
+
+#: What a script exported from a run in Oklab adds (`OklabColors.script_code`).
+_SCRIPT = '''
+# In Oklab (Björn Ottosson's perceptual colour space): k-means on the colours there.
+RGB_TO_LMS = np.array({rgb_to_lms})
+LMS_TO_LAB = np.array({lms_to_lab})
+
+
+def oklab(rgb):
+    """sRGB 0..255 as Oklab."""
+    c = rgb / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return np.cbrt(linear @ RGB_TO_LMS.T) @ LMS_TO_LAB.T
+
+
+def srgb(lab):
+    """Oklab as sRGB 0..255 (not rounded)."""
+    linear = (lab @ np.linalg.inv(LMS_TO_LAB).T) ** 3 @ np.linalg.inv(RGB_TO_LMS).T
+    curve = 1.055 * np.cbrt(np.abs(linear)) ** (3 / 2.4) * np.sign(linear) - 0.055
+    return 255.0 * np.where(linear <= 0.0031308, 12.92 * linear, curve)
+
+
+X = oklab(X)
+'''
+
 
 @dataclasses.dataclass(frozen=True)
 class OklabColors(ConvertedColors):
@@ -33,6 +64,16 @@ class OklabColors(ConvertedColors):
     #: The feature names of the samples (CSV exports).
     feature_names = tuple(f"Oklab {axis}" for axis in "Lab")
     convert = staticmethod(oklab_from_srgb)
+    space_title = "Oklab (perceptual)"  # as a colour space: see `ImageColors.space_title`
+    space_help = "perceptual: higher SSIM and lower ΔE, lower PSNR, slower"
+    space_note = ", clustered in Oklab"
+    script_centers_srgb = "srgb(kmeans.cluster_centers_)"
+    script_palette_features = "oklab(palette.astype(np.float64))"
+
+    @staticmethod
+    def script_code() -> str:
+        """Python lines turning the script's sRGB colours `X` into Oklab."""
+        return _SCRIPT.format(rgb_to_lms=RGB_TO_LMS.tolist(), lms_to_lab=LMS_TO_LAB.tolist())
 
     def assigner(self) -> None:
         """The octree works on sRGB's integer cube: the engine assigns in Oklab."""
@@ -53,7 +94,7 @@ class OklabColors(ConvertedColors):
         palette = self.palette_of(centers)
         if labels is None:
             labels = nearest_centers(self.features(), oklab_from_srgb(palette))
-        return _quantized(self.rgb, palette, labels)
+        return quantized(self.rgb, palette, labels)
 
     def quantize(self, n_colors: int, *, random_state: Any = 0, max_iter: int = 300,
                  tol: float = 1e-4, callback: Callable | None = None) -> Quantized:

@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from kmeans_studio.core.color.color_tree import (
+    SPREAD,
+    ColorTree,
+    Progress,
+    from_morton,
+    morton,
+)
+from kmeans_studio.core.color.image_quality import psnr
 from kmeans_studio.core.engine import _compiled
-from kmeans_studio.core.color.color_tree import SPREAD, ColorTree, Progress, from_morton, morton
-from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.engine.kmeans import KMeansRun, nearest_centers
+from kmeans_studio.core.engine.parallel import shared_pool
 from kmeans_studio.core.engine.seeding import kmeans_plusplus
 
 #: Pixels sampled for the k-means++ initialisation (weighted by multiplicity).
@@ -56,10 +63,24 @@ class ImageColors:
 
     #: How the comparison table names this way of choosing the palette.
     method_name = "k-means"
+    #: As a colour space (`spaces.SPACES`): its name in the GUI, what ``--space``'s
+    #: help says of it, what a data set's description adds, and in an exported script
+    #: the centres as sRGB and the palette as this space's samples (`script_code`: the
+    #: lines that make the samples).
+    space_title = "sRGB"
+    space_help = "default: the highest PSNR"
+    space_note = ""
+    script_centers_srgb = "kmeans.cluster_centers_"
+    script_palette_features = "palette.astype(np.float64)"
+
+    @staticmethod
+    def script_code() -> str:
+        """Python lines turning the script's sRGB colours `X` into this space's."""
+        return ""
 
     @classmethod
     def from_image(cls, image: np.ndarray, *, use_compiled: bool | None = None) -> ImageColors:
-        image = _check_image(image)
+        image = check_image(image)
         pixels = image.reshape(-1, 3)
         if use_compiled is None:
             use_compiled = _compiled.available()
@@ -140,8 +161,6 @@ class ImageColors:
         """Per-pixel labels (H, W) from one label per distinct colour, and with a
         palette the RGB image (H, W, 3); in one pass that releases the GIL when the
         compiled kernels are there (the GUI keeps painting meanwhile)."""
-        from kmeans_studio.core.engine import _compiled
-
         color_labels = np.ascontiguousarray(color_labels)
         if _compiled.available():
             indices, rgb = _compiled.render(self.inverse, color_labels, palette)
@@ -194,10 +213,6 @@ class Quantized:
         return psnr(self.mse)
 
 
-def psnr(mse: float) -> float:
-    """PSNR in dB of a mean squared error on the 0..255 scale."""
-    return float("inf") if mse <= 0 else 10.0 * math.log10(255.0**2 / mse)
-
 
 def initial_palette(colors: ImageColors, n_colors: int, random_state: Any = 0,
                     features_of: Callable[[Any], np.ndarray] | None = None) -> np.ndarray:
@@ -242,100 +257,12 @@ def engine_run(colors: ImageColors, init: np.ndarray, *, max_iter: int = 300,
                      assigner=colors.assigner())
 
 
-def colors_kind(space: str, transparent: bool = False) -> type:
-    """The class that clusters an image's colours in `space` (`image_quality.SPACES`);
-    an image with transparency: its premultiplied RGBA colours, whatever the space."""
-    from kmeans_studio.core.color.alpha import AlphaColors
-    from kmeans_studio.core.color.luma import LumaColors
-    from kmeans_studio.core.color.oklab import OklabColors
-
-    if transparent:
-        return AlphaColors
-    return {"srgb": ImageColors, "luma": LumaColors, "oklab": OklabColors}[space]
-
-
-class WeightedSamples:
-    """What colours clustered through the engine share (`alpha.AlphaColors`,
-    `oklab.OklabColors`): their samples are `features()`, weighted by `counts`."""
-
-    def tolerance_scale(self) -> float:
-        """scikit-learn's tolerance scale is the variance of every pixel, not of the
-        distinct colours the engine is given: this factor gives the same stop."""
-        return self._tolerance_scale
-
-    @functools.cached_property
-    def _tolerance_scale(self) -> float:
-        return weighted_tolerance_scale(self.features(), self.counts)
-
-    def engine_run(self, init: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
-                   ) -> KMeansRun:
-        """`engine_run` of these colours."""
-        return engine_run(self, init, max_iter=max_iter, tol=tol)
-
-
-@dataclasses.dataclass(frozen=True)
-class ConvertedColors(WeightedSamples):
-    """An opaque image's colours (`ImageColors`) clustered as other features
-    (`convert` of the sRGB colours): what Oklab (`oklab.OklabColors`) and the
-    brightness-weighted space (`luma.LumaColors`) share.  `colors`, `counts`,
-    `inverse` and `shape` are the sRGB ones."""
-
-    rgb: ImageColors
-
-    @classmethod
-    def from_image(cls, image: np.ndarray):
-        return cls(ImageColors.from_image(image))
-
-    shape = property(lambda self: self.rgb.shape)
-    inverse = property(lambda self: self.rgb.inverse)
-    colors = property(lambda self: self.rgb.colors)
-    counts = property(lambda self: self.rgb.counts)
-    n_pixels = property(lambda self: self.rgb.n_pixels)
-    n_colors = property(lambda self: self.rgb.n_colors)
-
-    @staticmethod
-    def convert(colors: np.ndarray) -> np.ndarray:
-        """sRGB colours (n, 3) as the features k-means runs on."""
-        raise NotImplementedError
-
-    def features(self) -> np.ndarray:
-        """The distinct colours converted (float64, read-only, made once)."""
-        return self._features
-
-    @functools.cached_property
-    def _features(self) -> np.ndarray:
-        features = self.convert(self.rgb.colors)
-        features.setflags(write=False)
-        return features
-
-    def initial_palette(self, n_colors: int, random_state: Any = 0) -> np.ndarray:
-        """k-means++ on the converted colours of a sample of the pixels."""
-        return initial_palette(self.rgb, n_colors, random_state,
-                               features_of=lambda rows: self.features()[rows])
-
-
 def tolerance_scale(colors: ImageColors) -> float:
     """The engine scales `tol` by the variance of the rows it is given (scikit-learn's
     rule); on an image's distinct colours that is not the pixels' variance.  This
     factor makes a run on the colours stop as k-means on every pixel stops."""
     distinct = float(np.mean(np.var(colors.colors, axis=0, dtype=np.float64)))
     return colors.pixel_variance() / distinct if distinct > 0 else 1.0
-
-
-def weighted_pixel_variance(X: np.ndarray, counts: np.ndarray) -> float:
-    """The pixels' mean per-feature variance, from their distinct colours' samples `X`
-    and counts."""
-    counts = counts.astype(np.float64)
-    mean = counts @ X / counts.sum()
-    return float(np.mean(counts @ (X * X) / counts.sum() - mean * mean))
-
-
-def weighted_tolerance_scale(X: np.ndarray, counts: np.ndarray) -> float:
-    """`tolerance_scale` for colours given as samples `X` (premultiplied RGBA, Oklab)
-    with their pixel counts: the pixels' mean variance over the distinct colours'."""
-    pixels = weighted_pixel_variance(X, counts)
-    distinct = float(np.mean(np.var(X, axis=0)))
-    return pixels / distinct if distinct > 0 else 1.0
 
 
 def palette_from_centers(centers: np.ndarray) -> np.ndarray:
@@ -346,20 +273,18 @@ def palette_from_centers(centers: np.ndarray) -> np.ndarray:
 def finish(colors: ImageColors, centers: np.ndarray, n_iter: int = 0) -> Quantized:
     """Round the centres, map every colour to its nearest entry (the first on ties),
     render the indices."""
-    from kmeans_studio.core.engine.kmeans import nearest_centers
-
     palette = palette_from_centers(centers)
     if not _compiled.available():
-        return _quantized(colors, palette, nearest_centers(colors.features(),
+        return quantized(colors, palette, nearest_centers(colors.features(),
                                                            palette.astype(np.float64)), n_iter)
     labels = np.empty(colors.n_colors, dtype=np.uint8)  # quantize's k is at most 256
     weight, sums = colors.tree.assign(palette, labels)
     # Integer colours, counts and palette: these sums, and so the inertia, are exact.
-    return _quantized(colors, palette, labels, n_iter, weight.astype(np.int64),
+    return quantized(colors, palette, labels, n_iter, weight.astype(np.int64),
                       colors.tree.inertia(palette, weight, sums))
 
 
-def _quantized(colors: ImageColors, palette: np.ndarray, labels: np.ndarray,
+def quantized(colors: ImageColors, palette: np.ndarray, labels: np.ndarray,
                n_iter: int = 0, counts: np.ndarray | None = None,
                inertia: float | None = None) -> Quantized:
     labels = np.asarray(labels).astype(np.uint8 if len(palette) <= 256 else np.uint16,
@@ -399,7 +324,7 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     if _compiled.available():
         # The octree is built on another core (its kernels release the GIL) while
         # k-means++ picks the start here.
-        building = _compiled._workers().submit(lambda: colors.tree)
+        building = shared_pool().submit(lambda: colors.tree)
         init = initial_palette(colors, n_colors, random_state)
         tree = building.result()
         result = tree.lloyd(init, tol=colors.pixel_variance() * tol, max_iter=max_iter,
@@ -419,166 +344,13 @@ def quantize_colors(colors: ImageColors, n_colors: int, *, random_state: Any = 0
     return finish(colors, final.centers, final.n_iter)
 
 
-@dataclasses.dataclass(frozen=True)
-class ColorSearch:
-    """The outcome of a search over the number of colours: the result kept (None when
-    no number of colours will do) and every result tried, by k, in the order tried."""
-
-    result: Quantized | None
-    tried: dict[int, Quantized]
-
-
-def search_colors(colors: ImageColors, enough: Callable[[Quantized], bool],
-                  max_colors: int = 256, *, random_state: Any = 0
-                  ) -> tuple[int | None, dict[int, Quantized]]:
-    """The fewest colours k <= max_colors whose result is `enough` (None when even
-    max_colors is not), and every result tried.  `colors` are an image's counted
-    colours: `ImageColors`, or `alpha.AlphaColors` for an image with transparency.
-
-    A bisection over k on the photo's colours, counted and built into the colour tree
-    once: about log2(max_colors) runs.  k-means' results need not change strictly with
-    k, so the k returned is the smallest *tried* that is enough, and it always is.
-    """
-    check_n_colors(max_colors)
-    tried: dict[int, Quantized] = {}
-
-    def is_enough(k: int) -> bool:
-        if k not in tried:
-            tried[k] = colors.quantize(k, random_state=random_state)
-        return enough(tried[k])
-    if not is_enough(max_colors):
-        return None, tried
-    low, high = 0, max_colors  # enough at high; not known at low
-    while high - low > 1:
-        middle = (low + high) // 2
-        if is_enough(middle):
-            high = middle
-        else:
-            low = middle
-    return high, tried
-
-
-def fewest_colors(colors: ImageColors, minimum: float, target: float, max_colors: int = 256,
-                  *, random_state: Any = 0) -> ColorSearch:
-    """The fewest colours (at most `max_colors`) whose result reaches `target` PSNR dB,
-    as pngquant's ``--quality min-max``; when none does, `max_colors` if that reaches
-    `minimum`, else no result (`search_colors`)."""
-    if not (np.isfinite(minimum) and np.isfinite(target) and 0 <= minimum <= target):
-        raise ValueError(f"The quality range must be two PSNR values in dB with "
-                         f"0 ≤ MIN ≤ MAX, not {minimum:g}-{target:g}.")
-    k, tried = search_colors(colors, lambda result: result.psnr >= target, max_colors,
-                             random_state=random_state)
-    if k is None:
-        most = tried[max_colors]
-        return ColorSearch(most if most.psnr >= minimum else None, tried)
-    return ColorSearch(tried[k], tried)
-
-
-def most_colors_within(colors: ImageColors, max_bytes: int, size: Callable[[Quantized], int],
-                       max_colors: int = 256, *, random_state: Any = 0) -> ColorSearch:
-    """The most colours (at most `max_colors`) whose file, as `size` measures it, is
-    at most `max_bytes`; no result when even one colour is too big."""
-    k, tried = search_colors(colors, lambda result: size(result) > max_bytes, max_colors,
-                             random_state=random_state)
-    if k is None:
-        return ColorSearch(tried[max_colors], tried)  # even the most colours fit
-    # The bisection tried k - 1 (it fits) unless k = 1: then nothing fits.
-    return ColorSearch(tried[k - 1] if k > 1 else None, tried)
-
-
-#: The numbers of colours the quality curve of a photo tries (about evenly on a log
-#: scale, as PSNR grows with log k).
-CURVE_KS = (2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
-
-
-@dataclasses.dataclass(frozen=True)
-class CurvePoint:
-    """One k of a photo's quality curve: PSNR (dB) and the indexed PNG's bytes."""
-
-    n_colors: int
-    psnr: float
-    png_bytes: int
-
-
-def quality_curve(colors: ImageColors, ks: tuple[int, ...] = CURVE_KS, *,
-                  random_state: Any = 0, cancelled: Callable[[], bool] | None = None,
-                  each: Callable[[CurvePoint], Any] | None = None) -> list[CurvePoint] | None:
-    """k-means at each k of `ks` (a k-sweep on the photo's counted colours; up to the
-    number of distinct colours, where the result is exact): PSNR and PNG size.
-    `each(point)` is told each point as it comes; None when `cancelled()` (asked
-    before each k) turns true."""
-    from kmeans_studio.core.color.images import indexed_png_bytes
-
-    points = []
-    for k in ks:
-        if cancelled is not None and cancelled():
-            return None
-        check_n_colors(k)
-        result = colors.quantize(min(k, colors.n_colors), random_state=random_state)
-        point = CurvePoint(k, result.psnr, len(indexed_png_bytes(result.palette, result.indices)))
-        points.append(point)
-        if each is not None:
-            each(point)
-        if k >= colors.n_colors:
-            break  # every colour kept: more cannot change anything
-    return points
-
-
-def warm_up() -> None:
-    """Compile (or load) the colour octree's kernels now; call off the GUI thread."""
-    if _compiled.available():
-        from kmeans_studio.core.color.dither import dither
-
-        image = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
-        quantize(image, 2)
-        image.setflags(write=False)  # pixels read from a file are read-only: numba
-        result = quantize(image, 2)  # compiles the kernels for those apart
-        dither(image, result.palette, undithered=result.indices)
-
-
-def kernels_cached() -> bool:
-    """Whether the colour kernels are compiled and cached (False on the first run
-    after installing: compiling them then takes about 8 seconds)."""
-    if not _compiled.available():
-        return True  # nothing to compile
-    from kmeans_studio.core.color import _dither_kernels, _tree_kernels
-    from kmeans_studio.core.engine import _kernels
-
-    # What `warm_up` compiles: the octree's kernels (not those inlined into them) and
-    # the rendering of indices and colours.
-    tree = [kernel for kernel in vars(_tree_kernels).values()
-            if hasattr(kernel, "_cache")
-            and getattr(kernel, "targetoptions", {}).get("inline") != "always"]
-    dither = [_dither_kernels.candidate_cells, _dither_kernels.diffuse,
-              _dither_kernels.run_weights]
-    return _compiled.cached([*tree, _kernels.render_rgb, *dither])
-
-
-def compile_in_background() -> None:
-    """Compile and cache the colour kernels in a process of their own, which outlives
-    this one (the next run finds them ready)."""
-    import subprocess
-    import sys
-
-    if _background:
-        return  # one is under way
-    _background.append(subprocess.Popen(
-        [sys.executable, "-c", "from kmeans_studio.core.color.quantize import warm_up; warm_up()"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True))
-
-
-#: The compile started by `compile_in_background` (held: it outlives this process).
-_background: list = []
-
-
 def check_n_colors(n_colors: Any) -> None:
     if isinstance(n_colors, bool) or int(n_colors) != n_colors or not 1 <= n_colors <= 256:
         raise ValueError(f"The number of colours must be a whole number from 1 to 256, "
                          f"not {n_colors!r}.")
 
 
-def _check_image(image: Any) -> np.ndarray:
+def check_image(image: Any) -> np.ndarray:
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError("The image must be RGB uint8 of shape (height, width, 3).")
@@ -593,71 +365,6 @@ def state_preview(colors: ImageColors, centers: np.ndarray,
     colour with its label (or, without labels, its nearest entry, as `finish`)."""
     if labels is None:
         return finish(colors, centers)
-    return _quantized(colors, palette_from_centers(centers), labels)
+    return quantized(colors, palette_from_centers(centers), labels)
 
 
-@dataclasses.dataclass(frozen=True)
-class MethodResult:
-    """One row of the comparison table: `quality` is an `image_quality.Quality`."""
-
-    method: str
-    n_colors: int
-    quality: Any
-    seconds: float
-
-
-PILLOW_METHODS = {  # Pillow's quantizers
-    "Median cut": "MEDIANCUT",
-    "Max coverage": "MAXCOVERAGE",
-    "Fast octree": "FASTOCTREE",
-}
-
-
-def compare_methods(image: np.ndarray, n_colors: int, *, random_state: Any = 0,
-                    cancelled: Callable[[], bool] | None = None,
-                    kind: type | None = None) -> list[MethodResult] | None:
-    """Quality (PSNR, SSIM, ΔE) and time of k-means (`quantize`, first row) and of
-    Pillow's quantizers at the same number of colours, each timed the same way: from
-    the RGB pixels to a palette and one index per pixel.  None when `cancelled()`
-    turns true (asked before each method).  `kind` is the colours' class k-means runs
-    on (`ImageColors`, `alpha.AlphaColors` or `oklab.OklabColors`; by default the
-    first for RGB, the second for RGBA)."""
-    import time
-
-    from PIL import Image
-
-    from kmeans_studio.core.color.image_quality import measure
-
-    transparent = np.ndim(image) == 3 and np.shape(image)[2] == 4
-    if not transparent:
-        image = _check_image(image)
-    rows = []
-    pil = Image.fromarray(image)
-    for label, name in PILLOW_METHODS.items():
-        if cancelled is not None and cancelled():
-            return None
-        start = time.perf_counter()
-        try:
-            out = pil.quantize(n_colors, method=getattr(Image.Quantize, name))
-        except ValueError:  # e.g. a method that does not support this image (alpha)
-            continue
-        seconds = time.perf_counter() - start
-        indices = np.asarray(out)
-        mode = "RGBA" if transparent else "RGB"
-        palette = np.array(out.getpalette(mode), dtype=np.int32).reshape(-1, len(mode))
-        used = int(np.count_nonzero(np.bincount(indices.ravel(), minlength=len(palette))))
-        rows.append(MethodResult(label, used, measure(image, palette, indices), seconds))
-    # k-means is timed last: in the app this runs as soon as the run converges, while
-    # the GUI still paints that state, and k-means (whose loop is Python between
-    # kernels, unlike Pillow's C) would share the interpreter with that painting.
-    if cancelled is not None and cancelled():
-        return None
-    if kind is None:
-        from kmeans_studio.core.color.alpha import AlphaColors
-
-        kind = AlphaColors if transparent else ImageColors
-    start = time.perf_counter()
-    ours = kind.from_image(image).quantize(n_colors, random_state=random_state)
-    seconds = time.perf_counter() - start
-    return [MethodResult(kind.method_name, len(ours.palette),
-                         measure(image, ours.palette, ours.indices), seconds), *rows]

@@ -9,9 +9,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
 from typing import Any
 
 import numpy as np
+
+from kmeans_studio.core.checks import as_data_matrix
+from kmeans_studio.core.color.spaces import SPACES, colors_kind
+from kmeans_studio.core.limits import regular_file
 
 #: Blob shapes: the seed's blobs and four where k-means' assumptions fail.
 BLOB_SHAPES = {
@@ -196,11 +201,6 @@ def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
     brightness-weighted RGB with ``space="luma"`` (`luma.LumaColors`), Oklab with
     ``space="oklab"`` (`oklab.OklabColors`), or premultiplied RGBA for
     RGBA pixels (`alpha.AlphaColors`, whatever the space: Oklab takes opaque photos)."""
-    import os
-
-    from kmeans_studio.core.color.image_quality import SPACES
-    from kmeans_studio.core.color.quantize import colors_kind
-
     if space not in SPACES:
         raise ValueError(f"The colour space must be one of {', '.join(SPACES)}, not {space!r}.")
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
@@ -209,9 +209,7 @@ def image_dataset(pixels: np.ndarray, name: str, *, path: str | None = None,
     colors = colors_kind(space, transparent).from_image(pixels)
     h, w = colors.shape
     size = os.path.getsize(path) if path else None
-    kept = (" with transparency" if transparent else
-            ", clustered in Oklab" if space == "oklab"
-            else ", brightness weighted" if space == "luma" else "")
+    kept = " with transparency" if transparent else colors.space_note
     return Dataset(
         name, colors.features(), sample_weight=colors.counts.astype(np.float64),
         description=f"{name}: {w}×{h} pixels, {colors.n_colors:,} distinct colours{kept}",
@@ -297,8 +295,6 @@ def labelled_images_dataset(X, y, image_shape=None, *, name: str, description: s
     """Images with known classes (one flattened image per row of X), with their 2-D
     PCA projection.  Without `image_shape`, square images are assumed when the number
     of features is a square, else each sample is shown as a one-row strip."""
-    from kmeans_studio.core.checks import as_data_matrix
-
     X = as_data_matrix(X)
     y = np.asarray(y)
     if y.ndim != 1 or len(y) != len(X):
@@ -384,8 +380,6 @@ def array_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
     import zipfile
     from pathlib import Path
 
-    from kmeans_studio.core.limits import regular_file
-
     name, suffix = Path(path).name, Path(path).suffix or ".npz"
     path = regular_file(path, name)
     headers = {}
@@ -462,8 +456,6 @@ def read_arrays(path, keys=None, rows: int | None = None) -> tuple[dict, list[st
     import zipfile
     from pathlib import Path
 
-    from kmeans_studio.core.limits import regular_file
-
     name, suffix = Path(path).name, Path(path).suffix or ".npz"
     headers = array_headers(path)
     path = regular_file(path, name)  # what was checked is what is read
@@ -517,8 +509,6 @@ def npz_holds_images(path) -> bool:
     (n, h, w): read from the archive's headers, without loading any array.  False
     for anything else, unreadable files included (their reader explains)."""
     import zipfile
-
-    from kmeans_studio.core.limits import regular_file
 
     try:
         if not zipfile.is_zipfile(regular_file(path)):  # never a pipe's endless read

@@ -14,6 +14,8 @@ import hashlib
 
 import numpy as np
 
+from kmeans_studio.core.data.datasets import Dataset
+
 #: At most this many drawn points (a session of them stays a few MiB).
 MAX_POINTS = 100_000
 #: Classes a point can be given (-1: none).
@@ -79,8 +81,6 @@ def erase(drawing: Drawing, center, radius: float) -> Drawing:
 def drawn_dataset(drawing: Drawing):
     """The points as data for the Blobs page (their classes as true labels when every
     point has one)."""
-    from kmeans_studio.core.data.datasets import Dataset
-
     n = len(drawing)
     classes = len(np.unique(drawing.classes[drawing.classes >= 0]))
     description = (f"{n:,} drawn point{'s' if n != 1 else ''}"

@@ -18,6 +18,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from kmeans_studio.core.data.datasets import (
+    Dataset,
+    Projection,
+    array_bytes,
+    array_headers,
+    array_names,
+    read_arrays,
+)
 from kmeans_studio.core.limits import regular_file
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".npy", ".npz")
@@ -99,8 +107,6 @@ def read_preview(path: str | Path):
     except ValueError as exc:
         raise TableError(str(exc)) from None
     if path.suffix.lower() in (".npy", ".npz"):
-        from kmeans_studio.core.data.datasets import array_bytes, array_headers
-
         try:
             complete = array_bytes(array_headers(path)) <= SMALL_TABLE_BYTES
         except ValueError as exc:
@@ -356,7 +362,6 @@ def _read_arrays(path: Path, nrows: int | None = None):
     import pandas as pd
 
     name = path.name
-    from kmeans_studio.core.data.datasets import array_names, read_arrays
 
     try:
         arrays, _ = read_arrays(path, rows=nrows)
@@ -430,8 +435,6 @@ def table_dataset(frame, choice: TableChoice, name: str):
     """The chosen columns as a `Dataset` (2-D PCA projection fitted once when there
     are more than two features).  Raises TableError for a choice that cannot be
     clustered."""
-    from kmeans_studio.core.data.datasets import Dataset, Projection
-
     features = list(choice.features)
     if not features:
         raise TableError(f"“{name}”: choose at least one feature column.")

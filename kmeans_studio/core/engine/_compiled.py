@@ -16,28 +16,27 @@ They compute what `kmeans._nearest` computes: ``|c|^2 - 2 x.c`` with each dot pr
 one multiply-add chain, fused exactly when BLAS fuses it, first minimum wins; tests
 assert they equal the numpy path.  numba is imported lazily and the kernels are cached
 on disk, so only the first use on a machine pays for compilation; the GUI warms them up
-off the GUI thread with `warm_up`.
+off the GUI thread with `kmeans.warm_up`.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-MAX_FEATURES = 16
-#: Scanning centres nearest-first pays from this many centres (see `scans`).
-SCAN_MIN_K = 48
-#: A bounded run's first pass computes every distance by BLAS up to this many centres;
-#: beyond, scanning centres nearest-first (and stopping early) does less work (china.jpg
-#: at k = 256: 11 ms scanning, 28 ms by BLAS; 300,000 blobs at k = 64: 81 ms, 31 ms).
-FULL_PASS_BY_BLAS_MAX_K = 64
+from kmeans_studio.core.engine.parallel import in_row_blocks, shared_pool
+from kmeans_studio.core.engine.platform import (
+    MAX_FEATURES,
+    PARALLEL_MIN_ROWS,
+    PARALLEL_MIN_WORK,
+    SCAN_MIN_K,
+    n_cores,
+)
 
 _lock = threading.Lock()
 _kernels = None
-_pool = None
 _controller = None
 _declined = False
 
@@ -72,53 +71,16 @@ def cached(dispatchers) -> bool:
     return True
 
 
-def blas_fuses_multiply_add() -> bool:
-    """True when BLAS's dgemm (as scikit-learn calls it) accumulates with fused
-    multiply-add, i.e. without rounding each product.
-
-    The dot product of (1 + 2**-29, 1 + 2**-30) and (-1, 1 + 2**-30) is 2**-60 when
-    products are fused into the sum and 0 when each product is rounded first.
-    """
-    from scipy.linalg import blas
-
-    a, b = 1 + 2.0**-29, 1 + 2.0**-30
-    X = np.array([[a, b]] * 8)
-    C = np.array([[-1.0, b]] * 8)
-    return bool(blas.dgemm(alpha=1.0, a=X, b=C, trans_b=True)[0, 0] != 0.0)
-
-
 def kernels():
     """The kernels module (imports numba; kernels compile or load on first call)."""
     global _kernels
     with _lock:
         if _kernels is None:
+            # (numba: imported only now, never at start-up)
             from kmeans_studio.core.engine import _kernels as module
 
             _kernels = module
     return _kernels
-
-
-def _workers() -> ThreadPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=_n_cores(), thread_name_prefix="kmeans-assign"
-            )
-    return _pool
-
-
-def _n_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-#: Bounded passes over at least this many rows split them into one block per core.
-PARALLEL_MIN_ROWS = 20_000
-#: Unbounded passes split rows into blocks from this much work (rows x features x k).
-PARALLEL_MIN_WORK = 2_000_000
 
 
 def single_block(n: int, d: int, k: int, bounded: bool) -> bool:
@@ -162,7 +124,7 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
     """
     n, d = X.shape
     k = len(C)
-    blocks = 1 if single_block(n, d, k, True) else _n_cores()
+    blocks = 1 if single_block(n, d, k, True) else n_cores()
     weights = np.zeros((blocks, k), dtype=X.dtype)
     sums = np.zeros((blocks, k, d), dtype=X.dtype)
     edges = np.linspace(0, n, blocks + 1).astype(int)
@@ -177,7 +139,7 @@ def assign(X, x_norms, C, cn, w, labels, upper, lower, grow, shrink, margin_coef
         kernel(*jobs[0])
         return weights[0], sums[0]
     with single_threaded_blas():
-        for future in [_workers().submit(kernel, *job) for job in jobs]:
+        for future in [shared_pool().submit(kernel, *job) for job in jobs]:
             future.result()
     return weights.sum(axis=0), sums.sum(axis=0)
 
@@ -201,13 +163,13 @@ def assign_full(X, C, w):
         sums = np.zeros((k, d), dtype=X.dtype)
         kernel(X, Ct, cn, w, labels, best, weight, sums)
         return labels, best, weight, sums
-    blocks = _n_cores()
+    blocks = n_cores()
     edges = np.linspace(0, n, blocks + 1).astype(int)
     weights = np.zeros((blocks, k), dtype=X.dtype)
     sums = np.zeros((blocks, k, d), dtype=X.dtype)
     with single_threaded_blas():  # our threads already fill the cores
         futures = [
-            _workers().submit(
+            shared_pool().submit(
                 kernel, X[a:b], Ct, cn, w[a:b], labels[a:b], best[a:b], weights[i], sums[i]
             )
             for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))
@@ -222,14 +184,6 @@ def column_sums(X: np.ndarray) -> np.ndarray:
     sums = np.zeros(X.shape[1], dtype=X.dtype)
     kernels().column_sums(X, sums)
     return sums
-
-
-def in_row_blocks(work, n: int, rows: int) -> None:
-    """``work(start, stop)`` for consecutive blocks of `rows` rows out of n, on every
-    core; `work` must let go of the GIL (numpy, the kernels)."""
-    edges = list(range(0, n, max(1, rows))) + [n]
-    for future in [_workers().submit(work, a, b) for a, b in zip(edges[:-1], edges[1:])]:
-        future.result()
 
 
 def distances_to_clusters(distances: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
@@ -261,25 +215,6 @@ def single_threaded_blas():
 
             _controller = ThreadpoolController()
     return _controller.limit(limits=1, user_api="blas")
-
-
-def warm_up() -> None:
-    """Compile (or load) the kernels now; call from a worker thread.  On a first run
-    after installing this takes about 10 s, most of it the whole-run loop."""
-    if not available():
-        return
-    from kmeans_studio.core.engine.kmeans import KMeansRun  # (it imports this module)
-
-    X = np.zeros((2, 2))
-    bounds = np.zeros(2)
-    for dtype in (np.float64, np.float32):
-        Xt = X.astype(dtype)
-        assign_full(Xt, Xt, bounds.astype(dtype))
-    # The whole-run loop, and with it every kernel it calls, on float64 rows (tables,
-    # points, the digits).
-    points = np.arange(8.0).reshape(4, 2)
-    KMeansRun(points, 2, init=points[:2], use_compiled=True).run()
-    render(np.zeros(2, np.int32), np.zeros(2, np.uint8), np.zeros((1, 3), np.uint8))
 
 
 def neighbors(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

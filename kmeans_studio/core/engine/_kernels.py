@@ -24,7 +24,10 @@ import numpy as np
 from numba import njit, objmode
 from numba.core.errors import NumbaWarning
 
-from kmeans_studio.core.engine._compiled import FULL_PASS_BY_BLAS_MAX_K, blas_fuses_multiply_add
+from kmeans_studio.core.engine.platform import (
+    FULL_PASS_BY_BLAS_MAX_K,
+    blas_fuses_multiply_add,
+)
 
 # The object-mode block takes the GIL for the einsum only (about 2 µs an iteration);
 # numba warns that such a function cannot run in parallel, which is not so here.

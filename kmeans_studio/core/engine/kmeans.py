@@ -25,18 +25,20 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.engine import _compiled
 from kmeans_studio.core.checks import as_data_matrix, as_initial_centers
-from kmeans_studio.core.limits import check_run
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.engine.history import History, Iteration
+from kmeans_studio.core.engine.parallel import side_by_side
 from kmeans_studio.core.engine.prepared import PreparedData, prepare
 from kmeans_studio.core.engine.seeding import kmeans_plusplus
+from kmeans_studio.core.limits import check_run
 
-__all__ = ["Iteration", "KMeansRun", "INIT_METHODS", "Starts", "best_of_starts"]
+__all__ = ["Iteration", "KMeansRun", "INIT_METHODS", "Starts", "best_of_starts", "warm_up"]
 
 INIT_METHODS = ("k-means++", "random", "farthest")
 
@@ -58,56 +60,6 @@ _LOOP_WORK = 1 << 25
 #: History keeps the labels of recent states within this budget; older states keep
 #: their centres and get their labels recomputed (deterministically) when asked for.
 DEFAULT_HISTORY_BYTES = 256 << 20
-
-
-@dataclasses.dataclass(frozen=True)
-class Iteration:
-    """One state of a k-means run; all arrays are read-only copies.
-
-    Attributes
-    ----------
-    n_iter : int
-        Lloyd iterations begun so far (0 before the first assignment).
-    phase : {"init", "assign", "update"}
-        The half-step that produced this state.
-    centers : ndarray of shape (k, d)
-        Cluster centres.
-    labels : ndarray of shape (n,) or None
-        Index of the nearest centre of each sample (uint8 for k <= 256, uint16 for
-        k <= 65536, else int32); ``None`` before the first assignment.
-    inertia : float
-        Weighted sum of squared distances from each sample to the centre of its label;
-        NaN before the first assignment.
-    center_shift : ndarray of shape (k,)
-        How far each centre moved in this update (zeros for other phases).
-    n_changed : int
-        Samples whose label changed in this assignment (0 for other phases).
-    converged : bool
-        The run has stopped by convergence (no label changed, or the centre shift fell
-        within the tolerance).
-    """
-
-    n_iter: int
-    phase: str
-    centers: np.ndarray
-    labels: np.ndarray | None
-    inertia: float
-    center_shift: np.ndarray
-    n_changed: int
-    converged: bool
-
-    #: What the run's curve plots (`objective`), in words.
-    objective_name = "inertia"
-
-    @property
-    def objective(self) -> float:
-        """The number the run improves: the inertia (a mixture: its log-likelihood)."""
-        return self.inertia
-
-    @property
-    def n_clusters(self) -> int:
-        """Number of centres."""
-        return self.centers.shape[0]
 
 
 class _Record:
@@ -135,25 +87,6 @@ class _Record:
             self._inertia = (float("nan") if self.sums is None
                              else inertia_from_sums(self._norm, self.centers, *self.sums))
         return self._inertia
-
-
-class History(Sequence):
-    """Read-only sequence of a run's states, oldest first, each made when asked for:
-    `length()` states, state i being `make(i)`."""
-
-    def __init__(self, length: Callable[[], int], make: Callable[[int], Any]) -> None:
-        self._length, self._make = length, make
-
-    def __len__(self) -> int:
-        return self._length()
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError("history index out of range")
-        return self._make(index % n)
 
 
 def _check_run_fits(shape: tuple[int, int], n_clusters: Any, max_iter: int,
@@ -738,8 +671,6 @@ def best_of_starts(
     start's initial centres are still drawn in start order from the one random state,
     and the kept run is chosen in start order, so the outcome is the same.
     """
-    from kmeans_studio.core.engine.parallel import side_by_side
-
     if int(n_init) != n_init or n_init < 1:
         raise ValueError(f"The number of starts must be a whole number ≥ 1, not {n_init!r}.")
     n_init = int(n_init)
@@ -781,6 +712,23 @@ def best_of_starts(
             best = (run, final, index)
     inertia = [final.inertia for _, _, final in outcomes]
     return Starts(best[0], best[2], _readonly(np.array(inertia)))
+
+
+def warm_up() -> None:
+    """Compile (or load) the engine's kernels now; call from a worker thread.  On a
+    first run after installing this takes about 10 s, most of it the whole-run loop."""
+    if not _compiled.available():
+        return
+    X = np.zeros((2, 2))
+    bounds = np.zeros(2)
+    for dtype in (np.float64, np.float32):
+        Xt = X.astype(dtype)
+        _compiled.assign_full(Xt, Xt, bounds.astype(dtype))
+    # The whole-run loop, and with it every kernel it calls, on float64 rows (tables,
+    # points, the digits).
+    points = np.arange(8.0).reshape(4, 2)
+    KMeansRun(points, 2, init=points[:2], use_compiled=True).run()
+    _compiled.render(np.zeros(2, np.int32), np.zeros(2, np.uint8), np.zeros((1, 3), np.uint8))
 
 
 def _same_clustering(labels: np.ndarray, kept: np.ndarray) -> bool:

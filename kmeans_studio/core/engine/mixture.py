@@ -15,6 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from kmeans_studio.core.checks import as_data_matrix
+from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.limits import check_run
+
 COVARIANCE_TYPES = {"full": "Full", "tied": "Tied", "diag": "Diagonal", "spherical": "Spherical"}
 #: How the first responsibilities are chosen (scikit-learn's `init_params`).
 INITS = {"kmeans": "From k-means", "k-means++": "k-means++ points",
@@ -161,10 +165,9 @@ class MixtureRun:
                  init_params: str = "kmeans", means_init: Any = None,
                  random_state: Any = None, tol: float = 1e-3, reg_covar: float = 1e-6,
                  max_iter: int = 100) -> None:
-        from sklearn.utils import check_random_state
-
-        from kmeans_studio.core.checks import as_data_matrix
-        from kmeans_studio.core.limits import check_run
+        from sklearn.utils import (
+            check_random_state,  # (scikit-learn: when a mixture runs)
+        )
 
         X = as_data_matrix(X)
         if covariance_type not in COVARIANCE_TYPES:
@@ -204,8 +207,6 @@ class MixtureRun:
         n, k = len(self.X), self.n_components
         resp = np.zeros((n, k))
         if means_init is not None:
-            from kmeans_studio.core.engine.kmeans import nearest_centers
-
             means = np.asarray(means_init, dtype=np.float64)
             if means.shape != (k, self.X.shape[1]) or not np.isfinite(means).all():
                 raise ValueError(f"The initial means must be {k} finite points of "

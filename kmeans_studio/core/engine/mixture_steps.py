@@ -17,8 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.engine.kmeans import History, Iteration
-from kmeans_studio.core.engine.mixture import COVARIANCE_TYPES, MixtureRun, MixtureState
+from kmeans_studio.core.engine.history import History, Iteration
+from kmeans_studio.core.engine.mixture import (
+    COVARIANCE_TYPES,
+    INITS,
+    MixtureRun,
+    MixtureState,
+)
 
 #: What the model choice offers: k-means, or a mixture with one covariance type.
 MODELS = {"kmeans": "k-means",
@@ -54,7 +59,7 @@ class MixtureIteration(Iteration):
         return self.log_likelihood
 
     def mixture_state(self) -> MixtureState:
-        """The state as `core.mixture` takes it (for its ellipses and narration)."""
+        """The state as `engine.mixture` takes it (for its ellipses and narration)."""
         return MixtureState(self.n_iter, {v: k for k, v in _PHASES.items()}[self.phase],
                             self.weights, self.means, self.covariances, self.resp,
                             self.log_likelihood, self.n_changed, self.converged)
@@ -149,8 +154,6 @@ def replay(X: Any, run: dict, initial_means: np.ndarray) -> MixtureSteps:
     """The mixture run a session's `run` describes, from its start: its
     initialisation by name (its first covariances come from it), or, for means placed
     by hand, `initial_means`."""
-    from kmeans_studio.core.engine.mixture import INITS
-
     named = isinstance(run["init"], str) and run["init"] in INITS
     init = run["init"] if named else np.asarray(initial_means)
     return MixtureSteps(X, len(initial_means), covariance_type=run["model"], init=init,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from kmeans_studio.core.engine.kmeans import Iteration
+from kmeans_studio.core.engine.history import Iteration
 from kmeans_studio.core.engine.mixture import narrate as narrate_mixture
 from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 

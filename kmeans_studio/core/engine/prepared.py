@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.engine import _compiled
 from kmeans_studio.core.checks import (
     as_data_matrix,
     as_sample_weight,
@@ -21,6 +20,8 @@ from kmeans_studio.core.checks import (
     require_finite,
     require_squares_fit,
 )
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.engine.parallel import in_row_blocks
 
 #: Merging duplicate rows pays only for low-dimensional data with many rows.
 _MERGE_MIN_ROWS = 10_000
@@ -164,7 +165,7 @@ def _centred_with_norms(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np
     if X.nbytes < _PARALLEL_BYTES:
         block(0, X.shape[0])
     else:
-        _compiled.in_row_blocks(block, X.shape[0], _BLOCK_BYTES // X[0].nbytes)
+        in_row_blocks(block, X.shape[0], _BLOCK_BYTES // X[0].nbytes)
     return Xc, norms
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from kmeans_studio.core.explore.metrics import silhouette
+
 
 @dataclasses.dataclass(frozen=True)
 class Setting:
@@ -127,8 +129,6 @@ def scored(name: str, title: str, X: np.ndarray, labels: np.ndarray,
     """A clustering's result with its scores: the adjusted Rand index against `y`
     (noise counted as one more group) and the silhouette of the points not noise."""
     from sklearn.metrics import adjusted_rand_score
-
-    from kmeans_studio.core.explore.metrics import silhouette
 
     labels = np.asarray(labels, dtype=np.int64)
     clustered = labels >= 0

@@ -20,14 +20,15 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.engine.mixture import MixtureRun
+from kmeans_studio.core.engine.parallel import side_by_side
+from kmeans_studio.core.engine.prepared import PreparedData, prepare
 from kmeans_studio.core.explore.metrics import (
     SILHOUETTE_SAMPLE,
     sample_rows,
     silhouette,
     silhouette_from_distances,
 )
-from kmeans_studio.core.engine.parallel import side_by_side
-from kmeans_studio.core.engine.prepared import PreparedData, prepare
 
 #: name: (title, "max", "min" or "elbow": how the best k is picked)
 SCORES = {
@@ -217,8 +218,6 @@ def sweep(
                         run.center_trail(0)[0], np.asarray(final.centers))
 
     def mixture_one(k: int) -> SweepRun | None:
-        from kmeans_studio.core.engine.mixture import MixtureRun
-
         run = MixtureRun(points, k, covariance_type=model, init_params=init,
                          random_state=random_state, max_iter=max_iter, tol=tol)
         final = run.run(cancelled=stop)

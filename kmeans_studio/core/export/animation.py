@@ -29,7 +29,11 @@ from typing import Any
 
 import numpy as np
 
+from kmeans_studio.core import limits
 from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.data.datasets import Projection
+from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.engine.mixture import ellipses
 
 #: Frame size (width, height) in pixels and frames per second by default.
 SIZE = (800, 600)
@@ -169,8 +173,6 @@ def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] 
     and returns None)."""
     from PIL import Image, ImageDraw
 
-    from kmeans_studio.core.engine.kmeans import nearest_centers
-
     width, height = _check_size(size)
     check_view(dataset, view)
     font = _font(height)
@@ -234,8 +236,6 @@ def _points_drawer(dataset: Any, width: int, height: int):
     else:
         projection = dataset.projection
         if projection is None:
-            from kmeans_studio.core.data.datasets import Projection
-
             projection = Projection.fit(dataset.X)
         plane, project = projection.points, projection.transform
         P, shift = projection.components, projection.components @ projection.mean
@@ -254,8 +254,6 @@ def _points_drawer(dataset: Any, width: int, height: int):
     radius = max(2, min(width, height) // 160)
 
     def draw(state: FrameState, labels):
-        from kmeans_studio.core.engine.mixture import ellipses
-
         image = Image.new("RGB", (width, height), "white")
         pen = ImageDraw.Draw(image)
         colors = _colors(len(state.centers))
@@ -406,8 +404,6 @@ def check_output(path: str | Path, size: tuple[int, int], fps: float,
     with a sentence): the kind (`output_kind`), the rate, the size, the MP4 encoder, a
     writable folder, a new folder for PNG frames and, given `n_frames`, the memory.
     Returns the kind and the size to draw (for MP4, `even_size`)."""
-    from kmeans_studio.core import limits
-
     kind = output_kind(path)
     low, high = RATES
     try:

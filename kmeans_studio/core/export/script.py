@@ -5,7 +5,7 @@ same initial centres with the same sample weights, and ends with the same centre
 the app (K-Means Studio's engine agrees with scikit-learn iteration for iteration).
 A Gaussian mixture's run becomes scikit-learn's `GaussianMixture` with the same
 initialisation and seed (or, for means placed by hand, the same starting weights,
-means and covariances), which `core.mixture` equals step for step.
+means and covariances), which `engine.mixture` equals step for step.
 It does not import K-Means Studio.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kmeans_studio.core.color.spaces import colors_kind
+from kmeans_studio.core.data.tables import text_encoding, text_format
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.export.session import Session
 
@@ -91,36 +93,6 @@ colors, inverse, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_invers
 X, sample_weight = colors.astype(np.float64), counts.astype(np.float64)
 '''
 
-_OKLAB = '''
-# In Oklab (Björn Ottosson's perceptual colour space): k-means on the colours there.
-RGB_TO_LMS = np.array({rgb_to_lms})
-LMS_TO_LAB = np.array({lms_to_lab})
-
-
-def oklab(rgb):
-    """sRGB 0..255 as Oklab."""
-    c = rgb / 255.0
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return np.cbrt(linear @ RGB_TO_LMS.T) @ LMS_TO_LAB.T
-
-
-def srgb(lab):
-    """Oklab as sRGB 0..255 (not rounded)."""
-    linear = (lab @ np.linalg.inv(LMS_TO_LAB).T) ** 3 @ np.linalg.inv(RGB_TO_LMS).T
-    curve = 1.055 * np.cbrt(np.abs(linear)) ** (3 / 2.4) * np.sign(linear) - 0.055
-    return 255.0 * np.where(linear <= 0.0031308, 12.92 * linear, curve)
-
-
-X = oklab(X)
-'''
-
-_LUMA = '''
-# Brightness weighed {weight} times: k-means on the colours stretched along the luma
-# direction (Rec. 601), x -> METRIC x.
-METRIC = np.array({metric})
-X = X @ METRIC
-'''
-
 _IMAGE_TOLERANCE = '''
 # The app stops as k-means on every pixel would: scikit-learn scales tol by the variance
 # of the rows it is given (the distinct colours), so tol is scaled to the pixels'.
@@ -180,15 +152,7 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
                 else f"with Image.open({source['path']!r}) as image:\n"
                      "    image.seek(0)\n    pixels = rgb_pixels(image)")
         parts.append(_IMAGE.format(load=load))
-        if source.get("space", "srgb") == "oklab":
-            from kmeans_studio.core.color import image_quality as quality
-
-            parts.append(_OKLAB.format(rgb_to_lms=quality._RGB_TO_LMS.tolist(),
-                                       lms_to_lab=quality._LMS_TO_LAB.tolist()))
-        elif source.get("space", "srgb") == "luma":
-            from kmeans_studio.core.color.luma import LUMA_WEIGHT, METRIC
-
-            parts.append(_LUMA.format(weight=LUMA_WEIGHT, metric=METRIC.tolist()))
+        parts.append(colors_kind(source.get("space", "srgb")).script_code())
         weight = "sample_weight"
     elif kind == "table":
         parts.append(_table_code(source))
@@ -219,13 +183,9 @@ print("Centres:")
 print(kmeans.cluster_centers_)
 """)
     if weight == "sample_weight":
-        space = source.get("space", "srgb")
-        to_srgb, palette_features = {
-            "oklab": ("srgb(kmeans.cluster_centers_)", "oklab(palette.astype(np.float64))"),
-            "luma": ("kmeans.cluster_centers_ @ np.linalg.inv(METRIC)",
-                     "palette.astype(np.float64) @ METRIC"),
-        }.get(space, ("kmeans.cluster_centers_", "palette.astype(np.float64)"))
-        parts.append(_IMAGE_RESULT.format(to_srgb=to_srgb, palette_features=palette_features))
+        space = colors_kind(source.get("space", "srgb"))
+        parts.append(_IMAGE_RESULT.format(to_srgb=space.script_centers_srgb,
+                                          palette_features=space.script_palette_features))
     return "".join(parts)
 
 
@@ -274,8 +234,6 @@ def _table_code(source: dict) -> str:
     """Read the table, keep the chosen columns, handle missing values and scale, as the
     Table page does (`core.tables.table_dataset`)."""
     from pathlib import Path
-
-    from kmeans_studio.core.data.tables import text_encoding, text_format
 
     path = source.get("path")
     if path is None:

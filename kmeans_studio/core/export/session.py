@@ -21,9 +21,29 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.data.datasets import Dataset
-from kmeans_studio.core.limits import regular_file
+from kmeans_studio.core.color.spaces import SPACES
+from kmeans_studio.core.data import datasets
+from kmeans_studio.core.data.datasets import BLOB_SHAPES, SAMPLE_IMAGES, Dataset
+from kmeans_studio.core.data.drawing import (
+    MAX_POINTS,
+    N_CLASSES,
+    drawing_from_source,
+    drawn_dataset,
+)
+from kmeans_studio.core.data.tables import (
+    MAX_COLUMNS,
+    MISSING,
+    SCALINGS,
+    load_table_dataset,
+)
 from kmeans_studio.core.engine.mixture_steps import MODELS as _MODELS
+from kmeans_studio.core.limits import regular_file
+from kmeans_studio.core.parameters import (
+    TOL_RANGE,
+    BlobParameters,
+    RunParameters,
+    specs,
+)
 
 FORMAT = "kmeans-studio-session"
 VERSION = 1
@@ -51,8 +71,6 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     Tables are read in chunks: `progress(done, total)` is told how far, and None is
     returned when `cancelled()` says so.
     """
-    from kmeans_studio.core.data import datasets
-
     kind = source.get("kind")
     if kind == "blobs":
         return datasets.make_blob_dataset(source["shape"], source["n_samples"],
@@ -61,8 +79,6 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     if kind == "digits":
         return datasets.digits_dataset()
     if kind == "drawn":
-        from kmeans_studio.core.data.drawing import drawing_from_source, drawn_dataset
-
         return drawn_dataset(drawing_from_source(source))
     if kind == "labelled_file":
         return datasets.npz_images_dataset(source["path"])
@@ -71,8 +87,6 @@ def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
     if kind == "image_file":
         return datasets.file_image_dataset(source["path"], source.get("space", "srgb"))
     if kind == "table":
-        from kmeans_studio.core.data.tables import load_table_dataset
-
         return load_table_dataset(source, cancelled, progress)
     raise ValueError(f"Unknown kind of data {kind!r} in the session.")
 
@@ -274,8 +288,6 @@ def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndar
 
 def check_run(run: dict) -> None:
     """Check a session's run parameters (see `RUN_KEYS`)."""
-    from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
-
     _choice(run.get("model", "kmeans"), "the run's model", _MODELS)
     for key in ("n_clusters", "n_init", "random_state", "max_iter"):
         spec = specs(RunParameters)[key]
@@ -288,11 +300,6 @@ def check_run(run: dict) -> None:
 def check_source(source: dict) -> dict:
     """Check a session's data source: its kind and every field that kind has; return
     it with those fields alone."""
-    from kmeans_studio.core.data.datasets import BLOB_SHAPES, SAMPLE_IMAGES
-    from kmeans_studio.core.color.image_quality import SPACES
-    from kmeans_studio.core.parameters import BlobParameters, specs
-    from kmeans_studio.core.data.tables import MAX_COLUMNS, MISSING, SCALINGS
-
     kind = source.get("kind")
     if kind == "blobs":
         _choice(source.get("shape"), "the blob shape", BLOB_SHAPES)
@@ -422,8 +429,6 @@ def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
 
 def _drawn(source: dict) -> None:
     """Drawn points: at most `drawing.MAX_POINTS` finite (x, y), a class each."""
-    from kmeans_studio.core.data.drawing import MAX_POINTS, N_CLASSES
-
     points, classes = source.get("points"), source.get("classes")
     if not isinstance(points, list) or len(points) > MAX_POINTS:
         raise ValueError(f"the drawn points must be a list of at most {MAX_POINTS:,}")

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.explore.metrics import Matching
 from kmeans_studio.qt.contracts import Snapshot
-from kmeans_studio.qt.views.image_grid import ImageGrid
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.views.image_grid import ImageGrid
 
 
 class CentroidImagesView(QWidget):

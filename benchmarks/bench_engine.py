@@ -23,7 +23,7 @@ from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.datasets import load_digits, load_sample_image
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core import _compiled
+from kmeans_studio.core.engine import kmeans
 
 warnings.filterwarnings("ignore", category=UserWarning)  # sklearn's n_init notices
 
@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["B1", "B4", "B5"], action="append")
     args = parser.parse_args()
     chosen = set(args.only or ["B1", "B4", "B5"])
-    _compiled.warm_up()
+    kmeans.warm_up()
     lines = []
     if "B1" in chosen:
         china = (load_sample_image("china.jpg") / 255.0).reshape(-1, 3)

@@ -30,15 +30,15 @@ from PIL import Image
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.datasets import image_dataset
-from kmeans_studio.core.quantize import (
+from kmeans_studio.core.color.quantize import (
     ImageColors,
     engine_run,
     initial_palette,
     quantize,
     state_preview,
 )
+from kmeans_studio.core.data.datasets import image_dataset
+from kmeans_studio.core.engine import kmeans
 
 warnings.filterwarnings("ignore", category=UserWarning)
 
@@ -123,7 +123,7 @@ def preview_latency() -> list[str]:
 
 
 def main() -> None:
-    _compiled.warm_up()
+    kmeans.warm_up()
     quantize(load_sample_image("flower.jpg"), 8)  # warm caches
     for line in preview_latency() + b2() + b3():
         print(line, flush=True)

@@ -11,7 +11,7 @@ and k = 16, 64, 256, both programs run as whole commands in fresh processes:
   with ``--space luma``; pngquant's default Floyd–Steinberg);
 - ours also with ``--space luma`` and ``--space oklab`` (undithered, opaque images);
 - file size, PSNR, SSIM and ΔE of what was written, read back with Pillow and measured
-  as the app reports them (`kmeans_studio.core.image_quality`);
+  as the app reports them (`kmeans_studio.core.color.image_quality`);
 - wall time of the whole command, median of 5, for the timing targets.
 
 Printed: the table, then each target of the photos issue with its ratio and whether
@@ -136,7 +136,7 @@ def read(path: Path) -> np.ndarray:
 
 def quality(original: np.ndarray, written: Path):
     """PSNR, SSIM and ΔE of a written file, as the app reports them."""
-    from kmeans_studio.core.image_quality import compare_images
+    from kmeans_studio.core.color.image_quality import compare_images
 
     result = read(written)
     if result.shape != original.shape:  # opaque output of a transparent input
@@ -300,7 +300,7 @@ def _crops(images: dict[str, Path], folder: Path, k: int = 64) -> None:
 def _wait_for_background_compile(env: dict) -> None:
     """Until a first run's kernels, compiled in the background, are in `env`'s cache."""
     check = [sys.executable, "-c",
-             "from kmeans_studio.core.quantize import kernels_cached; print(kernels_cached())"]
+             "from kmeans_studio.core.color.warmup import kernels_cached; print(kernels_cached())"]
     deadline = time.monotonic() + 300
     while (subprocess.run(check, capture_output=True, text=True, env=env).stdout.strip()
            != "True" and time.monotonic() < deadline):
@@ -314,8 +314,8 @@ def _libimagequant(images: dict[str, Path]) -> None:
     except ImportError:
         print("small images against libimagequant: skipped (pip install '.[bench]')")
         return
-    from kmeans_studio.core.alpha import AlphaColors
-    from kmeans_studio.core.quantize import ImageColors
+    from kmeans_studio.core.color.alpha import AlphaColors
+    from kmeans_studio.core.color.quantize import ImageColors
 
     print("\nsmall images at k = 256, in-process, median of", REPEATS)
     for name in ("logo-alpha", "china", "flower", "screenshot"):

@@ -29,8 +29,9 @@ import numpy as np
 from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.datasets import load_digits, make_blobs
 
-from kmeans_studio.core import KMeansRun, _compiled
-from kmeans_studio.core.kmeans import DEFAULT_HISTORY_BYTES, best_of_starts
+from kmeans_studio.core import KMeansRun
+from kmeans_studio.core.engine import kmeans
+from kmeans_studio.core.engine.kmeans import DEFAULT_HISTORY_BYTES, best_of_starts
 
 warnings.filterwarnings("ignore", category=UserWarning)
 REPEATS = 5
@@ -146,7 +147,7 @@ def main() -> None:
         side, path, k = args.peak_of
         print_peak_of(side, path, int(k))
         return
-    _compiled.warm_up()
+    kmeans.warm_up()
     print(f"Whole runs, median of {REPEATS} or more (a second's worth), scikit-learn time "
           "/ ours (target >= 1.5x)")
     for name, (make, k) in DATA.items():

@@ -34,8 +34,8 @@ from sklearn import metrics
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_digits
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.sweep import sweep
+from kmeans_studio.core.engine import kmeans
+from kmeans_studio.core.explore.sweep import sweep
 
 KS = range(2, 13)
 REPEATS = 7
@@ -82,8 +82,8 @@ def photo_sweep() -> None:
     from PIL import Image
     from sklearn.datasets import load_sample_image
 
-    from kmeans_studio.core.datasets import image_dataset
-    from kmeans_studio.core.metrics import sample_rows
+    from kmeans_studio.core.data.datasets import image_dataset
+    from kmeans_studio.core.explore.metrics import sample_rows
 
     photo = Image.fromarray(load_sample_image("china.jpg"))
     data = image_dataset(np.asarray(photo.resize((3464, 2309), Image.Resampling.LANCZOS)),
@@ -118,7 +118,7 @@ def photo_sweep() -> None:
 
 def main() -> None:
     X = load_digits().data
-    _compiled.warm_up()
+    kmeans.warm_up()
     for ours, theirs in ((ours_clustering, theirs_clustering), (ours_sweep, theirs_sweep)):
         np.testing.assert_allclose(ours(X), theirs(X), rtol=1e-9)  # same runs; warm-up
     print(f"k-sweep, k = {KS.start}–{KS.stop - 1}, digits {X.shape[0]} × {X.shape[1]}, "

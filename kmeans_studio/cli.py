@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "INPUT-kK.png (INPUT-qMAX.png with --quality, INPUT-sBYTES.png "
                              "with --max-size) beside each input")
     parser.add_argument("--seed", type=int, default=0, help="seed of the initialisation (default 0)")
-    from kmeans_studio.core.dither import DEFAULT_STRENGTH
+    from kmeans_studio.core.color.dither import DEFAULT_STRENGTH
 
     parser.add_argument("--dither", nargs="?", const=DEFAULT_STRENGTH, type=_strength,
                         metavar="STRENGTH",
@@ -68,14 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
                              "black); by default transparency is kept, as pngquant keeps "
                              "it: colours clustered with their alpha, fully transparent "
                              "pixels kept exactly, an indexed PNG with a tRNS chunk")
-    from kmeans_studio.core.image_quality import SPACES
+    from kmeans_studio.core.color.spaces import SPACES
 
-    parser.add_argument("--space", choices=tuple(SPACES), default="srgb",
-                        help="colour space k-means runs in: srgb (default: the highest "
-                             "PSNR), luma (sRGB with brightness weighed 1.5 times: higher "
-                             "SSIM, a little lower PSNR, as fast) or oklab (perceptual: "
-                             "higher SSIM and lower ΔE, lower PSNR, slower); luma and "
-                             "oklab take opaque images, or --background")
+    spaces = [f"{name} ({kind.space_help})" for name, kind in SPACES.items()]
+    default, *others = SPACES
+    parser.add_argument("--space", choices=tuple(SPACES), default=default,
+                        help=f"colour space k-means runs in: {', '.join(spaces[:-1])} or "
+                             f"{spaces[-1]}; {' and '.join(others)} take opaque images, "
+                             "or --background")
     parser.add_argument("--optimize", action="store_true",
                         help="zlib's strongest level for every PNG (by default only up to "
                              "2 megapixels: above, it takes 2.5x as long for files about "
@@ -116,7 +116,7 @@ def _strength(text: str) -> float:
 def _bare_dither(argv: Sequence[str]) -> list[str]:
     """`--dither` not followed by a number has the default strength: argparse would
     take the next word (``--dither photo.jpg``) for the strength."""
-    from kmeans_studio.core.dither import DEFAULT_STRENGTH
+    from kmeans_studio.core.color.dither import DEFAULT_STRENGTH
 
     argv = list(argv)
     for i, word in enumerate(argv[:-1]):
@@ -179,7 +179,7 @@ def plan(inputs: list[Path], outputs: list[Path], force: bool) -> None:
     """Check every output before any is written: ValueError (one sentence) when an
     output is an input, when two inputs would go to one output, when a suffix cannot
     be written, or when an output exists and `force` is off."""
-    from kmeans_studio.core.images import writable_format  # Pillow only
+    from kmeans_studio.core.color.images import writable_format  # Pillow only
 
     where = {_key(p): p for p in inputs}
     seen: dict[str, Path] = {}
@@ -306,8 +306,8 @@ def _main(argv: Sequence[str] | None) -> int:
         error(f"{source.name}: " + failure(outcome, f"cannot write “{target}”" if isinstance(
             outcome, OSError) else "it could not be compressed"))
     if compile_afterwards:
-        from kmeans_studio.core import _compiled
-        from kmeans_studio.core.quantize import compile_in_background
+        from kmeans_studio.core.color.warmup import compile_in_background
+        from kmeans_studio.core.engine import _compiled
 
         compile_in_background()
         _compiled.decline(False)  # (main may be called again in this process)
@@ -367,8 +367,8 @@ def _ready_kernels(inputs: list[Path], say, dither: bool) -> bool:
     way is quicker for these inputs, take it instead and return True: the kernels
     are then compiled in the background once the outputs are written.  Dithering
     has no numpy way: it compiles first."""
-    from kmeans_studio.core import _compiled
-    from kmeans_studio.core.quantize import kernels_cached, warm_up
+    from kmeans_studio.core.color.warmup import kernels_cached, warm_up
+    from kmeans_studio.core.engine import _compiled
 
     if not kernels_cached() and not dither and _pixels(inputs) <= NUMPY_FIRST_RUN_PIXELS:
         _compiled.decline()
@@ -401,10 +401,16 @@ def compress_one(source: Path, target: Path, args: argparse.Namespace, say,
     """Compress `source` into `target`; the exit status: 0 when written, 98 when
     --skip-if-larger or --max-size, 99 when --quality kept it unwritten, 130 when
     `stop` was set before it was written."""
-    from kmeans_studio.core.image_quality import measure
-    from kmeans_studio.core.images import atomic_write, encoded, load_image, writable_format
-    from kmeans_studio.core.dither import dither
-    from kmeans_studio.core.quantize import colors_kind, fewest_colors, most_colors_within
+    from kmeans_studio.core.color.dither import dither
+    from kmeans_studio.core.color.image_quality import measure
+    from kmeans_studio.core.color.images import (
+        atomic_write,
+        encoded,
+        load_image,
+        writable_format,
+    )
+    from kmeans_studio.core.color.search import fewest_colors, most_colors_within
+    from kmeans_studio.core.color.spaces import colors_kind
 
     start = time.perf_counter()
     flatten = args.background is not None

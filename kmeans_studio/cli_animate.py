@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kmeans_studio.core import animation
+from kmeans_studio.core.export import animation
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,8 +45,14 @@ def _size(text: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``animate``; the exit status: 0 written, 2 refused or failed (one ``error:``
     line, never a traceback), 130 after Ctrl+C (nothing half-written stays)."""
-    from kmeans_studio.cli import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, error, failure,
-                                   printable, quiet_pillow)
+    from kmeans_studio.cli import (
+        EXIT_BAD_INPUT,
+        EXIT_INTERRUPTED,
+        error,
+        failure,
+        printable,
+        quiet_pillow,
+    )
 
     args = build_parser().parse_args(argv)
     quiet_pillow()
@@ -71,7 +77,12 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     """Check every option, then the session, then draw and write: (the path written,
     its frames, notes to say).  Refusals are ValueErrors with a sentence."""
     from kmeans_studio.core import limits
-    from kmeans_studio.core.session import SESSION_SUFFIX, Session, check_model, load_source
+    from kmeans_studio.core.export.session import (
+        SESSION_SUFFIX,
+        Session,
+        check_model,
+        load_source,
+    )
 
     source = Path(args.session)
     name = source.name.removesuffix(SESSION_SUFFIX) if source.name.endswith(
@@ -98,7 +109,7 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     limits.check_run(dataset.n_samples, k, dataset.n_features, model, max_iter)
     animation.check_view(dataset, args.view)
     if model != "kmeans":
-        from kmeans_studio.core.mixture_steps import replay
+        from kmeans_studio.core.engine.mixture_steps import replay
 
         mixture = replay(dataset.X, run, session.initial_centers)
     else:

@@ -14,7 +14,7 @@ def colour_kernels():
     """The colour kernels compiled (or loaded) once, before any test: the CLI's
     first-run path (numpy now, compile in the background) is then taken only where a
     test asks for it, with a kernel cache of its own."""
-    from kmeans_studio.core.quantize import warm_up
+    from kmeans_studio.core.color.warmup import warm_up
 
     warm_up()
 

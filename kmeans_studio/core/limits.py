@@ -118,7 +118,7 @@ def kmeans_bytes(n: int, k: int, d: int, max_iter: int = 300,
 
 
 def mixture_bytes(n: int, k: int, d: int, covariance_type: str, max_iter: int = 100) -> int:
-    """About the peak bytes a Gaussian mixture's EM (`core.mixture`) adds to its data:
+    """About the peak bytes a Gaussian mixture's EM (`engine.mixture`) adds to its data:
     a float64 copy of the data and two (n, d) temporaries (the k-means that starts it,
     an E-step's projections, an M-step's deviations), five (n, k) arrays (the
     responsibilities of the newest E- and M-states, the E-step's work, a snapshot of

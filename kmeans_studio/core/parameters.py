@@ -14,12 +14,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from kmeans_studio.core.datasets import BLOB_SHAPES
-from kmeans_studio.core.dither import DEFAULT_STRENGTH
-from kmeans_studio.core.drawing import N_CLASSES
-from kmeans_studio.core.image_quality import SPACES
-from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.mixture_steps import MODELS
+from kmeans_studio.core.color.dither import DEFAULT_STRENGTH
+from kmeans_studio.core.color.spaces import space_titles
+from kmeans_studio.core.data.datasets import BLOB_SHAPES
+from kmeans_studio.core.data.drawing import N_CLASSES
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.engine.mixture_steps import MODELS
 
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
 SEED_RANGE = (0, 2**31 - 1)
@@ -238,7 +238,7 @@ class ImageParameters:
     space: str = param("srgb", "Colour space", "Where k-means measures colour differences: "
                        "sRGB gives the highest PSNR; Oklab, a perceptual space, spends "
                        "colours where the eye sees differences (higher SSIM, lower ΔE) — "
-                       "for opaque photos", choices=SPACES)
+                       "for opaque photos", choices=space_titles())
     dither: bool = param(False, "Dithering", "Spread the rounding error to neighbouring "
                          "pixels (Floyd–Steinberg, serpentine; less at edges and in busy "
                          "texture), with the k-means palette: shown and saved")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core import animation
+from kmeans_studio.core.export import animation
 
 
 class AnimationOptions(QDialog):

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.kmeans import Iteration, KMeansRun
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.engine.kmeans import Iteration, KMeansRun
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,7 +130,7 @@ class ImageReport:
     ----------
     png_bytes : int
         Size of the indexed PNG of the result.
-    methods : list of quantize.MethodResult
+    methods : list of comparison.MethodResult
         k-means first, then Pillow's quantizers at the same number of colours.
     file_bytes : int or None
         Size of the photo's own file (None for samples and pasted images).

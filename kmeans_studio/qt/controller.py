@@ -28,15 +28,22 @@ from pathlib import PurePath
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import (QCoreApplication, QElapsedTimer, QObject, QThread, QTimer,
-                            Signal, Slot)
+from PySide6.QtCore import (
+    QCoreApplication,
+    QElapsedTimer,
+    QObject,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 
-from kmeans_studio.core._validation import error_sentence
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.kmeans import Iteration, KMeansRun, best_of_starts
+from kmeans_studio.core.checks import error_sentence
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.engine.kmeans import Iteration, KMeansRun, best_of_starts
+from kmeans_studio.core.engine.mixture_steps import MixtureSteps
+from kmeans_studio.core.engine.parallel import lowest_priority
 from kmeans_studio.core.limits import check_run
-from kmeans_studio.core.mixture_steps import MixtureSteps
-from kmeans_studio.core.parallel import lowest_priority
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
@@ -132,10 +139,10 @@ class KMeansWorker(QObject):
         if self._warmed:
             return
         self._warmed = True
-        from kmeans_studio.core import _compiled
+        from kmeans_studio.core.engine.kmeans import warm_up
 
         try:
-            _compiled.warm_up()
+            warm_up()
         except Exception as exc:  # noqa: BLE001 - the numpy path still works
             self.failed.emit(f"The fast kernels could not be compiled ({exc}); using numpy.")
 

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.metrics import silhouette_profile
-from kmeans_studio.core.race import race
-from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.sweep import sweep
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.explore.metrics import silhouette_profile
+from kmeans_studio.core.explore.race import race
+from kmeans_studio.core.explore.sweep import sweep
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import WrappedLabel, scrolled
@@ -346,7 +346,11 @@ class AlgorithmsTab(_JobTab):
         self._only = None
 
         def work(cancelled, progress):
-            from kmeans_studio.core.algorithms import NAMES, compare_algorithms, scored
+            from kmeans_studio.core.explore.algorithms import (
+                NAMES,
+                compare_algorithms,
+                scored,
+            )
 
             results = compare_algorithms(data.X, k, y=y, random_state=seed,
                                          names=only or NAMES, values=values,

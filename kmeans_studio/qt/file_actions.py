@@ -18,12 +18,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from kmeans_studio.core._validation import error_sentence
-from kmeans_studio.core.images import IMAGE_SUFFIXES
+from kmeans_studio.core.checks import error_sentence
+from kmeans_studio.core.color.images import IMAGE_SUFFIXES
+from kmeans_studio.core.data.tables import TABLE_SUFFIXES
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.engine.mixture_steps import replay
 from kmeans_studio.core.limits import regular_file
-from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.mixture_steps import replay
-from kmeans_studio.core.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.jobs import BackgroundJob
 
 LABELLED_FILTER = "Labelled images (*.npz)"
@@ -213,7 +213,7 @@ class FileActions(QObject):
         """An .npz opened on the Digits page, or one with image_shape or a stack of
         images (n, h, w), is labelled images; other .npz files are tables.  Its members
         are scanned off the GUI thread (`datasets.MAX_ARRAYS` at most)."""
-        from kmeans_studio.core.datasets import npz_holds_images
+        from kmeans_studio.core.data.datasets import npz_holds_images
 
         if self._shown().key == "digits":
             self._open_file("digits", path)
@@ -239,7 +239,7 @@ class FileActions(QObject):
     def _preview(self, path: Path, choice):
         """Read the start of the table at `path` (on the reading job); then, on the GUI
         thread, ask for its columns."""
-        from kmeans_studio.core.tables import read_preview
+        from kmeans_studio.core.data.tables import read_preview
 
         frame, complete = read_preview(path)
         return functools.partial(self._ask_columns, path.name, frame, complete, choice,
@@ -247,7 +247,7 @@ class FileActions(QObject):
 
     def choose_columns(self) -> None:
         """The import dialog again for the table shown (Columns… on the page)."""
-        from kmeans_studio.core.tables import iris_frame
+        from kmeans_studio.core.data.tables import iris_frame
 
         panel = self.pages["table"].panel
         if panel.path is None:
@@ -328,7 +328,7 @@ class FileActions(QObject):
 
     def write_compressed(self, path: str | os.PathLike) -> Path | None:
         """Write the shown result to `path` (atomic; never over the source image)."""
-        from kmeans_studio.core.images import save_image
+        from kmeans_studio.core.color.images import save_image
 
         image = self.pages["image"]
         result = image.result()
@@ -396,7 +396,7 @@ class FileActions(QObject):
             # Crisp on HiDPI screens and in print: twice the on-screen pixels.
             exporter.parameters()["width"] = 2 * int(exporter.parameters()["width"])
             write = exporter.export
-        from kmeans_studio.core.images import atomic_write
+        from kmeans_studio.core.color.images import atomic_write
 
         return self._saved(path, lambda: atomic_write(path, write))
 
@@ -405,7 +405,7 @@ class FileActions(QObject):
         """The shown state as a `Session`, or None (with a message) when it has none."""
         import numpy as np
 
-        from kmeans_studio.core.session import Session
+        from kmeans_studio.core.export.session import Session
 
         snap = self._shown().controller.snapshot
         if snap is None or snap.iteration is None or snap.request is None:
@@ -432,7 +432,7 @@ class FileActions(QObject):
         session = self.current_session()
         if session is None:
             return
-        from kmeans_studio.core.session import SESSION_SUFFIX
+        from kmeans_studio.core.export.session import SESSION_SUFFIX
 
         path = self._ask_save_path("Save session", self._stem() + SESSION_SUFFIX,
                                    SESSION_FILTER)
@@ -463,7 +463,7 @@ class FileActions(QObject):
     def _read_session(self, path: Path):
         """Read and check a session (on the reading job); then, on the GUI thread, ask
         its page's run for it (`_replay_session`)."""
-        from kmeans_studio.core.session import Session, check_model, missing_file
+        from kmeans_studio.core.export.session import Session, check_model, missing_file
 
         session = Session.load(path)
         missing = missing_file(session.source)
@@ -480,7 +480,7 @@ class FileActions(QObject):
         return functools.partial(self._replay_session, path, session)
 
     def _replay_session(self, path: Path, session) -> None:
-        from kmeans_studio.core.session import SOURCE_PAGES
+        from kmeans_studio.core.export.session import SOURCE_PAGES
 
         source = self.pages[SOURCE_PAGES[session.source["kind"]]]
         run = session.run
@@ -500,8 +500,8 @@ class FileActions(QObject):
     # ------------------------------------------------------------------ tables, script
     def export_text(self, what: str, path: str | os.PathLike) -> Path | None:
         """Write "centres" or "labels" (CSV) or "script" (Python) for the shown state."""
-        from kmeans_studio.core import session as sessions
-        from kmeans_studio.core.images import atomic_write
+        from kmeans_studio.core.color.images import atomic_write
+        from kmeans_studio.core.export import session as sessions
 
         snap = self._shown().controller.snapshot
         if snap is None or snap.iteration is None:
@@ -517,7 +517,7 @@ class FileActions(QObject):
                 1 + -(-snap.dataset.n_samples // 50_000), "Writing the labels")
             return Path(path)
         if what == "script":
-            from kmeans_studio.core.script import python_script
+            from kmeans_studio.core.export.script import python_script
 
             if snap.dataset.image is not None and snap.dataset.image.transparent:
                 self.said.emit("The Python script does not handle transparency yet: it "
@@ -542,7 +542,7 @@ class FileActions(QObject):
         replayed there)."""
         import numpy as np
 
-        from kmeans_studio.core import animation
+        from kmeans_studio.core.export import animation
 
         snap = self._shown().controller.snapshot
         if snap is None or snap.iteration is None or snap.dataset is None:
@@ -586,9 +586,8 @@ class FileActions(QObject):
         return True
 
     def export_animation_dialog(self) -> None:
+        from kmeans_studio.core.export.animation import views_for
         from kmeans_studio.qt.animation_dialog import AnimationOptions
-
-        from kmeans_studio.core.animation import views_for
 
         snap = self._shown().controller.snapshot
         views = ("plot",) if snap is None or snap.dataset is None else views_for(snap.dataset)
@@ -608,7 +607,7 @@ class FileActions(QObject):
         """Write text `chunks` to `path` on a helper thread (`BackgroundJob`), with
         progress and Cancel in the status bar; the file appears (atomically) only when
         complete.  A new export replaces one under way."""
-        from kmeans_studio.core.images import atomic_write
+        from kmeans_studio.core.color.images import atomic_write
 
         def work(cancelled, progress) -> Path | None:
             def write(temp: str) -> None:

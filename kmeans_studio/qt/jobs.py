@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kmeans_studio.core._validation import error_sentence
-from kmeans_studio.core.parallel import lowest_priority
+from kmeans_studio.core.checks import error_sentence
+from kmeans_studio.core.engine.parallel import lowest_priority
 
 #: work(cancelled, progress) -> result; None when it stopped because it was cancelled.
 Work = Callable[[Callable[[], bool], Callable[[int, int], None]], Any]

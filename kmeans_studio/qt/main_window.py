@@ -30,14 +30,14 @@ from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
 from kmeans_studio.qt.explore import ExploreDock
-from kmeans_studio.qt.views.pseudocode import PseudocodeView
 from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled
 from kmeans_studio.qt.settings import MAX_RECENT, RANGES, Settings
-from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
+from kmeans_studio.qt.status import RunStatus
+from kmeans_studio.qt.views.pseudocode import PseudocodeView
 
 
 class MainWindow(QMainWindow):
@@ -617,7 +617,7 @@ class MainWindow(QMainWindow):
 
 def _warm_up_colours(cancelled, progress) -> bool:
     """Compile (or load from the cache) the colour octree's kernels."""
-    from kmeans_studio.core import quantize
+    from kmeans_studio.core.color import warmup
 
-    quantize.warm_up()
+    warmup.warm_up()
     return True

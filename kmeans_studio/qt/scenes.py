@@ -130,7 +130,7 @@ def blobs_drawn(window) -> None:
     them wrongly)."""
     import numpy as np
 
-    from kmeans_studio.core.drawing import NAME
+    from kmeans_studio.core.data.drawing import NAME
 
     _show_page(window, "blobs")
     panel = window.sources["blobs"].panel
@@ -257,7 +257,7 @@ def image_transparent(window) -> None:
 
 
 def table_iris(window) -> None:
-    from kmeans_studio.core.tables import IRIS_CHOICE
+    from kmeans_studio.core.data.tables import IRIS_CHOICE
 
     _show_page(window, "table")
     panel = window.sources["table"].panel
@@ -304,7 +304,7 @@ def labelled_table(folder: Path) -> Path:
 
 
 def table_labelled(window) -> None:
-    from kmeans_studio.core.tables import TableChoice
+    from kmeans_studio.core.data.tables import TableChoice
 
     _show_page(window, "table")
     panel = window.sources["table"].panel

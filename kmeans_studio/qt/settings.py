@@ -27,10 +27,10 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from kmeans_studio.core import parameters
-from kmeans_studio.core.datasets import SAMPLE_IMAGES
-from kmeans_studio.core.metrics import MATCH_METHODS
-from kmeans_studio.core.session import check_source
-from kmeans_studio.core.tables import MAX_LINE_BYTES
+from kmeans_studio.core.data.datasets import SAMPLE_IMAGES
+from kmeans_studio.core.data.tables import MAX_LINE_BYTES
+from kmeans_studio.core.explore.metrics import MATCH_METHODS
+from kmeans_studio.core.export.session import check_source
 
 #: Each page's parameter dataclass (with its defaults), by settings prefix.
 PARAMETERS: dict[str, Any] = {

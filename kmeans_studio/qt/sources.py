@@ -434,14 +434,14 @@ class ImageSource(_Source):
         seed = snapshot.request.random_state
 
         def work(cancelled, progress):
-            from kmeans_studio.core import quantize
-            from kmeans_studio.core.images import indexed_png_bytes
+            from kmeans_studio.core.color import comparison
+            from kmeans_studio.core.color.images import indexed_png_bytes
 
             png = len(indexed_png_bytes(result.palette, result.indices))
             # k-means is run again on its own (same start, same stop), so that it is
             # timed as Pillow's quantizers are; Cancel or a new photo stops it between
             # methods, or abandons it inside one.
-            methods = quantize.compare_methods(image.pixels, len(result.palette),
+            methods = comparison.compare_methods(image.pixels, len(result.palette),
                                                random_state=seed, cancelled=cancelled,
                                                kind=type(image.colors))
             if methods is None:
@@ -489,7 +489,7 @@ class ImageSource(_Source):
         self.curve.clear(f"Compressing {dataset.name} at each number of colours…")
 
         def work(cancelled, progress):
-            from kmeans_studio.core.quantize import CURVE_KS, quality_curve
+            from kmeans_studio.core.color.search import CURVE_KS, quality_curve
 
             def each(point):
                 points.append(point)
@@ -500,7 +500,7 @@ class ImageSource(_Source):
         self._curve_job.start(work)
 
     def _show_curve(self, done: bool) -> None:
-        from kmeans_studio.core.quantize import CURVE_KS
+        from kmeans_studio.core.color.search import CURVE_KS
 
         self.curve.set_points(list(self._curve_points), done, len(CURVE_KS))
 
@@ -513,8 +513,11 @@ class ImageSource(_Source):
         self.curve.note.setText("Searching the number of colours…")
 
         def work(cancelled, progress):
-            from kmeans_studio.core.images import indexed_png_bytes
-            from kmeans_studio.core.quantize import fewest_colors, most_colors_within
+            from kmeans_studio.core.color.images import indexed_png_bytes
+            from kmeans_studio.core.color.search import (
+                fewest_colors,
+                most_colors_within,
+            )
 
             colors = dataset.image.colors
             if kind == "psnr":
@@ -594,7 +597,7 @@ class ImageSource(_Source):
 
 def _dithered(snap: Snapshot, strength: float) -> np.ndarray:
     """The indices of a state's picture dithered at `strength` (`core.dither`)."""
-    from kmeans_studio.core.dither import dither
+    from kmeans_studio.core.color.dither import dither
 
     return dither(snap.dataset.image.pixels, snap.derived.palette, strength,
                   snap.derived.indices)

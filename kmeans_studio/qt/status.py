@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
-from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 from kmeans_studio.qt.contracts import Snapshot
 
 #: Work that lasts less than this shows no progress bar.

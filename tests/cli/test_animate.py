@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 
 from kmeans_studio.cli_animate import main
-from kmeans_studio.core.datasets import make_blob_dataset
-from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.session import Session
+from kmeans_studio.core.data.datasets import make_blob_dataset
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.export.session import Session
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_options_and_refusals(session_file, tmp_path, capsys):
 
 
 def test_a_mixture_session_is_replayed_and_a_view_chosen(tmp_path, capsys):
-    from kmeans_studio.core.mixture_steps import MixtureSteps
+    from kmeans_studio.core.engine.mixture_steps import MixtureSteps
 
     data = make_blob_dataset()
     steps = MixtureSteps(data.X, 3, covariance_type="tied", init="random", random_state=2,
@@ -117,7 +117,7 @@ def test_a_fifo_or_a_device_is_refused_before_it_is_read(tmp_path, capsys):
 
 def test_every_option_is_checked_before_the_session_is_read(session_file, tmp_path, capsys,
                                                              monkeypatch):
-    from kmeans_studio.core import session
+    from kmeans_studio.core.export import session
 
     monkeypatch.setattr(session.Session, "load", None)  # never reached
     for args, words in ((["--fps", "0"], "frame rate"), (["--fps", "nan"], "frame rate"),
@@ -132,7 +132,8 @@ def test_every_option_is_checked_before_the_session_is_read(session_file, tmp_pa
 
 def test_the_frames_memory_is_checked_before_any_is_drawn(session_file, tmp_path, capsys,
                                                            monkeypatch):
-    from kmeans_studio.core import animation, limits
+    from kmeans_studio.core import limits
+    from kmeans_studio.core.export import animation
 
     monkeypatch.setattr(limits, "available_memory", lambda: 100 << 20)
     monkeypatch.setattr(animation, "_points_drawer", None)  # never reached
@@ -151,7 +152,8 @@ def _mixture_session(tmp_path, source, model="full", k=256, d=2):
 
 
 def test_mixtures_obey_the_windows_rules_and_bounds(tmp_path, capsys, monkeypatch):
-    from kmeans_studio.core import datasets, limits
+    from kmeans_studio.core import limits
+    from kmeans_studio.core.data import datasets
 
     # A photo's page runs k-means only: refused as the window refuses it.
     photo = _mixture_session(tmp_path, {"kind": "sample_image", "name": "china.jpg",
@@ -174,7 +176,8 @@ def test_mixtures_obey_the_windows_rules_and_bounds(tmp_path, capsys, monkeypatc
 
 def test_any_error_is_one_line_and_leaves_nothing(session_file, tmp_path, capsys,
                                                   monkeypatch):
-    from kmeans_studio.core import animation, mixture_steps
+    from kmeans_studio.core.engine import mixture_steps
+    from kmeans_studio.core.export import animation
 
     before = sorted(tmp_path.iterdir())
     out = str(tmp_path / "out.gif")

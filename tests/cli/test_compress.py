@@ -12,7 +12,7 @@ from PIL import Image
 from sklearn.datasets import load_sample_image
 
 from kmeans_studio.cli import main
-from kmeans_studio.core.image_quality import compare_images
+from kmeans_studio.core.color.image_quality import compare_images
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_two_inputs_with_one_output_are_refused_before_any_is_written(photo, tmp
 
 def test_a_suffix_pillow_cannot_write_is_refused_before_any_work(photo, tmp_path, capsys,
                                                                   monkeypatch):
-    from kmeans_studio.core import quantize
+    from kmeans_studio.core.color import quantize
 
     monkeypatch.setattr(quantize, "quantize_colors", None)  # never reached
     for suffix in (".psd", ".xpm", ".xbm", ".pfm", ""):
@@ -308,7 +308,7 @@ def test_background_flattens_and_other_refusals_with_transparency(logo, tmp_path
 
 
 def test_space_oklab_clusters_in_oklab(photo, tmp_path, capsys):
-    from kmeans_studio.core.oklab import OklabColors
+    from kmeans_studio.core.color.oklab import OklabColors
 
     out = tmp_path / "oklab.png"
     assert main([str(photo), "-k", "12", "--space", "oklab", "--seed", "2", "-o", str(out)]) == 0
@@ -366,7 +366,7 @@ def test_a_first_run_takes_the_numpy_way_and_compiles_afterwards(photo, tmp_path
     assert "first run: this one takes the numpy way" in first.stderr
     assert main([str(photo), "-k", "16", "-o", str(tmp_path / "usual.png"), "-q"]) == 0
     assert (tmp_path / "first.png").read_bytes() == (tmp_path / "usual.png").read_bytes()
-    ready = [sys.executable, "-c", "from kmeans_studio.core.quantize import kernels_cached;"
+    ready = [sys.executable, "-c", "from kmeans_studio.core.color.warmup import kernels_cached;"
              "print(kernels_cached())"]
     deadline = time.monotonic() + 280  # the background compile, under whatever load
     while subprocess.run(ready, capture_output=True, text=True, env=env).stdout.strip() != "True":
@@ -379,13 +379,14 @@ def test_a_first_run_takes_the_numpy_way_and_compiles_afterwards(photo, tmp_path
 def test_a_first_run_on_big_inputs_compiles_first(monkeypatch, tmp_path):
     """Above NUMPY_FIRST_RUN_PIXELS in all, compiling first is quicker than numpy."""
     from kmeans_studio import cli
-    from kmeans_studio.core import _compiled, quantize
+    from kmeans_studio.core.color import warmup
+    from kmeans_studio.core.engine import _compiled
 
     big = tmp_path / "big.png"
     Image.new("RGB", (1500, 1500)).save(big)
-    monkeypatch.setattr(quantize, "kernels_cached", lambda: False)
+    monkeypatch.setattr(warmup, "kernels_cached", lambda: False)
     warmed = []
-    monkeypatch.setattr(quantize, "warm_up", lambda: warmed.append(True))
+    monkeypatch.setattr(warmup, "warm_up", lambda: warmed.append(True))
     assert cli._ready_kernels([big], lambda _: None, False) is False and warmed
     assert _compiled.available()
     small = tmp_path / "small.png"
@@ -434,8 +435,8 @@ def test_ctrl_c_in_a_batch_stops_what_runs_before_it_writes(photo, tmp_path, cap
 
 
 def test_dither_strength_from_the_command_line(photo, tmp_path, capsys):
-    from kmeans_studio.core.dither import DEFAULT_STRENGTH, dither
-    from kmeans_studio.core.quantize import ImageColors
+    from kmeans_studio.core.color.dither import DEFAULT_STRENGTH, dither
+    from kmeans_studio.core.color.quantize import ImageColors
 
     with Image.open(photo) as original:
         pixels = np.asarray(original)
@@ -468,7 +469,7 @@ def test_any_error_of_one_image_is_one_line_and_the_batch_goes_on(tmp_path, caps
                                                                    monkeypatch):
     import os
 
-    from kmeans_studio.core import images
+    from kmeans_studio.core.color import images
 
     first, last = _small(tmp_path / "a.png"), _small(tmp_path / "z.png", 1)
     for name in ("fuzzed.tif", "huge.png"):

@@ -23,8 +23,8 @@ _MARK = "__HOSTILE_VALUE__"
 
 def blob_session_text(position=2):
     """A valid session of the default blobs (4 centres), as saved."""
-    from kmeans_studio.core.kmeans import KMeansRun
-    from kmeans_studio.core.session import Session, load_source
+    from kmeans_studio.core.engine.kmeans import KMeansRun
+    from kmeans_studio.core.export.session import Session, load_source
 
     source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
               "cluster_std": 0.6, "random_state": 0}

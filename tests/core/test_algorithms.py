@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
-from kmeans_studio.core.algorithms import NAMES, compare_algorithms, scored
+from kmeans_studio.core.explore.algorithms import NAMES, compare_algorithms, scored
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_cancel_and_bad_input(moons):
 
 
 def test_a_setting_changes_its_algorithm_and_bad_values_are_refused(moons):
-    from kmeans_studio.core.algorithms import settings
+    from kmeans_studio.core.explore.algorithms import settings
 
     X, y = moons
     (wide,) = compare_algorithms(X, 2, y=y, names=("dbscan",), values={"dbscan": 5.0})

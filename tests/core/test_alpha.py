@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kmeans_studio.core.alpha import AlphaColors, palette_from_premultiplied, premultiplied
-from kmeans_studio.core.images import encoded, load_image, writable_format
+from kmeans_studio.core.color.alpha import AlphaColors, palette_from_premultiplied
+from kmeans_studio.core.color.conversions import premultiplied
+from kmeans_studio.core.color.images import encoded, load_image, writable_format
 
 
 def gradient_with_hole(levels: int = 96) -> np.ndarray:

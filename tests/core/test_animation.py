@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kmeans_studio.core import animation
-from kmeans_studio.core.colors import cluster_colors
-from kmeans_studio.core.datasets import image_dataset, make_blob_dataset
-from kmeans_studio.core.kmeans import KMeansRun
+from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.data.datasets import image_dataset, make_blob_dataset
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.export import animation
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_an_mp4_holds_every_frame_and_the_last_longer(blobs_run, tmp_path):
 
 
 def test_a_mixtures_frames_replay_its_states_with_ellipses(tmp_path):
-    from kmeans_studio.core.mixture_steps import MixtureSteps, replay
+    from kmeans_studio.core.engine.mixture_steps import MixtureSteps, replay
 
     data = make_blob_dataset()
     run = {"model": "full", "init": "kmeans", "random_state": 0, "tol": 1e-3,
@@ -167,7 +167,7 @@ def dataclasses_replace(state, **changes):
 def test_digits_frames_show_the_centres_as_images_and_a_photo_its_palette():
     from sklearn.datasets import load_sample_image
 
-    from kmeans_studio.core.datasets import digits_dataset
+    from kmeans_studio.core.data.datasets import digits_dataset
 
     digits = digits_dataset()
     assert animation.views_for(digits) == ("plot", "plot_curve", "centres")

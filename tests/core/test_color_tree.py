@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core import quantize as q
-from kmeans_studio.core.color_tree import from_morton, morton
-from kmeans_studio.core.kmeans import KMeansRun, nearest_centers
+from kmeans_studio.core.color import quantize as q
+from kmeans_studio.core.color.color_tree import from_morton, morton
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.engine.kmeans import KMeansRun, nearest_centers
 
 pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import KMeansRun, _compiled
-from kmeans_studio.core.kmeans import _cluster_sums, _nearest
+from kmeans_studio.core import KMeansRun
+from kmeans_studio.core.engine import _compiled, platform
+from kmeans_studio.core.engine.kmeans import _cluster_sums, _nearest
 
 pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 
@@ -70,4 +71,4 @@ def test_parallel_blocks_give_the_same_labels():
 
 def test_fma_detection_matches_blas():
     # The kernels round dot products as BLAS does; the probe must give a bool.
-    assert isinstance(_compiled.blas_fuses_multiply_add(), bool)
+    assert isinstance(platform.blas_fuses_multiply_add(), bool)

@@ -5,9 +5,9 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_digits
 
-from kmeans_studio.core.datasets import digits_dataset, npz_images_dataset
-from kmeans_studio.core.kmeans import best_of_starts
-from kmeans_studio.core.metrics import match_labels
+from kmeans_studio.core.data.datasets import digits_dataset, npz_images_dataset
+from kmeans_studio.core.engine.kmeans import best_of_starts
+from kmeans_studio.core.explore.metrics import match_labels
 
 SEEDS = range(5)
 
@@ -141,7 +141,7 @@ def test_a_single_array_npy_is_refused_with_a_sentence(tmp_path):
 
 
 def test_which_npz_files_hold_images_is_read_from_their_headers(tmp_path):
-    from kmeans_studio.core.datasets import npz_holds_images
+    from kmeans_studio.core.data.datasets import npz_holds_images
 
     np.savez(tmp_path / "stack.npz", X=np.zeros((3, 4, 4)), y=np.arange(3))
     np.savez(tmp_path / "shaped.npz", X=np.zeros((3, 16)), y=np.arange(3), image_shape=[4, 4])

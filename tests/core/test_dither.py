@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core.dither import dither, dither_map
-from kmeans_studio.core.image_quality import measure
-from kmeans_studio.core.quantize import quantize
+from kmeans_studio.core.color.dither import dither, dither_map
+from kmeans_studio.core.color.image_quality import measure
+from kmeans_studio.core.color.quantize import quantize
 
 
 def reference(image, palette, amount):
@@ -38,7 +38,7 @@ def reference(image, palette, amount):
 @given(arrays(np.uint8, st.tuples(st.integers(1, 9), st.integers(1, 11), st.just(3))),
        st.integers(1, 40), st.floats(0, 1), st.integers(0, 2**32 - 1))
 def test_the_kernel_equals_the_reference(image, k, strength, seed):
-    from kmeans_studio.core._dither_kernels import candidate_cells, diffuse
+    from kmeans_studio.core.color._dither_kernels import candidate_cells, diffuse
 
     rng = np.random.default_rng(seed)
     palette = rng.integers(0, 256, (k, 3)).astype(np.float64)
@@ -50,7 +50,7 @@ def test_the_kernel_equals_the_reference(image, k, strength, seed):
 
 
 def test_the_candidate_cells_find_the_nearest_entry_of_every_colour():
-    from kmeans_studio.core._dither_kernels import _nearest, candidate_cells
+    from kmeans_studio.core.color._dither_kernels import _nearest, candidate_cells
 
     rng = np.random.default_rng(4)
     palette = rng.integers(0, 256, (256, 3)).astype(np.float64)

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from kmeans_studio.core.drawing import (
+from kmeans_studio.core.data.drawing import (
     MAX_POINTS,
     Drawing,
     Sketch,
@@ -13,7 +13,7 @@ from kmeans_studio.core.drawing import (
     drawing_from_source,
     drawn_dataset,
 )
-from kmeans_studio.core.session import Session, load_source
+from kmeans_studio.core.export.session import Session, load_source
 
 
 def test_a_dab_spreads_points_over_its_disc_and_the_eraser_takes_them_back():

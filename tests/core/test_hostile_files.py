@@ -9,9 +9,19 @@ import zipfile
 import numpy as np
 import pytest
 
-from kmeans_studio.core import datasets
-from kmeans_studio.core.session import MAX_SESSION_BYTES, Session, centers_csv, labels_csv
-from kmeans_studio.core.tables import TableChoice, TableError, read_preview, read_table
+from kmeans_studio.core.data import datasets
+from kmeans_studio.core.data.tables import (
+    TableChoice,
+    TableError,
+    read_preview,
+    read_table,
+)
+from kmeans_studio.core.export.session import (
+    MAX_SESSION_BYTES,
+    Session,
+    centers_csv,
+    labels_csv,
+)
 
 from .hostile import blob_session_text, bomb_npz, huge_header_npz, mutated_sessions
 from .special_files import SAID, special_files, unblocked
@@ -75,7 +85,7 @@ def test_a_session_for_other_data_than_its_centres_fit_is_refused(session_text):
     ({"kind": "image_file", "path": "a.png", "space": ["oklab"]}, "colour space must be one of"),
 ])
 def test_sources_of_every_kind_are_checked(source, message):
-    from kmeans_studio.core.session import check_source
+    from kmeans_studio.core.export.session import check_source
 
     if message is None:
         assert check_source(source)["path"] is None
@@ -161,7 +171,7 @@ def test_an_endless_header_line_is_refused_quickly(tmp_path):
 
 
 def test_exported_csv_cells_cannot_run_as_formulas():
-    from kmeans_studio.core.datasets import Dataset
+    from kmeans_studio.core.data.datasets import Dataset
 
     labels = np.array(["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3",
                        "@SUM(1)", "\tx", "plain", "-1.5"])
@@ -197,7 +207,7 @@ def test_a_big_fortran_order_array_previews_its_first_rows(tmp_path):
 
 
 def test_image_sessions_from_before_oklab_are_srgb():
-    from kmeans_studio.core.session import check_source
+    from kmeans_studio.core.export.session import check_source
 
     assert check_source({"kind": "sample_image", "name": "china.jpg"})["space"] == "srgb"
     assert check_source({"kind": "image_file", "path": "a.png", "space": "oklab"}) == {

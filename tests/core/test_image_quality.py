@@ -7,13 +7,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core.image_quality import (
-    compare_images,
-    measure,
-    oklab_from_srgb,
-    srgb_from_oklab,
-)
-from kmeans_studio.core.quantize import quantize
+from kmeans_studio.core.color.conversions import oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.color.image_quality import compare_images, measure
+from kmeans_studio.core.color.quantize import quantize
 
 LUMA = np.array([0.299, 0.587, 0.114])
 

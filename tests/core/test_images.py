@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from kmeans_studio.core.images import ImageLoadError, load_image, save_image
+from kmeans_studio.core.color.images import ImageLoadError, load_image, save_image
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_save_is_atomic_indexed_and_never_over_the_source(tmp_path, rgb):
 def test_pngs_take_zlibs_strongest_level_when_small_or_asked():
     """Up to 2 megapixels the strongest level always; above, the default level unless
     `optimize` (a little smaller, much slower)."""
-    from kmeans_studio.core.images import STRONGEST_ZLIB_PIXELS, encoded
+    from kmeans_studio.core.color.images import STRONGEST_ZLIB_PIXELS, encoded
 
     rng = np.random.default_rng(0)
     palette = rng.integers(0, 256, (16, 3), dtype=np.uint8)
@@ -206,7 +206,7 @@ def test_pixels_that_are_not_numbers_are_refused(tmp_path):
 
 
 def test_a_fully_transparent_image_has_nothing_to_compress_in_the_window_too(tmp_path):
-    from kmeans_studio.core.datasets import file_image_dataset
+    from kmeans_studio.core.data.datasets import file_image_dataset
 
     Image.fromarray(np.zeros((4, 5, 4), np.uint8), "RGBA").save(tmp_path / "clear.png")
     message = "“clear.png” is fully transparent: it has no visible pixel to compress."
@@ -220,7 +220,7 @@ def test_a_fully_transparent_image_has_nothing_to_compress_in_the_window_too(tmp
 
 
 def test_the_temporary_name_fits_wherever_the_name_fits(tmp_path):
-    from kmeans_studio.core.images import atomic_write
+    from kmeans_studio.core.color.images import atomic_write
 
     seen = []
     target = tmp_path / ("x" * 246 + ".png")  # 250 bytes: legal (255 at most)

@@ -67,7 +67,7 @@ def test_huge_finite_values_whose_sum_overflows_are_not_called_missing():
     for their squared distances, and NaN among them is still said to be missing."""
     import numpy as np
 
-    from kmeans_studio.core.prepared import prepare
+    from kmeans_studio.core.engine.prepared import prepare
 
     X = np.full((100, 2), 3e38, dtype=np.float32)
     X[50:] = -3e38

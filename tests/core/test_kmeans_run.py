@@ -133,7 +133,7 @@ def test_float32_data_stay_float32_and_agree_between_paths():
 
 
 def test_same_clustering_counts_label_pairs_as_scikit_learn_does():
-    from kmeans_studio.core.kmeans import _same_clustering
+    from kmeans_studio.core.engine.kmeans import _same_clustering
 
     rng = np.random.default_rng(0)
     for _ in range(50):

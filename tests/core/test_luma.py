@@ -6,10 +6,11 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.image_quality import measure
-from kmeans_studio.core.luma import LUMA_WEIGHT, METRIC, LumaColors
-from kmeans_studio.core.quantize import ImageColors, colors_kind
+from kmeans_studio.core.color.image_quality import measure
+from kmeans_studio.core.color.luma import LUMA_WEIGHT, METRIC, LumaColors
+from kmeans_studio.core.color.quantize import ImageColors
+from kmeans_studio.core.color.spaces import colors_kind
+from kmeans_studio.core.engine import _compiled
 
 needs_kernels = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 
@@ -99,8 +100,8 @@ def test_a_luma_session_script_ends_at_the_same_centres(tmp_path):
     import subprocess
     import sys
 
-    from kmeans_studio.core.script import python_script
-    from kmeans_studio.core.session import Session, load_source
+    from kmeans_studio.core.export.script import python_script
+    from kmeans_studio.core.export.session import Session, load_source
 
     source = {"kind": "sample_image", "name": "flower.jpg", "space": "luma"}
     colors = load_source(source).image.colors

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn import metrics as skm
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core.metrics import (
+from kmeans_studio.core.engine import _compiled
+from kmeans_studio.core.explore.metrics import (
     cluster_scores,
     contingency,
     evaluate,
@@ -145,7 +145,7 @@ def test_evaluation_switches_matching_without_recomputing():
 def test_silhouette_profile_is_scikit_learns_per_point_silhouette():
     from sklearn.datasets import make_blobs
 
-    from kmeans_studio.core.metrics import silhouette_profile
+    from kmeans_studio.core.explore.metrics import silhouette_profile
 
     X, y = make_blobs(400, centers=3, random_state=2)
     profile = silhouette_profile(X, y)
@@ -155,7 +155,7 @@ def test_silhouette_profile_is_scikit_learns_per_point_silhouette():
 
 
 def test_silhouette_profile_of_weighted_colours_samples_pixels():
-    from kmeans_studio.core.metrics import silhouette_profile
+    from kmeans_studio.core.explore.metrics import silhouette_profile
 
     rng = np.random.RandomState(1)
     colours, counts = rng.rand(30, 3), rng.randint(200, 400, 30).astype(float)

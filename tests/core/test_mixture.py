@@ -10,7 +10,7 @@ from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from kmeans_studio.core.mixture import COVARIANCE_TYPES, INITS, MixtureRun
+from kmeans_studio.core.engine.mixture import COVARIANCE_TYPES, INITS, MixtureRun
 
 
 def sklearn_after(X, k, n_iter, **options):
@@ -103,7 +103,7 @@ def test_a_collapsed_component_says_why():
 
 @pytest.mark.parametrize("covariance_type", list(COVARIANCE_TYPES))
 def test_ellipses_are_the_sigma_contours_of_each_component(covariance_type):
-    from kmeans_studio.core.mixture import ellipses, full_covariances
+    from kmeans_studio.core.engine.mixture import ellipses, full_covariances
 
     X, _ = make_blobs(300, 2, centers=3, cluster_std=[0.5, 1.0, 2.0], random_state=2)
     run = MixtureRun(X, 3, covariance_type=covariance_type, random_state=0)
@@ -121,7 +121,7 @@ def test_ellipses_are_the_sigma_contours_of_each_component(covariance_type):
 
 
 def test_each_half_step_is_narrated():
-    from kmeans_studio.core.mixture import narrate
+    from kmeans_studio.core.engine.mixture import narrate
 
     X, _ = make_blobs(300, 2, centers=3, random_state=4)
     run = MixtureRun(X, 3, random_state=1)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from kmeans_studio.core.mixture import MixtureRun
-from kmeans_studio.core.mixture_steps import MixtureIteration, MixtureSteps
-from kmeans_studio.core.narration import narrate
+from kmeans_studio.core.engine.mixture import MixtureRun
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration, MixtureSteps
+from kmeans_studio.core.engine.narration import narrate
 
 
 def blobs():
@@ -92,8 +92,8 @@ def test_a_mixture_session_round_trips_and_its_script_ends_at_the_same_means(
     import subprocess
     import sys
 
-    from kmeans_studio.core.script import python_script
-    from kmeans_studio.core.session import Session, load_source
+    from kmeans_studio.core.export.script import python_script
+    from kmeans_studio.core.export.session import Session, load_source
 
     source = {"kind": "blobs", "shape": "anisotropic", "n_samples": 200, "n_centers": 3,
               "cluster_std": 0.6, "random_state": 1}
@@ -125,7 +125,7 @@ def test_a_mixture_session_round_trips_and_its_script_ends_at_the_same_means(
 
 
 def test_a_mixture_session_with_a_bad_model_or_likelihood_is_refused():
-    from kmeans_studio.core.session import Session
+    from kmeans_studio.core.export.session import Session
 
     source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
               "cluster_std": 0.6, "random_state": 0}

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.datasets import make_blobs
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core.narration import narrate
+from kmeans_studio.core.engine.narration import narrate
 
 
 def run_states(**kwargs):

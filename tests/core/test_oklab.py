@@ -5,9 +5,10 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core.image_quality import measure, oklab_from_srgb, srgb_from_oklab
-from kmeans_studio.core.oklab import OklabColors
-from kmeans_studio.core.quantize import ImageColors
+from kmeans_studio.core.color.conversions import oklab_from_srgb, srgb_from_oklab
+from kmeans_studio.core.color.image_quality import measure
+from kmeans_studio.core.color.oklab import OklabColors
+from kmeans_studio.core.color.quantize import ImageColors
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ values that fit give finite centres without a warning (warnings are errors here)
 import numpy as np
 import pytest
 
-from kmeans_studio.core.drawing import Drawing, drawn_dataset
-from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.mixture import MixtureRun
-from kmeans_studio.core.mixture_steps import MixtureSteps
-from kmeans_studio.core.prepared import prepare
-from kmeans_studio.core.session import load_source
+from kmeans_studio.core.data.drawing import Drawing, drawn_dataset
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.engine.mixture import MixtureRun
+from kmeans_studio.core.engine.mixture_steps import MixtureSteps
+from kmeans_studio.core.engine.prepared import prepare
+from kmeans_studio.core.export.session import load_source
 
 TOO_LARGE = "The data hold values too large to cluster"
 

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from kmeans_studio.core import parameters as p
-from kmeans_studio.core.session import check_run, check_source
+from kmeans_studio.core.export.session import check_run, check_source
 
 ALL = [p.BlobParameters(), p.BLOBS_RUN, p.DIGITS_RUN, p.TABLE_RUN, p.ImageParameters()]
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core.images import palette_image
-from kmeans_studio.core.png import bit_depth, indexed_png
-from kmeans_studio.core.quantize import quantize
+from kmeans_studio.core.color.images import palette_image
+from kmeans_studio.core.color.png import bit_depth, indexed_png
+from kmeans_studio.core.color.quantize import quantize
 
 
 @settings(max_examples=60, deadline=None)

@@ -5,9 +5,10 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_studio.core import _compiled
-from kmeans_studio.core import quantize as q
-from kmeans_studio.core.color_tree import morton
+from kmeans_studio.core.color import comparison, search
+from kmeans_studio.core.color import quantize as q
+from kmeans_studio.core.color.color_tree import morton
+from kmeans_studio.core.engine import _compiled
 
 
 def test_three_colours_and_k64_returns_exactly_those():
@@ -68,14 +69,14 @@ def test_compiled_colour_count_equals_numpys():
 
 def test_comparison_times_kmeans_and_pillow_alike():
     image = load_sample_image("flower.jpg")[::4, ::4]
-    rows = q.compare_methods(image, 16, random_state=2)
-    assert [r.method for r in rows] == ["k-means", *q.PILLOW_METHODS]
+    rows = comparison.compare_methods(image, 16, random_state=2)
+    assert [r.method for r in rows] == ["k-means", *comparison.PILLOW_METHODS]
     assert rows[0].quality.psnr == q.quantize(image, 16, random_state=2).psnr
     assert all(r.n_colors <= 16 and r.seconds > 0 for r in rows)
     # k-means minimises the squared error; Pillow's quantizers do not.
     assert rows[0].quality.psnr > max(r.quality.psnr for r in rows[1:])
     asked = []
-    assert q.compare_methods(image, 16, cancelled=lambda: asked.append(1) or len(asked) > 2) is None
+    assert comparison.compare_methods(image, 16, cancelled=lambda: asked.append(1) or len(asked) > 2) is None
     assert len(asked) == 3  # stopped before the third method
 
 
@@ -100,7 +101,7 @@ def _quantize_peak(tiles: int) -> tuple[float, int]:
 import resource
 import numpy as np
 from sklearn.datasets import load_sample_image
-from kmeans_studio.core.quantize import quantize
+from kmeans_studio.core.color.quantize import quantize
 quantize(load_sample_image("flower.jpg"), 4)  # kernels and imports loaded
 image = np.tile(load_sample_image("china.jpg"), ({tiles}, {tiles}, 1))
 with open("/proc/self/status") as f:
@@ -127,7 +128,8 @@ def test_pillow_rows_are_measured_like_the_float_formula():
     """The comparison's PSNR of a Pillow result equals the plain float64 formula."""
     from PIL import Image
 
-    from kmeans_studio.core.quantize import compare_methods, psnr
+    from kmeans_studio.core.color.comparison import compare_methods
+    from kmeans_studio.core.color.image_quality import psnr
 
     rng = np.random.default_rng(3)
     image = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
@@ -141,7 +143,8 @@ def test_pillow_rows_are_measured_like_the_float_formula():
 
 
 def test_fewest_colors_reaching_a_quality():
-    from kmeans_studio.core.quantize import ImageColors, fewest_colors
+    from kmeans_studio.core.color.quantize import ImageColors
+    from kmeans_studio.core.color.search import fewest_colors
 
     colors = ImageColors.from_image(load_sample_image("china.jpg")[::2, ::2])
     search = fewest_colors(colors, 30, 33, 128)
@@ -162,7 +165,8 @@ def test_fewest_colors_reaching_a_quality():
 
 
 def test_most_colors_within_a_size():
-    from kmeans_studio.core.quantize import ImageColors, most_colors_within
+    from kmeans_studio.core.color.quantize import ImageColors
+    from kmeans_studio.core.color.search import most_colors_within
 
     colors = ImageColors.from_image(load_sample_image("china.jpg")[::4, ::4])
     by_colours = lambda result: 100 * len(result.palette)  # noqa: E731 - a size growing with k
@@ -173,12 +177,12 @@ def test_most_colors_within_a_size():
 
 
 def test_the_quality_curve_is_a_k_sweep_of_psnr_and_png_size():
-    from kmeans_studio.core.images import indexed_png_bytes
+    from kmeans_studio.core.color.images import indexed_png_bytes
 
     image = load_sample_image("china.jpg")[::4, ::4]
     colors = q.ImageColors.from_image(image)
     seen = []
-    points = q.quality_curve(colors, (2, 8, 32), random_state=1, each=seen.append)
+    points = search.quality_curve(colors, (2, 8, 32), random_state=1, each=seen.append)
     assert seen == points and [p.n_colors for p in points] == [2, 8, 32]
     for point in points:
         result = colors.quantize(point.n_colors, random_state=1)
@@ -186,9 +190,9 @@ def test_the_quality_curve_is_a_k_sweep_of_psnr_and_png_size():
         assert point.png_bytes == len(indexed_png_bytes(result.palette, result.indices))
     assert points[0].psnr < points[1].psnr < points[2].psnr
     asked = []
-    assert q.quality_curve(colors, cancelled=lambda: asked.append(1) or len(asked) > 1) is None
+    assert search.quality_curve(colors, cancelled=lambda: asked.append(1) or len(asked) > 1) is None
     # A picture of five colours: exact from k = 8 on, and the sweep stops there.
     few = q.ImageColors.from_image(np.repeat(np.arange(5, dtype=np.uint8) * 50, 3)
                                    .reshape(1, 5, 3))
-    assert [p.n_colors for p in q.quality_curve(few)] == [2, 4, 8]
-    assert q.quality_curve(few)[-1].psnr == float("inf")
+    assert [p.n_colors for p in search.quality_curve(few)] == [2, 4, 8]
+    assert search.quality_curve(few)[-1].psnr == float("inf")

@@ -6,7 +6,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core.race import group_minima, race, same_centers
+from kmeans_studio.core.explore.race import group_minima, race, same_centers
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_lowest_priority_applies_to_the_calling_thread_only():
 
     import pytest
 
-    from kmeans_studio.core.parallel import lowest_priority
+    from kmeans_studio.core.engine.parallel import lowest_priority
 
     if not sys.platform.startswith("linux"):
         pytest.skip("thread priorities are set on Linux only")
@@ -89,7 +89,7 @@ def test_lowest_priority_applies_to_the_calling_thread_only():
 def test_a_photo_race_seeds_as_its_page_and_uses_the_octree():
     from sklearn.datasets import load_sample_image
 
-    from kmeans_studio.core.datasets import image_dataset
+    from kmeans_studio.core.data.datasets import image_dataset
 
     data = image_dataset(load_sample_image("flower.jpg")[::4, ::4], "flower")
     colors = data.image.colors

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from kmeans_studio.core import KMeansRun, _compiled, kmeans
+from kmeans_studio.core import KMeansRun
+from kmeans_studio.core.engine import _compiled, kmeans
 
 pytestmark = pytest.mark.skipif(not _compiled.available(), reason="numba not installed")
 

@@ -5,11 +5,12 @@ check is in the constructors of the runs themselves."""
 import numpy as np
 import pytest
 
-from kmeans_studio.core import kmeans, limits, mixture
-from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.mixture import MixtureRun
-from kmeans_studio.core.mixture_steps import MixtureSteps, replay
-from kmeans_studio.core.prepared import prepare
+from kmeans_studio.core import limits
+from kmeans_studio.core.engine import kmeans, mixture
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.engine.mixture import MixtureRun
+from kmeans_studio.core.engine.mixture_steps import MixtureSteps, replay
+from kmeans_studio.core.engine.prepared import prepare
 
 
 @pytest.fixture

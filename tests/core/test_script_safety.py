@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from kmeans_studio.core.script import python_script
-from kmeans_studio.core.session import Session
+from kmeans_studio.core.export.script import python_script
+from kmeans_studio.core.export.session import Session
 
 from .test_session import _blob_source, _session
 
@@ -98,8 +98,8 @@ def hostile_files(tmp_path):
 
 
 def _file_session(source, k=3):
-    from kmeans_studio.core.kmeans import KMeansRun
-    from kmeans_studio.core.session import load_source
+    from kmeans_studio.core.engine.kmeans import KMeansRun
+    from kmeans_studio.core.export.session import load_source
 
     dataset = load_source(source)
     run = KMeansRun(dataset.X, k, sample_weight=dataset.sample_weight, random_state=0)

@@ -5,7 +5,7 @@ import pytest
 from sklearn.cluster import kmeans_plusplus as sklearn_kmeans_plusplus
 from sklearn.datasets import load_digits, make_blobs
 
-from kmeans_studio.core.seeding import kmeans_plusplus
+from kmeans_studio.core.engine.seeding import kmeans_plusplus
 
 
 def cases():
@@ -41,7 +41,7 @@ def test_no_scikit_learn_import():
     import sys
 
     code = ("import sys, numpy as np\n"
-            "from kmeans_studio.core.seeding import kmeans_plusplus\n"
+            "from kmeans_studio.core.engine.seeding import kmeans_plusplus\n"
             "kmeans_plusplus(np.random.rand(50, 2), 3, random_state=np.random.RandomState(0))\n"
             "print('sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

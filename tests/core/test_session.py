@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from kmeans_studio.core.datasets import BLOB_SHAPES
-from kmeans_studio.core.kmeans import KMeansRun
-from kmeans_studio.core.script import python_script
-from kmeans_studio.core.session import (
+from kmeans_studio.core.data.datasets import BLOB_SHAPES
+from kmeans_studio.core.engine.kmeans import KMeansRun
+from kmeans_studio.core.export.script import python_script
+from kmeans_studio.core.export.session import (
     Session,
     centers_csv,
     labels_csv,

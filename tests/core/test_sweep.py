@@ -10,7 +10,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import load_digits, make_blobs
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core.sweep import elbow, sweep
+from kmeans_studio.core.explore.sweep import elbow, sweep
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_a_photo_sweep_makes_the_runs_of_its_page():
     the one the Image page makes for that k (same start, same end)."""
     from sklearn.datasets import load_sample_image
 
-    from kmeans_studio.core.datasets import image_dataset
+    from kmeans_studio.core.data.datasets import image_dataset
 
     data = image_dataset(load_sample_image("china.jpg")[::4, ::4], "china")
     colors = data.image.colors

@@ -5,14 +5,14 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from kmeans_studio.core import KMeansRun
-from kmeans_studio.core.session import load_source
-from kmeans_studio.core.tables import (
+from kmeans_studio.core.data.tables import (
     TableChoice,
     TableError,
     missing_rows,
     read_table,
     table_dataset,
 )
+from kmeans_studio.core.export.session import load_source
 
 
 def write(path, text, encoding="utf-8"):
@@ -135,7 +135,7 @@ def test_reading_can_be_cancelled_and_reports_progress(tmp_path):
 
 
 def test_exported_tables_use_the_column_names(tmp_path):
-    from kmeans_studio.core.session import centers_csv, labels_csv
+    from kmeans_studio.core.export.session import centers_csv, labels_csv
 
     path = write(tmp_path / "w.csv", "width,height,kind\n1,2,a\n3,4,b\n5,7,a\n")
     data = load_source(TableChoice(("width", "height"), "kind").to_source(str(path)))
@@ -153,7 +153,7 @@ def _load_peak(path) -> tuple[float, int]:
     probe = f"""
 import resource
 import pandas, sklearn.decomposition, sklearn.preprocessing
-from kmeans_studio.core.tables import load_table_dataset
+from kmeans_studio.core.data.tables import load_table_dataset
 with open("/proc/self/status") as f:
     base = next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) * 1024
 data = load_table_dataset({{"kind": "table", "path": {str(path)!r},
@@ -190,7 +190,7 @@ def test_memory_of_a_big_load_grows_as_a_small_multiple_of_the_data(tmp_path):
 def test_unicode_text_with_a_byte_order_mark_is_read(tmp_path, encoding, bom):
     """Excel's and Windows' "Unicode text" (UTF-16 with its mark) is a table, not binary
     data; the script written for it reads it too."""
-    from kmeans_studio.core.tables import text_encoding, text_format
+    from kmeans_studio.core.data.tables import text_encoding, text_format
 
     path = write(tmp_path / "unicode.csv", bom + "a,b,kind\n1,2,café\n3,4,y\n", encoding)
     frame = read_table(path)
@@ -238,7 +238,7 @@ def test_a_longer_row_after_the_first_rows_is_refused_by_pandas(tmp_path):
 def test_a_line_longer_than_the_limit_anywhere_is_refused_while_read(tmp_path, monkeypatch):
     """pandas would hold a whole line, however long, before it could say anything of
     it: the reading stops at the limit."""
-    from kmeans_studio.core import tables
+    from kmeans_studio.core.data import tables
 
     monkeypatch.setattr(tables, "MAX_LINE_BYTES", 1000)
     path = write(tmp_path / "long_line.csv", "a,b\n" + "1,2\n" * 2000 + "1" * 5000 + ",2\n")

@@ -42,7 +42,7 @@ def blobs_request(**changes):
     """A request for the default blobs, with `changes` to their source."""
     import functools
 
-    from kmeans_studio.core.session import load_source
+    from kmeans_studio.core.export.session import load_source
     from kmeans_studio.qt.contracts import RunRequest
 
     source = dict(BLOBS, **changes)

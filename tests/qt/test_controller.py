@@ -14,7 +14,6 @@ from kmeans_studio.qt.jobs import BackgroundJob
 from .helpers import blobs_request, settle
 
 
-
 def test_steps_back_and_forth_through_the_history(controller, qtbot):
     controller.start(blobs_request())
     qtbot.waitUntil(lambda: controller.snapshot is not None)
@@ -215,7 +214,7 @@ def test_a_long_replay_is_cancelled_or_superseded_between_half_steps(controller,
 def test_a_replay_that_fails_keeps_the_data_and_the_run(controller, qtbot):
     """A session's mixture that collapses during its replay: one sentence, and the data
     and run shown before stay (the new data are not shown with the old run)."""
-    from kmeans_studio.core.datasets import Dataset
+    from kmeans_studio.core.data.datasets import Dataset
 
     controller.start(blobs_request())
     qtbot.waitUntil(lambda: controller.snapshot is not None)
@@ -239,7 +238,7 @@ def test_a_replay_that_fails_keeps_the_data_and_the_run(controller, qtbot):
 def test_a_run_too_big_for_the_memory_is_refused_and_keeps_the_run(controller, qtbot,
                                                                     monkeypatch):
     from kmeans_studio.core import limits
-    from kmeans_studio.core.kmeans import KMeansRun
+    from kmeans_studio.core.engine.kmeans import KMeansRun
 
     controller.start(blobs_request())
     qtbot.waitUntil(lambda: controller.snapshot is not None)

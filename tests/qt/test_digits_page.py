@@ -5,7 +5,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from kmeans_studio.core.metrics import match_labels
+from kmeans_studio.core.explore.metrics import match_labels
+
 from .helpers import settle, wait_state
 
 

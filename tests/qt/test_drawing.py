@@ -3,7 +3,7 @@
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
-from kmeans_studio.core.drawing import NAME
+from kmeans_studio.core.data.drawing import NAME
 
 from .helpers import wait_state
 

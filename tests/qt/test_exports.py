@@ -192,7 +192,7 @@ def test_the_run_exports_as_an_animation(window, qtbot, tmp_path, monkeypatch):
     # The size and rate asked first (the core's defaults to start), then the file.
     from PySide6.QtWidgets import QFileDialog
 
-    from kmeans_studio.core import animation
+    from kmeans_studio.core.export import animation
     from kmeans_studio.qt.animation_dialog import AnimationOptions
 
     path = tmp_path / "run.gif"

@@ -9,10 +9,6 @@ import zipfile
 
 import numpy as np
 import pytest
-from PIL import Image
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
-
 from core.hostile import (
     blob_session_text,
     huge_header_npz,
@@ -20,6 +16,9 @@ from core.hostile import (
     other_hostile_files,
 )
 from core.special_files import SAID, special_files, unblocked
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 
 from .helpers import answer_dialogs, import_dialog, settle, wait_message, wait_state
 
@@ -400,7 +399,7 @@ def test_a_session_is_read_off_the_gui_thread_with_cancel(window, qtbot, tmp_pat
                                                           monkeypatch):
     """While a session is parsed the window answers and shows what it showed; Cancel
     drops it, and a newer session opened meanwhile replaces it."""
-    from kmeans_studio.core.session import Session
+    from kmeans_studio.core.export.session import Session
 
     wait_state(qtbot, window, ready)
     before = screen(window)

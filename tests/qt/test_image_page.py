@@ -56,7 +56,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     assert table.item(0, 0).text() == "k-means"
     assert table.item(0, 2).text() == f"{final.derived.psnr:.2f}"
     # SSIM and ΔE of what is shown, in the table and beside the PSNR.
-    from kmeans_studio.core.image_quality import measure
+    from kmeans_studio.core.color.image_quality import measure
 
     quality = measure(final.dataset.image.pixels, final.derived.palette, final.derived.indices)
     assert [table.item(0, c).text() for c in (3, 4)] == [f"{quality.ssim:.4f}",
@@ -138,7 +138,7 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     compare = window.sources["image"].compare
     qtbot.waitUntil(lambda: "dithered at 0.6" in compare.after_label.text)
     # The strength: shown and saved as core.dither makes it.
-    from kmeans_studio.core.dither import dither
+    from kmeans_studio.core.color.dither import dither
 
     final = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 6)
     panel.params.dither_strength.setValue(0.3)
@@ -324,8 +324,12 @@ def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
 def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
     """The curve is made when its tab is shown; a click on a point, or Find for a
     PSNR or a file size, takes that k."""
-    from kmeans_studio.core.images import indexed_png_bytes
-    from kmeans_studio.core.quantize import CURVE_KS, fewest_colors, most_colors_within
+    from kmeans_studio.core.color.images import indexed_png_bytes
+    from kmeans_studio.core.color.search import (
+        CURVE_KS,
+        fewest_colors,
+        most_colors_within,
+    )
 
     drop(window, photo)
     snap = wait_state(qtbot, window, image_ready("flower.png"))
@@ -372,7 +376,7 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
 def run_in_space(window, qtbot, photo, space, k, described):
     """The photo dropped, then run in `space` with k colours; its final snapshot and
     what the space's `quantize` gives on its own."""
-    from kmeans_studio.core.quantize import colors_kind
+    from kmeans_studio.core.color.spaces import colors_kind
 
     drop(window, photo)
     wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
@@ -388,7 +392,7 @@ def run_in_space(window, qtbot, photo, space, k, described):
 
 
 def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tmp_path):
-    from kmeans_studio.core.session import Session
+    from kmeans_studio.core.export.session import Session
 
     final, expected = run_in_space(window, qtbot, photo, "oklab", 12, "Oklab")
     source = window.sources["image"]
@@ -399,7 +403,7 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
                     timeout=30_000)
     assert table.item(0, 2).text() == f"{expected.psnr:.2f}"
     # The cloud draws the Oklab centres where their colours sit in the RGB cube.
-    from kmeans_studio.core.image_quality import srgb_from_oklab
+    from kmeans_studio.core.color.conversions import srgb_from_oklab
 
     source.cloud.projection.setCurrentText("R–G")
     qtbot.waitUntil(lambda: len(source.cloud.centers.data) == 12)
@@ -419,7 +423,7 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
 
 
 def test_the_brightness_weighted_space_runs_as_the_command_line_does(window, qtbot, photo):
-    from kmeans_studio.core.luma import LumaColors
+    from kmeans_studio.core.color.luma import LumaColors
 
     final, _ = run_in_space(window, qtbot, photo, "luma", 10, "brightness")
     assert isinstance(final.dataset.image.colors, LumaColors)

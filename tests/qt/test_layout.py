@@ -4,7 +4,13 @@ overlaps a sibling, and no plot title or axis text runs out of its plot."""
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from kmeans_studio.qt import scenes
 

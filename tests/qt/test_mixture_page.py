@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
-from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 from kmeans_studio.qt.views.pseudocode import EM_LINES
 
 from .helpers import wait_message, wait_state
@@ -93,7 +93,7 @@ def test_a_mixture_session_reopens_at_its_state(window, qtbot, tmp_path):
 
 
 def test_a_mixture_session_for_a_k_means_only_page_is_refused(window, qtbot, tmp_path):
-    from kmeans_studio.core.session import Session
+    from kmeans_studio.core.export.session import Session
 
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     run = {"model": "full", "n_clusters": 1, "init": "kmeans", "n_init": 1,
@@ -157,7 +157,7 @@ def test_a_mixture_from_placed_means_exports_as_an_animation(window, qtbot, tmp_
 def test_a_mixture_that_collapses_on_the_way_says_why_and_keeps_its_states(qtbot):
     """Perfectly correlated, widely spread columns: a covariance turns singular in EM
     (not at the start); the run stops with a sentence, its states kept."""
-    from kmeans_studio.core.datasets import Dataset
+    from kmeans_studio.core.data.datasets import Dataset
     from kmeans_studio.qt.contracts import RunRequest
     from kmeans_studio.qt.controller import RunController
 

@@ -3,8 +3,8 @@ it showed (before, the centres became ±inf with overflow warnings)."""
 
 import numpy as np
 
-from kmeans_studio.core.drawing import Drawing
-from kmeans_studio.core.session import Session
+from kmeans_studio.core.data.drawing import Drawing
+from kmeans_studio.core.export.session import Session
 
 from .helpers import settle, wait_message, wait_state
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kmeans_studio.core import quantize
+from kmeans_studio.core.color import comparison
 from kmeans_studio.qt.views.image_stats import _kib
 
 from .helpers import wait_state
@@ -91,7 +91,7 @@ def test_a_photo_dropped_during_another_photos_comparison_is_not_kept_waiting(
     holds a 12 MP photo for 20 s); the second photo is shown and compared meanwhile, and
     the first photo's comparison never appears beside it."""
     inside, release, ended = threading.Event(), threading.Event(), threading.Event()
-    compare = quantize.compare_methods
+    compare = comparison.compare_methods
     calls = []
 
     def held(pixels, *args, **kwargs):
@@ -104,7 +104,7 @@ def test_a_photo_dropped_during_another_photos_comparison_is_not_kept_waiting(
             return compare(pixels, *args, **kwargs)
         finally:
             ended.set()
-    monkeypatch.setattr(quantize, "compare_methods", held)
+    monkeypatch.setattr(comparison, "compare_methods", held)
     wait_state(qtbot, window, ready)
     first, second = photos
     drop(window, first)
@@ -130,9 +130,9 @@ def test_a_photo_dropped_during_another_photos_comparison_is_not_kept_waiting(
 
 def test_coming_back_to_a_photo_does_not_compare_it_again(window, qtbot, photos,
                                                            monkeypatch):
-    compare = quantize.compare_methods
+    compare = comparison.compare_methods
     calls = []
-    monkeypatch.setattr(quantize, "compare_methods",
+    monkeypatch.setattr(comparison, "compare_methods",
                         lambda *a, **k: calls.append(1) or compare(*a, **k))
     wait_state(qtbot, window, ready)
     drop(window, photos[1])

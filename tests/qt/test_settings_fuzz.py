@@ -10,8 +10,8 @@ Reset settings working.
 
 import gc
 import json
-import os
 import math
+import os
 import random
 
 import pytest

@@ -12,7 +12,6 @@ from kmeans_studio.qt.status import RunStatus, describe
 from .helpers import blobs_request, settle
 
 
-
 def empty_snapshot() -> Snapshot:
     """A snapshot with neither a state nor data, as a page had before its first data."""
     return Snapshot(None, None, 0, 0, np.empty(0), np.empty((0, 0, 0)), False, None)

@@ -3,7 +3,7 @@ scores compare clusters with classes, never with measurements."""
 
 import pandas as pd
 
-from kmeans_studio.core.tables import TableChoice, table_dataset
+from kmeans_studio.core.data.tables import TableChoice, table_dataset
 from kmeans_studio.qt.panels.table_import import ImportDialog
 
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from kmeans_studio.core.datasets import TWO_GROUP_SHAPES, natural_groups
-from kmeans_studio.core.drawing import Sketch, drawing_from_source
+from kmeans_studio.core.data.datasets import TWO_GROUP_SHAPES, natural_groups
+from kmeans_studio.core.data.drawing import Sketch, drawing_from_source
+from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import INIT_CHOICES, BlobParameters, next_seed
-from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.layout import WrappedLabel
 from kmeans_studio.qt.panels.common import DataPanel, push_button, state_evaluation

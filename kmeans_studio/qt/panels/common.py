@@ -5,14 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kmeans_studio.core.parameters import next_seed
 
 
 def state_evaluation(dataset, state, done: bool):
     """A state judged against the true labels (`metrics.Evaluation`), in the worker."""
-    from kmeans_studio.core.metrics import evaluate
+    from kmeans_studio.core.explore.metrics import evaluate
 
     if state.labels is None:
         return None

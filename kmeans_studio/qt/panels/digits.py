@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.session import load_source
-from kmeans_studio.core.metrics import MATCH_METHODS
-from kmeans_studio.qt.contracts import RunRequest
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.explore.metrics import MATCH_METHODS
+from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import INIT_CHOICES
+from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.blobs import RunForm
 from kmeans_studio.qt.panels.common import SourcePanel, push_button, state_evaluation
 from kmeans_studio.qt.settings import Settings

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.datasets import SAMPLE_IMAGES, Dataset, image_dataset
+from kmeans_studio.core.data.datasets import SAMPLE_IMAGES, Dataset, image_dataset
+from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import from_values
-from kmeans_studio.core.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.panels.common import SourcePanel, push_button
 from kmeans_studio.qt.parameters import ParameterForm

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kmeans_studio.core.tables import (
+from kmeans_studio.core.data.tables import (
     MISSING,
     SCALINGS,
     TableChoice,

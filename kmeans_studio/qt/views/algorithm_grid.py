@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 
@@ -137,7 +137,7 @@ class AlgorithmGrid(QWidget):
 
     def _tile(self, name: str) -> pg.PlotWidget:
         if name not in self._tiles:
-            from kmeans_studio.core.algorithms import settings
+            from kmeans_studio.core.explore.algorithms import settings
 
             plot = fixed_plot(f"algorithm_{name}", f"Clustering by {name}", "", "")
             plot.setMinimumSize(150, 130)

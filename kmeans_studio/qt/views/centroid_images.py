@@ -6,10 +6,10 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kmeans_studio.core.metrics import Matching
+from kmeans_studio.core.explore.metrics import Matching
 from kmeans_studio.qt.contracts import Snapshot
-from kmeans_studio.qt.views.image_grid import ImageGrid
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.views.image_grid import ImageGrid
 
 
 class CentroidImagesView(QWidget):

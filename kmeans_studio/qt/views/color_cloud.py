@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kmeans_studio.core.datasets import Dataset
+from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kmeans_studio.core.metrics import MATCH_METHODS, Matching
+from kmeans_studio.core.explore.metrics import MATCH_METHODS, Matching
 from kmeans_studio.qt.colors import style_plot
 from kmeans_studio.qt.layout import WrappedLabel
 

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.quantize import psnr
+from kmeans_studio.core.color.image_quality import psnr
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
-
 
 #: The comparison table's columns and what each means.
 COLUMNS = (("Method", "How the palette was chosen"),

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kmeans_studio.core.narration import narrate
+from kmeans_studio.core.engine.narration import narrate
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel

@@ -7,7 +7,7 @@ import math
 
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
-from kmeans_studio.core.metrics import SILHOUETTE_SAMPLE, Evaluation
+from kmeans_studio.core.explore.metrics import SILHOUETTE_SAMPLE, Evaluation
 
 ROWS = {
     "Accuracy (one-to-one)": "Share of samples in a cluster matched to their class, each "

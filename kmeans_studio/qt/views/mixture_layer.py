@@ -13,9 +13,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from kmeans_studio.core.colors import cluster_colors
-from kmeans_studio.core.mixture import ellipses, most_likely
-from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.engine.mixture import ellipses, most_likely
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 
 SHADE_STEP = 8
 

@@ -13,13 +13,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.metrics import Matching
-from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.explore.metrics import Matching
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
-from kmeans_studio.qt.views.image_grid import ImageGrid
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.views.image_grid import ImageGrid
 
 DISPLAY_LIMIT = 20_000
 HOVER_PIXELS = 8  # how close the pointer must be to a point to preview it

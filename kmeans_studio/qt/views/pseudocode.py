@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QVBoxLayout, QWidget
 
-from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
 

@@ -112,7 +112,7 @@ class QualityCurveView(QWidget):
         self.value.setValue(default)
 
     def set_points(self, points, done: bool, total: int) -> None:
-        """Draw the curve's points so far (`quantize.CurvePoint`s)."""
+        """Draw the curve's points so far (`search.CurvePoint`s)."""
         ks = np.array([p.n_colors for p in points], dtype=float)
         x = np.log2(ks) if len(ks) else ks
         psnr = np.array([p.psnr for p in points], dtype=float)

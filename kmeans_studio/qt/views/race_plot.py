@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.race import Race
-from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.explore.race import Race
 from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 

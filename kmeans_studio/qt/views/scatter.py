@@ -15,10 +15,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kmeans_studio.core.datasets import Dataset
-from kmeans_studio.core.kmeans import nearest_centers
-from kmeans_studio.core.colors import cluster_colors
-from kmeans_studio.core.mixture_steps import MixtureIteration
+from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel

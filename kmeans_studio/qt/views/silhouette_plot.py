@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kmeans_studio.core.metrics import SilhouetteProfile
-from kmeans_studio.core.colors import cluster_colors
+from kmeans_studio.core.cluster_colors import cluster_colors
+from kmeans_studio.core.explore.metrics import SilhouetteProfile
 from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 

@@ -9,9 +9,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from kmeans_studio.core.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.mixture_steps import MODELS
-from kmeans_studio.core.sweep import SCORES, Sweep
+from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
+from kmeans_studio.core.engine.mixture_steps import MODELS
+from kmeans_studio.core.explore.sweep import SCORES, Sweep
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.layout import WrappedLabel
 

@@ -1,0 +1,4 @@
+"""A photo's colours, bottom-up: `conversions`, `png`, the kernels; `color_tree`,
+`images`, `dither`, `image_quality`; `quantize` (sRGB and the pipeline); `converted`;
+the other spaces (`alpha`, `luma`, `oklab`); then `spaces` (the registry of colour
+spaces), `search`, `comparison` and `warmup`."""

@@ -1,0 +1,528 @@
+"""Results that leave the app: sessions (JSON), centres and labels (CSV).
+
+A *source* is a small JSON-able dict that says how to rebuild the data exactly (the
+blob parameters and seed, "digits", a sample photo's name, a file's path); a session
+adds the run's parameters, its initial centres and the history of centres and inertia
+(a Gaussian mixture: of means and log-likelihood) up to the state shown.  Opening a
+session rebuilds the data, starts from the same initial centres and replays the same
+half-steps, so it shows the same centres and labels at the same iteration.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core.color.spaces import SPACES
+from kmeans_studio.core.data import datasets
+from kmeans_studio.core.data.datasets import BLOB_SHAPES, SAMPLE_IMAGES, Dataset
+from kmeans_studio.core.data.drawing import (
+    MAX_POINTS,
+    N_CLASSES,
+    drawing_from_source,
+    drawn_dataset,
+)
+from kmeans_studio.core.data.tables import (
+    MAX_COLUMNS,
+    MISSING,
+    SCALINGS,
+    load_table_dataset,
+)
+from kmeans_studio.core.engine.mixture_steps import MODELS as _MODELS
+from kmeans_studio.core.limits import regular_file
+from kmeans_studio.core.parameters import (
+    TOL_RANGE,
+    BlobParameters,
+    RunParameters,
+    specs,
+)
+
+FORMAT = "kmeans-studio-session"
+VERSION = 1
+SESSION_SUFFIX = ".kmeans.json"
+RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
+#: Which page shows each kind of data source.
+SOURCE_PAGES = {"blobs": "blobs", "drawn": "blobs", "digits": "digits", "labelled_file": "digits",
+                "sample_image": "image", "image_file": "image", "table": "table"}
+#: The pages with a model choice (k-means or a Gaussian mixture).
+MIXTURE_PAGES = ("blobs", "table")
+
+
+def check_model(source: dict, run: dict) -> None:
+    """ValueError with a sentence when the run's model is one its data's page does not
+    run (a Gaussian mixture on digits or a photo): the window and `animate` alike."""
+    page = SOURCE_PAGES[source["kind"]]
+    if run.get("model", "kmeans") != "kmeans" and page not in MIXTURE_PAGES:
+        raise ValueError(f"It holds a Gaussian mixture, and the {page.capitalize()} page "
+                         f"runs k-means only.")
+
+
+def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
+    """The data a source dict describes (raises ValueError/OSError with a sentence).
+
+    Tables are read in chunks: `progress(done, total)` is told how far, and None is
+    returned when `cancelled()` says so.
+    """
+    kind = source.get("kind")
+    if kind == "blobs":
+        return datasets.make_blob_dataset(source["shape"], source["n_samples"],
+                                          source["n_centers"], source["cluster_std"],
+                                          source["random_state"])
+    if kind == "digits":
+        return datasets.digits_dataset()
+    if kind == "drawn":
+        return drawn_dataset(drawing_from_source(source))
+    if kind == "labelled_file":
+        return datasets.npz_images_dataset(source["path"])
+    if kind == "sample_image":
+        return datasets.sample_image_dataset(source["name"], source.get("space", "srgb"))
+    if kind == "image_file":
+        return datasets.file_image_dataset(source["path"], source.get("space", "srgb"))
+    if kind == "table":
+        return load_table_dataset(source, cancelled, progress)
+    raise ValueError(f"Unknown kind of data {kind!r} in the session.")
+
+
+def state_phase(index: int) -> tuple[str, int]:
+    """(phase, iteration) of state `index`: the history alternates init, assign,
+    update, assign, update, ... (a run may end on an assignment)."""
+    if index == 0:
+        return "init", 0
+    return ("assign" if index % 2 else "update"), (index + 1) // 2
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """Everything needed to show one state of one run again.
+
+    Attributes
+    ----------
+    source : dict
+        How to rebuild the data (see `load_source`).
+    run : dict
+        Model ("kmeans" or a mixture's covariance type), k, initialisation, starts,
+        seed, iteration limit, tolerance.
+    trail : ndarray (m, k, d)
+        The initial centres, then the centres after each update up to `position`
+        (a mixture: its means).
+    objective : ndarray (position + 1,)
+        Inertia of each state up to `position` (NaN for the initial state); a
+        mixture's mean log-likelihood (written as "log_likelihood").
+    position : int
+        Index of the state shown in the run's history.
+    description : str
+        One line on the data, for people reading the file.
+    """
+
+    source: dict
+    run: dict
+    trail: np.ndarray
+    objective: np.ndarray
+    position: int
+    description: str = ""
+
+    @property
+    def objective_key(self) -> str:
+        """The objective's name in the file."""
+        return "inertia" if self.run.get("model", "kmeans") == "kmeans" else "log_likelihood"
+
+    @property
+    def initial_centers(self) -> np.ndarray:
+        return self.trail[0]
+
+    def to_json(self) -> str:
+        phase, n_iter = state_phase(self.position)
+        text = json.dumps({
+            "format": FORMAT, "version": VERSION,
+            "description": self.description,
+            "source": self.source,
+            "run": self.run,
+            "position": {"state": self.position, "iteration": n_iter, "phase": phase},
+            "initial_centers": self.trail[0].tolist(),
+            "centers_after_each_update": self.trail[1:].tolist(),
+            self.objective_key: [None if math.isnan(v) else v
+                                 for v in self.objective.tolist()],
+        }, indent=1)
+        # Innermost lists of numbers on one line each: a centre per line, not a number.
+        # (Only lists json.dumps broke over lines: text in strings has no raw newline.)
+        return re.sub(r"\[\n([-0-9.eE+,\snul]*?)\n\s*\]",
+                      lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
+                      text)
+
+    def __post_init__(self) -> None:
+        # Only the fields each kind of data has are kept: nothing else travels on.
+        object.__setattr__(self, "source", check_source(self.source))
+        object.__setattr__(self, "run", {**self.run, "model": self.run.get("model") or "kmeans"})
+        check_session(self.source, self.run, self.trail, self.objective, self.position)
+
+    @classmethod
+    def from_json(cls, text: str, name: str = "the session") -> Session:
+        """Parse a session file; ValueError with one sentence when it is not one, or
+        when any field has the wrong type, shape or range (nothing is trusted)."""
+        if len(text) > MAX_SESSION_BYTES:
+            raise ValueError(_too_big(name, len(text)))
+        try:  # (a byte-order mark, as some editors write, is not part of the JSON)
+            data = json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            detail = ("it nests too deeply" if isinstance(exc, RecursionError)
+                      else str(exc).rstrip("."))
+            raise ValueError(f"“{name}” is not a K-Means Studio session ({detail}).") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"“{name}” is not a K-Means Studio session.")
+        version = data.get("version")
+        if type(version) is not int or version != VERSION:
+            raise ValueError(f"“{name}” is a session of version {_shown(version)}, which "
+                             f"this K-Means Studio cannot read (it reads version {VERSION}).")
+        try:
+            position = _field(data, "position", dict)
+            position = _whole(position.get("state"), "the position's state", 0, 10**9)
+            first = _matrix(data.get("initial_centers"), "the initial centres", 2)
+            later = _matrix(data.get("centers_after_each_update"),
+                            "the centres after each update", None)
+            if later.size == 0:
+                later = later.reshape(0, *first.shape)
+            if later.shape[1:] != first.shape:
+                raise ValueError("the centres after each update do not have the shape of "
+                                 "the initial centres")
+            trail = np.concatenate([first[None], later])
+            run = _field(data, "run", dict)
+            run = {key: run.get(key) for key in RUN_KEYS}
+            model = "kmeans" if run["model"] is None else run["model"]
+            run["model"] = _choice(model, "the run's model", _MODELS)
+            key = "inertia" if run["model"] == "kmeans" else "log_likelihood"
+            objective = _field(data, key, list)
+            if not all(v is None or _is_number(v) for v in objective):
+                raise ValueError(f"the {key.replace('_', '-')} must be a list of numbers")
+            objective = np.array([math.nan if v is None else v for v in objective],
+                                 dtype=np.float64)
+            source = dict(_field(data, "source", dict))
+            description = data.get("description", "")
+            if not isinstance(description, str):
+                raise ValueError("the description must be text")
+            return cls(source, run, trail, objective, position, description)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ValueError(f"“{name}” is damaged: {exc}.") from None
+
+    def save(self, path: str | Path) -> Path:
+        """Write the session (atomically); ValueError when it would be larger than
+        any session K-Means Studio opens."""
+        from kmeans_studio.core.color.images import atomic_write
+
+        text = self.to_json()
+        if len(text) > MAX_SESSION_BYTES:
+            raise ValueError(f"this run's history is too long for a session "
+                             f"({len(text) / 2**20:,.0f} MiB; at most "
+                             f"{MAX_SESSION_BYTES >> 20} MiB): save it at an earlier state.")
+        return atomic_write(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Session:
+        """Read and check a session file (ValueError or OSError with a sentence).
+
+        Only a regular file is read, links resolved (a named pipe would block the
+        reader for good, ``/dev/zero`` never end), and at most `MAX_SESSION_BYTES`
+        of it, whatever its size says.
+        """
+        name = Path(path).name
+        path = regular_file(path, name)
+        size = path.stat().st_size
+        if size > MAX_SESSION_BYTES:
+            raise ValueError(_too_big(name, size))
+        with open(path, "rb") as file:
+            data = file.read(MAX_SESSION_BYTES + 1)  # it may have grown since
+        if len(data) > MAX_SESSION_BYTES:
+            raise ValueError(_too_big(name, len(data)))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"“{name}” is not a K-Means Studio session.") from None
+        return cls.from_json(text, name)
+
+
+def missing_file(source: dict) -> str | None:
+    """The file a (checked) source reads that is not there now, or None."""
+    path = source.get("path")
+    if path is not None and not Path(path).is_file():
+        return path
+    return None
+
+
+# ---------------------------------------------------------------------- checking
+#: Sessions K-Means Studio writes stay far below this (a 64-colour photo's 300
+#: iterations take about 1 MiB); anything larger is refused before it is read.
+MAX_SESSION_BYTES = 64 << 20
+#: Dimensions of the centres each kind of data has (tables: one per feature).
+_KIND_FEATURES = {"blobs": 2, "drawn": 2, "digits": 64, "sample_image": 3, "image_file": 3}
+
+
+def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndarray,
+                  position: int) -> None:
+    """Raise ValueError (a clause, no file name) unless every field of a session has
+    the type, shape and range K-Means Studio writes (`source` checked already)."""
+    check_run(run)
+    if trail.ndim != 3 or 0 in trail.shape or not np.isfinite(trail).all():
+        raise ValueError("the centres are not a table of numbers")
+    k, d = trail.shape[1:]
+    if k != run["n_clusters"]:
+        raise ValueError(f"the run has {run['n_clusters']} clusters but {k} initial centres")
+    want = (len(source["features"]) if source["kind"] == "table"
+            else _KIND_FEATURES.get(source["kind"]))
+    if want is not None and d != want:
+        raise ValueError(f"its centres have {d} coordinates, but {source['kind']} data "
+                         f"have {want}")
+    if len(trail) != 1 + position // 2 or len(objective) != position + 1:
+        raise ValueError(f"its history does not reach state {position}")
+    if np.isinf(objective).any():
+        raise ValueError("the inertia or log-likelihood must be finite numbers")
+    if run["model"] == "kmeans" and (objective < 0).any():
+        raise ValueError("the inertia must be numbers of at least 0")
+
+
+def check_run(run: dict) -> None:
+    """Check a session's run parameters (see `RUN_KEYS`)."""
+    _choice(run.get("model", "kmeans"), "the run's model", _MODELS)
+    for key in ("n_clusters", "n_init", "random_state", "max_iter"):
+        spec = specs(RunParameters)[key]
+        if not (key == "random_state" and run.get(key) is None):
+            _whole(run.get(key), f"the run's {key}", int(spec.low), int(spec.high))
+    _text(run.get("init"), "the run's init", 100)
+    _real(run.get("tol"), "the run's tol", *TOL_RANGE)
+
+
+def check_source(source: dict) -> dict:
+    """Check a session's data source: its kind and every field that kind has; return
+    it with those fields alone."""
+    kind = source.get("kind")
+    if kind == "blobs":
+        _choice(source.get("shape"), "the blob shape", BLOB_SHAPES)
+        for key, spec in specs(BlobParameters).items():
+            if spec.low is not None:
+                check = _real if isinstance(spec.low, float) else _whole
+                check(source.get(key), f"the blobs' {key}", spec.low, spec.high)
+    elif kind == "sample_image":
+        _choice(source.get("name"), "the sample image", SAMPLE_IMAGES)
+    elif kind in ("labelled_file", "image_file"):
+        _path(source.get("path"))
+    elif kind == "table":
+        if source.get("path") is not None:
+            _path(source["path"])
+        features = source.get("features")
+        if (not isinstance(features, list) or not features
+                or len(features) > MAX_COLUMNS):
+            raise ValueError(f"the table's features must be a list of 1 to {MAX_COLUMNS:,} "
+                             "column names")
+        for feature in features:
+            _text(feature, "a feature column's name", 1000)
+        if source.get("label") is not None:
+            _text(source["label"], "the label column's name", 1000)
+        _choice(source.get("missing", "drop"), "the table's missing", MISSING)
+        _choice(source.get("scaling", "none"), "the table's scaling", SCALINGS)
+        source = {**source, "path": source.get("path"), "label": source.get("label"),
+                  "missing": source.get("missing", "drop"),
+                  "scaling": source.get("scaling", "none")}
+    elif kind == "drawn":
+        _drawn(source)
+    elif kind != "digits":
+        raise ValueError(f"its data are of a kind this K-Means Studio cannot rebuild "
+                         f"({_shown(kind)})")
+    if kind in ("sample_image", "image_file"):  # sessions before Oklab: sRGB
+        source = {**source, "space": source.get("space", "srgb")}
+        _choice(source["space"], "the colour space", SPACES)
+    return {key: source[key] for key in _SOURCE_FIELDS[kind]}
+
+
+#: The fields of each kind of data source.
+_SOURCE_FIELDS = {
+    "blobs": ("kind", "shape", "n_samples", "n_centers", "cluster_std", "random_state"),
+    "digits": ("kind",),
+    "drawn": ("kind", "points", "classes"),
+    "labelled_file": ("kind", "path"),
+    "sample_image": ("kind", "name", "space"),
+    "image_file": ("kind", "path", "space"),
+    "table": ("kind", "path", "features", "label", "missing", "scaling"),
+}
+
+
+def _shown(value: Any) -> str:
+    """A short repr of a value from a file, for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number K-Means Studio writes")
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(float(value)))
+
+
+def _field(data: dict, key: str, kind: type) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind):
+        wanted = {dict: "an object", list: "a list", str: "text"}.get(kind, "a number")
+        raise ValueError(f"“{key}” is missing or not {wanted}")
+    return value
+
+
+def _whole(value: Any, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ValueError(f"{what} must be a whole number from {low:,} to {high:,}, "
+                         f"not {_shown(value)}")
+    return int(value)
+
+
+def _real(value: Any, what: str, low: float, high: float) -> float:
+    if not _is_number(value) or not low <= float(value) <= high:
+        raise ValueError(f"{what} must be a number from {low:g} to {high:g}, "
+                         f"not {_shown(value)}")
+    return float(value)
+
+
+def _text(value: Any, what: str, longest: int) -> str:
+    if not isinstance(value, str) or len(value) > longest or "\0" in value:
+        raise ValueError(f"{what} must be text of at most {longest:,} characters, "
+                         f"not {_shown(value)}")
+    return value
+
+
+def _choice(value: Any, what: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what} must be one of {', '.join(choices)}, not {_shown(value)}")
+    return value
+
+
+def _path(value: Any) -> str:
+    _text(value, "the file's path", 4096)
+    if not value:
+        raise ValueError("the file's path is empty")
+    return value
+
+
+def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
+    """A list of lists of finite numbers (of `ndim` dimensions) as float64."""
+    if not isinstance(value, list):
+        raise ValueError(f"{what} must be a list of numbers")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        array = None
+    if array is None or (array.size and array.dtype.kind not in "iuf"):
+        raise ValueError(f"{what} must be rows of numbers of equal length")
+    array = array.astype(np.float64)
+    if (ndim is not None and array.ndim != ndim) or (array.size and array.ndim < 2):
+        raise ValueError(f"{what} are not a table of numbers")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} hold numbers too large to use")
+    return array
+
+
+def _drawn(source: dict) -> None:
+    """Drawn points: at most `drawing.MAX_POINTS` finite (x, y), a class each."""
+    points, classes = source.get("points"), source.get("classes")
+    if not isinstance(points, list) or len(points) > MAX_POINTS:
+        raise ValueError(f"the drawn points must be a list of at most {MAX_POINTS:,}")
+    if points and _matrix(points, "the drawn points", 2).shape[1] != 2:
+        raise ValueError("the drawn points must each be two numbers")
+    if (not isinstance(classes, list) or len(classes) != len(points)
+            or not all(type(c) is int and -1 <= c < N_CLASSES for c in classes)):
+        raise ValueError(f"the drawn points' classes must be a whole number from -1 to "
+                         f"{N_CLASSES - 1} for each point")
+
+
+def _too_big(name: str, size: int) -> str:
+    return (f"“{name}” is {size / 2**20:,.0f} MiB, larger than any session K-Means Studio "
+            f"writes (at most {MAX_SESSION_BYTES >> 20} MiB); it was not opened.")
+
+
+def centers_csv(dataset: Dataset, centers: np.ndarray, labels: np.ndarray | None) -> str:
+    """One row per cluster: its number, size (weighted) and coordinates."""
+    k, d = centers.shape
+    sizes = (np.zeros(k) if labels is None else
+             np.bincount(labels, weights=dataset.sample_weight, minlength=k))
+    rows = [["cluster", "size", *_feature_names(dataset, d)]]
+    rows += [[j, _number(sizes[j]), *map(_number, centers[j])] for j in range(k)]
+    return _csv(rows)
+
+
+def labels_csv(dataset: Dataset, labels: np.ndarray) -> str:
+    """One row per sample: its features, weight (merged pixels), true label, cluster."""
+    return "".join(labels_csv_chunks(dataset, labels))
+
+
+def labels_csv_chunks(dataset: Dataset, labels: np.ndarray, chunk_rows: int = 50_000):
+    """`labels_csv` in pieces (the header, then `chunk_rows` rows at a time), so a big
+    table can be written with progress and cancelled between pieces."""
+    d = dataset.n_features
+    header = ["sample", *_feature_names(dataset, d)]
+    columns: list[Any] = [np.arange(dataset.n_samples), *dataset.X.T]
+    if dataset.sample_weight is not None:
+        header.append("pixels" if dataset.image is not None else "weight")
+        columns.append(dataset.sample_weight)
+    if dataset.y is not None:
+        header.append("true_label")
+        columns.append(dataset.y)
+    header.append("cluster")
+    columns.append(np.asarray(labels))
+    yield _csv([header])
+    for start in range(0, dataset.n_samples, chunk_rows):
+        # numpy writes each float as its shortest exact repr; whole numbers as ints.
+        cells = [_strings(column[start:start + chunk_rows]) for column in columns]
+        yield "".join(",".join(row) + "\n" for row in zip(*cells))
+
+
+def _strings(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if values.dtype.kind == "f" and np.all((values == np.round(values))
+                                           & (np.abs(values) < 2.0**53)):
+        return values.astype(np.int64).astype(str)
+    if values.dtype.kind in "OUS":  # text labels: quoted as CSV needs
+        return np.array([_csv([[v]]).rstrip("\n") for v in values.tolist()])
+    return values.astype(str)
+
+
+def _feature_names(dataset: Dataset, d: int) -> list[str]:
+    if dataset.feature_names is not None:
+        return list(dataset.feature_names)
+    if dataset.image is not None:  # premultiplied with transparency (`alpha`)
+        return (["red", "green", "blue"] if d == 3 else
+                ["red premultiplied", "green premultiplied", "blue premultiplied", "alpha"])
+    if dataset.image_shape is not None:
+        h, w = dataset.image_shape
+        return [f"pixel_{r}_{c}" for r in range(h) for c in range(w)]
+    return ["x", "y"] if d == 2 else [f"x{i}" for i in range(d)]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else repr(float(value))
+    return value.item() if hasattr(value, "item") else value
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [[_inert(cell) for cell in row] for row in rows])
+    return buffer.getvalue()
+
+
+def _inert(cell: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (it starts with = + - @,
+    a tab or a carriage return and is not a number) gets a leading ' (OWASP's advice
+    on CSV injection); everything else is written as it is."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell

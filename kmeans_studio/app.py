@@ -207,10 +207,15 @@ def _open_log(where: str) -> int:
     or device (non-blocking, so a FIFO without a reader is refused, not waited on)."""
     flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
              | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    folder = os.path.dirname(where)
+    if os.path.islink(folder):  # its own folder planted as a link: written elsewhere
+        raise OSError(f"{folder} is a link")
     fd = os.open(where, flags, 0o600)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    info = os.fstat(fd)
+    # A hard link planted as errors.log names another file just as well.
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
         os.close(fd)
-        raise OSError(f"{where} is not a regular file")
+        raise OSError(f"{where} is not a regular file of its own")
     return fd
 
 

@@ -235,17 +235,6 @@ def failure(exc: BaseException, what: str) -> str:
     return f"{what}: an unexpected {type(exc).__name__} ({exc})."
 
 
-def quiet_pillow() -> None:
-    """Pillow's decompression-bomb warning (from 89 MP) is not said: pictures over
-    `limits.MAX_PIXELS` are refused in a sentence from their header, and the warning
-    would print a line of Pillow's source on the way."""
-    import warnings
-
-    from PIL import Image
-
-    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
-
-
 def _key(path: Path) -> str:
     """One string per file, however it is named (links, "..", case on macOS)."""
     try:
@@ -269,7 +258,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(_bare_dither(sys.argv[1:] if argv is None else argv))
-    quiet_pillow()
     inputs = [Path(p) for p in args.inputs]
 
     def say(message: str) -> None:

@@ -4,6 +4,7 @@ frames), from its first state to the state the session shows.  No Qt."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,11 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         error,
         failure,
         printable,
-        quiet_pillow,
     )
 
     args = build_parser().parse_args(argv)
-    quiet_pillow()
     try:
         written, n_frames, notes = _animate(args)
     except KeyboardInterrupt:
@@ -77,6 +76,7 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     """Check every option, then the session, then draw and write: (the path written,
     its frames, notes to say).  Refusals are ValueErrors with a sentence."""
     from kmeans_studio.core import limits
+    from kmeans_studio.core.checks import as_data_matrix
     from kmeans_studio.core.export.session import (
         SESSION_SUFFIX,
         Session,
@@ -92,11 +92,11 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     kind, size = animation.check_output(output, args.size, args.fps)
     notes = ([f"note: an MP4's sides are even: the frames are {size[0]}×{size[1]}, not "
               f"{args.size[0]}×{args.size[1]}"] if size != tuple(args.size) else [])
-    if Path(output).resolve() == source.resolve():
+    limits.regular_file(source)  # a FIFO would block, /dev/zero never end; a link loop
+    if os.path.realpath(output) == os.path.realpath(source):
         raise ValueError(f"“{output}” is the session; choose another output name.")
     if Path(output).exists() and not args.force and kind != "frames":
         raise ValueError(f"“{output}” exists; use --force to replace it.")
-    limits.regular_file(source)  # a FIFO would block, /dev/zero never end
     session = Session.load(source)
     run = session.run
     model, k, max_iter = run.get("model", "kmeans"), run["n_clusters"], run["max_iter"]
@@ -107,6 +107,8 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
         limits.check_run(session.source["n_samples"], k, 2, model, max_iter)
     dataset = load_source(session.source)
     limits.check_run(dataset.n_samples, k, dataset.n_features, model, max_iter)
+    if dataset.image is None:  # the engine's check, which a replayed k-means never meets
+        as_data_matrix(dataset.X)  # (values whose squares overflow: drawn at ±1e308)
     animation.check_view(dataset, args.view)
     if model != "kmeans":
         from kmeans_studio.core.engine.mixture_steps import replay

@@ -219,3 +219,30 @@ def test_odd_mp4_sides_long_names_and_escaped_names(session_file, tmp_path, caps
     err = capsys.readouterr().err
     assert "\x1b" not in err and "run\\x1b[2J\\nerror: forged.gif (5 frames)" in err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_drawn_points_too_large_and_link_loops_are_refused_as_in_the_window(tmp_path,
+                                                                             capsys):
+    """A k-means session is replayed from its saved centres without a run, so the
+    engine's own check of the data is made here too (±1e308 points had been drawn, with
+    overflow warnings); a link to itself is one sentence, not an unexpected error."""
+    import json
+
+    huge = tmp_path / "huge.kmeans.json"
+    huge.write_text(json.dumps({
+        "format": "kmeans-studio-session", "version": 1,
+        "source": {"kind": "drawn", "points": [[1e308, 1e308], [-1e308, -1e308],
+                                               [1.7e308, 0.0], [0.0, 1.0]],
+                   "classes": [0, 1, 2, 0]},
+        "run": {"model": "kmeans", "n_clusters": 2, "init": "k-means++", "n_init": 1,
+                "random_state": 0, "max_iter": 300, "tol": 1e-4},
+        "position": {"state": 0}, "initial_centers": [[1e308, 1e308], [-1e308, -1e308]],
+        "centers_after_each_update": [], "inertia": [None]}))
+    assert main([str(huge), "-o", str(tmp_path / "huge.gif")]) == 2
+    assert "too large" in _error_line(capsys)
+    loop = tmp_path / "loop.kmeans.json"
+    loop.symlink_to(loop)
+    assert main([str(loop), "-o", str(tmp_path / "loop.gif")]) == 2
+    assert "symbolic links" in _error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.kmeans.json",
+                                                          "loop.kmeans.json"]

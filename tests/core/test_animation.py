@@ -297,3 +297,25 @@ def test_cancel_or_an_error_while_writing_leaves_nothing(blobs_run, tmp_path, na
     with pytest.raises(OSError, match="No space left"):
         animation.write_animation(frames, str(tmp_path / name))
     assert not list(tmp_path.iterdir())
+
+
+def test_an_mp4_that_ffmpeg_could_not_finish_is_an_error_and_leaves_nothing(
+        blobs_run, tmp_path, monkeypatch):
+    """ffmpeg that fails at the end (a disk that filled up while it closed the file):
+    its exit status is an error, not a video cut short reported as written."""
+    import imageio_ffmpeg
+
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\ncat > /dev/null\n"
+                    "echo 'Error closing file: No space left on device' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", lambda: str(fake))
+    data, _, trail, inertia, position = blobs_run
+    frames = animation.render_frames(data, animation.frame_states(trail, inertia, position),
+                                     (96, 64))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OSError, match="No space left on device"):
+        animation.write_animation(frames, str(out / "run.mp4"))
+    assert not list(out.iterdir())

@@ -284,3 +284,11 @@ def test_a_message_names_a_few_of_the_arrays(tmp_path):
             read(path)
         assert "a0, a1, a2, a3, a4 … and 45 more" in str(info.value)
         assert "a5" not in str(info.value)
+
+
+def test_long_array_names_are_cut_in_messages(tmp_path):
+    path = tmp_path / "long.npz"
+    np.savez(path, **{f"{i}" + "n" * 30_000: np.zeros(2) for i in range(10)})
+    with pytest.raises(ValueError) as info:
+        datasets.npz_images_dataset(path)
+    assert len(str(info.value)) < 600 and "… and 5 more" in str(info.value)

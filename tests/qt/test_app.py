@@ -151,6 +151,17 @@ def test_the_error_log_is_never_written_through_a_link_or_to_a_fifo(tmp_path, mo
     os.mkfifo(app.log_file())  # nobody reads it: opening it must not wait for a reader
     _report(window)
     assert "the terminal" in window.said[1]
+    os.remove(app.log_file())
+    os.link(elsewhere, app.log_file())  # a hard link names the other file just as well
+    _report(window)
+    assert "the terminal" in window.said[2]
+    os.remove(app.log_file())
+    folder = os.path.dirname(app.log_file())
+    os.rmdir(folder)
+    os.symlink(tmp_path, folder)  # its folder planted as a link
+    _report(window)
+    assert "the terminal" in window.said[3] and not (tmp_path / "errors.log").exists()
+    assert elsewhere.read_text() == "someone's file\n"
 
 
 def test_the_error_log_stays_small(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,15 @@ class ImageLoadError(ValueError):
     """An image could not be read; the message says why, in one line."""
 
 
+def quiet_pillow() -> None:
+    """Pillow's warnings about a file are not said (in the window they reached the
+    terminal, on the command line they printed a line of Pillow's source): a
+    decompression bomb from 89 MP is refused in a sentence from its header (over
+    `limits.MAX_PIXELS`), and damaged TIFF or EXIF tags are Pillow's to work round.
+    (The filter is added once: `warnings` drops an identical filter first.)"""
+    warnings.filterwarnings("ignore", module=r"PIL\.")
+
+
 def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255, 255, 255),
                *, keep_alpha: bool = False) -> np.ndarray:
     """Read an image file as RGB uint8 (H, W, 3); with `keep_alpha`, an image with
@@ -57,6 +67,7 @@ def load_image(path: str | os.PathLike, background: tuple[int, int, int] = (255,
     """
     path = Path(path)
     name = path.name or str(path)
+    quiet_pillow()
     try:
         # Before any open: a FIFO would block for good, /dev/zero never end.
         path = limits.regular_file(path, name)

@@ -343,7 +343,10 @@ NAMES_SHOWN = 5
 def array_names(names) -> str:
     """The first `NAMES_SHOWN` of `names`, and how many more, for a message."""
     names = list(names)
-    shown = ", ".join(names[:NAMES_SHOWN]) or "no arrays"
+    # Names cut at 40 characters: 900 names of 30,000 made a message that took the
+    # window 1.5 s to lay out.
+    shown = ", ".join(n if len(n) <= 40 else n[:39] + "…" for n in names[:NAMES_SHOWN])
+    shown = shown or "no arrays"
     more = len(names) - NAMES_SHOWN
     return shown if more <= 0 else f"{shown} … and {more:,} more"
 

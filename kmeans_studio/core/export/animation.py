@@ -489,23 +489,46 @@ def _write_gif(frames: Sequence, temp: str, fps: float) -> None:
 
 
 def _write_mp4(frames: Sequence, temp: str, fps: float, size: tuple[int, int]) -> None:
+    """Pipe the frames to ffmpeg (H.264 at imageio-ffmpeg's default quality) and check how
+    it ended: imageio-ffmpeg's writer does not, and a disk that filled up left a video
+    cut short that was reported as written."""
+    import contextlib
+    import subprocess
+    import tempfile
+    from fractions import Fraction
+
+    ffmpeg = _ffmpeg()
     taken = iter(frames)
     frame = next(taken)  # drawn before ffmpeg starts: an error here leaves no process
-    writer = _ffmpeg().write_frames(temp, size, fps=fps, macro_block_size=1,
-                                    output_params=["-f", "mp4"])
-    writer.send(None)
-    try:
-        writer.send(_rgb_bytes(frame, size))
-        for frame in taken:
-            writer.send(_rgb_bytes(frame, size))
-        for _ in range(HOLD - 1):  # the last frame held
-            writer.send(_rgb_bytes(frame, size))
-    except OSError as exc:  # imageio-ffmpeg's message holds the command and ffmpeg's log
-        raise OSError(f"ffmpeg stopped writing the video "
-                      f"({str(exc).splitlines()[0] if str(exc) else 'no reason given'})"
-                      ) from None
-    finally:
-        writer.close()  # ends ffmpeg on any error too, before the file is removed
+    command = [ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-nostdin",
+               "-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{size[0]}x{size[1]}",
+               "-pix_fmt", "rgb24", "-r", str(Fraction(fps).limit_denominator()),
+               "-i", "-", "-an", "-vcodec", "libx264",
+               "-pix_fmt", "yuv420p", "-crf", "25", "-f", "mp4", temp]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                   stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            process.stdin.write(_rgb_bytes(frame, size))
+            for frame in taken:
+                process.stdin.write(_rgb_bytes(frame, size))
+            for _ in range(HOLD - 1):  # the last frame held
+                process.stdin.write(_rgb_bytes(frame, size))
+            process.stdin.close()
+            code = process.wait()
+        except BrokenPipeError:
+            code = process.wait()
+        finally:
+            if process.poll() is None:  # an error or Cancel while writing: ends ffmpeg
+                process.kill()
+                process.wait()
+            with contextlib.suppress(OSError):  # the unwritten rest goes nowhere
+                process.stdin.close()
+        if code != 0:
+            log.seek(0)
+            said = log.read().decode("utf-8", "replace").strip().splitlines()
+            raise OSError(f"ffmpeg stopped writing the video "
+                          f"({said[-1] if said else f'exit status {code}'})")
 
 
 def _rgb_bytes(frame, size: tuple[int, int]) -> bytes:

@@ -10,21 +10,19 @@ A settings file is never trusted: it may be damaged, edited by hand or copied fr
 elsewhere, and a value that stopped the app from starting would also hide Reset
 settings.  So every value is read through this table and falls back to its default on
 any problem of type, range (`RANGES`), choice (`CHOICES`), length (`LONGEST`), JSON
-depth or size, and the window's saved layout is only handed to Qt when this app wrote
-it (see `_unsealed`).
+depth or size.  The window's layout is kept the same way, as numbers and names (its
+size and place, each dock's area, visibility and size), never as Qt's opaque state.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
 import json
 import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QSettings
 
 from kmeans_studio.core import parameters
 from kmeans_studio.core.data.datasets import SAMPLE_IMAGES
@@ -47,6 +45,16 @@ MAX_RECENT = 10
 #: Longest text value kept by default: a path is at most 4,096 bytes on Linux.
 MAX_TEXT = 4096
 
+#: A window position not chosen yet.
+NO_POSITION = -32768
+#: Each dock's place at the first start ("size" 0: its own size).
+DOCKS: dict[str, dict[str, Any]] = {
+    "data": {"visible": True, "area": "left", "size": 0},
+    "explore": {"visible": False, "area": "bottom", "size": 0},
+    "pseudocode": {"visible": False, "area": "right", "size": 0},
+}
+DOCK_AREAS = ("left", "right", "top", "bottom")
+
 DEFAULTS: dict[str, Any] = {
     # playback
     "play/speed": 4,  # half-steps per second
@@ -61,9 +69,16 @@ DEFAULTS: dict[str, Any] = {
     # views
     "view/voronoi": True,
     "view/trails": True,
-    # window
-    "window/geometry": QByteArray(),
-    "window/state": QByteArray(),
+    # window: its size and place, and each dock's, as plain numbers and names (Qt's
+    # saveState bytes are not kept: restoreState trusts them, and a crafted state
+    # crashed it on every start, digest or not)
+    "window/width": 1200,
+    "window/height": 800,
+    "window/x": NO_POSITION,  # the window manager places it
+    "window/y": NO_POSITION,
+    "window/maximized": False,
+    **{f"dock/{name}/{field}": value for name, dock in DOCKS.items()
+       for field, value in dock.items()},
     "window/source": "blobs",
     "files/last_folder": "",
     "files/recent": [],  # paths (str), newest first, at most MAX_RECENT
@@ -72,6 +87,11 @@ DEFAULTS: dict[str, Any] = {
 #: The range of each number stored (the playback speed's spin box takes it from here).
 RANGES: dict[str, tuple[float, float]] = {
     "play/speed": (1, 60),
+    "window/width": (320, 16384),
+    "window/height": (240, 16384),
+    "window/x": (NO_POSITION, 32767),
+    "window/y": (NO_POSITION, 32767),
+    **{f"dock/{name}/size": (0, 16384) for name in DOCKS},
     **{f"{prefix}/{name}": (spec.low, spec.high) for prefix, params in PARAMETERS.items()
        for name, spec in parameters.specs(params).items() if spec.low is not None},
 }
@@ -80,18 +100,16 @@ RANGES: dict[str, tuple[float, float]] = {
 CHOICES: dict[str, tuple[str, ...]] = {
     "image/sample": SAMPLE_IMAGES,
     "digits/match": tuple(MATCH_METHODS),
+    **{f"dock/{name}/area": DOCK_AREAS for name in DOCKS},
 }
 
 #: Longest stored text read, by key (others: `MAX_TEXT`), checked before any parsing.
 #: A table's columns are remembered by name, from a header line of at most
 #: MAX_LINE_BYTES; quoted as JSON, twice that.  The recent files are JSON too: MAX_RECENT
-#: paths of MAX_TEXT characters, each escaped as at most 6 (\uXXXX).  The saved layout
-#: is base64 of a few hundred bytes (the window's state with every dock: 295).
+#: paths of MAX_TEXT characters, each escaped as at most 6 (\uXXXX).
 LONGEST: dict[str, int] = {
     "table/source": 2 * MAX_LINE_BYTES,
     "files/recent": MAX_RECENT * (6 * MAX_TEXT + 4) + 2,
-    "window/geometry": 1 << 16,
-    "window/state": 1 << 16,
 }
 
 
@@ -129,8 +147,6 @@ class Settings:
         default = DEFAULTS[key]
         if isinstance(default, list):
             value = json.dumps(list(value))
-        elif isinstance(default, QByteArray):
-            value = _sealed(bytes(QByteArray(value).data()))
         self._store.setValue(key, value)
 
     def read(self, prefix: str) -> Any:
@@ -181,8 +197,6 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
         if not isinstance(loaded, list):
             raise ValueError("not a list")
         return [item for item in loaded if _is_text(item)][:MAX_RECENT]
-    if isinstance(default, QByteArray):
-        return QByteArray(_unsealed(value))
     if not _is_text(value, LONGEST.get(key, MAX_TEXT)):
         raise TypeError("not text")
     if key in CHOICES and value not in CHOICES[key]:
@@ -196,35 +210,3 @@ def _is_text(value: Any, longest: int = MAX_TEXT) -> bool:
     """A string people could have typed or a path could be: bounded, no NUL (which
     the file system functions refuse with a ValueError)."""
     return isinstance(value, str) and len(value) <= longest and "\0" not in value
-
-
-#: Prefix of a sealed value: the SHA-256 of the bytes, then the bytes in base64.
-_SEAL = "sha256:"
-
-
-def _sealed(data: bytes) -> str:
-    """`data` with its digest, as one line of text (see `_unsealed`)."""
-    if not data:
-        return ""
-    return f"{_SEAL}{hashlib.sha256(data).hexdigest()}:{base64.b64encode(data).decode()}"
-
-
-def _unsealed(value: Any) -> bytes:
-    """The bytes `_sealed` wrote, or ValueError when they were changed since.
-
-    Why a digest: Qt reads a saved window state or geometry (QMainWindow::restoreState)
-    trusting its counts and offsets; one byte changed in a 295-byte state was seen to
-    crash the process inside Qt, on every start.  Qt's format has no checksum, its
-    structure (markers 0xff, 0xfd, 0xfc, dock names, sizes) is checked only in part,
-    and a probe restore would crash this same process.  So only bytes this app wrote
-    are restored: the SHA-256 written beside them must match, and anything else — a
-    damaged file, a layout saved by an older version without a digest — gives the
-    default layout once (the next close saves a sealed one).
-    """
-    if not isinstance(value, str) or not value.startswith(_SEAL):
-        raise ValueError("not sealed")
-    digest, _, encoded = value[len(_SEAL):].partition(":")
-    data = base64.b64decode(encoded, validate=True)  # binascii.Error is a ValueError
-    if hashlib.sha256(data).hexdigest() != digest:
-        raise ValueError("changed since written")
-    return data

@@ -15,7 +15,7 @@ import os
 import random
 
 import pytest
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kmeans_studio.core import parameters
@@ -176,30 +176,48 @@ def test_settings_that_once_stopped_the_start_open_the_window(qtbot, monkeypatch
 def test_values_qt_cannot_read_fall_back_to_the_defaults(qtbot, monkeypatch):
     with open(_file(), "w", encoding="utf-8") as settings:
         settings.write("[play]\nspeed=@Variant(\\0\\0\\x4e\\x20\\0)\n"
-                       "[window]\nstate=@Variant(\\x7f\\xff\\xff\\xff\\0)\n")
+                       "[window]\nwidth=@Variant(\\x7f\\xff\\xff\\xff\\0)\n")
     assert Settings()["play/speed"] == DEFAULTS["play/speed"]
-    assert Settings()["window/state"].isEmpty()
+    assert Settings()["window/width"] == DEFAULTS["window/width"]
     _opens_and_resets(qtbot, monkeypatch)
 
 
-def test_a_damaged_window_layout_gives_the_default_layout(qtbot, monkeypatch):
-    """One byte changed in a saved window state crashed Qt inside restoreState on
-    every start; a layout this app did not write (changed since, or from an older
-    version without a digest) is not restored."""
+def test_the_layout_comes_back_as_numbers_and_names_and_a_qt_state_is_ignored(
+        qtbot, monkeypatch):
+    """Qt's saved state bytes are trusted by restoreState, and a crafted one (its
+    digest recomputed) crashed it on every start: the layout is kept as typed numbers
+    and names instead, and whatever Qt state a file holds is never read."""
     window = _open_window(qtbot)
-    state, geometry = window.saveState(), window.saveGeometry()
+    window.resize(700, 500)
+    window.pseudocode_dock.show()
     _close(window)
-    assert (Settings()["window/state"], Settings()["window/geometry"]) == (state, geometry)
+    settings = Settings()
+    assert (settings["window/width"], settings["window/height"]) == (700, 500)
+    assert settings["dock/pseudocode/visible"] and settings["dock/pseudocode/area"] == "right"
     store = QSettings()
-    sealed = store.value("window/state")
-    digest, _, encoded = sealed.rpartition(":")
-    flipped = QByteArray.fromBase64(encoded.encode()).data()
-    flipped = flipped[:109] + bytes([flipped[109] ^ 0x25]) + flipped[110:]
-    store.setValue("window/state", f"{digest}:{QByteArray(flipped).toBase64().data().decode()}")
-    store.setValue("window/geometry", QByteArray(flipped))  # an older version's form
+    crashing = QByteArray.fromHex(b"000000ff00000000fd0000000300000000" + b"ff" * 280)
+    store.setValue("window/state", crashing)  # what earlier versions kept
+    store.setValue("window/geometry", crashing)
+    store.setValue("dock/data/area", "middle")
+    store.setValue("dock/explore/size", "-5")
     store.sync()
-    assert Settings()["window/state"].isEmpty() and Settings()["window/geometry"].isEmpty()
+    window = _open_window(qtbot)
+    assert (window.width(), window.height()) == (700, 500)
+    assert window.pseudocode_dock.isVisible() and window.data_dock.isVisible()
+    assert window.dockWidgetArea(window.data_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    _close(window)
     _opens_and_resets(qtbot, monkeypatch)
+
+
+def test_a_window_larger_than_its_screen_is_fitted_to_it(qtbot):
+    store = QSettings(_file(), QSettings.Format.IniFormat)
+    store.setValue("window/width", 16000)
+    store.setValue("window/height", 9000)
+    store.sync()
+    window = _open_window(qtbot)
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    _close(window)
 
 
 @pytest.mark.qt_log_ignore(UNKNOWN_TYPE)
@@ -208,7 +226,7 @@ def test_the_window_opens_with_any_mutated_settings_file(qtbot, monkeypatch):
     shows and resets its settings every time."""
     saved = _saved_file(qtbot)
     rng = random.Random(2027)
-    for within in [b"", b"", b"", b"\nstate=", b"\ngeometry=", b"\nrecent=",
+    for within in [b"", b"", b"", b"\nwidth=", b"\nx=", b"area=", b"size=", b"\nrecent=",
                    b"\nspeed=", b"\nsource="]:
         with open(_file(), "wb") as settings:
             settings.write(_mutated(saved, rng, within))

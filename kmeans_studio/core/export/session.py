@@ -21,74 +21,36 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.color.spaces import SPACES
-from kmeans_studio.core.data import datasets
-from kmeans_studio.core.data.datasets import BLOB_SHAPES, SAMPLE_IMAGES, Dataset
-from kmeans_studio.core.data.drawing import (
-    MAX_POINTS,
-    N_CLASSES,
-    drawing_from_source,
-    drawn_dataset,
-)
-from kmeans_studio.core.data.tables import (
-    MAX_COLUMNS,
-    MISSING,
-    SCALINGS,
-    load_table_dataset,
-)
+from kmeans_studio.core.checks import is_number as _is_number
+from kmeans_studio.core.checks import number_rows as _matrix
+from kmeans_studio.core.checks import one_of as _choice
+from kmeans_studio.core.checks import real_number as _real
+from kmeans_studio.core.checks import short_text as _text
+from kmeans_studio.core.checks import shown as _shown
+from kmeans_studio.core.checks import whole_number as _whole
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.data.sources import SOURCES, data_source
 from kmeans_studio.core.engine.mixture_steps import MODELS as _MODELS
 from kmeans_studio.core.limits import regular_file
-from kmeans_studio.core.parameters import (
-    TOL_RANGE,
-    BlobParameters,
-    RunParameters,
-    specs,
-)
+from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
 
 FORMAT = "kmeans-studio-session"
 VERSION = 1
 SESSION_SUFFIX = ".kmeans.json"
 RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
 #: Which page shows each kind of data source.
-SOURCE_PAGES = {"blobs": "blobs", "drawn": "blobs", "digits": "digits", "labelled_file": "digits",
-                "sample_image": "image", "image_file": "image", "table": "table"}
-#: The pages with a model choice (k-means or a Gaussian mixture).
-MIXTURE_PAGES = ("blobs", "table")
+SOURCE_PAGES = {kind: source.page for kind, source in SOURCES.items()}
 
 
 def check_model(source: dict, run: dict) -> None:
     """ValueError with a sentence when the run's model is one its data's page does not
     run (a Gaussian mixture on digits or a photo): the window and `animate` alike."""
-    page = SOURCE_PAGES[source["kind"]]
-    if run.get("model", "kmeans") != "kmeans" and page not in MIXTURE_PAGES:
-        raise ValueError(f"It holds a Gaussian mixture, and the {page.capitalize()} page "
-                         f"runs k-means only.")
+    data_source(source).check_model(run.get("model", "kmeans"))
 
 
 def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
-    """The data a source dict describes (raises ValueError/OSError with a sentence).
-
-    Tables are read in chunks: `progress(done, total)` is told how far, and None is
-    returned when `cancelled()` says so.
-    """
-    kind = source.get("kind")
-    if kind == "blobs":
-        return datasets.make_blob_dataset(source["shape"], source["n_samples"],
-                                          source["n_centers"], source["cluster_std"],
-                                          source["random_state"])
-    if kind == "digits":
-        return datasets.digits_dataset()
-    if kind == "drawn":
-        return drawn_dataset(drawing_from_source(source))
-    if kind == "labelled_file":
-        return datasets.npz_images_dataset(source["path"])
-    if kind == "sample_image":
-        return datasets.sample_image_dataset(source["name"], source.get("space", "srgb"))
-    if kind == "image_file":
-        return datasets.file_image_dataset(source["path"], source.get("space", "srgb"))
-    if kind == "table":
-        return load_table_dataset(source, cancelled, progress)
-    raise ValueError(f"Unknown kind of data {kind!r} in the session.")
+    """The data a source dict describes (`sources.DataSource.load`)."""
+    return data_source(source).load(cancelled, progress)
 
 
 def state_phase(index: int) -> tuple[str, int]:
@@ -249,18 +211,13 @@ class Session:
 
 def missing_file(source: dict) -> str | None:
     """The file a (checked) source reads that is not there now, or None."""
-    path = source.get("path")
-    if path is not None and not Path(path).is_file():
-        return path
-    return None
+    return data_source(source).missing_file()
 
 
 # ---------------------------------------------------------------------- checking
 #: Sessions K-Means Studio writes stay far below this (a 64-colour photo's 300
 #: iterations take about 1 MiB); anything larger is refused before it is read.
 MAX_SESSION_BYTES = 64 << 20
-#: Dimensions of the centres each kind of data has (tables: one per feature).
-_KIND_FEATURES = {"blobs": 2, "drawn": 2, "digits": 64, "sample_image": 3, "image_file": 3}
 
 
 def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndarray,
@@ -273,8 +230,7 @@ def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndar
     k, d = trail.shape[1:]
     if k != run["n_clusters"]:
         raise ValueError(f"the run has {run['n_clusters']} clusters but {k} initial centres")
-    want = (len(source["features"]) if source["kind"] == "table"
-            else _KIND_FEATURES.get(source["kind"]))
+    want = data_source(source).n_features
     if want is not None and d != want:
         raise ValueError(f"its centres have {d} coordinates, but {source['kind']} data "
                          f"have {want}")
@@ -299,71 +255,14 @@ def check_run(run: dict) -> None:
 
 def check_source(source: dict) -> dict:
     """Check a session's data source: its kind and every field that kind has; return
-    it with those fields alone."""
-    kind = source.get("kind")
-    if kind == "blobs":
-        _choice(source.get("shape"), "the blob shape", BLOB_SHAPES)
-        for key, spec in specs(BlobParameters).items():
-            if spec.low is not None:
-                check = _real if isinstance(spec.low, float) else _whole
-                check(source.get(key), f"the blobs' {key}", spec.low, spec.high)
-    elif kind == "sample_image":
-        _choice(source.get("name"), "the sample image", SAMPLE_IMAGES)
-    elif kind in ("labelled_file", "image_file"):
-        _path(source.get("path"))
-    elif kind == "table":
-        if source.get("path") is not None:
-            _path(source["path"])
-        features = source.get("features")
-        if (not isinstance(features, list) or not features
-                or len(features) > MAX_COLUMNS):
-            raise ValueError(f"the table's features must be a list of 1 to {MAX_COLUMNS:,} "
-                             "column names")
-        for feature in features:
-            _text(feature, "a feature column's name", 1000)
-        if source.get("label") is not None:
-            _text(source["label"], "the label column's name", 1000)
-        _choice(source.get("missing", "drop"), "the table's missing", MISSING)
-        _choice(source.get("scaling", "none"), "the table's scaling", SCALINGS)
-        source = {**source, "path": source.get("path"), "label": source.get("label"),
-                  "missing": source.get("missing", "drop"),
-                  "scaling": source.get("scaling", "none")}
-    elif kind == "drawn":
-        _drawn(source)
-    elif kind != "digits":
-        raise ValueError(f"its data are of a kind this K-Means Studio cannot rebuild "
-                         f"({_shown(kind)})")
-    if kind in ("sample_image", "image_file"):  # sessions before Oklab: sRGB
-        source = {**source, "space": source.get("space", "srgb")}
-        _choice(source["space"], "the colour space", SPACES)
-    return {key: source[key] for key in _SOURCE_FIELDS[kind]}
-
-
-#: The fields of each kind of data source.
-_SOURCE_FIELDS = {
-    "blobs": ("kind", "shape", "n_samples", "n_centers", "cluster_std", "random_state"),
-    "digits": ("kind",),
-    "drawn": ("kind", "points", "classes"),
-    "labelled_file": ("kind", "path"),
-    "sample_image": ("kind", "name", "space"),
-    "image_file": ("kind", "path", "space"),
-    "table": ("kind", "path", "features", "label", "missing", "scaling"),
-}
-
-
-def _shown(value: Any) -> str:
-    """A short repr of a value from a file, for a message."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    it with those fields alone (`sources.data_source`)."""
+    return data_source(source).to_dict()
 
 
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number K-Means Studio writes")
 
 
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(float(value)))
 
 
 def _field(data: dict, key: str, kind: type) -> Any:
@@ -374,70 +273,18 @@ def _field(data: dict, key: str, kind: type) -> Any:
     return value
 
 
-def _whole(value: Any, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or not low <= value <= high:
-        raise ValueError(f"{what} must be a whole number from {low:,} to {high:,}, "
-                         f"not {_shown(value)}")
-    return int(value)
 
 
-def _real(value: Any, what: str, low: float, high: float) -> float:
-    if not _is_number(value) or not low <= float(value) <= high:
-        raise ValueError(f"{what} must be a number from {low:g} to {high:g}, "
-                         f"not {_shown(value)}")
-    return float(value)
 
 
-def _text(value: Any, what: str, longest: int) -> str:
-    if not isinstance(value, str) or len(value) > longest or "\0" in value:
-        raise ValueError(f"{what} must be text of at most {longest:,} characters, "
-                         f"not {_shown(value)}")
-    return value
 
 
-def _choice(value: Any, what: str, choices) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{what} must be one of {', '.join(choices)}, not {_shown(value)}")
-    return value
 
 
-def _path(value: Any) -> str:
-    _text(value, "the file's path", 4096)
-    if not value:
-        raise ValueError("the file's path is empty")
-    return value
 
 
-def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
-    """A list of lists of finite numbers (of `ndim` dimensions) as float64."""
-    if not isinstance(value, list):
-        raise ValueError(f"{what} must be a list of numbers")
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError, OverflowError, RecursionError):
-        array = None
-    if array is None or (array.size and array.dtype.kind not in "iuf"):
-        raise ValueError(f"{what} must be rows of numbers of equal length")
-    array = array.astype(np.float64)
-    if (ndim is not None and array.ndim != ndim) or (array.size and array.ndim < 2):
-        raise ValueError(f"{what} are not a table of numbers")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} hold numbers too large to use")
-    return array
 
 
-def _drawn(source: dict) -> None:
-    """Drawn points: at most `drawing.MAX_POINTS` finite (x, y), a class each."""
-    points, classes = source.get("points"), source.get("classes")
-    if not isinstance(points, list) or len(points) > MAX_POINTS:
-        raise ValueError(f"the drawn points must be a list of at most {MAX_POINTS:,}")
-    if points and _matrix(points, "the drawn points", 2).shape[1] != 2:
-        raise ValueError("the drawn points must each be two numbers")
-    if (not isinstance(classes, list) or len(classes) != len(points)
-            or not all(type(c) is int and -1 <= c < N_CLASSES for c in classes)):
-        raise ValueError(f"the drawn points' classes must be a whole number from -1 to "
-                         f"{N_CLASSES - 1} for each point")
 
 
 def _too_big(name: str, size: int) -> str:

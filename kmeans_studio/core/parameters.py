@@ -19,7 +19,7 @@ from kmeans_studio.core.color.spaces import space_titles
 from kmeans_studio.core.data.datasets import BLOB_RANGES, BLOB_SHAPES, SEED_RANGE
 from kmeans_studio.core.data.drawing import N_CLASSES
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.engine.mixture_steps import MODELS
+from kmeans_studio.core.engine.models import model_titles
 
 #: How the first centres are chosen ("click": placed by hand on the Blobs page).
 INIT_CHOICES = {
@@ -118,7 +118,7 @@ class RunParameters:
 
     model: str = param("kmeans", "Model", "k-means, or a Gaussian mixture fitted by EM "
                        "(E: each point's responsibilities; M: weights, means and "
-                       "covariances), stepped the same way", choices=MODELS)
+                       "covariances), stepped the same way", choices=model_titles())
     n_clusters: int = param(4, "Clusters k", "Number of clusters k (a mixture's "
                             "components)", low=1, high=256)
     init: str = param("k-means++", "Initialisation", "How the first centres are chosen",

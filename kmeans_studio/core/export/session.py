@@ -30,7 +30,7 @@ from kmeans_studio.core.checks import shown as _shown
 from kmeans_studio.core.checks import whole_number as _whole
 from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.core.data.sources import SOURCES, data_source
-from kmeans_studio.core.engine.mixture_steps import MODELS as _MODELS
+from kmeans_studio.core.engine.models import MODELS as _MODELS
 from kmeans_studio.core.limits import regular_file
 from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
 
@@ -94,7 +94,7 @@ class Session:
     @property
     def objective_key(self) -> str:
         """The objective's name in the file."""
-        return "inertia" if self.run.get("model", "kmeans") == "kmeans" else "log_likelihood"
+        return _MODELS[self.run.get("model") or "kmeans"].objective
 
     @property
     def initial_centers(self) -> np.ndarray:
@@ -159,7 +159,7 @@ class Session:
             run = {key: run.get(key) for key in RUN_KEYS}
             model = "kmeans" if run["model"] is None else run["model"]
             run["model"] = _choice(model, "the run's model", _MODELS)
-            key = "inertia" if run["model"] == "kmeans" else "log_likelihood"
+            key = _MODELS[run["model"]].objective
             objective = _field(data, key, list)
             if not all(v is None or _is_number(v) for v in objective):
                 raise ValueError(f"the {key.replace('_', '-')} must be a list of numbers")

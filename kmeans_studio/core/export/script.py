@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from kmeans_studio.core.color.spaces import colors_kind
-from kmeans_studio.core.data.sources import data_source
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.export.session import Session
 
@@ -75,7 +74,7 @@ print("Saved compressed.png with", len(palette), "colours")
 
 def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     """The text of a script that reproduces `session`'s run."""
-    source, run = data_source(session.source), session.run
+    source, run = session.source, session.run
     extra = f" and {source.script_needs}" if source.script_needs else ""
     mixture = run.get("model", "kmeans") != "kmeans"
     parts = [_HEADER.format(description=_comment(session.description or source.kind),

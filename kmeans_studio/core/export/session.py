@@ -1,9 +1,10 @@
 """Results that leave the app: sessions (JSON), centres and labels (CSV).
 
-A *source* is a small JSON-able dict that says how to rebuild the data exactly (the
-blob parameters and seed, "digits", a sample photo's name, a file's path); a session
-adds the run's parameters, its initial centres and the history of centres and inertia
-(a Gaussian mixture: of means and log-likelihood) up to the state shown.  Opening a
+A session is a run request written down: its data source (`sources.DataSource`: how
+to rebuild the data exactly, the blob parameters and seed, "digits", a sample photo's
+name, a file's path), the run's parameters, its initial centres and the history of
+centres and inertia (a Gaussian mixture: of means and log-likelihood) up to the state
+shown.  Opening a
 session rebuilds the data, starts from the same initial centres and replays the same
 half-steps, so it shows the same centres and labels at the same iteration.
 """
@@ -29,7 +30,7 @@ from kmeans_studio.core.checks import short_text as _text
 from kmeans_studio.core.checks import shown as _shown
 from kmeans_studio.core.checks import whole_number as _whole
 from kmeans_studio.core.data.datasets import Dataset
-from kmeans_studio.core.data.sources import SOURCES, data_source
+from kmeans_studio.core.data.sources import DataSource, data_source
 from kmeans_studio.core.engine.models import MODELS as _MODELS
 from kmeans_studio.core.limits import regular_file
 from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
@@ -38,21 +39,6 @@ FORMAT = "kmeans-studio-session"
 VERSION = 1
 SESSION_SUFFIX = ".kmeans.json"
 RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
-#: Which page shows each kind of data source.
-SOURCE_PAGES = {kind: source.page for kind, source in SOURCES.items()}
-
-
-def check_model(source: dict, run: dict) -> None:
-    """ValueError with a sentence when the run's model is one its data's page does not
-    run (a Gaussian mixture on digits or a photo): the window and `animate` alike."""
-    data_source(source).check_model(run.get("model", "kmeans"))
-
-
-def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
-    """The data a source dict describes (`sources.DataSource.load`)."""
-    return data_source(source).load(cancelled, progress)
-
-
 def state_phase(index: int) -> tuple[str, int]:
     """(phase, iteration) of state `index`: the history alternates init, assign,
     update, assign, update, ... (a run may end on an assignment)."""
@@ -67,8 +53,8 @@ class Session:
 
     Attributes
     ----------
-    source : dict
-        How to rebuild the data (see `load_source`).
+    source : DataSource
+        How to rebuild the data (a session's dict is checked into one).
     run : dict
         Model ("kmeans" or a mixture's covariance type), k, initialisation, starts,
         seed, iteration limit, tolerance.
@@ -84,7 +70,7 @@ class Session:
         One line on the data, for people reading the file.
     """
 
-    source: dict
+    source: DataSource
     run: dict
     trail: np.ndarray
     objective: np.ndarray
@@ -105,7 +91,7 @@ class Session:
         text = json.dumps({
             "format": FORMAT, "version": VERSION,
             "description": self.description,
-            "source": self.source,
+            "source": self.source.to_dict(),
             "run": self.run,
             "position": {"state": self.position, "iteration": n_iter, "phase": phase},
             "initial_centers": self.trail[0].tolist(),
@@ -121,7 +107,9 @@ class Session:
 
     def __post_init__(self) -> None:
         # Only the fields each kind of data has are kept: nothing else travels on.
-        object.__setattr__(self, "source", check_source(self.source))
+        object.__setattr__(self, "source", data_source(self.source))
+        if not self.source.rebuildable:
+            raise ValueError(f"{self.source.describe()} cannot be rebuilt from a session")
         object.__setattr__(self, "run", {**self.run, "model": self.run.get("model") or "kmeans"})
         check_session(self.source, self.run, self.trail, self.objective, self.position)
 
@@ -209,18 +197,13 @@ class Session:
         return cls.from_json(text, name)
 
 
-def missing_file(source: dict) -> str | None:
-    """The file a (checked) source reads that is not there now, or None."""
-    return data_source(source).missing_file()
-
-
 # ---------------------------------------------------------------------- checking
 #: Sessions K-Means Studio writes stay far below this (a 64-colour photo's 300
 #: iterations take about 1 MiB); anything larger is refused before it is read.
 MAX_SESSION_BYTES = 64 << 20
 
 
-def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndarray,
+def check_session(source: DataSource, run: dict, trail: np.ndarray, objective: np.ndarray,
                   position: int) -> None:
     """Raise ValueError (a clause, no file name) unless every field of a session has
     the type, shape and range K-Means Studio writes (`source` checked already)."""
@@ -230,9 +213,9 @@ def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndar
     k, d = trail.shape[1:]
     if k != run["n_clusters"]:
         raise ValueError(f"the run has {run['n_clusters']} clusters but {k} initial centres")
-    want = data_source(source).n_features
+    want = source.n_features
     if want is not None and d != want:
-        raise ValueError(f"its centres have {d} coordinates, but {source['kind']} data "
+        raise ValueError(f"its centres have {d} coordinates, but {source.kind} data "
                          f"have {want}")
     if len(trail) != 1 + position // 2 or len(objective) != position + 1:
         raise ValueError(f"its history does not reach state {position}")
@@ -251,12 +234,6 @@ def check_run(run: dict) -> None:
             _whole(run.get(key), f"the run's {key}", int(spec.low), int(spec.high))
     _text(run.get("init"), "the run's init", 100)
     _real(run.get("tol"), "the run's tol", *TOL_RANGE)
-
-
-def check_source(source: dict) -> dict:
-    """Check a session's data source: its kind and every field that kind has; return
-    it with those fields alone (`sources.data_source`)."""
-    return data_source(source).to_dict()
 
 
 def _no_constant(name: str) -> float:

@@ -97,7 +97,7 @@ def main() -> None:
     window.show()
     wait_until(lambda: window.controller.snapshot is not None
                and window.controller.snapshot.iteration is not None)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.run.init.setCurrentIndex(panel.run.init.findData("random"))
     panel.data.n_centers.setValue(20)
     panel.run.n_clusters.setValue(64)
@@ -123,8 +123,8 @@ def main() -> None:
     print(f"1. ten starts of k=64 on 273,280 points:         {median(busy)}")
 
     big, small, other = photos(tempfile.mkdtemp())
-    image = window.sources["image"]
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    image = window.pages["image"]
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
 
     def compared(name: str):
         snap = window.controller.snapshot

@@ -106,7 +106,7 @@ def _collect_garbage_on_gui_thread() -> None:
 def build_window():
     """Create (or reuse) the QApplication and return a new, unshown MainWindow."""
     application()
-    from kmeans_studio.qt.main_window import MainWindow
+    from kmeans_studio.qt.window.main_window import MainWindow
 
     return MainWindow()
 

@@ -31,7 +31,7 @@ from kmeans_studio.core.explore.sweep import sweep
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import WrappedLabel, scrolled
-from kmeans_studio.qt.panels.common import ErrorLabel, push_button, spin_box
+from kmeans_studio.qt.pages.common import ErrorLabel, push_button, spin_box
 from kmeans_studio.qt.views.algorithm_grid import AlgorithmGrid
 from kmeans_studio.qt.views.race_plot import RacePlot
 from kmeans_studio.qt.views.silhouette_plot import SilhouettePlot

@@ -40,7 +40,7 @@ def minimum_size(widget: QWidget) -> QSize:
     return QSize(size.width() or max(hint.width(), 0), size.height() or max(hint.height(), 0))
 
 
-class Page(QScrollArea):
+class ViewsArea(QScrollArea):
     """A page's views (a splitter) filling a frameless scroll area.  Views side by
     side go one above the other where the page is too narrow for them side by side
     (and back when it is wide enough again); what still does not fit scrolls."""

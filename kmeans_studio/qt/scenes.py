@@ -71,12 +71,12 @@ def settled(window) -> bool:
     """Nothing runs and the page shows its newest state."""
     snap = window.controller.snapshot
     return (snap is not None and snap.iteration is not None
-            and window.source.accepts(snap.dataset) and not window.progress.isVisible()
-            and not window.explore.busy and not window.source.panel.pending)
+            and window.page.accepts(snap.dataset) and not window.progress.isVisible()
+            and not window.explore.busy and not window.page.panel.pending)
 
 
 def _show_page(window, key: str) -> None:
-    window.source_box.setCurrentIndex(window.source_box.findData(key))
+    window.page_box.setCurrentIndex(window.page_box.findData(key))
     wait(lambda: settled(window))
 
 
@@ -89,9 +89,9 @@ def _blobs_of_shape(window, name: str) -> None:
     """The Blobs page on points of shape `name` (k set to its number of groups),
     clustered by k-means."""
     _show_page(window, "blobs")
-    model = window.sources["blobs"].panel.run.model
+    model = window.pages["blobs"].panel.run.model
     model.setCurrentIndex(model.findData("kmeans"))
-    box = window.sources["blobs"].panel.data.shape
+    box = window.pages["blobs"].panel.data.shape
     box.setCurrentIndex(box.findData(name))
     wait(lambda: settled(window)
          and window.controller.snapshot.request.source.get("shape") == name)
@@ -115,7 +115,7 @@ def blobs_mixture(window) -> None:
     """The stretched blobs, where k-means fails, with a full-covariance Gaussian
     mixture after a few EM half-steps: ellipses, shaded points, its regions."""
     _blobs_of_shape(window, "anisotropic")
-    model = window.sources["blobs"].panel.run.model
+    model = window.pages["blobs"].panel.run.model
     model.setCurrentIndex(model.findData("full"))
     wait(lambda: settled(window) and window.controller.snapshot.request.model == "full")
     window.controller.reset()
@@ -133,7 +133,7 @@ def blobs_drawn(window) -> None:
     from kmeans_studio.core.data.drawing import NAME
 
     _show_page(window, "blobs")
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
     panel.data.shape.setCurrentIndex(panel.data.shape.findData("drawn"))
     panel.run.n_clusters.setValue(2)
@@ -161,7 +161,7 @@ def _shape(name: str):
 
 def digits_converged(window) -> None:
     _show_page(window, "digits")
-    match = window.sources["digits"].panel.match
+    match = window.pages["digits"].panel.match
     match.setCurrentIndex(match.findData("hungarian"))
     _converged(window)
 
@@ -170,9 +170,9 @@ def digits_mode_matching(window) -> None:
     """Each cluster named after its most common digit: two share one, and the page
     warns in orange above the confusion matrix."""
     digits_converged(window)
-    match = window.sources["digits"].panel.match
+    match = window.pages["digits"].panel.match
     match.setCurrentIndex(match.findData("mode"))
-    wait(lambda: window.sources["digits"].confusion.warning.isVisible())
+    wait(lambda: window.pages["digits"].confusion.warning.isVisible())
 
 
 def _explore(page: str, tab: str):
@@ -193,7 +193,7 @@ def mixture_explore_sweep(window) -> None:
     and AIC beside the scores."""
     window.pseudocode_dock.hide()
     _blobs_of_shape(window, "blobs")
-    model = window.sources["blobs"].panel.run.model
+    model = window.pages["blobs"].panel.run.model
     model.setCurrentIndex(model.findData("full"))
     wait(lambda: settled(window) and window.controller.snapshot.request.model == "full")
     _converged(window)
@@ -204,7 +204,7 @@ def mixture_explore_sweep(window) -> None:
 def moons_other_algorithms(window) -> None:
     """The moons (the gallery's noise), k-means converged, the other algorithms beside."""
     window.pseudocode_dock.hide()
-    window.sources["blobs"].panel.data.cluster_std.setValue(0.25)
+    window.pages["blobs"].panel.data.cluster_std.setValue(0.25)
     _blobs_of_shape(window, "moons")
     _converged(window)
     window.show_explore("algorithms")
@@ -214,7 +214,7 @@ def moons_other_algorithms(window) -> None:
 def _image(mode: int):
     def scene(window) -> None:
         _show_page(window, "image")
-        image = window.sources["image"]
+        image = window.pages["image"]
         sample = image.panel.sample
         if image.panel.request().source.get("name") != "china.jpg":
             sample.setCurrentText("china.jpg")
@@ -230,7 +230,7 @@ def _image(mode: int):
 def image_quality_curve(window) -> None:
     """china.jpg's PSNR and PNG size against k, with the target box."""
     _image(0)(window)
-    image = window.sources["image"]
+    image = window.pages["image"]
     image.lower_tabs.setCurrentWidget(image.curve)
     wait(lambda: image.curve.note.text().startswith("k-means at"))
 
@@ -249,7 +249,7 @@ def image_transparent(window) -> None:
     path = Path(tempfile.mkdtemp(prefix="kmeans-studio-scenes-")) / "cut-out.png"
     Image.fromarray(np.dstack([photo, alpha]), "RGBA").save(path)
     window.open_path(path)
-    image = window.sources["image"]
+    image = window.pages["image"]
     wait(lambda: settled(window) and window.controller.snapshot.done
          and window.controller.snapshot.dataset.name == "cut-out.png"
          and image.stats.table.rowCount() >= 2)
@@ -260,7 +260,7 @@ def table_iris(window) -> None:
     from kmeans_studio.core.data.tables import IRIS_CHOICE
 
     _show_page(window, "table")
-    panel = window.sources["table"].panel
+    panel = window.pages["table"].panel
     panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
     panel.run.n_clusters.setValue(3)  # its three species
     panel.set_table(None, IRIS_CHOICE)
@@ -273,7 +273,7 @@ def table_iris(window) -> None:
 def table_iris_mixture(window) -> None:
     """Iris with a full-covariance mixture converged: ellipses in the principal plane."""
     table_iris(window)
-    model = window.sources["table"].panel.run.model
+    model = window.pages["table"].panel.run.model
     model.setCurrentIndex(model.findData("full"))
     wait(lambda: settled(window) and window.controller.snapshot.request.model == "full")
     _converged(window)
@@ -307,7 +307,7 @@ def table_labelled(window) -> None:
     from kmeans_studio.core.data.tables import TableChoice
 
     _show_page(window, "table")
-    panel = window.sources["table"].panel
+    panel = window.pages["table"].panel
     panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
     path = labelled_table(Path(tempfile.mkdtemp(prefix="kmeans-studio-scenes-")))
     panel.run.n_clusters.setValue(len(LONG_CLASS_NAMES))

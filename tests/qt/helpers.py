@@ -13,10 +13,10 @@ def wait_state(qtbot, window, predicate, timeout=20_000):
 def import_dialog(qtbot, window, open_file):
     """Call `open_file()` (which opens a table) and wait for its import dialog: the
     table's first rows are read on a helper thread before it shows."""
-    before = window.files.import_dialog
+    before = window.opener.import_dialog
     open_file()
-    qtbot.waitUntil(lambda: window.files.import_dialog not in (None, before))
-    return window.files.import_dialog
+    qtbot.waitUntil(lambda: window.opener.import_dialog not in (None, before))
+    return window.opener.import_dialog
 
 
 def wait_message(qtbot, window, *words):

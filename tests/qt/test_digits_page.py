@@ -17,11 +17,11 @@ def _is_digits(snap):
 @pytest.fixture
 def digits(window, qtbot):
     """The window on the Digits page, run to convergence."""
-    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
     wait_state(qtbot, window, _is_digits, timeout=60_000)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: _is_digits(s) and s.done, timeout=60_000)
-    return window.sources["digits"]
+    return window.pages["digits"]
 
 
 def _click_view(qtbot, plot, x, y):
@@ -121,8 +121,8 @@ def test_matching_choice_persists(digits, window, qtbot):
 
     again = build_window()
     qtbot.addWidget(again)
-    assert again.sources["digits"].panel.matching == "mode"
-    assert again.source.key == "digits"
+    assert again.pages["digits"].panel.matching == "mode"
+    assert again.page.key == "digits"
     again.close()
 
 
@@ -141,12 +141,12 @@ def test_a_28x28_npz_opens_on_the_digits_page(window, qtbot, tmp_path):
     assert window.open_path(path)
     snap = wait_state(qtbot, window, lambda s: s.dataset.name == "big_digits.npz"
                       and s.iteration is not None, timeout=60_000)
-    assert window.source.key == "digits"
+    assert window.page.key == "digits"
     assert snap.dataset.image_shape == (28, 28)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: s.dataset.name == "big_digits.npz" and s.done,
                timeout=60_000)
-    digits = window.sources["digits"]
+    digits = window.pages["digits"]
     assert digits.matching.table.sum() == 200
     grid = digits.centroids.grid
     rect = grid.tile_rect(0)
@@ -170,9 +170,9 @@ def test_a_bad_npz_gets_a_message_and_keeps_the_digits(digits, window, qtbot, tm
     assert window.last_message.icon() == QMessageBox.Icon.Warning
     settle(qtbot, window.controller)
     assert window.controller.snapshot.dataset is before
-    assert window.source.key == "digits"
+    assert window.page.key == "digits"
     # The next request still uses the digits, not the file that failed.
-    window.sources["digits"].panel.run.n_clusters.setValue(9)
+    window.pages["digits"].panel.run.n_clusters.setValue(9)
     wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 9
                and s.dataset is before, timeout=60_000)
 

@@ -10,10 +10,10 @@ from .helpers import wait_state
 
 def draw_mode(window, qtbot):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.data.shape.setCurrentIndex(panel.data.shape.findData("drawn"))
     wait_state(qtbot, window, lambda s: s.dataset.name == NAME)
-    return panel, window.sources["blobs"].scatter
+    return panel, window.pages["blobs"].scatter
 
 
 def stroke(scatter, points, erasing=False):
@@ -75,7 +75,7 @@ def test_strokes_add_and_erase_points_and_the_run_follows(window, qtbot):
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 2
                       and s.dataset.n_samples == len(panel.sketch.drawing))
-    source = window.sources["blobs"]
+    source = window.pages["blobs"]
     assert snap.derived is not None and "accuracy 1.000" in source.scores.text()
     # Erasing the left blob with the right button, then undo and redo.
     before = len(panel.sketch.drawing)
@@ -105,14 +105,14 @@ def test_drawn_points_go_into_sessions_and_scripts(window, qtbot, tmp_path):
                and s.iteration is not None)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
-    path = window.files.save_session(tmp_path / "drawn.kmeans.json")
-    script = window.files.export_text("script", tmp_path / "drawn.py")
+    path = window.exporter.save_session(tmp_path / "drawn.kmeans.json")
+    script = window.exporter.export_text("script", tmp_path / "drawn.py")
     drawn = panel.sketch.drawing
     # Back to generated blobs, then the session brings the drawing back.
     panel.data.shape.setCurrentIndex(panel.data.shape.findData("blobs"))
     wait_state(qtbot, window, lambda s: s.dataset.name != NAME)
     assert not scatter.painting
-    assert window.files.open_session(path)
+    assert window.opener.open_session(path)
     again = wait_state(qtbot, window, lambda s: s.dataset.name == NAME and s.done)
     np.testing.assert_array_equal(again.dataset.X, drawn.points)
     np.testing.assert_array_equal(again.iteration.centers, snap.iteration.centers)

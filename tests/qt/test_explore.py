@@ -28,7 +28,7 @@ def test_sweep_on_the_seed_blobs_points_at_four_and_a_click_loads_that_k(window,
     assert "best k = 4" in tab.view.plots["silhouette"].plotItem.titleLabel.text
     tab.view.k_chosen.emit(6)  # what clicking the point at k = 6 does
     snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 6)
-    assert snap.index == 0 and window.sources["blobs"].panel.run.n_clusters.value() == 6
+    assert snap.index == 0 and window.pages["blobs"].panel.run.n_clusters.value() == 6
     np.testing.assert_array_equal(snap.iteration.centers, sweep.run_for(6).initial_centers)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
@@ -40,7 +40,7 @@ def test_cancel_mid_sweep_keeps_the_last_result(window, qtbot):
     tab = window.explore.sweep
     run_tab(qtbot, window, "choose_k", tab)
     before, shown = tab.view.sweep, window.controller.snapshot
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.data.n_samples.setValue(200_000)  # a long sweep
     shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 200_000)
     tab.k_to.setValue(40)
@@ -57,7 +57,7 @@ def test_a_sweep_from_old_data_does_not_load_into_new_data(window, qtbot):
     wait_state(qtbot, window, ready)
     tab = window.explore.sweep
     run_tab(qtbot, window, "choose_k", tab)
-    window.sources["blobs"].panel.data.n_samples.setValue(400)
+    window.pages["blobs"].panel.data.n_samples.setValue(400)
     shown = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 400)
     tab.view.k_chosen.emit(5)
     assert "other data" in tab.error.text()
@@ -113,7 +113,7 @@ def test_closing_the_window_mid_sweep_stops_the_sweep(qtbot):
     try:
         win.show()
         wait_state(qtbot, win, ready)
-        win.sources["blobs"].panel.data.n_samples.setValue(200_000)
+        win.pages["blobs"].panel.data.n_samples.setValue(200_000)
         wait_state(qtbot, win, lambda s: s.dataset.n_samples == 200_000)
         tab = win.explore.sweep
         tab.k_to.setValue(40)
@@ -162,7 +162,7 @@ def test_a_sweep_on_a_photo_loads_runs_that_stop_where_the_sweep_stopped(window,
 def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
     """A teacher's path: the moons, k-means cuts them wrongly, the grid shows which
     algorithms get them right; a tile opens large; a photo is refused in a sentence."""
-    panel = window.sources["blobs"].panel.data
+    panel = window.pages["blobs"].panel.data
     panel.cluster_std.setValue(0.25)  # the gallery's noise (0.05) on the moons
     panel.shape.setCurrentIndex(panel.shape.findData("moons"))
     wait_state(qtbot, window, lambda s: s.request.source["shape"] == "moons"
@@ -189,7 +189,7 @@ def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
                     timeout=60_000)
     assert grid.results["spectral"] is spectral and len(grid.results) == 11
     # On a photo: one sentence, the grid kept.
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
     wait_state(qtbot, window, lambda s: s.dataset.image is not None)
     tab.start()
     assert "not a photo's colours" in tab.error.text() and grid.results is results

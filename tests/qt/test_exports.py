@@ -29,33 +29,33 @@ def _step_to(qtbot, window, index):
 
 
 def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.run.n_clusters.setValue(5)
     panel.data.random_state.setValue(3)
     wait_state(qtbot, window, lambda s: s.iteration is not None and s.iteration.n_clusters == 5
                and "random_state=3" in s.dataset.description)
     saved = _step_to(qtbot, window, 5)
-    path = window.files.save_session(tmp_path / "five.kmeans.json")
+    path = window.exporter.save_session(tmp_path / "five.kmeans.json")
     assert path is not None and path.exists()
     window.close()
 
     again = _new_window(qtbot)
     wait_state(qtbot, again, lambda s: s.iteration is not None)
-    again.sources["blobs"].panel.data.random_state.setValue(0)  # somewhere else first
+    again.pages["blobs"].panel.data.random_state.setValue(0)  # somewhere else first
     assert again.open_path(path)
     snap = wait_state(qtbot, again, lambda s: s.index == 5 and s.iteration.n_clusters == 5)
     np.testing.assert_allclose(snap.iteration.centers, saved.iteration.centers, atol=1e-9)
     np.testing.assert_array_equal(snap.iteration.labels, saved.iteration.labels)
     assert snap.iteration.phase == saved.iteration.phase == "assign"
-    assert again.sources["blobs"].panel.data.random_state.value() == 3
-    assert again.sources["blobs"].panel.run.n_clusters.value() == 5
+    assert again.pages["blobs"].panel.data.random_state.value() == 3
+    assert again.pages["blobs"].panel.run.n_clusters.value() == 5
     assert str(path) in again.settings["files/recent"]
     again.close()
 
 
 def test_a_session_that_no_longer_fits_its_data_says_so(window, qtbot, tmp_path):
     _step_to(qtbot, window, 2)
-    path = window.files.save_session(tmp_path / "moved.kmeans.json")
+    path = window.exporter.save_session(tmp_path / "moved.kmeans.json")
     data = json.loads(path.read_text())
     data["centers_after_each_update"][0][0][0] += 1.0  # as if the data had changed
     path.write_text(json.dumps(data))
@@ -74,15 +74,15 @@ def test_a_broken_session_file_gets_a_message(window, qtbot, tmp_path):
 
 def test_every_view_exports_as_png_and_svg(window, qtbot, tmp_path):
     _step_to(qtbot, window, 2)
-    for name in window.source.export_targets:
+    for name in window.page.export_targets:
         for suffix in (".png", ".svg"):
-            path = window.files.export_view(name, tmp_path / f"{name}{suffix}")
+            path = window.exporter.export_view(name, tmp_path / f"{name}{suffix}")
             assert path is not None and path.stat().st_size > 1000
     from PySide6.QtSvg import QSvgRenderer
 
     svg = QSvgRenderer(str(tmp_path / "Scatter plot.svg"))
     assert svg.isValid()
-    plot = window.source.export_targets["Scatter plot"]
+    plot = window.page.export_targets["Scatter plot"]
     box = svg.viewBox()
     assert (box.width(), box.height()) == (plot.width(), plot.height())
     # The export menu lists every view of the page, then the tables and the script.
@@ -94,12 +94,12 @@ def test_every_view_exports_as_png_and_svg(window, qtbot, tmp_path):
 
 def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
     snap = _step_to(qtbot, window, 3)
-    text = window.files.export_text("centres", tmp_path / "c.csv").read_text()
+    text = window.exporter.export_text("centres", tmp_path / "c.csv").read_text()
     centres = list(csv.reader(text.splitlines()))
     assert len(centres) == 1 + snap.iteration.n_clusters
     np.testing.assert_array_equal(np.array(centres[1:], dtype=float)[:, 2:],
                                   snap.iteration.centers)
-    path = window.files.export_text("labels", tmp_path / "l.csv")
+    path = window.exporter.export_text("labels", tmp_path / "l.csv")
     qtbot.waitUntil(path.exists)  # written off the GUI thread
     labels = list(csv.reader(path.read_text().splitlines()))
     assert len(labels) == 1 + snap.dataset.n_samples
@@ -107,12 +107,12 @@ def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
 
 
 def test_a_big_labels_export_shows_progress_and_can_be_cancelled(window, qtbot, tmp_path):
-    window.sources["blobs"].panel.data.n_samples.setValue(600_000)
+    window.pages["blobs"].panel.data.n_samples.setValue(600_000)
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == 600_000
                and s.iteration is not None, timeout=60_000)
     window.actions["step"].trigger()
     wait_state(qtbot, window, lambda s: s.index == 1 and s.dataset.n_samples == 600_000)
-    path = window.files.export_text("labels", tmp_path / "big.csv")
+    path = window.exporter.export_text("labels", tmp_path / "big.csv")
     qtbot.waitUntil(window.progress.isVisible, timeout=10_000)
     assert window.progress.format() == "Writing the labels…"
     assert window.progress.maximum() == 13  # the header and 12 pieces of 50,000 rows
@@ -121,7 +121,7 @@ def test_a_big_labels_export_shows_progress_and_can_be_cancelled(window, qtbot, 
     assert not path.exists() and not list(tmp_path.glob(".big*"))  # no partial file
     assert "nothing was written" in window.statusBar().currentMessage()
     # The same export, left alone, completes.
-    window.files.export_text("labels", path)
+    window.exporter.export_text("labels", path)
     qtbot.waitUntil(path.exists, timeout=60_000)
     with path.open() as table:
         assert sum(1 for _ in table) == 600_001
@@ -131,7 +131,7 @@ def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
-    path = window.files.export_text("script", tmp_path / "blobs_kmeans.py")
+    path = window.exporter.export_text("script", tmp_path / "blobs_kmeans.py")
     driver = ("import runpy, numpy as np\n"
               f"ns = runpy.run_path({str(path)!r})\n"
               f"np.save({str(tmp_path / 'c.npy')!r}, ns['kmeans'].cluster_centers_)\n")
@@ -143,18 +143,18 @@ def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):
 
 def test_settings_round_trip_and_reset(window, qtbot, monkeypatch):
     window.speed.setValue(30)
-    window.sources["blobs"].panel.run.n_clusters.setValue(6)
+    window.pages["blobs"].panel.run.n_clusters.setValue(6)
     window.close()
     again = _new_window(qtbot)
     assert again.speed.value() == 30
-    assert again.sources["blobs"].panel.run.n_clusters.value() == 6
+    assert again.pages["blobs"].panel.run.n_clusters.value() == 6
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     again.actions["reset_settings"].trigger()
     again.close()
     fresh = _new_window(qtbot)
     assert fresh.speed.value() == 4
-    assert fresh.sources["blobs"].panel.run.n_clusters.value() == 4
+    assert fresh.pages["blobs"].panel.run.n_clusters.value() == 4
     fresh.close()
 
 
@@ -164,21 +164,21 @@ def test_the_centre_images_export_as_the_notebook_figure(window, qtbot, tmp_path
     from PySide6.QtGui import QImage
     from PySide6.QtSvg import QSvgRenderer
 
-    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
     wait_state(qtbot, window, lambda s: s.dataset.kind == "images" and s.iteration is not None,
                timeout=60_000)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: s.dataset.kind == "images" and s.done)
-    grid = window.source.export_targets["Cluster centres"]
-    assert next(iter(window.source.export_targets)) == "Cluster centres"
-    png = window.files.export_view("Cluster centres", tmp_path / "centres.png")
+    grid = window.page.export_targets["Cluster centres"]
+    assert next(iter(window.page.export_targets)) == "Cluster centres"
+    png = window.exporter.export_view("Cluster centres", tmp_path / "centres.png")
     image = QImage(str(png))
     assert (image.width(), image.height()) == (2 * grid.width(), 2 * grid.height())
     # The first tile's middle is one of the centre's grey levels, not the background.
     tile = grid.tile_rect(0)
     middle = image.pixelColor(2 * tile.center().x(), 2 * tile.center().y())
     assert middle.red() == middle.green() == middle.blue()
-    svg = window.files.export_view("Cluster centres", tmp_path / "centres.svg")
+    svg = window.exporter.export_view("Cluster centres", tmp_path / "centres.svg")
     assert QSvgRenderer(str(svg)).isValid() and "<image" in svg.read_text()
 
 
@@ -212,7 +212,7 @@ def test_the_run_exports_as_an_animation(window, qtbot, tmp_path, monkeypatch):
     options.height_box.setValue(240)
     options.fps_box.setValue(2)
     options.accept()
-    qtbot.waitUntil(lambda: path.exists() and not window.files._exports.running,
+    qtbot.waitUntil(lambda: path.exists() and not window.exporter._exports.running,
                     timeout=60_000)
     with Image.open(path) as gif:
         assert gif.n_frames == snap.index + 1 and gif.size == (320, 240)
@@ -221,7 +221,7 @@ def test_the_run_exports_as_an_animation(window, qtbot, tmp_path, monkeypatch):
         strip = np.asarray(gif.convert("RGB"))[-60:].reshape(-1, 3).astype(int)
         assert (np.abs(strip - (0, 90, 170)).sum(axis=1) < 30).any()  # the curve
     # A suffix it cannot write: one sentence, nothing started.
-    assert not window.files.export_animation(tmp_path / "run.avi")
+    assert not window.exporter.export_animation(tmp_path / "run.avi")
     assert "as .gif, .mp4 or a folder" in window.last_message.text()
-    assert not window.files.export_animation(tmp_path / "other.gif", view="palette")
+    assert not window.exporter.export_animation(tmp_path / "other.gif", view="palette")
     assert "cannot show" in window.last_message.text()

@@ -46,7 +46,7 @@ def _close_dialogs(window):
     if window.last_message is not None:
         window.last_message.done(0)
         window.last_message = None
-    dialog = window.files.import_dialog
+    dialog = window.opener.import_dialog
     if dialog is not None and dialog.isVisible():
         dialog.accept()  # the columns it proposes
 
@@ -59,7 +59,7 @@ def _act(window, rng, files):
         if action.isEnabled():
             action.trigger()
     elif roll < 0.75:
-        window.source_box.setCurrentIndex(window.source_box.findData(rng.choice(PAGES)))
+        window.page_box.setCurrentIndex(window.page_box.findData(rng.choice(PAGES)))
     elif roll < 0.92:
         window.open_path(files[rng.choice(sorted(files))])
     else:
@@ -71,10 +71,11 @@ def test_a_random_walk_over_every_page_raises_nothing_and_leaves_no_thread(
         window, qtbot, tmp_path, monkeypatch, files, seed):
     answer_dialogs(monkeypatch, tmp_path)
     wait_state(qtbot, window, lambda s: s.iteration is not None, timeout=60_000)
-    window.files.save_session(files["session"])
+    window.exporter.save_session(files["session"])
     assert files["session"].is_file()
     said = []
-    window.files.said.connect(said.append)
+    window.opener.said.connect(said.append)
+    window.exporter.said.connect(said.append)
     rng = random.Random(seed)
     for _ in range(150):
         _act(window, rng, files)
@@ -88,7 +89,7 @@ def test_a_random_walk_over_every_page_raises_nothing_and_leaves_no_thread(
     window.actions["cancel"].trigger()
     window.explore.cancel()
     qtbot.waitUntil(lambda: not window.explore.busy, timeout=60_000)
-    controllers = [source.controller for source in window.sources.values()]
+    controllers = [source.controller for source in window.pages.values()]
     # The walk did what it says: runs on several pages, hostile files refused in words.
     assert sum(c.snapshot is not None and c.snapshot.iteration is not None
                for c in controllers) >= 2

@@ -30,8 +30,8 @@ def ready(snap):
 def screen(window):
     """What a failed open must leave as it was: the page, the run shown, and every
     page's data and parameters."""
-    requests = {key: s.panel.request() for key, s in window.sources.items()}
-    return (window.source.key, window.controller.snapshot,
+    requests = {key: s.panel.request() for key, s in window.pages.items()}
+    return (window.page.key, window.controller.snapshot,
             {key: (r.data_key, r.n_clusters, r.random_state, r.max_iter, r.tol, r.n_init,
                    str(r.init)) for key, r in requests.items()})
 
@@ -56,15 +56,15 @@ def test_fuzzed_files_are_refused_in_one_sentence_and_change_nothing(window, qtb
     files += other_hostile_files(tmp_path)
     refused = 0
     for path in files:
-        before, dialog = screen(window), window.files.import_dialog
+        before, dialog = screen(window), window.opener.import_dialog
         if window.open_path(path):  # read off the GUI thread, or a session still valid
             qtbot.waitUntil(lambda: window.last_message is not None
-                            or window.files.opening is None and not window.files.busy_reading
-                            and (window.files.import_dialog is not dialog
+                            or window.opener.opening is None and not window.opener.busy_reading
+                            and (window.opener.import_dialog is not dialog
                                  or path.parent == sessions),
                             timeout=20_000)
-            if window.files.import_dialog is not dialog:
-                window.files.import_dialog.reject()  # a table of text: asks for its columns
+            if window.opener.import_dialog is not dialog:
+                window.opener.import_dialog.reject()  # a table of text: asks for its columns
                 assert screen(window) == before, path.name
                 continue
             if path.parent == sessions and window.last_message is None:
@@ -92,7 +92,7 @@ def _session(tmp_path, name, source, centres, run=None):
 
 def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp_path):
     wait_state(qtbot, window, ready)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.run.n_clusters.setValue(5)
     wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 5)
     before = screen(window)
@@ -102,7 +102,7 @@ def test_a_session_that_does_not_fit_its_data_changes_no_page(window, qtbot, tmp
     wait_message(qtbot, window, "3 coordinates")
     assert screen(window) == before and panel.run.max_iter.value() != 7
     close_message(window)
-    image = window.sources["image"].panel
+    image = window.pages["image"].panel
     k, seed = image.params.n_clusters.value(), image.params.random_state.value()
     gone = _session(tmp_path, "gone.json", {"kind": "image_file",
                                             "path": str(tmp_path / "gone.png")},
@@ -117,7 +117,7 @@ def test_a_session_whose_data_fail_on_the_worker_changes_nothing(window, qtbot, 
     wait_state(qtbot, window, ready)
     notes = tmp_path / "notes.png"
     notes.write_text("these are notes, not an image\n")
-    image = window.sources["image"].panel
+    image = window.pages["image"].panel
     before, shown_source = screen(window), image._source
     path = _session(tmp_path, "notes.json", {"kind": "image_file", "path": str(notes)},
                     [[1.0, 2.0, 3.0]] * 7, {"random_state": 99})
@@ -152,7 +152,7 @@ def test_names_are_shown_as_named_not_as_markup(window, qtbot, tmp_path):
     wait_state(qtbot, window, ready)
     path = tmp_path / "<h1>big<b>bold<img src=x>.png"
     Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(path)
-    image = window.sources["image"]
+    image = window.pages["image"]
     window.open_path(path)
     wait_state(qtbot, window, lambda s: s.dataset.name == path.name, timeout=60_000)
     qtbot.waitUntil(lambda: path.name in image.panel.current.text())
@@ -163,8 +163,8 @@ def test_names_are_shown_as_named_not_as_markup(window, qtbot, tmp_path):
 
 def test_reinitialise_works_on_every_page_and_wraps_the_seed(window, qtbot):
     for key in ("blobs", "digits", "table", "image"):
-        window.source_box.setCurrentIndex(window.source_box.findData(key))
-        source = window.sources[key]
+        window.page_box.setCurrentIndex(window.page_box.findData(key))
+        source = window.pages[key]
         wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
                    timeout=60_000)
         seed = source.panel.k_and_seed_boxes()[1]
@@ -178,18 +178,18 @@ def test_reinitialise_works_on_every_page_and_wraps_the_seed(window, qtbot):
 
 
 def test_saving_under_a_suffix_pillow_cannot_write_says_so(window, qtbot, tmp_path):
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
     wait_state(qtbot, window, lambda s: s.done and s.derived is not None, timeout=60_000)
     for suffix in (".psd", ".xpm", ".xbm"):
-        assert window.files.write_compressed(tmp_path / f"out{suffix}") is None
+        assert window.exporter.write_compressed(tmp_path / f"out{suffix}") is None
         assert f"cannot write “{suffix}” files" in window.last_message.text()
         close_message(window)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_confusion_matrix_survives_a_resize_between_matchings(window, qtbot):
-    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
-    digits = window.sources["digits"]
+    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
+    digits = window.pages["digits"]
     wait_state(qtbot, window, lambda s: ready(s) and s.dataset.image_shape is not None,
                timeout=60_000)
     digits.panel.run.n_init.setValue(1)
@@ -237,7 +237,7 @@ from PySide6.QtCore import QSettings, QTimer
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
 from kmeans_studio import app
-from kmeans_studio.qt.main_window import MainWindow
+from kmeans_studio.qt.window.main_window import MainWindow
 
 windows = []
 show = MainWindow.show_message
@@ -258,7 +258,7 @@ pending = files[1:] if one_by_one else []
 def done(idle_before=False):
     # Idle twice in a row: what a finished helper thread posted has been delivered.
     window = windows[0]
-    idle = window.files.opening is None and not window.files.busy_reading
+    idle = window.opener.opening is None and not window.opener.busy_reading
     if idle and idle_before and pending:
         window.open_path(pending.pop(0))
         QTimer.singleShot(10, done)
@@ -319,8 +319,8 @@ def test_every_action_on_every_page_raises_nothing(window, qtbot, tmp_path, monk
     answer_dialogs(monkeypatch, tmp_path)
     skip = {"quit", "cancel"}
     for key in ("blobs", "digits", "table", "image"):
-        window.source_box.setCurrentIndex(window.source_box.findData(key))
-        source = window.sources[key]
+        window.page_box.setCurrentIndex(window.page_box.findData(key))
+        source = window.pages[key]
         wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
                    timeout=60_000)
         for name, action in window.actions.items():
@@ -348,7 +348,7 @@ def test_special_files_are_refused_at_once_whatever_their_name(window, qtbot, tm
             assert not window.open_path(path)
             message = window.last_message.text()
             assert f"“{path.name}”" in message and SAID[kind] in message, message
-            assert screen(window) == before and not window.files.busy_reading
+            assert screen(window) == before and not window.opener.busy_reading
             close_message(window)
     assert freed == []
 
@@ -409,13 +409,13 @@ def test_a_session_is_read_off_the_gui_thread_with_cancel(window, qtbot, tmp_pat
     inside, release = _slow(monkeypatch, Session, "load")
     try:
         assert window.open_path(five)
-        assert inside.wait(60) and window.files.busy_reading
+        assert inside.wait(60) and window.opener.busy_reading
         qtbot.waitUntil(window.actions["cancel"].isEnabled)  # the status bar's Cancel
         window.actions["cancel"].trigger()
-        assert not window.files.busy_reading
+        assert not window.opener.busy_reading
     finally:
         release.set()
-    qtbot.waitUntil(lambda: not window.files._reading.running)
+    qtbot.waitUntil(lambda: not window.opener._reading.running)
     settle(qtbot, window.controller)
     assert screen(window) == before and window.last_message is None
 
@@ -431,7 +431,7 @@ def test_a_session_is_read_off_the_gui_thread_with_cancel(window, qtbot, tmp_pat
     finally:
         release.set()
     wait_state(qtbot, window, lambda s: ready(s) and s.iteration.n_clusters == 3)
-    qtbot.waitUntil(lambda: not window.files._reading.running)
+    qtbot.waitUntil(lambda: not window.opener._reading.running)
     settle(qtbot, window.controller)
     assert window.controller.snapshot.iteration.n_clusters == 3
 
@@ -466,7 +466,7 @@ def test_a_session_whose_mixture_collapses_keeps_the_page(window, qtbot, tmp_pat
     settle(qtbot, window.controller)
     assert screen(window) == before
     assert window.controller.snapshot.dataset.n_samples == 300
-    assert window.sources["blobs"].panel.request().source["kind"] == "blobs"
+    assert window.pages["blobs"].panel.request().source["kind"] == "blobs"
 
 
 def test_closing_with_a_run_stuck_in_one_step_does_not_wait_for_it(window, qtbot,
@@ -489,7 +489,7 @@ def test_closing_with_a_run_stuck_in_one_step_does_not_wait_for_it(window, qtbot
             inside.set()
             release.wait(60)
             self.history = [*self.history, None]
-    request = dataclasses.replace(window.source.panel.request(), data_key="stuck",
+    request = dataclasses.replace(window.page.panel.request(), data_key="stuck",
                                   init=np.zeros((4, 2)), advance_to=10**9,
                                   make_run=lambda data, init, request: StuckRun())
     try:

@@ -38,7 +38,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     event = drop(window, photo)
     assert event.isAccepted()
     snap = wait_state(qtbot, window, image_ready("flower.png"))
-    assert window.source.key == "image"
+    assert window.page.key == "image"
     assert snap.derived.image().shape == (214, 320, 3)  # full resolution
     # The compressed picture comes without asking: the run goes on to convergence,
     # and its steps stay in the history to step back through.
@@ -48,7 +48,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     window.actions["step_back"].trigger()
     back = wait_state(qtbot, window, lambda s: s.index == final.index - 1)
     assert not back.done
-    source = window.sources["image"]
+    source = window.pages["image"]
     qtbot.waitUntil(lambda: source.stats.table.rowCount() == 4, timeout=20_000)
     assert source.stats.fields["psnr"].text().endswith("dB")
     # The comparison's k-means row is the run on screen, timed again on its own.
@@ -70,7 +70,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
 
 def test_a_bad_file_shows_a_message_and_keeps_the_current_image(window, qtbot, bad_image_files,
                                                                  tmp_path):
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))
     before = window.controller.snapshot
     for name in ("corrupt.png", "notes.png", "truncated.jpg", "empty.png"):
@@ -81,7 +81,7 @@ def test_a_bad_file_shows_a_message_and_keeps_the_current_image(window, qtbot, b
     settle(qtbot, window.controller)
     assert window.controller.snapshot.dataset is before.dataset
     # the page still works on the image it had
-    window.sources["image"].panel.params.n_clusters.setValue(8)
+    window.pages["image"].panel.params.n_clusters.setValue(8)
     snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 8)
     assert snap.dataset.name == "china.jpg"
 
@@ -101,23 +101,23 @@ def test_paste_from_the_clipboard(window, qtbot):
     assert snap.dataset.image.colors.n_colors == 2
     final = wait_state(qtbot, window, lambda s: s.derived is not None)
     assert {tuple(c) for c in final.derived.palette} == {(255, 128, 0), (0, 128, 128)}
-    assert window.source.key == "image"  # pasted on the Blobs page: the photo is shown
+    assert window.page.key == "image"  # pasted on the Blobs page: the photo is shown
     assert window.settings["files/recent"] == []  # and it is no file to reopen
 
 
 def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, tmp_path):
     drop(window, photo)
     wait_state(qtbot, window, image_ready("flower.png"))
-    window.sources["image"].panel.params.n_clusters.setValue(12)
+    window.pages["image"].panel.params.n_clusters.setValue(12)
     wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 12)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 12)
     before = photo.read_bytes()
-    out = window.files.write_compressed(tmp_path / "small.png")
+    out = window.exporter.write_compressed(tmp_path / "small.png")
     with Image.open(out) as saved:
         assert saved.mode == "P" and len(saved.getpalette()) // 3 <= 12
         assert saved.size == (320, 214)
-    assert window.files.write_compressed(photo) is None
+    assert window.exporter.write_compressed(photo) is None
     assert "source image" in window.last_message.text()
     assert photo.read_bytes() == before
 
@@ -125,17 +125,17 @@ def test_save_writes_an_indexed_png_and_never_the_source(window, qtbot, photo, t
 def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_path):
     drop(window, photo)
     wait_state(qtbot, window, image_ready("flower.png"))
-    panel = window.sources["image"].panel
+    panel = window.pages["image"].panel
     panel.params.n_clusters.setValue(6)
     wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png"
                and s.iteration.n_clusters == 6 and s.derived is not None)
-    plain = window.sources["image"].result()[1].copy()
+    plain = window.pages["image"].result()[1].copy()
     assert not panel.params.dither_strength.isEnabled()  # only while dithering is on
     panel.params.dither.setChecked(True)
     assert panel.params.dither_strength.isEnabled()
-    dithered = window.sources["image"].result()[1]
+    dithered = window.pages["image"].result()[1]
     assert dithered.max() < 6 and not np.array_equal(plain, dithered)
-    compare = window.sources["image"].compare
+    compare = window.pages["image"].compare
     qtbot.waitUntil(lambda: "dithered at 0.6" in compare.after_label.text)
     # The strength: shown and saved as core.dither makes it.
     from kmeans_studio.core.color.dither import dither
@@ -143,10 +143,10 @@ def test_dithering_changes_the_shown_and_saved_image(window, qtbot, photo, tmp_p
     final = wait_state(qtbot, window, lambda s: s.done and s.iteration.n_clusters == 6)
     panel.params.dither_strength.setValue(0.3)
     qtbot.waitUntil(lambda: "dithered at 0.3" in compare.after_label.text)
-    palette, indices = window.sources["image"].result()
+    palette, indices = window.pages["image"].result()
     np.testing.assert_array_equal(indices, dither(final.dataset.image.pixels, palette, 0.3,
                                                   final.derived.indices))
-    out = window.files.write_compressed(tmp_path / "dithered.png")
+    out = window.exporter.write_compressed(tmp_path / "dithered.png")
     with Image.open(out) as png:
         np.testing.assert_array_equal(np.asarray(png), indices)
 
@@ -158,7 +158,7 @@ def test_a_picture_dithered_for_an_older_state_is_dropped(window, qtbot, photo):
 
     drop(window, photo)
     wait_state(qtbot, window, image_ready("flower.png"))
-    source = window.sources["image"]
+    source = window.pages["image"]
     source.panel.params.dither.setChecked(True)
     qtbot.waitUntil(lambda: "dithered at" in source.compare.after_label.text)
     shown = source.compare.after_label.text
@@ -171,9 +171,9 @@ def test_a_picture_dithered_for_an_older_state_is_dropped(window, qtbot, photo):
 
 
 def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))
-    compare = window.sources["image"].compare
+    compare = window.pages["image"].compare
     compare.set_mode_index(1)
     compare.slider.setValue(250)
     width = compare.wipe_before.image.shape[1]
@@ -183,9 +183,9 @@ def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):
 
 
 def test_palette_swatches_are_sorted_by_share_with_hex_tooltips(window, qtbot):
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))
-    palette = window.sources["image"].palette
+    palette = window.pages["image"].palette
     qtbot.waitUntil(lambda: len(palette.shares) == 64)
     assert (np.diff(palette.shares) <= 0).all()
     assert palette.tooltip_at(0).startswith("#") and "% of pixels" in palette.tooltip_at(0)
@@ -201,10 +201,10 @@ def test_the_photo_last_shown_comes_back_at_the_next_start(window, qtbot, photo)
     again = build_window()
     qtbot.addWidget(again)
     again.show()
-    assert again.source.key == "image"
+    assert again.page.key == "image"
     wait_state(qtbot, again, image_ready("flower.png"))
     # A sample chosen afterwards is what the start after that shows.
-    panel = again.sources["image"].panel
+    panel = again.pages["image"].panel
     panel.set_source(("sample", "china.jpg"))
     wait_state(qtbot, again, image_ready("china.jpg"))
     again.close()
@@ -216,7 +216,7 @@ def test_results_still_queued_when_the_window_closes_go_nowhere(window, qtbot, p
     # leave the worker's last snapshots queued for the GUI thread after the views
     # have stopped their helpers (here: dithering).
     drop(window, photo)
-    window.sources["image"].panel.params.dither.setChecked(True)
+    window.pages["image"].panel.params.dither.setChecked(True)
     last = wait_state(qtbot, window, lambda s: s.dataset.name == "flower.png" and s.done)
     window.close()
     window.controller._on_snapshot(last)  # as a queued result delivered after closing
@@ -295,7 +295,7 @@ def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
     drop(window, logo)
     final = wait_state(qtbot, window, lambda s: s.dataset.name == "logo.png" and s.done
                        and s.derived is not None)
-    source = window.sources["image"]
+    source = window.pages["image"]
     result = final.derived
     assert result.palette.shape[1] == 4 and tuple(result.palette[0]) == (0, 0, 0, 0)
     assert len(result.palette) == source.panel.params.n_clusters.value()  # k in all
@@ -309,15 +309,15 @@ def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(
     assert not source.panel.params.dither_strength.isEnabled()
     qtbot.waitUntil(lambda: source.stats.table.rowCount() >= 2, timeout=30_000)
     assert source.stats.table.item(0, 0).text() == "k-means"
-    out = window.files.write_compressed(tmp_path / "small.png")
+    out = window.exporter.write_compressed(tmp_path / "small.png")
     with Image.open(out) as saved:
         assert saved.mode == "P" and "transparency" in saved.info
         back = np.asarray(saved.convert("RGBA"))
     assert np.all(back[20:40, 30:60, 3] == 0)
     np.testing.assert_array_equal(back, shown)
-    assert window.files.write_compressed(tmp_path / "small.jpg") is None
+    assert window.exporter.write_compressed(tmp_path / "small.jpg") is None
     assert "cannot keep the image's transparency" in window.last_message.text()
-    assert window.files.export_text("script", tmp_path / "s.py") is None
+    assert window.exporter.export_text("script", tmp_path / "s.py") is None
     assert "does not handle transparency" in window.last_message.text()
 
 
@@ -333,7 +333,7 @@ def test_the_quality_curve_and_target_box_choose_k(window, qtbot, photo):
 
     drop(window, photo)
     snap = wait_state(qtbot, window, image_ready("flower.png"))
-    source = window.sources["image"]
+    source = window.pages["image"]
     colors = snap.dataset.image.colors
     assert source.curve.note.text().startswith("The curve")  # not made while hidden
     source.lower_tabs.setCurrentWidget(source.curve)
@@ -380,7 +380,7 @@ def run_in_space(window, qtbot, photo, space, k, described):
 
     drop(window, photo)
     wait_state(qtbot, window, lambda s: s.done and s.dataset.name == "flower.png")
-    params = window.sources["image"].panel.params
+    params = window.pages["image"].panel.params
     params.n_clusters.setValue(k)
     params.space.setCurrentIndex(params.space.findData(space))
     final = wait_state(qtbot, window, lambda s: s.done and described in s.dataset.description
@@ -395,7 +395,7 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
     from kmeans_studio.core.export.session import Session
 
     final, expected = run_in_space(window, qtbot, photo, "oklab", 12, "Oklab")
-    source = window.sources["image"]
+    source = window.pages["image"]
     params = source.panel.params
     # The comparison's first row is this run: k-means in Oklab.
     table = source.stats.table
@@ -411,11 +411,11 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
     rgb = srgb_from_oklab(final.iteration.centers)
     np.testing.assert_allclose(np.column_stack([x, y]), rgb[:, :2])
     # Saved in a session, and back from it after switching the space back.
-    path = window.files.save_session(tmp_path / "oklab.kmeans.json")
+    path = window.exporter.save_session(tmp_path / "oklab.kmeans.json")
     assert Session.load(path).source["space"] == "oklab"
     params.space.setCurrentIndex(params.space.findData("srgb"))
     wait_state(qtbot, window, lambda s: s.done and "Oklab" not in s.dataset.description)
-    assert window.files.open_session(path)
+    assert window.opener.open_session(path)
     back = wait_state(qtbot, window, lambda s: "Oklab" in s.dataset.description
                       and s.index == final.index)
     np.testing.assert_array_equal(back.derived.palette, final.derived.palette)
@@ -427,6 +427,6 @@ def test_the_brightness_weighted_space_runs_as_the_command_line_does(window, qtb
 
     final, _ = run_in_space(window, qtbot, photo, "luma", 10, "brightness")
     assert isinstance(final.dataset.image.colors, LumaColors)
-    table = window.sources["image"].stats.table
+    table = window.pages["image"].stats.table
     qtbot.waitUntil(lambda: table.rowCount() == 4
                     and table.item(0, 0).text() == "k-means (luma-weighted)", timeout=30_000)

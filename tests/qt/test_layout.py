@@ -115,10 +115,10 @@ def test_scroll_areas_give_every_view_its_minimum(window):
     than crush its figures."""
     window.resize(*scenes.SIZES[0])
     dict(scenes.SCENES)["digits_explore_sweep"](window)
-    page = window.sources["digits"].page
+    page = window.pages["digits"].area
     assert isinstance(page, QAbstractScrollArea)
     assert page.verticalScrollBar().maximum() > 0  # it scrolls
-    for view in (window.sources["digits"].confusion.plot, window.sources["digits"].pca.learned):
+    for view in (window.pages["digits"].confusion.plot, window.pages["digits"].pca.learned):
         assert view.height() >= view.minimumHeight() and view.width() >= view.minimumWidth()
 
 
@@ -145,7 +145,7 @@ def test_the_run_buttons_and_the_confusion_matrix_follow_a_dark_palette(window, 
     for name in ("reset", "step_back", "play", "step", "run_to_end"):
         assert _lightness_of_glyph(window.actions[name].icon()) > 160, name
     scenes.SCENES[[n for n, _ in scenes.SCENES].index("digits_converged")][1](window)
-    confusion = window.sources["digits"].confusion
+    confusion = window.pages["digits"].confusion
     base = window.palette().color(window.palette().ColorRole.Base)
     assert confusion.colors.map(0.0, mode="qcolor").name() == base.name()
     assert confusion.plot.backgroundBrush().color().name() == base.name()
@@ -160,7 +160,7 @@ def test_views_go_back_side_by_side_in_their_shares(window):
         window.resize(*size)
         scene(window)
         scenes.settle_layout()
-        views = window.sources["image"].views
+        views = window.pages["image"].views
         if size[0] == 1024:
             assert views.orientation().name == "Vertical"
     assert views.orientation().name == "Horizontal"

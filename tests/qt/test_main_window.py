@@ -24,12 +24,12 @@ def test_starts_on_the_seed_blobs_ready_to_step(window, qtbot):
 def test_a_page_left_before_its_data_loaded_does_not_come_back(window, qtbot):
     """The first page's sample loads after the user has moved to another page: the
     window stays where the user went."""
-    blobs = window.sources["blobs"].controller
+    blobs = window.pages["blobs"].controller
     qtbot.waitUntil(lambda: "blobs" in window._started)  # its data are on the way
-    window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
     qtbot.waitUntil(lambda: blobs.snapshot is not None, timeout=60_000)
     settle(qtbot, blobs)
-    assert window.source.key == "digits"
+    assert window.page.key == "digits"
 
 
 def test_steps_change_state_and_step_back_restores_it_exactly(window, qtbot):
@@ -86,7 +86,7 @@ def test_run_to_convergence_and_reset(window, qtbot):
 
 def test_parameter_change_while_playing_starts_the_new_run(window, qtbot):
     wait_state(qtbot, window, initial)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.data.n_samples.setValue(50_000)  # slow enough to still be playing
     wait_state(qtbot, window, lambda s: s.dataset.n_samples == 50_000)
     with qtbot.waitSignal(window.controller.playing_changed, check_params_cb=lambda p: p):
@@ -99,7 +99,7 @@ def test_parameter_change_while_playing_starts_the_new_run(window, qtbot):
 
 def test_run_to_end_right_after_a_new_request_runs_the_new_run(window, qtbot):
     wait_state(qtbot, window, initial)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     with QSignalBlocker(panel.run):  # no debounced request to race with the one below
         panel.run.n_clusters.setValue(6)
         panel.run.n_init.setValue(5)  # the new run is chosen among 5 starts first
@@ -117,7 +117,7 @@ def test_close_while_playing_joins_the_thread(qtbot):
     try:
         win.show()
         wait_state(qtbot, win, initial)
-        win.sources["blobs"].panel.data.n_samples.setValue(100_000)
+        win.pages["blobs"].panel.data.n_samples.setValue(100_000)
         wait_state(qtbot, win, lambda s: s.dataset.n_samples == 100_000)
         with qtbot.waitSignal(win.controller.playing_changed, check_params_cb=lambda p: p):
             win.actions["play"].trigger()
@@ -131,10 +131,10 @@ def test_close_while_playing_joins_the_thread(qtbot):
 def click_mode(window, qtbot):
     """Switch the blob page to click-to-place; return a function clicking at (x, y)."""
     wait_state(qtbot, window, initial)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.run.init.setCurrentIndex(panel.run.init.findData("click"))
     wait_state(qtbot, window, lambda s: s.iteration is None)
-    scatter = window.sources["blobs"].scatter
+    scatter = window.pages["blobs"].scatter
     vb = scatter.plot.getViewBox()
 
     def click(x, y, button=Qt.MouseButton.LeftButton):
@@ -146,10 +146,10 @@ def click_mode(window, qtbot):
 def test_click_to_place_four_centres_then_run(window, qtbot):
     click = click_mode(window, qtbot)
     targets = [(-1.5, 8.0), (1.0, 4.5), (2.0, 1.0), (-1.5, 3.0)]
-    inertia = window.sources["blobs"].inertia
+    inertia = window.pages["blobs"].inertia
     assert not inertia.marker.isVisible()  # no centres: no iteration to point at
     assert inertia.placeholder.isVisible()
-    k_box = window.sources["blobs"].panel.run.n_clusters
+    k_box = window.pages["blobs"].panel.run.n_clusters
     for n, (x, y) in enumerate(targets, start=1):
         click(x, y)
         wait_state(qtbot, window, lambda s, n=n: s.iteration is not None
@@ -169,7 +169,7 @@ def test_the_assignment_after_convergence_is_named_and_placed_after_its_iteratio
     last update.  It adds no iteration (as in scikit-learn), so it is not "Iteration n
     · assign" (which sits at n - ½ on the inertia axis) but comes after iteration n."""
     wait_state(qtbot, window, initial)
-    shape = window.sources["blobs"].panel.data.shape
+    shape = window.pages["blobs"].panel.data.shape
     shape.setCurrentIndex(shape.findData("anisotropic"))
     wait_state(qtbot, window, lambda s: s.request.source["shape"] == "anisotropic")
     window.actions["run_to_end"].trigger()
@@ -177,13 +177,13 @@ def test_the_assignment_after_convergence_is_named_and_placed_after_its_iteratio
     n = final.iteration.n_iter
     assert final.iteration.phase == "assign" and final.index == 2 * n + 1
     assert window.status.text().startswith(f"After iteration {n} · final assignment")
-    assert window.sources["blobs"].inertia.marker.value() == n + 0.5
+    assert window.pages["blobs"].inertia.marker.value() == n + 0.5
     window.actions["step_back"].trigger()
     wait_state(qtbot, window, lambda s: s.index == 2 * n)
     window.actions["step_back"].trigger()
     wait_state(qtbot, window, lambda s: s.index == 2 * n - 1)
     assert window.status.text().startswith(f"Iteration {n} · assign")
-    assert window.sources["blobs"].inertia.marker.value() == n - 0.5
+    assert window.pages["blobs"].inertia.marker.value() == n - 0.5
 
 
 def test_right_click_removes_the_nearest_centre(window, qtbot):
@@ -197,7 +197,7 @@ def test_right_click_removes_the_nearest_centre(window, qtbot):
 
 def test_dragging_a_centre_moves_it_and_the_assignment_follows(window, qtbot):
     snap = wait_state(qtbot, window, initial)
-    scatter = window.sources["blobs"].scatter
+    scatter = window.pages["blobs"].scatter
     vb = scatter.plot.getViewBox()
     X = snap.dataset.X
 
@@ -227,9 +227,9 @@ def test_dragging_a_centre_moves_it_and_the_assignment_follows(window, qtbot):
                                          (Qt.Key.Key_Home, "reset"), (Qt.Key.Key_Left, "step_back")])
 def test_shortcuts_trigger_actions(window, qtbot, key, action):
     wait_state(qtbot, window, initial)
-    window.sources["blobs"].scatter.plot.setFocus()
+    window.pages["blobs"].scatter.plot.setFocus()
     with qtbot.waitSignal(window.actions[action].triggered, timeout=2000):
-        QTest.keyClick(window.sources["blobs"].scatter.plot, key)
+        QTest.keyClick(window.pages["blobs"].scatter.plot, key)
 
 
 def test_actions_have_the_documented_names_and_shortcuts(window):
@@ -251,7 +251,7 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(window):
         QTabBar,
     )
 
-    for index in range(len(window.sources)):  # views are built when first shown
+    for index in range(len(window.pages)):  # views are built when first shown
         window._show_views(index)
     window.explore.show()
     missing = []
@@ -290,12 +290,12 @@ def test_screenshot_after_three_steps_is_not_blank(window, qtbot, tmp_path):
     image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
     arr = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
     assert len(np.unique(arr[..., :3].reshape(-1, 3), axis=0)) > 50  # many colours drawn
-    assert "Assign" in window.sources["blobs"].inertia.narration.text()
+    assert "Assign" in window.pages["blobs"].inertia.narration.text()
 
 
 def test_bad_parameters_show_a_message_and_keep_the_run(window, qtbot):
     wait_state(qtbot, window, initial)
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.data.n_samples.setValue(3)
     panel.run.n_clusters.setValue(9)
     qtbot.waitUntil(lambda: panel.error.isVisible())
@@ -351,7 +351,7 @@ def test_enter_in_a_number_field_gives_the_keys_back_to_the_run(window, qtbot):
     """Right edits a field that has the focus; after Enter the field has taken its
     value and Right steps the run again."""
     window.activateWindow()
-    field = window.sources["blobs"].panel.run.max_iter
+    field = window.pages["blobs"].panel.run.max_iter
     field.setFocus()
     qtbot.waitUntil(field.hasFocus)
     field.selectAll()
@@ -373,7 +373,7 @@ def test_enter_in_a_number_field_gives_the_keys_back_to_the_run(window, qtbot):
 def test_a_shape_starts_k_at_its_number_of_groups(window, qtbot):
     """Moons and circles are two groups: k follows the shape (the user can still
     change it) and "True blobs", meaningless there, is hidden."""
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     shape, k = panel.data.shape, panel.run.n_clusters
     shape.setCurrentIndex(shape.findData("moons"))
     assert k.value() == 2 and panel.data.n_centers.isHidden()

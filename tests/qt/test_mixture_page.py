@@ -10,7 +10,7 @@ from .helpers import wait_message, wait_state
 
 
 def choose_model(window, model):
-    box = window.sources["blobs"].panel.run.model
+    box = window.pages["blobs"].panel.run.model
     box.setCurrentIndex(box.findData(model))
 
 
@@ -23,7 +23,7 @@ def mixture_shown(window, qtbot, model):
 
 def test_a_mixture_steps_like_k_means_and_ends_where_scikit_learn_does(window, qtbot):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
-    form = window.sources["blobs"].panel.run
+    form = window.pages["blobs"].panel.run
     assert form.init.currentData() == "k-means++" and form.n_init.isEnabled()
     choose_model(window, "full")
     # The initialisations become the mixture's, starting at scikit-learn's default.
@@ -32,7 +32,7 @@ def test_a_mixture_steps_like_k_means_and_ends_where_scikit_learn_does(window, q
     snap = wait_state(qtbot, window, lambda s: s.request.model == "full")
     assert isinstance(snap.iteration, MixtureIteration) and snap.index == 0
     window.pseudocode_dock.show()
-    source = window.sources["blobs"]
+    source = window.pages["blobs"]
     window.actions["step"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.request.model == "full" and s.index == 1)
     assert snap.iteration.resp.shape == (300, 4)
@@ -64,11 +64,11 @@ def test_a_mixture_steps_like_k_means_and_ends_where_scikit_learn_does(window, q
 def test_placed_means_start_a_mixture(window, qtbot):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     choose_model(window, "tied")
-    form = window.sources["blobs"].panel.run
+    form = window.pages["blobs"].panel.run
     form.init.setCurrentIndex(form.init.findData("click"))
     wait_state(qtbot, window, lambda s: s.iteration is None)
     means = np.array([[0.0, 2.0], [2.0, 1.0], [-1.0, 7.0]])
-    window.sources["blobs"].scatter.centers_edited.emit(means)
+    window.pages["blobs"].scatter.centers_edited.emit(means)
     snap = wait_state(qtbot, window, lambda s: s.iteration is not None
                       and s.iteration.phase == "assign")
     assert isinstance(snap.iteration, MixtureIteration)
@@ -81,13 +81,13 @@ def test_a_mixture_session_reopens_at_its_state(window, qtbot, tmp_path):
     for _ in range(3):
         window.actions["step"].trigger()
     saved = wait_state(qtbot, window, lambda s: s.request.model == "diag" and s.index == 3)
-    path = window.files.save_session(tmp_path / "mixture.kmeans.json")
+    path = window.exporter.save_session(tmp_path / "mixture.kmeans.json")
     assert '"log_likelihood"' in path.read_text()
     choose_model(window, "kmeans")
     wait_state(qtbot, window, lambda s: s.request.model == "kmeans")
-    assert window.files.open_session(path)
+    assert window.opener.open_session(path)
     again = wait_state(qtbot, window, lambda s: s.request.model == "diag" and s.index == 3)
-    assert window.sources["blobs"].panel.run.model.currentData() == "diag"
+    assert window.pages["blobs"].panel.run.model.currentData() == "diag"
     np.testing.assert_array_equal(again.iteration.centers, saved.iteration.centers)
     np.testing.assert_array_equal(again.objective, saved.objective)
 
@@ -101,7 +101,7 @@ def test_a_mixture_session_for_a_k_means_only_page_is_refused(window, qtbot, tmp
     path = Session({"kind": "digits"}, run, np.zeros((1, 1, 64)), np.array([np.nan]),
                    0).save(tmp_path / "digits.kmeans.json")
     before = window.controller.snapshot
-    window.files.open_session(path)  # parsed off the GUI thread
+    window.opener.open_session(path)  # parsed off the GUI thread
     wait_message(qtbot, window, "runs k-means only")
     assert window.controller.snapshot is before
 
@@ -138,17 +138,17 @@ def test_a_mixture_from_placed_means_exports_as_an_animation(window, qtbot, tmp_
 
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     choose_model(window, "full")
-    form = window.sources["blobs"].panel.run
+    form = window.pages["blobs"].panel.run
     form.init.setCurrentIndex(form.init.findData("click"))
     wait_state(qtbot, window, lambda s: s.iteration is None)
-    window.sources["blobs"].scatter.centers_edited.emit(
+    window.pages["blobs"].scatter.centers_edited.emit(
         np.array([[0.0, 2.0], [2.0, 1.0], [-1.0, 7.0], [-1.5, 3.0]]))
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.done)
     path = tmp_path / "mixture.gif"
-    assert window.files.export_animation(path, (200, 150), 5, "plot_curve")
-    qtbot.waitUntil(lambda: path.exists() and not window.files._exports.running,
+    assert window.exporter.export_animation(path, (200, 150), 5, "plot_curve")
+    qtbot.waitUntil(lambda: path.exists() and not window.exporter._exports.running,
                     timeout=60_000)
     with Image.open(path) as gif:
         assert gif.n_frames == snap.index + 1

@@ -22,5 +22,5 @@ def test_a_session_of_overflowing_drawn_points_is_refused_and_the_page_kept(wind
     wait_message(qtbot, window, "too large to cluster")
     settle(qtbot, window.controller)
     assert window.controller.snapshot is before
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     assert not panel.drawing  # the page still shows its blobs, not the session's sketch

@@ -21,8 +21,8 @@ def ready(snap):
 
 
 def show(window, qtbot, key):
-    window.source_box.setCurrentIndex(window.source_box.findData(key))
-    source = window.sources[key]
+    window.page_box.setCurrentIndex(window.page_box.findData(key))
+    source = window.pages[key]
     return wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
                       timeout=60_000)
 
@@ -33,7 +33,7 @@ def test_a_page_keeps_its_run_and_position_while_others_are_shown(window, qtbot)
         window.actions["step"].trigger()
     stepped = wait_state(qtbot, window, lambda s: s.index == 3)
     starts = []
-    window.sources["blobs"].controller.busy.connect(lambda what, *_: starts.append(what))
+    window.pages["blobs"].controller.busy.connect(lambda what, *_: starts.append(what))
     show(window, qtbot, "digits")
     assert "best of 10 starts" in window.status.text()  # the Digits run, not the blobs'
     show(window, qtbot, "table")
@@ -47,7 +47,7 @@ def test_a_page_keeps_its_run_and_position_while_others_are_shown(window, qtbot)
 def test_the_status_bar_and_cancel_describe_the_page_shown(window, qtbot, tmp_path):
     wait_state(qtbot, window, ready)
     release = threading.Event()
-    original = window.sources["digits"].controller.start
+    original = window.pages["digits"].controller.start
 
     blocked = threading.Event()
 
@@ -59,13 +59,13 @@ def test_the_status_bar_and_cancel_describe_the_page_shown(window, qtbot, tmp_pa
             release.wait(60)
             return make()
         original(dataclasses.replace(request, make_data=make_data))
-    window.sources["digits"].controller.start = slow_load
+    window.pages["digits"].controller.start = slow_load
     try:
-        window.source_box.setCurrentIndex(window.source_box.findData("digits"))
+        window.page_box.setCurrentIndex(window.page_box.findData("digits"))
         qtbot.waitUntil(lambda: blocked.is_set() and window.actions["cancel"].isEnabled())
         qtbot.waitUntil(lambda: window.progress.isVisible())
         assert "Loading" in window.progress.format()
-        window.source_box.setCurrentIndex(window.source_box.findData("blobs"))
+        window.page_box.setCurrentIndex(window.page_box.findData("blobs"))
         assert not window.progress.isVisible() and not window.actions["cancel"].isEnabled()
         assert window.status.text().startswith("Iteration 0")  # the blobs' run
     finally:
@@ -110,7 +110,7 @@ def test_a_photo_dropped_during_another_photos_comparison_is_not_kept_waiting(
     drop(window, first)
     wait_state(qtbot, window, lambda s: image_ready("first.png")(s) and s.done)
     qtbot.waitUntil(inside.is_set)
-    stats = window.sources["image"].stats
+    stats = window.pages["image"].stats
     drop(window, second)
     try:
         wait_state(qtbot, window, lambda s: image_ready("second.png")(s) and s.done)
@@ -137,10 +137,10 @@ def test_coming_back_to_a_photo_does_not_compare_it_again(window, qtbot, photos,
     wait_state(qtbot, window, ready)
     drop(window, photos[1])
     wait_state(qtbot, window, lambda s: image_ready("second.png")(s) and s.done)
-    stats = window.sources["image"].stats
+    stats = window.pages["image"].stats
     qtbot.waitUntil(lambda: stats.table.rowCount() == 4)
     show(window, qtbot, "blobs")
-    window.source_box.setCurrentIndex(window.source_box.findData("image"))
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
     wait_state(qtbot, window, lambda s: image_ready("second.png")(s) and s.done)
     assert stats.table.rowCount() == 4 and calls == [1]
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from kmeans_studio.core import parameters as p
-from kmeans_studio.qt.panels.blobs import RunForm
+from kmeans_studio.qt.pages.blobs.panel import RunForm
 from kmeans_studio.qt.parameters import ParameterForm
 from kmeans_studio.qt.settings import Settings
 

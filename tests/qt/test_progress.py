@@ -4,7 +4,7 @@ from .helpers import settle, wait_state
 
 
 def test_many_starts_show_progress_and_cancel_keeps_the_previous_run(window, qtbot):
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.data.n_samples.setValue(100_000)
     before = wait_state(qtbot, window, lambda s: s.dataset.n_samples == 100_000
                         and s.iteration is not None, timeout=60_000)
@@ -25,7 +25,7 @@ def test_many_starts_show_progress_and_cancel_keeps_the_previous_run(window, qtb
 
 
 def test_escape_cancels_running_to_convergence(window, qtbot):
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     panel.data.n_samples.setValue(300_000)
     panel.run.n_clusters.setValue(40)
     panel.run.tol.setCurrentIndex(panel.run.tol.findData(0.0))  # until no label changes

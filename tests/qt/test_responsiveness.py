@@ -5,7 +5,7 @@ from .helpers import wait_state
 
 
 def _big_cloud(window, qtbot, n_init=1):
-    panel = window.sources["blobs"].panel
+    panel = window.pages["blobs"].panel
     wait_state(qtbot, window, lambda s: s.iteration is not None)
     panel.run.init.setCurrentIndex(panel.run.init.findData("random"))
     panel.data.n_centers.setValue(20)
@@ -26,5 +26,5 @@ def test_playing_273280_points_with_k64_shows_the_newest_states(window, qtbot):
     qtbot.waitUntil(lambda: window.controller.playing)
     qtbot.waitUntil(lambda: window.controller.snapshot.index > 5, timeout=20_000)
     window.actions["play"].trigger()
-    note = window.sources["blobs"].scatter.note.text()
+    note = window.pages["blobs"].scatter.note.text()
     assert "Showing 20,000 of 273,280 points" in note

@@ -262,10 +262,10 @@ def test_remembered_files_that_went_bad_give_way_to_each_pages_default_data(
     window = _open_window(qtbot)
     defaults = {"image": "china.jpg", "digits": "digits", "table": "iris"}
     for key, name in defaults.items():
-        window.source_box.setCurrentIndex(window.source_box.findData(key))
+        window.page_box.setCurrentIndex(window.page_box.findData(key))
         snap = wait_state(qtbot, window, lambda s, key=key: s.iteration is not None
-                          and window.sources[key].accepts(s.dataset), timeout=60_000)
+                          and window.pages[key].accepts(s.dataset), timeout=60_000)
         assert name in snap.dataset.name.lower()
-        panel = window.sources[key].panel
+        panel = window.pages[key].panel
         assert panel.error.isVisible() or window.last_message is not None
     _close(window)

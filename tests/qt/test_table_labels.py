@@ -4,7 +4,7 @@ scores compare clusters with classes, never with measurements."""
 import pandas as pd
 
 from kmeans_studio.core.data.tables import TableChoice, table_dataset
-from kmeans_studio.qt.panels.table_import import ImportDialog
+from kmeans_studio.qt.pages.table.import_dialog import ImportDialog
 
 
 def test_a_coordinate_named_y_is_a_feature_and_the_class_column_the_labels(qtbot):

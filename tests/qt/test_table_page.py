@@ -50,13 +50,13 @@ def test_a_csv_opens_through_the_import_dialog_with_labels(window, qtbot, tmp_pa
     accept(dialog, features=("a", "b", "c", "d"), label="kind")
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name ==
                       "measurements.csv")
-    assert window.source.key == "table" and snap.dataset.n_samples == 299
+    assert window.page.key == "table" and snap.dataset.n_samples == 299
     assert "1 row with missing values dropped" in snap.dataset.description
-    window.sources["table"].panel.run.n_clusters.setValue(3)
+    window.pages["table"].panel.run.n_clusters.setValue(3)
     window.actions["run_to_end"].trigger()
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.done
                       and s.iteration.n_clusters == 3 and s.derived is not None)
-    table = window.sources["table"]
+    table = window.pages["table"]
     qtbot.waitUntil(lambda: table.confusion.matching is not None)
     assert table.judged.isVisible()
     assert table.confusion.matching.table.sum() == 299
@@ -86,21 +86,21 @@ def test_a_bad_file_gets_a_message_and_the_data_stay(window, qtbot, tmp_path):
 
 def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
-    window.source_box.setCurrentIndex(window.source_box.findData("table"))
+    window.page_box.setCurrentIndex(window.page_box.findData("table"))
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "Iris")
-    panel = window.sources["table"].panel
+    panel = window.pages["table"].panel
     panel.scaling.setCurrentIndex(panel.scaling.findData("standardise"))
     snap = wait_state(qtbot, window, lambda s: is_table(s) and "standardised" in
                       s.dataset.description)
     np.testing.assert_allclose(snap.dataset.X.std(axis=0), 1)
     assert "standardised" in panel.current.text()
     panel.axes.setCurrentIndex(panel.axes.findText("petal length × petal width"))
-    scatter = window.sources["table"].scatter
+    scatter = window.pages["table"].scatter
     assert scatter.plot.getAxis("bottom").labelText == "petal length (standardised)"
     window.actions["step"].trigger()
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.index == 1)
     session = tmp_path / "iris.kmeans.json"
-    assert window.files.save_session(session)
+    assert window.exporter.save_session(session)
     panel.scaling.setCurrentIndex(panel.scaling.findData("none"))
     wait_state(qtbot, window, lambda s: is_table(s) and "no scaling" in s.dataset.description)
     assert window.open_path(session)
@@ -112,9 +112,9 @@ def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_p
 
 def test_axes_picker_offers_components_and_column_pairs(window, qtbot):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
-    window.source_box.setCurrentIndex(window.source_box.findData("table"))
+    window.page_box.setCurrentIndex(window.page_box.findData("table"))
     wait_state(qtbot, window, is_table)
-    panel, scatter = window.sources["table"].panel, window.sources["table"].scatter
+    panel, scatter = window.pages["table"].panel, window.pages["table"].scatter
     texts = [panel.axes.itemText(i) for i in range(panel.axes.count())]
     assert texts[0] == "PC 1 × PC 2" and "petal length × petal width" in texts
     assert len(texts) == 1 + 6  # four columns: six pairs
@@ -136,14 +136,14 @@ def test_a_million_rows_load_in_the_worker_with_progress(window, qtbot, tmp_path
     dialog = import_dialog(qtbot, window, lambda: window.open_path(path))
     assert not dialog.features.count() == 0
     progress = []
-    table = window.sources["table"].controller  # the Table page's own run
+    table = window.pages["table"].controller  # the Table page's own run
     table.busy.connect(lambda what, done, total: progress.append((what, done)))
     accept(dialog)
     snap = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.n_samples
                       == 1_000_000, timeout=120_000)
     assert any(what == "Reading the table…" and done > 0 for what, done in progress)
     assert snap.dataset.X.shape == (1_000_000, 10)
-    note = window.sources["table"].scatter.note.text()
+    note = window.pages["table"].scatter.note.text()
     assert "Showing 20,000 of 1,000,000 points" in note
 
 
@@ -157,8 +157,8 @@ def test_cancel_while_a_big_table_loads_keeps_the_previous_data(window, qtbot, t
     qtbot.waitUntil(lambda: window.actions["cancel"].isEnabled())
     window.actions["cancel"].trigger()
     qtbot.waitUntil(lambda: not window.actions["cancel"].isEnabled(), timeout=20_000)
-    settle(qtbot, window.sources["table"].controller)
-    assert window.controller.snapshot.dataset is before and window.source.key == "blobs"
+    settle(qtbot, window.pages["table"].controller)
+    assert window.controller.snapshot.dataset is before and window.page.key == "blobs"
 
 
 def test_two_columns_are_drawn_as_they_are_and_the_view_fits_them(window, qtbot, tmp_path):
@@ -171,8 +171,8 @@ def test_two_columns_are_drawn_as_they_are_and_the_view_fits_them(window, qtbot,
     accept(import_dialog(qtbot, window, lambda: window.open_path(path)))
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "people.csv"
                and s.iteration is not None)
-    scatter = window.sources["table"].scatter
-    assert scatter.editable and not window.sources["table"].panel.axes.isEnabled()
+    scatter = window.pages["table"].scatter
+    assert scatter.editable and not window.pages["table"].panel.axes.isEnabled()
     (x0, x1), (y0, y1) = scatter.plot.getViewBox().viewRange()
     # The view fits the data, far from the origin (the Voronoi image and the last
     # data's centres do not widen it).
@@ -190,7 +190,7 @@ def test_dropping_a_tsv_file_asks_for_its_columns(window, qtbot, tmp_path):
     assert dialog.isVisible() and "dropped.tsv" in dialog.windowTitle()
     accept(dialog)
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "dropped.tsv")
-    assert window.source.key == "table"
+    assert window.page.key == "table"
 
 
 def test_a_full_mixture_on_too_many_columns_is_refused_and_the_run_stays(window, qtbot,
@@ -210,9 +210,9 @@ def test_a_full_mixture_on_too_many_columns_is_refused_and_the_run_stays(window,
     before = wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "wide.csv"
                         and s.iteration is not None)
     assert before.dataset.X.shape == (30, d)
-    box = window.sources["table"].panel.run.model
+    box = window.pages["table"].panel.run.model
     box.setCurrentIndex(box.findData("full"))
-    panel = window.sources["table"].panel
+    panel = window.pages["table"].panel
     qtbot.waitUntil(lambda: "full covariance" in panel.error.text())
     text = panel.error.text()
     assert f"{d:,} features" in text and text.endswith(".") and "\n" not in text

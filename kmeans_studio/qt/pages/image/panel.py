@@ -1,4 +1,5 @@
-"""The Image page of the Data dock: which photo, how many colours, dithering."""
+"""The Image page's panel: which photo, how many colours, dithering (its run's steps
+on the worker are `core.color.photo_run`)."""
 
 from __future__ import annotations
 
@@ -16,31 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmeans_studio.core.color.photo_run import image_init, image_run, state_picture
 from kmeans_studio.core.data.datasets import SAMPLE_IMAGES, Dataset, image_dataset
 from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import from_values
 from kmeans_studio.qt.contracts import RunRequest
-from kmeans_studio.qt.panels.common import SourcePanel, push_button
+from kmeans_studio.qt.pages.common import SourcePanel, push_button
 from kmeans_studio.qt.parameters import ParameterForm
 from kmeans_studio.qt.settings import Settings
 
 _pasted = itertools.count(1)
-
-
-def image_init(dataset: Dataset, n_colors: int, random_state) -> np.ndarray:
-    """The run's `init` for a photo: the k-means++ start `quantize` takes."""
-    return dataset.image.colors.initial_palette(n_colors, random_state)
-
-
-def image_run(dataset: Dataset, init: np.ndarray, request: RunRequest):
-    """The run `quantize` makes, a half-step at a time."""
-    return dataset.image.colors.engine_run(init, max_iter=request.max_iter, tol=request.tol)
-
-
-def state_picture(dataset: Dataset, state, done: bool):
-    """The picture a state gives (`quantize.Quantized`), made in the worker thread.
-    The final state is shown as saved: every colour to its nearest palette entry."""
-    return dataset.image.colors.preview(state.centers, None if done else state.labels)
 
 
 class ImagePanel(SourcePanel):

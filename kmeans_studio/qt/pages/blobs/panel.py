@@ -16,7 +16,7 @@ from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import INIT_CHOICES, BlobParameters, next_seed
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.layout import WrappedLabel
-from kmeans_studio.qt.panels.common import DataPanel, push_button, state_evaluation
+from kmeans_studio.qt.pages.common import DataPanel, push_button, state_evaluation
 from kmeans_studio.qt.parameters import ParameterForm
 from kmeans_studio.qt.settings import Settings
 

@@ -1,4 +1,5 @@
-"""The main window: Data dock with one page per source, views, menus, toolbar, status."""
+"""The main window: the pages (their panels in the Data dock, their views in the middle),
+menus, toolbar, status and routing."""
 
 from __future__ import annotations
 
@@ -30,18 +31,19 @@ from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
 from kmeans_studio.qt.explore import ExploreDock
-from kmeans_studio.qt.file_actions import LABELLED_FILTER, TABLE_FILTER, FileActions
 from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled
+from kmeans_studio.qt.pages import PAGES
 from kmeans_studio.qt.settings import MAX_RECENT, RANGES, Settings
-from kmeans_studio.qt.sources import BlobsSource, DigitsSource, ImageSource, TableSource
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.views.pseudocode import PseudocodeView
+from kmeans_studio.qt.window.exporting import Exporter
+from kmeans_studio.qt.window.opening import LABELLED_FILTER, TABLE_FILTER, Opener
 
 
 class MainWindow(QMainWindow):
-    """K-Means Studio's window: the pages (each with its own run, `source.controller`),
+    """K-Means Studio's window: the pages (each with its own run, `page.controller`),
     menus, toolbar, status and routing; `controller` is the run of the page shown, and
     `open_path` opens files."""
 
@@ -55,16 +57,19 @@ class MainWindow(QMainWindow):
         self.actions = create_actions(self)
         self.last_message: QMessageBox | None = None
 
-        self.sources = {
-            source.key: source
-            for source in (kind(self.settings, RunController(self))
-                           for kind in (BlobsSource, DigitsSource, ImageSource, TableSource))
+        self.pages = {
+            page.key: page
+            for page in (kind(self.settings, RunController(self))
+                           for kind in PAGES)
         }
-        self.files = FileActions(self.sources, self.settings, lambda: self.source, self)
-        self.files.said.connect(self.show_message)
-        self.files.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
-        self.files.busy.connect(lambda *busy: self._on_busy(None, *busy))
-        self.files.run_requested.connect(self._start)
+        self.opener = Opener(self.pages, self.settings, lambda: self.page, self)
+        self.opener.run_requested.connect(self._start)
+        self.exporter = Exporter(self.pages, self.settings, lambda: self.page,
+                                 self.opener.current_session, self)
+        for files, key in ((self.opener, "reading"), (self.exporter, "exporting")):
+            files.said.connect(self.show_message)
+            files.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+            files.busy.connect(lambda *busy, k=key: self._on_busy(k, *busy))
         # The colour kernels take seconds to compile on a new install: warmed on a job
         # of their own once the first state is on screen, so no page's worker waits.
         self._warm_up = BackgroundJob("warm-up")
@@ -97,48 +102,48 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layout
     def _build_central(self) -> None:
-        # One slot per source; a page's views are built the first time it is shown.
+        # One slot per page; a page's views are built the first time it is shown.
         self.views = QStackedWidget()
-        for _ in self.sources:
+        for _ in self.pages:
             self.views.addWidget(QWidget())
         self.setCentralWidget(self.views)
 
     def _show_views(self, index: int) -> None:
         """Show page `index`'s views (built the first time), as its run left them."""
-        source = list(self.sources.values())[index]
-        if not source.built:
+        page = list(self.pages.values())[index]
+        if not page.built:
             placeholder = self.views.widget(index)
-            self.views.insertWidget(index, source.build())
+            self.views.insertWidget(index, page.build())
             self.views.removeWidget(placeholder)
             placeholder.deleteLater()
         self.views.setCurrentIndex(index)
 
     def _build_dock(self) -> None:
-        self.source_box = QComboBox()
-        self.source_box.setObjectName("source")
-        self.source_box.setToolTip("What to cluster")
-        self.source_box.setAccessibleName("Data source")
-        self.pages = QStackedWidget()
-        for source in self.sources.values():
-            self.source_box.addItem(source.title, source.key)
-            self.pages.addWidget(scrolled(source.panel))
+        self.page_box = QComboBox()
+        self.page_box.setObjectName("page")
+        self.page_box.setToolTip("What to cluster")
+        self.page_box.setAccessibleName("Page")
+        self.panel_stack = QStackedWidget()
+        for page in self.pages.values():
+            self.page_box.addItem(page.title, page.key)
+            self.panel_stack.addWidget(scrolled(page.panel))
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.source_box)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.page_box)
+        layout.addWidget(self.panel_stack, 1)
         self.data_dock = QDockWidget("Data", self)
         self.data_dock.setObjectName("data_dock")
         self.data_dock.setWidget(container)
         self.data_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        widest = max(source.panel.sizeHint().width() for source in self.sources.values())
+        widest = max(page.panel.sizeHint().width() for page in self.pages.values())
         self.data_dock.setMinimumWidth(widest + 24)  # no sideways scrolling of the pages
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
-        saved = self.source_box.findData(self.settings["window/source"])
-        self.source_box.setCurrentIndex(max(0, saved))
-        self.pages.setCurrentIndex(self.source_box.currentIndex())
-        self._show_views(self.source_box.currentIndex())
+        saved = self.page_box.findData(self.settings["window/source"])
+        self.page_box.setCurrentIndex(max(0, saved))
+        self.panel_stack.setCurrentIndex(self.page_box.currentIndex())
+        self._show_views(self.page_box.currentIndex())
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -178,20 +183,20 @@ class MainWindow(QMainWindow):
         snap = self.controller.snapshot
         if snap is None or snap.dataset is None:
             return None, None
-        return snap, self.source.panel.request()
+        return snap, self.page.panel.request()
 
     def load_run(self, k: int, centers, seed: int, what: str) -> None:
         """Show a run chosen in the Explore dock from its initial centres, or a
         mixture's from its initialisation's name (the data must still be those it ran
         on)."""
-        panel = self.source.panel
+        panel = self.page.panel
         panel.show_run(k, seed)
         # Shown from its start, to step through (not run on to its end).
         given = not isinstance(centers, str)  # else a mixture's initialisation
         request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
                                       init=np.asarray(centers) if given else centers,
                                       random_state=seed, run_to_end=False)
-        self._start(self.source, request)
+        self._start(self.page, request)
         self.statusBar().showMessage(
             f"Showing {what}, from its {'initial centres' if given else 'start'}", 10_000)
 
@@ -269,9 +274,9 @@ class MainWindow(QMainWindow):
         """One entry per view of the page shown, then the tables and the script."""
         menu = self.export_menu
         menu.clear()
-        for name in self.source.export_targets:
+        for name in self.page.export_targets:
             action = menu.addAction(f"{name} as PNG or SVG…")
-            action.triggered.connect(lambda checked=False, n=name: self.files.export_view(n))
+            action.triggered.connect(lambda checked=False, n=name: self.self.exporter.export_view(n))
         menu.addSeparator()
         for key in ("export_animation", "export_centers", "export_labels", "export_script"):
             menu.addAction(self.actions[key])
@@ -292,25 +297,25 @@ class MainWindow(QMainWindow):
         a["play"].triggered.connect(self._on_play_triggered)
         a["run_to_end"].triggered.connect(lambda: self.controller.run_to_end())
         a["reset"].triggered.connect(lambda: self.controller.reset())
-        a["reinitialise"].triggered.connect(lambda: self.source.panel.reinitialise())
+        a["reinitialise"].triggered.connect(lambda: self.page.panel.reinitialise())
         a["quit"].triggered.connect(self.close)
-        files = self.files
+        files = self.opener
         a["open_image"].triggered.connect(lambda: files.open_dialog())
-        a["export_view"].triggered.connect(lambda: files.export_view())
-        a["save_session"].triggered.connect(files.save_session_dialog)
-        a["export_centers"].triggered.connect(lambda: files.export_text_dialog("centres"))
-        a["export_labels"].triggered.connect(lambda: files.export_text_dialog("labels"))
-        a["export_script"].triggered.connect(lambda: files.export_text_dialog("script"))
-        a["export_animation"].triggered.connect(files.export_animation_dialog)
+        a["export_view"].triggered.connect(lambda: self.exporter.export_view())
+        a["save_session"].triggered.connect(self.exporter.save_session_dialog)
+        a["export_centers"].triggered.connect(lambda: self.exporter.export_text_dialog("centres"))
+        a["export_labels"].triggered.connect(lambda: self.exporter.export_text_dialog("labels"))
+        a["export_script"].triggered.connect(lambda: self.exporter.export_text_dialog("script"))
+        a["export_animation"].triggered.connect(self.exporter.export_animation_dialog)
         a["reset_settings"].triggered.connect(self.reset_settings)
-        a["save_image"].triggered.connect(files.save_compressed)
+        a["save_image"].triggered.connect(self.exporter.save_compressed)
         a["paste_image"].triggered.connect(files.paste_image)
-        image = self.sources["image"]
+        image = self.pages["image"]
         image.panel.open_requested.connect(lambda: files.open_dialog())
         image.panel.paste_requested.connect(files.paste_image)
-        self.sources["digits"].panel.open_requested.connect(
+        self.pages["digits"].panel.open_requested.connect(
             lambda: files.open_dialog(LABELLED_FILTER))
-        table = self.sources["table"].panel
+        table = self.pages["table"].panel
         table.open_requested.connect(lambda: files.open_dialog(TABLE_FILTER))
         table.columns_requested.connect(files.choose_columns)
         a["choose_k"].triggered.connect(lambda: self.show_explore("sweep"))
@@ -328,149 +333,152 @@ class MainWindow(QMainWindow):
         a["show_trails"].toggled.connect(self._on_view_options)
         self._on_view_options()
         a["cancel"].triggered.connect(self._cancel)
-        self.source_box.currentIndexChanged.connect(self._on_source)
-        for source in self.sources.values():
-            source.panel.request_changed.connect(
-                lambda request, s=source: self._start(s, request))
-            c = source.controller
+        self.page_box.currentIndexChanged.connect(self._on_page_chosen)
+        for page in self.pages.values():
+            page.panel.request_changed.connect(
+                lambda request, s=page: self._start(s, request))
+            c = page.controller
             # Each page's results reach the window with the page they belong to.
-            c.iteration_done.connect(lambda snapshot, s=source: self._on_snapshot(s, snapshot))
-            c.data_changed.connect(lambda data, request, s=source: self._on_data(s, data,
+            c.iteration_done.connect(lambda snapshot, s=page: self._on_snapshot(s, snapshot))
+            c.data_changed.connect(lambda data, request, s=page: self._on_data(s, data,
                                                                                request))
-            c.failed.connect(lambda message, s=source: self._on_failed(s, message))
-            c.warned.connect(lambda message, s=source: self._on_warned(s, message))
-            c.busy.connect(lambda *busy, s=source: self._on_busy(s, *busy))
-            c.playing_changed.connect(lambda playing, s=source: self._on_playing(s, playing))
+            c.failed.connect(lambda message, s=page: self._on_failed(s, message))
+            c.warned.connect(lambda message, s=page: self._on_warned(s, message))
+            c.busy.connect(lambda *busy, s=page: self._on_busy(s.key, *busy))
+            c.playing_changed.connect(lambda playing, s=page: self._on_playing(s, playing))
 
     # ------------------------------------------------------------------ pages
     @property
-    def source(self):
+    def page(self):
         """The page shown."""
-        return self.sources[self.source_box.currentData()]
+        return self.pages[self.page_box.currentData()]
 
     @property
     def controller(self) -> RunController:
         """The run of the page shown."""
-        return self.source.controller
+        return self.page.controller
 
-    def _start(self, source, request) -> None:
-        """Start `request` on `source`'s own run (the other pages' runs go on)."""
-        self._started.add(source.key)
-        source.controller.start(request)
+    def _start(self, page, request) -> None:
+        """Start `request` on `page`'s own run (the other pages' runs go on)."""
+        self._started.add(page.key)
+        page.controller.start(request)
 
-    def _start_source(self) -> None:
+    def _start_page(self) -> None:
         """The page shown starts its run the first time it is shown; after that it
         keeps it, whatever other pages do."""
-        if self.source.key not in self._started:
-            self._start(self.source, self.source.panel.request())
+        if self.page.key not in self._started:
+            self._start(self.page, self.page.panel.request())
 
     @Slot(int)
-    def _on_source(self, index: int) -> None:
+    def _on_page_chosen(self, index: int) -> None:
         self._leave_page()
-        self.pages.setCurrentIndex(index)
+        self.panel_stack.setCurrentIndex(index)
         self._show_views(index)
         self._enter_page()
 
     def _leave_page(self) -> None:
         """A page that plays stops when it is left (its run and position stay)."""
-        left = self.sources.get(self._page_shown)
+        left = self.pages.get(self._page_shown)
         if left is not None and left.controller.playing:
             left.controller.pause()
 
     def _enter_page(self) -> None:
         """Status, progress, Cancel and the play button describe the page shown."""
-        source = self.source
-        self._page_shown = source.key
-        self._start_source()
-        snapshot = source.controller.snapshot
+        page = self.page
+        self._page_shown = page.key
+        self._start_page()
+        snapshot = page.controller.snapshot
         if snapshot is not None:
-            self._show_snapshot(source, snapshot)
+            self._show_snapshot(page, snapshot)
         else:
             self.run_status.show_snapshot(None)
             self.pseudocode.set_snapshot(None)
         self._show_busy_state()
-        self._on_playing(source, source.controller.playing)
+        self._on_playing(page, page.controller.playing)
         self.explore.page_shown(snapshot)
 
     def _cancel(self) -> None:
         """Esc: stop the long work of the page shown, the file being opened, the Explore
         dock's and exports; what each page showed stays."""
         self.controller.cancel()
-        opening, self.files.opening = self.files.opening, None
+        opening, self.opener.opening = self.opener.opening, None
         if opening is not None:
-            opening.source.controller.cancel()
-            opening.source.panel.load_failed()
+            opening.page.controller.cancel()
+            opening.page.panel.load_failed()
         self.explore.cancel()
-        self.files.cancel()
-        if self.source.key == "image" and self.source.built:
-            self.source.cancel_comparison()
+        self.opener.cancel()
+        self.exporter.cancel()
+        if self.page.key == "image" and self.page.built:
+            self.page.cancel_comparison()
 
     # ------------------------------------------------------------------ results
-    def _on_snapshot(self, source, snapshot: Snapshot) -> None:
+    def _on_snapshot(self, page, snapshot: Snapshot) -> None:
         if not self._warmed:
             self._warmed = True
             self._warm_up.start(_warm_up_colours)
-        opening = self.files.opened(snapshot.request)
+        opening = self.opener.opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
-            self.files.opening = None
+            self.opener.opening = None
             if opening.path:  # (a pasted image has none)
                 self._remember(opening.path)
-            if self.source is not opening.source:
-                self._show_page(opening.source.key)  # which shows its newest state
+            if self.page is not opening.page:
+                self._show_page(opening.page.key)  # which shows its newest state
                 return
-        if source is self.source:  # other pages show their newest state when shown
-            self._show_snapshot(source, snapshot)
+        if page is self.page:  # other pages show their newest state when shown
+            self._show_snapshot(page, snapshot)
             self.explore.snapshot_shown(snapshot)
 
-    def _show_snapshot(self, source, snapshot: Snapshot) -> None:
-        source.set_snapshot(snapshot)
+    def _show_snapshot(self, page, snapshot: Snapshot) -> None:
+        page.set_snapshot(snapshot)
         self.run_status.show_snapshot(snapshot)
         self.pseudocode.set_snapshot(snapshot)
         self.actions["save_image"].setEnabled(
-            source.key == "image" and snapshot.derived is not None)
+            page.key == "image" and snapshot.derived is not None)
 
-    def _on_data(self, source, dataset, request) -> None:
-        opened = self.files.opened(request)  # a session's parameters go on its page now
-        source.panel.data_loaded(dataset)
+    def _on_data(self, page, dataset, request) -> None:
+        opened = self.opener.opened(request)  # a session's parameters go on its page now
+        page.panel.data_loaded(dataset)
         # A dropped or opened file shows its page; a page's own data (the first page's
         # sample, loaded after the user moved on) never takes the user back to it.
-        if opened is not None and self.source is not source:
-            self._show_page(source.key)
+        if opened is not None and self.page is not page:
+            self._show_page(page.key)
 
     def _show_page(self, key: str) -> None:
         """Show a page (its run goes on as it was; the one left stops playing)."""
-        self.source_box.setCurrentIndex(self.source_box.findData(key))
+        self.page_box.setCurrentIndex(self.page_box.findData(key))
 
-    def _on_failed(self, source, message: str) -> None:
-        if self.files.opening is not None and self.files.opening.source is source:
-            self.files.opening = None  # the file the user opened: say so plainly
-            source.panel.load_failed()
+    def _on_failed(self, page, message: str) -> None:
+        if self.opener.opening is not None and self.opener.opening.page is page:
+            self.opener.opening = None  # the file the user opened: say so plainly
+            page.panel.load_failed()
             self.show_message(message)
         else:
-            source.panel.fall_back()  # e.g. a remembered file that went bad
-            source.panel.show_error(message)
-        if source is self.source:
+            page.panel.fall_back()  # e.g. a remembered file that went bad
+            page.panel.show_error(message)
+        if page is self.page:
             self.statusBar().showMessage(message, 10_000)
 
-    def _on_busy(self, source, what: str, done: int, total: int) -> None:
-        """`source`'s worker (None: an export) is busy with `what`, or idle ("")."""
-        self.run_status.set_busy(None if source is None else source.key, what, done, total)
+    def _on_busy(self, key: str, what: str, done: int, total: int) -> None:
+        """The worker of page `key` (or "reading" a file, or "exporting") is busy with
+        `what`, or idle ("")."""
+        self.run_status.set_busy(key, what, done, total)
         self._show_busy_state()  # (a file being opened may have started or ended)
 
     def _show_busy_state(self) -> None:
         """The status bar shows the work of the page shown, else of the file being
         opened for another page, else an export's."""
-        opening = self.files.opening
-        self.run_status.show_for([self.source.key,
-                                  None if opening is None else opening.source.key, None])
+        opening = self.opener.opening
+        self.run_status.show_for([self.page.key,
+                                  None if opening is None else opening.page.key,
+                                  "reading", "exporting"])
 
-    def _on_warned(self, source, message: str) -> None:
-        if source is self.source:
+    def _on_warned(self, page, message: str) -> None:
+        if page is self.page:
             self.statusBar().showMessage(message, 15_000)
         self.show_message(message)
 
-    def _on_playing(self, source, playing: bool) -> None:
-        if source is not self.source:
+    def _on_playing(self, page, playing: bool) -> None:
+        if page is not self.page:
             return
         action = self.actions["play"]
         action.setChecked(playing)
@@ -485,11 +493,11 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_speed(self, value: int) -> None:
-        for source in self.sources.values():
-            source.controller.set_rate(value)
+        for page in self.pages.values():
+            page.controller.set_rate(value)
 
     def _on_view_options(self) -> None:  # the blob explorer's display options
-        self.sources["blobs"].set_view_options(
+        self.pages["blobs"].set_view_options(
             show_voronoi=self.actions["show_voronoi"].isChecked(),
             show_trails=self.actions["show_trails"].isChecked())
 
@@ -497,7 +505,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | os.PathLike) -> bool:
         """Open a file, whichever way it came (drop, Open…, recent files, the command
         line): see `FileActions.open_path`."""
-        return self.files.open_path(path)
+        return self.opener.open_path(path)
 
     def show_message(self, text: str, icon=QMessageBox.Icon.Warning,
                      rich: bool = False) -> QMessageBox:
@@ -567,7 +575,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:  # e.g. the desktop went dark
             set_icons(self, self.actions)
-            self._on_playing(self.source, self.controller.playing)
+            self._on_playing(self.page, self.controller.playing)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
@@ -593,24 +601,25 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Every run is told to stop first, so that their waits overlap: each thread
         # is waited for about a second at most, then abandoned (it ends by itself).
-        for source in self.sources.values():
-            source.controller.stop()
-        self.files.shutdown()
+        for page in self.pages.values():
+            page.controller.stop()
+        self.opener.shutdown()
+        self.exporter.shutdown()
         self.explore.shutdown()
-        for source in self.sources.values():
-            source.controller.shutdown()
-            source.shutdown()
+        for page in self.pages.values():
+            page.controller.shutdown()
+            page.shutdown()
         if self._settings_reset:
             super().closeEvent(event)
             return
         self.settings["window/geometry"] = self.saveGeometry()
         self.settings["window/state"] = self.saveState()
-        self.settings["window/source"] = self.source_box.currentData()
+        self.settings["window/source"] = self.page_box.currentData()
         self.settings["play/speed"] = self.speed.value()
         self.settings["view/voronoi"] = self.actions["show_voronoi"].isChecked()
         self.settings["view/trails"] = self.actions["show_trails"].isChecked()
-        for source in self.sources.values():
-            source.panel.save(self.settings)
+        for page in self.pages.values():
+            page.panel.save(self.settings)
         self.settings.sync()
         super().closeEvent(event)
 

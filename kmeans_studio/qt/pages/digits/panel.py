@@ -21,8 +21,8 @@ from kmeans_studio.core.explore.metrics import MATCH_METHODS
 from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import INIT_CHOICES
 from kmeans_studio.qt.contracts import RunRequest
-from kmeans_studio.qt.panels.blobs import RunForm
-from kmeans_studio.qt.panels.common import SourcePanel, push_button, state_evaluation
+from kmeans_studio.qt.pages.blobs.panel import RunForm
+from kmeans_studio.qt.pages.common import SourcePanel, push_button, state_evaluation
 from kmeans_studio.qt.settings import Settings
 
 #: Centres cannot be placed by clicking in 64 dimensions.

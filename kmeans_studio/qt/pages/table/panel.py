@@ -23,14 +23,14 @@ from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.core.data.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoice
 from kmeans_studio.core.export.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
-from kmeans_studio.qt.panels.blobs import RunForm
-from kmeans_studio.qt.panels.common import (
+from kmeans_studio.qt.pages.blobs.panel import RunForm
+from kmeans_studio.qt.pages.common import (
     DataPanel,
     choice_box,
     push_button,
     state_evaluation,
 )
-from kmeans_studio.qt.panels.digits import DIGIT_INITS
+from kmeans_studio.qt.pages.digits.panel import DIGIT_INITS
 from kmeans_studio.qt.settings import Settings
 
 

@@ -30,7 +30,7 @@ from kmeans_studio.core.data.tables import (
     missing_rows,
     numeric_columns,
 )
-from kmeans_studio.qt.panels.common import choice_box
+from kmeans_studio.qt.pages.common import choice_box
 
 PREVIEW_ROWS = 20
 #: The preview shows this many columns at most (a table of 10,000 columns took the

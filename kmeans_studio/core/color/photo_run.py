@@ -1,0 +1,28 @@
+"""A photo's run, as the Image page's worker makes it: its start (the k-means++
+palette `quantize` takes), its stepped run, and the picture each state gives.
+
+Everything here runs on the page's worker thread, on a dataset whose `image.colors`
+is a palette's colours in one of the `spaces`; the Image panel only names these
+functions in its request.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def image_init(dataset, n_colors: int, random_state) -> np.ndarray:
+    """The run's `init` for a photo: the k-means++ start `quantize` takes."""
+    return dataset.image.colors.initial_palette(n_colors, random_state)
+
+
+def image_run(dataset, init: np.ndarray, request):
+    """The run `quantize` makes, a half-step at a time (`request`: its `max_iter`
+    and `tol`)."""
+    return dataset.image.colors.engine_run(init, max_iter=request.max_iter, tol=request.tol)
+
+
+def state_picture(dataset, state, done: bool):
+    """The picture a state gives (`quantize.Quantized`), made in the worker thread.
+    The final state is shown as saved: every colour to its nearest palette entry."""
+    return dataset.image.colors.preview(state.centers, None if done else state.labels)

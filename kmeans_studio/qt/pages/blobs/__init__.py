@@ -1,0 +1,1 @@
+"""The Blobs page: toy 2-D data in the scatter explorer, drawn points, the inertia curve."""

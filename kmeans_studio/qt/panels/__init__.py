@@ -1,1 +1,0 @@
-"""One page per data source in the Data dock."""

@@ -22,28 +22,13 @@ from typing import Any
 
 import numpy as np
 
+from kmeans_studio.core.color.photo_run import image_init, image_run, state_picture
 from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.core.data.sources import DataSource
 from kmeans_studio.core.engine.history import Iteration
 from kmeans_studio.core.engine.models import MODELS
 from kmeans_studio.core.engine.stepped import SteppedRun
 from kmeans_studio.core.explore.metrics import evaluate
-
-
-def photo_start(dataset: Dataset, n_colors: int, random_state: Any) -> np.ndarray:
-    """A photo's initial palette: the k-means++ start `quantize` takes."""
-    return dataset.image.colors.initial_palette(n_colors, random_state)
-
-
-def photo_run(dataset: Dataset, init: np.ndarray, *, max_iter: int, tol: float) -> SteppedRun:
-    """The run `quantize` makes (on the colour octree), a half-step at a time."""
-    return dataset.image.colors.engine_run(init, max_iter=max_iter, tol=tol)
-
-
-def state_picture(dataset: Dataset, state: Iteration, done: bool):
-    """The picture a state gives (`quantize.Quantized`), made on the worker.  The
-    final state is shown as saved: every colour to its nearest palette entry."""
-    return dataset.image.colors.preview(state.centers, None if done else state.labels)
 
 
 def state_evaluation(dataset: Dataset, state: Iteration, done: bool):
@@ -76,7 +61,7 @@ class Recipe:
 
 #: The recipes, by what the data are.
 RECIPES = {
-    "photo": Recipe(photo_start, photo_run, state_picture),
+    "photo": Recipe(image_init, image_run, state_picture),
     "labelled": Recipe(derive=state_evaluation),
     "plain": Recipe(),
 }

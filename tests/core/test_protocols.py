@@ -9,6 +9,7 @@ import pytest
 
 from kmeans_studio.core.color.alpha import AlphaColors
 from kmeans_studio.core.color.palette_colors import ColorSpace, PaletteColors
+from kmeans_studio.core.color.photo_run import state_picture
 from kmeans_studio.core.color.spaces import SPACES
 from kmeans_studio.core.data.datasets import make_blob_dataset, sample_image_dataset
 from kmeans_studio.core.data.sources import Blobs, Digits, Drawn, SampleImage, Table
@@ -20,7 +21,6 @@ from kmeans_studio.core.recipes import (
     make_run,
     recipe_for,
     state_evaluation,
-    state_picture,
 )
 
 X = make_blob_dataset(n_samples=60, random_state=1).X
@@ -73,7 +73,7 @@ def test_the_recipes_follow_the_data():
     assert recipe_for(Table(features=("a",), label="y")).derive is state_evaluation
     assert recipe_for(Table(features=("a",))).derive is None
     assert recipe_for(Blobs()).derive is None
-    assert recipe_for(Drawn(((0.0, 0.0),), (-1,))).derive is None
+    assert recipe_for(Drawn([[0.0, 0.0]], [-1])).derive is None
     photo = recipe_for(SampleImage())
     assert photo.derive is state_picture and photo.start is not None
 

@@ -171,7 +171,7 @@ def test_the_assignment_after_convergence_is_named_and_placed_after_its_iteratio
     wait_state(qtbot, window, initial)
     shape = window.pages["blobs"].panel.data.shape
     shape.setCurrentIndex(shape.findData("anisotropic"))
-    wait_state(qtbot, window, lambda s: s.request.source["shape"] == "anisotropic")
+    wait_state(qtbot, window, lambda s: s.request.data.shape == "anisotropic")
     window.actions["run_to_end"].trigger()
     final = wait_state(qtbot, window, lambda s: s.done)
     n = final.iteration.n_iter

@@ -209,28 +209,34 @@ class Blobs(DataSource):
                 + "\n")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Drawn(DataSource):
-    """Points drawn by hand on the Blobs page, each with a class (-1: none)."""
+    """Points drawn by hand on the Blobs page (n, 2), each with a class (-1: none);
+    read-only copies, equal when the points and classes are."""
 
     kind: ClassVar[str] = "drawn"
     page: ClassVar[str] = "blobs"
     mixtures: ClassVar[bool] = True
 
-    points: tuple[tuple[float, float], ...] = ()
-    classes: tuple[int, ...] = ()
+    points: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 2)))
+    classes: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.int8))
+
+    def __post_init__(self) -> None:
+        points = np.array(self.points, dtype=np.float64).reshape(-1, 2)
+        classes = np.array(self.classes, dtype=np.int8).reshape(-1)
+        points.setflags(write=False)
+        classes.setflags(write=False)
+        object.__setattr__(self, "points", points)
+        object.__setattr__(self, "classes", classes)
 
     @classmethod
     def of(cls, drawing: Drawing) -> Drawn:
         """The source of a drawing (exact floats)."""
-        return cls(tuple(map(tuple, drawing.points.tolist())),
-                   tuple(int(c) for c in drawing.classes.tolist()))
+        return cls(drawing.points, drawing.classes)
 
     @functools.cached_property
     def drawing(self) -> Drawing:
-        """The points as arrays (made once: a drawing may hold 100,000 points)."""
-        return Drawing(np.asarray(self.points, dtype=np.float64).reshape(-1, 2),
-                       np.asarray(self.classes, dtype=np.int8))
+        return Drawing(self.points, self.classes)
 
     def load(self, cancelled: Cancelled = None, progress: Progress = None) -> Dataset:
         return drawn_dataset(self.drawing)
@@ -248,15 +254,21 @@ class Drawn(DataSource):
                 or not all(type(c) is int and -1 <= c < N_CLASSES for c in classes)):
             raise ValueError(f"the drawn points' classes must be a whole number from -1 to "
                              f"{N_CLASSES - 1} for each point")
-        return cls(tuple(map(tuple, array.tolist())), tuple(classes))
+        return cls(array, np.array(classes, dtype=np.int8))
 
     def to_dict(self) -> dict:
-        return {"kind": "drawn", "points": [list(p) for p in self.points],
-                "classes": list(self.classes)}
+        return {"kind": "drawn", "points": self.points.tolist(),
+                "classes": self.classes.tolist()}
 
     @property
     def key(self) -> Hashable:
         return self.drawing.key  # a digest: the points may be many
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Drawn) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
     @property
     def n_features(self) -> int:
@@ -267,7 +279,7 @@ class Drawn(DataSource):
         return self.drawing.labelled()
 
     def script_lines(self) -> str:
-        points = np.array2string(np.asarray(self.points, dtype=np.float64).reshape(-1, 2),
+        points = np.array2string(self.points,
                                  separator=", ", threshold=np.inf, floatmode="unique",
                                  max_line_width=100)
         return (f"# The points drawn by hand, and their classes (-1: none).\n"

@@ -24,11 +24,11 @@ class ActionSpec:
 
 SP = QStyle.StandardPixmap
 SPECS: dict[str, ActionSpec] = {
-    "open_image": ActionSpec("&Open…", "Ctrl+O",
+    "open": ActionSpec("&Open…", "Ctrl+O",
                              "Open an image to compress, or a data file", SP.SP_DialogOpenButton),
-    "save_image": ActionSpec("&Save compressed image…", "Ctrl+S",
+    "save_result": ActionSpec("&Save compressed image…", "Ctrl+S",
                              "Save the compressed image", SP.SP_DialogSaveButton),
-    "paste_image": ActionSpec("&Paste image", "Ctrl+V", "Compress the image on the clipboard"),
+    "paste": ActionSpec("&Paste image", "Ctrl+V", "Compress the image on the clipboard"),
     "export_view": ActionSpec("&Export main view…", "Ctrl+E",
                               "Save the page's main plot as a PNG or SVG picture"),
     "save_session": ActionSpec("Save &session…", "Ctrl+Shift+S",

@@ -64,7 +64,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
     assert source.stats.fields["seen"].text() == f"{quality.ssim:.4f} · {quality.delta_e:.2f}"
     assert source.stats.fields["time"].text().endswith("s from pixels to palette and indices")
     assert "original file" in source.stats.fields["file"].text()
-    assert window.actions["save_image"].isEnabled()
+    assert window.actions["save_result"].isEnabled()
     assert str(photo) in window.settings["files/recent"]
 
 
@@ -94,7 +94,7 @@ def test_paste_from_the_clipboard(window, qtbot):
         for y in range(30):
             image.setPixel(x, y, 0xFFFF8000)
     QApplication.clipboard().setImage(image)
-    window.actions["paste_image"].trigger()
+    window.actions["paste"].trigger()
     snap = wait_state(qtbot, window, lambda s: s.dataset.image is not None
                       and s.dataset.name.startswith("pasted image"))
     assert snap.dataset.image.pixels.shape == (30, 40, 3)

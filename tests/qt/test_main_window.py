@@ -25,7 +25,7 @@ def test_a_page_left_before_its_data_loaded_does_not_come_back(window, qtbot):
     """The first page's sample loads after the user has moved to another page: the
     window stays where the user went."""
     blobs = window.pages["blobs"].controller
-    qtbot.waitUntil(lambda: "blobs" in window._started)  # its data are on the way
+    qtbot.waitUntil(lambda: window.pages["blobs"].started)  # its data are on the way
     window.page_box.setCurrentIndex(window.page_box.findData("digits"))
     qtbot.waitUntil(lambda: blobs.snapshot is not None, timeout=60_000)
     settle(qtbot, blobs)
@@ -234,7 +234,7 @@ def test_shortcuts_trigger_actions(window, qtbot, key, action):
 
 def test_actions_have_the_documented_names_and_shortcuts(window):
     expected = {"step": "Right", "step_back": "Left", "play": "Space", "run_to_end": "End",
-                "reset": "Home", "open_image": "Ctrl+O", "save_image": "Ctrl+S",
+                "reset": "Home", "open": "Ctrl+O", "save_result": "Ctrl+S",
                 "export_view": "Ctrl+E", "quit": "Ctrl+Q"}
     for name, keys in expected.items():
         action = window.findChild(type(window.actions["step"]), name)

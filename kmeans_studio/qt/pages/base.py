@@ -3,11 +3,27 @@ what pages share (`Throttle`)."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QWidget
 
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.layout import ViewsArea
+
+
+class FileRequests(Protocol):
+    """What a page's panel may ask of the window's file handling
+    (`window.opening.Opener` provides it)."""
+
+    def open_dialog(self, first_filter: str | None = None) -> None:
+        """File ▸ Open…, `first_filter` offered first."""
+
+    def paste(self) -> bool:
+        """Use the clipboard's image."""
+
+    def choose_columns(self) -> None:
+        """The import dialog again for the table shown."""
 
 
 class Throttle:
@@ -66,10 +82,55 @@ class Page:
         self.panel = panel
         self.controller = controller
         self.views: QWidget | None = None
+        #: Whether this page's run has been started (the first time it is shown, or
+        #: when its panel, a file or the Explore dock asked for a run).
+        self.started = False
+        panel.request_changed.connect(self.start)
+
+    def start(self, request) -> None:
+        """Start `request` on this page's own run (the other pages' runs go on)."""
+        self.started = True
+        self.controller.start(request)
+
+    def start_once(self) -> None:
+        """Start the panel's run, unless this page's run has been started already: a
+        page keeps its run whatever other pages do."""
+        if not self.started:
+            self.start(self.panel.request())
+
+    # -- hooks the window calls (it names no page; a page overrides what it needs)
+    #: The file-dialog filter of the files this page opens ("" when it opens none):
+    #: offered first by its Open… button, and by File ▸ Open… while it is shown.
+    open_filter = ""
 
     def accepts(self, dataset) -> bool:
         """Whether this page shows `dataset`."""
         return dataset.kind == self.data_kind
+
+    def connect(self, files: FileRequests) -> None:
+        """Route the panel's requests (Open…, Paste, Columns…) to the window's file
+        handling: Open… offers this page's files first."""
+        if hasattr(self.panel, "open_requested"):
+            self.panel.open_requested.connect(
+                lambda: files.open_dialog(self.open_filter or None))
+
+    def saves_result(self, snapshot) -> bool:
+        """Whether File ▸ Save compressed image… saves this page's `result()` for
+        `snapshot`, the state shown."""
+        return False
+
+    def result(self):
+        """(palette, indices) of the picture this page shows, for saving; None when
+        it has none."""
+        return None
+
+    def cancel(self) -> None:
+        """Esc: stop the work this page runs beside its run (its run is stopped by
+        its controller); what it shows stays."""
+
+    def set_view_options(self, **options: bool) -> None:
+        """The View menu's display options (`show_voronoi`, `show_trails`); a page
+        that draws neither ignores them."""
 
     @property
     def built(self) -> bool:

@@ -71,10 +71,10 @@ class Exporter(QObject):
         self.cancel_export()
 
     def save_compressed(self) -> Path | None:
-        """Ask where, then save the compressed image (indexed PNG by default)."""
-        image = self.pages["image"]
-        result = image.result()
-        if result is None or image.snapshot is None:
+        """Ask where, then save the compressed image of the page shown (its
+        `result()`; indexed PNG by default)."""
+        result = self._shown().result()
+        if result is None:
             return None
         path = self._ask_save_path(
             "Save compressed image", f"{self._stem()}-k{len(result[0])}.png",
@@ -86,14 +86,14 @@ class Exporter(QObject):
         """Write the shown result to `path` (atomic; never over the source image)."""
         from kmeans_studio.core.color.images import save_image
 
-        image = self.pages["image"]
-        result = image.result()
+        page = self._shown()
+        result = page.result()
         if result is None:
             return None
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(".png")
-        source = image.snapshot.dataset.image.path
+        source = page.controller.snapshot.dataset.image.path
         return self._saved(path, lambda: save_image(path, *result, source=source))
 
     def _saved(self, path: str | os.PathLike, save) -> Path | None:

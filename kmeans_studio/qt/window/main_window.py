@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core import limits
 from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
@@ -35,11 +34,11 @@ from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled
 from kmeans_studio.qt.pages import PAGES
-from kmeans_studio.qt.settings import MAX_RECENT, RANGES, Settings
+from kmeans_studio.qt.settings import RANGES, Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.views.pseudocode import PseudocodeView
 from kmeans_studio.qt.window.exporting import Exporter
-from kmeans_studio.qt.window.opening import LABELLED_FILTER, TABLE_FILTER, Opener
+from kmeans_studio.qt.window.opening import Opener
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +62,8 @@ class MainWindow(QMainWindow):
                            for kind in PAGES)
         }
         self.opener = Opener(self.pages, self.settings, lambda: self.page, self)
-        self.opener.run_requested.connect(self._start)
+        self.opener.run_requested.connect(lambda page, request: page.start(request))
+        self.opener.recent_changed.connect(lambda: self._update_recent_menu())
         self.exporter = Exporter(self.pages, self.settings, lambda: self.page,
                                  self.opener.current_session, self)
         for files, key in ((self.opener, "reading"), (self.exporter, "exporting")):
@@ -78,7 +78,6 @@ class MainWindow(QMainWindow):
         # of the GUI thread.
         self._warm_up.succeeded.connect(lambda _: gc.freeze())
         self._warmed = False
-        self._started: set[str] = set()  # pages whose run has been started
         self._page_shown = ""  # the page the status bar describes
         self._settings_reset = False
         self._build_central()
@@ -196,7 +195,7 @@ class MainWindow(QMainWindow):
         request = dataclasses.replace(panel.request(), n_clusters=k, n_init=1,
                                       init=np.asarray(centers) if given else centers,
                                       random_state=seed, run_to_end=False)
-        self._start(self.page, request)
+        self.page.start(request)
         self.statusBar().showMessage(
             f"Showing {what}, from its {'initial centres' if given else 'start'}", 10_000)
 
@@ -235,13 +234,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         menu = self.menuBar().addMenu("&File")
-        menu.addAction(a["open_image"])
+        menu.addAction(a["open"])
         self.recent_menu = menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("open_recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        menu.addAction(a["paste_image"])
+        menu.addAction(a["paste"])
         menu.addSeparator()
-        menu.addAction(a["save_image"])
+        menu.addAction(a["save_result"])
         menu.addAction(a["save_session"])
         menu.addSeparator()
         self.export_menu = menu.addMenu("E&xport")
@@ -271,7 +270,8 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
 
     def _fill_export_menu(self) -> None:
-        """One entry per view of the page shown, then the tables and the script."""
+        """One entry per view of the page shown, then the centres, labels, script and
+        animation."""
         menu = self.export_menu
         menu.clear()
         for name in self.page.export_targets:
@@ -300,7 +300,8 @@ class MainWindow(QMainWindow):
         a["reinitialise"].triggered.connect(lambda: self.page.panel.reinitialise())
         a["quit"].triggered.connect(self.close)
         files = self.opener
-        a["open_image"].triggered.connect(lambda: files.open_dialog())
+        # File ▸ Open… offers the files of the page shown first.
+        a["open"].triggered.connect(lambda: files.open_dialog(self.page.open_filter or None))
         a["export_view"].triggered.connect(lambda: self.exporter.export_view())
         a["save_session"].triggered.connect(self.exporter.save_session_dialog)
         a["export_centers"].triggered.connect(lambda: self.exporter.export_text_dialog("centres"))
@@ -308,16 +309,10 @@ class MainWindow(QMainWindow):
         a["export_script"].triggered.connect(lambda: self.exporter.export_text_dialog("script"))
         a["export_animation"].triggered.connect(self.exporter.export_animation_dialog)
         a["reset_settings"].triggered.connect(self.reset_settings)
-        a["save_image"].triggered.connect(self.exporter.save_compressed)
-        a["paste_image"].triggered.connect(files.paste_image)
-        image = self.pages["image"]
-        image.panel.open_requested.connect(lambda: files.open_dialog())
-        image.panel.paste_requested.connect(files.paste_image)
-        self.pages["digits"].panel.open_requested.connect(
-            lambda: files.open_dialog(LABELLED_FILTER))
-        table = self.pages["table"].panel
-        table.open_requested.connect(lambda: files.open_dialog(TABLE_FILTER))
-        table.columns_requested.connect(files.choose_columns)
+        a["save_result"].triggered.connect(self.exporter.save_compressed)
+        a["paste"].triggered.connect(files.paste)
+        for page in self.pages.values():  # the panels' Open…, Paste, Columns…
+            page.connect(files)
         a["choose_k"].triggered.connect(lambda: self.show_explore("sweep"))
         a["silhouette"].triggered.connect(lambda: self.show_explore("silhouette"))
         a["seed_race"].triggered.connect(lambda: self.show_explore("race"))
@@ -335,8 +330,6 @@ class MainWindow(QMainWindow):
         a["cancel"].triggered.connect(self._cancel)
         self.page_box.currentIndexChanged.connect(self._on_page_chosen)
         for page in self.pages.values():
-            page.panel.request_changed.connect(
-                lambda request, s=page: self._start(s, request))
             c = page.controller
             # Each page's results reach the window with the page they belong to.
             c.iteration_done.connect(lambda snapshot, s=page: self._on_snapshot(s, snapshot))
@@ -358,17 +351,6 @@ class MainWindow(QMainWindow):
         """The run of the page shown."""
         return self.page.controller
 
-    def _start(self, page, request) -> None:
-        """Start `request` on `page`'s own run (the other pages' runs go on)."""
-        self._started.add(page.key)
-        page.controller.start(request)
-
-    def _start_page(self) -> None:
-        """The page shown starts its run the first time it is shown; after that it
-        keeps it, whatever other pages do."""
-        if self.page.key not in self._started:
-            self._start(self.page, self.page.panel.request())
-
     @Slot(int)
     def _on_page_chosen(self, index: int) -> None:
         self._leave_page()
@@ -386,7 +368,7 @@ class MainWindow(QMainWindow):
         """Status, progress, Cancel and the play button describe the page shown."""
         page = self.page
         self._page_shown = page.key
-        self._start_page()
+        page.start_once()
         snapshot = page.controller.snapshot
         if snapshot is not None:
             self._show_snapshot(page, snapshot)
@@ -408,8 +390,7 @@ class MainWindow(QMainWindow):
         self.explore.cancel()
         self.opener.cancel()
         self.exporter.cancel()
-        if self.page.key == "image" and self.page.built:
-            self.page.cancel_comparison()
+        self.page.cancel()
 
     # ------------------------------------------------------------------ results
     def _on_snapshot(self, page, snapshot: Snapshot) -> None:
@@ -419,8 +400,8 @@ class MainWindow(QMainWindow):
         opening = self.opener.opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
             self.opener.opening = None
-            if opening.path:  # (a pasted image has none)
-                self._remember(opening.path)
+            if opening.path:  # (pasted pixels have none)
+                self.opener.remember(opening.path)
             if self.page is not opening.page:
                 self._show_page(opening.page.key)  # which shows its newest state
                 return
@@ -432,8 +413,7 @@ class MainWindow(QMainWindow):
         page.set_snapshot(snapshot)
         self.run_status.show_snapshot(snapshot)
         self.pseudocode.set_snapshot(snapshot)
-        self.actions["save_image"].setEnabled(
-            page.key == "image" and snapshot.derived is not None)
+        self.actions["save_result"].setEnabled(page.saves_result(snapshot))
 
     def _on_data(self, page, dataset, request) -> None:
         opened = self.opener.opened(request)  # a session's parameters go on its page now
@@ -496,10 +476,11 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.controller.set_rate(value)
 
-    def _on_view_options(self) -> None:  # the blob explorer's display options
-        self.pages["blobs"].set_view_options(
-            show_voronoi=self.actions["show_voronoi"].isChecked(),
-            show_trails=self.actions["show_trails"].isChecked())
+    def _on_view_options(self) -> None:
+        """The View menu's display options, for the pages that draw them."""
+        for page in self.pages.values():
+            page.set_view_options(show_voronoi=self.actions["show_voronoi"].isChecked(),
+                                  show_trails=self.actions["show_trails"].isChecked())
 
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
@@ -519,29 +500,15 @@ class MainWindow(QMainWindow):
         self.last_message = box
         return box
 
-    def _remember(self, path: str) -> None:
-        recent = [p for p in self.settings["files/recent"] if p != path]
-        self.settings["files/recent"] = [path, *recent][:MAX_RECENT]
-        self._update_recent_menu()
-
     def _update_recent_menu(self) -> None:
         """Open recent is enabled when files are remembered; which of them are still
         there is checked only when it opens (`_fill_recent_menu`)."""
-        self.recent_menu.setEnabled(bool(self.settings["files/recent"]))
+        self.recent_menu.setEnabled(self.opener.remembers_files)
 
     def _fill_recent_menu(self) -> None:
-        """The remembered files that are still regular files, checked as the menu opens:
-        at most MAX_RECENT stats then and none at start (a settings file listing a
-        million files once held the start for 20 s), and never a FIFO, a device or a
-        folder, which could not be opened anyway."""
+        """The remembered files that are still there (`Opener.recent_files`)."""
         self.recent_menu.clear()
-        recent = []
-        for path in self.settings["files/recent"]:
-            try:
-                limits.regular_file(path)
-            except ValueError:
-                continue
-            recent.append(path)
+        recent = self.opener.recent_files()
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)

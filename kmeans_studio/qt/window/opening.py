@@ -17,15 +17,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core.checks import error_sentence
-from kmeans_studio.core.color.images import IMAGE_SUFFIXES
 from kmeans_studio.core.data.tables import TABLE_SUFFIXES
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.limits import regular_file
 from kmeans_studio.qt.jobs import BackgroundJob
+from kmeans_studio.qt.settings import MAX_RECENT
 
-LABELLED_FILTER = "Labelled images (*.npz)"
 SESSION_FILTER = "K-Means Studio sessions (*.kmeans.json *.json)"
-TABLE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.npy *.npz)"
 
 
 @dataclasses.dataclass
@@ -66,12 +64,15 @@ class Opener(QObject):
         A file being read: what, done, total (0: unknown); "" when it ended.
     run_requested(object, object)
         Start this request on this page's run.
+    recent_changed()
+        The recent files changed.
     """
 
     said = Signal(str)
     noted = Signal(str, int)
     busy = Signal(str, int, int)
     run_requested = Signal(object, object)
+    recent_changed = Signal()
 
     def __init__(self, pages: dict, settings, shown: Callable[[], object],
                  parent: QWidget) -> None:
@@ -266,7 +267,7 @@ class Opener(QObject):
             self.opening = Opening(page, path, request.data_key)
         self.run_requested.emit(page, request)  # its page shows once it has loaded
 
-    def paste_image(self) -> bool:
+    def paste(self) -> bool:
         """Use the clipboard's image (or image file) as the photo to compress."""
         from PySide6.QtWidgets import QApplication
 
@@ -286,11 +287,36 @@ class Opener(QObject):
         self.opening = Opening(page, "", page.panel.request().data_key)
         return True
 
+    # ------------------------------------------------------------------ recent files
+    def remember(self, path: str) -> None:
+        """`path` first among the recent files (once its data are on screen)."""
+        recent = [p for p in self.settings["files/recent"] if p != path]
+        self.settings["files/recent"] = [path, *recent][:MAX_RECENT]
+        self.recent_changed.emit()
+
+    @property
+    def remembers_files(self) -> bool:
+        return bool(self.settings["files/recent"])
+
+    def recent_files(self) -> list[str]:
+        """The remembered files that are still regular files, checked when asked (as
+        the menu opens): at most MAX_RECENT stats then and none at start (a settings
+        file listing a million files once held the start for 20 s), and never a FIFO,
+        a device or a folder, which could not be opened anyway."""
+        recent = []
+        for path in self.settings["files/recent"]:
+            try:
+                regular_file(path)
+            except ValueError:
+                continue
+            recent.append(path)
+        return recent
+
     def open_dialog(self, first_filter: str | None = None) -> None:
-        """File ▸ Open…: any file K-Means Studio reads, `first_filter` offered first."""
-        patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
-        filters = [f"Images ({patterns})", TABLE_FILTER, LABELLED_FILTER, SESSION_FILTER,
-                   "All files (*)"]
+        """File ▸ Open…: any file K-Means Studio reads (each page's `open_filter`, in
+        the pages' order, then sessions), `first_filter` offered first."""
+        filters = [page.open_filter for page in self.pages.values() if page.open_filter]
+        filters += [SESSION_FILTER, "All files (*)"]
         if first_filter in filters:
             filters.remove(first_filter)
             filters.insert(0, first_filter)

@@ -25,6 +25,7 @@ class DigitsPage(Page):
     key = "digits"
     data_kind = "images"
     title = "Digits"
+    open_filter = "Labelled images (*.npz)"
     N_NEAREST = 20  # samples shown for a clicked centre
 
     def __init__(self, settings: Settings, controller: RunController) -> None:

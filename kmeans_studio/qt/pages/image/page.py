@@ -8,11 +8,12 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
+from kmeans_studio.core.color.images import IMAGE_SUFFIXES
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled, splitter
-from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, Page, Throttle
+from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, FileRequests, Page, Throttle
 from kmeans_studio.qt.pages.image.panel import ImagePanel
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.views.color_cloud import ColorCloudView
@@ -34,11 +35,24 @@ class ImagePage(Page):
     key = "image"
     data_kind = "photo"
     title = "Image"
+    open_filter = "Images ({})".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
     #: Comparisons kept, so that coming back to a photo does not compare it again.
     REPORTS_KEPT = 8
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
         super().__init__(ImagePanel(settings), controller)
+
+    def connect(self, files: FileRequests) -> None:
+        super().connect(files)
+        self.panel.paste_requested.connect(files.paste)
+
+    def saves_result(self, snapshot) -> bool:
+        return snapshot.derived is not None
+
+    def cancel(self) -> None:
+        """Esc stops the comparison with Pillow's quantizers (`cancel_comparison`)."""
+        if self.built:
+            self.cancel_comparison()
 
     def _build(self, controller: RunController) -> None:
         self.compare = CompareView()

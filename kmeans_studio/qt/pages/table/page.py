@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from kmeans_studio.core.data.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.layout import splitter
-from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, Page, Throttle
+from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, FileRequests, Page, Throttle
 from kmeans_studio.qt.pages.table.panel import TablePanel
 from kmeans_studio.qt.settings import Settings
 from kmeans_studio.qt.views.confusion import ConfusionView
@@ -24,8 +25,14 @@ class TablePage(Page):
     data_kind = "table"
     title = "Table"
 
+    open_filter = "Tables ({})".format(" ".join(f"*{s}" for s in TABLE_SUFFIXES))
+
     def __init__(self, settings: Settings, controller: RunController) -> None:
         super().__init__(TablePanel(settings), controller)
+
+    def connect(self, files: FileRequests) -> None:
+        super().connect(files)
+        self.panel.columns_requested.connect(files.choose_columns)
 
     def _build(self, controller: RunController) -> None:
         self.scatter = ScatterView()

@@ -227,14 +227,8 @@ def test_recent_files_are_checked_when_the_menu_opens(qtbot, tmp_path, monkeypat
     QSettings(_file(), QSettings.Format.IniFormat).setValue("files/recent", json.dumps(recent))
     checked = []
     real = limits.regular_file
-    def watched(path, *a):
-        checked.append(str(path))
-        return real(path, *a)
-    # Where it is looked up (the opener may have been imported by an earlier test).
-    from kmeans_studio.qt.window import opening
-
-    monkeypatch.setattr(limits, "regular_file", watched)
-    monkeypatch.setattr(opening, "regular_file", watched)
+    monkeypatch.setattr(limits, "regular_file",
+                        lambda path, *a: checked.append(str(path)) or real(path, *a))
     window = _open_window(qtbot)
     assert not set(checked) & set(recent) and window.recent_menu.isEnabled()
     window.recent_menu.aboutToShow.emit()

@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
         """Open a file, whichever way it came (drop, Open…, recent files, the command
-        line): see `FileActions.open_path`."""
+        line): see `Opener.open_path`."""
         return self.opener.open_path(path)
 
     def show_message(self, text: str, icon=QMessageBox.Icon.Warning,

@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from kmeans_studio.core import limits
 from kmeans_studio.core.checks import error_sentence
 from kmeans_studio.core.data.tables import TABLE_SUFFIXES
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
@@ -306,7 +307,7 @@ class Opener(QObject):
         recent = []
         for path in self.settings["files/recent"]:
             try:
-                regular_file(path)
+                limits.regular_file(path)
             except ValueError:
                 continue
             recent.append(path)

@@ -77,12 +77,8 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     its frames, notes to say).  Refusals are ValueErrors with a sentence."""
     from kmeans_studio.core import limits
     from kmeans_studio.core.checks import as_data_matrix
-    from kmeans_studio.core.export.session import (
-        SESSION_SUFFIX,
-        Session,
-        check_model,
-        load_source,
-    )
+    from kmeans_studio.core.data.sources import Blobs
+    from kmeans_studio.core.export.session import SESSION_SUFFIX, Session
 
     source = Path(args.session)
     name = source.name.removesuffix(SESSION_SUFFIX) if source.name.endswith(
@@ -101,11 +97,12 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     run = session.run
     model, k, max_iter = run.get("model", "kmeans"), run["n_clusters"], run["max_iter"]
     # The window's rules and bounds, before the data are made or read.
-    check_model(session.source, run)
+    data = session.source
+    data.check_model(model)
     animation.check_output(output, size, args.fps, session.position + 1)  # the frames' memory
-    if session.source["kind"] == "blobs":
-        limits.check_run(session.source["n_samples"], k, 2, model, max_iter)
-    dataset = load_source(session.source)
+    if isinstance(data, Blobs):
+        limits.check_run(data.n_samples, k, 2, model, max_iter)
+    dataset = data.load()
     limits.check_run(dataset.n_samples, k, dataset.n_features, model, max_iter)
     if dataset.image is None:  # the engine's check, which a replayed k-means never meets
         as_data_matrix(dataset.X)  # (values whose squares overflow: drawn at ±1e308)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -179,3 +180,72 @@ def error_sentence(exc: BaseException, name: str | None = None) -> str:
         return f"{subject} nests too deeply to be read."
     what = f"{type(exc).__name__}: {exc}".rstrip(": ")
     return f"{subject} could not be {'opened' if name else 'done'} ({what})."
+
+
+# ---------------------------------------------------------------- fields of a file
+# What a session (or a setting) says is checked field by field: each check returns the
+# value or raises ValueError with a clause naming the field (`what`), no file name.
+
+def shown(value: Any) -> str:
+    """A short repr of a value from a file, for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float (not a truth value)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(float(value)))
+
+
+def whole_number(value: Any, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ValueError(f"{what} must be a whole number from {low:,} to {high:,}, "
+                         f"not {shown(value)}")
+    return int(value)
+
+
+def real_number(value: Any, what: str, low: float, high: float) -> float:
+    if not is_number(value) or not low <= float(value) <= high:
+        raise ValueError(f"{what} must be a number from {low:g} to {high:g}, "
+                         f"not {shown(value)}")
+    return float(value)
+
+
+def short_text(value: Any, what: str, longest: int) -> str:
+    if not isinstance(value, str) or len(value) > longest or "\0" in value:
+        raise ValueError(f"{what} must be text of at most {longest:,} characters, "
+                         f"not {shown(value)}")
+    return value
+
+
+def one_of(value: Any, what: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what} must be one of {', '.join(choices)}, not {shown(value)}")
+    return value
+
+
+def file_path(value: Any) -> str:
+    short_text(value, "the file's path", 4096)
+    if not value:
+        raise ValueError("the file's path is empty")
+    return value
+
+
+def number_rows(value: Any, what: str, ndim: int | None) -> np.ndarray:
+    """A list of lists of finite numbers (of `ndim` dimensions) as float64."""
+    if not isinstance(value, list):
+        raise ValueError(f"{what} must be a list of numbers")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        array = None
+    if array is None or (array.size and array.dtype.kind not in "iuf"):
+        raise ValueError(f"{what} must be rows of numbers of equal length")
+    array = array.astype(np.float64)
+    if (ndim is not None and array.ndim != ndim) or (array.size and array.ndim < 2):
+        raise ValueError(f"{what} are not a table of numbers")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} hold numbers too large to use")
+    return array

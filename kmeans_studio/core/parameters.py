@@ -16,13 +16,11 @@ from typing import Any
 
 from kmeans_studio.core.color.dither import DEFAULT_STRENGTH
 from kmeans_studio.core.color.spaces import space_titles
-from kmeans_studio.core.data.datasets import BLOB_SHAPES
+from kmeans_studio.core.data.datasets import BLOB_RANGES, BLOB_SHAPES, SEED_RANGE
 from kmeans_studio.core.data.drawing import N_CLASSES
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.engine.mixture_steps import MODELS
+from kmeans_studio.core.engine.models import model_titles
 
-#: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
-SEED_RANGE = (0, 2**31 - 1)
 #: How the first centres are chosen ("click": placed by hand on the Blobs page).
 INIT_CHOICES = {
     "k-means++": "k-means++",
@@ -120,7 +118,7 @@ class RunParameters:
 
     model: str = param("kmeans", "Model", "k-means, or a Gaussian mixture fitted by EM "
                        "(E: each point's responsibilities; M: weights, means and "
-                       "covariances), stepped the same way", choices=MODELS)
+                       "covariances), stepped the same way", choices=model_titles())
     n_clusters: int = param(4, "Clusters k", "Number of clusters k (a mixture's "
                             "components)", low=1, high=256)
     init: str = param("k-means++", "Initialisation", "How the first centres are chosen",
@@ -185,6 +183,11 @@ DIGITS_RUN = RunParameters(n_clusters=10, n_init=10)
 TABLE_RUN = RunParameters(n_clusters=3)
 
 
+def _blob_range(name: str) -> dict:
+    low, high = BLOB_RANGES[name]
+    return {"low": low, "high": high}
+
+
 @dataclasses.dataclass(frozen=True)
 class BlobParameters:
     """The toy data of the Blobs page (the notebook's make_blobs(300, centers=4,
@@ -193,13 +196,15 @@ class BlobParameters:
     shape: str = param("blobs", "Shape", "Blobs, a shape where k-means' assumptions "
                        "fail, or points you draw yourself",
                        choices={**BLOB_SHAPES, "drawn": "Draw your own points"})
-    n_samples: int = param(300, "Points", "Number of points", low=2, high=1_000_000,
+    n_samples: int = param(300, "Points", "Number of points", **_blob_range("n_samples"),
                            step=100)
-    n_centers: int = param(4, "True blobs", "Number of true blobs", low=1, high=20)
+    n_centers: int = param(4, "True blobs", "Number of true blobs",
+                           **_blob_range("n_centers"))
     cluster_std: float = param(0.6, "Spread", "Spread (standard deviation) of each blob; "
-                               "noise for circles and moons", low=0.0, high=10.0, step=0.1)
+                               "noise for circles and moons", **_blob_range("cluster_std"),
+                               step=0.1)
     random_state: int = param(0, "Seed", "Seed of the data: the same seed gives the same "
-                              "points", low=SEED_RANGE[0], high=SEED_RANGE[1])
+                              "points", **_blob_range("random_state"))
 
     @property
     def drawn(self) -> bool:

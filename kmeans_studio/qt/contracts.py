@@ -7,71 +7,82 @@ these, never the thread module (`controller`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 
 from kmeans_studio.core.data.datasets import Dataset
-from kmeans_studio.core.engine.kmeans import Iteration, KMeansRun
+from kmeans_studio.core.data.sources import DataSource
+from kmeans_studio.core.engine.history import Iteration
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class RunRequest:
-    """What a page asks its run controller for: which data, which run.
+    """What a page asks its run controller for: which data, which run.  Plain data,
+    no callables: the worker makes the run from `data` and `model` by their recipe
+    (`core.recipes`), so a page's request can be compared (``==``), and a session is
+    one written down (`Session` holds its data source and run fields).
 
     Attributes
     ----------
-    data_key : hashable
-        Names the data: a request with the current request's key reuses the loaded data.
-    make_data : callable
-        Loads the data on the worker thread (it may import scikit-learn or read a file).
+    data : DataSource
+        The data (`core.data.sources`), loaded on the worker thread; a request whose
+        data have the current request's `data_key` reuses the loaded data.
     model : str
-        "kmeans", or a Gaussian mixture's covariance type (`mixture_steps.MODELS`):
-        the run is then a `MixtureSteps`, `init` one of `mixture.INITS` or the means.
+        A name in `core.engine.models.MODELS`: "kmeans", or a Gaussian mixture's
+        covariance type (then `init` is one of `mixture.INITS` or the means).
     n_clusters, random_state, max_iter, tol, n_init
         As scikit-learn's `KMeans`.  With `n_init` > 1 and a method name as `init`,
         that many starts run to the end first and the best is shown from its beginning.
-    init : str, ndarray, callable or None
-        A method name, the initial centres, a function ``(dataset, k, seed) ->
-        centres``, or None for "no centres yet" (placed by clicking).
-    derive : callable or None
-        ``(dataset, iteration, done) -> object``, run on the worker for every state
-        shown; its result reaches the views as `Snapshot.derived`.
-    source : dict or None
-        How to rebuild the data (`core.session.load_source`); None for data that
-        cannot be rebuilt, such as a pasted image.
+    init : str, ndarray or None
+        A method name, the initial centres, or None for "no centres yet" (placed by
+        clicking).  A photo's method name means k-means++ on a pixel sample.
     advance_to : int
         A reopened session's run goes on to this state at once ...
     expected_trail : ndarray or None
         ... and is checked to follow these centres (else the data changed).
-    reads_in_chunks : bool
-        `make_data(cancelled=..., progress=...)` reports how far it has read and
-        returns None when cancelled (big tables).
     run_to_end : bool
         A new run (not a reopened one) goes on to convergence at once (photos: the
         compressed picture comes without asking; the steps stay in the history).
-    make_run : callable or None
-        Makes the run from the data and the initial centres in place of a plain
-        `KMeansRun` (photos: the run `quantize` makes, on the colour octree).
     """
 
-    data_key: Hashable
-    make_data: Callable[[], Dataset]
+    data: DataSource
     model: str = "kmeans"
     n_clusters: int = 4
-    init: Any = "k-means++"
+    init: str | np.ndarray | None = "k-means++"
     random_state: int | None = 0
     max_iter: int = 300
     tol: float = 1e-4
     n_init: int = 1
-    derive: Callable[[Dataset, Iteration, bool], Any] | None = None
-    source: dict | None = None
     advance_to: int = 0
     expected_trail: np.ndarray | None = None
-    reads_in_chunks: bool = False
     run_to_end: bool = False
-    make_run: Callable[[Dataset, np.ndarray, RunRequest], KMeansRun] | None = None
+
+    @property
+    def data_key(self) -> Hashable:
+        """Names the data (`DataSource.key`)."""
+        return self.data.key
+
+    @property
+    def reads_in_chunks(self) -> bool:
+        """Loading reports how far it has read and can be cancelled (big tables)."""
+        return self.data.reads_in_chunks
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RunRequest):
+            return NotImplemented
+        return all(_same(getattr(self, f.name), getattr(other, f.name))
+                   for f in dataclasses.fields(self))
+
+    __hash__ = None  # (arrays inside)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+                and a.shape == b.shape and bool(np.array_equal(a, b)))
+    return a == b
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -100,7 +111,7 @@ class Snapshot:
     dataset : Dataset
         The data being clustered.
     derived : object or None
-        What the request's `derive` made of this state on the worker: a photo's
+        What the data's recipe derived from this state on the worker: a photo's
         compressed picture (`quantize.Quantized`), labelled data's scores against
         their classes (`metrics.Evaluation`), or None.
     start : tuple or None

@@ -1,7 +1,8 @@
 """The run controller: one worker QThread owns the engine; the GUI gets snapshots.
 
-`KMeansWorker` lives in its own QThread and is the only object that touches the
-`KMeansRun`.  `RunController` lives on the GUI thread; it talks to the worker through
+`KMeansWorker` lives in its own QThread and is the only object that touches the run
+(a `core.engine.stepped.SteppedRun`: k-means, a mixture, a photo's colour run, made
+from the plain-data `RunRequest` by `core.recipes`).  `RunController` lives on the GUI thread; it talks to the worker through
 its own (queued) signals and re-emits the worker's results from slots, so every public
 signal fires on the GUI thread.  Each page has a controller of its own (see the
 README's architecture section).  Rules that keep it safe:
@@ -40,10 +41,13 @@ from PySide6.QtCore import (
 
 from kmeans_studio.core.checks import error_sentence
 from kmeans_studio.core.data.datasets import Dataset
-from kmeans_studio.core.engine.kmeans import Iteration, KMeansRun, best_of_starts
-from kmeans_studio.core.engine.mixture_steps import MixtureSteps
+from kmeans_studio.core.engine.history import Iteration
+from kmeans_studio.core.engine.kmeans import best_of_starts
+from kmeans_studio.core.engine.models import MODELS
 from kmeans_studio.core.engine.parallel import lowest_priority
+from kmeans_studio.core.engine.stepped import SteppedRun
 from kmeans_studio.core.limits import check_run
+from kmeans_studio.core.recipes import make_run, recipe_for
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
@@ -61,7 +65,7 @@ _abandoned: list[tuple[QThread, QObject]] = []
 
 def _file_name(request: RunRequest) -> str | None:
     """The name of the file a request reads, for messages (None for other data)."""
-    path = (request.source or {}).get("path")
+    path = request.data.path
     return None if path is None else PurePath(path).name
 
 
@@ -119,7 +123,7 @@ class KMeansWorker(QObject):
         self._play_generation = -1
         self._request: RunRequest | None = None
         self._dataset: Dataset | None = None
-        self._run: KMeansRun | None = None
+        self._run: SteppedRun | None = None
         self._cursor = 0
         self._objective: list[float] = []
         self._states: OrderedDict[int, Iteration] = OrderedDict()
@@ -192,15 +196,15 @@ class KMeansWorker(QObject):
 
     def _load(self, request: RunRequest, generation: int) -> Dataset | None:
         if not request.reads_in_chunks:
-            return request.make_data()
+            return request.data.load()
 
         def progress(done: int, total: int) -> None:
             self.busy.emit("Reading the table…", done * 1000 // max(total, 1), 1000)
 
-        return request.make_data(cancelled=lambda: generation != self.latest_start,
+        return request.data.load(cancelled=lambda: generation != self.latest_start,
                                  progress=progress)
 
-    def _replay(self, run: KMeansRun, request: RunRequest, generation: int) -> int | None:
+    def _replay(self, run: SteppedRun, request: RunRequest, generation: int) -> int | None:
         """Advance a reopened session's run to its saved state, with progress; None
         when a newer command came meanwhile (asked between half-steps: a mixture's
         saved history can take many minutes to replay).  Say so if the centres do not
@@ -331,37 +335,34 @@ class KMeansWorker(QObject):
 
     # -- internals
     def _new_run(self, request: RunRequest, init: Any, dataset: Dataset,
-                 generation: int | None = None) -> tuple[KMeansRun | bool, tuple | None]:
+                 generation: int | None = None) -> tuple[SteppedRun | bool, tuple | None]:
         """(run, (best start, starts) or None); with several starts the run is the best
-        of them, or False when a newer command cancelled them."""
-        if callable(init):  # e.g. images: k-means++ on a pixel sample
-            init = init(dataset, request.n_clusters, request.random_state)
+        of them, or False when a newer command cancelled them.  The model and what the
+        data add to it (a photo's start and colour run) come from their registries."""
+        recipe, model = recipe_for(request.data), MODELS[request.model]
+        if isinstance(init, str) and recipe.start is not None:  # photos: a pixel sample
+            init = recipe.start(dataset, request.n_clusters, request.random_state)
         n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
         # Refused in a sentence before anything is allocated (a 4 KB session asked
         # for a million points in a full mixture of 256 components: 10.5 GB).
         check_run(dataset.n_samples, n_clusters, dataset.n_features, request.model,
                   request.max_iter)
-        if request.model != "kmeans":
-            return MixtureSteps(dataset.X, n_clusters, covariance_type=request.model,
-                                init=init, random_state=request.random_state,
-                                tol=request.tol, max_iter=request.max_iter), None
-        options = dict(init=init, sample_weight=dataset.sample_weight,
-                       random_state=request.random_state, max_iter=request.max_iter,
-                       tol=request.tol)
-        if request.n_init > 1 and isinstance(init, str):
+        if model.starts and request.n_init > 1 and isinstance(init, str):
             starts = best_of_starts(
-                dataset.X, n_clusters, request.n_init, **options,
+                dataset.X, n_clusters, request.n_init, init=init,
+                sample_weight=dataset.sample_weight, random_state=request.random_state,
+                max_iter=request.max_iter, tol=request.tol,
                 cancelled=lambda: generation != self.latest_start,
                 on_start=lambda i: self.busy.emit(
                     f"Start {i + 1} of {request.n_init}…", i, request.n_init))
             if starts is None:
                 return False, None
             return starts.best, (starts.index, request.n_init)
-        if request.make_run is not None and not isinstance(init, str):
-            return request.make_run(dataset, init, request), None
-        return KMeansRun(dataset.X, n_clusters, **options), None
+        return make_run(request.data, request.model, dataset, init, n_clusters=n_clusters,
+                        random_state=request.random_state, max_iter=request.max_iter,
+                        tol=request.tol), None
 
-    def _set_run(self, run: KMeansRun | None, cursor: int = 0) -> None:
+    def _set_run(self, run: SteppedRun | None, cursor: int = 0) -> None:
         self._run = run
         self._states.clear()
         self._objective = [] if run is None else run.objectives()
@@ -431,7 +432,7 @@ class KMeansWorker(QObject):
             objective.setflags(write=False)
             trail.setflags(write=False)
             done = run.done and i == len(run.history) - 1
-            derive = self._request.derive
+            derive = recipe_for(self._request.data).derive
             derived = None if derive is None else derive(self._dataset, state, done)
             snapshot = Snapshot(state, previous, i, len(run.history), objective, trail,
                                 done, self._dataset, derived, self._start_info, self._request)

@@ -94,7 +94,7 @@ def _blobs_of_shape(window, name: str) -> None:
     box = window.pages["blobs"].panel.data.shape
     box.setCurrentIndex(box.findData(name))
     wait(lambda: settled(window)
-         and window.controller.snapshot.request.source.get("shape") == name)
+         and getattr(window.controller.snapshot.request.data, "shape", None) == name)
 
 
 def blobs_stepped(window) -> None:
@@ -216,7 +216,7 @@ def _image(mode: int):
         _show_page(window, "image")
         image = window.pages["image"]
         sample = image.panel.sample
-        if image.panel.request().source.get("name") != "china.jpg":
+        if getattr(image.panel.request().data, "name", None) != "china.jpg":
             sample.setCurrentText("china.jpg")
             image.panel.set_source(("sample", "china.jpg"))
         wait(lambda: settled(window) and window.controller.snapshot.done

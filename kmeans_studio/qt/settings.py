@@ -26,9 +26,9 @@ from PySide6.QtCore import QSettings
 
 from kmeans_studio.core import parameters
 from kmeans_studio.core.data.datasets import SAMPLE_IMAGES
+from kmeans_studio.core.data.sources import data_source
 from kmeans_studio.core.data.tables import MAX_LINE_BYTES
 from kmeans_studio.core.explore.metrics import MATCH_METHODS
-from kmeans_studio.core.export.session import check_source
 
 #: Each page's parameter dataclass (with its defaults), by settings prefix.
 PARAMETERS: dict[str, Any] = {
@@ -117,7 +117,7 @@ def _table_source(source: Any) -> None:
     """ValueError unless `source` is a table's source as a session holds it."""
     if not isinstance(source, dict) or source.get("kind") != "table" or not source.get("path"):
         raise ValueError("not a table's source")
-    check_source(source)
+    data_source(source)
 
 
 #: Settings holding JSON text, and the check its value must pass ("" stays "").

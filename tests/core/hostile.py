@@ -23,12 +23,13 @@ _MARK = "__HOSTILE_VALUE__"
 
 def blob_session_text(position=2):
     """A valid session of the default blobs (4 centres), as saved."""
+    from kmeans_studio.core.data.sources import data_source
     from kmeans_studio.core.engine.kmeans import KMeansRun
-    from kmeans_studio.core.export.session import Session, load_source
+    from kmeans_studio.core.export.session import Session
 
     source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
               "cluster_std": 0.6, "random_state": 0}
-    data = load_source(source)
+    data = data_source(source).load()
     run = KMeansRun(data.X, 4, random_state=0)
     while len(run.history) <= position:
         run.advance()

@@ -13,7 +13,8 @@ from kmeans_studio.core.data.drawing import (
     drawing_from_source,
     drawn_dataset,
 )
-from kmeans_studio.core.export.session import Session, load_source
+from kmeans_studio.core.data.sources import data_source
+from kmeans_studio.core.export.session import Session
 
 
 def test_a_dab_spreads_points_over_its_disc_and_the_eraser_takes_them_back():
@@ -72,7 +73,7 @@ def test_drawn_data_are_labelled_only_when_every_point_has_a_class():
     source = json.loads(json.dumps(both.source()))
     again = drawing_from_source(source)
     np.testing.assert_array_equal(again.points, both.points)
-    assert again.key == both.key and load_source(source).n_samples == 20
+    assert again.key == both.key and data_source(source).load().n_samples == 20
 
 
 RUN = {"n_clusters": 1, "init": "k-means++", "n_init": 1, "random_state": 0,

@@ -85,19 +85,19 @@ def test_a_session_for_other_data_than_its_centres_fit_is_refused(session_text):
     ({"kind": "image_file", "path": "a.png", "space": ["oklab"]}, "colour space must be one of"),
 ])
 def test_sources_of_every_kind_are_checked(source, message):
-    from kmeans_studio.core.export.session import check_source
+    from kmeans_studio.core.data.sources import data_source
 
     if message is None:
-        assert check_source(source)["path"] is None
+        assert data_source(source).to_dict()["path"] is None
     else:
         with pytest.raises(ValueError, match=message):
-            check_source(source)
+            data_source(source).to_dict()
 
 
 def test_unknown_source_fields_do_not_travel_on(session_text):
     data = json.loads(session_text)
     data["source"]["extra"] = "__import__('os')"
-    assert "extra" not in Session.from_json(json.dumps(data)).source
+    assert "extra" not in Session.from_json(json.dumps(data)).source.to_dict()
 
 
 def test_a_session_file_too_big_is_refused_before_it_is_read(tmp_path):
@@ -207,10 +207,10 @@ def test_a_big_fortran_order_array_previews_its_first_rows(tmp_path):
 
 
 def test_image_sessions_from_before_oklab_are_srgb():
-    from kmeans_studio.core.export.session import check_source
+    from kmeans_studio.core.data.sources import data_source
 
-    assert check_source({"kind": "sample_image", "name": "china.jpg"})["space"] == "srgb"
-    assert check_source({"kind": "image_file", "path": "a.png", "space": "oklab"}) == {
+    assert data_source({"kind": "sample_image", "name": "china.jpg"}).to_dict()["space"] == "srgb"
+    assert data_source({"kind": "image_file", "path": "a.png", "space": "oklab"}).to_dict() == {
         "kind": "image_file", "path": "a.png", "space": "oklab"}
 
 

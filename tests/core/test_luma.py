@@ -100,11 +100,12 @@ def test_a_luma_session_script_ends_at_the_same_centres(tmp_path):
     import subprocess
     import sys
 
+    from kmeans_studio.core.data.sources import data_source
     from kmeans_studio.core.export.script import python_script
-    from kmeans_studio.core.export.session import Session, load_source
+    from kmeans_studio.core.export.session import Session
 
     source = {"kind": "sample_image", "name": "flower.jpg", "space": "luma"}
-    colors = load_source(source).image.colors
+    colors = data_source(source).load().image.colors
     assert isinstance(colors, LumaColors)
     run = colors.engine_run(colors.initial_palette(6, random_state=0))
     final = run.run()

@@ -92,12 +92,13 @@ def test_a_mixture_session_round_trips_and_its_script_ends_at_the_same_means(
     import subprocess
     import sys
 
+    from kmeans_studio.core.data.sources import data_source
     from kmeans_studio.core.export.script import python_script
-    from kmeans_studio.core.export.session import Session, load_source
+    from kmeans_studio.core.export.session import Session
 
     source = {"kind": "blobs", "shape": "anisotropic", "n_samples": 200, "n_centers": 3,
               "cluster_std": 0.6, "random_state": 1}
-    X = load_source(source).X
+    X = data_source(source).load().X
     start = X[[0, 70, 140]] if init == "given" else init
     steps = MixtureSteps(X, 3, covariance_type=model, init=start, random_state=4, tol=1e-4)
     while not steps.done:

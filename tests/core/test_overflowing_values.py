@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from kmeans_studio.core.data.drawing import Drawing, drawn_dataset
+from kmeans_studio.core.data.sources import data_source
 from kmeans_studio.core.engine.kmeans import KMeansRun
 from kmeans_studio.core.engine.mixture import MixtureRun
 from kmeans_studio.core.engine.mixture_steps import MixtureSteps
 from kmeans_studio.core.engine.prepared import prepare
-from kmeans_studio.core.export.session import load_source
 
 TOO_LARGE = "The data hold values too large to cluster"
 
@@ -22,7 +22,7 @@ def drawn_source(scale: float, n: int = 40) -> dict:
 
 @pytest.mark.parametrize("scale", [1.7e308, 1e300, 1e200])
 def test_drawn_points_near_the_largest_float_are_refused_for_every_model(scale):
-    X = load_source(drawn_source(scale)).X
+    X = data_source(drawn_source(scale)).load().X
     for make in (lambda: KMeansRun(X, 3, random_state=0),
                  lambda: MixtureRun(X, 3, random_state=0),
                  lambda: MixtureSteps(X, 3, covariance_type="spherical", init="kmeans")):

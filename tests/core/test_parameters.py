@@ -5,7 +5,8 @@ import dataclasses
 import pytest
 
 from kmeans_studio.core import parameters as p
-from kmeans_studio.core.export.session import check_run, check_source
+from kmeans_studio.core.data.sources import data_source
+from kmeans_studio.core.export.session import check_run
 
 ALL = [p.BlobParameters(), p.BLOBS_RUN, p.DIGITS_RUN, p.TABLE_RUN, p.ImageParameters()]
 
@@ -49,9 +50,9 @@ def test_placing_by_hand_asks_for_no_initial_centres():
 
 def test_blob_parameters_make_a_session_source_the_checks_accept():
     source = p.BlobParameters(cluster_std=0.1 + 0.2).source()
-    assert source["cluster_std"] == 0.3 and check_source(source) == source
+    assert source["cluster_std"] == 0.3 and data_source(source).to_dict() == source
     with pytest.raises(ValueError, match="n_samples must be a whole number from 2"):
-        check_source(dict(source, n_samples=1))
+        data_source(dict(source, n_samples=1)).to_dict()
 
 
 def test_the_seed_wraps_instead_of_overflowing():

@@ -98,10 +98,10 @@ def hostile_files(tmp_path):
 
 
 def _file_session(source, k=3):
+    from kmeans_studio.core.data.sources import data_source
     from kmeans_studio.core.engine.kmeans import KMeansRun
-    from kmeans_studio.core.export.session import load_source
 
-    dataset = load_source(source)
+    dataset = data_source(source).load()
     run = KMeansRun(dataset.X, k, sample_weight=dataset.sample_weight, random_state=0)
     run.run()
     position = len(run.history) - 1

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from kmeans_studio.core.data.datasets import BLOB_SHAPES
+from kmeans_studio.core.data.sources import data_source
 from kmeans_studio.core.engine.kmeans import KMeansRun
 from kmeans_studio.core.export.script import python_script
 from kmeans_studio.core.export.session import (
     Session,
     centers_csv,
     labels_csv,
-    load_source,
     state_phase,
 )
 
@@ -27,7 +27,7 @@ def _blob_source(shape="blobs", n=300):
 
 
 def _session(source, k=4, position=None, seed=0):
-    dataset = load_source(source)
+    dataset = data_source(source).load()
     # (As the app runs them: a photo's tolerance is scaled to its pixels' variance.)
     run = KMeansRun(dataset.X, k, sample_weight=dataset.sample_weight, random_state=seed,
                     tol=1e-4 * dataset.tolerance_scale)
@@ -94,7 +94,7 @@ def test_centres_and_labels_csv():
 
 def test_image_labels_csv_has_one_row_per_colour_with_its_pixels():
     source = {"kind": "sample_image", "name": "flower.jpg"}
-    dataset = load_source(source)
+    dataset = data_source(source).load()
     labels = np.zeros(dataset.n_samples, dtype=np.uint8)
     text = labels_csv(dataset, labels)
     header = text.split("\n", 1)[0]

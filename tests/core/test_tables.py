@@ -5,6 +5,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from kmeans_studio.core import KMeansRun
+from kmeans_studio.core.data.sources import data_source
 from kmeans_studio.core.data.tables import (
     TableChoice,
     TableError,
@@ -12,7 +13,6 @@ from kmeans_studio.core.data.tables import (
     read_table,
     table_dataset,
 )
-from kmeans_studio.core.export.session import load_source
 
 
 def write(path, text, encoding="utf-8"):
@@ -119,7 +119,7 @@ def test_text_labels_and_a_session_source_round_trip(tmp_path):
     path = write(tmp_path / "iris.csv", "w,l,species\n1,2,a\n1.1,2,a\n5,6,b\n5,6.2,b\n")
     choice = TableChoice(("w", "l"), "species", scaling="minmax")
     source = choice.to_source(str(path))
-    data = load_source(source)
+    data = data_source(source).load()
     assert data.y.tolist() == ["a", "a", "b", "b"] and data.feature_names == ("w", "l")
     assert TableChoice.from_source(source) == choice
     assert data.projection is None  # two features are drawn directly
@@ -138,7 +138,7 @@ def test_exported_tables_use_the_column_names(tmp_path):
     from kmeans_studio.core.export.session import centers_csv, labels_csv
 
     path = write(tmp_path / "w.csv", "width,height,kind\n1,2,a\n3,4,b\n5,7,a\n")
-    data = load_source(TableChoice(("width", "height"), "kind").to_source(str(path)))
+    data = data_source(TableChoice(("width", "height"), "kind").to_source(str(path))).load()
     labels = np.array([0, 1, 1])
     assert centers_csv(data, data.X[:2], labels).splitlines()[0] == "cluster,size,width,height"
     assert labels_csv(data, labels).splitlines()[0] == "sample,width,height,true_label,cluster"

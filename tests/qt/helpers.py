@@ -39,15 +39,46 @@ BLOBS = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
 
 
 def blobs_request(**changes):
-    """A request for the default blobs, with `changes` to their source."""
-    import functools
-
-    from kmeans_studio.core.export.session import load_source
+    """A request for the default blobs, with `changes` to their source (unchecked:
+    the worker says what is wrong with them)."""
+    from kmeans_studio.core.data.sources import Blobs
     from kmeans_studio.qt.contracts import RunRequest
 
-    source = dict(BLOBS, **changes)
-    return RunRequest(data_key=tuple(source.values()), source=source,
-                      make_data=functools.partial(load_source, source))
+    fields = {key: value for key, value in BLOBS.items() if key != "kind"}
+    return RunRequest(Blobs(**dict(fields, **changes)))
+
+
+def given_data(dataset, name="given"):
+    """A data source of a dataset made in the test (it cannot be rebuilt)."""
+    import dataclasses
+    from typing import Any, ClassVar
+
+    from kmeans_studio.core.data.sources import DataSource
+
+    @dataclasses.dataclass(frozen=True, eq=False)
+    class Given(DataSource):
+        kind: ClassVar[str] = "given"
+        page: ClassVar[str] = "blobs"
+        mixtures: ClassVar[bool] = True
+        rebuildable: ClassVar[bool] = False
+        data: Any = None
+
+        def load(self, cancelled=None, progress=None):
+            return self.data
+
+        @property
+        def key(self):
+            return "given", name
+
+    return Given(dataset)
+
+
+def with_model(monkeypatch, name, make):
+    """A model `name` in the registry the worker looks models up in, for this test,
+    whose runs `make(X, k, **options)` makes (a fake `SteppedRun`)."""
+    from kmeans_studio.core.engine.models import MODELS, Model
+
+    monkeypatch.setitem(MODELS, name, Model(name, make))
 
 
 def answer_dialogs(monkeypatch, folder):

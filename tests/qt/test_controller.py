@@ -11,7 +11,7 @@ from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.jobs import BackgroundJob
 
-from .helpers import blobs_request, settle
+from .helpers import blobs_request, given_data, settle, with_model
 
 
 def test_steps_back_and_forth_through_the_history(controller, qtbot):
@@ -30,8 +30,8 @@ def test_the_newest_request_wins(controller, qtbot):
     for seed in range(5):
         controller.start(blobs_request(random_state=seed))
     settle(qtbot, controller)
-    assert controller.snapshot.request.source["random_state"] == 4
-    seeds = [s.request.source["random_state"] for s in controller.shown]
+    assert controller.snapshot.request.data.random_state == 4
+    seeds = [s.request.data.random_state for s in controller.shown]
     assert seeds == sorted(seeds)  # never an older request's state after a newer one
 
 
@@ -171,18 +171,19 @@ class EndlessRun:
         self.history.append(None)
 
 
-def replay_request(run, **changes):
+def replay_request(run, monkeypatch, **changes):
     """A session's replay (to a state it never reaches) of `run` on 80 blobs."""
-    return dataclasses.replace(blobs_request(n_samples=80), init=np.zeros((4, 2)),
-                               make_run=lambda data, init, request: run,
-                               advance_to=10**9, **changes)
+    with_model(monkeypatch, "endless", lambda *args, **options: run)
+    return dataclasses.replace(blobs_request(n_samples=80), model="endless",
+                               init=np.zeros((4, 2)), advance_to=10**9, **changes)
 
 
 def replaying(what, *args):
     return what == "Replaying the session…"
 
 
-def test_a_long_replay_is_cancelled_or_superseded_between_half_steps(controller, qtbot):
+def test_a_long_replay_is_cancelled_or_superseded_between_half_steps(controller, qtbot,
+                                                                     monkeypatch):
     """A replay that would take for ever (a 9 MB mixture session took 37 minutes) stops
     at Cancel or a newer request, and none of it is shown."""
     controller.start(blobs_request())
@@ -191,7 +192,7 @@ def test_a_long_replay_is_cancelled_or_superseded_between_half_steps(controller,
     controller.data_changed.connect(lambda data, request: loaded.append(request))
     cancelled = EndlessRun()
     with qtbot.waitSignal(controller.busy, check_params_cb=replaying, timeout=60_000):
-        controller.start(replay_request(cancelled))
+        controller.start(replay_request(cancelled, monkeypatch))
     controller.cancel()
     settle(qtbot, controller)  # the worker took the command after the replay
     assert controller.snapshot is before and loaded == []
@@ -201,14 +202,14 @@ def test_a_long_replay_is_cancelled_or_superseded_between_half_steps(controller,
 
     superseded = EndlessRun()
     with qtbot.waitSignal(controller.busy, check_params_cb=replaying, timeout=60_000):
-        controller.start(replay_request(superseded))
+        controller.start(replay_request(superseded, monkeypatch))
     controller.start(blobs_request(random_state=3))
-    qtbot.waitUntil(lambda: controller.snapshot.request.source["random_state"] == 3,
+    qtbot.waitUntil(lambda: controller.snapshot.request.data.random_state == 3,
                     timeout=60_000)
     steps = len(superseded.history)
     settle(qtbot, controller)
     assert len(superseded.history) == steps
-    assert [r.source["random_state"] for r in loaded] == [3]
+    assert [r.data.random_state for r in loaded] == [3]
 
 
 def test_a_replay_that_fails_keeps_the_data_and_the_run(controller, qtbot):
@@ -224,7 +225,7 @@ def test_a_replay_that_fails_keeps_the_data_and_the_run(controller, qtbot):
     line = Dataset("line", np.column_stack([x, x + 1.0]))
     means = np.array([[0.0, 1.0], [3e5, 3e5 + 1], [6e5, 6e5 + 1]])
     with qtbot.waitSignal(controller.failed, timeout=60_000) as failed:
-        controller.start(RunRequest(data_key="line", make_data=lambda: line, model="full",
+        controller.start(RunRequest(given_data(line, "line"), model="full",
                                     n_clusters=3, init=means, advance_to=10))
     assert "collapsed" in failed.args[0]
     settle(qtbot, controller)
@@ -275,7 +276,7 @@ def test_shutdown_abandons_a_worker_stuck_in_one_step(qtbot, monkeypatch):
         release.wait(60)
     controller = RunController()
     try:
-        controller.start(replay_request(EndlessRun(stuck)))
+        controller.start(replay_request(EndlessRun(stuck), monkeypatch))
         assert inside.wait(60)
         controller.shutdown()
         assert not release.is_set() and controllers.abandoned_running() >= 1
@@ -306,3 +307,64 @@ def test_cancel_abandons_work_stuck_in_a_call_that_cannot_be_interrupted(qtbot,
         release.set()
     qtbot.waitUntil(lambda: not job.running)
     assert results == []
+
+
+def test_the_controller_drives_any_stepped_run(controller, qtbot, monkeypatch):
+    """The controller asks of a run only what `SteppedRun` promises: a fake made by the
+    model registry is started, stepped, stepped back and run to its end."""
+    from unittest.mock import MagicMock
+
+    from kmeans_studio.core.engine.history import Iteration
+    from kmeans_studio.core.engine.stepped import SteppedRun
+
+    def state(i):
+        centers = np.full((4, 2), float(i // 2))
+        return Iteration(i // 2, "init" if i == 0 else ("assign", "update")[(i + 1) % 2],
+                         centers, None if i == 0 else np.zeros(80, np.uint8),
+                         float("nan") if i == 0 else 100.0 - i, np.zeros(4), 0, i == 4)
+
+    history = [state(0)]
+    run = MagicMock(spec=SteppedRun)
+    run.history, run.done, run.n_clusters = history, False, 4
+
+    def advance():
+        history.append(state(len(history)))
+        run.done = len(history) == 5
+        return history[-1]
+
+    run.advance.side_effect = advance
+    run.objectives.side_effect = lambda: [s.objective for s in history]
+    run.center_trail.side_effect = lambda index=None: np.array(
+        [s.centers for i, s in enumerate(history[: (index if index is not None
+                                                    else len(history) - 1) + 1])
+         if s.phase != "assign"])
+    assert isinstance(run, SteppedRun)
+    made = []
+    with_model(monkeypatch, "fake", lambda X, k, **options: made.append(options) or run)
+
+    request = dataclasses.replace(blobs_request(n_samples=80), model="fake",
+                                  init=np.zeros((4, 2)))
+    controller.start(request)
+    qtbot.waitUntil(lambda: controller.snapshot is not None and controller.snapshot.n_states)
+    assert made[0]["max_iter"] == 300 and controller.snapshot.request == request
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.index == 1)
+    controller.step_back()
+    qtbot.waitUntil(lambda: controller.snapshot.index == 0)
+    with qtbot.waitSignal(controller.finished, timeout=20_000):
+        controller.run_to_end()
+    qtbot.waitUntil(lambda: controller.snapshot.done)
+    assert controller.snapshot.index == 4 and run.advance.call_count == 4
+    assert list(controller.snapshot.objective[1:]) == [99.0, 98.0, 97.0, 96.0]
+
+
+def test_a_request_is_plain_data_that_compares_equal():
+    from kmeans_studio.core.data.sources import Blobs
+
+    request = RunRequest(Blobs(n_samples=80), n_clusters=3, init=np.zeros((3, 2)))
+    assert request == RunRequest(Blobs(n_samples=80), n_clusters=3, init=np.zeros((3, 2)))
+    assert request != dataclasses.replace(request, init=np.ones((3, 2)))
+    assert request != dataclasses.replace(request, init="k-means++")
+    assert request.data_key == Blobs(n_samples=80) and not request.reads_in_chunks
+    assert all(not callable(getattr(request, f.name))
+               for f in dataclasses.fields(request))

@@ -165,10 +165,10 @@ def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
     panel = window.pages["blobs"].panel.data
     panel.cluster_std.setValue(0.25)  # the gallery's noise (0.05) on the moons
     panel.shape.setCurrentIndex(panel.shape.findData("moons"))
-    wait_state(qtbot, window, lambda s: s.request.source["shape"] == "moons"
-               and s.request.source["cluster_std"] == 0.25 and s.iteration is not None)
+    wait_state(qtbot, window, lambda s: s.request.data.shape == "moons"
+               and s.request.data.cluster_std == 0.25 and s.iteration is not None)
     window.actions["run_to_end"].trigger()
-    wait_state(qtbot, window, lambda s: s.done and s.request.source["cluster_std"] == 0.25)
+    wait_state(qtbot, window, lambda s: s.done and s.request.data.cluster_std == 0.25)
     tab = window.explore.algorithms
     run_tab(qtbot, window, "other_algorithms", tab)
     grid = tab.view

@@ -20,7 +20,14 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
-from .helpers import answer_dialogs, import_dialog, settle, wait_message, wait_state
+from .helpers import (
+    answer_dialogs,
+    import_dialog,
+    settle,
+    wait_message,
+    wait_state,
+    with_model,
+)
 
 
 def ready(snap):
@@ -466,7 +473,7 @@ def test_a_session_whose_mixture_collapses_keeps_the_page(window, qtbot, tmp_pat
     settle(qtbot, window.controller)
     assert screen(window) == before
     assert window.controller.snapshot.dataset.n_samples == 300
-    assert window.pages["blobs"].panel.request().source["kind"] == "blobs"
+    assert window.pages["blobs"].panel.request().data.kind == "blobs"
 
 
 def test_closing_with_a_run_stuck_in_one_step_does_not_wait_for_it(window, qtbot,
@@ -489,9 +496,9 @@ def test_closing_with_a_run_stuck_in_one_step_does_not_wait_for_it(window, qtbot
             inside.set()
             release.wait(60)
             self.history = [*self.history, None]
-    request = dataclasses.replace(window.page.panel.request(), data_key="stuck",
-                                  init=np.zeros((4, 2)), advance_to=10**9,
-                                  make_run=lambda data, init, request: StuckRun())
+    with_model(monkeypatch, "stuck", lambda *args, **options: StuckRun())
+    request = dataclasses.replace(window.page.panel.request(), model="stuck",
+                                  init=np.zeros((4, 2)), advance_to=10**9)
     try:
         window.controller.start(request)
         assert inside.wait(60)

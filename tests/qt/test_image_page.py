@@ -412,7 +412,7 @@ def test_the_oklab_space_is_a_new_run_saved_in_sessions(window, qtbot, photo, tm
     np.testing.assert_allclose(np.column_stack([x, y]), rgb[:, :2])
     # Saved in a session, and back from it after switching the space back.
     path = window.exporter.save_session(tmp_path / "oklab.kmeans.json")
-    assert Session.load(path).source["space"] == "oklab"
+    assert Session.load(path).source.space == "oklab"
     params.space.setCurrentIndex(params.space.findData("srgb"))
     wait_state(qtbot, window, lambda s: s.done and "Oklab" not in s.dataset.description)
     assert window.opener.open_session(path)

@@ -1,10 +1,14 @@
 """The studio window: start-up, stepping, playback, editing centres, shortcuts."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QPointF, QSignalBlocker, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
+
+from kmeans_studio.core.data.sources import data_source
 
 from .helpers import settle, wait_state
 
@@ -171,7 +175,7 @@ def test_the_assignment_after_convergence_is_named_and_placed_after_its_iteratio
     wait_state(qtbot, window, initial)
     shape = window.pages["blobs"].panel.data.shape
     shape.setCurrentIndex(shape.findData("anisotropic"))
-    wait_state(qtbot, window, lambda s: s.request.source["shape"] == "anisotropic")
+    wait_state(qtbot, window, lambda s: s.request.data.shape == "anisotropic")
     window.actions["run_to_end"].trigger()
     final = wait_state(qtbot, window, lambda s: s.done)
     n = final.iteration.n_iter
@@ -385,6 +389,6 @@ def test_a_shape_starts_k_at_its_number_of_groups(window, qtbot):
     shape.setCurrentIndex(shape.findData("anisotropic"))
     assert k.value() == 5 and not panel.data.n_centers.isHidden()
     # A session's shape and k are shown as they were saved, k not reset.
-    source = {**panel.data.values().source(), "shape": "circles"}
+    source = dataclasses.replace(data_source(panel.data.values().source()), shape="circles")
     panel.restore(source, {"n_clusters": 6})
     assert k.value() == 6 and panel.data.n_centers.isHidden()

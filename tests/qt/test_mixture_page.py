@@ -161,11 +161,13 @@ def test_a_mixture_that_collapses_on_the_way_says_why_and_keeps_its_states(qtbot
     from kmeans_studio.qt.contracts import RunRequest
     from kmeans_studio.qt.controller import RunController
 
+    from .helpers import given_data
+
     x = np.arange(300.0) * 1e4
     data = Dataset("line", np.column_stack([x, x + 1.0]))
     controller = RunController()
     try:
-        request = RunRequest(data_key="line", make_data=lambda: data, model="full",
+        request = RunRequest(given_data(data, "line"), model="full",
                              n_clusters=3, init=np.array([[0.0, 1.0], [1e6, 1e6 + 1],
                                                           [2e6, 2e6 + 1]]))
         with qtbot.waitSignal(controller.failed, timeout=20_000) as failed:

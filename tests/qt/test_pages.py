@@ -2,7 +2,6 @@
 the status bar, Cancel and the Explore dock describe the page shown; a photo's
 comparison with Pillow never delays the next photo."""
 
-import dataclasses
 import threading
 
 import numpy as np
@@ -44,7 +43,8 @@ def test_a_page_keeps_its_run_and_position_while_others_are_shown(window, qtbot)
     assert wait_state(qtbot, window, lambda s: s.index == 2).iteration is stepped.previous
 
 
-def test_the_status_bar_and_cancel_describe_the_page_shown(window, qtbot, tmp_path):
+def test_the_status_bar_and_cancel_describe_the_page_shown(window, qtbot, tmp_path,
+                                                           monkeypatch):
     wait_state(qtbot, window, ready)
     release = threading.Event()
     original = window.pages["digits"].controller.start
@@ -52,13 +52,14 @@ def test_the_status_bar_and_cancel_describe_the_page_shown(window, qtbot, tmp_pa
     blocked = threading.Event()
 
     def slow_load(request):  # the Digits page's data take until released
-        make = request.make_data
+        make = type(request.data).load
 
-        def make_data():
+        def load(source, cancelled=None, progress=None):
             blocked.set()
             release.wait(60)
-            return make()
-        original(dataclasses.replace(request, make_data=make_data))
+            return make(source, cancelled, progress)
+        monkeypatch.setattr(type(request.data), "load", load)
+        original(request)
     window.pages["digits"].controller.start = slow_load
     try:
         window.page_box.setCurrentIndex(window.page_box.findData("digits"))

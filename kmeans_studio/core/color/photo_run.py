@@ -2,8 +2,8 @@
 palette `quantize` takes), its stepped run, and the picture each state gives.
 
 Everything here runs on the page's worker thread, on a dataset whose `image.colors`
-is a palette's colours in one of the `spaces`; the Image panel only names these
-functions in its request.
+is a palette's colours in one of the `spaces` (`palette_colors.PaletteColors`); the
+run recipes (`core.recipes`) choose these for a photo's data source.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ def image_init(dataset, n_colors: int, random_state) -> np.ndarray:
     return dataset.image.colors.initial_palette(n_colors, random_state)
 
 
-def image_run(dataset, init: np.ndarray, request):
-    """The run `quantize` makes, a half-step at a time (`request`: its `max_iter`
-    and `tol`)."""
-    return dataset.image.colors.engine_run(init, max_iter=request.max_iter, tol=request.tol)
+def image_run(dataset, init: np.ndarray, *, max_iter: int, tol: float):
+    """The run `quantize` makes (on the colour octree), a half-step at a time."""
+    return dataset.image.colors.engine_run(init, max_iter=max_iter, tol=tol)
 
 
 def state_picture(dataset, state, done: bool):

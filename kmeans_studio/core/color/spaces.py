@@ -1,10 +1,10 @@
 """The colour spaces k-means can run in on photos: one registry, name -> class.
 
-Each class answers what the Image page and the command line ask of a photo's colours
-(`quantize.ImageColors` shows the whole of it: `from_image`, `quantize`,
-`initial_palette`, `engine_run`, `preview`, `palette_of`, `rgb_of`, `features`, ...)
-and says how it is shown (`space_title`, `space_help`, `space_note`) and what an
-exported script adds (`script_code`).  **Adding a space is one module (its class) plus
+Each class provides `palette_colors.ColorSpace`: what the Image page and the command
+line ask of a photo's colours (`PaletteColors`: `from_image`, `quantize`,
+`initial_palette`, `engine_run`, `preview`, `palette_of`, `rgb_of`, `features`, ...),
+how it is shown (`space_title`, `space_help`, `space_note`) and what an exported
+script adds (`script_code`).  **Adding a space is one module (its class) plus
 one line in `SPACES`**: the command line's ``--space`` and its help, the Image page's
 choice (`parameters.ImageParameters.space`), sessions, data sets and scripts all read
 this registry.  An image with transparency is clustered in premultiplied RGBA

@@ -29,6 +29,11 @@ BLOB_SHAPES = {
 }
 #: Shapes made of two groups whatever the number of centres asked for.
 TWO_GROUP_SHAPES = ("circles", "moons")
+#: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
+SEED_RANGE = (0, 2**31 - 1)
+#: The generator's numbers and their ranges (the Blobs page's fields, sessions' checks).
+BLOB_RANGES = {"n_samples": (2, 1_000_000), "n_centers": (1, 20), "cluster_std": (0.0, 10.0),
+               "random_state": SEED_RANGE}
 
 
 def natural_groups(shape: str, n_centers: int) -> int:

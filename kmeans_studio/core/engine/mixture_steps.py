@@ -19,15 +19,11 @@ import numpy as np
 
 from kmeans_studio.core.engine.history import History, Iteration
 from kmeans_studio.core.engine.mixture import (
-    COVARIANCE_TYPES,
     INITS,
     MixtureRun,
     MixtureState,
 )
 
-#: What the model choice offers: k-means, or a mixture with one covariance type.
-MODELS = {"kmeans": "k-means",
-          **{key: f"Gaussian mixture, {text.lower()}" for key, text in COVARIANCE_TYPES.items()}}
 _PHASES = {"init": "init", "expectation": "assign", "maximization": "update"}
 
 

@@ -172,7 +172,7 @@ def sweep(
 ) -> Sweep | None:
     """Run k-means for every k in `ks` and score each run (see the module's notes).
 
-    `model` a mixture's covariance type (`mixture_steps.MODELS`) fits that Gaussian
+    `model` a mixture's covariance type (`engine.models.MODELS`) fits that Gaussian
     mixture instead, `init` then one of `mixture.INITS` (no sample weights).
 
     With `with_scores` False only the inertia is computed (the scores are NaN).

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from kmeans_studio.core.color.spaces import colors_kind
-from kmeans_studio.core.data.tables import text_encoding, text_format
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.export.session import Session
 
@@ -53,46 +52,6 @@ _START_COVARIANCES = {
     "spherical": "np.diagonal(full, axis1=1, axis2=2).mean(axis=1)",
 }
 
-_BLOBS = {
-    "blobs": "X, y = datasets.make_blobs({n}, centers={c}, cluster_std={std!r}, "
-             "random_state={seed})",
-    "anisotropic": "X, y = datasets.make_blobs({n}, centers={c}, cluster_std={std!r}, "
-                   "random_state={seed})\nX = X @ np.array([[0.6, -0.6], [-0.4, 0.8]])",
-    "unequal_variance": "stds = {std!r} * np.linspace(0.5, 2.5, {c})\n"
-                        "np.random.RandomState({seed}).shuffle(stds)\n"
-                        "X, y = datasets.make_blobs({n}, centers={c}, cluster_std=stds, "
-                        "random_state={seed})",
-    "uneven_sizes": "shares = 0.6 ** np.arange({c})\n"
-                    "sizes = np.maximum(1, np.round({n} * shares / shares.sum())).astype(int)\n"
-                    "X, y = datasets.make_blobs(list(sizes), cluster_std={std!r}, "
-                    "random_state={seed})",
-    "circles": "X, y = datasets.make_circles({n}, factor=0.5, noise={std!r} / 10, "
-               "random_state={seed})",
-    "moons": "X, y = datasets.make_moons({n}, noise={std!r} / 5, random_state={seed})",
-}
-
-_IMAGE = '''\
-from PIL import Image, ImageOps
-
-
-def rgb_pixels(image):
-    """RGB uint8 pixels, turned by the EXIF tag, transparency composited on white."""
-    image = ImageOps.exif_transpose(image)
-    if image.mode == "P" and "transparency" in image.info or image.mode in ("RGBA", "LA", "PA"):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        flat.alpha_composite(rgba)
-        image = flat
-    return np.asarray(image.convert("RGB"), dtype=np.uint8)
-
-
-{load}
-# k-means runs on the distinct colours, each weighted by its number of pixels.
-colors, inverse, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_inverse=True,
-                                    return_counts=True)
-X, sample_weight = colors.astype(np.float64), counts.astype(np.float64)
-'''
-
 _IMAGE_TOLERANCE = '''
 # The app stops as k-means on every pixel would: scikit-learn scales tol by the variance
 # of the rows it is given (the distinct colours), so tol is scaled to the pixels'.
@@ -116,48 +75,15 @@ print("Saved compressed.png with", len(palette), "colours")
 def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     """The text of a script that reproduces `session`'s run."""
     source, run = session.source, session.run
-    kind = source["kind"]
-    extra = (" and pandas" if kind == "table" else " and Pillow"
-             if kind in ("sample_image", "image_file") else "")
+    extra = f" and {source.script_needs}" if source.script_needs else ""
     mixture = run.get("model", "kmeans") != "kmeans"
-    parts = [_HEADER.format(description=_comment(session.description or kind),
+    parts = [_HEADER.format(description=_comment(session.description or source.kind),
                             name=_comment(name), extra=extra,
                             title="Gaussian mixture" if mixture else "K-means",
                             module="mixture" if mixture else "cluster",
-                            estimator="GaussianMixture" if mixture else "KMeans")]
-    weight = "None"
-    if kind == "blobs":
-        parts.append("from sklearn import datasets\n\n"
-                     + _BLOBS[source["shape"]].format(
-                         n=int(source["n_samples"]), c=int(source["n_centers"]),
-                         std=float(source["cluster_std"]), seed=int(source["random_state"]))
-                     + "\n")
-    elif kind == "drawn":
-        points = np.array2string(np.asarray(source["points"], dtype=np.float64).reshape(-1, 2),
-                                 separator=", ", threshold=np.inf, floatmode="unique",
-                                 max_line_width=100)
-        parts.append(f"# The points drawn by hand, and their classes (-1: none).\n"
-                     f"X = np.array({points}).reshape(-1, 2)\n"
-                     f"y = np.array({[int(c) for c in source['classes']]!r})\n")
-    elif kind == "digits":
-        parts.append("from sklearn.datasets import load_digits\n\n"
-                     "digits = load_digits()\nX, y = digits.data, digits.target\n")
-    elif kind == "labelled_file":
-        parts.append(f"with np.load({source['path']!r}, allow_pickle=False) as archive:\n"
-                     "    X, y = archive['X'], archive['y']\n"
-                     "X = X.reshape(len(X), -1).astype(np.float64)\n")
-    elif kind in ("sample_image", "image_file"):
-        load = (f"from sklearn.datasets import load_sample_image\n\n"
-                f"pixels = load_sample_image({source['name']!r})" if kind == "sample_image"
-                else f"with Image.open({source['path']!r}) as image:\n"
-                     "    image.seek(0)\n    pixels = rgb_pixels(image)")
-        parts.append(_IMAGE.format(load=load))
-        parts.append(colors_kind(source.get("space", "srgb")).script_code())
-        weight = "sample_weight"
-    elif kind == "table":
-        parts.append(_table_code(source))
-    else:
-        raise ValueError(f"A run on {kind} data cannot be exported as a script.")
+                            estimator="GaussianMixture" if mixture else "KMeans"),
+             source.script_lines()]
+    weight = "sample_weight" if source.photo else "None"
     centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
                               floatmode="unique", max_line_width=100)
     seed = run["random_state"]
@@ -183,7 +109,7 @@ print("Centres:")
 print(kmeans.cluster_centers_)
 """)
     if weight == "sample_weight":
-        space = colors_kind(source.get("space", "srgb"))
+        space = colors_kind(source.space)
         parts.append(_IMAGE_RESULT.format(to_srgb=space.script_centers_srgb,
                                           palette_features=space.script_palette_features))
     return "".join(parts)
@@ -228,55 +154,3 @@ def _comment(value) -> str:
 def _starts(run: dict) -> str:
     n_init = int(run.get("n_init", 1))
     return f", the best of {n_init} starts" if n_init > 1 else ""
-
-
-def _table_code(source: dict) -> str:
-    """Read the table, keep the chosen columns, handle missing values and scale, as the
-    Table page does (`core.tables.table_dataset`)."""
-    from pathlib import Path
-
-    path = source.get("path")
-    if path is None:
-        read = ("from sklearn.datasets import load_iris\n\n"
-                "iris = load_iris(as_frame=True)\n"
-                "frame = iris.frame.rename(columns=lambda c: c.replace(' (cm)', ''))\n"
-                "frame['species'] = iris.target_names[iris.target]\n")
-    elif Path(path).suffix.lower() in (".npy", ".npz"):
-        read = (f"loaded = np.load({path!r}, allow_pickle=False)\n"
-                "arrays = dict(loaded) if hasattr(loaded, 'files') else {'X': loaded}\n"
-                "table = arrays['X'] if 'X' in arrays else next(a for a in arrays.values() "
-                "if a.ndim == 2)\n"
-                "frame = pd.DataFrame(table, columns=[f'column {i + 1}' for i in "
-                "range(table.shape[1])])\n"
-                "for name in ('y', 'labels', 'target'):\n"
-                "    if name in arrays and arrays[name].ndim == 1 and len(arrays[name]) "
-                "== len(frame):\n"
-                "        frame[name] = arrays[name]\n        break\n")
-    else:
-        delimiter, header = text_format(path)
-        read = (f"frame = pd.read_csv({path!r}, sep={delimiter!r}, "
-                f"header={0 if header else None}, skipinitialspace=True, "
-                f"encoding={text_encoding(path)!r}, index_col=False)\n"
-                + ("" if header else
-                   "frame.columns = [f'column {i + 1}' for i in range(frame.shape[1])]\n")
-                + "frame.columns = [str(c).strip() for c in frame.columns]\n")
-    features, label = list(source["features"]), source.get("label")
-    lines = ["import pandas as pd\n", read,
-             f"features = {features!r}\n",
-             "X = np.array(frame[features].to_numpy(dtype=np.float64, na_value=np.nan))\n",
-             "X[~np.isfinite(X)] = np.nan\n",
-             "missing = np.isnan(X).any(axis=1)\n"]
-    if label is not None:
-        lines.append(f"missing |= frame[{label!r}].isna().to_numpy()\n")
-    if source.get("missing", "drop") == "drop":
-        lines.append("X = X[~missing]\n")
-    else:
-        if label is not None:
-            lines.append(f"X = X[~frame[{label!r}].isna().to_numpy()]\n")
-        lines.append("X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)\n")
-    scaling = source.get("scaling", "none")
-    if scaling != "none":
-        scaler = "StandardScaler" if scaling == "standardise" else "MinMaxScaler"
-        lines.append(f"from sklearn.preprocessing import {scaler}\n\n"
-                     f"X = {scaler}().fit_transform(X)\n")
-    return "".join(lines)

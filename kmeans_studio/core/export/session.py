@@ -1,9 +1,10 @@
 """Results that leave the app: sessions (JSON), centres and labels (CSV).
 
-A *source* is a small JSON-able dict that says how to rebuild the data exactly (the
-blob parameters and seed, "digits", a sample photo's name, a file's path); a session
-adds the run's parameters, its initial centres and the history of centres and inertia
-(a Gaussian mixture: of means and log-likelihood) up to the state shown.  Opening a
+A session is a run request written down: its data source (`sources.DataSource`: how
+to rebuild the data exactly, the blob parameters and seed, "digits", a sample photo's
+name, a file's path), the run's parameters, its initial centres and the history of
+centres and inertia (a Gaussian mixture: of means and log-likelihood) up to the state
+shown.  Opening a
 session rebuilds the data, starts from the same initial centres and replays the same
 half-steps, so it shows the same centres and labels at the same iteration.
 """
@@ -21,76 +22,23 @@ from typing import Any
 
 import numpy as np
 
-from kmeans_studio.core.color.spaces import SPACES
-from kmeans_studio.core.data import datasets
-from kmeans_studio.core.data.datasets import BLOB_SHAPES, SAMPLE_IMAGES, Dataset
-from kmeans_studio.core.data.drawing import (
-    MAX_POINTS,
-    N_CLASSES,
-    drawing_from_source,
-    drawn_dataset,
-)
-from kmeans_studio.core.data.tables import (
-    MAX_COLUMNS,
-    MISSING,
-    SCALINGS,
-    load_table_dataset,
-)
-from kmeans_studio.core.engine.mixture_steps import MODELS as _MODELS
+from kmeans_studio.core.checks import is_number as _is_number
+from kmeans_studio.core.checks import number_rows as _matrix
+from kmeans_studio.core.checks import one_of as _choice
+from kmeans_studio.core.checks import real_number as _real
+from kmeans_studio.core.checks import short_text as _text
+from kmeans_studio.core.checks import shown as _shown
+from kmeans_studio.core.checks import whole_number as _whole
+from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.data.sources import DataSource, data_source
+from kmeans_studio.core.engine.models import MODELS as _MODELS
 from kmeans_studio.core.limits import regular_file
-from kmeans_studio.core.parameters import (
-    TOL_RANGE,
-    BlobParameters,
-    RunParameters,
-    specs,
-)
+from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
 
 FORMAT = "kmeans-studio-session"
 VERSION = 1
 SESSION_SUFFIX = ".kmeans.json"
 RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
-#: Which page shows each kind of data source.
-SOURCE_PAGES = {"blobs": "blobs", "drawn": "blobs", "digits": "digits", "labelled_file": "digits",
-                "sample_image": "image", "image_file": "image", "table": "table"}
-#: The pages with a model choice (k-means or a Gaussian mixture).
-MIXTURE_PAGES = ("blobs", "table")
-
-
-def check_model(source: dict, run: dict) -> None:
-    """ValueError with a sentence when the run's model is one its data's page does not
-    run (a Gaussian mixture on digits or a photo): the window and `animate` alike."""
-    page = SOURCE_PAGES[source["kind"]]
-    if run.get("model", "kmeans") != "kmeans" and page not in MIXTURE_PAGES:
-        raise ValueError(f"It holds a Gaussian mixture, and the {page.capitalize()} page "
-                         f"runs k-means only.")
-
-
-def load_source(source: dict, cancelled=None, progress=None) -> Dataset | None:
-    """The data a source dict describes (raises ValueError/OSError with a sentence).
-
-    Tables are read in chunks: `progress(done, total)` is told how far, and None is
-    returned when `cancelled()` says so.
-    """
-    kind = source.get("kind")
-    if kind == "blobs":
-        return datasets.make_blob_dataset(source["shape"], source["n_samples"],
-                                          source["n_centers"], source["cluster_std"],
-                                          source["random_state"])
-    if kind == "digits":
-        return datasets.digits_dataset()
-    if kind == "drawn":
-        return drawn_dataset(drawing_from_source(source))
-    if kind == "labelled_file":
-        return datasets.npz_images_dataset(source["path"])
-    if kind == "sample_image":
-        return datasets.sample_image_dataset(source["name"], source.get("space", "srgb"))
-    if kind == "image_file":
-        return datasets.file_image_dataset(source["path"], source.get("space", "srgb"))
-    if kind == "table":
-        return load_table_dataset(source, cancelled, progress)
-    raise ValueError(f"Unknown kind of data {kind!r} in the session.")
-
-
 def state_phase(index: int) -> tuple[str, int]:
     """(phase, iteration) of state `index`: the history alternates init, assign,
     update, assign, update, ... (a run may end on an assignment)."""
@@ -105,8 +53,8 @@ class Session:
 
     Attributes
     ----------
-    source : dict
-        How to rebuild the data (see `load_source`).
+    source : DataSource
+        How to rebuild the data (a session's dict is checked into one).
     run : dict
         Model ("kmeans" or a mixture's covariance type), k, initialisation, starts,
         seed, iteration limit, tolerance.
@@ -122,7 +70,7 @@ class Session:
         One line on the data, for people reading the file.
     """
 
-    source: dict
+    source: DataSource
     run: dict
     trail: np.ndarray
     objective: np.ndarray
@@ -132,7 +80,7 @@ class Session:
     @property
     def objective_key(self) -> str:
         """The objective's name in the file."""
-        return "inertia" if self.run.get("model", "kmeans") == "kmeans" else "log_likelihood"
+        return _MODELS[self.run.get("model") or "kmeans"].objective
 
     @property
     def initial_centers(self) -> np.ndarray:
@@ -143,7 +91,7 @@ class Session:
         text = json.dumps({
             "format": FORMAT, "version": VERSION,
             "description": self.description,
-            "source": self.source,
+            "source": self.source.to_dict(),
             "run": self.run,
             "position": {"state": self.position, "iteration": n_iter, "phase": phase},
             "initial_centers": self.trail[0].tolist(),
@@ -159,7 +107,9 @@ class Session:
 
     def __post_init__(self) -> None:
         # Only the fields each kind of data has are kept: nothing else travels on.
-        object.__setattr__(self, "source", check_source(self.source))
+        object.__setattr__(self, "source", data_source(self.source))
+        if not self.source.rebuildable:
+            raise ValueError(f"{self.source.describe()} cannot be rebuilt from a session")
         object.__setattr__(self, "run", {**self.run, "model": self.run.get("model") or "kmeans"})
         check_session(self.source, self.run, self.trail, self.objective, self.position)
 
@@ -197,7 +147,7 @@ class Session:
             run = {key: run.get(key) for key in RUN_KEYS}
             model = "kmeans" if run["model"] is None else run["model"]
             run["model"] = _choice(model, "the run's model", _MODELS)
-            key = "inertia" if run["model"] == "kmeans" else "log_likelihood"
+            key = _MODELS[run["model"]].objective
             objective = _field(data, key, list)
             if not all(v is None or _is_number(v) for v in objective):
                 raise ValueError(f"the {key.replace('_', '-')} must be a list of numbers")
@@ -247,23 +197,13 @@ class Session:
         return cls.from_json(text, name)
 
 
-def missing_file(source: dict) -> str | None:
-    """The file a (checked) source reads that is not there now, or None."""
-    path = source.get("path")
-    if path is not None and not Path(path).is_file():
-        return path
-    return None
-
-
 # ---------------------------------------------------------------------- checking
 #: Sessions K-Means Studio writes stay far below this (a 64-colour photo's 300
 #: iterations take about 1 MiB); anything larger is refused before it is read.
 MAX_SESSION_BYTES = 64 << 20
-#: Dimensions of the centres each kind of data has (tables: one per feature).
-_KIND_FEATURES = {"blobs": 2, "drawn": 2, "digits": 64, "sample_image": 3, "image_file": 3}
 
 
-def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndarray,
+def check_session(source: DataSource, run: dict, trail: np.ndarray, objective: np.ndarray,
                   position: int) -> None:
     """Raise ValueError (a clause, no file name) unless every field of a session has
     the type, shape and range K-Means Studio writes (`source` checked already)."""
@@ -273,10 +213,9 @@ def check_session(source: dict, run: dict, trail: np.ndarray, objective: np.ndar
     k, d = trail.shape[1:]
     if k != run["n_clusters"]:
         raise ValueError(f"the run has {run['n_clusters']} clusters but {k} initial centres")
-    want = (len(source["features"]) if source["kind"] == "table"
-            else _KIND_FEATURES.get(source["kind"]))
+    want = source.n_features
     if want is not None and d != want:
-        raise ValueError(f"its centres have {d} coordinates, but {source['kind']} data "
+        raise ValueError(f"its centres have {d} coordinates, but {source.kind} data "
                          f"have {want}")
     if len(trail) != 1 + position // 2 or len(objective) != position + 1:
         raise ValueError(f"its history does not reach state {position}")
@@ -297,73 +236,10 @@ def check_run(run: dict) -> None:
     _real(run.get("tol"), "the run's tol", *TOL_RANGE)
 
 
-def check_source(source: dict) -> dict:
-    """Check a session's data source: its kind and every field that kind has; return
-    it with those fields alone."""
-    kind = source.get("kind")
-    if kind == "blobs":
-        _choice(source.get("shape"), "the blob shape", BLOB_SHAPES)
-        for key, spec in specs(BlobParameters).items():
-            if spec.low is not None:
-                check = _real if isinstance(spec.low, float) else _whole
-                check(source.get(key), f"the blobs' {key}", spec.low, spec.high)
-    elif kind == "sample_image":
-        _choice(source.get("name"), "the sample image", SAMPLE_IMAGES)
-    elif kind in ("labelled_file", "image_file"):
-        _path(source.get("path"))
-    elif kind == "table":
-        if source.get("path") is not None:
-            _path(source["path"])
-        features = source.get("features")
-        if (not isinstance(features, list) or not features
-                or len(features) > MAX_COLUMNS):
-            raise ValueError(f"the table's features must be a list of 1 to {MAX_COLUMNS:,} "
-                             "column names")
-        for feature in features:
-            _text(feature, "a feature column's name", 1000)
-        if source.get("label") is not None:
-            _text(source["label"], "the label column's name", 1000)
-        _choice(source.get("missing", "drop"), "the table's missing", MISSING)
-        _choice(source.get("scaling", "none"), "the table's scaling", SCALINGS)
-        source = {**source, "path": source.get("path"), "label": source.get("label"),
-                  "missing": source.get("missing", "drop"),
-                  "scaling": source.get("scaling", "none")}
-    elif kind == "drawn":
-        _drawn(source)
-    elif kind != "digits":
-        raise ValueError(f"its data are of a kind this K-Means Studio cannot rebuild "
-                         f"({_shown(kind)})")
-    if kind in ("sample_image", "image_file"):  # sessions before Oklab: sRGB
-        source = {**source, "space": source.get("space", "srgb")}
-        _choice(source["space"], "the colour space", SPACES)
-    return {key: source[key] for key in _SOURCE_FIELDS[kind]}
-
-
-#: The fields of each kind of data source.
-_SOURCE_FIELDS = {
-    "blobs": ("kind", "shape", "n_samples", "n_centers", "cluster_std", "random_state"),
-    "digits": ("kind",),
-    "drawn": ("kind", "points", "classes"),
-    "labelled_file": ("kind", "path"),
-    "sample_image": ("kind", "name", "space"),
-    "image_file": ("kind", "path", "space"),
-    "table": ("kind", "path", "features", "label", "missing", "scaling"),
-}
-
-
-def _shown(value: Any) -> str:
-    """A short repr of a value from a file, for a message."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number K-Means Studio writes")
 
 
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(float(value)))
 
 
 def _field(data: dict, key: str, kind: type) -> Any:
@@ -374,70 +250,18 @@ def _field(data: dict, key: str, kind: type) -> Any:
     return value
 
 
-def _whole(value: Any, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or not low <= value <= high:
-        raise ValueError(f"{what} must be a whole number from {low:,} to {high:,}, "
-                         f"not {_shown(value)}")
-    return int(value)
 
 
-def _real(value: Any, what: str, low: float, high: float) -> float:
-    if not _is_number(value) or not low <= float(value) <= high:
-        raise ValueError(f"{what} must be a number from {low:g} to {high:g}, "
-                         f"not {_shown(value)}")
-    return float(value)
 
 
-def _text(value: Any, what: str, longest: int) -> str:
-    if not isinstance(value, str) or len(value) > longest or "\0" in value:
-        raise ValueError(f"{what} must be text of at most {longest:,} characters, "
-                         f"not {_shown(value)}")
-    return value
 
 
-def _choice(value: Any, what: str, choices) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{what} must be one of {', '.join(choices)}, not {_shown(value)}")
-    return value
 
 
-def _path(value: Any) -> str:
-    _text(value, "the file's path", 4096)
-    if not value:
-        raise ValueError("the file's path is empty")
-    return value
 
 
-def _matrix(value: Any, what: str, ndim: int | None) -> np.ndarray:
-    """A list of lists of finite numbers (of `ndim` dimensions) as float64."""
-    if not isinstance(value, list):
-        raise ValueError(f"{what} must be a list of numbers")
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError, OverflowError, RecursionError):
-        array = None
-    if array is None or (array.size and array.dtype.kind not in "iuf"):
-        raise ValueError(f"{what} must be rows of numbers of equal length")
-    array = array.astype(np.float64)
-    if (ndim is not None and array.ndim != ndim) or (array.size and array.ndim < 2):
-        raise ValueError(f"{what} are not a table of numbers")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} hold numbers too large to use")
-    return array
 
 
-def _drawn(source: dict) -> None:
-    """Drawn points: at most `drawing.MAX_POINTS` finite (x, y), a class each."""
-    points, classes = source.get("points"), source.get("classes")
-    if not isinstance(points, list) or len(points) > MAX_POINTS:
-        raise ValueError(f"the drawn points must be a list of at most {MAX_POINTS:,}")
-    if points and _matrix(points, "the drawn points", 2).shape[1] != 2:
-        raise ValueError("the drawn points must each be two numbers")
-    if (not isinstance(classes, list) or len(classes) != len(points)
-            or not all(type(c) is int and -1 <= c < N_CLASSES for c in classes)):
-        raise ValueError(f"the drawn points' classes must be a whole number from -1 to "
-                         f"{N_CLASSES - 1} for each point")
 
 
 def _too_big(name: str, size: int) -> str:

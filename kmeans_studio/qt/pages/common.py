@@ -17,15 +17,6 @@ from PySide6.QtWidgets import (
 from kmeans_studio.core.parameters import next_seed
 
 
-def state_evaluation(dataset, state, done: bool):
-    """A state judged against the true labels (`metrics.Evaluation`), in the worker."""
-    from kmeans_studio.core.explore.metrics import evaluate
-
-    if state.labels is None:
-        return None
-    return evaluate(dataset.X, dataset.y, state.labels, state.n_clusters)
-
-
 def spin_box(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
     """A spin box with its tooltip and accessible name, asking once per edit."""
     box = QSpinBox()

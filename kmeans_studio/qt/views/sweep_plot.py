@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.engine.mixture_steps import MODELS
+from kmeans_studio.core.engine.models import MODELS
 from kmeans_studio.core.explore.sweep import SCORES, Sweep
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.layout import WrappedLabel
@@ -103,7 +103,7 @@ class SweepPlot(QWidget):
         scored = (f"Scores on a fixed random sample of {sweep.scored_points:,} of the "
                   f"{sweep.n_points:,} {what} ({whole} all of them)"
                   if sweep.sampled else f"Scores on all {sweep.n_points:,} {what}")
-        model = MODELS[sweep.model]
+        model = MODELS[sweep.model].title
         init = MIXTURE_INITS.get(sweep.init, sweep.init).lower() if (
             sweep.model != "kmeans") else sweep.init
         self.note.setText(

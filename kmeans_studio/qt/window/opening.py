@@ -339,19 +339,21 @@ class Opener(QObject):
             self.said.emit("There is no run to save yet: place or initialise centres first.")
             return None
         request = snap.request
-        if request.source is None:
+        if not request.data.rebuildable:
             self.said.emit("A pasted image cannot be saved in a session or script: save it "
                               "as a file, open that file, and try again.")
             return None
-        if isinstance(request.init, str) or request.init is None:
-            init = request.init or "click"
-        else:  # a function (images) or centres chosen in the Explore dock
-            init = "k-means++ on a pixel sample" if callable(request.init) else "given centres"
+        if request.init is None:
+            init = "click"
+        elif not isinstance(request.init, str):  # centres chosen in the Explore dock
+            init = "given centres"
+        else:  # a photo's start is k-means++ on a sample of its pixels (`core.recipes`)
+            init = "k-means++ on a pixel sample" if request.data.photo else request.init
         run = {"model": request.model, "n_clusters": snap.iteration.n_clusters, "init": init,
                "n_init": request.n_init,
                "random_state": request.random_state, "max_iter": request.max_iter,
                "tol": request.tol}
-        return Session(dict(request.source), run, np.array(snap.trail),
+        return Session(request.data, run, np.array(snap.trail),
                        np.array(snap.objective[: snap.index + 1]), snap.index,
                        snap.dataset.description)
 
@@ -374,26 +376,24 @@ class Opener(QObject):
     def _read_session(self, path: Path):
         """Read and check a session (on the reading job); then, on the GUI thread, ask
         its page's run for it (`_replay_session`)."""
-        from kmeans_studio.core.export.session import Session, check_model, missing_file
+        from kmeans_studio.core.export.session import Session
 
         session = Session.load(path)
-        missing = missing_file(session.source)
+        missing = session.source.missing_file()
         if missing is not None and not Path(missing).exists():
             raise ValueError(f"Cannot open “{path.name}”: the file its data come from, "
                              f"“{Path(missing).name}”, is not there any more.")
         if missing is not None:  # a folder, a pipe, a device: said by name
             regular_file(missing)
         try:
-            check_model(session.source, session.run)
+            session.source.check_model(session.run["model"])
         except ValueError as exc:
             raise ValueError(f"Cannot open “{path.name}”: {str(exc)[0].lower()}"
                              f"{str(exc)[1:]}") from None
         return functools.partial(self._replay_session, path, session)
 
     def _replay_session(self, path: Path, session) -> None:
-        from kmeans_studio.core.export.session import SOURCE_PAGES
-
-        page = self.pages[SOURCE_PAGES[session.source["kind"]]]
+        page = self.pages[session.source.page]
         run = session.run
         # k-means restarts from its initial centres; a mixture from its initialisation
         # (its first covariances come from it) unless its means were placed by hand.

@@ -4,19 +4,18 @@ and the run's parameters."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kmeans_studio.core.data.datasets import TWO_GROUP_SHAPES, natural_groups
-from kmeans_studio.core.data.drawing import Sketch, drawing_from_source
-from kmeans_studio.core.export.session import load_source
+from kmeans_studio.core.data.drawing import Sketch
+from kmeans_studio.core.data.sources import DataSource, Drawn, data_source
 from kmeans_studio.core.parameters import INIT_CHOICES, BlobParameters, next_seed
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.layout import WrappedLabel
-from kmeans_studio.qt.pages.common import DataPanel, push_button, state_evaluation
+from kmeans_studio.qt.pages.common import DataPanel, push_button
 from kmeans_studio.qt.parameters import ParameterForm
 from kmeans_studio.qt.settings import Settings
 
@@ -151,30 +150,25 @@ class BlobsPanel(DataPanel):
         return self.data.values().drawn
 
     def request(self) -> RunRequest:
-        return self.request_for(self.sketch.drawing.source() if self.drawing
-                                else self.data.values().source())
+        return self.request_for(Drawn.of(self.sketch.drawing) if self.drawing
+                                else data_source(self.data.values().source()))
 
-    def request_for(self, source: dict) -> RunRequest:
+    def request_for(self, source: DataSource) -> RunRequest:
         values = self.run.values().request_values()
-        derive, key = None, tuple(source.values())
-        if source["kind"] == "drawn":
-            drawing = drawing_from_source(source)
-            key = drawing.key
-            derive = state_evaluation if drawing.labelled() else None
-            if len(drawing) < values["n_clusters"] and values["init"] is not None:
-                values["init"] = None  # shown, not clustered, until there are k points
-        return RunRequest(data_key=key, source=source, derive=derive,
-                          make_data=functools.partial(load_source, source), **values)
+        if (isinstance(source, Drawn) and len(source.points) < values["n_clusters"]
+                and values["init"] is not None):
+            values["init"] = None  # shown, not clustered, until there are k points
+        return RunRequest(source, **values)
 
-    def restore(self, source: dict, run: dict) -> None:
+    def restore(self, source: DataSource, run: dict) -> None:
         """Show a session's data and run parameters (no request is sent)."""
-        if source["kind"] == "drawn":
-            self.sketch.replace(drawing_from_source(source))
+        if isinstance(source, Drawn):
+            self.sketch.replace(source.drawing)
             shape = self.data.shape
             with QSignalBlocker(shape):
                 shape.setCurrentIndex(shape.findData("drawn"))
         else:
-            fields = {key: value for key, value in source.items() if key != "kind"}
+            fields = {key: value for key, value in source.to_dict().items() if key != "kind"}
             self.data.show_values(dataclasses.replace(BlobParameters(), **fields))
         self.run.show_values(self.run.values().with_session(run))
         self._update_enabled()

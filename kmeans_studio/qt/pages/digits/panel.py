@@ -3,8 +3,6 @@ how clusters are matched to classes, and the run's parameters."""
 
 from __future__ import annotations
 
-import functools
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,12 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.data.sources import DataSource, Digits, LabelledFile
 from kmeans_studio.core.explore.metrics import MATCH_METHODS
-from kmeans_studio.core.export.session import load_source
 from kmeans_studio.core.parameters import INIT_CHOICES
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.pages.blobs.panel import RunForm
-from kmeans_studio.qt.pages.common import SourcePanel, push_button, state_evaluation
+from kmeans_studio.qt.pages.common import SourcePanel, push_button
 from kmeans_studio.qt.settings import Settings
 
 #: Centres cannot be placed by clicking in 64 dimensions.
@@ -83,17 +81,15 @@ class DigitsPanel(SourcePanel):
         return self.match.currentData()
 
     def request(self) -> RunRequest:
-        return self.request_for({"kind": "labelled_file", "path": self._source[1]}
-                                if self._source[0] == "file" else {"kind": "digits"})
+        return self.request_for(LabelledFile(self._source[1]) if self._source[0] == "file"
+                                else Digits())
 
-    def request_for(self, source: dict) -> RunRequest:
-        return RunRequest(data_key=("digits", *source.values()), source=source,
-                          make_data=functools.partial(load_source, source),
-                          derive=state_evaluation, **self.run.values().request_values())
+    def request_for(self, source: DataSource) -> RunRequest:
+        return RunRequest(source, **self.run.values().request_values())
 
-    def restore(self, source: dict, run: dict) -> None:
+    def restore(self, source: DataSource, run: dict) -> None:
         """Take a session's data and run parameters (no request is sent)."""
-        self._source = ("file", source["path"]) if source["kind"] == "labelled_file" else ("digits",)
+        self._source = ("file", source.path) if source.path is not None else ("digits",)
         self.run.show_values(self.run.values().with_session(run))
 
     def save(self, settings: Settings) -> None:

@@ -1,9 +1,8 @@
 """The Image page's panel: which photo, how many colours, dithering (its run's steps
-on the worker are `core.color.photo_run`)."""
+on the worker are chosen by `core.recipes` for its data source)."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 import numpy as np
@@ -17,9 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmeans_studio.core.color.photo_run import image_init, image_run, state_picture
-from kmeans_studio.core.data.datasets import SAMPLE_IMAGES, Dataset, image_dataset
-from kmeans_studio.core.export.session import load_source
+from kmeans_studio.core.data.datasets import SAMPLE_IMAGES, Dataset
+from kmeans_studio.core.data.sources import (
+    DataSource,
+    ImageFile,
+    PastedImage,
+    SampleImage,
+)
 from kmeans_studio.core.parameters import from_values
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.pages.common import SourcePanel, push_button
@@ -102,31 +105,24 @@ class ImagePanel(SourcePanel):
     def request(self) -> RunRequest:
         kind, space = self._source[0], self.params.values().space
         if kind == "pixels":  # pasted: nothing to rebuild it from
-            pixels, name = self._source[1], self._source[2]
-            return self._request(None, ("pixels", id(pixels), name, space),
-                                 functools.partial(image_dataset, pixels, name, space=space))
-        return self.request_for({"kind": "sample_image", "name": self._source[1], "space": space}
-                                if kind == "sample"
-                                else {"kind": "image_file", "path": self._source[1],
-                                      "space": space})
+            return self.request_for(PastedImage(self._source[1], self._source[2], space))
+        return self.request_for(SampleImage(self._source[1], space) if kind == "sample"
+                                else ImageFile(self._source[1], space))
 
-    def request_for(self, source: dict) -> RunRequest:
-        return self._request(source, tuple(source.values()),
-                             functools.partial(load_source, source))
+    def request_for(self, source: DataSource) -> RunRequest:
+        # The start is k-means++ on a pixel sample (`core.recipes`), and a new photo
+        # runs to the end at once: the compressed picture comes without asking.
+        return RunRequest(source, n_clusters=self.params.n_clusters.value(),
+                          random_state=self.params.random_state.value(), max_iter=300,
+                          tol=1e-4, run_to_end=True)
 
-    def _request(self, source: dict | None, key: tuple, make) -> RunRequest:
-        return RunRequest(data_key=("image", *key), make_data=make, n_clusters=self.params.n_clusters.value(),
-                          init=image_init, random_state=self.params.random_state.value(), max_iter=300,
-                          tol=1e-4, derive=state_picture, source=source, run_to_end=True,
-                          make_run=image_run)
-
-    def restore(self, source: dict, run: dict) -> None:
+    def restore(self, source: DataSource, run: dict) -> None:
         """Take a session's photo and colours (no request is sent)."""
-        self._source = (("sample", source["name"]) if source["kind"] == "sample_image"
-                        else ("file", source["path"]))
+        self._source = (("sample", source.name) if isinstance(source, SampleImage)
+                        else ("file", source.path))
         self.params.show_values(from_values(self.params.values(), {
             "n_clusters": run["n_clusters"], "random_state": run["random_state"] or 0,
-            "space": source.get("space", "srgb")}))
+            "space": source.space}))
 
     def k_and_seed_boxes(self):
         return self.params.n_clusters, self.params.random_state

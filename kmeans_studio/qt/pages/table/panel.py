@@ -4,7 +4,6 @@ run's parameters."""
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -20,15 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from kmeans_studio.core.data.datasets import Dataset
+from kmeans_studio.core.data.sources import DataSource, Table
 from kmeans_studio.core.data.tables import IRIS_CHOICE, MISSING, SCALINGS, TableChoice
-from kmeans_studio.core.export.session import load_source
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.pages.blobs.panel import RunForm
 from kmeans_studio.qt.pages.common import (
     DataPanel,
     choice_box,
     push_button,
-    state_evaluation,
 )
 from kmeans_studio.qt.pages.digits.panel import DIGIT_INITS
 from kmeans_studio.qt.settings import Settings
@@ -116,16 +114,13 @@ class TablePanel(DataPanel):
         self._show_choice()
 
     def request(self) -> RunRequest:
-        return self.request_for(self.choice.to_source(self.path) if self.path else {
-            **IRIS_CHOICE.to_source(""), "path": None,
-            "scaling": self.choice.scaling, "missing": self.choice.missing})
+        if self.path:
+            return self.request_for(Table.of(self.path, self.choice))
+        return self.request_for(Table(None, IRIS_CHOICE.features, IRIS_CHOICE.label,
+                                      self.choice.missing, self.choice.scaling))
 
-    def request_for(self, source: dict) -> RunRequest:
-        return RunRequest(
-            data_key=("table", json.dumps(source, sort_keys=True)), source=source,
-            make_data=functools.partial(load_source, source), reads_in_chunks=True,
-            derive=state_evaluation if source.get("label") else None,
-            **self.run.values().request_values())
+    def request_for(self, source: DataSource) -> RunRequest:
+        return RunRequest(source, **self.run.values().request_values())
 
     def data_loaded(self, dataset: Dataset) -> None:
         self._loaded = (self.path, self.choice)
@@ -155,10 +150,10 @@ class TablePanel(DataPanel):
         if wanted is not None and choices[wanted][1] != current:
             self.axes_changed.emit(choices[wanted][1])
 
-    def restore(self, source: dict, run: dict) -> None:
+    def restore(self, source: Table, run: dict) -> None:
         """Take a session's table and run parameters (no request is sent)."""
-        self.path = source.get("path")
-        self.choice = TableChoice.from_source(source)
+        self.path = source.path
+        self.choice = source.choice
         self._show_choice()
         self.run.show_values(self.run.values().with_session(run))
 

@@ -120,3 +120,19 @@ def test_gentle_dithering_keeps_ssim_above_pillows_full_floyd_steinberg():
 def test_bad_strengths_are_refused(strength):
     with pytest.raises(ValueError, match="strength"):
         dither(np.zeros((2, 2, 3), np.uint8), np.zeros((2, 3), np.uint8), strength)
+
+
+def test_a_colour_between_a_cells_last_level_and_the_next_finds_its_nearest_entry():
+    """Found by the property above: 71.44 lies in the cell of levels 64..71, and the
+    entry nearest to it was dropped from that cell's candidates (they were chosen for
+    the cell's integer levels only)."""
+    from kmeans_studio.core.color._dither_kernels import candidate_cells, diffuse
+
+    image = np.full((1, 2, 3), 69, dtype=np.uint8)
+    rng = np.random.default_rng(1_634_765_309)
+    palette = rng.integers(0, 256, (10, 3)).astype(np.float64)
+    palette[rng.integers(0, 10)] = palette[0]
+    amount = rng.random(image.shape[:2])
+    out = np.empty(image.shape[:2], dtype=np.uint8)
+    diffuse(image, palette, amount, *candidate_cells(palette), out)
+    np.testing.assert_array_equal(out, reference(image, palette, amount))

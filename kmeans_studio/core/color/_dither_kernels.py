@@ -27,7 +27,10 @@ def candidate_cells(palette):  # pragma: no cover - compiled
     for cell in range(n * n * n):
         lo = np.array([(cell // (n * n)) * CELL, ((cell // n) % n) * CELL, (cell % n) * CELL],
                       dtype=np.float64)
-        hi = lo + (CELL - 1)
+        # The error-diffused colours are real numbers: a cell holds [lo, lo + CELL),
+        # not only its integer levels (with lo + CELL - 1 an entry nearest to 71.4 in
+        # the cell 64..71 was dropped, and a farther one taken).
+        hi = lo + CELL
         threshold = np.inf
         for j in range(k):
             near = 0.0

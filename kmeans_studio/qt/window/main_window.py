@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,18 +34,12 @@ from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled
 from kmeans_studio.qt.pages import PAGES
-from kmeans_studio.qt.settings import NO_POSITION, RANGES, Settings
+from kmeans_studio.qt.settings import RANGES, Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.views.pseudocode import PseudocodeView
 from kmeans_studio.qt.window.exporting import Exporter
 from kmeans_studio.qt.window.opening import Opener
-
-
-#: Where a dock may sit, by its name in the settings (`settings.DOCK_AREAS`).
-AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
-         "right": Qt.DockWidgetArea.RightDockWidgetArea,
-         "top": Qt.DockWidgetArea.TopDockWidgetArea,
-         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
+from kmeans_studio.qt.window.placement import restore_layout, save_layout
 
 
 class MainWindow(QMainWindow):
@@ -94,7 +88,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status()
         self._connect()
-        self._restore_layout()
+        restore_layout(self, self.settings, self._docks())
         # Start after the first paint: the worker loads scikit-learn meanwhile.
         QTimer.singleShot(0, self, self._enter_page)  # not after the window is gone
 
@@ -164,55 +158,6 @@ class MainWindow(QMainWindow):
         """The docks whose place is remembered, by their name in `settings.DOCKS`."""
         return {"data": self.data_dock, "explore": self.explore,
                 "pseudocode": self.pseudocode_dock}
-
-    def _restore_layout(self) -> None:
-        """The window's size and place and each dock's area, visibility and size as
-        the last close left them, from the typed settings, fitted to the screen it is
-        on (a 1200×800 window on a 1024×768 projector lost its edges)."""
-        settings = self.settings
-        x, y = settings["window/x"], settings["window/y"]
-        placed = x != NO_POSITION and y != NO_POSITION
-        screen = (QGuiApplication.screenAt(QPoint(x + 40, y + 40)) if placed else None)
-        if screen is None:  # not placed yet, or on a screen that is gone
-            placed, screen = False, self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry()
-        self.resize(min(settings["window/width"], room.width()),
-                    min(settings["window/height"], room.height()))
-        if placed:
-            self.move(x, y)
-        sizes = []
-        for name, dock in self._docks().items():
-            area = AREAS[settings[f"dock/{name}/area"]]
-            if self.dockWidgetArea(dock) != area:
-                self.addDockWidget(area, dock)
-            dock.setVisible(settings[f"dock/{name}/visible"])
-            if settings[f"dock/{name}/size"]:
-                sizes.append((dock, settings[f"dock/{name}/size"], area))
-        if sizes:  # once laid out: a dock's size is kept only by a shown window
-            QTimer.singleShot(0, self, lambda: self._size_docks(sizes))
-        if settings["window/maximized"]:
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-
-    def _size_docks(self, sizes) -> None:
-        for dock, size, area in sizes:
-            across = area in (Qt.DockWidgetArea.LeftDockWidgetArea,
-                              Qt.DockWidgetArea.RightDockWidgetArea)
-            self.resizeDocks([dock], [size], Qt.Orientation.Horizontal if across
-                             else Qt.Orientation.Vertical)
-
-    def _save_layout(self) -> None:
-        settings, normal = self.settings, self.normalGeometry()
-        settings["window/width"], settings["window/height"] = normal.width(), normal.height()
-        settings["window/x"], settings["window/y"] = normal.x(), normal.y()
-        settings["window/maximized"] = self.isMaximized()
-        areas = {area: name for name, area in AREAS.items()}
-        for name, dock in self._docks().items():
-            area = self.dockWidgetArea(dock)
-            settings[f"dock/{name}/area"] = areas.get(area, "left")
-            settings[f"dock/{name}/visible"] = dock.isVisible()
-            across = area in (Qt.DockWidgetArea.LeftDockWidgetArea,
-                              Qt.DockWidgetArea.RightDockWidgetArea)
-            settings[f"dock/{name}/size"] = dock.width() if across else dock.height()
 
     def _size_pseudocode(self, visible: bool) -> None:
         """Shown: as wide as its longest line, up to a quarter of the window (then the
@@ -632,7 +577,7 @@ class MainWindow(QMainWindow):
         if self._settings_reset:
             super().closeEvent(event)
             return
-        self._save_layout()
+        save_layout(self, self.settings, self._docks())
         self.settings["window/source"] = self.page_box.currentData()
         self.settings["play/speed"] = self.speed.value()
         self.settings["view/voronoi"] = self.actions["show_voronoi"].isChecked()

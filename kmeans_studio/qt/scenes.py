@@ -4,10 +4,17 @@
 1920×1080, in a light and a dark palette, into FOLDER (run it after touching a view,
 and look at the pictures); `tests/qt/test_layout.py` walks the same scenes and checks
 what can be checked automatically.
+
+`python -m kmeans_studio.qt.scenes --x11 FOLDER` shows them as a user sees them: a
+real X11 screen (Xvfb) of 1024×768, 1200×800 and 1920×1080 with a window manager
+(openbox) framing the maximised window, each screen grabbed whole.  It needs the
+Debian packages xvfb and openbox.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +27,10 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 SIZES = ((1024, 700), (1920, 1080))
+
+#: The screens `--x11` shows the window on: a projector's, the default window's, a
+#: desktop's.
+SCREENS = ((1024, 768), (1200, 800), (1920, 1080))
 
 #: A dark palette like the desktops' (Breeze Dark's main colours).
 DARK = {
@@ -355,8 +366,11 @@ SCENES = [(scene.__name__, scene) for scene in (
 )]
 
 
-def render(folder: Path, sizes=SIZES, palettes=("light", "dark")) -> list[Path]:
-    """Every scene at every size in every palette, as FOLDER/scene-palette-WxH.png."""
+def render(folder: Path, sizes=SIZES, palettes=("light", "dark"), screen: str = "",
+           only=()) -> list[Path]:
+    """Every scene at every size in every palette, as FOLDER/scene-palette-WxH.png;
+    with `screen` (its "WxH"), the window maximised on the X11 screen it runs on and
+    the whole screen grabbed, window manager's frame included."""
     from kmeans_studio.app import application, build_window
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -366,35 +380,84 @@ def render(folder: Path, sizes=SIZES, palettes=("light", "dark")) -> list[Path]:
     for tone in palettes:
         app.setPalette(palette(tone == "dark"))
         window = build_window()  # (views take the palette they are built in)
-        window.show()
+        if screen:
+            window.showMaximized()
+            sizes = [None]
+        else:
+            window.show()
         for name, scene in SCENES:
-            for width, height in sizes:
-                window.resize(width, height)
+            if only and name not in only:
+                continue
+            for size in sizes:
+                if size is not None:
+                    window.resize(*size)
                 scene(window)
-                wait(lambda: settled(window))
+                wait(lambda w=window: settled(w))
                 settle_layout()
-                path = folder / f"{name}-{tone}-{width}x{height}.png"
-                window.grab().save(str(path))
+                if screen:
+                    path = folder / f"{name}-{tone}-{screen}.png"
+                    app.primaryScreen().grabWindow(0).save(str(path))
+                else:
+                    path = folder / f"{name}-{tone}-{size[0]}x{size[1]}.png"
+                    window.grab().save(str(path))
                 saved.append(path)
         window.close()
     return saved
 
 
-def main(argv: list[str] | None = None) -> int:
-    import os
+def render_x11(folder: Path, only=(), screens=SCREENS) -> int:
+    """`render` on each of `screens`, each a new Xvfb server with openbox."""
+    status = 0
+    for number, (width, height) in enumerate(screens, start=90):
+        display = f":{number}"
+        server = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{width}x{height}x24",
+                                   "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        try:
+            time.sleep(1.0)  # (Xvfb takes a moment to accept clients)
+            manager = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            status |= subprocess.call([sys.executable, "-m", "kmeans_studio.qt.scenes",
+                                       "--screen", f"{width}x{height}", str(folder),
+                                       *only],
+                                      env=env)
+            manager.terminate()
+        finally:
+            server.terminate()
+            server.wait()
+    return status
 
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m kmeans_studio.qt.scenes FOLDER", file=sys.stderr)
-        return 2
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # Settings of their own: the user's window state is neither used nor changed.
+
+def _own_settings() -> None:
+    """Settings of their own: the user's window state is neither used nor changed."""
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       tempfile.mkdtemp(prefix="kmeans-studio-settings-"))
-    for path in render(Path(args[0])):
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kmeans_studio.qt.scenes",
+                                     description="Render the screenshot scenes.")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("scenes", nargs="*", metavar="SCENE",
+                        help="only these scenes (default: all)")
+    parser.add_argument("--x11", action="store_true",
+                        help="on real X11 screens of 1024×768, 1200×800 and 1920×1080")
+    parser.add_argument("--screen", default="", help=argparse.SUPPRESS)  # (one of them)
+    args = parser.parse_args(argv)
+    if args.x11:
+        return render_x11(args.folder, args.scenes)
+    unknown = set(args.scenes) - {name for name, _ in SCENES}
+    if unknown:
+        parser.error(f"no scene named {', '.join(sorted(unknown))}")
+    if not args.screen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _own_settings()
+    for path in render(args.folder, screen=args.screen, only=args.scenes):
         print(path)
     return 0
 

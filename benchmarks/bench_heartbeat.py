@@ -124,7 +124,7 @@ def main() -> None:
 
     big, small, other = photos(tempfile.mkdtemp())
     image = window.pages["image"]
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
 
     def compared(name: str):
         snap = window.controller.snapshot

@@ -87,7 +87,7 @@ def settled(window) -> bool:
 
 
 def _show_page(window, key: str) -> None:
-    window.page_box.setCurrentIndex(window.page_box.findData(key))
+    window.page_bar.setCurrentIndex(window.page_bar.findData(key))
     wait(lambda: settled(window))
 
 

@@ -17,7 +17,7 @@ def _is_digits(snap):
 @pytest.fixture
 def digits(window, qtbot):
     """The window on the Digits page, run to convergence."""
-    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("digits"))
     wait_state(qtbot, window, _is_digits, timeout=60_000)
     window.actions["run_to_end"].trigger()
     wait_state(qtbot, window, lambda s: _is_digits(s) and s.done, timeout=60_000)

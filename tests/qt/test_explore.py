@@ -190,7 +190,7 @@ def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
                     timeout=60_000)
     assert grid.results["spectral"] is spectral and len(grid.results) == 11
     # On a photo: one sentence, the grid kept.
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
     wait_state(qtbot, window, lambda s: s.dataset.image is not None)
     tab.start()
     assert "not a photo's colours" in tab.error.text() and grid.results is results

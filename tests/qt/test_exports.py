@@ -90,6 +90,11 @@ def test_every_view_exports_as_png_and_svg(window, qtbot, tmp_path):
     texts = [a.text() for a in window.export_menu.actions() if a.text()]
     assert texts[:2] == ["Scatter plot as PNG or SVG…", "Inertia curve as PNG or SVG…"]
     assert "Export as Python s&cript…" in texts
+    # Each entry saves its view where the user says.
+    window.exporter._ask_save_path = lambda *args: tmp_path / "chosen.png"
+    window.export_menu.actions()[1].trigger()
+    qtbot.waitUntil(lambda: (tmp_path / "chosen.png").exists()
+                    and (tmp_path / "chosen.png").stat().st_size > 1000)
 
 
 def test_centres_and_labels_as_csv(window, qtbot, tmp_path):
@@ -164,7 +169,7 @@ def test_the_centre_images_export_as_the_notebook_figure(window, qtbot, tmp_path
     from PySide6.QtGui import QImage
     from PySide6.QtSvg import QSvgRenderer
 
-    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("digits"))
     wait_state(qtbot, window, lambda s: s.dataset.kind == "images" and s.iteration is not None,
                timeout=60_000)
     window.actions["run_to_end"].trigger()

@@ -59,7 +59,7 @@ def _act(window, rng, files):
         if action.isEnabled():
             action.trigger()
     elif roll < 0.75:
-        window.page_box.setCurrentIndex(window.page_box.findData(rng.choice(PAGES)))
+        window.page_bar.setCurrentIndex(window.page_bar.findData(rng.choice(PAGES)))
     elif roll < 0.92:
         window.open_path(files[rng.choice(sorted(files))])
     else:

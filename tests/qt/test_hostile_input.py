@@ -170,7 +170,7 @@ def test_names_are_shown_as_named_not_as_markup(window, qtbot, tmp_path):
 
 def test_reinitialise_works_on_every_page_and_wraps_the_seed(window, qtbot):
     for key in ("blobs", "digits", "table", "image"):
-        window.page_box.setCurrentIndex(window.page_box.findData(key))
+        window.page_bar.setCurrentIndex(window.page_bar.findData(key))
         source = window.pages[key]
         wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
                    timeout=60_000)
@@ -185,7 +185,7 @@ def test_reinitialise_works_on_every_page_and_wraps_the_seed(window, qtbot):
 
 
 def test_saving_under_a_suffix_pillow_cannot_write_says_so(window, qtbot, tmp_path):
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
     wait_state(qtbot, window, lambda s: s.done and s.derived is not None, timeout=60_000)
     for suffix in (".psd", ".xpm", ".xbm"):
         assert window.exporter.write_compressed(tmp_path / f"out{suffix}") is None
@@ -195,7 +195,7 @@ def test_saving_under_a_suffix_pillow_cannot_write_says_so(window, qtbot, tmp_pa
 
 
 def test_the_confusion_matrix_survives_a_resize_between_matchings(window, qtbot):
-    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("digits"))
     digits = window.pages["digits"]
     wait_state(qtbot, window, lambda s: ready(s) and s.dataset.image_shape is not None,
                timeout=60_000)
@@ -326,7 +326,7 @@ def test_every_action_on_every_page_raises_nothing(window, qtbot, tmp_path, monk
     answer_dialogs(monkeypatch, tmp_path)
     skip = {"quit", "cancel"}
     for key in ("blobs", "digits", "table", "image"):
-        window.page_box.setCurrentIndex(window.page_box.findData(key))
+        window.page_bar.setCurrentIndex(window.page_bar.findData(key))
         source = window.pages[key]
         wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
                    timeout=60_000)

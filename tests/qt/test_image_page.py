@@ -70,7 +70,7 @@ def test_dropping_a_photo_opens_the_image_page_and_compresses_it(window, qtbot, 
 
 def test_a_bad_file_shows_a_message_and_keeps_the_current_image(window, qtbot, bad_image_files,
                                                                  tmp_path):
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))
     before = window.controller.snapshot
     for name in ("corrupt.png", "notes.png", "truncated.jpg", "empty.png"):
@@ -171,7 +171,7 @@ def test_a_picture_dithered_for_an_older_state_is_dropped(window, qtbot, photo):
 
 
 def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))
     compare = window.pages["image"].compare
     compare.set_mode_index(1)
@@ -183,7 +183,7 @@ def test_wipe_slider_shows_the_original_left_of_the_line(window, qtbot):
 
 
 def test_palette_swatches_are_sorted_by_share_with_hex_tooltips(window, qtbot):
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
     wait_state(qtbot, window, image_ready("china.jpg"))
     palette = window.pages["image"].palette
     qtbot.waitUntil(lambda: len(palette.shares) == 64)

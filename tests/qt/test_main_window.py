@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QPointF, QSignalBlocker, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
 
 from kmeans_studio.core.data.sources import data_source
@@ -30,7 +30,7 @@ def test_a_page_left_before_its_data_loaded_does_not_come_back(window, qtbot):
     window stays where the user went."""
     blobs = window.pages["blobs"].controller
     qtbot.waitUntil(lambda: window.pages["blobs"].started)  # its data are on the way
-    window.page_box.setCurrentIndex(window.page_box.findData("digits"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("digits"))
     qtbot.waitUntil(lambda: blobs.snapshot is not None, timeout=60_000)
     settle(qtbot, blobs)
     assert window.page.key == "digits"
@@ -269,6 +269,25 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(window):
     assert not missing
 
 
+def test_the_pages_are_tabs_with_ctrl_and_their_number(window, qtbot):
+    """The pages are tabs at the top of the window, each with its Ctrl+number (also in
+    the View menu); the dock beside them holds the page's parameters."""
+    bar = window.page_bar
+    assert [bar.tabText(i) for i in range(bar.count())] == ["Blobs", "Digits", "Image",
+                                                            "Table"]
+    assert window.data_dock.windowTitle() == "Parameters"
+    assert bar.window() is window and not window.data_dock.isAncestorOf(bar)
+    for number, key in ((2, "digits"), (4, "table"), (1, "blobs"), (3, "image")):
+        QTest.keyClick(window, Qt.Key(Qt.Key.Key_0 + number),
+                       Qt.KeyboardModifier.ControlModifier)
+        assert bar.currentData() == key and window.page.key == key
+        assert window.findChild(QAction, f"page_{key}").isChecked()
+        assert f"Ctrl+{number}" in bar.tabToolTip(number - 1)
+    bar.setCurrentIndex(bar.findData("digits"))  # a click on a tab
+    assert window.views.currentWidget() is window.pages["digits"].area
+    assert window.panel_stack.currentWidget().widget() is window.pages["digits"].panel
+
+
 def test_shortcuts_dialog_lists_every_shortcut(window, qtbot):
     dialog = window.show_shortcuts()
     qtbot.addWidget(dialog)
@@ -279,7 +298,7 @@ def test_shortcuts_dialog_lists_every_shortcut(window, qtbot):
     with_keys = {a.shortcut().toString() for a in window.actions.values()
                  if not a.shortcut().isEmpty()}
     assert with_keys <= listed
-    assert "Esc" in listed and "Ctrl+Shift+S" in listed
+    assert "Esc" in listed and "Ctrl+Shift+S" in listed and "Ctrl+4" in listed
     dialog.close()
 
 

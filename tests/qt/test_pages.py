@@ -20,7 +20,7 @@ def ready(snap):
 
 
 def show(window, qtbot, key):
-    window.page_box.setCurrentIndex(window.page_box.findData(key))
+    window.page_bar.setCurrentIndex(window.page_bar.findData(key))
     source = window.pages[key]
     return wait_state(qtbot, window, lambda s: ready(s) and source.accepts(s.dataset),
                       timeout=60_000)
@@ -62,11 +62,11 @@ def test_the_status_bar_and_cancel_describe_the_page_shown(window, qtbot, tmp_pa
         original(request)
     window.pages["digits"].controller.start = slow_load
     try:
-        window.page_box.setCurrentIndex(window.page_box.findData("digits"))
+        window.page_bar.setCurrentIndex(window.page_bar.findData("digits"))
         qtbot.waitUntil(lambda: blocked.is_set() and window.actions["cancel"].isEnabled())
         qtbot.waitUntil(lambda: window.progress.isVisible())
         assert "Loading" in window.progress.format()
-        window.page_box.setCurrentIndex(window.page_box.findData("blobs"))
+        window.page_bar.setCurrentIndex(window.page_bar.findData("blobs"))
         assert not window.progress.isVisible() and not window.actions["cancel"].isEnabled()
         assert window.status.text().startswith("Iteration 0")  # the blobs' run
     finally:
@@ -141,7 +141,7 @@ def test_coming_back_to_a_photo_does_not_compare_it_again(window, qtbot, photos,
     stats = window.pages["image"].stats
     qtbot.waitUntil(lambda: stats.table.rowCount() == 4)
     show(window, qtbot, "blobs")
-    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
     wait_state(qtbot, window, lambda s: image_ready("second.png")(s) and s.done)
     assert stats.table.rowCount() == 4 and calls == [1]
 

@@ -280,7 +280,7 @@ def test_remembered_files_that_went_bad_give_way_to_each_pages_default_data(
     window = _open_window(qtbot)
     defaults = {"image": "china.jpg", "digits": "digits", "table": "iris"}
     for key, name in defaults.items():
-        window.page_box.setCurrentIndex(window.page_box.findData(key))
+        window.page_bar.setCurrentIndex(window.page_bar.findData(key))
         snap = wait_state(qtbot, window, lambda s, key=key: s.iteration is not None
                           and window.pages[key].accepts(s.dataset), timeout=60_000)
         assert name in snap.dataset.name.lower()

@@ -86,7 +86,7 @@ def test_a_bad_file_gets_a_message_and_the_data_stay(window, qtbot, tmp_path):
 
 def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_path):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
-    window.page_box.setCurrentIndex(window.page_box.findData("table"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("table"))
     wait_state(qtbot, window, lambda s: is_table(s) and s.dataset.name == "Iris")
     panel = window.pages["table"].panel
     panel.scaling.setCurrentIndex(panel.scaling.findData("standardise"))
@@ -112,7 +112,7 @@ def test_scaling_is_shown_saved_in_the_session_and_restored(window, qtbot, tmp_p
 
 def test_axes_picker_offers_components_and_column_pairs(window, qtbot):
     wait_state(qtbot, window, lambda s: s.iteration is not None)
-    window.page_box.setCurrentIndex(window.page_box.findData("table"))
+    window.page_bar.setCurrentIndex(window.page_bar.findData("table"))
     wait_state(qtbot, window, is_table)
     panel, scatter = window.pages["table"].panel, window.pages["table"].scatter
     texts = [panel.axes.itemText(i) for i in range(panel.axes.count())]

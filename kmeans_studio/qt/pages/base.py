@@ -76,6 +76,7 @@ class Page:
 
     key = ""
     title = ""
+    tip = ""  # what the page is for, in a sentence (its tab's tooltip)
     data_kind = ""  # the `Dataset.kind` this page shows
 
     def __init__(self, panel, controller: RunController) -> None:

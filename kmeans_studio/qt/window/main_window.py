@@ -12,7 +12,6 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDockWidget,
     QLabel,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStackedWidget,
     QStyle,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +37,7 @@ from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.views.pseudocode import PseudocodeView
 from kmeans_studio.qt.window.exporting import Exporter
 from kmeans_studio.qt.window.opening import Opener
+from kmeans_studio.qt.window.page_bar import PageBar
 from kmeans_studio.qt.window.placement import restore_layout, save_layout
 
 
@@ -111,31 +110,28 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(index)
 
     def _build_dock(self) -> None:
-        self.page_box = QComboBox()
-        self.page_box.setObjectName("page")
-        self.page_box.setToolTip("What to cluster")
-        self.page_box.setAccessibleName("Page")
+        # The pages: tabs at the top of the window (Ctrl+1, Ctrl+2, …); each page's
+        # parameters in the dock at its side.
+        self.page_bar = PageBar(self.pages.values(), self)
+        pages = self.addToolBar("Pages")
+        pages.setObjectName("pages_toolbar")
+        pages.setMovable(False)
+        pages.addWidget(self.page_bar)
         self.panel_stack = QStackedWidget()
         for page in self.pages.values():
-            self.page_box.addItem(page.title, page.key)
             self.panel_stack.addWidget(scrolled(page.panel))
-        container = QWidget()
-        layout = QVBoxLayout(container)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.page_box)
-        layout.addWidget(self.panel_stack, 1)
-        self.data_dock = QDockWidget("Data", self)
+        self.data_dock = QDockWidget("Parameters", self)
         self.data_dock.setObjectName("data_dock")
-        self.data_dock.setWidget(container)
-        self.data_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.data_dock.setWidget(self.panel_stack)
+        self.data_dock.toggleViewAction().setStatusTip(
+            "The data and clustering parameters of the page shown")
         widest = max(page.panel.sizeHint().width() for page in self.pages.values())
         self.data_dock.setMinimumWidth(widest + 24)  # no sideways scrolling of the pages
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
-        saved = self.page_box.findData(self.settings["window/source"])
-        self.page_box.setCurrentIndex(max(0, saved))
-        self.panel_stack.setCurrentIndex(self.page_box.currentIndex())
-        self._show_views(self.page_box.currentIndex())
+        saved = self.page_bar.findData(self.settings["window/source"])
+        self.page_bar.setCurrentIndex(max(0, saved))
+        self.panel_stack.setCurrentIndex(self.page_bar.currentIndex())
+        self._show_views(self.page_bar.currentIndex())
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -253,6 +249,9 @@ class MainWindow(QMainWindow):
                      "cancel"):
             menu.addAction(a[name])
         menu = self.menuBar().addMenu("&View")
+        for action in self.page_bar.actions_:
+            menu.addAction(action)
+        menu.addSeparator()
         menu.addAction(a["show_voronoi"])
         menu.addAction(a["show_trails"])
         menu.addSeparator()
@@ -274,7 +273,7 @@ class MainWindow(QMainWindow):
         menu.clear()
         for name in self.page.export_targets:
             action = menu.addAction(f"{name} as PNG or SVG…")
-            action.triggered.connect(lambda checked=False, n=name: self.self.exporter.export_view(n))
+            action.triggered.connect(lambda checked=False, n=name: self.exporter.export_view(n))
         menu.addSeparator()
         for key in ("export_animation", "export_centers", "export_labels", "export_script"):
             menu.addAction(self.actions[key])
@@ -326,7 +325,7 @@ class MainWindow(QMainWindow):
         a["show_trails"].toggled.connect(self._on_view_options)
         self._on_view_options()
         a["cancel"].triggered.connect(self._cancel)
-        self.page_box.currentIndexChanged.connect(self._on_page_chosen)
+        self.page_bar.currentChanged.connect(self._on_page_chosen)
         for page in self.pages.values():
             c = page.controller
             # Each page's results reach the window with the page they belong to.
@@ -342,7 +341,7 @@ class MainWindow(QMainWindow):
     @property
     def page(self):
         """The page shown."""
-        return self.pages[self.page_box.currentData()]
+        return self.pages[self.page_bar.currentData()]
 
     @property
     def controller(self) -> RunController:
@@ -423,7 +422,7 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, key: str) -> None:
         """Show a page (its run goes on as it was; the one left stops playing)."""
-        self.page_box.setCurrentIndex(self.page_box.findData(key))
+        self.page_bar.setCurrentIndex(self.page_bar.findData(key))
 
     def _on_failed(self, page, message: str) -> None:
         if self.opener.opening is not None and self.opener.opening.page is page:
@@ -530,7 +529,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> QDialog:
-        return shortcuts_dialog(self, self.actions)
+        pages = {action.objectName(): action for action in self.page_bar.actions_}
+        return shortcuts_dialog(self, {**self.actions, **pages})
 
     def show_about(self) -> QMessageBox:
         return self.show_message(about_text(), QMessageBox.Icon.Information, rich=True)
@@ -578,7 +578,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         save_layout(self, self.settings, self._docks())
-        self.settings["window/source"] = self.page_box.currentData()
+        self.settings["window/source"] = self.page_bar.currentData()
         self.settings["play/speed"] = self.speed.value()
         self.settings["view/voronoi"] = self.actions["show_voronoi"].isChecked()
         self.settings["view/trails"] = self.actions["show_trails"].isChecked()

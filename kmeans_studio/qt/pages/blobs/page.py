@@ -30,6 +30,7 @@ class BlobsPage(Page):
     key = "blobs"
     data_kind = "points"
     title = "Blobs"
+    tip = "Points in two dimensions: the EM loop step by step, and the shapes where k-means fails"
 
     def __init__(self, settings: Settings, controller: RunController) -> None:
         super().__init__(BlobsPanel(settings), controller)

@@ -25,6 +25,7 @@ class DigitsPage(Page):
     key = "digits"
     data_kind = "images"
     title = "Digits"
+    tip = "Handwritten 8×8 digits in 10 clusters: centre images, accuracy, confusion matrix"
     open_filter = "Labelled images (*.npz)"
     N_NEAREST = 20  # samples shown for a clicked centre
 

@@ -35,6 +35,7 @@ class ImagePage(Page):
     key = "image"
     data_kind = "photo"
     title = "Image"
+    tip = "A photo compressed to k colours, before and after, with its size and quality"
     open_filter = "Images ({})".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
     #: Comparisons kept, so that coming back to a photo does not compare it again.
     REPORTS_KEPT = 8

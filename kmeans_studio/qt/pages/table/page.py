@@ -24,6 +24,7 @@ class TablePage(Page):
     key = "table"
     data_kind = "table"
     title = "Table"
+    tip = "A table of your own (CSV, spreadsheet, …) clustered and viewed in two dimensions"
 
     open_filter = "Tables ({})".format(" ".join(f"*{s}" for s in TABLE_SUFFIXES))
 

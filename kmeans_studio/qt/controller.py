@@ -652,10 +652,12 @@ class RunController(QObject):
             if self._next_centers is not None:
                 centers, self._next_centers = self._next_centers, None
                 self.set_centers(centers)
-        if not self._since_paint.isValid() or self._since_paint.elapsed() >= PAINT_INTERVAL_MS:
+        # (Read once: read twice, the clock can pass the interval between the reads.)
+        elapsed = self._since_paint.elapsed() if self._since_paint.isValid() else PAINT_INTERVAL_MS
+        if elapsed >= PAINT_INTERVAL_MS:
             self._paint()
         elif not self._paint_timer.isActive():
-            self._paint_timer.start(PAINT_INTERVAL_MS - self._since_paint.elapsed())
+            self._paint_timer.start(PAINT_INTERVAL_MS - elapsed)
 
     @Slot()
     def _paint(self) -> None:

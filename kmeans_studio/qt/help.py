@@ -24,7 +24,9 @@ def shortcuts_dialog(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
     dialog.setObjectName("shortcuts_dialog")
     dialog.setWindowTitle("Keyboard shortcuts")
     rows = [*shortcut_table(actions),
-            ("Leave a number field for the run keys (the value is taken)", "Enter")]
+            ("Leave a number field for the run keys (the value is taken)", "Enter"),
+            ("Zoom a plot or picture", "Wheel (Ctrl+Wheel where the page scrolls)"),
+            ("Scroll a page that does not fit the window", "Wheel")]
     table = QTableWidget(len(rows), 2)
     table.setHorizontalHeaderLabels(["Action", "Keys"])
     for i, (what, keys) in enumerate(rows):

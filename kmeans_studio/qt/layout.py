@@ -1,10 +1,18 @@
-"""Layout pieces the window's pages share: splitters of views, and scrolling where a
-window is too small to give every figure its minimum useful size."""
+"""Layout pieces the window's pages share: splitters of views, tabs, and scrolling
+where a window is too small to give every figure its minimum useful size."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
 
 
 def splitter(orientation: Qt.Orientation, widgets: list[QWidget], stretch: list[int],
@@ -32,22 +40,28 @@ def scrolled(widget: QWidget, name: str = "") -> QScrollArea:
     return area
 
 
-def minimum_size(widget: QWidget) -> QSize:
-    """The smallest size a layout gives `widget` (its minimum size, or else its
-    minimum size hint)."""
-    hint = widget.minimumSizeHint()
-    size = widget.minimumSize()
-    return QSize(size.width() or max(hint.width(), 0), size.height() or max(hint.height(), 0))
+def tabs(pages: list[tuple[str, QWidget]], name: str) -> QTabWidget:
+    """Views that compete for one place, one tab each (the first shown)."""
+    result = QTabWidget()
+    result.setObjectName(name)
+    result.setDocumentMode(True)
+    # Where the tabs are narrow, their names are shortened (whole in the tooltips)
+    # rather than scrolled out of sight.
+    result.setUsesScrollButtons(False)
+    result.setElideMode(Qt.TextElideMode.ElideRight)
+    for title, widget in pages:
+        result.setTabToolTip(result.addTab(widget, title), title)
+    return result
 
 
 class ViewsArea(QScrollArea):
-    """A page's views (a splitter) filling a frameless scroll area.  Views side by
-    side go one above the other where the page is too narrow for them side by side
-    (and back when it is wide enough again); what still does not fit scrolls."""
+    """A page's views (a splitter) filling a frameless scroll area.  The page is laid
+    out to show every view at once in `needs()` (its views' minimum sizes); the window
+    gives it that room first (its docks give way), and only a smaller window scrolls.
 
-    #: Extra width needed to go back side by side: the scroll bar that comes and goes
-    #: with the change must not flip it back and forth.
-    HYSTERESIS = 32
+    The wheel over a plot zooms it, except where the page scrolls: there the wheel
+    scrolls the page and Ctrl+wheel zooms (a page that scrolls must not trap the wheel
+    in a plot, which zoomed out to ±1000 instead)."""
 
     def __init__(self, views: QSplitter) -> None:
         super().__init__()
@@ -55,43 +69,33 @@ class ViewsArea(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidgetResizable(True)
         self.setWidget(views)
-        self._reflows = views.orientation() == Qt.Orientation.Horizontal
+        self._plots: set[QWidget] = set()
+        self.catch_wheel()
 
-    def side_by_side_width(self) -> int:
-        """The least width the views need side by side."""
-        views: QSplitter = self.widget()
-        widths = [minimum_size(views.widget(i)).width() for i in range(views.count())
-                  if not views.widget(i).isHidden()]
-        return sum(widths) + views.handleWidth() * max(0, len(widths) - 1)
+    def needs(self) -> QSize:
+        """The least size that shows every view without scrolling."""
+        return self.widget().minimumSizeHint().expandedTo(self.widget().minimumSize())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self.reflow()
+    def scrolls(self) -> bool:
+        return self.verticalScrollBar().maximum() > 0 or self.horizontalScrollBar().maximum() > 0
 
-    def reflow(self) -> None:
-        if not self._reflows:
-            return
-        views: QSplitter = self.widget()
-        width, need = self.viewport().width(), self.side_by_side_width()
-        wide = views.orientation() == Qt.Orientation.Horizontal
-        if wide and width < need:
-            views.setOrientation(Qt.Orientation.Vertical)
-        elif not wide and width >= need + self.HYSTERESIS:
-            views.setOrientation(Qt.Orientation.Horizontal)
-            views.setMinimumHeight(0)
-            # Side by side again, in the shares the page was made with.
-            shares = [views.widget(i).sizePolicy().horizontalStretch() or 1
-                      for i in range(views.count())]
-            views.setSizes([share * width // sum(shares) for share in shares])
-        if views.orientation() == Qt.Orientation.Vertical:
-            # One above the other, each view as tall as the page shows at once (or
-            # its minimum, when more): scrolled through, not squeezed.
-            shown = [views.widget(i) for i in range(views.count())]
-            heights = [0 if w.isHidden() else max(minimum_size(w).height(),
-                                                  self.viewport().height())
-                       for w in shown]
-            views.setMinimumHeight(sum(heights) + views.handleWidth() * (len(heights) - 1))
-            views.setSizes(heights)
+    def catch_wheel(self) -> None:
+        """Watch the wheel over every plot and picture of the page (call again after
+        adding views)."""
+        for view in self.widget().findChildren(QAbstractScrollArea):
+            viewport = view.viewport()
+            if viewport not in self._plots:
+                self._plots.add(viewport)
+                viewport.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.Wheel and self.scrolls()
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            bar = (self.verticalScrollBar() if self.verticalScrollBar().maximum() > 0
+                   else self.horizontalScrollBar())
+            QCoreApplication.sendEvent(bar, event)
+            return True
+        return False
 
 
 class WrappedLabel(QLabel):

@@ -51,7 +51,7 @@ NO_POSITION = -32768
 DOCKS: dict[str, dict[str, Any]] = {
     "data": {"visible": True, "area": "left", "size": 0},
     "explore": {"visible": False, "area": "bottom", "size": 0},
-    "pseudocode": {"visible": False, "area": "right", "size": 0},
+    "pseudocode": {"visible": False, "area": "left", "size": 0},  # under the parameters
 }
 DOCK_AREAS = ("left", "right", "top", "bottom")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QElapsedTimer, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.layout import ViewsArea
@@ -68,6 +68,10 @@ HEAVY_INTERVAL_MS = 125
 
 
 
+#: The letters a choice box in a panel always shows.
+COMBO_LETTERS = 10
+
+
 class Page:
     """A page of the window: its Data panel (`panel`, built at once), its own run
     (`controller`: one worker thread per page, so a page keeps its run, history and
@@ -82,6 +86,11 @@ class Page:
     def __init__(self, panel, controller: RunController) -> None:
         self.panel = panel
         self.controller = controller
+        # Choices shortened with an ellipsis where the dock is narrow (the list shows
+        # them whole): a long choice must not widen the dock into the page's room.
+        for box in panel.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(COMBO_LETTERS)
         self.views: QWidget | None = None
         #: Whether this page's run has been started (the first time it is shown, or
         #: when its panel, a file or the Explore dock asked for a run).
@@ -138,8 +147,8 @@ class Page:
         return self.views is not None
 
     def build(self) -> QWidget:
-        """The page's views (built the first time), reflowing and scrolling where
-        the window is too small to give each view its minimum size (`layout.ViewsArea`)."""
+        """The page's views (built the first time), scrolling where the window is too
+        small to give each view its minimum size (`layout.ViewsArea`)."""
         if self.views is None:
             self._build(self.controller)
             self.area = ViewsArea(self.views)

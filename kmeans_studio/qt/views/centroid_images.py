@@ -25,7 +25,7 @@ class CentroidImagesView(QWidget):
         self.grid.setObjectName("centroid_grid")
         self.grid.setAccessibleName("Cluster centres as images; click one to see the "
                                     "samples nearest to it")
-        self.grid.setMinimumSize(280, 140)
+        self.grid.setMinimumSize(220, 120)
         self.grid.clicked.connect(self.cluster_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

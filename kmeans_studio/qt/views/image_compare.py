@@ -18,15 +18,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QRadioButton,
+    QSizePolicy,
     QSlider,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+from kmeans_studio.qt.layout import WrappedLabel
 
 #: Each zoom button press or step scales by this factor.
 ZOOM_STEP = 1.25
@@ -60,6 +64,23 @@ def _checker_item() -> pg.ImageItem:
     return item
 
 
+def _picture_view(box: pg.ViewBox) -> pg.GraphicsView:
+    view = pg.GraphicsView()
+    view.setCentralItem(box)
+    # Equal cells whatever the pictures: the views never ask for room of their own.
+    view.setMinimumSize(60, 60)
+    view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+    return view
+
+
+def _caption(text: str) -> QLabel:
+    """A picture's caption, centred, wrapped where the picture is narrow."""
+    label = WrappedLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
 def _tool_button(text: str, tip: str, clicked) -> QToolButton:
     button = QToolButton()
     button.setText(text)
@@ -83,10 +104,17 @@ class CompareView(QWidget):
         self.fitted = True  # the pictures follow the view's size until zoomed or panned
         self.stacked = False  # side by side: one above the other
 
-        self.side = pg.GraphicsLayoutWidget()
-        self.side.setAccessibleName("Original and compressed image side by side")
+        # Side by side: two views of equal size (a grid's equal cells, each caption in
+        # a row of its own), so that one fit fits both pictures whole.
         self.before_box, self.after_box = _image_box(), _image_box()
-        self.before_label, self.after_label = pg.LabelItem("Original"), pg.LabelItem("Compressed")
+        self.before_view, self.after_view = _picture_view(self.before_box), _picture_view(
+            self.after_box)
+        self.before_label, self.after_label = _caption("Original"), _caption("Compressed")
+        self.side = QWidget()
+        self.side.setAccessibleName("Original and compressed image side by side")
+        self._grid = QGridLayout(self.side)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(4)
         self._arrange(stacked=False)
         self.before, self.after = _image_item(), _image_item()
         self.checkers = [_checker_item() for _ in range(3)]  # under each picture
@@ -116,9 +144,16 @@ class CompareView(QWidget):
         self.slider.setToolTip("Wipe: original on the left of the line, compressed on the right")
         self.slider.setAccessibleName("Wipe position")
         self.slider.valueChanged.connect(self._on_slider)
+        # Which side is which: the original left of the line, the compressed right.
+        self.wipe_left, self.wipe_right = _caption("◀ Original"), _caption("Compressed ▶")
+        self.wipe_right.setAlignment(Qt.AlignmentFlag.AlignRight)
+        sides = QHBoxLayout()
+        sides.addWidget(self.wipe_left, 1)
+        sides.addWidget(self.wipe_right, 1)
         wipe_page = QWidget()
         wipe_layout = QVBoxLayout(wipe_page)
         wipe_layout.setContentsMargins(0, 0, 0, 0)
+        wipe_layout.addLayout(sides)
         wipe_layout.addWidget(self.wipe, 1)
         wipe_layout.addWidget(self.slider)
 
@@ -129,9 +164,9 @@ class CompareView(QWidget):
             box.sigResized.connect(self._on_resized)
             box.sigRangeChanged.connect(self._show_zoom)
 
-        for view in (self.side, self.wipe):  # said in the status bar on hover
-            view.setStatusTip("Turn the wheel to zoom, drag to pan; Fit shows the whole "
-                              "picture again")
+        for view in (self.before_view, self.after_view, self.wipe):  # said on hover
+            view.setStatusTip("Wheel (Ctrl+wheel where the page scrolls): zoom · drag: pan "
+                              "· Fit: whole picture")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.side)
         self.pages.addWidget(wipe_page)
@@ -157,9 +192,6 @@ class CompareView(QWidget):
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("zoom_label")
         self.zoom_label.setToolTip("Turn the wheel over a picture to zoom, drag it to pan")
-        self.caption = QLabel()
-        self.caption.setObjectName("compare_caption")
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a file's name, as named
         top = QHBoxLayout()
         top.addWidget(self.side_button)
         top.addWidget(self.wipe_button)
@@ -168,7 +200,6 @@ class CompareView(QWidget):
                        self.zoom_in_button, self.zoom_label):
             top.addWidget(widget)
         top.addStretch(1)
-        top.addWidget(self.caption)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -176,13 +207,9 @@ class CompareView(QWidget):
         self._apply_palette()
 
     def _apply_palette(self) -> None:
-        """The pictures sit on the palette's base colour; captions in its text colour."""
-        palette = self.palette()
-        for view in (self.side, self.wipe):
-            view.setBackground(palette.color(QPalette.ColorRole.Base))
-        text = palette.color(QPalette.ColorRole.Text).name()
-        for label in (self.before_label, self.after_label):
-            label.setText(label.text, color=text)
+        """The pictures sit on the palette's base colour."""
+        for view in (self.before_view, self.after_view, self.wipe):
+            view.setBackground(self.palette().color(QPalette.ColorRole.Base))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -191,24 +218,23 @@ class CompareView(QWidget):
 
     # -- arrangement
     def _arrange(self, stacked: bool) -> None:
-        """Captions and pictures next to each other, or one above the other (moved
-        within the scene's grid layout, never taken out of the scene)."""
-        grid = self.side.ci.layout
-        items = (self.before_label, self.before_box, self.after_label, self.after_box)
-        for index in reversed(range(grid.count())):
-            grid.removeAt(index)
+        """Captions and pictures next to each other, or one above the other: the
+        pictures' cells stretch equally and the captions' rows are shared (side by
+        side), so the two views are always the same size."""
+        grid = self._grid
+        for widget in (self.before_label, self.before_view, self.after_label, self.after_view):
+            grid.removeWidget(widget)
         places = ((0, 0), (1, 0), (2, 0), (3, 0)) if stacked else ((0, 0), (1, 0), (0, 1), (1, 1))
-        for item, (row, column) in zip(items, places):
-            grid.addItem(item, row, column)
-        # Equal cells: linked, aspect-locked boxes of different sizes would keep
-        # pushing each other's ranges outwards.
+        for widget, (row, column) in zip((self.before_label, self.before_view,
+                                          self.after_label, self.after_view), places):
+            grid.addWidget(widget, row, column)
         for index in range(4):
-            grid.setColumnStretchFactor(index, 0)
-            grid.setRowStretchFactor(index, 0)
+            grid.setColumnStretch(index, 0)
+            grid.setRowStretch(index, 0)
         for row in ((1, 3) if stacked else (1,)):
-            grid.setRowStretchFactor(row, 1)
+            grid.setRowStretch(row, 1)
         for column in ((0,) if stacked else (0, 1)):
-            grid.setColumnStretchFactor(column, 1)
+            grid.setColumnStretch(column, 1)
         self.stacked = stacked
 
     def _better_stacked(self) -> bool:
@@ -216,13 +242,11 @@ class CompareView(QWidget):
         if self._original is None:
             return self.stacked
         h, w = self._original.shape[:2]
-        width, height = self.side.width(), self.side.height() - 2 * self._caption_height()
-        across = min(width / 2 / w, (height + self._caption_height()) / h)
+        caption = self.before_label.sizeHint().height() + self._grid.spacing()
+        width, height = self.side.width(), self.side.height() - 2 * caption
+        across = min((width - self._grid.spacing()) / 2 / w, (height + caption) / h)
         down = min(width / w, height / 2 / h)
         return down > across * 1.05 if not self.stacked else down * 1.05 > across
-
-    def _caption_height(self) -> int:
-        return round(self.before_label.boundingRect().height()) or 20
 
     # -- inputs
     def set_original(self, pixels: np.ndarray, caption: str = "") -> None:
@@ -242,7 +266,7 @@ class CompareView(QWidget):
         self.wipe_line.setBounds((0, w))
         self.wipe_line.setValue(w * self.slider.value() / 1000)
         self._update_wipe()
-        self.caption.setText(caption)
+        self.before_label.setText(f"Original: {caption}" if caption else "Original")
         self._rearrange()
         self.fit()
 
@@ -256,6 +280,7 @@ class CompareView(QWidget):
             self.wipe_after.setImage(rgb, autoLevels=False)
             self.wipe_after.setPos(0, 0)
         self.after_label.setText(label)
+        self.wipe_right.setText(f"{label} ▶")
 
     def _transparent(self) -> bool:
         return self._original is not None and self._original.shape[2] == 4

@@ -32,16 +32,20 @@ def _kib(n: int) -> str:
 
 
 class ImageStatsView(QWidget):
+    """The compressed picture's numbers (size, colours, PSNR, SSIM, ΔE, PNG size),
+    kept in view beside the pictures; and `comparison`, the table of k-means against
+    Pillow's quantizers, which the page places in a tab."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("image_stats")
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, text in (("size", "Image"), ("colors", "Distinct colours"),
-                          ("mse", "Mean squared error"), ("psnr", "PSNR"),
-                          ("seen", "SSIM · ΔE"), ("file", "Indexed PNG"),
-                          ("time", "Time taken")):
-            label = QLabel("—")
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for key, text in (("size", "Image"), ("colors", "Colours"), ("psnr", "PSNR"),
+                          ("seen", "SSIM · ΔE"), ("file", "Indexed PNG")):
+            label = WrappedLabel("—")
             label.setObjectName(f"stat_{key}")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = label
@@ -65,11 +69,17 @@ class ImageStatsView(QWidget):
         self.table.setFixedHeight(24 * 5 + 8)  # its header and four methods, no more
         self.table_note = WrappedLabel("The comparison appears when k-means has converged.")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(4, 0, 4, 0)
         layout.addLayout(form)
-        layout.addWidget(QLabel("<b>Compare</b> with Pillow's quantizers, same number of colours"))
-        layout.addWidget(self.table)
-        layout.addWidget(self.table_note)
+        self.comparison = QWidget()
+        self.comparison.setObjectName("image_comparison")
+        column = QVBoxLayout(self.comparison)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(WrappedLabel("k-means against Pillow's quantizers, with the same "
+                                      "number of colours"))
+        column.addWidget(self.table)
+        column.addWidget(self.table_note)
+        column.addStretch(1)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         image = snapshot.dataset.image
@@ -81,9 +91,10 @@ class ImageStatsView(QWidget):
             return
         used = len(np.unique(preview.palette, axis=0))
         self.fields["colors"].setText(f"{image.colors.n_colors:,} → {used:,}")
-        self.fields["mse"].setText(f"{preview.mse:.2f}")
         value = psnr(preview.mse)
         self.fields["psnr"].setText("lossless" if value == float("inf") else f"{value:.2f} dB")
+        self.fields["psnr"].setToolTip(f"Peak signal-to-noise ratio; mean squared error "
+                                       f"{preview.mse:.2f}")
 
     def set_report(self, report: ImageReport) -> None:
         if report.file_bytes:
@@ -95,7 +106,6 @@ class ImageStatsView(QWidget):
             self.fields["file"].setText(f"{_kib(report.png_bytes)} vs "
                                         f"{_kib(report.pixel_bytes)} uncompressed RGB")
         ours = report.methods[0]
-        self.fields["time"].setText(f"{ours.seconds:.2f} s from pixels to palette and indices")
         self.fields["seen"].setText(f"{ours.quality.ssim:.4f} · {ours.quality.delta_e:.2f}")
         self.table.setRowCount(len(report.methods))
         for r, m in enumerate(report.methods):
@@ -120,7 +130,7 @@ class ImageStatsView(QWidget):
 
     def clear_report(self) -> None:
         """Forget the comparison shown (it was of another k, seed or photo)."""
-        for key in ("seen", "file", "time"):
+        for key in ("seen", "file"):
             self.fields[key].setText("—")
         self.table.setRowCount(0)
         self.table_note.setText("The comparison appears when k-means has converged.")

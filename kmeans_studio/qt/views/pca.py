@@ -63,7 +63,7 @@ def _make_plot(title: str, name: str) -> pg.PlotWidget:
     style_plot(plot)
     plot.hideButtons()
     plot.showGrid(x=True, y=True, alpha=0.12)
-    plot.setMinimumSize(170, 170)
+    plot.setMinimumSize(150, 150)
     return plot
 
 

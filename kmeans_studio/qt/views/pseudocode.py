@@ -83,8 +83,17 @@ class PseudocodeView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.code, 1)
         layout.addWidget(self.note)
-        rows = len(LINES) * self.code.sizeHintForRow(0) + 2 * self.code.frameWidth() + 4
-        self.code.setMinimumHeight(rows)
+        self.code.setResizeMode(QListWidget.ResizeMode.Adjust)  # rows re-wrapped on resize
+        self._fit_rows()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Every line in view, wrapped lines included: the dock asks for their height."""
+        rows = sum(self.code.sizeHintForRow(i) for i in range(self.code.count()))
+        self.code.setMinimumHeight(rows + 2 * self.code.frameWidth() + 4)
 
     def text_width(self) -> int:
         """Width that shows the longest line unwrapped."""
@@ -98,6 +107,7 @@ class PseudocodeView(QWidget):
             self._lines = lines
             self.code.clear()
             self.code.addItems([text for _, text in lines])
+            self._fit_rows()
         marked = step_lines(snapshot)
         self.code.clearSelection()
         rows = {key: row for row, (key, _) in enumerate(lines)}

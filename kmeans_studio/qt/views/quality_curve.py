@@ -66,16 +66,18 @@ class QualityCurveView(QWidget):
         self.note.setObjectName("curve_note")
 
         line = (120, 170, 255) if is_dark() else (0, 90, 170)
-        # Short units on the axes (the plots may be short), what they are in the titles.
         self.psnr_plot = fixed_plot("curve_psnr", "PSNR against the number of colours",
-                                    "colours k", "dB")
+                                    "colours k", "")
         self.size_plot = fixed_plot("curve_size", "PNG size against the number of colours",
-                                    "colours k", "KiB")
-        self.psnr_plot.setTitle("PSNR", size="9pt")
-        self.size_plot.setTitle("Indexed PNG size", size="9pt")
+                                    "colours k", "")
+        # The units in the titles, not up the axes: the plots may be too short for an
+        # axis title.
+        self.psnr_plot.setTitle("PSNR (dB)", size="9pt")
+        self.size_plot.setTitle("Indexed PNG size (KiB)", size="9pt")
         self._curves, self._marks = {}, {}
         for name, plot in (("psnr", self.psnr_plot), ("size", self.size_plot)):
-            plot.setMinimumHeight(110)
+            plot.setMinimumHeight(80)
+            plot.getAxis("left").showLabel(False)
             plot.setToolTip("Click a point to compress the photo with that many colours")
             curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
                                     symbolBrush=line, symbolPen=None)

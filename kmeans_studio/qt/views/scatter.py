@@ -96,7 +96,7 @@ class ScatterView(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.hideButtons()
-        self.plot.setMinimumSize(320, 240)  # smaller, and points and centres merge
+        self.plot.setMinimumSize(320, 220)  # smaller, and points and centres merge
         self.note = WrappedLabel()
         self.note.setObjectName("scatter_note")
         layout = QVBoxLayout(self)

@@ -15,8 +15,9 @@ from kmeans_studio.core.explore.sweep import SCORES, Sweep
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.layout import WrappedLabel
 
-#: On each score's axis: which way is better (the tooltip says it in words).
-HINTS = {"elbow": "elbow", "max": "↑ better", "min": "↓ better"}
+#: In each score's title: which way is better (the tooltip says it in words); in the
+#: title, not up the axis, which a short plot has no room to name.
+HINTS = {"elbow": "(elbow)", "max": "↑", "min": "↓"}
 RULES = {"elbow": "look for the elbow, where adding clusters stops paying",
          "max": "higher is better", "min": "lower is better"}
 BEST = (213, 94, 0)  # Okabe–Ito vermillion
@@ -47,8 +48,9 @@ class SweepPlot(QWidget):
         for i, (name, (title, rule)) in enumerate(SCORES.items()):
             # Which way is better goes on the score's axis: the title stays short
             # enough for a quarter of a small window.
-            plot = fixed_plot(f"sweep_{name}", f"{title} against k", "k", HINTS[rule])
-            plot.setTitle(title, size="9pt")
+            plot = fixed_plot(f"sweep_{name}", f"{title} against k", "k", "")
+            plot.getAxis("left").showLabel(False)
+            plot.setTitle(f"{title} {HINTS[rule]}", size="9pt")
             plot.setToolTip(f"{title} against k: {RULES[rule]}. Click a k to load its run.")
             plot.setMinimumHeight(90)
             curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
@@ -76,7 +78,8 @@ class SweepPlot(QWidget):
     def set_sweep(self, sweep: Sweep, what: str = "points") -> None:
         self.sweep = sweep
         ks = sweep.ks
-        for name, (title, _) in SCORES.items():
+        for name, (name_shown, rule) in SCORES.items():
+            title = f"{name_shown} {HINTS[rule]}"
             values = sweep.values(name)
             finite = np.isfinite(values)
             # A k-means sweep has no BIC, a mixture's no inertia: their plots go, and

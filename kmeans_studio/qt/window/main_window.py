@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -38,7 +38,11 @@ from kmeans_studio.qt.views.pseudocode import PseudocodeView
 from kmeans_studio.qt.window.exporting import Exporter
 from kmeans_studio.qt.window.opening import Opener
 from kmeans_studio.qt.window.page_bar import PageBar
-from kmeans_studio.qt.window.placement import restore_layout, save_layout
+from kmeans_studio.qt.window.placement import give_way, restore_layout, save_layout
+
+
+#: The least height of the Explore dock: its tabs, controls and a row of plots.
+EXPLORE_LEAST = 230
 
 
 class MainWindow(QMainWindow):
@@ -125,8 +129,8 @@ class MainWindow(QMainWindow):
         self.data_dock.setWidget(self.panel_stack)
         self.data_dock.toggleViewAction().setStatusTip(
             "The data and clustering parameters of the page shown")
-        widest = max(page.panel.sizeHint().width() for page in self.pages.values())
-        self.data_dock.setMinimumWidth(widest + 24)  # no sideways scrolling of the pages
+        widest = max(page.panel.minimumSizeHint().width() for page in self.pages.values())
+        self.data_dock.setMinimumWidth(widest + 24)  # no sideways scrolling of the panels
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
         saved = self.page_bar.findData(self.settings["window/source"])
         self.page_bar.setCurrentIndex(max(0, saved))
@@ -140,28 +144,38 @@ class MainWindow(QMainWindow):
                                  | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explore)
         self.explore.hide()  # until asked for (or as the last session left it)
+        self.explore.setMinimumHeight(EXPLORE_LEAST)
         self.pseudocode = PseudocodeView()
         self.pseudocode_dock = QDockWidget("Pseudocode", self)
         self.pseudocode_dock.setObjectName("pseudocode_dock")
         self.pseudocode_dock.setWidget(self.pseudocode)
         self.pseudocode_dock.toggleViewAction().setStatusTip(
             "Lloyd's loop in seven lines, the step just taken marked")
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.pseudocode_dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.pseudocode_dock)
         self.pseudocode_dock.hide()
-        self.pseudocode_dock.visibilityChanged.connect(self._size_pseudocode)
+        # Docks give way to the page: whenever its room or the docks change, they
+        # shrink (towards their least size) until it has the room it needs.
+        self._giving_way = QTimer(self)
+        self._giving_way.setSingleShot(True)
+        self._giving_way.timeout.connect(self._give_way)
+        self.views.installEventFilter(self)
+        for dock in self._docks().values():
+            dock.visibilityChanged.connect(lambda _: self._giving_way.start(0))
+            dock.dockLocationChanged.connect(lambda _: self._giving_way.start(0))
 
     def _docks(self) -> dict[str, QDockWidget]:
         """The docks whose place is remembered, by their name in `settings.DOCKS`."""
         return {"data": self.data_dock, "explore": self.explore,
                 "pseudocode": self.pseudocode_dock}
 
-    def _size_pseudocode(self, visible: bool) -> None:
-        """Shown: as wide as its longest line, up to a quarter of the window (then the
-        lines wrap, and the page keeps its room)."""
-        if visible:
-            self.resizeDocks([self.pseudocode_dock],
-                             [min(self.pseudocode.text_width(), self.width() // 4)],
-                             Qt.Orientation.Horizontal)
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.views and event.type() == QEvent.Type.Resize:
+            self._giving_way.start(0)  # once the layout has settled
+        return False
+
+    def _give_way(self) -> None:
+        if self.page.built:
+            give_way(self, list(self._docks().values()), self.page.area.needs())
 
     def show_explore(self, tab: str) -> None:
         """Open the Explore dock at `tab` and start its work; the first time, give it
@@ -354,6 +368,7 @@ class MainWindow(QMainWindow):
         self.panel_stack.setCurrentIndex(index)
         self._show_views(index)
         self._enter_page()
+        self._giving_way.start(0)  # (another page may need more room)
 
     def _leave_page(self) -> None:
         """A page that plays stops when it is left (its run and position stay)."""

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.controller import RunController
-from kmeans_studio.qt.layout import splitter
+from kmeans_studio.qt.layout import splitter, tabs
 from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, Page, Throttle
 from kmeans_studio.qt.pages.digits.panel import DigitsPanel
 from kmeans_studio.qt.settings import Settings
@@ -20,7 +20,8 @@ from kmeans_studio.qt.views.pca import PcaView
 
 
 class DigitsPage(Page):
-    """Labelled images: centre images, confusion matrix, scores, PCA views, inertia."""
+    """Labelled images: centre images and scores beside the confusion matrix, with the
+    PCA views and the inertia in its tabs."""
 
     key = "digits"
     data_kind = "images"
@@ -38,13 +39,19 @@ class DigitsPage(Page):
         self.confusion = ConfusionView()
         self.metrics = MetricsView()
         self.inertia = InertiaView()
-        left = splitter(Qt.Orientation.Vertical, [self.centroids, self.pca], [1, 1],
-                         "digits_left")
-        right = splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics, self.inertia],
-                          [5, 3, 2], "digits_right")
-        self.views = splitter(Qt.Orientation.Horizontal, [left, right], [3, 2], "digits_views")
-        left.setSizes([400, 500])
-        self.views.setSizes([620, 420])
+        # The notebook's results in view at once: the centre images and the scores
+        # beside the confusion matrix (with the accuracy); the PCA views and the
+        # inertia curve in the matrix's tabs.
+        left = splitter(Qt.Orientation.Vertical, [self.centroids, self.metrics], [3, 2],
+                        "digits_left")
+        self.tabs = tabs([("Confusion matrix", self.confusion),
+                          ("Learned vs true (PCA)", self.pca), ("Inertia", self.inertia)],
+                         "digits_tabs")
+        self.views = splitter(Qt.Orientation.Horizontal, [left, self.tabs], [2, 3],
+                              "digits_views")
+        self.views.setSizes([400, 600])  # (in proportion, once shown)
+        # The scores keep the height of their rows; the centre images take the rest.
+        self.metrics.setMaximumHeight(self.metrics.minimumHeight())
         self.export_targets = {"Cluster centres": self.centroids.grid,
                                "Confusion matrix": self.confusion.plot,
                                "PCA, learned clusters": self.pca.learned,

@@ -6,13 +6,12 @@ from collections import OrderedDict
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget
 
 from kmeans_studio.core.color.images import IMAGE_SUFFIXES
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
 from kmeans_studio.qt.controller import RunController
 from kmeans_studio.qt.jobs import BackgroundJob
-from kmeans_studio.qt.layout import scrolled, splitter
+from kmeans_studio.qt.layout import scrolled, splitter, tabs
 from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, FileRequests, Page, Throttle
 from kmeans_studio.qt.pages.image.panel import ImagePanel
 from kmeans_studio.qt.settings import Settings
@@ -62,23 +61,23 @@ class ImagePage(Page):
         self.stats = ImageStatsView()
         self.cloud = ColorCloudView()
         self.curve = QualityCurveView()
-        # The colour cloud, or the quality curve with the target box (computed when
-        # first shown for a photo: it compresses the photo a dozen times).
-        self.lower_tabs = QTabWidget()
-        self.lower_tabs.setObjectName("image_lower_tabs")
-        self.lower_tabs.addTab(self.cloud, "Colour cloud")
-        self.lower_tabs.addTab(self.curve, "Colours vs quality")
+        # Beside the pictures: the palette, the numbers (PSNR, SSIM, size), then in
+        # tabs the colour cloud, the quality curve with the target box (computed when
+        # first shown for a photo: it compresses the photo a dozen times) and the
+        # inertia.
+        self.lower_tabs = tabs([("Colour cloud", self.cloud), ("Colours vs quality", self.curve),
+                                ("vs Pillow", self.stats.comparison),
+                                ("Inertia", self.inertia)], "image_lower_tabs")
         self.lower_tabs.currentChanged.connect(lambda _: self._start_curve())
-        left = splitter(Qt.Orientation.Vertical, [self.compare, self.inertia], [5, 1],
-                         "image_left")
         # A palette of many colours scrolls in its own box rather than push the rest.
         swatches = scrolled(self.palette)
-        swatches.setMinimumHeight(GAP + 2 * (SWATCH + GAP))  # two rows at least
+        swatches.setMinimumHeight(GAP + SWATCH + GAP)  # a row at least
         right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.lower_tabs],
-                          [2, 0, 3], "image_right")
-        # Room for 64 colours' swatches (eight rows) before the numbers and the cloud.
-        right.setSizes([GAP + 8 * (SWATCH + GAP), 300, 400])
-        self.views = splitter(Qt.Orientation.Horizontal, [left, right], [3, 1], "image_views")
+                         [1, 0, 3], "image_right")
+        # Swatches as large as the numbers, which keep the height they need.
+        right.setSizes([GAP + 4 * (SWATCH + GAP), self.stats.minimumSizeHint().height(), 600])
+        self.views = splitter(Qt.Orientation.Horizontal, [self.compare, right], [3, 1],
+                              "image_views")
         self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot,
                                "PSNR against k": self.curve.psnr_plot,
                                "PNG size against k": self.curve.size_plot}

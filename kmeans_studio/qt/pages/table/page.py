@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from kmeans_studio.core.data.tables import TABLE_SUFFIXES
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.controller import RunController
-from kmeans_studio.qt.layout import splitter
+from kmeans_studio.qt.layout import splitter, tabs
 from kmeans_studio.qt.pages.base import HEAVY_INTERVAL_MS, FileRequests, Page, Throttle
 from kmeans_studio.qt.pages.table.panel import TablePanel
 from kmeans_studio.qt.settings import Settings
@@ -42,11 +42,13 @@ class TablePage(Page):
         self.confusion = ConfusionView()
         self.metrics = MetricsView()
         left = splitter(Qt.Orientation.Vertical, [self.scatter, self.inertia], [4, 1],
-                         "table_left")
-        self.judged = splitter(Qt.Orientation.Vertical, [self.confusion, self.metrics],
-                                [3, 2], "table_judged")
+                        "table_left")
+        # With a label column: the confusion matrix (with the accuracy), the scores
+        # in its second tab.
+        self.judged = tabs([("Confusion matrix", self.confusion), ("Scores", self.metrics)],
+                           "table_judged")
         self.views = splitter(Qt.Orientation.Horizontal, [left, self.judged], [3, 2],
-                               "table_views")
+                              "table_views")
         self.export_targets = {"Scatter plot": self.scatter.plot,
                                "Inertia curve": self.inertia.plot,
                                "Confusion matrix": self.confusion.plot}

@@ -88,15 +88,17 @@ class _JobTab(QWidget):
         self.subject.setObjectName(f"{name}_subject")
         self.subject.setTextFormat(Qt.TextFormat.PlainText)
         self.subject.hide()
+        # Which data, then the tab's own controls, on one line (a dock that gave way
+        # to the page keeps its room for the plots).
         self.controls = QHBoxLayout()
-        self.controls.addStretch(1)
+        self.controls.addWidget(self.subject, 100)
+        self.controls.addStretch(1)  # (the controls stay right while it is hidden)
         self.controls.addWidget(self.progress)
         self.controls.addWidget(self.cancel_button)
         self.controls.addWidget(self.run_button)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(6, 6, 6, 6)
         self.layout_.addLayout(self.controls)
-        self.layout_.addWidget(self.subject)
         self.layout_.addWidget(self.error)
         self.job.progressed.connect(self._on_progress)
         self.job.succeeded.connect(self._on_result)
@@ -105,7 +107,7 @@ class _JobTab(QWidget):
         self._set_busy(False)
 
     def add_control(self, label: str, widget: QWidget) -> None:
-        index = self.controls.count() - 4  # before the stretch
+        index = self.controls.count() - 4  # after the stretch
         self.controls.insertWidget(index + 1, QLabel(label))
         self.controls.insertWidget(index + 2, widget)
 

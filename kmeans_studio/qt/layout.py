@@ -3,9 +3,10 @@ where a window is too small to give every figure its minimum useful size."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QApplication,
     QFrame,
     QLabel,
     QScrollArea,
@@ -91,9 +92,13 @@ class ViewsArea(QScrollArea):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         if (event.type() == QEvent.Type.Wheel and self.scrolls()
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            bar = (self.verticalScrollBar() if self.verticalScrollBar().maximum() > 0
-                   else self.horizontalScrollBar())
-            QCoreApplication.sendEvent(bar, event)
+            vertical = self.verticalScrollBar().maximum() > 0
+            bar = self.verticalScrollBar() if vertical else self.horizontalScrollBar()
+            pixels = event.pixelDelta()  # a touchpad's, when it gives one
+            delta = (pixels.y() or pixels.x()) if not pixels.isNull() else round(
+                (event.angleDelta().y() or event.angleDelta().x()) / 120
+                * QApplication.wheelScrollLines() * bar.singleStep())
+            bar.setValue(bar.value() - delta)
             return True
         return False
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 from sklearn.datasets import load_sample_image
@@ -276,6 +276,32 @@ def test_the_photos_fill_their_view_until_zoomed(qtbot):
     assert view.zoom() == pytest.approx(1.0)
     view.fit()
     assert view.fitted and whole(view.wipe_box)
+
+
+def test_side_by_side_the_panes_are_equal_and_share_one_zoom(qtbot):
+    """Both pictures whole in equal panes whatever their captions; a zoom or a pan of
+    either is the other's too; Fit fits both."""
+    from kmeans_studio.qt.views.image_compare import CompareView
+
+    view = CompareView()
+    qtbot.addWidget(view)
+    pixels = np.zeros((427, 640, 3), dtype=np.uint8)
+    view.resize(760, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_original(pixels, "a photo with a rather long name.png: 640×427")
+    view.set_result(pixels, "64 colours (final), dithered at 0.6")
+    whole = QRectF(0, 0, 640, 427)
+    qtbot.waitUntil(lambda: all(box.viewRect().adjusted(-0.5, -0.5, 0.5, 0.5).contains(whole)
+                                for box in (view.before_box, view.after_box)))
+    assert view.before_view.size() == view.after_view.size()
+    view.zoom_by(3.0)  # the buttons zoom the first; the second follows
+    assert view.after_box.viewRect() == view.before_box.viewRect()
+    view.after_box.translateBy(x=40)  # a pan of the second: the first follows
+    assert view.before_box.viewRect() == view.after_box.viewRect()
+    view.fit()
+    assert all(box.viewRect().adjusted(-0.5, -0.5, 0.5, 0.5).contains(whole)
+               for box in (view.before_box, view.after_box))
 
 
 def test_a_logo_with_transparency_keeps_it_in_the_window_and_the_saved_png(

@@ -193,7 +193,7 @@ def test_the_layout_comes_back_as_numbers_and_names_and_a_qt_state_is_ignored(
     _close(window)
     settings = Settings()
     assert (settings["window/width"], settings["window/height"]) == (700, 500)
-    assert settings["dock/pseudocode/visible"] and settings["dock/pseudocode/area"] == "right"
+    assert settings["dock/pseudocode/visible"] and settings["dock/pseudocode/area"] == "left"
     store = QSettings()
     crashing = QByteArray.fromHex(b"000000ff00000000fd0000000300000000" + b"ff" * 280)
     store.setValue("window/state", crashing)  # what earlier versions kept

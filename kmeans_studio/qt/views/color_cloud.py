@@ -39,7 +39,7 @@ class ColorCloudView(QWidget):
         self.plot.setAccessibleName("Colours of the image in colour space")
         style_plot(self.plot)
         self.plot.hideButtons()
-        self.plot.setMinimumSize(220, 130)
+        self.plot.setMinimumSize(190, 130)
         self.points = pg.ImageItem(axisOrder="row-major")
         edge = (240, 240, 240) if is_dark() else (20, 20, 20)
         # No symbol cache: palette colours change every iteration, and each new brush

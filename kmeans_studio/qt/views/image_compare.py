@@ -157,11 +157,16 @@ class CompareView(QWidget):
         wipe_layout.addWidget(self.wipe, 1)
         wipe_layout.addWidget(self.slider)
 
-        self.after_box.setXLink(self.before_box)  # one zoom and pan for both
-        self.after_box.setYLink(self.before_box)
-        for box in (self.before_box, self.wipe_box):
+        # One zoom and pan for both pictures: a zoomed one's range is given to the
+        # other.  (Not pyqtgraph's links: with locked aspects, boxes a pixel apart in
+        # size pushed each other's ranges and cut a fitted picture's edges.)
+        self._following = False
+        for box in (self.before_box, self.after_box, self.wipe_box):
             box.sigRangeChangedManually.connect(self._on_zoomed_by_hand)
             box.sigResized.connect(self._on_resized)
+        for box, other in ((self.before_box, self.after_box), (self.after_box, self.before_box)):
+            box.sigRangeChanged.connect(lambda source, *_, o=other: self._follow(source, o))
+        for box in (self.before_box, self.wipe_box):
             box.sigRangeChanged.connect(self._show_zoom)
 
         for view in (self.before_view, self.after_view, self.wipe):  # said on hover
@@ -297,8 +302,18 @@ class CompareView(QWidget):
         if self._original is None:
             return
         h, w = self._original.shape[:2]
-        for box in (self.before_box, self.wipe_box):
+        self._following = True  # each fitted to its own view
+        for box in (self.before_box, self.after_box, self.wipe_box):
             box.setRange(xRange=(0, w), yRange=(0, h), padding=0)
+        self._following = False
+
+    def _follow(self, source: pg.ViewBox, other: pg.ViewBox) -> None:
+        """The other side-by-side picture shows what a zoomed or panned one shows."""
+        if self.fitted or self._following:
+            return
+        self._following = True
+        other.setRange(rect=source.viewRect(), padding=0)
+        self._following = False
 
     def zoom(self) -> float:
         """Screen pixels per picture pixel in the mode shown."""

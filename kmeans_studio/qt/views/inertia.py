@@ -44,7 +44,7 @@ class InertiaView(QWidget):
         self.plot.addItem(self.marker)
         self.current = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(213, 94, 0), pen=None)
         self.plot.addItem(self.current)
-        self.plot.setMinimumSize(240, 100)
+        self.plot.setMinimumSize(180, 100)
         self.placeholder = pg.TextItem("Inertia appears after the first assignment",
                                        anchor=(0.5, 0.5), color=(128, 128, 128))
         self.plot.addItem(self.placeholder)

@@ -76,7 +76,7 @@ class QualityCurveView(QWidget):
         self.size_plot.setTitle("Indexed PNG size (KiB)", size="9pt")
         self._curves, self._marks = {}, {}
         for name, plot in (("psnr", self.psnr_plot), ("size", self.size_plot)):
-            plot.setMinimumHeight(80)
+            plot.setMinimumHeight(72)
             plot.getAxis("left").showLabel(False)
             plot.setToolTip("Click a point to compress the photo with that many colours")
             curve = pg.PlotDataItem(pen=pg.mkPen(line, width=2), symbol="o", symbolSize=7,
@@ -104,7 +104,7 @@ class QualityCurveView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.psnr_plot, 1)
         layout.addWidget(self.size_plot, 1)
-        self.setMinimumWidth(240)  # the height: what the layout needs
+        self.setMinimumWidth(180)  # the height: what the layout needs
 
     def _show_target(self) -> None:
         _label, unit, low, high, default, decimals = TARGETS[self.target.currentData()]

@@ -468,8 +468,8 @@ class ScatterView(QWidget):
               and self.editable):
             parts.append("Drag a centre to move it; the assignment follows.")
         if self._dataset is not None and not self.editable:
-            parts.append(f"A 2-D view of {self._dataset.n_features} features: centres "
-                         "are projected the same way (and cannot be dragged here).")
+            parts.append(f"A 2-D view of {self._dataset.n_features} features, centres "
+                         "projected alike (not draggable).")
         self.note.setText("  ".join(parts))
         self.note.setVisible(bool(parts))
 

@@ -40,9 +40,8 @@ from kmeans_studio.qt.window.opening import Opener
 from kmeans_studio.qt.window.page_bar import PageBar
 from kmeans_studio.qt.window.placement import give_way, restore_layout, save_layout
 
-
 #: The least height of the Explore dock: its tabs, controls and a row of plots.
-EXPLORE_LEAST = 230
+EXPLORE_LEAST = 210
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +83,11 @@ class MainWindow(QMainWindow):
         self._warmed = False
         self._page_shown = ""  # the page the status bar describes
         self._settings_reset = False
+        # Docks give way to the page: whenever its room, its needs or the docks
+        # change, they shrink (towards their least size) until it has the room it needs.
+        self._giving_way = QTimer(self)
+        self._giving_way.setSingleShot(True)
+        self._giving_way.timeout.connect(self._give_way)
         self._build_central()
         self._build_dock()
         self._build_explore()
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         if not page.built:
             placeholder = self.views.widget(index)
             self.views.insertWidget(index, page.build())
+            page.area.installEventFilter(self)  # (see eventFilter)
             self.views.removeWidget(placeholder)
             placeholder.deleteLater()
         self.views.setCurrentIndex(index)
@@ -153,11 +158,6 @@ class MainWindow(QMainWindow):
             "Lloyd's loop in seven lines, the step just taken marked")
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.pseudocode_dock)
         self.pseudocode_dock.hide()
-        # Docks give way to the page: whenever its room or the docks change, they
-        # shrink (towards their least size) until it has the room it needs.
-        self._giving_way = QTimer(self)
-        self._giving_way.setSingleShot(True)
-        self._giving_way.timeout.connect(self._give_way)
         self.views.installEventFilter(self)
         for dock in self._docks().values():
             dock.visibilityChanged.connect(lambda _: self._giving_way.start(0))
@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
                 "pseudocode": self.pseudocode_dock}
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.views and event.type() == QEvent.Type.Resize:
+        # The middle's size changed, or what the page needs did (its content's hints).
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
             self._giving_way.start(0)  # once the layout has settled
         return False
 

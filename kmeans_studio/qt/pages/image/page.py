@@ -65,9 +65,14 @@ class ImagePage(Page):
         # tabs the colour cloud, the quality curve with the target box (computed when
         # first shown for a photo: it compresses the photo a dozen times) and the
         # inertia.
-        self.lower_tabs = tabs([("Colour cloud", self.cloud), ("Colours vs quality", self.curve),
-                                ("vs Pillow", self.stats.comparison),
-                                ("Inertia", self.inertia)], "image_lower_tabs")
+        self.lower_tabs = tabs([("Cloud", self.cloud), ("Quality", self.curve),
+                                ("Pillow", self.stats.comparison), ("Inertia", self.inertia)],
+                               "image_lower_tabs")
+        for index, tip in enumerate(("The colours in colour space, with the palette",
+                                     "PSNR and PNG size against the number of colours",
+                                     "k-means against Pillow's quantizers",
+                                     "Inertia per half-step")):
+            self.lower_tabs.setTabToolTip(index, tip)
         self.lower_tabs.currentChanged.connect(lambda _: self._start_curve())
         # A palette of many colours scrolls in its own box rather than push the rest.
         swatches = scrolled(self.palette)
@@ -78,6 +83,7 @@ class ImagePage(Page):
         right.setSizes([GAP + 4 * (SWATCH + GAP), self.stats.minimumSizeHint().height(), 600])
         self.views = splitter(Qt.Orientation.Horizontal, [self.compare, right], [3, 1],
                               "image_views")
+        self.views.setSizes([700, 300])  # (in proportion, once shown)
         self.export_targets = {"Colour cloud": self.cloud.plot, "Inertia curve": self.inertia.plot,
                                "PSNR against k": self.curve.psnr_plot,
                                "PNG size against k": self.curve.size_plot}

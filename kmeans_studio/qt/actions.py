@@ -66,6 +66,15 @@ SPECS: dict[str, ActionSpec] = {
                                checkable=True),
     "show_trails": ActionSpec("Centre &trails", "T", "Draw the path each centre took",
                               checkable=True),
+    "presentation": ActionSpec("&Presentation", "F11",
+                               "Full screen, with a larger interface and larger text, lines "
+                               "and markers in the plots, for a projector (F11)",
+                               checkable=True),
+    "larger": ActionSpec("&Larger", "Ctrl+=", "Scale the interface and the plots up (Ctrl+=)"),
+    "smaller": ActionSpec("&Smaller", "Ctrl+-", "Scale the interface and the plots down "
+                          "(Ctrl+−)"),
+    "actual_size": ActionSpec("&Normal size", "Ctrl+0",
+                              "The interface and the plots at their normal size (Ctrl+0)"),
     "cancel": ActionSpec("&Cancel", "Esc",
                          "Stop the long work under way (loading, starts, running to "
                          "convergence); what is on screen stays", SP.SP_DialogCancelButton),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kmeans_studio.core.explore.metrics import MATCH_METHODS, Matching
 from kmeans_studio.qt.colors import style_plot
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.presentation import relative_font
 
 #: The least size of a cell, in pixels: a count of three digits still fits.
 CELL = 22
@@ -66,9 +67,7 @@ class ConfusionView(QWidget):
         super().__init__(parent)
         self.title = WrappedLabel("The confusion matrix appears after the first assignment.")
         self.title.setObjectName("confusion_title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.title.setFont(font)
+        relative_font(self.title, 1.15)
         self.warning = WrappedLabel()
         self.warning.setObjectName("collision_warning")
         self.warning.setStyleSheet("color: #D55E00;")

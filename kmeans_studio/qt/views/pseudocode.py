@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QVBoxLayout, QWidg
 from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.presentation import relative_font
 
 #: (key, line): what `step_lines` names, and what the reader sees.
 LINES = (
@@ -66,7 +67,8 @@ class PseudocodeView(QWidget):
         self.code.setAccessibleName("Lloyd's algorithm, the step just taken selected")
         self.code.setToolTip("k-means (Lloyd's algorithm); the lines of the half-step "
                              "just taken are selected as you step")
-        self.code.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        relative_font(self.code, family=QFontDatabase.systemFont(
+            QFontDatabase.SystemFont.FixedFont).family())
         # The selection marks the step (in the palette's highlight colours); it is
         # read, not clicked.
         self.code.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmeans_studio.qt import presentation
 from kmeans_studio.qt.actions import create_actions, palette_icon, set_icons
 from kmeans_studio.qt.controller import RunController, Snapshot
 from kmeans_studio.qt.drop_hint import DropHint
@@ -32,6 +33,7 @@ from kmeans_studio.qt.help import about_text, shortcuts_dialog
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import scrolled
 from kmeans_studio.qt.pages import PAGES
+from kmeans_studio.qt.presentation import PRESENTATION_SCALE, STEP
 from kmeans_studio.qt.settings import RANGES, Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.views.pseudocode import PseudocodeView
@@ -57,6 +59,9 @@ class MainWindow(QMainWindow):
         self.drop_hint = DropHint(self)  # shown while files are dragged over the window
         self.settings = settings if settings is not None else Settings()
         self.actions = create_actions(self)
+        self.actions["larger"].setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.scaler = presentation.Scaler()
+        self._state_before = Qt.WindowState.WindowNoState  # (before Presentation)
         self.last_message: QMessageBox | None = None
 
         self.pages = {
@@ -273,6 +278,9 @@ class MainWindow(QMainWindow):
         menu.addAction(self.data_dock.toggleViewAction())
         menu.addAction(self.explore.toggleViewAction())
         menu.addAction(self.pseudocode_dock.toggleViewAction())
+        menu.addSeparator()
+        for name in ("presentation", "larger", "smaller", "actual_size"):
+            menu.addAction(a[name])
         menu = self.menuBar().addMenu("&Analyse")
         for name in ("choose_k", "silhouette", "seed_race", "other_algorithms"):
             menu.addAction(a[name])
@@ -336,6 +344,10 @@ class MainWindow(QMainWindow):
         a["about"].triggered.connect(self.show_about)
         a["show_voronoi"].setChecked(self.settings["view/voronoi"])
         a["show_trails"].setChecked(self.settings["view/trails"])
+        a["presentation"].toggled.connect(self._present)
+        a["larger"].triggered.connect(lambda: self._scale_to(presentation.scale() * STEP))
+        a["smaller"].triggered.connect(lambda: self._scale_to(presentation.scale() / STEP))
+        a["actual_size"].triggered.connect(lambda: self._scale_to(1.0))
         a["show_voronoi"].toggled.connect(self._on_view_options)
         a["show_trails"].toggled.connect(self._on_view_options)
         self._on_view_options()
@@ -579,6 +591,23 @@ class MainWindow(QMainWindow):
         for path in paths:
             self.open_path(path)
 
+    # ------------------------------------------------------------------ presentation
+    def _present(self, on: bool) -> None:
+        """View ▸ Presentation: full screen and the interface scaled up; off, the
+        window as it was and its normal size."""
+        if on:
+            self._state_before = self.windowState()
+            self.setWindowState(Qt.WindowState.WindowFullScreen)
+            self._scale_to(max(presentation.scale(), PRESENTATION_SCALE))
+        else:
+            self.setWindowState(self._state_before)
+            self._scale_to(1.0)
+
+    def _scale_to(self, value: float) -> None:
+        taken = self.scaler.set(value)
+        self.statusBar().showMessage(f"Interface at {100 * taken:.0f}% (Ctrl+= larger, "
+                                     "Ctrl+− smaller, Ctrl+0 normal)", 5_000)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Every run is told to stop first, so that their waits overlap: each thread
         # is waited for about a second at most, then abandoned (it ends by itself).
@@ -590,6 +619,7 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.controller.shutdown()
             page.shutdown()
+        self.scaler.reset()  # (the application's font: the next window starts normal)
         if self._settings_reset:
             super().closeEvent(event)
             return

@@ -1,0 +1,104 @@
+"""Presentation: the whole interface scaled for the back of a room.
+
+The interface's font grows with the scale; every pyqtgraph view lays its plot out in
+a smaller logical area and draws it magnified, so text, lines and markers all grow
+together and keep their proportions (as a screen with a larger device pixel ratio
+would show them).  Views made later (a page built for the first time, a gallery)
+take the scale as they are shown.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QTransform
+from PySide6.QtWidgets import QApplication, QWidget
+
+#: The scale Presentation starts at, each Larger / Smaller step, and the range.
+PRESENTATION_SCALE = 1.4
+STEP = 1.15
+LEAST, MOST = 0.7, 3.0
+
+_scale = 1.0
+
+
+def scale() -> float:
+    """The interface's scale now (1: normal)."""
+    return _scale
+
+
+def _resize_event(view: pg.GraphicsView, event) -> None:
+    """pyqtgraph's own, with the view's range in logical pixels (its size / scale)."""
+    if view.closed:
+        return
+    if view.autoPixelRange:
+        view.range = QRectF(0, 0, view.width() / _scale, view.height() / _scale)
+    pg.GraphicsView.setRange(view, view.range, padding=0, disableAutoPixel=False)
+    view.updateMatrix()
+
+
+def _update_matrix(view: pg.GraphicsView, propagate: bool = True) -> None:
+    """pyqtgraph's own, a view that follows its size drawn at the scale."""
+    view.setSceneRect(view.range)
+    if view.autoPixelRange:
+        view.setTransform(QTransform.fromScale(_scale, _scale))
+    else:
+        view.fitInView(view.range, Qt.AspectRatioMode.KeepAspectRatio if view.aspectLocked
+                       else Qt.AspectRatioMode.IgnoreAspectRatio)
+    if propagate:
+        for other in view.lockedViewports:
+            other.setXRange(view.range, padding=0)
+    view.sigDeviceRangeChanged.emit(view, view.range)
+    view.sigDeviceTransformChanged.emit(view)
+
+
+pg.GraphicsView.resizeEvent = _resize_event
+pg.GraphicsView.updateMatrix = _update_matrix
+
+
+#: Widgets whose font is relative to the interface's: (widget, factor, family).
+_relative: list[tuple[QWidget, float, str | None]] = []
+
+
+def _apply(widget: QWidget, factor: float, family: str | None) -> None:
+    font = QFont(QApplication.font())
+    if family:
+        font.setFamily(family)
+    font.setPointSizeF(font.pointSizeF() * factor)
+    widget.setFont(font)
+
+
+def relative_font(widget: QWidget, factor: float = 1.0, family: str | None = None) -> None:
+    """Give `widget` a font `factor` times the interface's, which follows the scale
+    (a font set once would not)."""
+    _relative.append((widget, factor, family))
+    _apply(widget, factor, family)
+
+
+class Scaler:
+    """Sets the scale: the application's font and every pyqtgraph view."""
+
+    def __init__(self) -> None:
+        self._font = QFont(QApplication.font())  # the font at scale 1
+
+    def set(self, value: float) -> float:
+        """Scale the interface to `value` (within LEAST..MOST); the scale taken."""
+        global _scale
+        value = min(max(value, LEAST), MOST)
+        if value == _scale:
+            return value
+        _scale = value
+        font = QFont(self._font)
+        font.setPointSizeF(self._font.pointSizeF() * value)
+        QApplication.setFont(font)
+        _relative[:] = [entry for entry in _relative if shiboken6.isValid(entry[0])]
+        for entry in _relative:
+            _apply(*entry)
+        for widget in QApplication.allWidgets():
+            if isinstance(widget, pg.GraphicsView):
+                _resize_event(widget, None)
+        return value
+
+    def reset(self) -> None:
+        self.set(1.0)

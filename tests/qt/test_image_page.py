@@ -430,3 +430,39 @@ def test_the_brightness_weighted_space_runs_as_the_command_line_does(window, qtb
     table = window.pages["image"].stats.table
     qtbot.waitUntil(lambda: table.rowCount() == 4
                     and table.item(0, 0).text() == "k-means (luma-weighted)", timeout=30_000)
+
+
+def test_the_sample_chooser_shows_no_sample_while_another_photo_is_shown(
+        window, qtbot, photo):
+    """Open a file: the sample box says no sample ("—") rather than the sample shown
+    before; load a sample again and it names it; the default sample is kept."""
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    panel = window.pages["image"].panel
+    assert panel.sample.currentText() == "china.jpg"
+    assert window.open_path(photo)
+    wait_state(qtbot, window, image_ready("flower.png"))
+    assert panel.sample.currentIndex() == -1
+    assert panel.sample.currentText() == ""
+    assert panel.sample.placeholderText() == "—"
+    assert not panel.load_sample.isEnabled()  # no sample to load
+    panel.save(window.settings)
+    assert window.settings["image/sample"] == "china.jpg"
+    # Choose a sample and load it: the box names it again.
+    panel.sample.setCurrentText("flower.jpg")
+    assert panel.load_sample.isEnabled()
+    qtbot.mouseClick(panel.load_sample, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, window, image_ready("flower.jpg"))
+    assert panel.sample.currentText() == "flower.jpg"
+
+
+def test_a_pasted_image_is_no_sample_either(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.page_box.setCurrentIndex(window.page_box.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    panel = window.pages["image"].panel
+    panel.set_pixels(np.full((8, 8, 3), [9, 200, 30], np.uint8))
+    wait_state(qtbot, window, lambda s: s.dataset.name.startswith("pasted image"))
+    assert panel.sample.currentIndex() == -1
+

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 from sklearn.datasets import load_sample_image
@@ -466,3 +466,40 @@ def test_a_pasted_image_is_no_sample_either(window, qtbot):
     wait_state(qtbot, window, lambda s: s.dataset.name.startswith("pasted image"))
     assert panel.sample.currentIndex() == -1
 
+
+def _screen_cell(cloud):
+    """Width and height on screen of one cell of the colour cloud's image."""
+    cell = cloud.points.mapRectToScene(QRectF(0, 0, 1, 1))
+    return cell.width(), cell.height()
+
+
+@pytest.mark.parametrize("plane", ["R–G", "PCA"])
+def test_the_colour_cloud_draws_round_dots_whatever_its_shape(qtbot, plane):
+    """Wide and flat, square, tall and narrow: the cells the dots are drawn with are
+    square on screen (not stretched into dashes), and as many as the plot shows."""
+    from kmeans_studio.core.data.datasets import sample_image_dataset
+    from kmeans_studio.qt.contracts import Snapshot
+    from kmeans_studio.qt.scenes import settle_layout
+    from kmeans_studio.qt.views.color_cloud import CELL_PX, ColorCloudView
+
+    dataset = sample_image_dataset("china.jpg")
+    cloud = ColorCloudView()
+    qtbot.addWidget(cloud)
+    cloud.projection.setCurrentText(plane)
+    cloud.show()
+    qtbot.waitExposed(cloud)
+    snapshot = Snapshot(None, None, 0, 1, np.array([np.nan]), np.empty((0, 0, 0)), True,
+                        dataset)
+    for width, height in [(900, 200), (320, 320), (250, 700), (900, 200)]:
+        cloud.resize(width, height)
+        settle_layout()
+        cloud.set_snapshot(snapshot)
+        settle_layout()
+        w, h = _screen_cell(cloud)
+        assert w == pytest.approx(h, rel=0.03), (width, height)
+        assert w == pytest.approx(CELL_PX, rel=0.1)
+    # Zoomed along one axis only (a drag with the right button): square again.
+    cloud.plot.getViewBox().scaleBy(x=0.5, y=1.0)
+    settle_layout()
+    w, h = _screen_cell(cloud)
+    assert w == pytest.approx(h, rel=0.03)

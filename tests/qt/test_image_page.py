@@ -456,3 +456,76 @@ def test_the_brightness_weighted_space_runs_as_the_command_line_does(window, qtb
     table = window.pages["image"].stats.table
     qtbot.waitUntil(lambda: table.rowCount() == 4
                     and table.item(0, 0).text() == "k-means (luma-weighted)", timeout=30_000)
+
+
+def test_the_sample_chooser_shows_no_sample_while_another_photo_is_shown(
+        window, qtbot, photo):
+    """Open a file: the sample box says no sample ("—") rather than the sample shown
+    before; load a sample again and it names it; the default sample is kept."""
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    panel = window.pages["image"].panel
+    assert panel.sample.currentText() == "china.jpg"
+    assert window.open_path(photo)
+    wait_state(qtbot, window, image_ready("flower.png"))
+    assert panel.sample.currentIndex() == -1
+    assert panel.sample.currentText() == ""
+    assert panel.sample.placeholderText() == "—"
+    assert not panel.load_sample.isEnabled()  # no sample to load
+    panel.save(window.settings)
+    assert window.settings["image/sample"] == "china.jpg"
+    # Choose a sample and load it: the box names it again.
+    panel.sample.setCurrentText("flower.jpg")
+    assert panel.load_sample.isEnabled()
+    qtbot.mouseClick(panel.load_sample, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, window, image_ready("flower.jpg"))
+    assert panel.sample.currentText() == "flower.jpg"
+
+
+def test_a_pasted_image_is_no_sample_either(window, qtbot):
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.page_bar.setCurrentIndex(window.page_bar.findData("image"))
+    wait_state(qtbot, window, image_ready("china.jpg"))
+    panel = window.pages["image"].panel
+    panel.set_pixels(np.full((8, 8, 3), [9, 200, 30], np.uint8))
+    wait_state(qtbot, window, lambda s: s.dataset.name.startswith("pasted image"))
+    assert panel.sample.currentIndex() == -1
+
+
+def _screen_cell(cloud):
+    """Width and height on screen of one cell of the colour cloud's image."""
+    cell = cloud.points.mapRectToScene(QRectF(0, 0, 1, 1))
+    return cell.width(), cell.height()
+
+
+@pytest.mark.parametrize("plane", ["R–G", "PCA"])
+def test_the_colour_cloud_draws_round_dots_whatever_its_shape(qtbot, plane):
+    """Wide and flat, square, tall and narrow: the cells the dots are drawn with are
+    square on screen (not stretched into dashes), and as many as the plot shows."""
+    from kmeans_studio.core.data.datasets import sample_image_dataset
+    from kmeans_studio.qt.contracts import Snapshot
+    from kmeans_studio.qt.scenes import settle_layout
+    from kmeans_studio.qt.views.color_cloud import CELL_PX, ColorCloudView
+
+    dataset = sample_image_dataset("china.jpg")
+    cloud = ColorCloudView()
+    qtbot.addWidget(cloud)
+    cloud.projection.setCurrentText(plane)
+    cloud.show()
+    qtbot.waitExposed(cloud)
+    snapshot = Snapshot(None, None, 0, 1, np.array([np.nan]), np.empty((0, 0, 0)), True,
+                        dataset)
+    for width, height in [(900, 200), (320, 320), (250, 700), (900, 200)]:
+        cloud.resize(width, height)
+        settle_layout()
+        cloud.set_snapshot(snapshot)
+        settle_layout()
+        w, h = _screen_cell(cloud)
+        assert w == pytest.approx(h, rel=0.03), (width, height)
+        assert w == pytest.approx(CELL_PX, rel=0.1)
+    # Zoomed along one axis only (a drag with the right button): square again.
+    cloud.plot.getViewBox().scaleBy(x=0.5, y=1.0)
+    settle_layout()
+    w, h = _screen_cell(cloud)
+    assert w == pytest.approx(h, rel=0.03)

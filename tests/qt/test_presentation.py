@@ -19,6 +19,7 @@ def test_presentation_scales_the_interface_and_the_plots(window, qtbot):
     plot = window.pages["blobs"].scatter.plot
     title = window.pages["digits"].panel  # (any widget: the interface's font)
     normal = QApplication.font().pointSizeF()
+    narration = window.pages["blobs"].inertia.narration.font().pointSizeF()
     window._show_views(1)  # (the Digits page's views built)
     emphasised = window.pages["digits"].confusion.title.font().pointSizeF()
     assert _drawn_scale(plot) == 1.0
@@ -37,6 +38,8 @@ def test_presentation_scales_the_interface_and_the_plots(window, qtbot):
     inner = plot.getPlotItem().geometry()
     assert inner.width() == pytest.approx(plot.width() / presentation.scale(), abs=1)
     # Emphasised text keeps its emphasis.
+    qtbot.waitUntil(lambda: window.pages["blobs"].inertia.narration.font().pointSizeF()
+                    == pytest.approx(narration * presentation.PRESENTATION_SCALE, rel=0.02))
     qtbot.waitUntil(lambda: window.pages["digits"].confusion.title.font().pointSizeF()
                     == pytest.approx(emphasised * presentation.PRESENTATION_SCALE, rel=0.02))
 

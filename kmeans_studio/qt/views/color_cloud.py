@@ -5,6 +5,8 @@ count (fixed per image), each in the colour of its cluster's palette entry; the 
 are large outlined markers that move with every iteration.  The points are painted
 into one small RGBA image (one item, whatever the number of clusters; per-point brushes
 are slow in pyqtgraph), and the cloud is redrawn at most `REDRAW_HZ` times a second.
+The image's cells are square on screen whatever the plot's shape (a wide, flat plot
+stretched square cells into dashes): its grid follows the plot's size and aspect.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from kmeans_studio.qt.layout import WrappedLabel
 
 SAMPLE = 4000
 REDRAW_HZ = 8
-GRID = 256  # pixels of the cloud image along each axis
+CELL_PX = 1.25  # screen pixels a cell of the cloud image takes (a dot is 2×2 cells)
+GRID = (64, 1024)  # least and most cells of the cloud image along its longer side
 PROJECTIONS = {"R–G": (0, 1), "R–B": (0, 2), "G–B": (1, 2), "PCA": None}
 
 
@@ -64,6 +67,11 @@ class ColorCloudView(QWidget):
         self._snapshot: Snapshot | None = None
         self._axes: np.ndarray | None = None
         self._fit = True  # fit the range at the next drawing (new image or plane)
+        self._painted: tuple | None = None  # (xy, colors) of the points drawn
+        self._grid = (0, 0)  # cells across and down of the image drawn
+        # A new shape of the plot, or a zoom along one axis only: new cells, square.
+        self.plot.getViewBox().sigResized.connect(self._regrid)
+        self.plot.getViewBox().sigRangeChanged.connect(self._regrid)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(1000 // REDRAW_HZ)
@@ -141,7 +149,7 @@ class ColorCloudView(QWidget):
             shown = self._dataset.image.colors.rgb_of(np.asarray(state.centers, dtype=float))
             self.centers.setData(pos=self._project(np.asarray(shown, dtype=float)),
                                  brush=[pg.mkBrush(*c) for c in palette])
-        self._paint_points(xy, point_colors)
+        self._painted = (xy, point_colors)
         if self._fit:
             self._fit = False
             # Colour axes run 0–255 (the whole cube's face, however wide the plot);
@@ -154,12 +162,35 @@ class ColorCloudView(QWidget):
                                         yMin=lo[1] - pad[1], yMax=hi[1] + pad[1]) if cube
                                    else dict(xMin=None, xMax=None, yMin=None, yMax=None)))
             self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0.03)
+        self._paint_points()
 
-    def _paint_points(self, xy: np.ndarray, colors: np.ndarray) -> None:
-        """Dots of 2x2 pixels in an RGBA image laid over the plane's bounds."""
+    def _grid_shape(self) -> tuple[int, int]:
+        """Cells across and down for the plane's bounds as the plot shows them now:
+        square on screen, about `CELL_PX` wide (within `GRID` along the longer side)."""
+        vb = self.plot.getViewBox()
         lo, hi = self._bounds()
-        cells = np.clip(((xy - lo) / (hi - lo) * (GRID - 1)).astype(int), 0, GRID - 2)
-        image = np.zeros((GRID, GRID, 4), dtype=np.uint8)
+        (x0, x1), (y0, y1) = vb.viewRange()
+        with np.errstate(all="ignore"):
+            screen = (hi - lo) / np.array([x1 - x0, y1 - y0]) * [vb.width(), vb.height()]
+        if not np.all(np.isfinite(screen) & (screen > 0)):  # not laid out yet
+            return GRID[0], GRID[0]
+        cells = screen / CELL_PX
+        cells *= np.clip(cells.max(), *GRID) / cells.max()
+        nx, ny = np.maximum(2, np.round(cells)).astype(int)
+        return int(nx), int(ny)
+
+    def _regrid(self) -> None:
+        if self._painted is not None and self._grid_shape() != self._grid:
+            self._paint_points()
+
+    def _paint_points(self) -> None:
+        """Dots of 2x2 cells in an RGBA image laid over the plane's bounds."""
+        xy, colors = self._painted
+        lo, hi = self._bounds()
+        self._grid = nx, ny = self._grid_shape()
+        last = np.array([nx, ny])
+        cells = np.clip(((xy - lo) / (hi - lo) * (last - 1)).astype(int), 0, last - 2)
+        image = np.zeros((ny, nx, 4), dtype=np.uint8)
         for dy in (0, 1):
             for dx in (0, 1):
                 image[cells[:, 1] + dy, cells[:, 0] + dx, :3] = colors

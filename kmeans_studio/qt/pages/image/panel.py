@@ -64,9 +64,14 @@ class ImagePanel(SourcePanel):
         self.sample.setToolTip("Photos that come with scikit-learn")
         self.sample.setAccessibleName("Sample photo")
         self.sample.addItems(list(SAMPLE_IMAGES))
-        load_sample = push_button(
+        # A photo that is not a sample shows no sample chosen: "—" (index -1).
+        self.sample.setPlaceholderText("—")
+        self.load_sample = load_sample = push_button(
             "Load", "Compress this sample photo", "Load sample photo",
             lambda: self.set_source(("sample", self.sample.currentText())))
+        self.sample.currentIndexChanged.connect(
+            lambda index: load_sample.setEnabled(index >= 0))
+        self._show_sample(self._source)
 
         photo = QGroupBox("Photo")
         box = QVBoxLayout(photo)
@@ -129,14 +134,22 @@ class ImagePanel(SourcePanel):
 
     def save(self, settings: Settings) -> None:
         settings.write("image", self.params.values())
-        settings["image/sample"] = self.sample.currentText()
+        if self.sample.currentIndex() >= 0:  # (else the last sample stays the default)
+            settings["image/sample"] = self.sample.currentText()
         self.save_source(settings)
+
+    def _show_sample(self, source: tuple) -> None:
+        """The sample chooser names the photo shown when it is a sample, none (its
+        placeholder) when it is a file or a pasted image."""
+        self.sample.setCurrentIndex(self.sample.findText(source[1]) if source[0] == "sample"
+                                    else -1)
 
     def _describe(self, dataset: Dataset | None) -> None:
         if dataset is None or dataset.image is None:
             self.current.setText("Loading the photo…")
             return
         self.current.setText(dataset.description)
+        self._show_sample(self._loaded or self._source)
         transparent = dataset.image.transparent
         self.alpha_note.setVisible(transparent)
         # The dithering kernel and the Oklab path take opaque photos.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
 
@@ -47,11 +49,36 @@ def style_plot(plot: pg.PlotWidget) -> None:
     plot.installEventFilter(_restyler)
 
 
+def _next_round(step: float) -> float:
+    """The round step (1, 2 or 5 × 10ⁿ) after `step`."""
+    power = 10.0 ** math.floor(math.log10(step))
+    return next(n * power for n in (1, 2, 5, 10) if n * power > step * (1 + 1e-9))
+
+
+class SpacedAxis(pg.AxisItem):
+    """A vertical axis whose labels never overlap: on a short axis (a small plot, or a
+    large font) pyqtgraph keeps at least two and a quarter intervals, whose labels
+    then ran into each other; here the interval grows (1, 2, 5 × 10ⁿ) until each
+    label has its height and as much again."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or self.orientation not in ("left", "right") or size <= 0:
+            return levels
+        labels = max(1, int(size // (2 * QFontMetrics(self.font()).height())))
+        major = levels[0][0]
+        while abs(maxVal - minVal) / major > labels:
+            major = _next_round(major)
+        if major == levels[0][0]:
+            return levels
+        return [(major, 0), (major / 2, 0)]
+
+
 def fixed_plot(name: str, description: str, x_label: str, y_label: str,
                movable: bool = False) -> pg.PlotWidget:
     """A styled plot for a chart that is read, not explored: no context menu or
     auto-range button, plain tick numbers, and (unless `movable`) no pan or zoom."""
-    plot = pg.PlotWidget()
+    plot = pg.PlotWidget(axisItems={"left": SpacedAxis("left")})
     plot.setObjectName(name)
     plot.setAccessibleName(description)
     style_plot(plot)

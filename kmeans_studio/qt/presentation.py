@@ -21,6 +21,7 @@ STEP = 1.15
 LEAST, MOST = 0.7, 3.0
 
 _scale = 1.0
+_base_font: QFont | None = None  # the interface's font at scale 1
 
 
 def scale() -> float:
@@ -28,10 +29,21 @@ def scale() -> float:
     return _scale
 
 
+def plot_font() -> QFont:
+    """The font of text inside plots: the interface's at scale 1 (the plots are drawn
+    magnified by the scale already)."""
+    return QFont(_base_font if _base_font is not None else QApplication.font())
+
+
 def _resize_event(view: pg.GraphicsView, event) -> None:
     """pyqtgraph's own, with the view's range in logical pixels (its size / scale)."""
     if view.closed:
         return
+    font = plot_font()  # magnified already by the scale: not scaled twice
+    if view.font() != font:
+        view.setFont(font)  # (what the axes draw their ticks with)
+    if view.scene() is not None and view.scene().font() != font:
+        view.scene().setFont(font)
     if view.autoPixelRange:
         view.range = QRectF(0, 0, view.width() / _scale, view.height() / _scale)
     pg.GraphicsView.setRange(view, view.range, padding=0, disableAutoPixel=False)
@@ -80,7 +92,9 @@ class Scaler:
     """Sets the scale: the application's font and every pyqtgraph view."""
 
     def __init__(self) -> None:
+        global _base_font
         self._font = QFont(QApplication.font())  # the font at scale 1
+        _base_font = self._font
 
     def set(self, value: float) -> float:
         """Scale the interface to `value` (within LEAST..MOST); the scale taken."""

@@ -1,6 +1,7 @@
 """View ▸ Presentation (F11): full screen, a larger interface, plots drawn larger
 (text, lines and markers alike); Ctrl+= and Ctrl+− scale it live, Ctrl+0 back."""
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -73,3 +74,20 @@ def test_a_view_built_later_takes_the_scale_and_closing_resets_it(window, qtbot)
     qtbot.waitUntil(lambda: _drawn_scale(confusion) == pytest.approx(presentation.STEP))
     window.close()
     assert presentation.scale() == 1.0 and QApplication.font().pointSizeF() == normal
+
+
+@pytest.mark.parametrize("size", [30, 45, 80, 200, 600])
+def test_a_short_axis_keeps_its_labels_apart(qapp, size):
+    """pyqtgraph keeps at least 2¼ intervals, whose labels overlapped on a short axis
+    (a small curve, or a larger font): the interval grows to round steps until each
+    label has its height and as much again."""
+    from PySide6.QtGui import QFontMetrics
+
+    from kmeans_studio.qt.colors import SpacedAxis
+
+    axis = SpacedAxis("left")
+    major = axis.tickSpacing(200.0, 400.0, size)[0][0]
+    labels = max(1, size // (2 * QFontMetrics(axis.font()).height()))
+    assert 200.0 / major <= labels
+    mantissa = major / 10 ** np.floor(np.log10(major))
+    assert round(mantissa, 6) in (1.0, 2.0, 5.0)

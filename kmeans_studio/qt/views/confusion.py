@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kmeans_studio.core.explore.metrics import MATCH_METHODS, Matching
 from kmeans_studio.qt.colors import style_plot
 from kmeans_studio.qt.layout import WrappedLabel
-from kmeans_studio.qt.presentation import relative_font
+from kmeans_studio.qt.presentation import plot_font, relative_font
 
 #: The least size of a cell, in pixels: a count of three digits still fits.
 CELL = 22
@@ -192,7 +192,7 @@ class ConfusionView(QWidget):
         self.plot.getAxis("bottom").setTicks([list(zip(np.arange(n_cols) + 0.5, cols))])
         self.plot.getAxis("left").setTicks([list(zip(np.arange(len(rows)) + 0.5, rows))])
         # Counts shrink with the cells (15 clusters need smaller digits than 10).
-        font = self.font()
+        font = plot_font()
         font.setPointSizeF(min(font.pointSizeF(), max(6.0, cell / 4.5)))
         for text in self._texts:
             text.setFont(font)

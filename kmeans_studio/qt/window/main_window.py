@@ -139,13 +139,18 @@ class MainWindow(QMainWindow):
         self.data_dock.setWidget(self.panel_stack)
         self.data_dock.toggleViewAction().setStatusTip(
             "The data and clustering parameters of the page shown")
-        widest = max(page.panel.minimumSizeHint().width() for page in self.pages.values())
-        self.data_dock.setMinimumWidth(widest + 24)  # no sideways scrolling of the panels
+        self._fit_parameters()
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
         saved = self.page_bar.findData(self.settings["window/source"])
         self.page_bar.setCurrentIndex(max(0, saved))
         self.panel_stack.setCurrentIndex(self.page_bar.currentIndex())
         self._show_views(self.page_bar.currentIndex())
+
+    def _fit_parameters(self) -> None:
+        """The Parameters dock as wide as the widest panel (at the interface's scale):
+        no sideways scrolling of the panels."""
+        widest = max(page.panel.minimumSizeHint().width() for page in self.pages.values())
+        self.data_dock.setMinimumWidth(widest + 24)
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -605,8 +610,8 @@ class MainWindow(QMainWindow):
 
     def _scale_to(self, value: float) -> None:
         taken = self.scaler.set(value)
-        self.statusBar().showMessage(f"Interface at {100 * taken:.0f}% (Ctrl+= larger, "
-                                     "Ctrl+− smaller, Ctrl+0 normal)", 5_000)
+        QTimer.singleShot(0, self, self._fit_parameters)  # once the fonts have changed
+        self.statusBar().showMessage(f"Interface at {100 * taken:.0f}%", 5_000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Every run is told to stop first, so that their waits overlap: each thread

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QRadioButton,
     QSizePolicy,
     QSlider,
@@ -188,23 +189,26 @@ class CompareView(QWidget):
         group.addButton(self.wipe_button, 1)
         group.idClicked.connect(self.set_mode_index)
         self.fit_button = _tool_button("Fit", "Show the whole picture (Fit)", self.fit)
-        self.actual_button = _tool_button("100%", "One pixel of the picture per pixel of "
-                                          "the screen (100%)", self.actual_size)
-        self.zoom_out_button = _tool_button("−", "Zoom out (or turn the wheel)",
-                                            lambda: self.zoom_by(1 / ZOOM_STEP))
-        self.zoom_in_button = _tool_button("+", "Zoom in (or turn the wheel)",
-                                           lambda: self.zoom_by(ZOOM_STEP))
-        self.zoom_label = QLabel()
+        # The zoom shown, and under it 100% and the steps (the wheel zooms too): one
+        # button, so the bar fits a narrow pane at a large interface scale.
+        self.zoom_label = QToolButton()
         self.zoom_label.setObjectName("zoom_label")
-        self.zoom_label.setToolTip("Turn the wheel over a picture to zoom, drag it to pan")
+        self.zoom_label.setToolTip("The zoom; 100%, zoom in or out (or turn the wheel "
+                                   "over a picture, and drag it to pan)")
+        self.zoom_label.setAccessibleName("Zoom")
+        self.zoom_label.setAutoRaise(True)
+        self.zoom_label.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.zoom_label)
+        menu.addAction("100%: one picture pixel per screen pixel", self.actual_size)
+        menu.addAction("Zoom in", lambda: self.zoom_by(ZOOM_STEP))
+        menu.addAction("Zoom out", lambda: self.zoom_by(1 / ZOOM_STEP))
+        self.zoom_label.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.side_button)
         top.addWidget(self.wipe_button)
-        top.addSpacing(8)
-        for widget in (self.fit_button, self.actual_button, self.zoom_out_button,
-                       self.zoom_in_button, self.zoom_label):
-            top.addWidget(widget)
         top.addStretch(1)
+        top.addWidget(self.fit_button)
+        top.addWidget(self.zoom_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

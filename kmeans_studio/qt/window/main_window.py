@@ -146,11 +146,20 @@ class MainWindow(QMainWindow):
         self.panel_stack.setCurrentIndex(self.page_bar.currentIndex())
         self._show_views(self.page_bar.currentIndex())
 
+    def _panel_width(self) -> int:
+        """The Parameters dock's width that shows the widest panel whole."""
+        return max(page.panel.minimumSizeHint().width() for page in self.pages.values()) + 24
+
     def _fit_parameters(self) -> None:
-        """The Parameters dock as wide as the widest panel (at the interface's scale):
-        no sideways scrolling of the panels."""
-        widest = max(page.panel.minimumSizeHint().width() for page in self.pages.values())
-        self.data_dock.setMinimumWidth(widest + 24)
+        """The Parameters dock is at least as wide as the widest panel at the normal
+        size (no sideways scrolling); scaled up, it widens as far as the page can give
+        (the page first: a panel then scrolls sideways in its dock)."""
+        if not self.data_dock.minimumWidth():
+            self.data_dock.setMinimumWidth(self._panel_width())
+        else:
+            self.resizeDocks([self.data_dock], [self._panel_width()],
+                             Qt.Orientation.Horizontal)
+            self._giving_way.start(0)
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)

@@ -16,7 +16,12 @@ from typing import Any
 
 from kmeans_studio.core.color.dither import DEFAULT_STRENGTH
 from kmeans_studio.core.color.spaces import space_titles
-from kmeans_studio.core.data.datasets import BLOB_RANGES, BLOB_SHAPES, SEED_RANGE
+from kmeans_studio.core.data.datasets import (
+    BLOB_RANGES,
+    BLOB_SHAPES,
+    SEED_RANGE,
+    shape_noise,
+)
 from kmeans_studio.core.data.drawing import N_CLASSES
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.engine.models import model_titles
@@ -206,8 +211,9 @@ class BlobParameters:
     n_centers: int = param(4, "True blobs", "Number of true blobs",
                            **_blob_range("n_centers"))
     cluster_std: float = param(0.6, "Spread", "Spread (standard deviation) of each blob; "
-                               "noise for circles and moons", **_blob_range("cluster_std"),
-                               step=0.1)
+                               "for circles and moons, their noise is the spread ÷ 12 "
+                               "(0.05 at 0.6, the notebook's moons)",
+                               **_blob_range("cluster_std"), step=0.1)
     random_state: int = param(0, "Seed", "Seed of the data: the same seed gives the same "
                               "points", **_blob_range("random_state"))
 
@@ -217,9 +223,12 @@ class BlobParameters:
         return self.shape == "drawn"
 
     def source(self) -> dict:
-        """The session source that rebuilds generated data."""
-        return {"kind": "blobs", **dataclasses.asdict(self),
-                "cluster_std": round(self.cluster_std, 6)}
+        """The session source that rebuilds generated data (circles and moons with
+        the noise of their spread)."""
+        spread = round(self.cluster_std, 6)
+        noise = shape_noise(self.shape, spread)
+        return {"kind": "blobs", **dataclasses.asdict(self), "cluster_std": spread,
+                **({} if noise is None else {"noise": noise})}
 
 
 #: The classes drawn points can have.

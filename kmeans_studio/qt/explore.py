@@ -28,6 +28,7 @@ from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.explore.metrics import silhouette_profile
 from kmeans_studio.core.explore.race import race
 from kmeans_studio.core.explore.sweep import sweep
+from kmeans_studio.core.parameters import INIT_CHOICES
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import WrappedLabel, scrolled
@@ -39,6 +40,9 @@ from kmeans_studio.qt.views.sweep_plot import SweepPlot
 
 #: What the window tells the dock: the snapshot shown and the page's request.
 Context = Callable[[], tuple[Snapshot | None, RunRequest | None]]
+#: The initialisations a race starts from (not centres placed by hand: every start
+#: would be the same).
+RACE_INITS = tuple(key for key in INIT_CHOICES if key != "click")
 
 
 def _what(dataset: Dataset) -> str:
@@ -279,9 +283,11 @@ class RaceTab(_JobTab):
         self.n_runs = spin_box(2, 100, 10, "How many starts to race (seeds seed, seed+1, …)",
                             "Number of starts")
         self.init = QComboBox()
-        self.init.addItem("k-means++", "k-means++")
-        self.init.addItem("Random points", "random")
-        self.init.setToolTip("How each start chooses its first centres")
+        self.init.addItem("As on the page", None)
+        for key in RACE_INITS:
+            self.init.addItem(INIT_CHOICES[key], key)
+        self.init.setToolTip("How each start chooses its first centres: the page's "
+                             "initialisation, or another to compare with it")
         self.init.setAccessibleName("Initialisation of the starts")
         self.add_control("Starts", self.n_runs)
         self.add_control("Initialisation", self.init)
@@ -295,7 +301,15 @@ class RaceTab(_JobTab):
                                   "k-means as the model to race them.")
             return None
         data, k = snapshot.dataset, request.n_clusters
-        n_runs, init, seed = self.n_runs.value(), self.init.currentData(), request.random_state or 0
+        init = self.init.currentData() or request.init
+        if not isinstance(init, str) or init not in RACE_INITS:
+            if data.n_samples >= k:  # (fewer points than k: the race says so itself)
+                self.error.show_error("Centres placed by hand start every run alike: "
+                                      "choose an initialisation on the page, or one for "
+                                      "the race.")
+                return None
+            init = "k-means++"
+        n_runs, seed = self.n_runs.value(), request.random_state or 0
 
         def work(cancelled, progress):
             return race(data.X, k, n_runs, sample_weight=data.sample_weight, init=init,

@@ -85,15 +85,28 @@ def test_silhouette_before_any_assignment_says_why(window, qtbot):
     assert "step once" in window.explore.silhouette.error.text()
 
 
-def test_race_with_random_starts_groups_minima_and_a_click_loads_a_run(window, qtbot):
-    wait_state(qtbot, window, ready)
+def test_race_from_the_pages_random_samples_groups_minima_and_a_click_loads_a_run(
+        window, qtbot):
+    """The Blobs page starts from random samples, and so does its race: its starts are
+    rows of the data, they fall into several minima, and the key lists each."""
+    from scipy.spatial.distance import cdist
+
+    snap = wait_state(qtbot, window, ready)
+    assert snap.request.init == "random"
     tab = window.explore.race
-    tab.init.setCurrentIndex(tab.init.findData("random"))
+    assert tab.init.currentData() is None  # as on the page
+    assert [tab.init.itemText(i) for i in range(1, tab.init.count())] == [
+        "k-means++", "Random samples", "Farthest point"]  # the page's names
     run_tab(qtbot, window, "seed_race", tab)
     race = tab.view.race
-    assert len(race.runs) == 10 and race.n_minima > 1
+    assert race.init == "random" and len(race.runs) == 10 and race.n_minima > 1
+    for run in race.runs:
+        assert cdist(run.initial_centers, snap.dataset.X).min(axis=1).max() < 1e-12
     assert tab.view.table.rowCount() == 10
-    assert f"{race.n_minima} distinct minima" in tab.view.summary.text()
+    summary = tab.view.summary.text()
+    assert f"{race.n_minima} distinct minima" in summary and "(Random samples, k = 4)" in summary
+    assert tab.view.key_entries == [f"minimum #{g + 1}" for g in range(race.n_minima)]
+    assert all(entry in tab.view.key.text() for entry in tab.view.key_entries)
     worst = int(np.argmax([run.final_inertia for run in race.runs]))
     tab.view.table.cellClicked.emit(worst, 0)
     snap = wait_state(qtbot, window, lambda s: s.index == 0 and s.request.random_state
@@ -104,6 +117,48 @@ def test_race_with_random_starts_groups_minima_and_a_click_loads_a_run(window, q
     theirs = KMeans(4, init="random", n_init=1, random_state=race.runs[worst].seed)
     assert snap.iteration.inertia == pytest.approx(theirs.fit(snap.dataset.X).inertia_,
                                                    rel=1e-9)
+
+
+def test_race_follows_the_pages_initialisation_unless_told_otherwise(window, qtbot):
+    wait_state(qtbot, window, ready)
+    form, tab = window.pages["blobs"].panel.run, window.explore.race
+    form.init.setCurrentIndex(form.init.findData("k-means++"))
+    wait_state(qtbot, window, lambda s: s.request.init == "k-means++")
+    run_tab(qtbot, window, "seed_race", tab)
+    race = tab.view.race
+    assert race.init == "k-means++" and race.n_minima == 1  # the same seeds, one minimum
+    assert "(k-means++, k = 4) reached 1 minimum" in tab.view.summary.text()
+    assert tab.view.key_entries == ["minimum #1"]
+    tab.init.setCurrentIndex(tab.init.findData("random"))  # compared with random samples
+    tab.start()
+    qtbot.waitUntil(lambda: not tab.busy and tab.view.race is not race, timeout=60_000)
+    assert tab.view.race.init == "random" and tab.view.race.n_minima > 1
+    # Centres placed by hand would start every run alike: said, not raced.
+    tab.init.setCurrentIndex(0)
+    form.init.setCurrentIndex(form.init.findData("click"))
+    wait_state(qtbot, window, lambda s: s.request.init is None)
+    shown = tab.view.race
+    tab.start()
+    assert "placed by hand" in tab.error.text() and not tab.busy and tab.view.race is shown
+
+
+def test_the_race_key_lists_every_minimum_however_many(qtbot):
+    """Beside the plot, never inside it (a short plot cut a legend's last entries):
+    one entry per minimum, in its curves' colour, even past those the summary names."""
+    from kmeans_studio.core.explore.race import Race, RaceRun
+    from kmeans_studio.qt.views.race_plot import MAX_LEGEND, RacePlot
+
+    n = MAX_LEGEND + 2
+    runs = tuple(RaceRun(seed, np.array([10.0 + seed, 5.0 + seed]), 1, True,
+                         np.zeros((2, 2)), np.full((2, 2), float(seed))) for seed in range(n))
+    plot = RacePlot()
+    qtbot.addWidget(plot)
+    plot.resize(700, 160)
+    plot.set_race(Race(runs, np.arange(n), "farthest", 2))
+    assert plot.key_entries == [f"minimum #{g + 1}" for g in range(n)]
+    assert all(entry in plot.key.text() for entry in plot.key_entries)
+    assert "(Farthest point, k = 2)" in plot.summary.text()
+    assert plot.key.parent() is plot and plot.plot.plotItem.legend is None
 
 
 def test_closing_the_window_mid_sweep_stops_the_sweep(qtbot):

@@ -57,6 +57,24 @@ def _init_method(request: RunRequest) -> str:
     return request.init if request.init in ("k-means++", "random") else "k-means++"
 
 
+def _page_kmeans(snapshot: Snapshot, request: RunRequest) -> dict | None:
+    """The page's k-means for the other algorithms' grid (which runs it on their
+    standardised data): its initialisation, starts and limits; centres placed by
+    hand as placed (None before any is); a mixture's page, k-means++."""
+    from kmeans_studio.core.engine.kmeans import INIT_METHODS
+
+    options = {"n_init": request.n_init, "max_iter": request.max_iter, "tol": request.tol}
+    if request.model != "kmeans":
+        return {**options, "init": "k-means++", "n_init": 1, "title": "k-means++",
+                "about": "Standardised, with this page's k and seed"}
+    if isinstance(request.init, str) and request.init in INIT_METHODS:
+        return {**options, "init": request.init}
+    if snapshot.trail is not None and len(snapshot.trail):  # placed by hand
+        return {**options, "init": snapshot.trail[0],
+                "about": "Standardised, from the centres placed on this page"}
+    return None
+
+
 def _photo_runs(data) -> dict:
     """For a photo, the runs its page makes: seeded on a sample of its pixels and
     assigned by its colour octree (built here, once, on the job's thread); nothing
@@ -333,7 +351,8 @@ class RaceTab(_JobTab):
 
 class AlgorithmsTab(_JobTab):
     """scikit-learn's other clustering algorithms on the page's points, beside the
-    page's own k-means; clicking a tile opens it large."""
+    page's k-means, all on the same standardised data; clicking a tile opens it
+    large."""
 
     def __init__(self, context: Context) -> None:
         super().__init__("algorithms", "Run",
@@ -345,7 +364,7 @@ class AlgorithmsTab(_JobTab):
         self._only: tuple[str, ...] | None = None  # run these alone (a setting changed)
 
     def work(self, snapshot: Snapshot, request: RunRequest):
-        data, state = snapshot.dataset, snapshot.iteration
+        data = snapshot.dataset
         if data.image is not None:
             self.error.show_error("The other algorithms cluster points, not a photo's "
                                   "colours: open them on the Blobs, Digits or Table page.")
@@ -353,26 +372,21 @@ class AlgorithmsTab(_JobTab):
         points = data.X if data.n_features == 2 else (
             data.projection.points if data.projection is not None else data.X[:, :2])
         k, seed, y = request.n_clusters, request.random_state or 0, data.y
-        own = state.labels if state is not None and state.labels is not None else None
         self._points, self._what = points, _what(data)
 
         only, values = self._only, self.view.values()
         self._only = None
+        kmeans = None if only is not None else _page_kmeans(snapshot, request)
 
         def work(cancelled, progress):
-            from kmeans_studio.core.explore.algorithms import (
-                NAMES,
-                compare_algorithms,
-                scored,
-            )
+            from kmeans_studio.core.explore.algorithms import NAMES, compare_algorithms
 
             results = compare_algorithms(data.X, k, y=y, random_state=seed,
                                          names=only or NAMES, values=values,
-                                         cancelled=cancelled, progress=progress)
+                                         kmeans=kmeans, cancelled=cancelled,
+                                         progress=progress)
             if results is None:
                 return None
-            if own is not None and only is None:
-                results.insert(0, scored("kmeans", "k-means (this page)", data.X, own, y))
             return only is not None, results
         return work
 

@@ -232,6 +232,19 @@ def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
     assert list(results)[0] == "kmeans" and len(results) == 11
     assert results["kmeans"].ari < 0.7
     assert results["spectral"].ari > 0.95 and results["single"].ari > 0.95
+    # Every tile on the same standardised points, the page's k-means too (its k,
+    # initialisation and seed), and the grid says so.
+    from sklearn.preprocessing import StandardScaler
+
+    request = window.controller.snapshot.request
+    theirs = KMeans(2, init=request.init, n_init=1, random_state=request.random_state)
+    scaled = StandardScaler().fit_transform(window.controller.snapshot.dataset.X)
+    np.testing.assert_array_equal(results["kmeans"].labels, theirs.fit_predict(scaled))
+    assert results["kmeans"].title == "k-means (this page's start)"
+    kmeans_caption = grid.findChild(type(tab.view.note), "algorithm_kmeans_caption")
+    assert kmeans_caption.text().startswith(
+        "Standardised, with this page's k, initialisation and seed · ")
+    assert grid.note.text().startswith("All on the standardised data")
     caption = grid.findChild(type(tab.view.note), "algorithm_spectral_caption")
     assert caption.text().startswith(f"{results['spectral'].seconds * 1000:,.0f} ms")
     assert "ARI 1.00" in caption.text()
@@ -250,3 +263,26 @@ def test_other_algorithms_side_by_side_on_the_moons(window, qtbot):
     wait_state(qtbot, window, lambda s: s.dataset.image is not None)
     tab.start()
     assert "not a photo's colours" in tab.error.text() and grid.results is results
+
+
+def test_the_grids_k_means_is_the_pages_start_or_says_which_it_is():
+    """The page's initialisation and starts; centres placed by hand as placed; on a
+    mixture's page (no k-means start there) k-means++, and the tile says so."""
+    from types import SimpleNamespace
+
+    from kmeans_studio.core.data.sources import Blobs
+    from kmeans_studio.qt.contracts import RunRequest
+    from kmeans_studio.qt.explore import _page_kmeans
+
+    placed = np.array([[0.0, 1.0], [2.0, 3.0]])
+    with_trail = SimpleNamespace(trail=placed[None])
+    none_yet = SimpleNamespace(trail=np.empty((0, 2, 2)))
+    ten_starts = RunRequest(Blobs(), init="k-means++", n_init=10)
+    assert _page_kmeans(none_yet, ten_starts) == {"init": "k-means++", "n_init": 10,
+                                                  "max_iter": 300, "tol": 1e-4}
+    by_hand = _page_kmeans(with_trail, RunRequest(Blobs(), init=None))
+    np.testing.assert_array_equal(by_hand["init"], placed)
+    assert "placed" in by_hand["about"]
+    assert _page_kmeans(none_yet, RunRequest(Blobs(), init=None)) is None
+    mixture = _page_kmeans(none_yet, RunRequest(Blobs(), model="full", init="kmeans"))
+    assert (mixture["init"], mixture["title"]) == ("k-means++", "k-means++")

@@ -28,6 +28,7 @@ from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.explore.metrics import silhouette_profile
 from kmeans_studio.core.explore.race import race
 from kmeans_studio.core.explore.sweep import sweep
+from kmeans_studio.core.parameters import INIT_CHOICES
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.layout import WrappedLabel, scrolled
@@ -39,6 +40,9 @@ from kmeans_studio.qt.views.sweep_plot import SweepPlot
 
 #: What the window tells the dock: the snapshot shown and the page's request.
 Context = Callable[[], tuple[Snapshot | None, RunRequest | None]]
+#: The initialisations a race starts from (not centres placed by hand: every start
+#: would be the same).
+RACE_INITS = tuple(key for key in INIT_CHOICES if key != "click")
 
 
 def _what(dataset: Dataset) -> str:
@@ -51,6 +55,24 @@ def _init_method(request: RunRequest) -> str:
     if request.model != "kmeans":
         return request.init if request.init in MIXTURE_INITS else "kmeans"
     return request.init if request.init in ("k-means++", "random") else "k-means++"
+
+
+def _page_kmeans(snapshot: Snapshot, request: RunRequest) -> dict | None:
+    """The page's k-means for the other algorithms' grid (which runs it on their
+    standardised data): its initialisation, starts and limits; centres placed by
+    hand as placed (None before any is); a mixture's page, k-means++."""
+    from kmeans_studio.core.engine.kmeans import INIT_METHODS
+
+    options = {"n_init": request.n_init, "max_iter": request.max_iter, "tol": request.tol}
+    if request.model != "kmeans":
+        return {**options, "init": "k-means++", "n_init": 1, "title": "k-means++",
+                "about": "Standardised, with this page's k and seed"}
+    if isinstance(request.init, str) and request.init in INIT_METHODS:
+        return {**options, "init": request.init}
+    if snapshot.trail is not None and len(snapshot.trail):  # placed by hand
+        return {**options, "init": snapshot.trail[0],
+                "about": "Standardised, from the centres placed on this page"}
+    return None
 
 
 def _photo_runs(data) -> dict:
@@ -281,9 +303,11 @@ class RaceTab(_JobTab):
         self.n_runs = spin_box(2, 100, 10, "How many starts to race (seeds seed, seed+1, …)",
                             "Number of starts")
         self.init = QComboBox()
-        self.init.addItem("k-means++", "k-means++")
-        self.init.addItem("Random points", "random")
-        self.init.setToolTip("How each start chooses its first centres")
+        self.init.addItem("As on the page", None)
+        for key in RACE_INITS:
+            self.init.addItem(INIT_CHOICES[key], key)
+        self.init.setToolTip("How each start chooses its first centres: the page's "
+                             "initialisation, or another to compare with it")
         self.init.setAccessibleName("Initialisation of the starts")
         self.add_control("Starts", self.n_runs)
         self.add_control("Initialisation", self.init)
@@ -297,7 +321,15 @@ class RaceTab(_JobTab):
                                   "k-means as the model to race them.")
             return None
         data, k = snapshot.dataset, request.n_clusters
-        n_runs, init, seed = self.n_runs.value(), self.init.currentData(), request.random_state or 0
+        init = self.init.currentData() or request.init
+        if not isinstance(init, str) or init not in RACE_INITS:
+            if data.n_samples >= k:  # (fewer points than k: the race says so itself)
+                self.error.show_error("Centres placed by hand start every run alike: "
+                                      "choose an initialisation on the page, or one for "
+                                      "the race.")
+                return None
+            init = "k-means++"
+        n_runs, seed = self.n_runs.value(), request.random_state or 0
 
         def work(cancelled, progress):
             return race(data.X, k, n_runs, sample_weight=data.sample_weight, init=init,
@@ -321,7 +353,8 @@ class RaceTab(_JobTab):
 
 class AlgorithmsTab(_JobTab):
     """scikit-learn's other clustering algorithms on the page's points, beside the
-    page's own k-means; clicking a tile opens it large."""
+    page's k-means, all on the same standardised data; clicking a tile opens it
+    large."""
 
     def __init__(self, context: Context) -> None:
         super().__init__("algorithms", "Run",
@@ -333,7 +366,7 @@ class AlgorithmsTab(_JobTab):
         self._only: tuple[str, ...] | None = None  # run these alone (a setting changed)
 
     def work(self, snapshot: Snapshot, request: RunRequest):
-        data, state = snapshot.dataset, snapshot.iteration
+        data = snapshot.dataset
         if data.image is not None:
             self.error.show_error("The other algorithms cluster points, not a photo's "
                                   "colours: open them on the Blobs, Digits or Table page.")
@@ -341,26 +374,21 @@ class AlgorithmsTab(_JobTab):
         points = data.X if data.n_features == 2 else (
             data.projection.points if data.projection is not None else data.X[:, :2])
         k, seed, y = request.n_clusters, request.random_state or 0, data.y
-        own = state.labels if state is not None and state.labels is not None else None
         self._points, self._what = points, _what(data)
 
         only, values = self._only, self.view.values()
         self._only = None
+        kmeans = None if only is not None else _page_kmeans(snapshot, request)
 
         def work(cancelled, progress):
-            from kmeans_studio.core.explore.algorithms import (
-                NAMES,
-                compare_algorithms,
-                scored,
-            )
+            from kmeans_studio.core.explore.algorithms import NAMES, compare_algorithms
 
             results = compare_algorithms(data.X, k, y=y, random_state=seed,
                                          names=only or NAMES, values=values,
-                                         cancelled=cancelled, progress=progress)
+                                         kmeans=kmeans, cancelled=cancelled,
+                                         progress=progress)
             if results is None:
                 return None
-            if own is not None and only is None:
-                results.insert(0, scored("kmeans", "k-means (this page)", data.X, own, y))
             return only is not None, results
         return work
 

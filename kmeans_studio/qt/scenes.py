@@ -213,9 +213,9 @@ def mixture_explore_sweep(window) -> None:
 
 
 def moons_other_algorithms(window) -> None:
-    """The moons (the gallery's noise), k-means converged, the other algorithms beside."""
+    """The moons (the notebook's noise, 0.05, at the default spread), k-means
+    converged, the other algorithms beside."""
     window.pseudocode_dock.hide()
-    window.pages["blobs"].panel.data.cluster_std.setValue(0.25)
     _blobs_of_shape(window, "moons")
     _converged(window)
     window.show_explore("algorithms")

@@ -65,3 +65,53 @@ def test_a_setting_changes_its_algorithm_and_bad_values_are_refused(moons):
     for value in (0.0, 11.0, float("nan")):
         with pytest.raises(ValueError, match="DBSCAN's eps must be from 0.01 to 10"):
             compare_algorithms(X, 2, names=("dbscan",), values={"dbscan": value})
+
+
+def test_the_pages_k_means_runs_on_the_same_standardised_data_as_the_others(moons):
+    """Its labels are scikit-learn's KMeans on the standardised data, from the page's
+    initialisation and seed (or its centres, standardised as the data were)."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = moons
+    X = X * [1.0, 40.0]  # other units on each axis: the scaling matters
+    scaler = StandardScaler().fit(X)
+    scaled = scaler.transform(X)
+    cases = [({"init": "random"}, KMeans(2, init="random", n_init=1, random_state=36)),
+             ({"init": "k-means++", "n_init": 3},
+              KMeans(2, init="k-means++", n_init=3, random_state=36)),
+             ({"init": X[:2]}, KMeans(2, init=scaled[:2], n_init=1))]
+    for options, theirs in cases:
+        (kmeans,) = compare_algorithms(X, 2, y=y, random_state=36, names=(),
+                                       kmeans=options)
+        assert kmeans.name == "kmeans" and kmeans.about.startswith("Standardised")
+        np.testing.assert_array_equal(kmeans.labels, theirs.fit_predict(scaled))
+
+
+def test_every_tile_sees_the_data_in_the_same_units_whatever_they_were(moons):
+    """Standardised first, all of them: the same points in other units (one axis
+    stretched 1,000 times) give every tile, k-means included, the same clusters."""
+    X, y = moons
+    kmeans = {"init": "random"}
+    names = ("minibatch", "gmm", "ward", "single", "spectral", "dbscan")
+    mine = compare_algorithms(X, 2, y=y, names=names, kmeans=kmeans)
+    stretched = compare_algorithms(X * [1.0, 1000.0], 2, y=y, names=names, kmeans=kmeans)
+    assert [r.name for r in mine] == ["kmeans", *names]
+    for a, b in zip(mine, stretched, strict=True):
+        np.testing.assert_array_equal(a.labels, b.labels, err_msg=a.name)
+
+
+def test_on_the_default_moons_k_means_cuts_them_where_graphs_follow_them():
+    """The Blobs page's two moons at the default spread (the notebook's noise, 0.05)
+    with its default run: spectral clustering and single linkage find them, k-means
+    on the same standardised data does not."""
+    from kmeans_studio.core.data.sources import data_source
+    from kmeans_studio.core.parameters import BLOBS_RUN, BlobParameters
+
+    data = data_source(BlobParameters(shape="moons").source()).load()
+    run = BLOBS_RUN.request_values()
+    results = {r.name: r for r in compare_algorithms(
+        data.X, 2, y=data.y, random_state=run["random_state"],
+        names=("single", "spectral"), kmeans={"init": run["init"]})}
+    assert results["spectral"].ari > 0.95 and results["single"].ari > 0.95
+    assert results["kmeans"].ari < 0.7

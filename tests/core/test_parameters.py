@@ -68,3 +68,30 @@ def test_stored_values_of_any_type_or_depth_fall_back_to_the_default():
         got = p.from_values(p.BLOBS_RUN, {"n_clusters": value, "tol": value, "init": value})
         assert got == p.BLOBS_RUN, value
     assert p.from_values(p.BLOBS_RUN, {"n_clusters": 5.0}).n_clusters == 5
+
+
+def test_the_blobs_page_starts_as_the_notebooks_em_demonstration():
+    """Random points of the default blobs as first centres, one start: the walk is
+    seen (several iterations, every centre travelling) and ends at the four blobs,
+    where k-means++ gets in fewer steps."""
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+
+    from kmeans_studio.core.engine.kmeans import KMeansRun
+
+    values = p.BLOBS_RUN.request_values()
+    assert (values["init"], values["n_init"]) == ("random", 1)
+    data = data_source(p.BlobParameters().source()).load()
+    run = KMeansRun(data.X, values["n_clusters"], init=values["init"],
+                    random_state=values["random_state"], tol=values["tol"])
+    first = run.state.centers.copy()
+    from scipy.spatial.distance import cdist
+
+    assert cdist(first, data.X).min(axis=1).max() < 1e-12  # rows of X
+    final = run.run()
+    assert final.converged and final.n_iter >= 5
+    assert (np.linalg.norm(final.centers - first, axis=1) > 1.0).all()
+    assert adjusted_rand_score(data.y, final.labels) == 1.0
+    plusplus = KMeansRun(data.X, 4, random_state=values["random_state"]).run()
+    assert plusplus.n_iter < final.n_iter
+    assert final.inertia == pytest.approx(plusplus.inertia, rel=1e-9)

@@ -26,6 +26,8 @@ from kmeans_studio.core.parameters import BlobParameters
 #: One session source of every kind, as version 1 session files hold them.
 SESSION_SOURCES = [
     {"kind": "blobs", "shape": "moons", "n_samples": 50, "n_centers": 3,
+     "cluster_std": 0.25, "random_state": 7, "noise": 0.05},
+    {"kind": "blobs", "shape": "anisotropic", "n_samples": 50, "n_centers": 3,
      "cluster_std": 0.25, "random_state": 7},
     {"kind": "drawn", "points": [[0.5, 1.25], [-2.0, 3.0]], "classes": [0, -1]},
     {"kind": "digits"},
@@ -35,6 +37,53 @@ SESSION_SOURCES = [
     {"kind": "table", "path": None, "features": ["sepal length", "petal width"],
      "label": "species", "missing": "impute", "scaling": "standardise"},
 ]
+
+
+def test_moons_and_circles_have_the_noise_of_their_spread_the_notebooks_by_default():
+    from sklearn import datasets
+
+    moons = data_source(BlobParameters(shape="moons").source())
+    assert moons == Blobs("moons") and moons.to_dict()["noise"] == 0.05
+    data = moons.load()
+    assert data.description == "two moons, noise 0.05"
+    np.testing.assert_array_equal(data.X, datasets.make_moons(300, noise=0.05,
+                                                              random_state=0)[0])
+    circles = Blobs("circles", cluster_std=1.2)
+    assert circles.shape_noise == 0.1 and circles.load().description.endswith("noise 0.1")
+    assert Blobs().shape_noise is None and "noise" not in Blobs().to_dict()
+
+
+def _made(shape: str, noise: float) -> np.ndarray:
+    from sklearn import datasets
+
+    if shape == "moons":
+        return datasets.make_moons(300, noise=noise, random_state=3)[0]
+    return datasets.make_circles(300, factor=0.5, noise=noise, random_state=3)[0]
+
+
+@pytest.mark.parametrize("shape, divisor", [("moons", 5), ("circles", 10)])
+def test_sessions_saved_before_noise_was_saved_rebuild_the_data_they_had(shape, divisor,
+                                                                         tmp_path):
+    """Their noise was the spread ÷ 5 (moons) or ÷ 10 (circles): rebuilt exactly, by
+    the window and by the exported script, and the spread shown is the one that gives
+    that noise now."""
+    import runpy
+
+    old = {"kind": "blobs", "shape": shape, "n_samples": 300, "n_centers": 4,
+           "cluster_std": 0.7, "random_state": 3}
+    source = data_source(old)
+    noise = 0.7 / divisor
+    X = _made(shape, noise)
+    np.testing.assert_array_equal(source.load().X, X)
+    assert source.shape_noise == noise and source.to_dict()["noise"] == noise
+    assert data_source(source.to_dict()) == source  # saved again: the same data
+    script = tmp_path / "data.py"
+    script.write_text(source.script_lines(), encoding="utf-8")
+    np.testing.assert_array_equal(runpy.run_path(str(script))["X"], X)
+    assert abs(source.cluster_std / 12 - noise) < 1e-6  # the page's spread
+    shown = BlobParameters(shape=shape, cluster_std=source.cluster_std,
+                           random_state=3).source()
+    np.testing.assert_allclose(data_source(shown).load().X, X, atol=1e-6)
 
 
 def test_the_registry_names_every_kind_once():

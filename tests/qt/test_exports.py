@@ -8,7 +8,7 @@ import sys
 import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
-from .helpers import wait_message, wait_state
+from .helpers import settle, wait_message, wait_state
 
 
 def _new_window(qtbot):
@@ -50,6 +50,36 @@ def test_session_round_trip_shows_the_same_state(window, qtbot, tmp_path):
     assert again.pages["blobs"].panel.data.random_state.value() == 3
     assert again.pages["blobs"].panel.run.n_clusters.value() == 5
     assert str(path) in again.settings["files/recent"]
+    again.close()
+
+
+def test_a_moons_session_saved_before_noise_was_saved_opens_as_it_was(window, qtbot,
+                                                                       tmp_path):
+    """Such a file holds only the spread, whose noise was then the spread ÷ 5: 0.25
+    made today's default moons (noise 0.05).  It replays on those moons, and the page
+    shows the spread that makes them now."""
+    panel = window.pages["blobs"].panel
+    panel.data.shape.setCurrentIndex(panel.data.shape.findData("moons"))
+    wait_state(qtbot, window, lambda s: s.iteration is not None
+               and s.request.data.shape == "moons")
+    saved = _step_to(qtbot, window, 3)
+    path = window.exporter.save_session(tmp_path / "moons.kmeans.json")
+    data = json.loads(path.read_text())
+    assert data["source"].pop("noise") == 0.05
+    data["source"]["cluster_std"] = 0.25
+    path.write_text(json.dumps(data))
+    window.close()
+
+    again = _new_window(qtbot)
+    wait_state(qtbot, again, lambda s: s.iteration is not None)
+    assert again.open_path(path)
+    snap = wait_state(qtbot, again, lambda s: s.index == 3 and s.dataset.name == "Two moons")
+    assert snap.dataset.description == "two moons, noise 0.05"
+    np.testing.assert_array_equal(snap.dataset.X, saved.dataset.X)
+    np.testing.assert_array_equal(snap.iteration.labels, saved.iteration.labels)
+    assert again.pages["blobs"].panel.data.cluster_std.value() == 0.6
+    settle(qtbot, again.controller)
+    assert "does not follow" not in again.statusBar().currentMessage()
     again.close()
 
 

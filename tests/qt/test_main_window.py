@@ -173,9 +173,14 @@ def test_the_assignment_after_convergence_is_named_and_placed_after_its_iteratio
     last update.  It adds no iteration (as in scikit-learn), so it is not "Iteration n
     · assign" (which sits at n - ½ on the inertia axis) but comes after iteration n."""
     wait_state(qtbot, window, initial)
-    shape = window.pages["blobs"].panel.data.shape
+    panel = window.pages["blobs"].panel
+    with QSignalBlocker(panel.run):  # k-means++, seed 0: a run that stops by tolerance
+        panel.run.init.setCurrentIndex(panel.run.init.findData("k-means++"))
+        panel.run.random_state.setValue(0)
+    shape = panel.data.shape
     shape.setCurrentIndex(shape.findData("anisotropic"))
-    wait_state(qtbot, window, lambda s: s.request.data.shape == "anisotropic")
+    wait_state(qtbot, window, lambda s: s.request.data.shape == "anisotropic"
+               and s.request.init == "k-means++" and s.request.random_state == 0)
     window.actions["run_to_end"].trigger()
     final = wait_state(qtbot, window, lambda s: s.done)
     n = final.iteration.n_iter

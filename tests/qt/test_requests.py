@@ -14,6 +14,7 @@ from kmeans_studio.core.data.sources import (
     Table,
 )
 from kmeans_studio.core.data.tables import IRIS_CHOICE
+from kmeans_studio.core.parameters import BLOBS_SEED
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.settings import Settings
 
@@ -28,11 +29,14 @@ def test_the_blobs_panel_asks_for_its_blobs_and_run(qtbot, settings):
 
     panel = BlobsPanel(settings)
     qtbot.addWidget(panel)
-    assert panel.request() == RunRequest(Blobs(), n_clusters=4, init="k-means++")
+    # The notebook's EM demonstration: random points of the data as first centres.
+    assert panel.request() == RunRequest(Blobs(), n_clusters=4, init="random",
+                                         random_state=BLOBS_SEED)
     panel.data.n_samples.setValue(500)
     panel.run.n_clusters.setValue(3)
-    assert panel.request() == RunRequest(Blobs(n_samples=500), n_clusters=3)
-    assert panel.request() != RunRequest(Blobs(n_samples=501), n_clusters=3)
+    mine = {"init": "random", "random_state": BLOBS_SEED}
+    assert panel.request() == RunRequest(Blobs(n_samples=500), n_clusters=3, **mine)
+    assert panel.request() != RunRequest(Blobs(n_samples=501), n_clusters=3, **mine)
 
 
 def test_drawn_points_fewer_than_k_are_shown_without_centres(qtbot, settings):
@@ -41,7 +45,8 @@ def test_drawn_points_fewer_than_k_are_shown_without_centres(qtbot, settings):
     panel = BlobsPanel(settings)
     qtbot.addWidget(panel)
     two = Drawn([[0.0, 0.0], [1.0, 1.0]], [0, 1])
-    assert panel.request_for(two) == RunRequest(two, n_clusters=4, init=None)
+    assert panel.request_for(two) == RunRequest(two, n_clusters=4, init=None,
+                                                random_state=BLOBS_SEED)
 
 
 def test_the_digits_table_and_image_panels_ask_for_their_data(qtbot, settings):

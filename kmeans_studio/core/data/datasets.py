@@ -36,6 +36,24 @@ BLOB_RANGES = {"n_samples": (2, 1_000_000), "n_centers": (1, 20), "cluster_std":
                "random_state": SEED_RANGE}
 
 
+#: The noise of circles and moons per unit of spread: the default spread, 0.6, gives
+#: noise 0.05, the notebook's ``make_moons(200, noise=.05)`` and scikit-learn's
+#: gallery's circles and moons.
+NOISE_PER_SPREAD = 1 / 12
+#: What the spread was divided by for their noise before it was `NOISE_PER_SPREAD`
+#: (sessions saved then hold no noise: `sources.Blobs` rebuilds theirs from this).
+OLD_NOISE_DIVISORS = {"circles": 10, "moons": 5}
+
+
+def shape_noise(shape: str, cluster_std: float) -> float | None:
+    """The noise of circles or moons of spread `cluster_std` (rounded to 10 places:
+    0.05, not 0.049999999999999996, in descriptions and scripts); None for the other
+    shapes."""
+    if shape not in TWO_GROUP_SHAPES:
+        return None
+    return round(float(cluster_std) * NOISE_PER_SPREAD, 10)
+
+
 def natural_groups(shape: str, n_centers: int) -> int:
     """How many groups a shape's points form: the k a learner should start from."""
     return 2 if shape in TWO_GROUP_SHAPES else int(n_centers)
@@ -248,12 +266,14 @@ def make_blob_dataset(
     n_centers: int = 4,
     cluster_std: float = 0.6,
     random_state: int = 0,
+    noise: float | None = None,
 ) -> Dataset:
     """2-D toy data; the defaults are the seed's ``make_blobs(300, centers=4,
     cluster_std=0.6, random_state=0)``.
 
     The failure shapes follow scikit-learn's "Demonstration of k-means assumptions"
-    example: stretched blobs, unequal variances, uneven sizes; plus circles and moons.
+    example: stretched blobs, unequal variances, uneven sizes; plus circles and moons,
+    whose noise is `noise`, or by default the spread's (`shape_noise`: 0.05 at 0.6).
     """
     from sklearn import datasets
 
@@ -265,6 +285,10 @@ def make_blob_dataset(
         raise ValueError(f"The number of centres must be a whole number ≥ 1, not {n_centers!r}.")
     if not (np.isfinite(cluster_std) and cluster_std >= 0):
         raise ValueError(f"The spread must be a number ≥ 0, not {cluster_std!r}.")
+    if noise is None:
+        noise = shape_noise(shape, cluster_std)
+    elif not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"The noise must be a number ≥ 0, not {noise!r}.")
     n_samples, n_centers = int(n_samples), int(n_centers)
     rng = np.random.RandomState(random_state)
     args: dict[str, Any] = {"random_state": random_state}
@@ -287,11 +311,11 @@ def make_blob_dataset(
         X, y = datasets.make_blobs(list(sizes), cluster_std=cluster_std, **args)
         description = f"{n_centers} blobs of {', '.join(map(str, sizes))} samples"
     elif shape == "circles":
-        X, y = datasets.make_circles(n_samples, factor=0.5, noise=cluster_std / 10, **args)
-        description = f"two concentric circles, noise {cluster_std / 10:g}"
+        X, y = datasets.make_circles(n_samples, factor=0.5, noise=noise, **args)
+        description = f"two concentric circles, noise {noise:g}"
     else:
-        X, y = datasets.make_moons(n_samples, noise=cluster_std / 5, **args)
-        description = f"two moons, noise {cluster_std / 5:g}"
+        X, y = datasets.make_moons(n_samples, noise=noise, **args)
+        description = f"two moons, noise {noise:g}"
     return Dataset(BLOB_SHAPES[shape], X, y=y, description=description)
 
 

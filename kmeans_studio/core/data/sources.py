@@ -47,6 +47,7 @@ from kmeans_studio.core.data.datasets import (
     BLOB_RANGES,
     BLOB_SHAPES,
     SAMPLE_IMAGES,
+    TWO_GROUP_SHAPES,
     Dataset,
 )
 from kmeans_studio.core.data.drawing import (
@@ -165,15 +166,22 @@ _BLOB_SCRIPTS = {
                     "sizes = np.maximum(1, np.round({n} * shares / shares.sum())).astype(int)\n"
                     "X, y = datasets.make_blobs(list(sizes), cluster_std={std!r}, "
                     "random_state={seed})",
-    "circles": "X, y = datasets.make_circles({n}, factor=0.5, noise={std!r} / 10, "
+    "circles": "X, y = datasets.make_circles({n}, factor=0.5, noise={noise!r}, "
                "random_state={seed})",
-    "moons": "X, y = datasets.make_moons({n}, noise={std!r} / 5, random_state={seed})",
+    "moons": "X, y = datasets.make_moons({n}, noise={noise!r}, random_state={seed})",
 }
 
 
 @dataclasses.dataclass(frozen=True)
 class Blobs(DataSource):
-    """Generated 2-D points (`datasets.make_blob_dataset`)."""
+    """Generated 2-D points (`datasets.make_blob_dataset`).
+
+    Circles and moons have the noise of their spread (`datasets.shape_noise`), unless
+    `noise` says otherwise: a session saved when the spread was divided by 5 (moons)
+    or 10 (circles) holds no noise, and is rebuilt with the noise it had (its spread
+    shown as the one that now gives about that noise).  `noise` is None whenever it
+    is the spread's, so equal data are equal sources.
+    """
 
     kind: ClassVar[str] = "blobs"
     page: ClassVar[str] = "blobs"
@@ -184,18 +192,51 @@ class Blobs(DataSource):
     n_centers: int = 4
     cluster_std: float = 0.6
     random_state: int = 0
+    noise: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.noise is not None and (
+                self.shape not in TWO_GROUP_SHAPES
+                or self.noise == datasets.shape_noise(self.shape, self.cluster_std)):
+            object.__setattr__(self, "noise", None)
+
+    @property
+    def shape_noise(self) -> float | None:
+        """The noise of circles and moons (None for the other shapes)."""
+        if self.noise is not None:
+            return self.noise
+        return datasets.shape_noise(self.shape, self.cluster_std)
 
     def load(self, cancelled: Cancelled = None, progress: Progress = None) -> Dataset:
         return datasets.make_blob_dataset(self.shape, self.n_samples, self.n_centers,
-                                          self.cluster_std, self.random_state)
+                                          self.cluster_std, self.random_state, self.noise)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Blobs:
+        """Circles and moons: with their "noise", or (saved before it was written)
+        the noise the spread gave then."""
         fields = {"shape": one_of(data.get("shape"), "the blob shape", BLOB_SHAPES)}
         for key, (low, high) in BLOB_RANGES.items():
             check = real_number if isinstance(low, float) else whole_number
             fields[key] = check(data.get(key), f"the blobs' {key}", low, high)
+        shape = fields["shape"]
+        if shape in TWO_GROUP_SHAPES and "noise" in data:
+            fields["noise"] = real_number(data.get("noise"), "the blobs' noise",
+                                          *BLOB_RANGES["cluster_std"])
+        elif shape in TWO_GROUP_SHAPES:
+            fields["noise"] = fields["cluster_std"] / datasets.OLD_NOISE_DIVISORS[shape]
+            high = BLOB_RANGES["cluster_std"][1]
+            fields["cluster_std"] = min(
+                high, round(fields["noise"] / datasets.NOISE_PER_SPREAD, 6))
         return cls(**fields)
+
+    def to_dict(self) -> dict:
+        """The session's object; circles and moons with their noise."""
+        data = super().to_dict()
+        del data["noise"]
+        if self.shape in TWO_GROUP_SHAPES:
+            data["noise"] = self.shape_noise
+        return data
 
     @property
     def n_features(self) -> int:
@@ -205,7 +246,8 @@ class Blobs(DataSource):
         return ("from sklearn import datasets\n\n"
                 + _BLOB_SCRIPTS[self.shape].format(
                     n=int(self.n_samples), c=int(self.n_centers),
-                    std=float(self.cluster_std), seed=int(self.random_state))
+                    std=float(self.cluster_std), seed=int(self.random_state),
+                    noise=None if self.shape_noise is None else float(self.shape_noise))
                 + "\n")
 
 

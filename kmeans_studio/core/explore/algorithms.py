@@ -4,7 +4,9 @@
 Each algorithm is scikit-learn's, with the gallery's settings: the data are
 standardised first (`StandardScaler`, so one `eps` or bandwidth fits any units), the
 number of clusters is the page's k where the algorithm takes one, and the density
-methods (DBSCAN, HDBSCAN, OPTICS, mean shift) find their own.  An algorithm whose time
+methods (DBSCAN, HDBSCAN, OPTICS, mean shift) find their own.  Beside them, the page's
+k-means (its k, initialisation, starts and seed) runs on the same standardised data:
+a k-means on the data as they are would differ from the others by the scaling too.  An algorithm whose time
 or memory grows too fast for the data is not run, and says why.  Each result carries
 its time, its number of clusters, the adjusted Rand index against the true labels
 (when the data have them) and the silhouette (on a sample, noise points left out).
@@ -111,7 +113,7 @@ def settings() -> dict[str, Setting]:
 @dataclasses.dataclass(frozen=True)
 class AlgorithmResult:
     """What one algorithm did: `labels` (-1 for noise) or None with `refused` saying
-    why it was not run."""
+    why it was not run; `about`, how it was run when its title does not say."""
 
     name: str
     title: str
@@ -122,6 +124,7 @@ class AlgorithmResult:
     ari: float = float("nan")
     silhouette: float = float("nan")
     refused: str | None = None
+    about: str = ""
 
 
 def scored(name: str, title: str, X: np.ndarray, labels: np.ndarray,
@@ -140,15 +143,48 @@ def scored(name: str, title: str, X: np.ndarray, labels: np.ndarray,
                            ari, score)
 
 
+#: The k-means tile's title, and what it says of its run: the page's k and start,
+#: on the standardised data (not the page's own run, on the data as they are).
+KMEANS_TITLE = "k-means (this page's start)"
+KMEANS_ABOUT = "Standardised, with this page's k, initialisation and seed"
+
+
+def _kmeans(scaled: np.ndarray, scaler: Any, n_clusters: int, random_state: int,
+            init: Any = "k-means++", n_init: int = 1, max_iter: int = 300,
+            tol: float = 1e-4) -> np.ndarray:
+    """The labels of K-Means Studio's k-means on `scaled`: from an initialisation's
+    name with `n_init` starts, or from centres given in the data's own units
+    (standardised as the data were)."""
+    from kmeans_studio.core.engine.kmeans import KMeansRun, best_of_starts
+
+    options = {"max_iter": int(max_iter), "tol": float(tol)}
+    if not isinstance(init, str):
+        init = scaler.transform(np.asarray(init, dtype=np.float64))
+        n_clusters, n_init = len(init), 1
+    if int(n_init) > 1:
+        run = best_of_starts(scaled, n_clusters, int(n_init), init=init,
+                             random_state=random_state, **options).best
+    else:
+        run = KMeansRun(scaled, n_clusters, init=init, random_state=random_state, **options)
+        run.run()
+    return np.asarray(run.state.labels, dtype=np.int64)
+
+
 def compare_algorithms(X: np.ndarray, n_clusters: int, *, y: np.ndarray | None = None,
                        random_state: int = 0, names: tuple[str, ...] = NAMES,
                        values: dict[str, float] | None = None,
+                       kmeans: dict[str, Any] | None = None,
                        cancelled: Callable[[], bool] | None = None,
                        progress: Callable[[int, int], Any] | None = None
                        ) -> list[AlgorithmResult] | None:
     """Run each algorithm of `names` on `X` (standardised) for `n_clusters`, with the
     `values` of their settings (the defaults otherwise); None when `cancelled()`
-    turns true (asked before each algorithm, which runs uninterrupted)."""
+    turns true (asked before each algorithm, which runs uninterrupted).
+
+    With `kmeans` (``init``: an initialisation's name or centres in X's units,
+    ``n_init``, ``max_iter``, ``tol``; ``title`` and ``about``, `KMEANS_TITLE` and
+    `KMEANS_ABOUT` by default), the page's k-means on the same standardised data
+    comes first, named "kmeans"."""
     import warnings
 
     from sklearn.preprocessing import StandardScaler
@@ -160,10 +196,24 @@ def compare_algorithms(X: np.ndarray, n_clusters: int, *, y: np.ndarray | None =
     if not 2 <= int(n_clusters) <= len(X) - 1:
         raise ValueError(f"The other algorithms need 2 to {len(X) - 1} clusters, "
                          f"not {n_clusters}.")
-    scaled = StandardScaler().fit_transform(X)
+    scaler = StandardScaler()
+    scaled = scaler.fit_transform(X)
     algorithms = _algorithms()
     results = []
-    for done, name in enumerate(names):
+    total = len(names) + (kmeans is not None)
+    if kmeans is not None:
+        if cancelled is not None and cancelled():
+            return None
+        options = dict(kmeans)
+        title = options.pop("title", KMEANS_TITLE)
+        about = options.pop("about", KMEANS_ABOUT)
+        start = time.perf_counter()
+        labels = _kmeans(scaled, scaler, int(n_clusters), int(random_state), **options)
+        result = scored("kmeans", title, X, labels, y, time.perf_counter() - start)
+        results.append(dataclasses.replace(result, about=about))
+        if progress is not None:
+            progress(1, total)
+    for done, name in enumerate(names, start=len(results)):
         if cancelled is not None and cancelled():
             return None
         algorithm = algorithms[name]
@@ -172,7 +222,7 @@ def compare_algorithms(X: np.ndarray, n_clusters: int, *, y: np.ndarray | None =
                 name, algorithm.title,
                 refused=f"Not run on {len(X):,} points: {algorithm.why_not}."))
             if progress is not None:
-                progress(done + 1, len(names))
+                progress(done + 1, total)
             continue
         start = time.perf_counter()
         setting = algorithm.setting
@@ -188,5 +238,5 @@ def compare_algorithms(X: np.ndarray, n_clusters: int, *, y: np.ndarray | None =
         results.append(scored(name, algorithm.title, X, labels, y,
                               time.perf_counter() - start))
         if progress is not None:
-            progress(done + 1, len(names))
+            progress(done + 1, total)
     return results

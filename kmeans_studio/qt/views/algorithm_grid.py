@@ -29,12 +29,15 @@ TILE_WIDTH = 240
 
 
 def caption(result) -> str:
-    """One line on a result: time, clusters found, noise and scores."""
+    """One line on a result: how it was run (when its title does not say), time,
+    clusters found, noise and scores."""
     if result.refused is not None:
         return result.refused
     parts = [f"{result.n_clusters} clusters"]
     if np.isfinite(result.seconds):
         parts.insert(0, f"{result.seconds * 1000:,.0f} ms")
+    if result.about:
+        parts.insert(0, result.about)
     if result.n_noise:
         parts.append(f"{result.n_noise:,} noise")
     if np.isfinite(result.ari):
@@ -103,8 +106,9 @@ class AlgorithmGrid(QWidget):
             self.grid.addWidget(below, 2 * row + 1, column)
 
     def set_results(self, points: np.ndarray, results: list, what: str) -> None:
-        """Show `results` (`algorithms.AlgorithmResult`, the first may be the page's own
-        k-means) over `points` (n, 2): the data as drawn."""
+        """Show `results` (`algorithms.AlgorithmResult`, the first may be the page's
+        k-means on the same standardised data) over `points` (n, 2): the data as
+        drawn."""
         self.points = np.asarray(points, dtype=float)
         n = len(self.points)
         self._rows = (np.sort(np.random.default_rng(0).choice(n, TILE_POINTS, replace=False))
@@ -122,8 +126,10 @@ class AlgorithmGrid(QWidget):
             self.replace_result(result)
         drawn = (f"{len(self._rows):,} of {n:,} {what} drawn in each" if n > len(self._rows)
                  else f"all {n:,} {what}")
-        self.note.setText(f"scikit-learn's algorithms on the standardised data ({drawn}); "
-                          "ARI compares with the true labels. Click a tile to see it large.")
+        self.note.setText(f"All on the standardised data (each column to mean 0 and "
+                          f"variance 1, as scikit-learn's gallery does), k-means too "
+                          f"({drawn}); ARI compares with the true labels. Click a tile "
+                          "to see it large.")
 
     def replace_result(self, result) -> None:
         """Draw one algorithm's result on its tile (made when new)."""

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 
 from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.core.explore.race import Race
+from kmeans_studio.core.parameters import INIT_CHOICES
 from kmeans_studio.qt.colors import fixed_plot
 from kmeans_studio.qt.layout import WrappedLabel
 
+#: Above this many minima the summary names the first few (the key lists them all).
 MAX_LEGEND = 6
 
 
@@ -39,7 +41,15 @@ class RacePlot(QWidget):
         self.plot = fixed_plot("race_curves", "Inertia per iteration of every start",
                                "iteration", "inertia", movable=True)
         self.plot.setMinimumHeight(120)
-        self.plot.addLegend(offset=(-10, 10))
+        # The key of the colours, every minimum found, beside the plot: a legend
+        # inside it hid the curves, and a short plot cut its last entries off.
+        self.key = WrappedLabel("")
+        self.key.setObjectName("race_key")
+        self.key.setAccessibleName("Colours of the minima")
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.hide()
+        #: The key's entries, one per minimum ("minimum #1", ...).
+        self.key_entries: list[str] = []
         # A pool of curves that grows as races need them, shown or hidden: never
         # removed from the plot.
         self._curves: list[pg.PlotDataItem] = []
@@ -56,8 +66,12 @@ class RacePlot(QWidget):
         self.table.setToolTip("Click a run to load it into the main view and step through it")
         self.table.cellClicked.connect(lambda row, column: self.run_chosen.emit(row))
         self.table.setMinimumWidth(300)
+        curves = QVBoxLayout()
+        curves.setContentsMargins(0, 0, 0, 0)
+        curves.addWidget(self.key)
+        curves.addWidget(self.plot, 1)
         body = QHBoxLayout()
-        body.addWidget(self.plot, 3)
+        body.addLayout(curves, 3)
         body.addWidget(self.table, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,8 +82,6 @@ class RacePlot(QWidget):
         self.race = race
         colors = cluster_colors(max(race.n_minima, 1))
         best = race.best
-        legend = self.plot.plotItem.legend
-        legend.clear()
         while len(self._curves) < len(race.runs):
             i = len(self._curves)
             curve = pg.PlotDataItem()
@@ -89,10 +101,11 @@ class RacePlot(QWidget):
             curve.setToolTip(f"Seed {run.seed}: final inertia {run.final_inertia:.6g}, "
                              f"minimum #{group + 1}")
             curve.show()
-        if race.n_minima <= MAX_LEGEND:  # one entry per minimum; more: see the table
-            for group in range(race.n_minima):
-                first = int(np.flatnonzero(race.group == group)[0])
-                legend.addItem(self._curves[first], f"minimum #{group + 1}")
+        self.key_entries = [f"minimum #{group + 1}" for group in range(race.n_minima)]
+        self.key.setText("&nbsp;&nbsp; ".join(
+            f'<span style="color: rgb({r}, {g}, {b})">━━</span>&nbsp;{entry}'
+            for (r, g, b), entry in zip(colors.tolist(), self.key_entries)))
+        self.key.show()
         self.table.setRowCount(len(race.runs))
         for row, run in enumerate(race.runs):
             group = int(race.group[row])
@@ -114,8 +127,9 @@ class RacePlot(QWidget):
         if len(parts) > MAX_LEGEND:
             parts = parts[:3] + [f"… and {len(parts) - 3} more"]
         minima = "1 minimum" if race.n_minima == 1 else f"{race.n_minima} distinct minima"
+        init = INIT_CHOICES.get(race.init, race.init)
         self.summary.setText(
-            f"{len(race.runs)} starts ({race.init}, k = {race.n_clusters}) reached "
+            f"{len(race.runs)} starts ({init}, k = {race.n_clusters}) reached "
             f"{minima}: " + ", ".join(parts) + ". Click a run to step through it.")
 
     def select(self, index: int) -> None:

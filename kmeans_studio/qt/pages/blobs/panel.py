@@ -168,7 +168,9 @@ class BlobsPanel(DataPanel):
             with QSignalBlocker(shape):
                 shape.setCurrentIndex(shape.findData("drawn"))
         else:
-            fields = {key: value for key, value in source.to_dict().items() if key != "kind"}
+            # (A moons' or circles' noise is their spread's: the page shows the spread.)
+            fields = {key: value for key, value in source.to_dict().items()
+                      if key not in ("kind", "noise")}
             self.data.show_values(dataclasses.replace(BlobParameters(), **fields))
         self.run.show_values(self.run.values().with_session(run))
         self._update_enabled()

@@ -28,7 +28,7 @@ from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
 from kmeans_studio.qt.presentation import relative_font
 
-PLOT_MINIMUM = (180, 110)  # pixels (taller where a large font needs it for the axis title)
+PLOT_MINIMUM = (180, 105)  # pixels (taller where a large font needs it for the axis title)
 
 
 class InertiaView(QWidget):

@@ -43,7 +43,7 @@ from kmeans_studio.qt.window.page_bar import PageBar
 from kmeans_studio.qt.window.placement import give_way, restore_layout, save_layout
 
 #: The least height of the Explore dock: its tabs, controls and a row of plots.
-EXPLORE_LEAST = 210
+EXPLORE_LEAST = 200
 
 
 class MainWindow(QMainWindow):

@@ -52,10 +52,11 @@ def test_a_mixture_steps_like_k_means_and_ends_where_scikit_learn_does(window, q
     curve = source.inertia.curve.getData()[1]
     np.testing.assert_allclose(curve[-1], model.lower_bound_, rtol=1e-9)
     assert "log-likelihood" in window.status.text()
-    # Back to k-means: its own initialisations and inertia again.
+    # Back to k-means: its own initialisations and inertia again, from the page's own
+    # start (random samples, as the notebook's demonstration).
     choose_model(window, "kmeans")
     snap = wait_state(qtbot, window, lambda s: s.request.model == "kmeans")
-    assert form.init.currentData() == "k-means++"
+    assert form.init.currentData() == "random" == snap.request.init
     assert not isinstance(snap.iteration, MixtureIteration)
     assert not any(item.xData is not None and len(item.xData)
                    for item in source.scatter.mixture._items)

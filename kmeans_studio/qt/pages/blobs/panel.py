@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from kmeans_studio.core.data.datasets import TWO_GROUP_SHAPES, natural_groups
 from kmeans_studio.core.data.drawing import Sketch
 from kmeans_studio.core.data.sources import DataSource, Drawn, data_source
-from kmeans_studio.core.parameters import INIT_CHOICES, BlobParameters, next_seed
+from kmeans_studio.core.parameters import BLOBS_RUN, INIT_CHOICES, BlobParameters, next_seed
 from kmeans_studio.qt.contracts import RunRequest
 from kmeans_studio.qt.layout import WrappedLabel
 from kmeans_studio.qt.pages.common import DataPanel, push_button
@@ -27,10 +27,12 @@ class RunForm(ParameterForm):
 
     `inits` narrows k-means' initialisations (a mixture's follow: "click" only when
     k-means' has it); `models` the model choice (its row is hidden when only k-means
-    is offered).  The initialisations shown are the model's."""
+    is offered).  The initialisations shown are the model's; k-means chosen again
+    starts from `kmeans_init`, the page's own default."""
 
     def __init__(self, params, *, inits: tuple | None = None,
-                 models: tuple | None = None) -> None:
+                 models: tuple | None = None, kmeans_init: str = "k-means++") -> None:
+        self._kmeans_init = kmeans_init
         reinit = push_button("Re-initialise", "New initial centres from the next seed",
                              "Re-initialise", self.reinitialise)
         self._kmeans_inits = tuple(inits or INIT_CHOICES)
@@ -70,12 +72,14 @@ class RunForm(ParameterForm):
 
     def _on_model(self) -> None:
         """Between k-means and a mixture the initialisation starts at the new model's
-        first (scikit-learn's default), unless centres are placed by hand."""
+        default (a mixture's first, scikit-learn's; k-means' the page's), unless
+        centres are placed by hand."""
         before = self.init.currentData()
         params = self.values()
         self._offer_inits(params)
         keep = before == "click" or params.is_mixture == self._was_mixture
-        index = self.init.findData(before) if keep else 0
+        index = (self.init.findData(before) if keep else 0 if params.is_mixture
+                 else self.init.findData(self._kmeans_init))
         with QSignalBlocker(self.init):
             self.init.setCurrentIndex(max(0, index))
         self._update_enabled()
@@ -122,7 +126,7 @@ class BlobsPanel(DataPanel):
         self.brush.layout().addRow(buttons)
         self.brush.layout().addRow(WrappedLabel("Left-drag on the plot to draw, "
                                                 "right-drag to erase."))
-        self.run = RunForm(settings.read("blobs/run"))
+        self.run = RunForm(settings.read("blobs/run"), kmeans_init=BLOBS_RUN.init)
         self._stack(self.data, self.brush, self.run)
 
         # Debounce: several quick edits make one request.

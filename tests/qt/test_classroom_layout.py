@@ -152,3 +152,20 @@ def test_the_wheel_scrolls_a_page_that_scrolls_and_zooms_one_that_does_not(windo
     wheel()
     assert plot.getViewBox().viewRange() != shown  # a page that fits: the wheel zooms
     np.testing.assert_equal(page.area.verticalScrollBar().maximum(), 0)
+
+
+def test_a_dock_the_user_drags_larger_keeps_its_size(window, qtbot):
+    """Docks give way when the window shrinks or a dock opens, never against the
+    user: the Explore dock dragged larger stays so (the page then scrolls)."""
+    from PySide6.QtCore import QCoreApplication
+
+    qtbot.waitUntil(lambda: scenes.settled(window), timeout=60_000)
+    window.resize(*SCREENS["1024x768"])
+    _docks(window, "explore")
+    qtbot.waitUntil(lambda: not _problems(window, "blobs"))
+    window.resizeDocks([window.explore], [420], Qt.Orientation.Vertical)  # as a drag does
+    scenes.settle_layout()
+    QCoreApplication.processEvents()
+    assert not window._giving_way.isActive()  # nothing more is coming
+    assert window.explore.height() >= 400
+    assert window.pages["blobs"].area.verticalScrollBar().maximum() > 0

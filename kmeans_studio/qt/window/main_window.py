@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self._giving_way = QTimer(self)
         self._giving_way.setSingleShot(True)
         self._giving_way.timeout.connect(self._give_way)
+        self._needs = QSize()  # what the page shown needed when the docks last gave way
+        self._rearranged = True  # the window or its docks changed since
         self._build_central()
         self._build_dock()
         self._build_explore()
@@ -159,7 +161,7 @@ class MainWindow(QMainWindow):
         else:
             self.resizeDocks([self.data_dock], [self._panel_width()],
                              Qt.Orientation.Horizontal)
-            self._giving_way.start(0)
+            self._rearrange()
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -179,8 +181,8 @@ class MainWindow(QMainWindow):
         self.pseudocode_dock.hide()
         self.views.installEventFilter(self)
         for dock in self._docks().values():
-            dock.visibilityChanged.connect(lambda _: self._giving_way.start(0))
-            dock.dockLocationChanged.connect(lambda _: self._giving_way.start(0))
+            dock.visibilityChanged.connect(lambda _: self._rearrange())
+            dock.dockLocationChanged.connect(lambda _: self._rearrange())
 
     def _docks(self) -> dict[str, QDockWidget]:
         """The docks whose place is remembered, by their name in `settings.DOCKS`."""
@@ -188,14 +190,30 @@ class MainWindow(QMainWindow):
                 "pseudocode": self.pseudocode_dock}
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        # The middle's size changed, or what the page needs did (its content's hints).
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+        # The docks give way when the window shrinks, a dock is opened or moved, or
+        # the page needs more (its content's hints); not when the user drags a dock
+        # larger: it keeps the size the user gave it (the page then scrolls).
+        kind = event.type()
+        if ((kind == QEvent.Type.Resize and watched is self.views and self._rearranged)
+                or (kind == QEvent.Type.LayoutRequest and self.page.built
+                    and watched is self.page.area and self.page.area.needs() != self._needs)):
             self._giving_way.start(0)  # once the layout has settled
         return False
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._rearrange()
+
+    def _rearrange(self) -> None:
+        """The window or its docks changed: the docks give way once laid out."""
+        self._rearranged = True
+        self._giving_way.start(0)
+
     def _give_way(self) -> None:
         if self.page.built:
-            give_way(self, list(self._docks().values()), self.page.area.needs())
+            self._rearranged = False
+            self._needs = self.page.area.needs()
+            give_way(self, list(self._docks().values()), self._needs)
 
     def show_explore(self, tab: str) -> None:
         """Open the Explore dock at `tab` and start its work; the first time, give it
@@ -205,6 +223,7 @@ class MainWindow(QMainWindow):
         if first:
             self.resizeDocks([self.explore], [max(260, self.height() // 3)],
                              Qt.Orientation.Vertical)
+            self._rearrange()  # (then as much as the page can give)
 
     def _explore_context(self):
         snap = self.controller.snapshot
@@ -395,7 +414,7 @@ class MainWindow(QMainWindow):
         self.panel_stack.setCurrentIndex(index)
         self._show_views(index)
         self._enter_page()
-        self._giving_way.start(0)  # (another page may need more room)
+        self._rearrange()  # (another page may need more room)
 
     def _leave_page(self) -> None:
         """A page that plays stops when it is left (its run and position stay)."""

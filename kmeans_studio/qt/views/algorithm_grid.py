@@ -25,7 +25,7 @@ from kmeans_studio.qt.layout import WrappedLabel
 TILE_POINTS = 3000
 NOISE = (150, 150, 150)
 #: A tile's width when the grid chooses its number of columns (2 to 6).
-TILE_WIDTH = 240
+TILE_WIDTH = 190
 
 
 def caption(result) -> str:
@@ -47,17 +47,41 @@ def caption(result) -> str:
     return " · ".join(parts)
 
 
+def colour_order(labels: np.ndarray, reference: np.ndarray | None) -> np.ndarray:
+    """The colour index of each cluster of `labels`: a cluster takes the colour of the
+    `reference` cluster it shares most points with (one each, by the Hungarian
+    method), so tiles that find the same groups colour them alike; the others take
+    the colours left, in order."""
+    found = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
+    order = np.arange(found)
+    if reference is None or found == 0 or reference.max() < 0:
+        return order
+    from scipy.optimize import linear_sum_assignment
+
+    kept = (labels >= 0) & (reference >= 0)
+    table = np.zeros((found, int(reference.max()) + 1))
+    np.add.at(table, (labels[kept], reference[kept]), 1)
+    clusters, colours = linear_sum_assignment(table, maximize=True)
+    order[:] = -1
+    order[clusters] = colours
+    spare = iter(sorted(set(range(max(found, table.shape[1]) + found)) - set(colours)))
+    for cluster in np.flatnonzero(order < 0):
+        order[cluster] = next(spare)
+    return order
+
+
 def _draw(plot: pg.PlotWidget, points: np.ndarray, labels: np.ndarray | None,
-          size: float) -> None:
+          size: float, reference: np.ndarray | None = None) -> None:
     plot.clear()
     if labels is None:
         return
     found = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
-    colors = cluster_colors(max(found, 1))
+    order = colour_order(labels, reference)
+    colors = cluster_colors(max(int(order.max()) + 1 if found else 1, 1))
     for cluster in range(-1, found):
         where = labels == cluster
         if where.any():
-            color = NOISE if cluster < 0 else tuple(colors[cluster])
+            color = NOISE if cluster < 0 else tuple(colors[order[cluster]])
             plot.addItem(pg.ScatterPlotItem(points[where, 0], points[where, 1], size=size,
                                             pen=None, brush=pg.mkBrush(*color)))
 
@@ -137,16 +161,23 @@ class AlgorithmGrid(QWidget):
         plot = self._tile(result.name)
         plot.setTitle(result.title, size="9pt")
         labels = None if result.labels is None else result.labels[self._rows]
-        _draw(plot, self.points[self._rows], labels, 4)
+        _draw(plot, self.points[self._rows], labels, 4, self._reference(result.name))
         self._captions[result.name].setText(caption(result))
         plot.setToolTip(f"{result.title}: {caption(result)}. Click to see it large.")
+
+    def _reference(self, name: str) -> np.ndarray | None:
+        """The labels every tile's colours follow: the first tile's (k-means)."""
+        first = next(iter(self.results.values()), None)
+        if first is None or first.name == name or first.labels is None:
+            return None
+        return first.labels[self._rows]
 
     def _tile(self, name: str) -> pg.PlotWidget:
         if name not in self._tiles:
             from kmeans_studio.core.explore.algorithms import settings
 
             plot = fixed_plot(f"algorithm_{name}", f"Clustering by {name}", "", "")
-            plot.setMinimumSize(150, 130)
+            plot.setMinimumSize(150, 110)
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setStyle(showValues=False)
             plot.scene().sigMouseClicked.connect(lambda _event, n=name: self.chosen.emit(n))
@@ -192,7 +223,9 @@ class AlgorithmGrid(QWidget):
         dialog.setWindowTitle(result.title)
         plot = fixed_plot("algorithm_large_plot", f"Clustering by {result.title}", "", "",
                           movable=True)
-        _draw(plot, self.points, result.labels, 6)
+        first = next(iter(self.results.values()))
+        _draw(plot, self.points, result.labels, 6,
+              None if first is result or first.labels is None else first.labels)
         layout = QVBoxLayout(dialog)
         layout.addWidget(plot, 1)
         layout.addWidget(WrappedLabel(caption(result)))

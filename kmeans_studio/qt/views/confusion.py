@@ -20,6 +20,9 @@ from kmeans_studio.qt.presentation import plot_font, relative_font
 
 #: The least size of a cell, in pixels: a count of three digits still fits.
 CELL = 22
+#: The least cell beyond ten classes, and the least in which counts are written.
+CELL_LEAST = 10
+COUNTS_LEAST = 16
 #: The strongest cell's colour: dark blue on a light base, light blue on a dark one.
 STRONG = {"light": (8, 48, 107), "dark": (107, 174, 214)}
 
@@ -140,10 +143,15 @@ class ConfusionView(QWidget):
         n_rows, n_cols = table.shape
         # Room for every cell's count and every class's name (the page scrolls or
         # reflows where the window is smaller).
+        # Beyond ten classes the cells may shrink (their counts then hover) and the
+        # rows be numbered (their names hover): a page must not scroll for them.
         names = QFontMetrics(self.font()).horizontalAdvance
-        widest = max(names(f"{n_rows}  {_label(c)}") for c in matching.classes)
-        self.plot.setMinimumSize(max(300, widest + 110 + CELL * n_cols),
-                                 max(260, 90 + CELL * n_rows))
+        many = max(n_rows, n_cols) > 10
+        label = (names(f"{n_rows}  ") if many
+                 else max(names(f"{n_rows}  {_label(c)}") for c in matching.classes))
+        cell = CELL_LEAST if many else CELL
+        self.plot.setMinimumSize(max(300, label + 110 + cell * n_cols),
+                                 max(260, 90 + cell * n_rows))
         self.title.setText(f"Accuracy {matching.accuracy:.3f} · matching: "
                            f"{MATCH_METHODS[matching.method]}")
         self.warning.setText(collision_warning(matching))
@@ -183,6 +191,9 @@ class ConfusionView(QWidget):
                 break
         numbered = axis_text.endswith("(row number)")
         rows = [f"{i + 1}  {name}" if numbered else name for i, name in enumerate(names)]
+        widest = max(metrics.horizontalAdvance(text) for text in rows)
+        if numbered and self.plot.width() - widest - 110 < CELL * n_cols:
+            rows = [str(i + 1) for i in range(len(names))]  # names on hover
         room = self.plot.getAxis("bottom").width()
         if metrics.horizontalAdvance(axis_text) > room and " (" in axis_text:
             axis_text = axis_text.split(" (")[0]
@@ -196,6 +207,7 @@ class ConfusionView(QWidget):
         font.setPointSizeF(min(font.pointSizeF(), max(6.0, cell / 4.5)))
         for text in self._texts:
             text.setFont(font)
+            text.setVisible(cell >= COUNTS_LEAST)  # too small to read: they hover
 
     def _write_counts(self, table: np.ndarray, top: int) -> None:
         n_rows, n_cols = table.shape

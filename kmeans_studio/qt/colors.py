@@ -56,16 +56,23 @@ def _next_round(step: float) -> float:
 
 
 class SpacedAxis(pg.AxisItem):
-    """A vertical axis whose labels never overlap: on a short axis (a small plot, or a
-    large font) pyqtgraph keeps at least two and a quarter intervals, whose labels
-    then ran into each other; here the interval grows (1, 2, 5 × 10ⁿ) until each
-    label has its height and as much again."""
+    """An axis whose labels never overlap: on a short axis (a small plot, or a large
+    font) pyqtgraph keeps at least two and a quarter intervals, whose labels then ran
+    into each other; here the interval grows (1, 2, 5 × 10ⁿ) until each label has
+    room: its height and half as much again up an axis, its width and a digit's
+    along one."""
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803
         levels = super().tickSpacing(minVal, maxVal, size)
-        if not levels or self.orientation not in ("left", "right") or size <= 0:
+        if not levels or size <= 0:
             return levels
-        labels = max(1, int(size // (2 * QFontMetrics(self.font()).height())))
+        metrics = QFontMetrics(self.font())
+        if self.orientation in ("left", "right"):
+            room = 1.5 * metrics.height()
+        else:
+            widest = max(abs(minVal), abs(maxVal))
+            room = metrics.horizontalAdvance(f"-{widest:g}0")
+        labels = max(1, int(size // room))
         major = levels[0][0]
         while abs(maxVal - minVal) / major > labels:
             major = _next_round(major)
@@ -78,7 +85,8 @@ def fixed_plot(name: str, description: str, x_label: str, y_label: str,
                movable: bool = False) -> pg.PlotWidget:
     """A styled plot for a chart that is read, not explored: no context menu or
     auto-range button, plain tick numbers, and (unless `movable`) no pan or zoom."""
-    plot = pg.PlotWidget(axisItems={"left": SpacedAxis("left")})
+    plot = pg.PlotWidget(axisItems={"left": SpacedAxis("left"),
+                                    "bottom": SpacedAxis("bottom")})
     plot.setObjectName(name)
     plot.setAccessibleName(description)
     style_plot(plot)

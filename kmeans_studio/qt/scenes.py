@@ -379,6 +379,7 @@ def render(folder: Path, sizes=SIZES, palettes=("light", "dark"), screen: str = 
     saved = []
     for tone in palettes:
         app.setPalette(palette(tone == "dark"))
+        _own_settings()  # each palette from the same start, not the last one's settings
         window = build_window()  # (views take the palette they are built in)
         if screen:
             window.showMaximized()
@@ -456,7 +457,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no scene named {', '.join(sorted(unknown))}")
     if not args.screen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _own_settings()
     for path in render(args.folder, screen=args.screen, only=args.scenes):
         print(path)
     return 0

@@ -25,7 +25,7 @@ def test_sweep_on_the_seed_blobs_points_at_four_and_a_click_loads_that_k(window,
     sweep = tab.view.sweep
     assert list(sweep.ks) == list(range(2, 13))
     assert sweep.best_k("silhouette") == 4 and sweep.best_k("inertia") == 4
-    assert "best k = 4" in tab.view.plots["silhouette"].plotItem.titleLabel.text
+    assert "★ k = 4" in tab.view.plots["silhouette"].plotItem.titleLabel.text
     tab.view.k_chosen.emit(6)  # what clicking the point at k = 6 does
     snap = wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 6)
     assert snap.index == 0 and window.pages["blobs"].panel.run.n_clusters.value() == 6

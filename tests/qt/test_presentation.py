@@ -87,7 +87,20 @@ def test_a_short_axis_keeps_its_labels_apart(qapp, size):
 
     axis = SpacedAxis("left")
     major = axis.tickSpacing(200.0, 400.0, size)[0][0]
-    labels = max(1, size // (2 * QFontMetrics(axis.font()).height()))
+    labels = max(1, size // (1.5 * QFontMetrics(axis.font()).height()))
     assert 200.0 / major <= labels
     mantissa = major / 10 ** np.floor(np.log10(major))
     assert round(mantissa, 6) in (1.0, 2.0, 5.0)
+
+
+@pytest.mark.parametrize("size", [60, 100, 160, 400])
+def test_a_short_horizontal_axis_keeps_its_labels_apart(qapp, size):
+    """The k axis of a narrow sweep plot read "1011" where 10 and 11 met."""
+    from PySide6.QtGui import QFontMetrics
+
+    from kmeans_studio.qt.colors import SpacedAxis
+
+    axis = SpacedAxis("bottom")
+    major = axis.tickSpacing(2.0, 12.0, size)[0][0]
+    room = QFontMetrics(axis.font()).horizontalAdvance("-120")
+    assert 10.0 / major <= max(1, size // room)

@@ -28,6 +28,10 @@ GRID = (64, 1024)  # least and most cells of the cloud image along its longer si
 PROJECTIONS = {"R–G": (0, 1), "R–B": (0, 2), "G–B": (1, 2), "PCA": None}
 
 
+#: The margin around the colours, as a share of their range.
+PAD = 0.06
+
+
 class ColorCloudView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,12 +160,13 @@ class ColorCloudView(QWidget):
             # the principal axes keep equal scales.  Zoom and pan stay inside.
             lo, hi = self._bounds()
             cube = PROJECTIONS[names] is not None
-            pad = 0.03 * (hi - lo)
+            # (Room for half a centre's marker beyond the cube's face, in a small plot.)
+            pad = PAD * (hi - lo)
             self.plot.setAspectLocked(not cube)
             self.plot.setLimits(**(dict(xMin=lo[0] - pad[0], xMax=hi[0] + pad[0],
                                         yMin=lo[1] - pad[1], yMax=hi[1] + pad[1]) if cube
                                    else dict(xMin=None, xMax=None, yMin=None, yMax=None)))
-            self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0.03)
+            self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=PAD)
         self._paint_points()
 
     def _grid_shape(self) -> tuple[int, int]:

@@ -171,8 +171,7 @@ class CompareView(QWidget):
             box.sigRangeChanged.connect(self._show_zoom)
 
         for view in (self.before_view, self.after_view, self.wipe):  # said on hover
-            view.setStatusTip("Wheel (Ctrl+wheel where the page scrolls): zoom · drag: pan "
-                              "· Fit: whole picture")
+            view.setStatusTip("Wheel: zoom (Ctrl+wheel where the page scrolls) · drag: pan")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.side)
         self.pages.addWidget(wipe_page)

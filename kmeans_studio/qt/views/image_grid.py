@@ -136,7 +136,11 @@ class ImageGrid(QWidget):
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
             painter.setPen(text)
             caption = QRect(rect.left() - GAP // 2, rect.bottom() + 1, rect.width() + GAP, CAPTION)
-            painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, self.captions[i])
+            # Shortened to its tile (whole in the tooltip): captions must not run
+            # into each other's.
+            text = painter.fontMetrics().elidedText(self.captions[i], Qt.TextElideMode.ElideRight,
+                                                    caption.width())
+            painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, text)
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QVBoxLayout, QWidget
 
@@ -94,8 +94,15 @@ class PseudocodeView(QWidget):
 
     def _fit_rows(self) -> None:
         """Every line in view, wrapped lines included: the dock asks for their height."""
-        rows = sum(self.code.sizeHintForRow(i) for i in range(self.code.count()))
-        self.code.setMinimumHeight(rows + 2 * self.code.frameWidth() + 4)
+        metrics = self.code.fontMetrics()
+        width = max(40, self.code.viewport().width() - 8)  # (the items' own margins)
+        line = self.code.sizeHintForRow(0) - metrics.height() if self.code.count() else 0
+        rows = sum(metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap,
+                                        self.code.item(i).text()).height() + line
+                   for i in range(self.code.count()))
+        need = rows + 2 * self.code.frameWidth() + 4
+        if need != self.code.minimumHeight():
+            self.code.setMinimumHeight(need)
 
     def text_width(self) -> int:
         """Width that shows the longest line unwrapped."""

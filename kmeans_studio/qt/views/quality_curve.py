@@ -91,7 +91,9 @@ class QualityCurveView(QWidget):
             plot.setXRange(1, 8, padding=0.04)
             self._curves[name], self._marks[name] = curve, mark
         self.size_plot.setXLink(self.psnr_plot)
-        self.psnr_plot.setLabel("bottom", "")  # the lower plot names the shared axis
+        # The lower plot numbers and names the shared axis.
+        self.psnr_plot.getAxis("bottom").setStyle(showValues=False)
+        self.psnr_plot.setLabel("bottom", "")
 
         row = QHBoxLayout()
         row.addWidget(self.target)

@@ -97,7 +97,8 @@ class SweepPlot(QWidget):
                 value = values[list(ks).index(best)]
                 self._best[name].setData([best], [value], data=[best])
                 self._best[name].setToolTip(f"best k = {best}")
-                self.plots[name].setTitle(f"{title}: <b>best k = {best}</b>", size="9pt")
+                # (The star marks the best k on the curve too.)
+                self.plots[name].setTitle(f"{title}: <b>★ k = {best}</b>", size="9pt")
             self.plots[name].setXRange(ks[0] - 0.5, ks[-1] + 0.5, padding=0)
             # Every k labelled while they fit; else pyqtgraph's own spacing.
             self.plots[name].getAxis("bottom").setTicks(

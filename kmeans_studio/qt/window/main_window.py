@@ -210,10 +210,20 @@ class MainWindow(QMainWindow):
         self._giving_way.start(0)
 
     def _give_way(self) -> None:
-        if self.page.built:
-            self._rearranged = False
-            self._needs = self.page.area.needs()
-            give_way(self, list(self._docks().values()), self._needs)
+        if not self.page.built:
+            return
+        self._rearranged = False
+        self._needs = self.page.area.needs()
+        if give_way(self, list(self._docks().values()), self._needs):
+            # Still too narrow with every dock at its least: a dock beside the page
+            # joins the Parameters dock as a tab (its tab brings it forward).
+            beside = [dock for dock in (self.pseudocode_dock,)
+                      if dock.isVisible() and not dock.isFloating()
+                      and self.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea]
+            for dock in beside:
+                self.tabifyDockWidget(self.data_dock, dock)
+            if beside:
+                self._rearrange()
 
     def show_explore(self, tab: str) -> None:
         """Open the Explore dock at `tab` and start its work; the first time, give it

@@ -80,11 +80,12 @@ def _least(dock: QDockWidget, across: bool) -> int:
     return max(hint.width(), least.width()) if across else max(hint.height(), least.height())
 
 
-def give_way(window: QMainWindow, docks: list[QDockWidget], needs: QSize) -> None:
+def give_way(window: QMainWindow, docks: list[QDockWidget], needs: QSize) -> int:
     """Docks give way to the page: where the central area is smaller than `needs`, the
     docks beside it (then above and below it) shrink towards their least size until it
-    has that room.  (The page scrolls only when they cannot give enough.)"""
+    has that room.  Returns the width still missing (0 when the page has its room)."""
     have = window.centralWidget().size()
+    missing = 0
     for sides, short in ((("right", "left"), needs.width() - have.width()),
                          (("bottom", "top"), needs.height() - have.height())):
         across = sides[0] == "right"
@@ -104,3 +105,6 @@ def give_way(window: QMainWindow, docks: list[QDockWidget], needs: QSize) -> Non
                                    Qt.Orientation.Horizontal if across
                                    else Qt.Orientation.Vertical)
                 short -= take
+        if across:
+            missing = max(0, short)
+    return missing

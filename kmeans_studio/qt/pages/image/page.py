@@ -23,6 +23,10 @@ from kmeans_studio.qt.views.palette import GAP, SWATCH, PaletteView
 from kmeans_studio.qt.views.quality_curve import QualityCurveView
 
 
+#: The least width of the column beside the pictures.
+RIGHT_LEAST = 270
+
+
 class ImagePage(Page):
     """Colour compression: before/after, palette, numbers, colour cloud, inertia.
 
@@ -79,6 +83,7 @@ class ImagePage(Page):
         swatches.setMinimumHeight(GAP + SWATCH + GAP)  # a row at least
         right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.lower_tabs],
                          [1, 0, 3], "image_right")
+        right.setMinimumWidth(RIGHT_LEAST)  # its tabs' names and the target box whole
         # Swatches as large as the numbers, which keep the height they need.
         right.setSizes([GAP + 4 * (SWATCH + GAP), self.stats.minimumSizeHint().height(), 600])
         self.views = splitter(Qt.Orientation.Horizontal, [self.compare, right], [3, 1],

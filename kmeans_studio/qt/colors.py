@@ -59,7 +59,7 @@ class SpacedAxis(pg.AxisItem):
     """An axis whose labels never overlap: on a short axis (a small plot, or a large
     font) pyqtgraph keeps at least two and a quarter intervals, whose labels then ran
     into each other; here the interval grows (1, 2, 5 × 10ⁿ) until each label has
-    room: its height and half as much again up an axis, its width and a digit's
+    room: its height and half as much again up an axis, its digits and one more
     along one."""
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803
@@ -70,15 +70,16 @@ class SpacedAxis(pg.AxisItem):
         if self.orientation in ("left", "right"):
             room = 1.5 * metrics.height()
         else:
-            widest = max(abs(minVal), abs(maxVal))
-            room = metrics.horizontalAdvance(f"-{widest:g}0")
+            widest = max(abs(minVal), abs(maxVal))  # its digits, and one more as a gap
+            room = metrics.horizontalAdvance(f"{round(widest)}0")
         labels = max(1, int(size // room))
         major = levels[0][0]
         while abs(maxVal - minVal) / major > labels:
             major = _next_round(major)
         if major == levels[0][0]:
             return levels
-        return [(major, 0), (major / 2, 0)]
+        mantissa = round(major / 10.0 ** math.floor(math.log10(major)))
+        return [(major, 0), (major / (5 if mantissa == 5 else 2), 0)]
 
 
 def fixed_plot(name: str, description: str, x_label: str, y_label: str,

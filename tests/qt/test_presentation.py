@@ -102,5 +102,5 @@ def test_a_short_horizontal_axis_keeps_its_labels_apart(qapp, size):
 
     axis = SpacedAxis("bottom")
     major = axis.tickSpacing(2.0, 12.0, size)[0][0]
-    room = QFontMetrics(axis.font()).horizontalAdvance("-120")
+    room = QFontMetrics(axis.font()).horizontalAdvance("120")
     assert 10.0 / major <= max(1, size // room)

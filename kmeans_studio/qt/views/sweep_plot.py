@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
@@ -14,6 +15,7 @@ from kmeans_studio.core.engine.models import MODELS
 from kmeans_studio.core.explore.sweep import SCORES, Sweep
 from kmeans_studio.qt.colors import fixed_plot, is_dark
 from kmeans_studio.qt.layout import WrappedLabel
+from kmeans_studio.qt.presentation import scale
 
 #: In each score's title: which way is better (the tooltip says it in words); in the
 #: title, not up the axis, which a short plot has no room to name.
@@ -21,6 +23,8 @@ HINTS = {"elbow": "(elbow)", "max": "↑", "min": "↓"}
 RULES = {"elbow": "look for the elbow, where adding clusters stops paying",
          "max": "higher is better", "min": "lower is better"}
 BEST = (213, 94, 0)  # Okabe–Ito vermillion
+#: The scores' short names, for a title in a narrow plot.
+SHORT = {"calinski_harabasz": "C–H", "davies_bouldin": "D–B"}
 #: Scores only one kind of model has.
 _MODEL_SCORES = ("inertia", "bic", "aic")
 
@@ -42,6 +46,7 @@ class SweepPlot(QWidget):
         grid.setSpacing(4)
         line = (120, 170, 255) if is_dark() else (0, 90, 170)
         self.plots: dict[str, pg.PlotWidget] = {}
+        self._titles: dict[str, tuple[str, str]] = {}  # (whole, short) of each plot
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._best: dict[str, pg.ScatterPlotItem] = {}
         self._loaded: dict[str, pg.InfiniteLine] = {}
@@ -75,6 +80,23 @@ class SweepPlot(QWidget):
         layout.addWidget(self.note)
         layout.addLayout(grid, 1)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_titles()
+
+    def _fit_titles(self) -> None:
+        """Each title whole where its plot is wide enough, else with the score's
+        short name (the tooltip names it whole)."""
+        font = QFont()
+        font.setPointSizeF(9)  # the titles' size
+        metrics = QFontMetrics(font)
+        for name, (whole, short) in self._titles.items():
+            plot = self.plots[name]
+            plain = whole.replace("<b>", "").replace("</b>", "")
+            room = plot.width() / scale() - 8
+            plot.setTitle(whole if metrics.horizontalAdvance(plain) <= room else short,
+                          size="9pt")
+
     def set_sweep(self, sweep: Sweep, what: str = "points") -> None:
         self.sweep = sweep
         ks = sweep.ks
@@ -90,19 +112,18 @@ class SweepPlot(QWidget):
             self._grid.setColumnStretch(list(SCORES).index(name), int(shown))
             self._curves[name].setData(ks[finite], values[finite], data=ks[finite])
             best = sweep.best_k(name)
+            # (The star marks the best k on the curve too.)
+            result = "undefined" if best is None else f"<b>★ k = {best}</b>"
+            self._titles[name] = (f"{title}: {result}",
+                                  f"{SHORT.get(name, name_shown)} {HINTS[rule]}: {result}")
             if best is None:
                 self._best[name].setData([])
-                self.plots[name].setTitle(f"{title}: undefined", size="9pt")
             else:
                 value = values[list(ks).index(best)]
                 self._best[name].setData([best], [value], data=[best])
                 self._best[name].setToolTip(f"best k = {best}")
-                # (The star marks the best k on the curve too.)
-                self.plots[name].setTitle(f"{title}: <b>★ k = {best}</b>", size="9pt")
             self.plots[name].setXRange(ks[0] - 0.5, ks[-1] + 0.5, padding=0)
-            # Every k labelled while they fit; else pyqtgraph's own spacing.
-            self.plots[name].getAxis("bottom").setTicks(
-                [[(int(k), str(k)) for k in ks]] if len(ks) <= 15 else None)
+        self._fit_titles()
         whole = "the inertia uses" if sweep.model == "kmeans" else "BIC and AIC use"
         scored = (f"Scores on a fixed random sample of {sweep.scored_points:,} of the "
                   f"{sweep.n_points:,} {what} ({whole} all of them)"

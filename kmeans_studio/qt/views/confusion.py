@@ -84,6 +84,9 @@ class ConfusionView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.invertY(True)
+        # Room above for the colour bar's top label.
+        left, top, right, bottom = self.plot.getPlotItem().layout.getContentsMargins()
+        self.plot.getPlotItem().setContentsMargins(left, top + 8, right, bottom)
         self.plot.setMinimumSize(300, 260)  # ten classes with their counts readable
         self.plot.setLabel("left", "true class")
         self.plot.setLabel("bottom", "cluster → matched class")

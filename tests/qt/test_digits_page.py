@@ -194,3 +194,15 @@ def test_more_clusters_than_digits_explains_the_shared_digits(digits, window, qt
     tip = digits.confusion.tooltip_at(col + 0.5, row + 0.5)
     assert f"in cluster {cluster}" in tip
     assert f"{digits.matching.table[row, cluster]:,} sample" in tip
+
+
+def test_the_confusion_matrix_waits_for_its_first_assignment(qtbot):
+    """Before any assignment there is no matrix to draw: a sentence says so, and no
+    empty plot (its axes ran to ±500) stands in for it."""
+    from kmeans_studio.qt.views.confusion import ConfusionView
+
+    view = ConfusionView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.plot.isVisible() and "first assignment" in view.title.text()

@@ -111,6 +111,7 @@ class ConfusionView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.warning)
         layout.addWidget(self.plot, 1)
+        self.plot.hide()  # until there is a matching (an empty matrix ran to ±500)
 
     def _base(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Base)

@@ -206,3 +206,26 @@ def test_the_confusion_matrix_waits_for_its_first_assignment(qtbot):
     view.show()
     qtbot.waitExposed(view)
     assert not view.plot.isVisible() and "first assignment" in view.title.text()
+
+
+def test_every_centre_caption_is_written_in_the_palettes_text_colour(qtbot):
+    """Each tile's caption, not only the first's, in the palette's text colour (a
+    name reused inside the painting loop once turned the pen into a string)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from kmeans_studio.qt.views.image_grid import CAPTION, ImageGrid
+
+    grid = ImageGrid(fit=True)
+    qtbot.addWidget(grid)
+    palette = grid.palette()
+    palette.setColor(QPalette.ColorRole.Text, QColor(255, 0, 0))
+    grid.setPalette(palette)
+    grid.resize(400, 160)
+    grid.set_images(np.zeros((3, 8, 8)), (0.0, 16.0), ["WWW"] * 3)
+    picture = grid.grab().toImage()
+    for index in range(3):
+        rect = grid.tile_rect(index)
+        reds = sum(1 for x in range(rect.left(), rect.right())
+                   for y in range(rect.bottom() + 1, rect.bottom() + CAPTION)
+                   if (lambda c: c.red() > 200 and c.green() < 80)(picture.pixelColor(x, y)))
+        assert reds > 5, index

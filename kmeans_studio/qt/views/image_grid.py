@@ -138,9 +138,9 @@ class ImageGrid(QWidget):
             caption = QRect(rect.left() - GAP // 2, rect.bottom() + 1, rect.width() + GAP, CAPTION)
             # Shortened to its tile (whole in the tooltip): captions must not run
             # into each other's.
-            text = painter.fontMetrics().elidedText(self.captions[i], Qt.TextElideMode.ElideRight,
-                                                    caption.width())
-            painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, text)
+            words = painter.fontMetrics().elidedText(self.captions[i],
+                                                     Qt.TextElideMode.ElideRight, caption.width())
+            painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, words)
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802

@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.color.images import IMAGE_SUFFIXES
 from kmeans_studio.qt.contracts import ImageReport, Snapshot
@@ -21,7 +22,6 @@ from kmeans_studio.qt.views.image_stats import ImageStatsView
 from kmeans_studio.qt.views.inertia import InertiaView
 from kmeans_studio.qt.views.palette import GAP, SWATCH, PaletteView
 from kmeans_studio.qt.views.quality_curve import QualityCurveView
-
 
 #: The least width of the column beside the pictures.
 RIGHT_LEAST = 270
@@ -81,11 +81,16 @@ class ImagePage(Page):
         # A palette of many colours scrolls in its own box rather than push the rest.
         swatches = scrolled(self.palette)
         swatches.setMinimumHeight(GAP + SWATCH + GAP)  # a row at least
-        right = splitter(Qt.Orientation.Vertical, [swatches, self.stats, self.lower_tabs],
-                         [1, 0, 3], "image_right")
+        # A column, not a splitter: the numbers keep the height their wrapped lines
+        # need as they change (a splitter kept the first one and cut the second line).
+        right = QWidget()
+        right.setObjectName("image_right")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(swatches, 1)
+        column.addWidget(self.stats)
+        column.addWidget(self.lower_tabs, 3)
         right.setMinimumWidth(RIGHT_LEAST)  # its tabs' names and the target box whole
-        # Swatches as large as the numbers, which keep the height they need.
-        right.setSizes([GAP + 4 * (SWATCH + GAP), self.stats.minimumSizeHint().height(), 600])
         self.views = splitter(Qt.Orientation.Horizontal, [self.compare, right], [3, 1],
                               "image_views")
         self.views.setSizes([700, 300])  # (in proportion, once shown)

@@ -126,7 +126,7 @@ def test_a_photo_dropped_during_another_photos_comparison_is_not_kept_waiting(
     qtbot.waitUntil(lambda: not any(t.name == "comparison" and t.is_alive()
                                     for t in threading.enumerate()), timeout=60_000)
     assert stats.fields["size"].text().startswith("80 × 60")
-    assert f"vs {_kib(second.stat().st_size)} original file" in stats.fields["file"].text()
+    assert f"vs {_kib(second.stat().st_size)} file (" in stats.fields["file"].text()
 
 
 def test_coming_back_to_a_photo_does_not_compare_it_again(window, qtbot, photos,

@@ -50,6 +50,9 @@ class ImageStatsView(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = label
             form.addRow(text, label)
+        self.fields["file"].setToolTip(
+            "The indexed PNG's size, against the original file's (when it was opened from "
+            "one) or the raw RGB pixels' (width × height × 3 bytes)")
         self.fields["seen"].setToolTip(
             "Structural similarity of the luma (1: identical) and the mean colour "
             "difference in Oklab × 100 (about 2 is just noticeable), once k-means has "
@@ -100,11 +103,11 @@ class ImageStatsView(QWidget):
         if report.file_bytes:
             ratio = report.png_bytes / report.file_bytes
             self.fields["file"].setText(
-                f"{_kib(report.png_bytes)} vs {_kib(report.file_bytes)} original file "
+                f"{_kib(report.png_bytes)} vs {_kib(report.file_bytes)} file "
                 f"({100 * (ratio - 1):+.0f}%)")
         else:
             self.fields["file"].setText(f"{_kib(report.png_bytes)} vs "
-                                        f"{_kib(report.pixel_bytes)} uncompressed RGB")
+                                        f"{_kib(report.pixel_bytes)} raw RGB")
         ours = report.methods[0]
         self.fields["seen"].setText(f"{ours.quality.ssim:.4f} · {ours.quality.delta_e:.2f}")
         self.table.setRowCount(len(report.methods))

@@ -81,15 +81,17 @@ class ImagePage(Page):
         # A palette of many colours scrolls in its own box rather than push the rest.
         swatches = scrolled(self.palette)
         swatches.setMinimumHeight(GAP + SWATCH + GAP)  # a row at least
-        # A column, not a splitter: the numbers keep the height their wrapped lines
-        # need as they change (a splitter kept the first one and cut the second line).
+        # The numbers keep the height they need above a splitter of the palette and
+        # the tabs (a splitter holding the numbers kept their first height).
+        shared = splitter(Qt.Orientation.Vertical, [swatches, self.lower_tabs], [1, 3],
+                          "image_palette_tabs")
+        shared.setSizes([GAP + 4 * (SWATCH + GAP), 600])  # (in proportion, once shown)
         right = QWidget()
         right.setObjectName("image_right")
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(swatches, 1)
         column.addWidget(self.stats)
-        column.addWidget(self.lower_tabs, 3)
+        column.addWidget(shared, 1)
         right.setMinimumWidth(RIGHT_LEAST)  # its tabs' names and the target box whole
         self.views = splitter(Qt.Orientation.Horizontal, [self.compare, right], [3, 1],
                               "image_views")

@@ -1,4 +1,4 @@
-"""A page of the window: its Data panel, its own run and its views (`Page`), and
+"""A page of the window: its parameters panel, its own run and its views (`Page`), and
 what pages share (`Throttle`)."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ COMBO_LETTERS = 10
 
 
 class Page:
-    """A page of the window: its Data panel (`panel`, built at once), its own run
+    """A page of the window: its parameters panel (`panel`, built at once), its own run
     (`controller`: one worker thread per page, so a page keeps its run, history and
     position while another is shown) and its views (built by `build()` the first time
     the page is shown, so that start-up builds only the page on screen)."""

@@ -65,7 +65,7 @@ class ErrorLabel(QLabel):
 
 
 class DataPanel(QWidget):
-    """A page of the Data dock: emits `request_changed(RunRequest)` and shows, in a
+    """A page of the Parameters dock: emits `request_changed(RunRequest)` and shows, in a
     sentence, why the last request could not be carried out."""
 
     request_changed = Signal(object)

@@ -1,4 +1,4 @@
-"""The main window: the pages (their panels in the Data dock, their views in the middle),
+"""The main window: the pages (their panels in the Parameters dock, their views in the middle),
 menus, toolbar, status and routing."""
 
 from __future__ import annotations
@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
         self.data_dock.setWidget(self.panel_stack)
         self.data_dock.toggleViewAction().setStatusTip(
             "The data and clustering parameters of the page shown")
-        self._fit_parameters()
+        # At least as wide as the widest panel at the normal size: no sideways scrolling.
+        self.data_dock.setMinimumWidth(self._panel_width())
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.data_dock)
         saved = self.page_bar.findData(self.settings["window/source"])
         self.page_bar.setCurrentIndex(max(0, saved))
@@ -152,16 +153,11 @@ class MainWindow(QMainWindow):
         """The Parameters dock's width that shows the widest panel whole."""
         return max(page.panel.minimumSizeHint().width() for page in self.pages.values()) + 24
 
-    def _fit_parameters(self) -> None:
-        """The Parameters dock is at least as wide as the widest panel at the normal
-        size (no sideways scrolling); scaled up, it widens as far as the page can give
-        (the page first: a panel then scrolls sideways in its dock)."""
-        if not self.data_dock.minimumWidth():
-            self.data_dock.setMinimumWidth(self._panel_width())
-        else:
-            self.resizeDocks([self.data_dock], [self._panel_width()],
-                             Qt.Orientation.Horizontal)
-            self._rearrange()
+    def _widen_parameters(self) -> None:
+        """Scaled, the Parameters dock widens to show the widest panel whole, as far as
+        the page can give (the page first: a panel then scrolls sideways in its dock)."""
+        self.resizeDocks([self.data_dock], [self._panel_width()], Qt.Orientation.Horizontal)
+        self._rearrange()
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -215,10 +211,11 @@ class MainWindow(QMainWindow):
         self._rearranged = False
         self._needs = self.page.area.needs()
         if give_way(self, list(self._docks().values()), self._needs):
-            # Still too narrow with every dock at its least: a dock beside the page
-            # joins the Parameters dock as a tab (its tab brings it forward).
-            beside = [dock for dock in (self.pseudocode_dock,)
-                      if dock.isVisible() and not dock.isFloating()
+            # Still too narrow with every dock at its least: the docks on the page's
+            # right join the Parameters dock (on its left, where they share its column)
+            # as tabs; a tab brings its dock forward.
+            beside = [dock for dock in self._docks().values()
+                      if dock is not self.data_dock and dock.isVisible() and not dock.isFloating()
                       and self.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea]
             for dock in beside:
                 self.tabifyDockWidget(self.data_dock, dock)
@@ -648,7 +645,7 @@ class MainWindow(QMainWindow):
 
     def _scale_to(self, value: float) -> None:
         taken = self.scaler.set(value)
-        QTimer.singleShot(0, self, self._fit_parameters)  # once the fonts have changed
+        QTimer.singleShot(0, self, self._widen_parameters)  # once the fonts have changed
         self.statusBar().showMessage(f"Interface at {100 * taken:.0f}%", 5_000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -1,4 +1,4 @@
-"""The Blobs page of the Data dock: toy 2-D data (generated, or drawn with a brush)
+"""The Blobs page of the Parameters dock: toy 2-D data (generated, or drawn with a brush)
 and the run's parameters."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Digits page of the Data dock: labelled images (scikit-learn's digits or a .npz),
+"""The Digits page of the Parameters dock: labelled images (scikit-learn's digits or a .npz),
 how clusters are matched to classes, and the run's parameters."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Table page of the Data dock: your own CSV/TSV/NPY/NPZ data (scikit-learn's iris
+"""The Table page of the Parameters dock: your own CSV/TSV/NPY/NPZ data (scikit-learn's iris
 until you open a file), its columns, missing values, scaling, the view's axes and the
 run's parameters."""
 

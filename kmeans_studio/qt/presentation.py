@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QTransform
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -35,34 +35,30 @@ def plot_font() -> QFont:
     return QFont(_base_font if _base_font is not None else QApplication.font())
 
 
+_pyqtgraph_resize = pg.GraphicsView.resizeEvent
+_pyqtgraph_update = pg.GraphicsView.updateMatrix
+
+
 def _resize_event(view: pg.GraphicsView, event) -> None:
-    """pyqtgraph's own, with the view's range in logical pixels (its size / scale)."""
-    if view.closed:
-        return
+    """pyqtgraph's own; scaled, a view that follows its size takes a range in logical
+    pixels (its size / the scale), and text inside the plot the unscaled font."""
     font = plot_font()  # magnified already by the scale: not scaled twice
     if view.font() != font:
         view.setFont(font)  # (what the axes draw their ticks with)
     if view.scene() is not None and view.scene().font() != font:
         view.scene().setFont(font)
-    if view.autoPixelRange:
+    _pyqtgraph_resize(view, event)
+    if view.autoPixelRange and _scale != 1.0 and not view.closed:
         view.range = QRectF(0, 0, view.width() / _scale, view.height() / _scale)
-    pg.GraphicsView.setRange(view, view.range, padding=0, disableAutoPixel=False)
-    view.updateMatrix()
+        pg.GraphicsView.setRange(view, view.range, padding=0, disableAutoPixel=False)
 
 
 def _update_matrix(view: pg.GraphicsView, propagate: bool = True) -> None:
-    """pyqtgraph's own, a view that follows its size drawn at the scale."""
-    view.setSceneRect(view.range)
-    if view.autoPixelRange:
+    """pyqtgraph's own; scaled, a view that follows its size is drawn magnified."""
+    _pyqtgraph_update(view, propagate)
+    if view.autoPixelRange and _scale != 1.0:
         view.setTransform(QTransform.fromScale(_scale, _scale))
-    else:
-        view.fitInView(view.range, Qt.AspectRatioMode.KeepAspectRatio if view.aspectLocked
-                       else Qt.AspectRatioMode.IgnoreAspectRatio)
-    if propagate:
-        for other in view.lockedViewports:
-            other.setXRange(view.range, padding=0)
-    view.sigDeviceRangeChanged.emit(view, view.range)
-    view.sigDeviceTransformChanged.emit(view)
+        view.sigDeviceTransformChanged.emit(view)
 
 
 pg.GraphicsView.resizeEvent = _resize_event

@@ -207,10 +207,14 @@ def whole_number(value: Any, what: str, low: int, high: int) -> int:
 
 
 def real_number(value: Any, what: str, low: float, high: float) -> float:
-    if not is_number(value) or not low <= float(value) <= high:
+    try:
+        number = float(value) if is_number(value) else math.nan
+    except OverflowError:  # an integer beyond any float (10**400)
+        number = math.nan
+    if not low <= number <= high:
         raise ValueError(f"{what} must be a number from {low:g} to {high:g}, "
                          f"not {shown(value)}")
-    return float(value)
+    return number
 
 
 def short_text(value: Any, what: str, longest: int) -> str:

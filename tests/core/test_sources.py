@@ -166,3 +166,11 @@ def test_a_pasted_image_is_a_source_that_cannot_be_rebuilt():
         pasted.to_dict()
     with pytest.raises(ValueError, match="cannot be exported"):
         pasted.script_lines()
+
+
+@pytest.mark.parametrize("field", ["noise", "cluster_std"])
+def test_a_number_beyond_any_float_is_refused_as_out_of_range(field):
+    """A session's 10**400 is refused in the range's sentence (float() overflowed)."""
+    source = dict(SESSION_SOURCES[0], **{field: 10**400})
+    with pytest.raises(ValueError, match="must be a number from"):
+        data_source(source)

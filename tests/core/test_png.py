@@ -28,6 +28,18 @@ def test_pillow_reads_back_every_index_and_entry(k, h, w, alpha, seed):
     np.testing.assert_array_equal(back, palette[indices])
 
 
+@pytest.mark.parametrize("k", [2, 4, 16, 256])
+def test_rows_deflated_a_strip_at_a_time_read_back_whole(monkeypatch, k):
+    from kmeans_studio.core.color import png
+
+    monkeypatch.setattr(png, "_STRIP_PIXELS", 20)  # 2 rows of 13 at a time, one when wider
+    rng = np.random.default_rng(k)
+    for h, w in [(9, 13), (5, 41)]:
+        indices = rng.integers(0, k, (h, w), dtype=np.uint8)
+        with Image.open(io.BytesIO(indexed_png(np.zeros((k, 3), np.uint8), indices))) as back:
+            np.testing.assert_array_equal(np.asarray(back), indices)
+
+
 @pytest.mark.parametrize("k, bits", [(1, 1), (2, 1), (3, 2), (4, 2), (5, 4), (16, 4),
                                      (17, 8), (256, 8)])
 def test_indices_are_packed_as_tightly_as_png_allows(k, bits):

@@ -42,10 +42,24 @@ def indexed_png(palette: np.ndarray, indices: np.ndarray, level: int = 9) -> byt
         translucent = np.flatnonzero(palette[:, 3] < 255)
         if len(translucent):
             chunks.append(_chunk(b"tRNS", palette[:translucent[-1] + 1, 3].tobytes()))
-    chunks.append(_chunk(b"IDAT", zlib.compress(_rows(indices.astype(np.uint8, copy=False),
-                                                     bits), level)))
+    chunks.append(_chunk(b"IDAT", _deflated(indices, bits, level)))
     chunks.append(_chunk(b"IEND", b""))
     return SIGNATURE + b"".join(chunks)
+
+
+#: Indices packed and compressed at once: the rows are made a strip at a time, so a
+#: 12-megapixel picture never has its 12 MiB of rows in memory twice.
+_STRIP_PIXELS = 1 << 20
+
+
+def _deflated(indices: np.ndarray, bits: int, level: int) -> bytes:
+    """The zlib stream of the image data (`_rows`), made a strip of rows at a time."""
+    h, w = indices.shape
+    rows = max(1, _STRIP_PIXELS // w)
+    deflate = zlib.compressobj(level)
+    pieces = [deflate.compress(_rows(indices[top:top + rows].astype(np.uint8, copy=False),
+                                     bits)) for top in range(0, h, rows)]
+    return b"".join([*pieces, deflate.flush()])
 
 
 def _rows(indices: np.ndarray, bits: int) -> bytes:

@@ -196,3 +196,25 @@ def test_the_quality_curve_is_a_k_sweep_of_psnr_and_png_size():
                                    .reshape(1, 5, 3))
     assert [p.n_colors for p in search.quality_curve(few)] == [2, 4, 8]
     assert search.quality_curve(few)[-1].psnr == float("inf")
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_compiled_rendering_and_painting_equal_numpys(channels):
+    from kmeans_studio.core.engine import _compiled
+
+    image = load_sample_image("flower.jpg")[::8, ::8]
+    colors = q.ImageColors.from_image(image)
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 200, colors.n_colors).astype(np.uint8)
+    palette = rng.integers(0, 256, (200, channels)).astype(np.uint8)
+    compiled = colors.render(labels, palette)
+    _compiled.decline()
+    try:
+        plain = colors.render(labels, palette)
+    finally:
+        _compiled.decline(False)
+    for ours, numpys in zip(compiled, plain):
+        np.testing.assert_array_equal(ours, numpys)
+    np.testing.assert_array_equal(plain[0], labels[colors.inverse].reshape(colors.shape))
+    np.testing.assert_array_equal(plain[1], palette[plain[0]])
+    assert not compiled[1].flags.writeable

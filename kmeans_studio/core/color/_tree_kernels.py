@@ -80,6 +80,21 @@ def distinct_colors(pixels, spread):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def render_indices(inverse, labels, indices):  # pragma: no cover - compiled
+    """Each pixel's label, ``labels[inverse]``, without the GIL."""
+    for p in range(inverse.shape[0]):
+        indices[p] = labels[inverse[p]]
+
+
+@njit(cache=True, nogil=True)
+def paint(indices, palette, out):  # pragma: no cover - compiled
+    """Each pixel's colour, ``palette[indices]``, without the GIL."""
+    for p in range(indices.shape[0]):
+        for c in range(palette.shape[1]):
+            out[p, c] = palette[indices[p], c]
+
+
+@njit(cache=True, nogil=True)
 def _grown(nodes, n_nodes):  # pragma: no cover - compiled
     bigger = np.empty((2 * nodes.shape[0], nodes.shape[1]), dtype=nodes.dtype)
     bigger[:n_nodes] = nodes[:n_nodes]

@@ -23,5 +23,8 @@ def image_run(dataset, init: np.ndarray, *, max_iter: int, tol: float):
 
 def state_picture(dataset, state, done: bool):
     """The picture a state gives (`quantize.Quantized`), made in the worker thread.
-    The final state is shown as saved: every colour to its nearest palette entry."""
-    return dataset.image.colors.preview(state.centers, None if done else state.labels)
+    The final state is shown as saved: every colour to its nearest palette entry.
+    Its image is painted here too, so the GUI thread only shows it."""
+    picture = dataset.image.colors.preview(state.centers, None if done else state.labels)
+    picture.image()
+    return picture

@@ -195,17 +195,6 @@ def distances_to_clusters(distances: np.ndarray, labels: np.ndarray, k: int) -> 
     return out
 
 
-def render(inverse: np.ndarray, labels: np.ndarray, palette: np.ndarray | None):
-    """Per-pixel labels ``labels[inverse]`` and, with a palette, ``palette[labels]``
-    as RGB, in one pass without the GIL."""
-    if palette is None:
-        return labels[inverse], None
-    indices = np.empty(inverse.shape[0], dtype=labels.dtype)
-    rgb = np.empty((inverse.shape[0], 3), dtype=np.uint8)
-    kernels().render_rgb(inverse, labels, np.ascontiguousarray(palette, np.uint8), indices, rgb)
-    return indices, rgb
-
-
 def single_threaded_blas():
     """Context limiting BLAS to one thread (one cached threadpoolctl controller)."""
     global _controller

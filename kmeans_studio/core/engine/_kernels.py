@@ -321,15 +321,6 @@ def distances_to_clusters(distances, labels, start, stop, out):  # pragma: no co
             row[labels[j]] += distances[i, j]
 
 
-@njit(cache=True, nogil=True)
-def render_rgb(inverse, labels, palette, indices, rgb):  # pragma: no cover
-    for p in range(inverse.shape[0]):
-        label = labels[inverse[p]]
-        indices[p] = label
-        for c in range(3):
-            rgb[p, c] = palette[label, c]
-
-
 #: Fields of the `state` array shared with Python.
 N_ITER, FINAL_PENDING, DONE, LABELLED, FULL = range(5)
 

@@ -728,7 +728,6 @@ def warm_up() -> None:
     # points, the digits).
     points = np.arange(8.0).reshape(4, 2)
     KMeansRun(points, 2, init=points[:2], use_compiled=True).run()
-    _compiled.render(np.zeros(2, np.int32), np.zeros(2, np.uint8), np.zeros((1, 3), np.uint8))
 
 
 def _same_clustering(labels: np.ndarray, kept: np.ndarray) -> bool:

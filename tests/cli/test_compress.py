@@ -39,13 +39,16 @@ def test_compress_writes_an_indexed_png_beside_the_input(photo):
     # The time is said phase by phase: start-up is not blamed on the compression.
     if sys.platform.startswith("linux"):
         assert re.search(r"^start-up \d+\.\d\d s ", result.stderr, re.M), result.stderr
-    assert re.search(r"; read \d+\.\d\d s, compress \d+\.\d\d s, write \d+\.\d\d s, "
-                     r"measure \d+\.\d\d s\)", result.stderr), result.stderr
-    # What was written, measured as it is read back.
+    assert re.search(r"; read \d+\.\d\d s, compress \d+\.\d\d s, write \d+\.\d\d s\)",
+                     result.stderr), result.stderr
+    # What was written, as it is read back: by default its PSNR only (the run's own).
     with Image.open(out) as image, Image.open(photo) as original:
         quality = compare_images(np.asarray(original), np.asarray(image.convert("RGB")))
-    assert (f"PSNR {quality.psnr:.1f} dB, SSIM {quality.ssim:.4f}, ΔE {quality.delta_e:.2f}"
-            in result.stderr), result.stderr
+    assert f"PSNR {quality.psnr:.1f} dB, 1" in result.stderr and "SSIM" not in result.stderr
+    measured = run_cli(photo, "-k", "16", "--measure", "--force")
+    assert (f"PSNR {quality.psnr:.1f} dB, SSIM {quality.ssim:.4f}, ΔE {quality.delta_e:.2f}; "
+            in measured.stderr), measured.stderr
+    assert re.search(r", measure \d+\.\d\d s\)", measured.stderr), measured.stderr
 
 
 def test_compress_imports_neither_qt_nor_scikit_learn(photo):
@@ -317,15 +320,18 @@ def test_space_oklab_clusters_in_oklab(photo, tmp_path, capsys):
     with Image.open(out) as png:
         written = np.asarray(png.convert("RGB"))
     np.testing.assert_array_equal(written, expected.image())
-    assert "SSIM" in capsys.readouterr().err
+    assert f"PSNR {expected.psnr:.1f} dB" in capsys.readouterr().err
 
 
-def test_the_summary_measures_the_dithered_file_written(photo, tmp_path, capsys):
+@pytest.mark.parametrize("measure", [[], ["--measure"]])
+def test_the_summary_measures_the_dithered_file_written(photo, tmp_path, capsys, measure):
     out = tmp_path / "d.png"
-    assert main([str(photo), "-k", "8", "--dither", "-o", str(out)]) == 0
+    assert main([str(photo), "-k", "8", "--dither", "-o", str(out), *measure]) == 0
     with Image.open(out) as image, Image.open(photo) as original:
         quality = compare_images(np.asarray(original), np.asarray(image.convert("RGB")))
-    assert f"PSNR {quality.psnr:.1f} dB, SSIM {quality.ssim:.4f}" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert f"PSNR {quality.psnr:.1f} dB, " in said
+    assert (f"SSIM {quality.ssim:.4f}" in said) == bool(measure)
 
 
 def test_oklab_with_transparency_and_unknown_spaces_are_refused(logo, tmp_path, capsys):
@@ -384,7 +390,7 @@ def test_a_first_run_on_big_inputs_compiles_first(monkeypatch, tmp_path):
 
     big = tmp_path / "big.png"
     Image.new("RGB", (1500, 1500)).save(big)
-    monkeypatch.setattr(warmup, "kernels_cached", lambda: False)
+    monkeypatch.setattr(warmup, "kernels_cached", lambda dither: False)
     warmed = []
     monkeypatch.setattr(warmup, "warm_up", lambda: warmed.append(True))
     assert cli._ready_kernels([big], lambda _: None, False) is False and warmed
@@ -562,3 +568,15 @@ def test_huge_nan_and_fully_transparent_pictures_are_refused_in_a_sentence(tmp_p
         "compress."]
     # Flattened on a colour, a fully transparent image is a picture of that colour.
     assert main([str(tmp_path / "clear.png"), "--background", "black", "-k", "2", "-q"]) == 0
+
+
+def test_a_plain_compress_loads_only_the_kernels_it_uses(photo, tmp_path):
+    """Cached kernels load when first called: no dithering's, and nothing of the
+    engine's BLAS kernels, for an undithered picture."""
+    code = ("import sys\nfrom kmeans_studio.cli import main\n"
+            "assert main(sys.argv[1:]) == 0\n"
+            "print(sorted(m for m in sys.modules if m.endswith('_kernels')))")
+    result = subprocess.run([sys.executable, "-c", code, str(photo), "-o",
+                             str(tmp_path / "out.png"), "-q"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['kmeans_studio.core.color._tree_kernels']", result.stdout

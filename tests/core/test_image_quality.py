@@ -98,3 +98,12 @@ def test_mismatched_shapes_are_refused(args):
         measure(*args)
     with pytest.raises(ValueError, match="same shape"):
         compare_images(args[0], args[2])
+
+
+def test_the_psnr_alone_is_the_full_measures_psnr():
+    china = load_sample_image("china.jpg")[::3, ::2]
+    result = quantize(china, 24)
+    alone, full = (measure(china, result.palette, result.indices, structure=s)
+                   for s in (False, True))
+    assert alone.psnr == pytest.approx(full.psnr, rel=1e-12) == pytest.approx(result.psnr)
+    assert alone.ssim is None and alone.delta_e is None and full.ssim < 1

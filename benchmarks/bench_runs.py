@@ -4,8 +4,9 @@ Run:  python benchmarks/bench_runs.py [--only NAME ...] [--memory]
 
 Each row times a whole `KMeansRun(...).run()` (data checked and prepared inside, as
 the app does) against ``KMeans(k, init=C, n_init=1, algorithm="lloyd").fit(X)`` from
-the same initial centres C, in this process, alternating ours and theirs, median of
-REPEATS or of a second's worth of pairs.  Before timing, both must end with the same labels and iteration count.
+the same initial centres C (k-means++, and k random rows: the starts users pick), in
+this process, alternating ours and theirs, median of REPEATS or of a second's worth of
+pairs.  Before timing, both must end with the same labels and iteration count.
 "Best of 10" runs `best_of_starts` against ``KMeans(10, n_init=10)`` with the same
 seed (same starts, same kept labels).  The printed ratio is scikit-learn's time over
 ours; targets from the engine-speed issue: >= 1.5x for whole runs and best of 10.
@@ -67,9 +68,13 @@ def alternate(ours, theirs) -> tuple[float, float]:
     return statistics.median(times[ours]), statistics.median(times[theirs])
 
 
-def whole_run(name: str, X: np.ndarray, k: int) -> str:
-    C, _ = kmeans_plusplus(X, k, random_state=0)
+def starts(X: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """The starts users pick: k-means++ (scikit-learn's) and k random rows."""
+    rows = np.random.default_rng(0).choice(len(X), k, replace=False)
+    return {"k-means++": kmeans_plusplus(X, k, random_state=0)[0], "random rows": X[rows]}
 
+
+def whole_run(name: str, X: np.ndarray, k: int, C: np.ndarray) -> str:
     def ours():
         return KMeansRun(X, k, init=C).run()
 
@@ -154,7 +159,8 @@ def main() -> None:
         if args.only and not any(part in name for part in args.only):
             continue
         X = make()
-        print(whole_run(name, X, k), flush=True)
+        for start, C in starts(X, k).items():
+            print(whole_run(f"{name}, {start}", X, k, C), flush=True)
         if name.startswith("digits"):
             print(best_of_ten(X), flush=True)
         if args.memory:

@@ -201,6 +201,7 @@ class MixtureRun:
             0, "init", weights / len(self.X), means, covariances, None, float("nan"), 0,
             False)]
         self._lower_bound = -np.inf
+        self._labels: np.ndarray | None = None  # of the last E-step (not argmax'ed twice)
         self.done = False
 
     def _initial_resp(self, init: str, means_init: Any, rng) -> np.ndarray:
@@ -241,8 +242,9 @@ class MixtureRun:
         if last.phase != "expectation":  # E: responsibilities of the current parameters
             resp, log_likelihood = self._expectation(last, self._prec_chol)
             now = resp.argmax(axis=1)
-            changed = (len(now) if last.resp is None
-                       else int(np.count_nonzero(now != last.labels)))
+            changed = (len(now) if self._labels is None
+                       else int(np.count_nonzero(now != self._labels)))
+            self._labels = now
             state = dataclasses.replace(last, n_iter=last.n_iter + 1, phase="expectation",
                                         resp=resp, log_likelihood=log_likelihood,
                                         n_changed=changed)

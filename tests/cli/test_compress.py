@@ -580,3 +580,28 @@ def test_a_plain_compress_loads_only_the_kernels_it_uses(photo, tmp_path):
                              str(tmp_path / "out.png"), "-q"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['kmeans_studio.core.color._tree_kernels']", result.stdout
+
+
+def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
+    """A compile under way (its lock held) is neither doubled by a later run nor by a
+    second compiling process."""
+    from kmeans_studio.core.color import warmup
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    held = warmup._compile_lock()
+    if held is None:
+        pytest.skip("no file locks here")
+    started, compiled = [], []
+    monkeypatch.setattr(warmup.subprocess, "Popen", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(warmup, "warm_up", lambda: compiled.append(True))
+    monkeypatch.setattr(warmup.os, "nice", lambda _: None)
+    monkeypatch.setattr(warmup, "_background", [])
+    assert held and warmup.compiling_elsewhere()
+    warmup.compile_in_background()
+    warmup.compile_here()
+    assert started == [] and compiled == []
+    held.close()
+    assert not warmup.compiling_elsewhere()
+    warmup.compile_here()
+    warmup.compile_in_background()
+    assert compiled == [True] and len(started) == 1

@@ -3,8 +3,10 @@ from numba's cache, here or in a process of their own (`compile_in_background`).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -57,13 +59,60 @@ def kernels_cached(dither: bool = True) -> bool:
 
 def compile_in_background() -> None:
     """Compile and cache the colour kernels in a process of their own, which outlives
-    this one (the next run finds them ready)."""
-    if _background:
+    this one (the next run finds them ready): one at a time on this machine, at low
+    priority.  Right after installing, five runs 2 s apart each started a compile of
+    their own, and the third ran 4 times slower than the first."""
+    if _background or compiling_elsewhere():
         return  # one is under way
     _background.append(subprocess.Popen(
-        [sys.executable, "-c", "from kmeans_studio.core.color.warmup import warm_up; warm_up()"],
+        [sys.executable, "-c",
+         "from kmeans_studio.core.color.warmup import compile_here; compile_here()"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True))
+
+
+def compile_here() -> None:
+    """`warm_up`, at the lowest priority, unless another process compiles already."""
+    if hasattr(os, "nice"):
+        os.nice(19)  # the user's own runs come first
+    lock = _compile_lock()
+    if lock is False:
+        return
+    try:
+        warm_up()
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def compiling_elsewhere() -> bool:
+    """Whether another process compiles the colour kernels now."""
+    lock = _compile_lock()
+    if lock:
+        lock.close()
+    return lock is False
+
+
+def _compile_lock():
+    """The open, exclusively locked file held while the kernels compile; False when
+    another process holds it; None where there is no lock (no `fcntl`, or no user
+    cache folder to keep it in)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kmeans-studio"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / "compile.lock", "a")
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    return handle
 
 
 #: The compile started by `compile_in_background` (held: it outlives this process).

@@ -691,7 +691,10 @@ def preload(cancelled, progress) -> bool | None:
     for name in PRELOADED_MODULES:
         if cancelled():
             return None
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the colour kernels are warmed all the same:
+            continue  # what uses the module imports it again and says what failed
     from kmeans_studio.core.color import warmup
 
     warmup.warm_up()

@@ -1,7 +1,8 @@
 """Start-up: command-line dispatch, the Linux xcb check, and the QApplication.
 
 Heavy modules (scikit-learn, scipy, numba) stay off this path: the window paints
-first and the worker thread loads them while the user looks at it.
+first; the worker thread makes the blobs without scikit-learn, and it and a helper
+thread load the rest while the user looks at the first run.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ from PySide6.QtCore import (
 from kmeans_studio.core.checks import error_sentence
 from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.core.engine.history import Iteration
-from kmeans_studio.core.engine.kmeans import best_of_starts
+from kmeans_studio.core.engine.kmeans import best_of_starts, load_blas
 from kmeans_studio.core.engine.models import MODELS
 from kmeans_studio.core.engine.parallel import lowest_priority
 from kmeans_studio.core.engine.stepped import SteppedRun
@@ -172,6 +172,9 @@ class KMeansWorker(QObject):
                 request, request.init, dataset, generation)
             if run is False:
                 return  # cancelled among the starts by a newer command
+            # The GUI draws the first state's Voronoi cells with scipy's BLAS: loaded
+            # here, before that state is sent, so the GUI thread never imports it.
+            load_blas()
             cursor = 0
             if run is not None and (request.advance_to or request.expected_trail is not None):
                 said_busy = True

@@ -39,35 +39,64 @@ def test_no_check_when_running_offscreen(monkeypatch):
     assert app.check_platform() is None
 
 
-def test_app_starts_in_a_subprocess_ready_to_step(tmp_path):
+def test_app_starts_in_a_subprocess_ready_to_step_before_scikit_learn_loads(tmp_path):
+    """The blobs are made and their run started without scikit-learn (or pandas): the
+    window imports them in the background (`main_window.preload`) only once that run
+    is on screen, noted here as the preload begins.  The GUI thread itself imports
+    none of the heavy libraries on the way (scipy's BLAS, which it draws the Voronoi
+    cells with, is loaded by the worker before the first state is sent)."""
     script = textwrap.dedent(
         """
-        import sys
+        import gc, sys, threading
         from PySide6.QtCore import QSettings, QTimer
+        gui_imports = set()
+        class NotingFinder:
+            def find_spec(self, name, path=None, target=None):
+                top = name.split(".")[0]
+                if (threading.current_thread() is threading.main_thread()
+                        and top in ("sklearn", "scipy", "pandas", "numba")):
+                    gui_imports.add(top)
+        sys.meta_path.insert(0, NotingFinder())
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
         from kmeans_studio.app import application, build_window
+        from kmeans_studio.qt.window import main_window
+        preload = main_window.preload
+        def noting_preload(cancelled, progress):
+            snap = window.controller.snapshot
+            ready = snap is not None and snap.iteration is not None
+            loaded = [name for name in ("sklearn", "pandas") if name in sys.modules]
+            print("preload begins", "ready" if ready else "early", loaded, flush=True)
+            return preload(cancelled, progress)
+        main_window.preload = noting_preload
         app = application()
         window = build_window()
         window.show()
         def check():
             snap = window.controller.snapshot
-            if snap is not None and snap.iteration is not None:
+            # The preload has ended once the window froze the objects alive.
+            if snap is not None and snap.iteration is not None and gc.get_freeze_count():
                 print("ready", snap.dataset.n_samples, snap.iteration.phase, app.applicationName())
+                print("GUI thread imported", sorted(gui_imports))
+                print("not preloaded", [name for name in main_window.PRELOADED_MODULES
+                                        if name not in sys.modules], flush=True)
                 window.close()
                 app.quit()
         timer = QTimer()
         timer.timeout.connect(check)
         timer.start(50)
-        QTimer.singleShot(60_000, app.quit)
+        QTimer.singleShot(150_000, app.quit)
         app.exec()
         """
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
-                            text=True, timeout=120, env=env)
+                            text=True, timeout=180, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
+    assert "preload begins ready []" in result.stdout
     assert "ready 300 init K-Means Studio" in result.stdout
+    assert "GUI thread imported []" in result.stdout
+    assert "not preloaded []" in result.stdout
     assert "Traceback" not in result.stderr
 
 

@@ -2,6 +2,8 @@
 
 scikit-learn is imported inside the functions: it takes about two seconds to import,
 and the window must paint before that (the controller calls these off the GUI thread).
+The blobs, the window's first data, need none of it: `make_blobs` draws scikit-learn's
+points with numpy alone, so the first run starts before scikit-learn is loaded.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import dataclasses
 import functools
 import math
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -260,6 +263,47 @@ def file_image_dataset(path: str, space: str = "srgb") -> Dataset:
                          space=space)
 
 
+#: Where `make_blobs` draws its centres, scikit-learn's default ``center_box``.
+CENTER_BOX = (-10.0, 10.0)
+
+
+def make_blobs(n_samples: int | Sequence[int], centers: int | None = None,
+               cluster_std: float | Sequence[float] = 1.0, random_state: int | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's ``make_blobs(n_samples, centers=, cluster_std=, random_state=)``
+    in 2-D with numpy alone: the same X and y, bit for bit, without importing
+    scikit-learn (seconds at start).
+
+    `n_samples` is a count (shared among `centers` centres, 3 by default, the first
+    ones taking one more) or a count per centre (then `centers` is None);
+    `cluster_std` is one spread or one per centre.  The random numbers are drawn in
+    scikit-learn's order from one ``RandomState``: the centres (uniform in
+    `CENTER_BOX`), each centre's points (normal), then the shuffle of
+    ``sklearn.utils.shuffle`` (a shuffled ``arange`` that indexes X and y).
+    """
+    generator = np.random.RandomState(random_state)
+    if isinstance(n_samples, (int, np.integer)):
+        n_centers = 3 if centers is None else int(centers)
+        sizes = [int(n_samples) // n_centers + (i < n_samples % n_centers)
+                 for i in range(n_centers)]
+    elif centers is None:
+        sizes = [int(n) for n in n_samples]
+    else:
+        raise ValueError("Give the number of centres or the size of each blob, not both.")
+    stds = np.broadcast_to(np.asarray(cluster_std, dtype=np.float64), (len(sizes),))
+    centres = generator.uniform(*CENTER_BOX, size=(len(sizes), 2))
+    X = np.empty((sum(sizes), 2), dtype=np.float64)
+    y = np.empty(sum(sizes), dtype=int)
+    start = 0
+    for i, (n, std) in enumerate(zip(sizes, stds)):
+        X[start:start + n] = generator.normal(loc=centres[i], scale=std, size=(n, 2))
+        y[start:start + n] = i
+        start += n
+    order = np.arange(len(X))
+    generator.shuffle(order)
+    return X[order], y[order]
+
+
 def make_blob_dataset(
     shape: str = "blobs",
     n_samples: int = 300,
@@ -275,8 +319,6 @@ def make_blob_dataset(
     example: stretched blobs, unequal variances, uneven sizes; plus circles and moons,
     whose noise is `noise`, or by default the spread's (`shape_noise`: 0.05 at 0.6).
     """
-    from sklearn import datasets
-
     if shape not in BLOB_SHAPES:
         raise ValueError(f"Unknown shape {shape!r}; choose one of {', '.join(BLOB_SHAPES)}.")
     if int(n_samples) != n_samples or n_samples < 1:
@@ -293,29 +335,32 @@ def make_blob_dataset(
     rng = np.random.RandomState(random_state)
     args: dict[str, Any] = {"random_state": random_state}
     if shape == "blobs":
-        X, y = datasets.make_blobs(n_samples, centers=n_centers, cluster_std=cluster_std, **args)
+        X, y = make_blobs(n_samples, centers=n_centers, cluster_std=cluster_std, **args)
         description = (f"make_blobs({n_samples}, centers={n_centers}, "
                        f"cluster_std={cluster_std:g}, random_state={random_state})")
     elif shape == "anisotropic":
-        X, y = datasets.make_blobs(n_samples, centers=n_centers, cluster_std=cluster_std, **args)
+        X, y = make_blobs(n_samples, centers=n_centers, cluster_std=cluster_std, **args)
         X = X @ np.array([[0.6, -0.6], [-0.4, 0.8]])
         description = f"{n_centers} blobs stretched by a linear map (seed {random_state})"
     elif shape == "unequal_variance":
         stds = cluster_std * np.linspace(0.5, 2.5, n_centers)
         rng.shuffle(stds)
-        X, y = datasets.make_blobs(n_samples, centers=n_centers, cluster_std=stds, **args)
+        X, y = make_blobs(n_samples, centers=n_centers, cluster_std=stds, **args)
         description = f"{n_centers} blobs with spreads from {stds.min():.2g} to {stds.max():.2g}"
     elif shape == "uneven_sizes":
         sizes = np.maximum(1, np.round(n_samples * 0.6 ** np.arange(n_centers)
                                        / (0.6 ** np.arange(n_centers)).sum())).astype(int)
-        X, y = datasets.make_blobs(list(sizes), cluster_std=cluster_std, **args)
+        X, y = make_blobs(list(sizes), cluster_std=cluster_std, **args)
         description = f"{n_centers} blobs of {', '.join(map(str, sizes))} samples"
-    elif shape == "circles":
-        X, y = datasets.make_circles(n_samples, factor=0.5, noise=noise, **args)
-        description = f"two concentric circles, noise {noise:g}"
-    else:
-        X, y = datasets.make_moons(n_samples, noise=noise, **args)
-        description = f"two moons, noise {noise:g}"
+    else:  # circles or moons: scikit-learn's, imported for them alone
+        from sklearn import datasets
+
+        if shape == "circles":
+            X, y = datasets.make_circles(n_samples, factor=0.5, noise=noise, **args)
+            description = f"two concentric circles, noise {noise:g}"
+        else:
+            X, y = datasets.make_moons(n_samples, noise=noise, **args)
+            description = f"two moons, noise {noise:g}"
     return Dataset(BLOB_SHAPES[shape], X, y=y, description=description)
 
 

@@ -788,6 +788,13 @@ def nearest_centers(X: np.ndarray, C: np.ndarray, *, use_compiled: bool | None =
     return _nearest(X, C)[0]
 
 
+def load_blas() -> None:
+    """Import scipy's BLAS (which `_nearest` calls) in the calling thread now: a tenth
+    of a second the first time, better spent on a worker than on the GUI thread, which
+    draws a run's Voronoi cells with it (`nearest_centers`)."""
+    from scipy.linalg import blas  # noqa: F401 - imported for the import's sake
+
+
 def _nearest(X: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest centre of each row of X and the squared distance to it, in chunks.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import importlib
 import os
 from pathlib import Path
 
@@ -44,6 +45,14 @@ from kmeans_studio.qt.window.placement import give_way, restore_layout, save_lay
 
 #: The least height of the Explore dock: its tabs, controls and a row of plots.
 EXPLORE_LEAST = 200
+#: What core imports inside its functions when a page first needs it (scipy and pandas
+#: come with scikit-learn): the digits, photos and tables, circles and moons, mixtures'
+#: starts and the Explore dock's scores.  The window starts without them (a second of
+#: imports: the blobs need none) and `preload` imports them once the first run is on
+#: screen, so their first use does not wait for them.
+PRELOADED_MODULES = ("sklearn.datasets", "sklearn.decomposition", "sklearn.metrics",
+                     "sklearn.preprocessing", "sklearn.cluster", "sklearn.mixture",
+                     "scipy.optimize", "scipy.spatial.distance")
 
 
 class MainWindow(QMainWindow):
@@ -78,8 +87,9 @@ class MainWindow(QMainWindow):
             files.said.connect(self.show_message)
             files.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
             files.busy.connect(lambda *busy, k=key: self._on_busy(k, *busy))
-        # The colour kernels take seconds to compile on a new install: warmed on a job
-        # of their own once the first state is on screen, so no page's worker waits.
+        # The libraries the other pages need take a second to import, and the colour
+        # kernels seconds to compile on a new install: both on a job of their own once
+        # the first state is on screen (`preload`), so no page's worker waits.
         self._warm_up = BackgroundJob("warm-up")
         # Once the heavy modules are loaded, the objects alive are the program itself:
         # frozen out of the cycle collector, whose full passes over them took 100-160 ms
@@ -103,7 +113,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         restore_layout(self, self.settings, self._docks())
-        # Start after the first paint: the worker loads scikit-learn meanwhile.
+        # Start after the first paint: the worker makes the first data meanwhile.
         QTimer.singleShot(0, self, self._enter_page)  # not after the window is gone
 
     # ------------------------------------------------------------------ layout
@@ -461,7 +471,7 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, page, snapshot: Snapshot) -> None:
         if not self._warmed:
             self._warmed = True
-            self._warm_up.start(_warm_up_colours)
+            self._warm_up.start(preload)
         opening = self.opener.opened(snapshot.request)
         if opening is not None:  # the opened file is on screen
             self.opener.opening = None
@@ -656,6 +666,7 @@ class MainWindow(QMainWindow):
         self.opener.shutdown()
         self.exporter.shutdown()
         self.explore.shutdown()
+        self._warm_up.cancel(wait=False)  # imports no more modules (nothing waits for it)
         for page in self.pages.values():
             page.controller.shutdown()
             page.shutdown()
@@ -674,8 +685,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _warm_up_colours(cancelled, progress) -> bool:
-    """Compile (or load from the cache) the colour octree's kernels."""
+def preload(cancelled, progress) -> bool | None:
+    """Import `PRELOADED_MODULES`, then compile (or load from the cache) the colour
+    octree's kernels; None when cancelled."""
+    for name in PRELOADED_MODULES:
+        if cancelled():
+            return None
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the colour kernels are warmed all the same:
+            continue  # what uses the module imports it again and says what failed
     from kmeans_studio.core.color import warmup
 
     warmup.warm_up()

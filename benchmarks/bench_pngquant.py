@@ -41,6 +41,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+# Bytecode written and read, as an installed package's is (PYTHONDONTWRITEBYTECODE
+# made every command compile the modules it imports, as no user's does).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 KS = (16, 64, 256)
 REPEATS = 5
 

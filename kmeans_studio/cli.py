@@ -356,22 +356,31 @@ NUMPY_FIRST_RUN_PIXELS = 2_000_000
 
 def _ready_kernels(inputs: list[Path], say, dither: bool) -> bool:
     """Ready the colour kernels: cached ones load when first called (only those a
-    command uses: 0.2 s less start-up than loading all).  On a first run, when the
-    numpy way is quicker for these inputs, take it instead and return True: the
-    kernels are then compiled in the background once the outputs are written; else
-    compile them now (counted as start-up).  Dithering has no numpy way: it compiles
-    first."""
-    from kmeans_studio.core.color.warmup import kernels_cached, load_kernels, warm_up
+    command uses: 0.2 s less start-up than loading all).  On a first run, or while
+    another process compiles them, when the numpy way is quicker for these inputs,
+    take it instead and return True: the kernels are then compiled in the background
+    once the outputs are written (unless under way); else compile them now (counted
+    as start-up).  Dithering has no numpy way: it compiles first."""
+    from kmeans_studio.core.color.warmup import (
+        compiling_elsewhere,
+        kernels_cached,
+        load_kernels,
+        warm_up,
+    )
     from kmeans_studio.core.engine import _compiled
 
-    if kernels_cached(dither):
+    # (A cache still being written may lack a kernel this run would then compile.)
+    compiling = compiling_elsewhere()
+    if kernels_cached(dither) and not compiling:
         # Loading the first cached kernel readies numba's compiler (0.24 s): done
         # meanwhile, as Pillow decodes the first image (it lets go of the GIL).
         threading.Thread(target=load_kernels, name="kernels", daemon=True).start()
         return False
     if not dither and _pixels(inputs) <= NUMPY_FIRST_RUN_PIXELS:
         _compiled.decline()
-        say("first run: this one takes the numpy way (same result); the colour kernels "
+        say("the colour kernels are compiling in the background: this one takes the numpy "
+            "way (same result)" if compiling else
+            "first run: this one takes the numpy way (same result); the colour kernels "
             "then compile in the background for the next runs")
         return True
     warm_up()  # compile the colour kernels

@@ -600,6 +600,17 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     warmup.compile_in_background()
     warmup.compile_here()
     assert started == [] and compiled == []
+    # A run meanwhile takes the numpy way: the cache may still lack a kernel it needs.
+    from kmeans_studio import cli
+    from kmeans_studio.core.engine import _compiled
+
+    monkeypatch.setattr(warmup, "kernels_cached", lambda dither: True)
+    small = tmp_path / "small.png"
+    Image.new("RGB", (100, 100)).save(small)
+    said = []
+    monkeypatch.setattr(_compiled, "_declined", False)  # given back after the test
+    assert cli._ready_kernels([small], said.append, False) is True
+    assert not _compiled.available() and "compiling in the background" in said[0]
     held.close()
     assert not warmup.compiling_elsewhere()
     warmup.compile_here()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from kmeans_studio.core.engine.jit import njit
 
 #: The lookup grid: 2**CELL_BITS cells per channel, each 256 >> CELL_BITS levels wide.
 CELL_BITS = 5

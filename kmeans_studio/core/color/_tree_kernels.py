@@ -11,7 +11,8 @@ bisecting plane of centres a and b has the normal A (c_b - c_a) = AC[b] - AC[a].
 """
 
 import numpy as np
-from numba import njit
+
+from kmeans_studio.core.engine.jit import njit
 
 # Node table columns.
 START, END, LEVEL, CHILD, N_CHILD = range(5)

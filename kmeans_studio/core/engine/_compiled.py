@@ -46,7 +46,7 @@ def available() -> bool:
     if _declined:
         return False
     try:
-        import numba  # noqa: F401
+        from kmeans_studio.core.engine import jit  # noqa: F401 (numba, ready to cache)
     except ImportError:
         return False
     return True

@@ -21,9 +21,8 @@ exact ties.
 import warnings
 
 import numpy as np
-from numba import njit, objmode
-from numba.core.errors import NumbaWarning
 
+from kmeans_studio.core.engine.jit import NumbaWarning, njit, objmode
 from kmeans_studio.core.engine.platform import (
     FULL_PASS_BY_BLAS_MAX_K,
     blas_fuses_multiply_add,

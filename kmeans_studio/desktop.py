@@ -15,10 +15,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from kmeans_studio.core import program
 from kmeans_studio.resources import path as resource
 
 APP_ID = "io.github.kmeans_studio.KMeansStudio"
@@ -61,9 +61,11 @@ def exec_quote(argument: str) -> str:
 
 
 def launcher_text(python: str | None = None) -> str:
-    """The shipped launcher with Exec running this environment's K-Means Studio."""
+    """The shipped launcher with Exec running this environment's K-Means Studio (or
+    this bundle's executable), or `python`'s."""
     text = Path(resource(f"{APP_ID}.desktop")).read_text(encoding="utf-8")
-    command = " ".join(exec_quote(a) for a in (python or sys.executable, "-m", "kmeans_studio"))
+    own = [python, "-m", "kmeans_studio"] if python else program.command()
+    command = " ".join(exec_quote(a) for a in own)
     lines = [f"Exec={command} %F" if line.startswith("Exec=") else line
              for line in text.splitlines()]
     return "\n".join(lines) + "\n"

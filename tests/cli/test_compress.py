@@ -594,6 +594,8 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     started, compiled = [], []
     monkeypatch.setattr(warmup.subprocess, "Popen", lambda *a, **k: started.append(a))
     monkeypatch.setattr(warmup, "warm_up", lambda: compiled.append(True))
+    monkeypatch.setattr("kmeans_studio.core.engine.kmeans.warm_up",
+                        lambda: compiled.append("engine"))
     monkeypatch.setattr(warmup.os, "nice", lambda _: None)
     monkeypatch.setattr(warmup, "_background", [])
     assert held and warmup.compiling_elsewhere()
@@ -615,4 +617,4 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     assert not warmup.compiling_elsewhere()
     warmup.compile_here()
     warmup.compile_in_background()
-    assert compiled == [True] and len(started) == 1
+    assert compiled == [True, "engine"] and len(started) == 1

@@ -106,6 +106,16 @@ def test_a_launcher_for_a_python_in_a_folder_with_spaces_validates(tmp_path):
     assert _read_entry(launcher)["Exec"] == '"/home/ann/my envs/bin/python" -m kmeans_studio %F'
 
 
+def test_a_bundles_launcher_runs_its_own_executable(monkeypatch, tmp_path):
+    """In a frozen bundle `sys.executable` is the app: Exec runs it, not ``-m``."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/kmeans studio/kmeans-studio")
+    launcher = tmp_path / f"{desktop.APP_ID}.desktop"
+    launcher.write_text(desktop.launcher_text())
+    _validate_desktop(launcher)
+    assert _read_entry(launcher)["Exec"] == '"/opt/kmeans studio/kmeans-studio" %F'
+
+
 def _exec_arguments(value):
     """The arguments a desktop reads from an Exec value (Desktop Entry spec 1.5): the
     string escapes first, then the quoting, then %% as %."""
@@ -182,3 +192,32 @@ def test_a_planted_link_is_not_followed_and_others_files_are_not_removed(tmp_pat
     removed = desktop.uninstall(share)
     assert where["icon"] not in removed and where["icon"].read_text() == "someone else's icon"
     assert not where["launcher"].exists() and not where["metainfo"].exists()
+
+
+def test_the_flatpak_manifest_installs_the_launcher_metainfo_and_icon_under_the_app_id():
+    """What can be checked of the Flatpak manifest without Flathub: its app id and
+    command are the app's, and every file it installs exists and lands where the
+    desktop, AppStream and icon specs look for that id (the files themselves are
+    validated above)."""
+    import json
+    import shlex
+
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).resolve().parents[2]
+    manifest = json.loads((root / "packaging" / f"{desktop.APP_ID}.json").read_text())
+    assert manifest["app-id"] == desktop.APP_ID
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    assert manifest["command"] in scripts
+    module, = manifest["modules"]
+    installed = {}
+    for command in module["build-commands"]:
+        words = shlex.split(command)
+        if words[0] == "install":
+            source, target = words[-2:]
+            assert (root / source).is_file(), source
+            installed[Path(target).parent.as_posix()] = Path(target).name
+    assert installed == {
+        "/app/share/applications": f"{desktop.APP_ID}.desktop",
+        "/app/share/metainfo": f"{desktop.APP_ID}.metainfo.xml",
+        "/app/share/icons/hicolor/scalable/apps": f"{desktop.APP_ID}.svg",
+    }

@@ -13,6 +13,20 @@ def test_missing_xcb_libraries_are_named():
     assert app.missing_xcb_libraries(find=found.get) == ["libxcb-cursor", "libxcb-keysyms"]
 
 
+def test_a_bundle_trusts_the_xcb_libraries_it_ships(monkeypatch, tmp_path):
+    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)
+    assert app.missing_xcb_libraries() == [f"lib{name}" for name in app.XCB_LIBRARIES]
+    monkeypatch.setattr(app.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(app.sys, "_MEIPASS", str(tmp_path), raising=False)
+    qt_lib = tmp_path / "PySide6" / "Qt" / "lib"
+    qt_lib.mkdir(parents=True)
+    (tmp_path / "libxcb-cursor.so.0").touch()
+    (qt_lib / "libxcb-icccm.so.4").touch()
+    assert app.missing_xcb_libraries() == ["libxcb-keysyms"]
+    (tmp_path / "libxcb-keysyms.so.1").touch()
+    assert app.missing_xcb_libraries() == []
+
+
 def test_hint_instead_of_a_qt_abort(monkeypatch, capsys):
     monkeypatch.setattr(app.sys, "platform", "linux")
     monkeypatch.setenv("DISPLAY", ":0")

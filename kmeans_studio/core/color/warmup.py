@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from kmeans_studio.core import program
 from kmeans_studio.core.engine import _compiled
 
 
@@ -65,14 +65,13 @@ def compile_in_background() -> None:
     if _background or compiling_elsewhere():
         return  # one is under way
     _background.append(subprocess.Popen(
-        [sys.executable, "-c",
-         "from kmeans_studio.core.color.warmup import compile_here; compile_here()"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True))
+        program.command(program.COMPILE_KERNELS), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
 
 
 def compile_here() -> None:
-    """`warm_up`, at the lowest priority, unless another process compiles already."""
+    """`warm_up`, at the lowest priority, unless another process compiles already;
+    then the engine's kernels (a photo with transparency and the window use them)."""
     if hasattr(os, "nice"):
         os.nice(19)  # the user's own runs come first
     lock = _compile_lock()
@@ -82,7 +81,10 @@ def compile_here() -> None:
         warm_up()
     finally:
         if lock is not None:
-            lock.close()
+            lock.close()  # the colour kernels are ready: runs may use them now
+    from kmeans_studio.core.engine.kmeans import warm_up as warm_up_engine
+
+    warm_up_engine()
 
 
 def compiling_elsewhere() -> bool:

@@ -16,6 +16,7 @@ escaped (`printable`), so a file's name can neither drive the terminal nor forge
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -285,6 +286,22 @@ def _main(argv: Sequence[str] | None) -> int:
     age = _process_age()
     if age is not None:
         say(f"start-up {age:.2f} s (Python and the modules)")
+    with _one_blas_thread() if compile_afterwards else contextlib.nullcontext():
+        failures, statuses = _say_outcomes(inputs, outputs, args, say)
+    if compile_afterwards:
+        from kmeans_studio.core.color.warmup import compile_in_background
+        from kmeans_studio.core.engine import _compiled
+
+        compile_in_background()
+        _compiled.decline(False)  # (main may be called again in this process)
+    if failures and len(inputs) > 1:
+        error(f"{failures} of {len(inputs)} images could not be compressed (see above).")
+    return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0
+
+
+def _say_outcomes(inputs: list[Path], outputs: list[Path], args, say) -> tuple[int, set]:
+    """Compress every input, saying each one's lines and errors in the inputs' order;
+    the number that failed, and the exit statuses of the others."""
     failures, statuses = 0, {0}
     for (source, target), (lines, outcome) in zip(zip(inputs, outputs),
                                                   _compress_all(inputs, outputs, args, say)):
@@ -297,15 +314,7 @@ def _main(argv: Sequence[str] | None) -> int:
         # (Reading errors are ValueErrors of load_image: an OSError is the writing's.)
         error(f"{source.name}: " + failure(outcome, f"cannot write “{target}”" if isinstance(
             outcome, OSError) else "it could not be compressed"))
-    if compile_afterwards:
-        from kmeans_studio.core.color.warmup import compile_in_background
-        from kmeans_studio.core.engine import _compiled
-
-        compile_in_background()
-        _compiled.decline(False)  # (main may be called again in this process)
-    if failures and len(inputs) > 1:
-        error(f"{failures} of {len(inputs)} images could not be compressed (see above).")
-    return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0
+    return failures, statuses
 
 
 #: Images compressed at once in a batch: reading and writing (Pillow, zlib) run on one
@@ -385,6 +394,18 @@ def _ready_kernels(inputs: list[Path], say, dither: bool) -> bool:
         return True
     warm_up()  # compile the colour kernels
     return False
+
+
+def _one_blas_thread():
+    """BLAS limited to one thread, for the numpy way: its products here are thin (three
+    columns), and two threads waited on each other.  china.png at k = 64 took 0.43 s
+    with one against 0.48-0.52 s with two on a quiet machine, and 0.43 against
+    1.0-2.4 s beside a busy process (such as the kernels compiling)."""
+    from kmeans_studio.core.engine import _compiled
+    from kmeans_studio.core.engine.kmeans import load_blas
+
+    load_blas()  # (scipy's BLAS too, which the engine's numpy way calls)
+    return _compiled.single_threaded_blas()
 
 
 def _pixels(inputs: list[Path]) -> int:

@@ -44,12 +44,11 @@ from kmeans_studio.core.data.datasets import Dataset
 from kmeans_studio.core.engine.history import Iteration
 from kmeans_studio.core.engine.kmeans import best_of_starts, load_blas
 from kmeans_studio.core.engine.models import MODELS
-from kmeans_studio.core.engine.parallel import lower_priority
+from kmeans_studio.core.engine.parallel import lowest_priority
 from kmeans_studio.core.engine.stepped import SteppedRun
 from kmeans_studio.core.limits import check_run
 from kmeans_studio.core.recipes import make_run, recipe_for
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
-from kmeans_studio.qt.jobs import COMPUTING_NICENESS
 
 #: Minimum interval between two painted snapshots (about 60 Hz).
 PAINT_INTERVAL_MS = 16
@@ -87,7 +86,7 @@ def _abandon(thread: QThread, worker: QObject) -> None:
     and the worker is kept, so an abandoned thread simply dies with the process."""
     _abandoned[:] = [(t, w) for t, w in _abandoned if not t.isFinished()]
     if getattr(worker, "native_id", None) is not None:
-        lower_priority(thread_id=worker.native_id)
+        lowest_priority(worker.native_id)
     app = QCoreApplication.instance()
     if app is not None:
         thread.setParent(app.thread())
@@ -133,11 +132,9 @@ class KMeansWorker(QObject):
 
     @Slot()
     def note_thread(self) -> None:
-        """Called in the worker's thread as it starts: its priority below the GUI
-        thread's (`jobs.COMPUTING_NICENESS`), and its id, to lower it to the lowest
+        """Called in the worker's thread as it starts: its id, to lower its priority
         should it ever be abandoned."""
         self.native_id = threading.get_native_id()
-        lower_priority(COMPUTING_NICENESS)
 
     # -- commands (queued from the controller)
     def _warm_up_once(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kmeans_studio.core.checks import error_sentence
-from kmeans_studio.core.engine.parallel import lower_priority
+from kmeans_studio.core.engine.parallel import lowest_priority
 
 #: work(cancelled, progress) -> result; None when it stopped because it was cancelled.
 Work = Callable[[Callable[[], bool], Callable[[int, int], None]], Any]
@@ -126,7 +126,7 @@ class BackgroundJob(QObject):
         self._stop.set()
         if not self._ended.is_set():
             for thread_id in self._thread_ids:
-                lower_priority(thread_id=thread_id)
+                lowest_priority(thread_id)
 
 
 _lock = threading.Lock()
@@ -144,15 +144,6 @@ def _launch(thread: threading.Thread) -> None:
     _launches.put(thread)
 
 
-#: How far below the GUI thread (Linux nice steps) the threads that compute run: the
-#: run's worker and every job, and the threads they start.  Beside another busy
-#: process on two cores, the GUI thread's longest stall while an 8 MP photo was
-#: compressed and compared fell from 55-88 ms to 40 ms (benchmarks/bench_heartbeat.py
-#: --burner), and while it played from 30 to 22 ms.
-COMPUTING_NICENESS = 10
-
-
 def _launcher(launches: queue.SimpleQueue) -> None:
-    lower_priority(COMPUTING_NICENESS)  # (the jobs' threads it starts inherit it)
     while True:
         launches.get().start()

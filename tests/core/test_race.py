@@ -62,40 +62,28 @@ def test_cancelling_returns_nothing(blobs):
     assert race(blobs, 4, 10, cancelled=lambda: True) is None
 
 
-def test_lower_priority_applies_to_the_calling_thread_and_those_it_starts():
+def test_lowest_priority_applies_to_the_calling_thread_only():
     import os
     import sys
     import threading
 
     import pytest
 
-    from kmeans_studio.core.engine.parallel import lower_priority
+    from kmeans_studio.core.engine.parallel import lowest_priority
 
     if not sys.platform.startswith("linux"):
         pytest.skip("thread priorities are set on Linux only")
-    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     seen = {}
 
-    def nice():
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    def started():
-        seen["started"] = nice()
-
     def work():
-        lower_priority(3)
-        seen["lowered"] = nice()
-        child = threading.Thread(target=started)
-        child.start()
-        child.join()
-        lower_priority()
-        seen["lowest"] = nice()
+        lowest_priority()
+        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
     thread = threading.Thread(target=work)
     thread.start()
     thread.join()
-    assert seen == {"lowered": min(mine + 3, 19), "started": min(mine + 3, 19), "lowest": 19}
-    assert nice() == mine
+    assert seen["worker"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19
 
 
 def test_a_photo_race_seeds_as_its_page_and_uses_the_octree():

@@ -368,29 +368,3 @@ def test_a_request_is_plain_data_that_compares_equal():
     assert request.data_key == Blobs(n_samples=80) and not request.reads_in_chunks
     assert all(not callable(getattr(request, f.name))
                for f in dataclasses.fields(request))
-
-
-def test_the_run_and_the_jobs_compute_below_the_gui_thread(controller, qtbot):
-    """The GUI thread goes first when the cores are busy: the run's worker and a job's
-    thread are niced `COMPUTING_NICENESS` below it (Linux)."""
-    import pytest
-
-    from kmeans_studio.qt.jobs import COMPUTING_NICENESS
-
-    if not sys.platform.startswith("linux"):
-        pytest.skip("thread priorities are set on Linux only")
-
-    def nice(thread_id=None):
-        return os.getpriority(os.PRIO_PROCESS, thread_id or threading.get_native_id())
-    below = min(nice() + COMPUTING_NICENESS, 19)
-    controller.start(blobs_request())
-    qtbot.waitUntil(lambda: controller.snapshot is not None)
-    from pathlib import Path
-
-    workers = [int(task.name) for task in Path("/proc/self/task").iterdir()
-               if (task / "comm").read_text().strip() == "kmeans-worker"]
-    assert workers and all(nice(task) == below for task in workers)
-    job = BackgroundJob("test")
-    with qtbot.waitSignal(job.succeeded) as done:
-        job.start(lambda cancelled, progress: nice())
-    assert done.args[0] == below

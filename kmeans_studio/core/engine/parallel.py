@@ -84,18 +84,16 @@ def side_by_side(
     return results
 
 
-def lower_priority(by: int | None = None, thread_id: int | None = None) -> None:
-    """Lower a thread's CPU priority (by native id; default: the calling one) by `by`
-    steps of Linux's nice, or to the lowest (19); elsewhere nothing.  Threads it
-    starts afterwards inherit it.
+def lowest_priority(thread_id: int | None = None) -> None:
+    """Give a thread (by native id; default: the calling one) the lowest CPU priority
+    (Linux: nice 19), so that every other thread goes first when the cores are busy;
+    elsewhere nothing.
 
-    The lowest is for work that has been abandoned but cannot be stopped, such as one
-    of Pillow's quantizers in a superseded photo comparison: while it finishes what
-    nobody waits for, it takes only the CPU no one else wants.
+    For work that has been abandoned but cannot be stopped, such as one of Pillow's
+    quantizers in a superseded photo comparison: while it finishes what nobody waits
+    for, it takes only the CPU no one else wants.
     """
     try:
-        thread_id = thread_id or threading.get_native_id()
-        nice = 19 if by is None else min(19, os.getpriority(os.PRIO_PROCESS, thread_id) + by)
-        os.setpriority(os.PRIO_PROCESS, thread_id, nice)
+        os.setpriority(os.PRIO_PROCESS, thread_id or threading.get_native_id(), 19)
     except (AttributeError, OSError):
         pass

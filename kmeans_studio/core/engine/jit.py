@@ -8,7 +8,8 @@ points ``NUMBA_CACHE_DIR`` at a private folder in the temporary directory and sa
 in one line.  In a frozen bundle the kernels are compiled for a generic CPU
 (``NUMBA_CPU_NAME=generic``, as the bundle's shipped kernels were built), so that
 numba finds those on any machine instead of compiling its own for this one; when the
-bundle's folder cannot be written, `seed_user_cache` gives numba a copy of them.
+bundle's folder cannot be written (or numba is told to cache elsewhere),
+`seed_user_cache` gives numba a copy of them where it looks.
 """
 
 from __future__ import annotations
@@ -87,22 +88,25 @@ from numba.core.errors import NumbaWarning  # noqa: E402
 
 
 def seed_user_cache() -> None:
-    """A bundle in a folder that cannot be written: numba caches only where it can
-    write, so it would compile again the kernels shipped beside the modules.  They are
-    copied once (each file whole, then renamed) into numba's user-wide cache, where it
-    looks next and finds them: the same source, compiled for the same generic CPU."""
-    if not getattr(sys, "frozen", False) or os.environ.get("NUMBA_CACHE_DIR"):
+    """A bundle whose kernels numba would not look for where it ships them: numba
+    caches in ``NUMBA_CACHE_DIR`` when it is set (the fallback of `ready` among others),
+    else beside the modules if it can write there, else in its user-wide cache folder.
+    Where it would not find the shipped kernels it would compile them again, so they
+    are copied once (each file whole, then renamed) to where it looks: the same source,
+    compiled for the same generic CPU."""
+    if not getattr(sys, "frozen", False):
         return
     try:
-        from numba.core.caching import UserWideCacheLocator
+        from numba.core.caching import _CacheLocator
         from numba.misc.appdirs import AppDirs
 
-        user = Path(AppDirs(appname="numba", appauthor=False).user_cache_dir)
+        chosen = os.environ.get("NUMBA_CACHE_DIR")
+        root = Path(chosen or AppDirs(appname="numba", appauthor=False).user_cache_dir)
         for folder in KERNEL_FOLDERS:
             shipped = folder / "__pycache__"
-            if writable(shipped):
+            if not chosen and writable(shipped):
                 continue  # numba uses them where they are
-            target = user / UserWideCacheLocator.get_suitable_cache_subpath(
+            target = root / _CacheLocator.get_suitable_cache_subpath(
                 str(folder / "__init__.py"))
             for file in shipped.glob("*.nb[ic]"):
                 if not (target / file.name).exists():

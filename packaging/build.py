@@ -35,6 +35,7 @@ BUNDLE = DIST / "kmeans-studio"
 
 def build() -> None:
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+                    "--log-level", "WARN",
                     "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
                     str(HERE / "kmeans-studio.spec")], check=True)
 
@@ -58,7 +59,7 @@ def archive() -> Path:
 
     name = f"kmeans-studio-{__version__}-{sys.platform}-{platform.machine()}.tar.gz"
     path = DIST / name
-    with tarfile.open(path, "w:gz") as tar:
+    with tarfile.open(path, "w:gz", compresslevel=6) as tar:
         tar.add(BUNDLE, arcname=BUNDLE.name)
     return path
 

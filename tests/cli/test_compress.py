@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sklearn.datasets import load_sample_image
 
+import kmeans_studio
 from kmeans_studio.cli import main
 from kmeans_studio.core.color.image_quality import compare_images
 
@@ -618,3 +619,32 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     warmup.compile_here()
     warmup.compile_in_background()
     assert compiled == [True, "engine"] and len(started) == 1
+
+
+def test_the_background_compile_compiles_this_package_from_any_folder(monkeypatch, tmp_path):
+    """Run from a checkout after `pip install .`, ``python -m kmeans_studio`` would
+    import the checkout's copy (the current folder comes first) and compile its
+    kernels, not the installed package's: the compile runs where this package is."""
+    from kmeans_studio.core.color import warmup
+
+    decoy = tmp_path / "kmeans_studio"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    started = []
+    monkeypatch.setattr(warmup.subprocess, "Popen",
+                        lambda args, **options: started.append((args, options)))
+    monkeypatch.setattr(warmup, "_background", [])
+    monkeypatch.setattr(warmup, "compiling_elsewhere", lambda: False)
+    warmup.compile_in_background()
+    monkeypatch.undo()  # (subprocess.run below needs the real Popen)
+    (args, options), = started
+    assert args[1:3] == ["-m", "kmeans_studio"]
+    which = [args[0], "-c", "import kmeans_studio; print(kmeans_studio.__file__)"]
+
+    def imported(folder):
+        return subprocess.run(which, cwd=folder, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert imported(tmp_path) == str(decoy / "__init__.py")  # what the folder did
+    assert imported(options["cwd"]) == str(Path(kmeans_studio.__file__).resolve())

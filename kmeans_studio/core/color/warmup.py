@@ -65,8 +65,9 @@ def compile_in_background() -> None:
     if _background or compiling_elsewhere():
         return  # one is under way
     _background.append(subprocess.Popen(
-        program.command(program.COMPILE_KERNELS), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        program.command(program.COMPILE_KERNELS), cwd=program.folder(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True))
 
 
 def compile_here() -> None:

@@ -137,12 +137,16 @@ class KMeansWorker(QObject):
         self.native_id = threading.get_native_id()
 
     # -- commands (queued from the controller)
-    def _warm_up_once(self) -> None:
-        """Compile (or load) the engine's kernels, off the GUI thread, once the first
-        state is on screen: small data do not need them, big data will."""
+    @Slot()
+    def warm_up_once(self) -> None:
+        """Load scipy's BLAS (the numpy way's assignment calls it) and compile (or
+        load) the engine's kernels, once the GUI has drawn the first state (their
+        imports hold the GIL a third of a second, and the GUI thread waited on them):
+        small data need only the first, big data both."""
         if self._warmed:
             return
         self._warmed = True
+        load_blas()
         from kmeans_studio.core.engine.kmeans import warm_up
 
         try:
@@ -172,9 +176,6 @@ class KMeansWorker(QObject):
                 request, request.init, dataset, generation)
             if run is False:
                 return  # cancelled among the starts by a newer command
-            # The GUI draws the first state's Voronoi cells with scipy's BLAS: loaded
-            # here, before that state is sent, so the GUI thread never imports it.
-            load_blas()
             cursor = 0
             if run is not None and (request.advance_to or request.expected_trail is not None):
                 said_busy = True
@@ -195,7 +196,6 @@ class KMeansWorker(QObject):
         self._set_run(run, cursor)
         if run is not None and request.run_to_end and not request.advance_to:
             self.run_to_end(generation)  # stops at any newer command, as the action's
-        self._warm_up_once()
 
     def _load(self, request: RunRequest, generation: int) -> Dataset | None:
         if not request.reads_in_chunks:
@@ -490,6 +490,7 @@ class RunController(QObject):
     _run_to_end_requested = Signal(int)
     _shutdown_requested = Signal()
     _sync_requested = Signal()
+    _warm_up_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -525,6 +526,7 @@ class RunController(QObject):
         self._run_to_end_requested.connect(w.run_to_end)
         self._shutdown_requested.connect(w.shutdown)
         self._sync_requested.connect(w.sync)
+        self._warm_up_requested.connect(w.warm_up_once)
         w.synced.connect(self._on_synced)
         w.snapshot_ready.connect(self._on_snapshot)
         w.data_ready.connect(self._on_data)
@@ -668,9 +670,12 @@ class RunController(QObject):
         if snapshot is None:
             return
         self._since_paint.start()
+        first = self.snapshot is None
         self.snapshot = snapshot
         self.iteration_done.emit(snapshot)
         self._worker.gui_ready = True  # a plain attribute: read by the worker's timer
+        if first:  # once the views are drawn (see `KMeansWorker.warm_up_once`)
+            QTimer.singleShot(0, self, self._warm_up_requested.emit)
 
     @Slot()
     def _on_synced(self) -> None:

@@ -57,8 +57,8 @@ def test_app_starts_in_a_subprocess_ready_to_step_before_scikit_learn_loads(tmp_
     """The blobs are made and their run started without scikit-learn (or pandas): the
     window imports them in the background (`main_window.preload`) only once that run
     is on screen, noted here as the preload begins.  The GUI thread itself imports
-    none of the heavy libraries on the way (scipy's BLAS, which it draws the Voronoi
-    cells with, is loaded by the worker before the first state is sent)."""
+    none of the heavy libraries on the way (it draws the Voronoi cells with numpy's
+    own BLAS; the worker loads scipy's once the first state is sent)."""
     script = textwrap.dedent(
         """
         import gc, sys, threading

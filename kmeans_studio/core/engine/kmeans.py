@@ -773,39 +773,44 @@ def _chunk_rows(n_clusters: int, itemsize: int) -> int:
     return max(256, _CHUNK_BYTES // max(1, n_clusters * itemsize))
 
 
-def nearest_centers(X: np.ndarray, C: np.ndarray, *, use_compiled: bool | None = None
+def nearest_centers(X: np.ndarray, C: np.ndarray, *, for_display: bool = False
                     ) -> np.ndarray:
     """Index of the nearest row of C for each row of X (first one on ties).
 
-    The compiled kernel (threads, numba) for big inputs when numba is there, else BLAS;
-    ``use_compiled=False`` keeps to BLAS (the GUI thread, which must not load numba).
+    The compiled kernel (threads, numba) for big inputs when numba is there, else
+    scipy's BLAS as scikit-learn calls it.  ``for_display`` (the GUI thread's Voronoi
+    cells) keeps to numpy's own matrix product: no numba and no scipy to import there,
+    and a tie between two centres may fall the other way, which no one can see.
     """
     X = np.ascontiguousarray(X)
     C = np.ascontiguousarray(C, dtype=X.dtype)
     big = len(X) * len(C) * X.shape[1] >= _COMPILED_MIN_WORK
-    if use_compiled is not False and big and _compiled.available():
+    if not for_display and big and _compiled.available():
         return _compiled.assign_full(X, C, np.ones(len(X), dtype=X.dtype))[0]
-    return _nearest(X, C)[0]
+    return _nearest(X, C, scipy_blas=not for_display)[0]
 
 
 def load_blas() -> None:
     """Import scipy's BLAS (which `_nearest` calls) in the calling thread now: a tenth
-    of a second the first time, better spent on a worker than on the GUI thread, which
-    draws a run's Voronoi cells with it (`nearest_centers`)."""
+    of a second the first time, better spent on a worker than where a user waits."""
     from scipy.linalg import blas  # noqa: F401 - imported for the import's sake
 
 
-def _nearest(X: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(X: np.ndarray, C: np.ndarray, *, scipy_blas: bool = True
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest centre of each row of X and the squared distance to it, in chunks.
 
     The distances are ``|c|^2 - 2 x.c`` computed by BLAS gemm with alpha=-2 and
     beta=1 on a block pre-filled with ``|c|^2``: the very call scikit-learn makes, so
     rounding, and therefore ties and near-ties, come out the same (also in float32,
-    where BLAS splits long dot products into blocks).
+    where BLAS splits long dot products into blocks).  Without `scipy_blas`, numpy's
+    matrix product (the same distances but for rounding).
     """
-    from scipy.linalg import blas
+    gemm = None
+    if scipy_blas:
+        from scipy.linalg import blas
 
-    gemm = blas.sgemm if X.dtype == np.float32 else blas.dgemm
+        gemm = blas.sgemm if X.dtype == np.float32 else blas.dgemm
     n, k = len(X), len(C)
     cn = np.einsum("ij,ij->i", C, C)
     labels = np.empty(n, dtype=np.intp)
@@ -816,8 +821,10 @@ def _nearest(X: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         stop = min(start + step, n)
         dist = np.empty((stop - start, k), dtype=X.dtype)
         dist[:] = cn
-        # Column-major view of the row-major block: dist.T = -2 C X^T + dist.T.
-        gemm(-2.0, Ct, X[start:stop].T, 1.0, dist.T, trans_a=1, overwrite_c=1)
+        if gemm is None:
+            dist -= 2 * (X[start:stop] @ Ct)
+        else:  # column-major view of the row-major block: dist.T = -2 C X^T + dist.T
+            gemm(-2.0, Ct, X[start:stop].T, 1.0, dist.T, trans_a=1, overwrite_c=1)
         lab = dist.argmin(axis=1)
         labels[start:stop] = lab
         best[start:stop] = np.take_along_axis(dist, lab[:, None], axis=1)[:, 0]

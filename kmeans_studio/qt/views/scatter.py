@@ -441,10 +441,11 @@ class ScatterView(QWidget):
         gx = lo[0] + (np.arange(nx) + 0.5) * (hi[0] - lo[0]) / nx
         gy = lo[1] + (np.arange(ny) + 0.5) * (hi[1] - lo[1]) / ny
         grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
-        # BLAS on the GUI thread: a few milliseconds, and no numba or thread pool here.
+        # numpy's BLAS on the GUI thread: a few milliseconds, and no numba, scipy or
+        # thread pool here.
         state = self._snapshot.iteration
         cells = (regions(state, grid) if isinstance(state, MixtureIteration)
-                 else nearest_centers(grid, C, use_compiled=False))
+                 else nearest_centers(grid, C, for_display=True))
         cells = cells.astype(np.uint8).reshape(ny, nx)
         self.voronoi.setImage(cells, levels=(0, 255), lut=self._lut, autoLevels=False)
         self.voronoi.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))

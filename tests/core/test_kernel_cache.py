@@ -59,3 +59,49 @@ def test_the_program_runs_itself_as_python_or_as_its_bundle(monkeypatch):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert program.command(program.COMPILE_KERNELS) == [sys.executable,
                                                         program.COMPILE_KERNELS]
+
+
+def test_colour_kernels_load_without_scipy_and_the_engines_still_multiply(tmp_path):
+    """`compress` loads its cached kernels without importing scipy.linalg (numba's
+    overloads import it only to choose how np.correlate multiplies); the engine's
+    kernels, which call np.dot, still run, and import it then."""
+    code = (
+        "import sys, numpy as np\n"
+        "from kmeans_studio.core.color.warmup import load_kernels\n"
+        "load_kernels()\n"
+        "print('after the colour kernels', 'scipy.linalg' in sys.modules)\n"
+        "from kmeans_studio.core.engine.kmeans import KMeansRun\n"
+        "from sklearn.cluster import KMeans\n"
+        "X = np.random.default_rng(0).random((20000, 8))\n"
+        "ours = KMeansRun(X, 5, init=X[:5], use_compiled=True).run().labels\n"
+        "theirs = KMeans(5, init=X[:5], n_init=1).fit(X).labels_\n"
+        "print('same labels', bool((ours == theirs).all()))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["after the colour kernels False", "same labels True"]
+
+
+def test_only_the_loading_thread_is_refused_scipy_linalg(tmp_path):
+    """While one thread imports numba's overloads, another importing scipy.linalg
+    gets it."""
+    code = (
+        "import sys, threading\n"
+        "from kmeans_studio.core.engine import jit\n"
+        "sys.meta_path.insert(0, jit._NoScipyLinalgHere())\n"
+        "try:\n"
+        "    import scipy.linalg\n"
+        "    print('imported here')\n"
+        "except ImportError:\n"
+        "    print('refused here')\n"
+        "other = {}\n"
+        "def elsewhere():\n"
+        "    import scipy.linalg\n"
+        "    other['blas'] = scipy.linalg.blas.dgemm is not None\n"
+        "thread = threading.Thread(target=elsewhere)\n"
+        "thread.start(); thread.join()\n"
+        "print('another thread', other)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=600)
+    assert done.stdout.split("\n")[:2] == ["refused here", "another thread {'blas': True}"], (
+        done.stderr)

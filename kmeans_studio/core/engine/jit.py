@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 #: The folders of the modules with cached kernels (numba writes beside them).
@@ -85,6 +86,35 @@ ready()
 # After `ready`: numba reads its environment when imported.
 from numba import njit, objmode  # noqa: E402
 from numba.core.errors import NumbaWarning  # noqa: E402
+
+
+class _NoScipyLinalgHere:
+    """An import finder refusing scipy.linalg to one thread (others import it)."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy.linalg" and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError("scipy.linalg is not imported here", name=name)
+        return None
+
+
+def load_numpy_overloads_without_scipy() -> None:
+    """Import numba's overloads of numpy's functions without scipy.  numba imports
+    them when the first kernel loads, and with them scipy.linalg (0.1 s and 12-26 MiB)
+    only to choose how np.correlate and np.convolve multiply, which no kernel here
+    calls (they then use numba's own loop); np.dot and numba's linear algebra import
+    scipy when a kernel using them is compiled or first called.  Only the calling
+    thread is refused scipy.linalg, and only meanwhile."""
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    finder = _NoScipyLinalgHere()
+    sys.meta_path.insert(0, finder)
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def seed_user_cache() -> None:

@@ -76,10 +76,7 @@ def test_colour_kernels_load_without_scipy_and_the_engines_still_multiply(tmp_pa
         "ours = KMeansRun(X, 5, init=X[:5], use_compiled=True).run().labels\n"
         "theirs = KMeans(5, init=X[:5], n_init=1).fit(X).labels_\n"
         "print('same labels', bool((ours == theirs).all()))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=600)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["after the colour kernels False", "same labels True"]
+    assert printed(code, tmp_path) == ["after the colour kernels False", "same labels True"]
 
 
 def test_only_the_loading_thread_is_refused_scipy_linalg(tmp_path):
@@ -101,7 +98,12 @@ def test_only_the_loading_thread_is_refused_scipy_linalg(tmp_path):
         "thread = threading.Thread(target=elsewhere)\n"
         "thread.start(); thread.join()\n"
         "print('another thread', other)\n")
+    assert printed(code, tmp_path) == ["refused here", "another thread {'blas': True}"]
+
+
+def printed(code: str, folder) -> list[str]:
+    """The lines `code` prints, run by a fresh Python in `folder`."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=600)
-    assert done.stdout.split("\n")[:2] == ["refused here", "another thread {'blas': True}"], (
-        done.stderr)
+                          cwd=folder, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()

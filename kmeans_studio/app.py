@@ -204,10 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     from kmeans_studio.qt.controller import abandoned_running
 
-    if abandoned_running():
-        # A run was abandoned inside one long step (closing waits a second at most):
-        # ending the process now spares the user Python's shutdown killing that thread
-        # inside Qt's event loop, which printed Qt and GLib errors on the way out.
+    if as_program or abandoned_running():
+        # The window has closed and saved its settings.  Threads may still run: a run
+        # abandoned inside one long step (closing waits a second at most), a job such
+        # as the background import of scikit-learn.  Python's shutdown killed them
+        # inside Qt's calls, which printed Qt's "caught an exception" and GLib errors
+        # on the way out (3 of 20 windows closed the moment their blobs were ready):
+        # the process ends here instead.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -346,7 +346,8 @@ SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(blobs_mixture),
     _close_explore(blobs_drawn),
     *(_close_explore(_shape(name)) for name in
-      ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons")),
+      ("anisotropic", "unequal_variance", "uneven_sizes", "circles", "moons", "uniform",
+       "smiley", "packed_circles")),
     _close_explore(digits_converged),
     _close_explore(digits_mode_matching),
     _explore("digits", "sweep"),

@@ -62,3 +62,29 @@ def test_every_blob_shape_is_the_data_its_script_makes(shape, n, centers, spread
     exec(source.script_lines(), script)
     np.testing.assert_array_equal(data.X, script["X"])
     np.testing.assert_array_equal(data.y, script["y"])
+
+
+def test_the_playful_shapes_are_what_they_say():
+    """Without spread: uniform noise fills the square with no classes; the smiley's
+    face is a ring of radius 6, its eyes discs of radius 1 above the centre and its
+    mouth an arc of radius 3.5 below; packed circles are discs of radius 2 whose
+    centres are at least 4 apart (side by side, never overlapping)."""
+    uniform = Blobs("uniform", 5000, 4, 0.0, 1).load()
+    assert uniform.y is None and (np.abs(uniform.X) <= 10).all()
+    assert (np.abs(uniform.X).max(axis=0) > 9.9).all()
+    smiley = Blobs("smiley", 5000, 4, 0.0, 2).load()
+    radius = np.hypot(*smiley.X.T)
+    assert set(smiley.y) == {0, 1, 2, 3}
+    np.testing.assert_allclose(radius[smiley.y == 0], 6)
+    np.testing.assert_allclose(radius[smiley.y == 3], 3.5)
+    assert (smiley.X[smiley.y == 3, 1] < -1).all()
+    for eye, x in ((1, -2.2), (2, 2.2)):
+        assert (np.hypot(smiley.X[smiley.y == eye, 0] - x,
+                         smiley.X[smiley.y == eye, 1] - 2.2) <= 1).all()
+    packed = Blobs("packed_circles", 5000, 7, 0.0, 3).load()
+    centres = np.array([packed.X[packed.y == i].mean(axis=0) for i in range(7)])
+    gaps = np.hypot(*(centres[:, None] - centres[None]).transpose(2, 0, 1))
+    assert gaps[~np.eye(7, dtype=bool)].min() > 3.8
+    nearest = np.argmin(np.hypot(*(packed.X[:, None] - centres[None]).transpose(2, 0, 1)),
+                        axis=1)
+    assert (nearest == packed.y).mean() > 0.99

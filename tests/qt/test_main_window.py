@@ -416,3 +416,28 @@ def test_a_shape_starts_k_at_its_number_of_groups(window, qtbot):
     source = dataclasses.replace(data_source(panel.data.values().source()), shape="circles")
     panel.restore(source, {"n_clusters": 6})
     assert k.value() == 6 and panel.data.n_centers.isHidden()
+
+
+def test_the_playful_shapes_show_only_the_fields_that_change_them(window, qtbot):
+    """A smiley is four groups (k follows); uniform noise has none: k stays the
+    user's and neither "True blobs" nor the spread is shown; packed circles are as
+    many discs as "True blobs" says.  Each runs, uniform noise with no classes."""
+    panel = window.pages["blobs"].panel
+    shape, k = panel.data.shape, panel.run.n_clusters
+    shape.setCurrentIndex(shape.findData("smiley"))
+    assert k.value() == 4 and panel.data.n_centers.isHidden()
+    assert not panel.data.cluster_std.isHidden()
+    wait_state(qtbot, window, lambda s: s.dataset.name == "Smiley" and s.iteration is not None)
+    k.setValue(6)
+    shape.setCurrentIndex(shape.findData("uniform"))
+    assert k.value() == 6 and panel.data.n_centers.isHidden()
+    assert panel.data.cluster_std.isHidden()
+    snap = wait_state(qtbot, window, lambda s: s.dataset.name.startswith("Uniform")
+                      and s.iteration is not None)
+    assert snap.dataset.y is None and snap.request.n_clusters == 6
+    panel.data.n_centers.setValue(3)
+    shape.setCurrentIndex(shape.findData("packed_circles"))
+    assert k.value() == 3 and not panel.data.n_centers.isHidden()
+    snap = wait_state(qtbot, window, lambda s: s.dataset.name == "Packed circles"
+                      and s.iteration is not None)
+    assert sorted(set(snap.dataset.y)) == [0, 1, 2]

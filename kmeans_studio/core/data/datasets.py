@@ -29,9 +29,44 @@ BLOB_SHAPES = {
     "uneven_sizes": "Blobs of uneven sizes",
     "circles": "Concentric circles",
     "moons": "Two moons",
+    "uniform": "Uniform noise (no clusters)",
+    "smiley": "Smiley",
+    "packed_circles": "Packed circles",
 }
 #: Shapes made of two groups whatever the number of centres asked for.
 TWO_GROUP_SHAPES = ("circles", "moons")
+#: The groups of each shape that has its own number of them (uniform noise has none:
+#: k-means still cuts it into the k clusters it is asked for).
+OWN_GROUPS = {"circles": 2, "moons": 2, "smiley": 4, "uniform": 0}
+#: Shapes drawn here with numpy: the code below is run by `make_blob_dataset` and
+#: written as it is into exported scripts, so that both make the same numbers ({n},
+#: {c}, {std}, {seed}: the generator's checked fields).  Points are scattered by
+#: a quarter of the spread; smiley and packed circles are 12 units across, like blobs.
+NUMPY_SHAPES = {
+    "uniform": "X = np.random.RandomState({seed}).uniform(-10, 10, size=({n}, 2))\n"
+               "y = None  # no groups: any clusters found are made up",
+    "smiley": "rng = np.random.RandomState({seed})\n"
+              "y = rng.choice(4, size={n}, p=[0.5, 0.1, 0.1, 0.3])  "
+              "# face, left eye, right eye, mouth\n"
+              "t = rng.uniform(0, 2 * np.pi, {n})\n"
+              "r = np.sqrt(rng.uniform(0, 1, {n}))\n"
+              "smile = np.pi * (1.15 + 0.7 * t / (2 * np.pi))\n"
+              "eye = np.column_stack([np.where(y == 1, -2.2, 2.2) + r * np.cos(t), "
+              "2.2 + r * np.sin(t)])\n"
+              "X = np.where((y == 0)[:, None], 6 * np.column_stack([np.cos(t), np.sin(t)]),\n"
+              "             np.where((y == 3)[:, None], "
+              "3.5 * np.column_stack([np.cos(smile), np.sin(smile)]), eye))\n"
+              "X += rng.normal(scale={std!r} / 4, size=({n}, 2))",
+    "packed_circles": "rng = np.random.RandomState({seed})\n"
+                      "y = rng.randint({c}, size={n})  # discs of radius 2, side by side\n"
+                      "row, column = np.divmod(np.arange({c}), int(np.ceil(np.sqrt({c}))))\n"
+                      "centres = np.column_stack([4.0 * column + 2 * (row % 2), "
+                      "2 * np.sqrt(3) * row])\n"
+                      "t = rng.uniform(0, 2 * np.pi, {n})\n"
+                      "r = 2 * np.sqrt(rng.uniform(0, 1, {n}))\n"
+                      "X = centres[y] + np.column_stack([r * np.cos(t), r * np.sin(t)])\n"
+                      "X += rng.normal(scale={std!r} / 4, size=({n}, 2))",
+}
 #: Seeds of initialisations and of the toy data (what a QSpinBox and NumPy both take).
 SEED_RANGE = (0, 2**31 - 1)
 #: The generator's numbers and their ranges (the Blobs page's fields, sessions' checks).
@@ -57,9 +92,19 @@ def shape_noise(shape: str, cluster_std: float) -> float | None:
     return round(float(cluster_std) * NOISE_PER_SPREAD, 10)
 
 
-def natural_groups(shape: str, n_centers: int) -> int:
-    """How many groups a shape's points form: the k a learner should start from."""
-    return 2 if shape in TWO_GROUP_SHAPES else int(n_centers)
+def natural_groups(shape: str, n_centers: int) -> int | None:
+    """How many groups a shape's points form: the k a learner should start from (None
+    for uniform noise, which has none: any k shows k-means making clusters up)."""
+    return OWN_GROUPS.get(shape, int(n_centers)) or None
+
+
+def uses_field(shape: str, field: str) -> bool:
+    """Whether the generator's `field` changes a shape's points ("n_centers" only for
+    the shapes without a number of groups of their own; "cluster_std" but for uniform
+    noise)."""
+    if field == "n_centers":
+        return shape not in OWN_GROUPS
+    return not (field == "cluster_std" and shape == "uniform")
 
 
 #: The kinds of data, each shown by its page.
@@ -352,6 +397,16 @@ def make_blob_dataset(
                                        / (0.6 ** np.arange(n_centers)).sum())).astype(int)
         X, y = make_blobs(list(sizes), cluster_std=cluster_std, **args)
         description = f"{n_centers} blobs of {', '.join(map(str, sizes))} samples"
+    elif shape in NUMPY_SHAPES:
+        made: dict[str, Any] = {"np": np}
+        exec(NUMPY_SHAPES[shape].format(n=n_samples, c=n_centers, std=float(cluster_std),
+                                        seed=int(random_state)), made)
+        X, y = made["X"], made["y"]
+        description = {"uniform": f"{n_samples} points uniform in a square (seed "
+                                  f"{random_state}): no clusters",
+                       "smiley": f"a smiley of {n_samples} points (seed {random_state})",
+                       "packed_circles": f"{n_centers} discs side by side "
+                                         f"(seed {random_state})"}[shape]
     else:  # circles or moons: scikit-learn's, imported for them alone
         from sklearn import datasets
 

@@ -169,6 +169,7 @@ _BLOB_SCRIPTS = {
     "circles": "X, y = datasets.make_circles({n}, factor=0.5, noise={noise!r}, "
                "random_state={seed})",
     "moons": "X, y = datasets.make_moons({n}, noise={noise!r}, random_state={seed})",
+    **datasets.NUMPY_SHAPES,
 }
 
 

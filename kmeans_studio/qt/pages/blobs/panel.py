@@ -9,7 +9,7 @@ from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from kmeans_studio.core.data.datasets import TWO_GROUP_SHAPES, natural_groups
+from kmeans_studio.core.data.datasets import natural_groups, uses_field
 from kmeans_studio.core.data.drawing import Sketch
 from kmeans_studio.core.data.sources import DataSource, Drawn, data_source
 from kmeans_studio.core.parameters import BLOBS_RUN, INIT_CHOICES, BlobParameters, next_seed
@@ -223,19 +223,20 @@ class BlobsPanel(DataPanel):
 
     def _on_shape(self) -> None:
         """A new shape (chosen, not restored) starts k at its number of groups; the
-        user can still change k (drawing keeps it)."""
+        user can still change k (uniform noise, which has no groups, and drawing keep
+        it)."""
         self._update_enabled()
-        if not self.placing and not self.drawing:
-            self.run.n_clusters.setValue(natural_groups(self.data.shape.currentData(),
-                                                        self.data.n_centers.value()))
+        groups = natural_groups(self.data.shape.currentData(), self.data.n_centers.value())
+        if groups and not self.placing and not self.drawing:
+            self.run.n_clusters.setValue(groups)
 
     def _update_enabled(self) -> None:
-        # "True blobs" means nothing for two circles or two moons: hidden there; the
-        # generator's fields mean nothing for drawn points.
+        # "True blobs" means nothing for two circles or two moons (nor the spread for
+        # uniform noise): hidden there; the generator's fields mean nothing for drawn
+        # points.
         shape, drawing = self.data.shape.currentData(), self.drawing
-        for name in ("n_samples", "cluster_std", "random_state"):
-            self.data.set_row_visible(name, not drawing)
-        self.data.set_row_visible("n_centers", shape not in TWO_GROUP_SHAPES and not drawing)
+        for name in ("n_samples", "n_centers", "cluster_std", "random_state"):
+            self.data.set_row_visible(name, not drawing and uses_field(shape, name))
         self.brush.setVisible(drawing)
         self.undo_button.setEnabled(self.sketch.can_undo)
         self.redo_button.setEnabled(self.sketch.can_redo)

@@ -66,6 +66,8 @@ SPECS: dict[str, ActionSpec] = {
                                checkable=True),
     "show_trails": ActionSpec("Centre &trails", "T", "Draw the path each centre took",
                               checkable=True),
+    "show_links": ActionSpec("&Lines to centres", "L",
+                             "Join each point to the centre it is assigned to", checkable=True),
     "presentation": ActionSpec("&Presentation", "F11",
                                "Full screen, with a larger interface and larger text, lines "
                                "and markers in the plots, for a projector (F11)",

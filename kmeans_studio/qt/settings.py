@@ -69,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     # views
     "view/voronoi": True,
     "view/trails": True,
+    "view/links": False,
     # window: its size and place, and each dock's, as plain numbers and names (Qt's
     # saveState bytes are not kept: restoreState trusts them, and a crafted state
     # crashed it on every start, digest or not)

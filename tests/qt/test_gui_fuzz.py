@@ -18,7 +18,7 @@ from .helpers import answer_dialogs, wait_state
 #: Actions of the window triggered as they are (Quit and the dialogs are left out).
 RUN_ACTIONS = ("step", "step_back", "play", "run_to_end", "reset", "reinitialise",
                "cancel", "choose_k", "silhouette", "seed_race", "other_algorithms",
-               "show_voronoi", "show_trails")
+               "show_voronoi", "show_trails", "show_links")
 PAGES = ("blobs", "digits", "image", "table")
 
 

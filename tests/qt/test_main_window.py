@@ -441,3 +441,26 @@ def test_the_playful_shapes_show_only_the_fields_that_change_them(window, qtbot)
     snap = wait_state(qtbot, window, lambda s: s.dataset.name == "Packed circles"
                       and s.iteration is not None)
     assert sorted(set(snap.dataset.y)) == [0, 1, 2]
+
+
+def test_lines_join_each_point_to_its_centre_when_asked(window, qtbot):
+    """View ▸ Lines to centres (L): off by default; on, one segment from each point
+    to the centre it is assigned to, none before the first assignment; remembered."""
+    action = window.actions["show_links"]
+    scatter = window.pages["blobs"].scatter
+    assert not action.isChecked() and scatter.links.xData is None
+    action.trigger()
+    window.controller.reset()
+    snap = wait_state(qtbot, window, lambda s: s.iteration is not None and s.index == 0)
+    assert scatter.links.xData is None or len(scatter.links.xData) == 0  # not assigned
+    window.controller.step()
+    snap = wait_state(qtbot, window, lambda s: s.iteration.labels is not None)
+    x, y = scatter.links.getData()
+    points, ends = np.column_stack([x[0::2], y[0::2]]), np.column_stack([x[1::2], y[1::2]])
+    np.testing.assert_array_equal(points, snap.dataset.X)
+    np.testing.assert_array_equal(ends, snap.iteration.centers[snap.iteration.labels])
+    action.trigger()
+    assert scatter.links.xData is None or len(scatter.links.xData) == 0
+    action.trigger()
+    window.close()
+    assert window.settings["view/links"] is True

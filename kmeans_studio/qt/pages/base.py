@@ -139,8 +139,8 @@ class Page:
         its controller); what it shows stays."""
 
     def set_view_options(self, **options: bool) -> None:
-        """The View menu's display options (`show_voronoi`, `show_trails`); a page
-        that draws neither ignores them."""
+        """The View menu's display options (`show_voronoi`, `show_trails`,
+        `show_links`); a page that draws none of them ignores them."""
 
     @property
     def built(self) -> bool:

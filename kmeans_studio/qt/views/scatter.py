@@ -122,6 +122,11 @@ class ScatterView(QWidget):
         self.trails = pg.PlotDataItem(connect="finite")
         self.trails.setZValue(8)
         self.plot.addItem(self.trails)
+        # A segment from each point to its centre (View ▸ Lines to centres), under the
+        # points.
+        self.links = pg.PlotDataItem(connect="pairs")
+        self.links.setZValue(-5)
+        self.plot.addItem(self.links)
         self.arrows = pg.PlotDataItem(connect="pairs")
         self.arrows.setZValue(9)
         self.plot.addItem(self.arrows)
@@ -152,6 +157,7 @@ class ScatterView(QWidget):
         self._axes: tuple = ("columns", 0, 1)  # or ("pca",)
         self.show_voronoi = True
         self.show_trails = True
+        self.show_links = False
         self.class_symbols = False  # drawn points' classes as marker shapes
         self._brush_px = 30
         self.box.stroke_started.connect(self.stroke_started)
@@ -203,6 +209,7 @@ class ScatterView(QWidget):
         C = self._project(state.centers)
         self._placed = C
         self._ensure_k(state.n_clusters)
+        self._show_links(state.labels, C)
         if state.labels is None:
             self._show_unassigned()
             self.changed.setData([])
@@ -371,7 +378,8 @@ class ScatterView(QWidget):
         self._lut = lut
 
     def _clear_centre_items(self) -> None:
-        for item in (self.centers, self.changed, self.trails, self.arrows, self.heads):
+        for item in (self.centers, self.changed, self.trails, self.arrows, self.heads,
+                     self.links):
             item.setData([])
         self.mixture.clear()
         for item in self._cluster_items:
@@ -392,6 +400,17 @@ class ScatterView(QWidget):
             return
         moved = labels != previous.labels[self._shown]
         self.changed.setData(pos=self._xy[moved], pen=self._edge, brush=None)
+
+    def _show_links(self, labels: np.ndarray | None, C: np.ndarray) -> None:
+        """Each point shown joined to its centre (none before the first assignment)."""
+        if not self.show_links or labels is None:
+            self.links.setData([])
+            return
+        pairs = np.empty((2 * len(self._shown), 2))
+        pairs[0::2], pairs[1::2] = self._xy, C[labels[self._shown]]
+        color = self._edge.color()
+        color.setAlpha(70)
+        self.links.setData(pairs[:, 0], pairs[:, 1], pen=pg.mkPen(color, width=1))
 
     def _show_trails(self, snapshot: Snapshot) -> None:
         trail = snapshot.trail

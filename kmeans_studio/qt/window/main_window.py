@@ -45,6 +45,10 @@ from kmeans_studio.qt.window.placement import give_way, restore_layout, save_lay
 
 #: The least height of the Explore dock: its tabs, controls and a row of plots.
 EXPLORE_LEAST = 200
+#: The View menu's display options (actions, and the option the pages take) and
+#: where each is remembered.
+VIEW_OPTIONS = {"show_voronoi": "view/voronoi", "show_trails": "view/trails",
+                "show_links": "view/links"}
 #: What core imports inside its functions when a page first needs it (scipy and pandas
 #: come with scikit-learn): the digits, photos and tables, circles and moons, mixtures'
 #: starts and the Explore dock's scores.  The window starts without them (a second of
@@ -322,8 +326,8 @@ class MainWindow(QMainWindow):
         for action in self.page_bar.actions_:
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction(a["show_voronoi"])
-        menu.addAction(a["show_trails"])
+        for name in VIEW_OPTIONS:
+            menu.addAction(a[name])
         menu.addSeparator()
         menu.addAction(self.data_dock.toggleViewAction())
         menu.addAction(self.explore.toggleViewAction())
@@ -392,14 +396,14 @@ class MainWindow(QMainWindow):
         self.explore.busy_changed.connect(lambda _: self.run_status.update())
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
-        a["show_voronoi"].setChecked(self.settings["view/voronoi"])
-        a["show_trails"].setChecked(self.settings["view/trails"])
+        for name, key in VIEW_OPTIONS.items():
+            a[name].setChecked(self.settings[key])
         a["presentation"].toggled.connect(self._present)
         a["larger"].triggered.connect(lambda: self._scale_to(presentation.scale() * STEP))
         a["smaller"].triggered.connect(lambda: self._scale_to(presentation.scale() / STEP))
         a["actual_size"].triggered.connect(lambda: self._scale_to(1.0))
-        a["show_voronoi"].toggled.connect(self._on_view_options)
-        a["show_trails"].toggled.connect(self._on_view_options)
+        for name in VIEW_OPTIONS:
+            a[name].toggled.connect(self._on_view_options)
         self._on_view_options()
         a["cancel"].triggered.connect(self._cancel)
         self.page_bar.currentChanged.connect(self._on_page_chosen)
@@ -553,9 +557,9 @@ class MainWindow(QMainWindow):
 
     def _on_view_options(self) -> None:
         """The View menu's display options, for the pages that draw them."""
+        options = {name: self.actions[name].isChecked() for name in VIEW_OPTIONS}
         for page in self.pages.values():
-            page.set_view_options(show_voronoi=self.actions["show_voronoi"].isChecked(),
-                                  show_trails=self.actions["show_trails"].isChecked())
+            page.set_view_options(**options)
 
     # ------------------------------------------------------------------ files
     def open_path(self, path: str | os.PathLike) -> bool:
@@ -677,8 +681,8 @@ class MainWindow(QMainWindow):
         save_layout(self, self.settings, self._docks())
         self.settings["window/source"] = self.page_bar.currentData()
         self.settings["play/speed"] = self.speed.value()
-        self.settings["view/voronoi"] = self.actions["show_voronoi"].isChecked()
-        self.settings["view/trails"] = self.actions["show_trails"].isChecked()
+        for name, key in VIEW_OPTIONS.items():
+            self.settings[key] = self.actions[name].isChecked()
         for page in self.pages.values():
             page.panel.save(self.settings)
         self.settings.sync()

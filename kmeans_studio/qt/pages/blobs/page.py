@@ -35,11 +35,12 @@ class BlobsPage(Page):
     def __init__(self, settings: Settings, controller: RunController) -> None:
         super().__init__(BlobsPanel(settings), controller)
         # The View menu's display options, kept here until the page is built.
-        self.view_options = {"show_voronoi": True, "show_trails": True}
+        self.view_options = {"show_voronoi": True, "show_trails": True, "show_links": False}
         self._shown: Snapshot | None = None
 
     def set_view_options(self, **options: bool) -> None:
-        """Voronoi regions and centre trails on or off; the state shown is redrawn."""
+        """Voronoi regions, centre trails and lines to centres on or off; the state
+        shown is redrawn."""
         self.view_options.update(options)
         if self.built:
             for name, value in self.view_options.items():

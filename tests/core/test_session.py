@@ -166,3 +166,30 @@ def test_session_text_keeps_strings_intact_and_centres_one_per_line():
     assert again.run["init"] == "a [ 1,2 ] b" and again.description == "d [ 3 ]"
     first = json.dumps(session.trail[0][0].tolist())  # "[x, y]"
     assert f"  {first}" in text.splitlines()[text.splitlines().index(' "initial_centers": [') + 1]
+
+
+def test_a_digits_script_names_the_clusters_and_scores_them_as_the_page_does(tmp_path):
+    """The exported script of a Digits run prints, for both matchings, the accuracy,
+    each cluster's class and the confusion matrix that the page shows."""
+    from sklearn.metrics import confusion_matrix
+
+    from kmeans_studio.core.explore.metrics import match_labels
+
+    session, run, dataset = _session({"kind": "digits"}, k=10, seed=3)
+    path = tmp_path / "digits_run.py"
+    path.write_text(python_script(session))
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    labels = run.state.labels
+    expected = []
+    for name, method in (("one-to-one", "hungarian"), ("most common", "mode")):
+        matching = match_labels(dataset.y, labels, method, n_clusters=10)
+        predicted = matching.predict(labels)
+        expected += [f"Accuracy, {name}: {matching.accuracy!r}",
+                     f"Class of each cluster: {matching.classes[matching.cluster_class]}",
+                     "Confusion matrix (rows: true class, columns: predicted class):",
+                     str(confusion_matrix(dataset.y, predicted, labels=matching.classes))]
+    printed = done.stdout[done.stdout.index("Accuracy, one-to-one"):].strip()
+    assert printed == "\n".join(expected)
+    assert 0.6 < match_labels(dataset.y, labels, "mode").accuracy < 0.9

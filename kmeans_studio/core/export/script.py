@@ -72,6 +72,31 @@ print("Saved compressed.png with", len(palette), "colours")
 '''
 
 
+# The clusters scored against the classes as the Digits page scores them
+# (`core.explore.metrics.match_table`).
+_MATCHED_CLASSES = """
+# Each cluster named after a class, as the Digits page matches them: one-to-one with
+# the most agreeing samples (Hungarian; clusters left over take their most common
+# class), or each cluster's most common class, as the K-Means In-Depth notebook does.
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import accuracy_score, confusion_matrix
+
+classes, rows = np.unique(y, return_inverse=True)
+table = np.zeros((len(classes), kmeans.n_clusters), dtype=np.int64)  # class × cluster
+np.add.at(table, (rows, kmeans.labels_), 1)
+most_common = table.argmax(axis=0)
+one_to_one = most_common.copy()
+clusters, matched = linear_sum_assignment(table.T, maximize=True)
+one_to_one[clusters] = matched
+for name, cluster_class in (("one-to-one", one_to_one), ("most common", most_common)):
+    predicted = classes[cluster_class[kmeans.labels_]]
+    print(f"Accuracy, {name}:", accuracy_score(y, predicted))
+    print("Class of each cluster:", classes[cluster_class])
+    print("Confusion matrix (rows: true class, columns: predicted class):")
+    print(confusion_matrix(y, predicted, labels=classes))
+"""
+
+
 def python_script(session: Session, name: str = "kmeans_run.py") -> str:
     """The text of a script that reproduces `session`'s run."""
     source, run = session.source, session.run
@@ -112,6 +137,8 @@ print(kmeans.cluster_centers_)
         space = colors_kind(source.space)
         parts.append(_IMAGE_RESULT.format(to_srgb=space.script_centers_srgb,
                                           palette_features=space.script_palette_features))
+    if source.labelled and source.page == "digits":
+        parts.append(_MATCHED_CLASSES)
     return "".join(parts)
 
 

@@ -286,14 +286,18 @@ def _main(argv: Sequence[str] | None) -> int:
     age = _process_age()
     if age is not None:
         say(f"start-up {age:.2f} s (Python and the modules)")
-    with _one_blas_thread() if compile_afterwards else contextlib.nullcontext():
-        failures, statuses = _say_outcomes(inputs, outputs, args, say)
+    try:
+        with _one_blas_thread() if compile_afterwards else contextlib.nullcontext():
+            failures, statuses = _say_outcomes(inputs, outputs, args, say)
+    finally:
+        if compile_afterwards:  # (main may be called again in this process, after
+            from kmeans_studio.core.engine import _compiled  # Ctrl+C too)
+
+            _compiled.decline(False)
     if compile_afterwards:
         from kmeans_studio.core.color.warmup import compile_in_background
-        from kmeans_studio.core.engine import _compiled
 
         compile_in_background()
-        _compiled.decline(False)  # (main may be called again in this process)
     if failures and len(inputs) > 1:
         error(f"{failures} of {len(inputs)} images could not be compressed (see above).")
     return EXIT_BAD_INPUT if failures else max(statuses)  # 99 before 98 before 0

@@ -1,8 +1,13 @@
 """Test set-up shared by every test: headless Qt, forced before PySide6 is imported."""
 
 import os
+import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# The kernels' compile lock (and numba's user-wide cache) in a folder of this test
+# session's own: another process compiling the kernels on this machine (a user's run,
+# another checkout's tests) sent the tests' compress runs the numpy way.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kmeans-studio-test-cache-")
 
 
 import numpy as np  # noqa: E402

@@ -175,6 +175,25 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_no_file(photo, capsys, monkey
     assert not photo.with_name("flower-k4.png").exists()
 
 
+def test_ctrl_c_on_a_first_run_gives_the_kernels_back(photo, monkeypatch):
+    """A first run takes the numpy way; stopped by Ctrl+C, the process may run
+    compress again (tests, scripts): the compiled kernels are not left declined."""
+    from kmeans_studio import cli
+    from kmeans_studio.core.color import warmup
+    from kmeans_studio.core.engine import _compiled
+
+    monkeypatch.setattr(_compiled, "_declined", False)  # (given back after the test)
+    monkeypatch.setattr(warmup, "kernels_cached", lambda dither: False)
+    monkeypatch.setattr(warmup, "compile_in_background", lambda: None)
+
+    def interrupted(*args, **kwargs):
+        assert not _compiled.available()  # the numpy way, meanwhile
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "compress_one", interrupted)
+    assert main([str(photo), "-k", "4", "-q"]) == 130
+    assert _compiled.available()
+
+
 def test_version_is_printed_without_qt():
     from kmeans_studio import __version__
 

@@ -319,3 +319,31 @@ def test_an_mp4_that_ffmpeg_could_not_finish_is_an_error_and_leaves_nothing(
     with pytest.raises(OSError, match="No space left on device"):
         animation.write_animation(frames, str(out / "run.mp4"))
     assert not list(out.iterdir())
+
+
+def test_frames_show_each_centres_region_axes_and_a_labelled_curve(blobs_run):
+    """As the window: behind 2-D points, each centre's Voronoi cell in its cluster's
+    colour at a quarter strength (here covering most of the plot), numbers on the axes,
+    and the curve named; data of more dimensions, drawn in a projection, get no
+    regions."""
+    data, _, trail, inertia, position = blobs_run
+    states = animation.frame_states(trail, inertia, position)
+    frame = np.asarray(animation.render_frames(data, states, (800, 600), "plot_curve")[-1])
+    plot = frame[40:440, 60:780].reshape(-1, 3)
+    pale = animation._pale([tuple(c) for c in cluster_colors(4)])
+    shares = [(plot == color).all(axis=1).mean() for color in pale]
+    assert min(shares) > 0.03 and sum(shares) > 0.6
+    left_margin, below_plot = frame[40:420, :40], frame[425:448, 60:780]
+    assert (left_margin.sum(axis=2) < 200).any() and (below_plot.sum(axis=2) < 200).any()
+    strip = frame[450:].reshape(-1, 3)
+    first = np.asarray(animation.render_frames(data, states, (800, 600), "plot_curve")[0])
+    assert (first[40:440, 60:780].reshape(-1, 3) == pale[0]).all(axis=1).any()  # at start
+    wide = make_blob_dataset(n_samples=200)
+    wide = type(wide)(wide.name, np.column_stack([wide.X, wide.X[:, ::-1]]), y=wide.y)
+    run = KMeansRun(wide.X, 3, random_state=0)
+    run.run()
+    frame = np.asarray(animation.render_frames(
+        wide, animation.frame_states(run.center_trail(2), np.zeros(3), 2), (400, 300))[-1])
+    for color in animation._pale([tuple(c) for c in cluster_colors(3)]):
+        assert not (frame.reshape(-1, 3) == color).all(axis=1).any()
+    assert (strip.sum(axis=1) < 400).any()  # the curve's words and line

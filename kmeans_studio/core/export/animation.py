@@ -5,7 +5,9 @@ after each update, up to the state shown): each assignment's labels are the poin
 nearest centres, as the run computed them.  A Gaussian mixture's run is replayed
 (`MixtureSteps`, from the same start) for its labels and its 1- and 2-σ ellipses.
 Points are drawn in their plane (2-D data as they are, others on their first two
-principal components), coloured by cluster, with the centres on top; a photo is drawn
+principal components), coloured by cluster, with the centres on top, on axes with
+round numbers and, for 2-D data, over each centre's region (its Voronoi cell, or a
+mixture's own region) as the window shades it; a photo is drawn
 as it looks at each state.  `VIEWS` adds the run's curve (inertia or log-likelihood)
 under the plot, or draws the centres as images (digits), or the photo's palette.
 Frames are written as an animated GIF (looping, the last frame held) or as numbered
@@ -33,7 +35,7 @@ from kmeans_studio.core import limits
 from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.core.data.datasets import Projection
 from kmeans_studio.core.engine.kmeans import nearest_centers
-from kmeans_studio.core.engine.mixture import ellipses
+from kmeans_studio.core.engine.mixture import ellipses, most_likely
 
 #: Frame size (width, height) in pixels and frames per second by default.
 SIZE = (800, 600)
@@ -225,9 +227,25 @@ def _colors(k: int) -> list[tuple[int, int, int]]:
     return [tuple(int(v) for v in c) for c in cluster_colors(k)]
 
 
+def _ticks(low: float, high: float, count: int = 6) -> np.ndarray:
+    """Round values for an axis from `low` to `high`: steps of 1, 2 or 5 × 10^n."""
+    step = 10.0 ** math.floor(math.log10(max(high - low, 1e-300) / count))
+    for factor in (1, 2, 5, 10):
+        if (high - low) / (step * factor) <= count:
+            step *= factor
+            break
+    return np.arange(math.ceil(low / step) * step, high + step * 1e-9, step)
+
+
+def _pale(colors: list[tuple[int, int, int]]) -> np.ndarray:
+    """Cluster colours a quarter strength on white: the regions behind the points."""
+    return ((np.array(colors, dtype=float) + 3 * 255) / 4).round().astype(np.uint8)
+
+
 def _points_drawer(dataset: Any, width: int, height: int):
-    """Draws points (their plane), cluster colours and centres, and a mixture's
-    ellipses, in a `width` × `height` image."""
+    """Draws points (their plane), cluster colours and centres, each centre's region
+    behind them for 2-D data (the Voronoi cells, or a mixture's own regions), and a
+    mixture's ellipses, on axes with round numbers, in a `width` × `height` image."""
     from PIL import Image, ImageDraw
 
     if dataset.n_features == 2:
@@ -241,22 +259,62 @@ def _points_drawer(dataset: Any, width: int, height: int):
         P, shift = projection.components, projection.components @ projection.mean
     lo, hi = plane.min(axis=0), plane.max(axis=0)
     span = np.maximum(hi - lo, 1e-12)
-    # Equal scales on both axes (distances are what k-means sees), centred.
-    scale = min((width - 40) / span[0], (height - 30) / span[1])
-    offset = np.array([(width - scale * span[0]) / 2, (height - scale * span[1]) / 2])
+    font = _font(2 * height // 3)
+    # The plot's box: room on the left and below for the axes' numbers.
+    left, bottom = int(font.getlength("-0.000")) + 10, font.size + 10
+    box = np.array([left, 8, max(width - 12, left + 1), max(height - bottom, 9)])  # x0, y0, x1, y1
+    box_w, box_h = max(box[2] - box[0], 1), max(box[3] - box[1], 1)
+    # Equal scales on both axes (distances are what k-means sees), data centred.
+    scale = min(max(box_w - 16, box_w / 2) / span[0], max(box_h - 16, box_h / 2) / span[1])
+    view_lo = lo - (np.array([box_w, box_h]) / scale - span) / 2  # the box, in the plane
 
     def to_pixels(xy):
-        xy = (np.asarray(xy, dtype=float) - lo) * scale
-        return np.column_stack([offset[0] + xy[:, 0], offset[1] + scale * span[1] - xy[:, 1]])
+        xy = (np.asarray(xy, dtype=float) - view_lo) * scale
+        return np.column_stack([box[0] + xy[:, 0], box[3] - xy[:, 1]])
     rows = (np.sort(np.random.default_rng(0).choice(len(plane), DRAWN_POINTS, replace=False))
             if len(plane) > DRAWN_POINTS else np.arange(len(plane)))
     points = to_pixels(plane[rows])
     radius = max(2, min(width, height) // 160)
+    # The regions are computed on a grid of cells of a few pixels, drawn smoothed.
+    cell = max(2, min(box_w, box_h) // 150)
+    grid_w, grid_h = -(-box_w // cell), -(-box_h // cell)
+    gx = view_lo[0] + (np.arange(grid_w) + 0.5) * cell / scale
+    gy = view_lo[1] + (grid_h - np.arange(grid_h) - 0.5) * cell / scale
+    grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+    ticks = [(_ticks(view_lo[axis], view_lo[axis] + size / scale), axis)
+             for axis, size in ((0, box_w), (1, box_h))]
+
+    def regions(state: FrameState, colors) -> Any:
+        if dataset.n_features != 2:
+            return None  # regions in a projection would be made up (as in the window)
+        if state.mixture is not None:
+            cells = most_likely(state.mixture.mixture_state(), state.mixture.covariance_type,
+                                grid)
+        else:
+            cells = nearest_centers(grid, project(state.centers), for_display=True)
+        shaded = _pale(colors)[cells].reshape(grid_h, grid_w, 3)
+        return Image.fromarray(shaded).resize((grid_w * cell, grid_h * cell),
+                                              Image.Resampling.BILINEAR)
 
     def draw(state: FrameState, labels):
         image = Image.new("RGB", (width, height), "white")
-        pen = ImageDraw.Draw(image)
         colors = _colors(len(state.centers))
+        shaded = regions(state, colors)
+        if shaded is not None:
+            image.paste(shaded.crop((0, 0, box_w, box_h)), (int(box[0]), int(box[1])))
+        pen = ImageDraw.Draw(image)
+        pen.rectangle(tuple(int(v) for v in box), outline=(120, 120, 120))
+        for values, axis in ticks:
+            for value in values:
+                text = f"{value:.4g}"
+                if axis == 0:
+                    x = box[0] + (value - view_lo[0]) * scale
+                    pen.line((x, box[3], x, box[3] + 4), fill=(120, 120, 120))
+                    pen.text((x, box[3] + 6), text, fill="black", font=font, anchor="mt")
+                else:
+                    y = box[3] - (value - view_lo[1]) * scale
+                    pen.line((box[0] - 4, y, box[0], y), fill=(120, 120, 120))
+                    pen.text((box[0] - 6, y), text, fill="black", font=font, anchor="rm")
         for i, (x, y) in enumerate(points):
             fill = (170, 170, 170) if labels is None else colors[int(labels[rows[i]])]
             pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
@@ -326,22 +384,27 @@ def _centres_drawer(dataset: Any, width: int, height: int):
 
 def _curve_drawer(states: list[FrameState], width: int, height: int):
     """Draws the run's curve (inertia or log-likelihood) up to each state, on axes
-    fixed for the whole run, the state shown marked."""
+    fixed for the whole run and labelled, the state shown marked."""
     from PIL import Image, ImageDraw
 
     values = np.array([s.objective for s in states], dtype=float)
     finite = np.isfinite(values)
     low, high = (values[finite].min(), values[finite].max()) if finite.any() else (0, 1)
     span = max(high - low, abs(high) * 0.05, 1e-12)
-    margin = 12
+    font = _font(2 * 4 * height // 3)
+    name = "log-likelihood" if states and states[0].mixture is not None else "inertia"
+    margin, above, below = 12, font.size + 6, font.size + 8
     xs = margin + np.arange(len(values)) * (width - 2 * margin) / max(len(values) - 1, 1)
-    ys = height - margin - (values - low) / span * (height - 2 * margin)
+    ys = height - below - (values - low) / span * max(height - below - above, 1)
 
     def draw(index: int):
         image = Image.new("RGB", (width, height), "white")
         pen = ImageDraw.Draw(image)
-        pen.line((margin, height - margin, width - margin, height - margin),
+        pen.line((margin, height - below, width - margin, height - below),
                  fill=(190, 190, 190), width=1)
+        pen.text((margin, 2), f"{name}, by half-step", fill=(90, 90, 90), font=font)
+        pen.text((width - margin, height - 2), f"iteration {(index + 1) // 2}",
+                 fill=(90, 90, 90), font=font, anchor="rd")
         shown = [(x, y) for x, y, ok in zip(xs[: index + 1], ys[: index + 1],
                                              finite[: index + 1]) if ok]
         if len(shown) > 1:

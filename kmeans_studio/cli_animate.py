@@ -107,14 +107,9 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     if dataset.image is None:  # the engine's check, which a replayed k-means never meets
         as_data_matrix(dataset.X)  # (values whose squares overflow: drawn at ±1e308)
     animation.check_view(dataset, args.view)
-    if model != "kmeans":
-        from kmeans_studio.core.engine.mixture_steps import replay
-
-        mixture = replay(dataset.X, run, session.initial_centers)
-    else:
-        mixture = None
+    replayed = animation.replayed_run(dataset, run, session.initial_centers)
     states = animation.frame_states(session.trail, session.objective, session.position,
-                                    mixture)
+                                    replayed)
     frames = animation.render_frames(dataset, states, size, args.view)
     written = animation.write_animation(frames, output, args.fps)
     return written, len(frames), notes

@@ -347,3 +347,38 @@ def test_frames_show_each_centres_region_axes_and_a_labelled_curve(blobs_run):
     for color in animation._pale([tuple(c) for c in cluster_colors(3)]):
         assert not (frame.reshape(-1, 3) == color).all(axis=1).any()
     assert (strip.sum(axis=1) < 400).any()  # the curve's words and line
+
+
+def test_each_frame_says_what_its_half_step_did_as_the_window_does(blobs_run):
+    """Replayed from its start, the run gives each frame the window's sentence and its
+    iteration (the last assignment adds none); a run that does not follow the saved
+    centres (the data changed) gives no words, and the frames still draw."""
+    from kmeans_studio.core.engine.narration import narrate
+
+    data, run, trail, inertia, position = blobs_run
+    settings = {"tol": 1e-4, "max_iter": 300}
+    states = animation.frame_states(trail, inertia, position,
+                                    animation.replayed_run(data, settings, trail[0]))
+    history = run.history
+    assert [s.narration for s in states] == [
+        narrate(history[i], history[i - 1] if i else None) for i in range(position + 1)]
+    assert [s.n_iter for s in states] == [h.n_iter for h in history]
+    assert states[-1].title.startswith(f"Iteration {history[-1].n_iter} · "
+                                       f"{history[-1].phase}")
+    with_words = np.asarray(animation.render_frames(data, states, (640, 480))[-1])
+    without = np.asarray(animation.render_frames(
+        data, animation.frame_states(trail, inertia, position), (640, 480))[-1])
+    assert with_words.shape == without.shape and not np.array_equal(with_words, without)
+    # A run whose last assignment follows its convergence: that state is iteration 4.
+    ended = KMeansRun(data.X, 4, init=data.X[:4])
+    ended.run()
+    last = len(ended.history) - 1
+    assert ended.history[last].phase == "assign" and ended.history[last].n_iter == last // 2
+    tail = animation.frame_states(ended.center_trail(last),
+                                  np.array([h.inertia for h in ended.history]), last,
+                                  animation.replayed_run(data, settings, data.X[:4]))[-1]
+    assert tail.n_iter == last // 2 and tail.narration.startswith("Converged after")
+    moved = make_blob_dataset(random_state=1)
+    changed = animation.frame_states(trail, inertia, position,
+                                     animation.replayed_run(moved, settings, trail[0]))
+    assert all(s.narration == "" for s in changed)

@@ -34,8 +34,9 @@ import numpy as np
 from kmeans_studio.core import limits
 from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.core.data.datasets import Projection
-from kmeans_studio.core.engine.kmeans import nearest_centers
+from kmeans_studio.core.engine.kmeans import KMeansRun, nearest_centers
 from kmeans_studio.core.engine.mixture import ellipses, most_likely
+from kmeans_studio.core.engine.narration import narrate
 
 #: Frame size (width, height) in pixels and frames per second by default.
 SIZE = (800, 600)
@@ -69,27 +70,61 @@ class FrameState:
     title: str
     objective: float = float("nan")
     mixture: Any = None  # a MixtureIteration
+    narration: str = ""  # what the half-step did, as the window says it
+    n_iter: int = 0  # its iteration
+
+
+def replayed_run(dataset: Any, run: dict, start: np.ndarray) -> Any:
+    """The run a session's `run` describes, from its start, to replay for the frames:
+    a mixture's EM (its labels and ellipses come from it), k-means from its initial
+    centres (for the words of each half-step); None for a photo, whose frames have no
+    words."""
+    if run.get("model", "kmeans") != "kmeans":
+        from kmeans_studio.core.engine.mixture_steps import replay
+
+        return replay(dataset.X, run, start)
+    if dataset.image is not None:
+        return None
+    return KMeansRun(dataset.X, len(start), init=np.asarray(start, dtype=float),
+                     sample_weight=dataset.sample_weight, tol=run["tol"],
+                     max_iter=run["max_iter"])
 
 
 def frame_states(trail: np.ndarray, objective: np.ndarray, position: int,
-                 mixture: Any = None) -> list[FrameState]:
+                 replayed: Any = None) -> list[FrameState]:
     """The states 0..position of a run whose centres after each update are `trail`
     (trail[0]: the initial centres), as a session holds them, with `objective` (the
-    inertia) of each.  A mixture's run is `mixture`, a `MixtureSteps` from the run's
-    start: it is replayed to `position` and checked to follow `trail`."""
-    if mixture is not None:
-        return _mixture_states(trail, position, mixture)
+    inertia) of each.  `replayed` is the run from its start (`replayed_run`): a
+    mixture's is required, replayed to `position` and checked to follow `trail`; a
+    k-means run gives each frame the window's words for its half-step when it follows
+    `trail` (and none when it does not: the data changed)."""
+    if replayed is not None and not isinstance(replayed, KMeansRun):
+        return _mixture_states(trail, position, replayed)
+    # (The final assignment after convergence adds no iteration: the replayed states
+    # number it as the window does.)
+    words = [""] * (position + 1)
+    n_iters = [(index + 1) // 2 for index in range(position + 1)]
+    if replayed is not None:
+        while len(replayed.history) <= position and not replayed.done:
+            replayed.advance()
+        last = min(position, len(replayed.history) - 1)
+        if np.allclose(replayed.center_trail(last), trail[: last // 2 + 1], rtol=1e-6,
+                       atol=1e-9):
+            history = replayed.history
+            for i in range(last + 1):
+                words[i] = narrate(history[i], history[i - 1] if i else None)
+                n_iters[i] = history[i].n_iter
     states = []
     for index in range(position + 1):
-        n_iter = (index + 1) // 2
         if index == 0:
             title = "Start: the initial centres"
         else:
             phase = "assign" if index % 2 else "update"
-            title = f"Iteration {n_iter} · {phase} · inertia {objective[index]:.6g}"
+            title = f"Iteration {n_iters[index]} · {phase} · inertia {objective[index]:.6g}"
         states.append(FrameState(trail[index // 2],
                                  None if index == 0 else trail[(index - 1) // 2], title,
-                                 float(objective[index])))
+                                 float(objective[index]), narration=words[index],
+                                 n_iter=n_iters[index]))
     return states
 
 
@@ -102,7 +137,8 @@ def _mixture_states(trail: np.ndarray, position: int, steps: Any) -> list[FrameS
         raise ValueError("The mixture's run does not follow the saved one: the data have "
                          "changed since it was saved.")
     states = []
-    for index, state in enumerate(steps.history[: position + 1]):
+    history = steps.history[: position + 1]
+    for index, state in enumerate(history):
         if index == 0:
             title = "Start: the initial Gaussians"
         else:
@@ -110,7 +146,9 @@ def _mixture_states(trail: np.ndarray, position: int, steps: Any) -> list[FrameS
             title = (f"Iteration {state.n_iter} · {phase} · log-likelihood "
                      f"{state.log_likelihood:.6g}")
         states.append(FrameState(np.asarray(state.centers), None, title,
-                                 float(state.log_likelihood), state))
+                                 float(state.log_likelihood), state,
+                                 narrate(state, history[index - 1] if index else None),
+                                 state.n_iter))
     return states
 
 
@@ -178,7 +216,8 @@ def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] 
     width, height = _check_size(size)
     check_view(dataset, view)
     font = _font(height)
-    top = font.size + 16
+    words_font = _font(3 * height // 4)
+    top = font.size + 16 + (words_font.size + 4 if any(s.narration for s in states) else 0)
     strip = {"plot": 0, "palette": height // 8}.get(view, height // 4)
     box = (width, height - top - strip)
     if view == "centres":
@@ -203,9 +242,22 @@ def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] 
         elif view == "palette":
             frame.paste(_palette_strip(dataset.image.colors.palette_of(state.centers),
                                        width, strip), (0, height - strip))
-        ImageDraw.Draw(frame).text((12, 8), state.title, fill="black", font=font)
+        pen = ImageDraw.Draw(frame)
+        pen.text((12, 8), state.title, fill="black", font=font)
+        if state.narration:
+            pen.text((12, 12 + font.size), _fitted(state.narration, words_font, width - 24),
+                     fill=(60, 60, 60), font=words_font)
         return frame
     return Frames(len(states), (width, height), frame_of, cancelled, progress)
+
+
+def _fitted(text: str, font, width: float) -> str:
+    """`text`, cut with an ellipsis where it would run past `width` pixels."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _check_size(size) -> tuple[int, int]:
@@ -403,7 +455,7 @@ def _curve_drawer(states: list[FrameState], width: int, height: int):
         pen.line((margin, height - below, width - margin, height - below),
                  fill=(190, 190, 190), width=1)
         pen.text((margin, 2), f"{name}, by half-step", fill=(90, 90, 90), font=font)
-        pen.text((width - margin, height - 2), f"iteration {(index + 1) // 2}",
+        pen.text((width - margin, height - 2), f"iteration {states[index].n_iter}",
                  fill=(90, 90, 90), font=font, anchor="rd")
         shown = [(x, y) for x, y, ok in zip(xs[: index + 1], ys[: index + 1],
                                              finite[: index + 1]) if ok]

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from kmeans_studio.core.engine.mixture_steps import replay
 from kmeans_studio.qt.jobs import BackgroundJob
 from kmeans_studio.qt.window.opening import SESSION_FILTER
 
@@ -240,14 +239,16 @@ class Exporter(QObject):
         size, fps, index = size or animation.SIZE, fps or animation.FPS, snap.index
 
         def work(cancelled, progress):
-            mixture = None if run["model"] == "kmeans" else replay(dataset.X, run, trail[0])
-            # A mixture's states are computed again: step by step here, so that Cancel
-            # stops it between half-steps (EM on big data takes minutes).
-            while mixture is not None and len(mixture.history) <= index and not mixture.done:
+            replayed = animation.replayed_run(dataset, run, trail[0])
+            # The run is replayed for its states' words (and a mixture's labels and
+            # ellipses): step by step here, so that Cancel stops it between half-steps
+            # (EM on big data takes minutes).
+            while replayed is not None and len(replayed.history) <= index and (
+                    not replayed.done):
                 if cancelled():
                     return None
-                mixture.advance()
-            states = animation.frame_states(trail, objective, index, mixture)
+                replayed.advance()
+            states = animation.frame_states(trail, objective, index, replayed)
             frames = animation.render_frames(dataset, states, size, view,
                                              cancelled=cancelled, progress=progress)
             if frames is None:

@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 
 from kmeans_studio.core.engine.history import History, Iteration
+from kmeans_studio.core.engine.kmeans import nearest_centers
 from kmeans_studio.core.engine.mixture import (
     INITS,
     MixtureRun,
     MixtureState,
+    most_likely,
 )
 
 _PHASES = {"init": "init", "expectation": "assign", "maximization": "update"}
@@ -155,3 +157,12 @@ def replay(X: Any, run: dict, initial_means: np.ndarray) -> MixtureSteps:
     return MixtureSteps(X, len(initial_means), covariance_type=run["model"], init=init,
                         random_state=run["random_state"], tol=run["tol"],
                         max_iter=run["max_iter"])
+
+
+def owned_regions(state: Any, centers: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Which component owns each point of `grid`, as the views shade a state: a
+    mixture's (`state` a `MixtureIteration`) most likely one, else the nearest of
+    `centers` (numpy's own product: a tie may fall either way, which no one sees)."""
+    if isinstance(state, MixtureIteration):
+        return most_likely(state.mixture_state(), state.covariance_type, grid)
+    return nearest_centers(grid, centers, for_display=True)

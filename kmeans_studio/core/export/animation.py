@@ -35,7 +35,8 @@ from kmeans_studio.core import limits
 from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.core.data.datasets import Projection
 from kmeans_studio.core.engine.kmeans import KMeansRun, nearest_centers
-from kmeans_studio.core.engine.mixture import ellipses, most_likely
+from kmeans_studio.core.engine.mixture import ellipses
+from kmeans_studio.core.engine.mixture_steps import owned_regions
 from kmeans_studio.core.engine.narration import narrate
 
 #: Frame size (width, height) in pixels and frames per second by default.
@@ -110,10 +111,11 @@ def frame_states(trail: np.ndarray, objective: np.ndarray, position: int,
         last = min(position, len(replayed.history) - 1)
         if np.allclose(replayed.center_trail(last), trail[: last // 2 + 1], rtol=1e-6,
                        atol=1e-9):
-            history = replayed.history
+            previous = None  # (each state materialised once: its labels may be computed)
             for i in range(last + 1):
-                words[i] = narrate(history[i], history[i - 1] if i else None)
-                n_iters[i] = history[i].n_iter
+                state = replayed.history[i]
+                words[i], n_iters[i] = narrate(state, previous), state.n_iter
+                previous = state
     states = []
     for index in range(position + 1):
         if index == 0:
@@ -215,8 +217,8 @@ def render_frames(dataset: Any, states: list[FrameState], size: tuple[int, int] 
 
     width, height = _check_size(size)
     check_view(dataset, view)
-    font = _font(height)
-    words_font = _font(3 * height // 4)
+    font = _font(height // 32)
+    words_font = _font(3 * height // 128)
     top = font.size + 16 + (words_font.size + 4 if any(s.narration for s in states) else 0)
     strip = {"plot": 0, "palette": height // 8}.get(view, height // 4)
     box = (width, height - top - strip)
@@ -269,10 +271,11 @@ def _check_size(size) -> tuple[int, int]:
     return width, height
 
 
-def _font(height: int):
+def _font(size: int):
+    """Pillow's own font, `size` pixels high (at least 12, to stay readable)."""
     from PIL import ImageFont
 
-    return ImageFont.load_default(size=max(12, height // 32))
+    return ImageFont.load_default(size=max(12, size))
 
 
 def _colors(k: int) -> list[tuple[int, int, int]]:
@@ -311,7 +314,7 @@ def _points_drawer(dataset: Any, width: int, height: int):
         P, shift = projection.components, projection.components @ projection.mean
     lo, hi = plane.min(axis=0), plane.max(axis=0)
     span = np.maximum(hi - lo, 1e-12)
-    font = _font(2 * height // 3)
+    font = _font(height // 48)
     # The plot's box: room on the left and below for the axes' numbers.
     left, bottom = int(font.getlength("-0.000")) + 10, font.size + 10
     box = np.array([left, 8, max(width - 12, left + 1), max(height - bottom, 9)])  # x0, y0, x1, y1
@@ -339,11 +342,7 @@ def _points_drawer(dataset: Any, width: int, height: int):
     def regions(state: FrameState, colors) -> Any:
         if dataset.n_features != 2:
             return None  # regions in a projection would be made up (as in the window)
-        if state.mixture is not None:
-            cells = most_likely(state.mixture.mixture_state(), state.mixture.covariance_type,
-                                grid)
-        else:
-            cells = nearest_centers(grid, project(state.centers), for_display=True)
+        cells = owned_regions(state.mixture, project(state.centers), grid)
         shaded = _pale(colors)[cells].reshape(grid_h, grid_w, 3)
         return Image.fromarray(shaded).resize((grid_w * cell, grid_h * cell),
                                               Image.Resampling.BILINEAR)
@@ -443,7 +442,7 @@ def _curve_drawer(states: list[FrameState], width: int, height: int):
     finite = np.isfinite(values)
     low, high = (values[finite].min(), values[finite].max()) if finite.any() else (0, 1)
     span = max(high - low, abs(high) * 0.05, 1e-12)
-    font = _font(2 * 4 * height // 3)
+    font = _font(height // 12)
     name = "log-likelihood" if states and states[0].mixture is not None else "inertia"
     margin, above, below = 12, font.size + 6, font.size + 8
     xs = margin + np.arange(len(values)) * (width - 2 * margin) / max(len(values) - 1, 1)

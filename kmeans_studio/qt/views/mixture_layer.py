@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from kmeans_studio.core.cluster_colors import cluster_colors
-from kmeans_studio.core.engine.mixture import ellipses, most_likely
+from kmeans_studio.core.engine.mixture import ellipses
 from kmeans_studio.core.engine.mixture_steps import MixtureIteration
 
 SHADE_STEP = 8
@@ -72,8 +72,3 @@ class MixtureLayer:
                 item.setZValue(7)
                 self._plot.addItem(item)
                 self._items.append(item)
-
-
-def regions(state: MixtureIteration, grid: np.ndarray) -> np.ndarray:
-    """The most likely component at each grid point (the mixture's regions)."""
-    return most_likely(state.mixture_state(), state.covariance_type, grid)

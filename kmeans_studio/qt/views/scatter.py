@@ -17,13 +17,12 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kmeans_studio.core.cluster_colors import cluster_colors
 from kmeans_studio.core.data.datasets import Dataset
-from kmeans_studio.core.engine.kmeans import nearest_centers
-from kmeans_studio.core.engine.mixture_steps import MixtureIteration
+from kmeans_studio.core.engine.mixture_steps import MixtureIteration, owned_regions
 from kmeans_studio.qt.colors import is_dark, style_plot
 from kmeans_studio.qt.contracts import Snapshot
 from kmeans_studio.qt.layout import WrappedLabel
 from kmeans_studio.qt.views.brush import CLASS_SYMBOLS, PaintingViewBox
-from kmeans_studio.qt.views.mixture_layer import MixtureLayer, regions
+from kmeans_studio.qt.views.mixture_layer import MixtureLayer
 
 DISPLAY_LIMIT = 20_000
 #: Voronoi shading: one cell per this many screen pixels, at most this many a side.
@@ -462,9 +461,7 @@ class ScatterView(QWidget):
         grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
         # numpy's BLAS on the GUI thread: a few milliseconds, and no numba, scipy or
         # thread pool here.
-        state = self._snapshot.iteration
-        cells = (regions(state, grid) if isinstance(state, MixtureIteration)
-                 else nearest_centers(grid, C, for_display=True))
+        cells = owned_regions(self._snapshot.iteration, C, grid)
         cells = cells.astype(np.uint8).reshape(ny, nx)
         self.voronoi.setImage(cells, levels=(0, 255), lut=self._lut, autoLevels=False)
         self.voronoi.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))

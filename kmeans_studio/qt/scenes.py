@@ -98,8 +98,9 @@ def _converged(window) -> None:
 
 def _blobs_of_shape(window, name: str) -> None:
     """The Blobs page on points of shape `name` (k set to its number of groups),
-    clustered by k-means."""
+    clustered by k-means, without lines to centres."""
     _show_page(window, "blobs")
+    window.actions["show_links"].setChecked(False)
     model = window.pages["blobs"].panel.run.model
     model.setCurrentIndex(model.findData("kmeans"))
     box = window.pages["blobs"].panel.data.shape
@@ -114,6 +115,14 @@ def blobs_stepped(window) -> None:
     for _ in range(3):
         window.controller.step()
     wait(lambda: settled(window) and window.controller.snapshot.index == 3)
+
+
+def blobs_links(window) -> None:
+    """The seed's blobs stepped, each point joined to its centre, with Lloyd's loop
+    beside them."""
+    blobs_stepped(window)
+    window.actions["show_links"].setChecked(True)
+    window.pseudocode_dock.show()
 
 
 def blobs_pseudocode(window) -> None:
@@ -343,6 +352,7 @@ def _close_explore(scene):
 SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(blobs_stepped),
     _close_explore(blobs_pseudocode),
+    _close_explore(blobs_links),
     _close_explore(blobs_mixture),
     _close_explore(blobs_drawn),
     *(_close_explore(_shape(name)) for name in

@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Exported scripts and notebooks run by the tests draw without windows (a script would
+# otherwise wait on plt.show() when the tests run on a desktop).
+os.environ["MPLBACKEND"] = "Agg"
 # The kernels' compile lock (and numba's user-wide cache) in a folder of this test
 # session's own: another process compiling the kernels on this machine (a user's run,
 # another checkout's tests) sent the tests' compress runs the numpy way.

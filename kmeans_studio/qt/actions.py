@@ -43,8 +43,11 @@ SPECS: dict[str, ActionSpec] = {
     "export_labels": ActionSpec("Export &labels as CSV…", None,
                                 "Every sample with its cluster in the state shown"),
     "export_script": ActionSpec("Export as Python s&cript…", None,
-                                "A standalone script (numpy, scikit-learn, Pillow) that "
-                                "reproduces this run"),
+                                "A standalone script (numpy, scikit-learn, matplotlib) that "
+                                "reproduces this run and saves its figures"),
+    "export_notebook": ActionSpec("Export as &Jupyter notebook…", None,
+                                  "A notebook whose cells rebuild the data, reproduce this "
+                                  "run with scikit-learn and draw its figures, explained"),
     "reset_settings": ActionSpec("Reset &settings…", None,
                                  "Forget the saved window layout, parameters and recent files"),
     "quit": ActionSpec("&Quit", "Ctrl+Q", "Quit K-Means Studio"),

@@ -44,6 +44,15 @@ def _run(script_text, folder):
     return result.returncode, result.stderr, {p.name for p in set(folder.iterdir()) - before}
 
 
+def _figures(*names):
+    """The PNG files a script named script.py saves its figures in."""
+    return {f"script_{name}.png" for name in names}
+
+
+#: What a blob script writes: the EM loop's small multiples and the clusters.
+BLOB_FIGURES = _figures("em_steps", "clusters")
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_descriptions_names_and_inits_stay_comments(text):
     session, _, _ = _session(_blob_source(), position=2)
@@ -62,7 +71,7 @@ def test_a_blob_script_with_hostile_texts_runs_and_creates_nothing(tmp_path):
                   session.objective, 4, text)
     status, err, created = _run(python_script(odd, name=text + ".py"), tmp_path / "run")
     assert status == 0, err
-    assert created == set()
+    assert created == BLOB_FIGURES
 
 
 def test_a_session_file_with_a_newline_in_its_init_gives_a_safe_script(tmp_path):
@@ -73,7 +82,7 @@ def test_a_session_file_with_a_newline_in_its_init_gives_a_safe_script(tmp_path)
     loaded = Session.from_json(json.dumps(data), "odd.json")
     status, err, created = _run(python_script(loaded, "odd.py"), tmp_path / "run")
     assert status == 0, err
-    assert created == set()
+    assert created == BLOB_FIGURES
 
 
 @pytest.fixture
@@ -116,10 +125,13 @@ def test_scripts_for_hostile_file_and_column_names_run_and_create_nothing(
         tmp_path, hostile_files):
     photo, table, images = hostile_files
     sources = {
-        "photo": ({"kind": "image_file", "path": str(photo)}, {"compressed.png"}),
+        "photo": ({"kind": "image_file", "path": str(photo)},
+                  {"compressed.png"} | _figures("photo", "palette")),
         "table": ({"kind": "table", "path": str(table), "features": ['x"""y', "photo\\N"],
-                   "label": ESCAPE, "missing": "drop", "scaling": "standardise"}, set()),
-        "images": ({"kind": "labelled_file", "path": str(images)}, set()),
+                   "label": ESCAPE, "missing": "drop", "scaling": "standardise"},
+                  BLOB_FIGURES),
+        "images": ({"kind": "labelled_file", "path": str(images)},
+                   _figures("centres", "confusion_matrix", "pca_labels")),
     }
     for what, (source, expected) in sources.items():
         session = _file_session(source)

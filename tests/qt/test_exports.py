@@ -176,6 +176,27 @@ def test_exported_script_reproduces_the_final_centres(window, qtbot, tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "c.npy"), snap.iteration.centers, atol=1e-9)
 
 
+def test_a_notebook_exported_from_the_window_starts_from_the_runs_centres(
+        window, qtbot, tmp_path):
+    """File ▸ Export ▸ Jupyter notebook: a valid .ipynb whose cells start scikit-learn
+    from the run's initial centres (tests/core/test_notebook.py runs such notebooks)."""
+    import nbformat
+
+    assert window.actions["export_notebook"] in window.export_menu.actions()
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.actions["run_to_end"].trigger()
+    wait_state(qtbot, window, lambda s: s.done)
+    path = window.exporter.export_text("notebook", tmp_path / "blobs_kmeans.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    namespace = {"np": np}
+    start = next(cell.source for cell in notebook.cells if "initial_centers =" in cell.source)
+    exec(start.split("\nk = ")[0], namespace)  # noqa: S102 - the cell the test wrote itself
+    session = window.exporter.current_session()
+    np.testing.assert_array_equal(namespace["initial_centers"], session.initial_centers)
+    assert notebook.cells[0].cell_type == "markdown"
+
+
 def test_settings_round_trip_and_reset(window, qtbot, monkeypatch):
     window.speed.setValue(30)
     window.pages["blobs"].panel.run.n_clusters.setValue(6)

@@ -174,7 +174,8 @@ class Exporter(QObject):
 
     # ------------------------------------------------------------------ tables, script
     def export_text(self, what: str, path: str | os.PathLike) -> Path | None:
-        """Write "centres" or "labels" (CSV) or "script" (Python) for the shown state."""
+        """Write "centres" or "labels" (CSV), "script" (Python) or "notebook" (Jupyter)
+        for the shown state."""
         from kmeans_studio.core.color.images import atomic_write
         from kmeans_studio.core.export import session as sessions
 
@@ -191,18 +192,25 @@ class Exporter(QObject):
                 path, sessions.labels_csv_chunks(snap.dataset, state.labels),
                 1 + -(-snap.dataset.n_samples // 50_000), "Writing the labels")
             return Path(path)
-        if what == "script":
-            from kmeans_studio.core.export.script import python_script
-
+        if what in ("script", "notebook"):
             if snap.dataset.image is not None and snap.dataset.image.transparent:
-                self.said.emit("The Python script does not handle transparency yet: it "
-                               "would compress this photo flattened on white, not as "
-                               "shown. Export the centres or labels instead.")
+                self.said.emit(f"The {_CODE_EXPORTS[what][0]} does not handle transparency "
+                               "yet: it would compress this photo flattened on white, not "
+                               "as shown. Export the centres or labels instead.")
                 return None
             session = self.current_session()
             if session is None:
                 return None
-            text = python_script(session, Path(path).name)
+            matching = getattr(self._shown(), "matching", None)  # the Digits page's choice
+            match = "hungarian" if matching is None else matching.method
+            if what == "script":
+                from kmeans_studio.core.export.script import python_script
+
+                text = python_script(session, Path(path).name, match)
+            else:
+                from kmeans_studio.core.export.notebook import jupyter_notebook
+
+                text = jupyter_notebook(session, match)
         else:
             text = sessions.centers_csv(snap.dataset, state.centers, state.labels)
         return self._saved(path, lambda: atomic_write(
@@ -320,14 +328,20 @@ class Exporter(QObject):
 
     def export_text_dialog(self, what: str) -> None:
         stem = self._stem()
-        if what == "script":
-            path = self._ask_save_path("Export as Python script", f"{stem}_kmeans.py",
-                                       "Python script (*.py)")
+        if what in _CODE_EXPORTS:
+            title, suffix, kind = _CODE_EXPORTS[what]
+            path = self._ask_save_path(f"Export as {title}", f"{stem}_kmeans{suffix}",
+                                       f"{kind} (*{suffix})")
         else:
             path = self._ask_save_path(f"Export {what} as CSV", f"{stem}-{what}.csv",
                                        "CSV table (*.csv)")
         if path is not None:
             self.export_text(what, path)
+
+
+#: The run exported as code: {what: (its name, suffix, file kind)}.
+_CODE_EXPORTS = {"script": ("Python script", ".py", "Python script"),
+                 "notebook": ("Jupyter notebook", ".ipynb", "Jupyter notebook")}
 
 
 class _Cancelled(Exception):

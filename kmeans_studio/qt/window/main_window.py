@@ -352,7 +352,8 @@ class MainWindow(QMainWindow):
             action = menu.addAction(f"{name} as PNG or SVG…")
             action.triggered.connect(lambda checked=False, n=name: self.exporter.export_view(n))
         menu.addSeparator()
-        for key in ("export_animation", "export_centers", "export_labels", "export_script"):
+        for key in ("export_animation", "export_centers", "export_labels", "export_script",
+                    "export_notebook"):
             menu.addAction(self.actions[key])
 
     def _build_status(self) -> None:
@@ -381,6 +382,8 @@ class MainWindow(QMainWindow):
         a["export_centers"].triggered.connect(lambda: self.exporter.export_text_dialog("centres"))
         a["export_labels"].triggered.connect(lambda: self.exporter.export_text_dialog("labels"))
         a["export_script"].triggered.connect(lambda: self.exporter.export_text_dialog("script"))
+        a["export_notebook"].triggered.connect(
+            lambda: self.exporter.export_text_dialog("notebook"))
         a["export_animation"].triggered.connect(self.exporter.export_animation_dialog)
         a["reset_settings"].triggered.connect(self.reset_settings)
         a["save_result"].triggered.connect(self.exporter.save_compressed)

@@ -96,6 +96,9 @@ SPECS: dict[str, ActionSpec] = {
                                    "Cluster the points with scikit-learn's other algorithms "
                                    "(DBSCAN, spectral, Gaussian mixture, …) side by side "
                                    "(Ctrl+Shift+A)"),
+    "tour": ActionSpec("&Tour of the notebook", "Shift+F1",
+                       "Follow the K-Means In-Depth notebook section by section, each shown "
+                       "in the studio; your own pages come back when it ends"),
     "shortcuts": ActionSpec("&Keyboard shortcuts", "F1", "List every keyboard shortcut"),
     "about": ActionSpec("&About K-Means Studio", None, "Version and libraries"),
 }

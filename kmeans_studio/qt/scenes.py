@@ -338,9 +338,30 @@ def table_labelled(window) -> None:
     _converged(window)
 
 
+def _tour(index: int):
+    """Section `index` of the tour of the notebook, its state shown (Show me), the
+    tour's dock beside it."""
+    def scene(window) -> None:
+        from kmeans_studio.qt.tour import STEPS
+
+        dock = window.guide.start()
+        dock.go_to(index)
+        if STEPS[index].source is None:
+            return
+        shown = []
+        window.guide.step_shown.connect(shown.append)
+        dock.show_me.click()
+        wait(lambda: index in shown)
+        window.guide.step_shown.disconnect(shown.append)
+    scene.__name__ = f"tour_{index + 1}"
+    return scene
+
+
 def _close_explore(scene):
-    """`scene` with the Explore and Pseudocode docks closed (unless it opens them)."""
+    """`scene` with the tour ended and the Explore and Pseudocode docks closed (unless
+    it opens them)."""
     def closed(window) -> None:
+        window.guide.end()
         window.explore.hide()
         window.pseudocode_dock.hide()
         scene(window)
@@ -374,6 +395,8 @@ SCENES = [(scene.__name__, scene) for scene in (
     _explore("image", "silhouette"),
     moons_other_algorithms,
     mixture_explore_sweep,
+    # The tour last: its dock stays open from one section to the next.
+    *(_tour(index) for index in range(8)),
 )]
 
 

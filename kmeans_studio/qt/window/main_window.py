@@ -42,6 +42,7 @@ from kmeans_studio.qt.window.exporting import Exporter
 from kmeans_studio.qt.window.opening import Opener
 from kmeans_studio.qt.window.page_bar import PageBar
 from kmeans_studio.qt.window.placement import give_way, restore_layout, save_layout
+from kmeans_studio.qt.window.touring import Guide
 
 #: The least height of the Explore dock: its tabs, controls and a row of plots.
 EXPLORE_LEAST = 200
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
         """Scaled, the Parameters dock widens to show the widest panel whole, as far as
         the page can give (the page first: a panel then scrolls sideways in its dock)."""
         self.resizeDocks([self.data_dock], [self._panel_width()], Qt.Orientation.Horizontal)
-        self._rearrange()
+        self.rearrange()
 
     def _build_explore(self) -> None:
         self.explore = ExploreDock(self._explore_context, self)
@@ -191,8 +192,8 @@ class MainWindow(QMainWindow):
         self.pseudocode_dock.hide()
         self.views.installEventFilter(self)
         for dock in self._docks().values():
-            dock.visibilityChanged.connect(lambda _: self._rearrange())
-            dock.dockLocationChanged.connect(lambda _: self._rearrange())
+            dock.visibilityChanged.connect(lambda _: self.rearrange())
+            dock.dockLocationChanged.connect(lambda _: self.rearrange())
 
     def _docks(self) -> dict[str, QDockWidget]:
         """The docks whose place is remembered, by their name in `settings.DOCKS`."""
@@ -212,9 +213,9 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._rearrange()
+        self.rearrange()
 
-    def _rearrange(self) -> None:
+    def rearrange(self) -> None:
         """The window or its docks changed: the docks give way once laid out."""
         self._rearranged = True
         self._giving_way.start(0)
@@ -224,17 +225,22 @@ class MainWindow(QMainWindow):
             return
         self._rearranged = False
         self._needs = self.page.area.needs()
-        if give_way(self, list(self._docks().values()), self._needs):
+        if give_way(self, self._giving_docks(), self._needs):
             # Still too narrow with every dock at its least: the docks on the page's
             # right join the Parameters dock (on its left, where they share its column)
             # as tabs; a tab brings its dock forward.
-            beside = [dock for dock in self._docks().values()
+            beside = [dock for dock in self._giving_docks()
                       if dock is not self.data_dock and dock.isVisible() and not dock.isFloating()
                       and self.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea]
             for dock in beside:
                 self.tabifyDockWidget(self.data_dock, dock)
             if beside:
-                self._rearrange()
+                self.rearrange()
+
+    def _giving_docks(self) -> list[QDockWidget]:
+        """The docks that give way to the page: the remembered ones and the tour's."""
+        tour = [self.guide.dock] if self.guide.dock is not None else []
+        return [*self._docks().values(), *tour]
 
     def show_explore(self, tab: str) -> None:
         """Open the Explore dock at `tab` and start its work; the first time, give it
@@ -244,7 +250,7 @@ class MainWindow(QMainWindow):
         if first:
             self.resizeDocks([self.explore], [max(260, self.height() // 3)],
                              Qt.Orientation.Vertical)
-            self._rearrange()  # (then as much as the page can give)
+            self.rearrange()  # (then as much as the page can give)
 
     def _explore_context(self):
         snap = self.controller.snapshot
@@ -339,6 +345,7 @@ class MainWindow(QMainWindow):
         for name in ("choose_k", "silhouette", "seed_race", "other_algorithms"):
             menu.addAction(a[name])
         menu = self.menuBar().addMenu("&Help")
+        menu.addAction(a["tour"])
         menu.addAction(a["shortcuts"])
         menu.addAction(a["about"])
         self._update_recent_menu()
@@ -397,6 +404,8 @@ class MainWindow(QMainWindow):
         a["cancel"].triggered.connect(self.explore.cancel)
         self.explore.load_requested.connect(self.load_run)
         self.explore.busy_changed.connect(lambda _: self.run_status.update())
+        self.guide = Guide(self)
+        a["tour"].triggered.connect(self.guide.start)
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["about"].triggered.connect(self.show_about)
         for name, key in VIEW_OPTIONS.items():
@@ -438,7 +447,7 @@ class MainWindow(QMainWindow):
         self.panel_stack.setCurrentIndex(index)
         self._show_views(index)
         self._enter_page()
-        self._rearrange()  # (another page may need more room)
+        self.rearrange()  # (another page may need more room)
 
     def _leave_page(self) -> None:
         """A page that plays stops when it is left (its run and position stay)."""
@@ -485,7 +494,7 @@ class MainWindow(QMainWindow):
             if opening.path:  # (pasted pixels have none)
                 self.opener.remember(opening.path)
             if self.page is not opening.page:
-                self._show_page(opening.page.key)  # which shows its newest state
+                self.show_page(opening.page.key)  # which shows its newest state
                 return
         if page is self.page:  # other pages show their newest state when shown
             self._show_snapshot(page, snapshot)
@@ -503,9 +512,9 @@ class MainWindow(QMainWindow):
         # A dropped or opened file shows its page; a page's own data (the first page's
         # sample, loaded after the user moved on) never takes the user back to it.
         if opened is not None and self.page is not page:
-            self._show_page(page.key)
+            self.show_page(page.key)
 
-    def _show_page(self, key: str) -> None:
+    def show_page(self, key: str) -> None:
         """Show a page (its run goes on as it was; the one left stops playing)."""
         self.page_bar.setCurrentIndex(self.page_bar.findData(key))
 
@@ -666,6 +675,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Interface at {100 * taken:.0f}%", 5_000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # The user's own parameters and docks come back before they are saved.
+        self.guide.end(restart_runs=False)
         # Every run is told to stop first, so that their waits overlap: each thread
         # is waited for about a second at most, then abandoned (it ends by itself).
         for page in self.pages.values():

@@ -88,9 +88,12 @@ class DigitsPanel(SourcePanel):
         return RunRequest(source, **self.run.values().request_values())
 
     def restore(self, source: DataSource, run: dict) -> None:
-        """Take a session's data and run parameters (no request is sent)."""
+        """Take a session's data and run parameters (no request is sent), and the
+        matching of clusters to classes when `run` names one ("match": the tour's)."""
         self._source = ("file", source.path) if source.path is not None else ("digits",)
         self.run.show_values(self.run.values().with_session(run))
+        if self.match.findData(run.get("match")) >= 0:
+            self.match.setCurrentIndex(self.match.findData(run["match"]))
 
     def save(self, settings: Settings) -> None:
         settings["digits/match"] = self.matching

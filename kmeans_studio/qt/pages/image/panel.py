@@ -122,9 +122,13 @@ class ImagePanel(SourcePanel):
                           tol=1e-4, run_to_end=True)
 
     def restore(self, source: DataSource, run: dict) -> None:
-        """Take a session's photo and colours (no request is sent)."""
-        self._source = (("sample", source.name) if isinstance(source, SampleImage)
-                        else ("file", source.path))
+        """Take a session's photo and colours (no request is sent); also a pasted photo,
+        which only the tour gives back."""
+        if isinstance(source, PastedImage):  # (the tour gives a pasted photo back)
+            self._source = ("pixels", source.pixels, source.name)
+        else:
+            self._source = (("sample", source.name) if isinstance(source, SampleImage)
+                            else ("file", source.path))
         self.params.show_values(from_values(self.params.values(), {
             "n_clusters": run["n_clusters"], "random_state": run["random_state"] or 0,
             "space": source.space}))

@@ -133,6 +133,7 @@ USAGE = """\
 usage: kmeans-studio [FILE ...]         open the studio (with images, tables, sessions)
        kmeans-studio compress --help    compress images from the command line
        kmeans-studio animate --help     a saved run as an animated GIF
+       kmeans-studio export --help      a saved run as a Jupyter notebook or a script
        kmeans-studio --install-desktop  add K-Means Studio to your desktop menu
        kmeans-studio --uninstall-desktop
        kmeans-studio --version"""
@@ -181,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kmeans_studio.cli_animate import main as animate_main  # no Qt either
 
         return animate_main(argv[1:])
+    if argv and argv[0] == "export":
+        from kmeans_studio.cli_export import main as export_main  # no Qt either
+
+        return export_main(argv[1:])
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0

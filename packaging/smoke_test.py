@@ -5,7 +5,7 @@
 Run from another working folder, with a home of its own: ``--version``; ``compress`` on
 a photo (read back with Pillow); a second ``compress`` that must load the shipped
 kernels, not compile them (the cache folders' files are the same before and after);
-``animate`` on a saved session; the window offscreen for a few seconds with no
+``animate`` and ``export`` on a saved session; the window offscreen for a few seconds with no
 traceback and no errors.log; ``compress`` with a home that cannot be written; and
 ``compress`` from a copy of the bundle that cannot be written either (as an unprivileged
 user when run as root, for whom no folder is read-only), which must warn in one line
@@ -152,6 +152,9 @@ def main() -> None:
     check(done.returncode == 0, "animate", done.stderr)
     with Image.open(work / "run.gif") as gif:
         check(gif.n_frames == 4, "its GIF: a frame per state")
+    done = run("export", "run.kmeans.json")  # nbformat and its schemas are in the bundle
+    check(done.returncode == 0 and '"nbformat": 4' in (work / "run.ipynb").read_text(),
+          "export: the session as a Jupyter notebook", done.stderr)
 
     window = subprocess.Popen([str(exe)], cwd=work, env={**env, "XDG_STATE_HOME": str(work)},
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

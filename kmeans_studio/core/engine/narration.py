@@ -65,16 +65,21 @@ def _at(point) -> str:
     return "(" + ", ".join(f"{v:.3g}" for v in point) + ")"
 
 
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same centres, but for the rounding of the engine's centring (a last bit)."""
+    scale = max(1.0, float(np.abs(b).max(initial=0.0)))
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12 * scale)
+
+
 def _narrate_edit(state: Iteration, previous: Iteration | None) -> str:
     """The centres were edited mid-run: which one was added or removed, when one was."""
     k, before = state.n_clusters, None if previous is None else previous.centers
     then = "Next, each point joins its nearest centre."
-    if before is not None and k == len(before) + 1 and np.array_equal(
-            state.centers[:-1], before):
+    if before is not None and k == len(before) + 1 and _same(state.centers[:-1], before):
         return f"You added a centre at {_at(state.centers[-1])}; k is now {k}. {then}"
     if before is not None and k == len(before) - 1:
         for j in range(len(before)):
-            if np.array_equal(np.delete(before, j, axis=0), state.centers):
+            if _same(np.delete(before, j, axis=0), state.centers):
                 return (f"You removed centre {j + 1} at {_at(before[j])}; k is now {k}. "
                         f"{then}")
     return f"You placed the centres by hand; k is now {k}. {then}"

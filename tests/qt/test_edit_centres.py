@@ -3,6 +3,7 @@ mid-run, a right-click on a centre removes it; the run goes on and stepping back
 crosses the edit.  Real mouse clicks on the scatter plot's viewport."""
 
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
 from kmeans_studio.qt.scenes import settle_layout
@@ -126,3 +127,43 @@ def test_placing_by_hand_still_restarts_from_the_centres_placed(window, qtbot):
     placed = wait_state(qtbot, window, lambda s: s.iteration is not None
                         and s.iteration.n_clusters == 2)
     assert not placed.edited and placed.stretches[0][0] == 0
+
+
+def test_a_session_saved_after_an_edit_reopens_at_the_same_state(window, qtbot, tmp_path):
+    page = window.pages["blobs"]
+    scatter = page.scatter
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    for _ in range(3):
+        window.actions["step"].trigger()
+    before = wait_state(qtbot, window, lambda s: s.index == 3)
+    settle_layout()
+    _click_at(qtbot, scatter, *_empty_spot(scatter, before.iteration.centers))
+    wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 5)
+    for _ in range(3):
+        window.actions["step"].trigger()
+    saved = wait_state(qtbot, window, lambda s: s.index == 7)
+    path = window.exporter.save_session(tmp_path / "edited.kmeans.json")
+    script = window.exporter.export_text("script", tmp_path / "edited.py")
+    assert "edited by hand mid-run (at state 4" in script.read_text()
+    gif = tmp_path / "edited.gif"
+    assert window.exporter.export_animation(gif, (160, 120), 4.0)
+    qtbot.waitUntil(lambda: gif.exists() and not window.exporter._exports.running,
+                    timeout=60_000)
+    with Image.open(gif) as frames:  # the run from the edit on
+        assert frames.n_frames == saved.index - 4 + 1
+
+    seed = saved.request.random_state
+    page.panel.run.random_state.setValue(seed + 1)  # another run meanwhile
+    wait_state(qtbot, window, lambda s: s.request.random_state == seed + 1)
+    assert window.opener.open_session(path)
+    again = wait_state(qtbot, window, lambda s: s.request.random_state == seed
+                       and s.index == 7)
+    assert again.iteration.n_clusters == 5 and page.panel.run.n_clusters.value() == 5
+    np.testing.assert_array_equal(again.iteration.centers, saved.iteration.centers)
+    np.testing.assert_array_equal(again.iteration.labels, saved.iteration.labels)
+    np.testing.assert_array_equal(again.objective, saved.objective)
+    assert [s for s, _ in again.stretches] == [0, 4]
+    window.controller.seek(3)  # back across the edit
+    back = wait_state(qtbot, window, lambda s: s.index == 3)
+    np.testing.assert_array_equal(back.iteration.centers, before.iteration.centers)
+    assert page.panel.run.n_clusters.value() == 4

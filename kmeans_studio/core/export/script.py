@@ -3,6 +3,9 @@
 The script rebuilds the same data, starts scikit-learn's `KMeans` (Lloyd) from the
 same initial centres with the same sample weights, and ends with the same centres as
 the app (K-Means Studio's engine agrees with scikit-learn iteration for iteration).
+A run whose centres were edited mid-run starts from the centres of its last edit
+(the app's run goes on from there as a new run from those centres would, so the
+script still ends with the app's centres) and says so.
 A Gaussian mixture's run becomes scikit-learn's `GaussianMixture` with the same
 initialisation and seed (or, for means placed by hand, the same starting weights,
 means and covariances), which `engine.mixture` equals step for step.
@@ -15,7 +18,7 @@ import numpy as np
 
 from kmeans_studio.core.color.spaces import colors_kind
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
-from kmeans_studio.core.export.session import Session
+from kmeans_studio.core.export.session import Session, state_phase
 
 # Text from files and sessions (names, descriptions) goes into the script only as `#`
 # comments made by `_comment`, and values only as literals made by `repr()` of checked
@@ -109,7 +112,9 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
                             estimator="GaussianMixture" if mixture else "KMeans"),
              source.script_lines()]
     weight = "sample_weight" if source.photo else "None"
-    centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
+    edited_at, trail, _, _ = session.last_stretch()
+    start = trail[0]  # the initial centres, or those of the last edit mid-run
+    centers = np.array2string(start, separator=", ", threshold=np.inf,
                               floatmode="unique", max_line_width=100)
     seed = run["random_state"]
     tol = repr(float(run["tol"]))
@@ -121,11 +126,20 @@ def python_script(session: Session, name: str = "kmeans_run.py") -> str:
             raise ValueError("A Gaussian mixture on a photo cannot be exported as a script.")
         parts.append(_mixture_code(run, centers))
         return "".join(parts)
+    begun = f"{_comment(run['init'])}, seed {_comment(seed)}{_starts(run)}"
+    if edited_at:
+        n_iter = state_phase(edited_at, session.edits)[1]
+        what = (f"# The centres as edited by hand mid-run (at state {edited_at}, after "
+                f"iteration {n_iter};\n# the run began from {begun}).  The app's run went "
+                "on from these centres as a\n# new run from them does: this one ends with "
+                "the app's centres.")
+    else:
+        what = f"# The initial centres of the run ({begun})."
     parts.append(f"""
-# The initial centres of the run ({_comment(run['init'])}, seed {_comment(seed)}{_starts(run)}).
+{what}
 initial_centers = np.array({centers})
 
-kmeans = KMeans(n_clusters={len(session.initial_centers)}, init=initial_centers, n_init=1,
+kmeans = KMeans(n_clusters={len(start)}, init=initial_centers, n_init=1,
                 max_iter={int(run['max_iter'])!r}, tol={tol}, algorithm="lloyd")
 kmeans.fit(X, sample_weight={weight})
 print("Iterations:", kmeans.n_iter_)

@@ -162,6 +162,9 @@ class ScatterView(QWidget):
         self._xy = np.empty((0, 2))
         self._snapshot: Snapshot | None = None
         self._placing = False
+        #: Clicks add and remove centres mid-run (`center_added`, `center_removed`):
+        #: set by a page that passes them on to its run.
+        self.edits_mid_run = False
         self._placed: np.ndarray = np.empty((0, 2))
         self._axes: tuple = ("columns", 0, 1)  # or ("pca",)
         self.show_voronoi = True
@@ -498,6 +501,9 @@ class ScatterView(QWidget):
             parts.append(f"{shift}Click to add a centre, {shift.lower()}right-click a centre "
                          "to remove it (the run goes on); drag a centre to start again "
                          "from there.")
+        elif (self._snapshot is not None and self._snapshot.iteration is not None
+              and self.editable):
+            parts.append("Drag a centre to move it; the assignment follows.")
         if self._dataset is not None and not self.editable:
             parts.append(f"A 2-D view of {self._dataset.n_features} features, centres "
                          "projected alike (not draggable).")
@@ -531,9 +537,10 @@ class ScatterView(QWidget):
         self.centers_edited.emit(C)
 
     def _editing_mid_run(self) -> bool:
-        """Centres are shown (not placed by hand) where they can be edited."""
-        return (not self._placing and self.editable and self._snapshot is not None
-                and self._snapshot.iteration is not None)
+        """Centres are shown (not placed by hand) where they can be edited, on a page
+        that takes the edits (`edits_mid_run`)."""
+        return (self.edits_mid_run and not self._placing and self.editable
+                and self._snapshot is not None and self._snapshot.iteration is not None)
 
     def _mid_run_edit(self, event) -> tuple[str, float, float] | None:
         """("add", x, y) for a click away from the centres, ("remove", x, y) for a

@@ -70,6 +70,7 @@ class BlobsPage(Page):
         self.panel.run.init.currentIndexChanged.connect(
             lambda: self.scatter.set_placing(self.panel.placing))
         self.scatter.centers_edited.connect(controller.set_centers)
+        self.scatter.edits_mid_run = True
         self.scatter.center_added.connect(self._add_center)
         self.scatter.center_removed.connect(self._remove_center)
         self.inertia.seek_requested.connect(controller.seek)

@@ -95,11 +95,17 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
         raise ValueError(f"“{output}” exists; use --force to replace it.")
     session = Session.load(source)
     run = session.run
-    model, k, max_iter = run.get("model", "kmeans"), run["n_clusters"], run["max_iter"]
+    # A run whose centres were edited mid-run is animated from its last edit on (as
+    # the window does): a run started from those centres, state for state.
+    start, trail, objective, position = session.last_stretch()
+    if start:
+        notes.append(f"note: the centres were edited at state {start}; the animation "
+                     "shows the run from there")
+    model, k, max_iter = run.get("model", "kmeans"), trail.shape[1], run["max_iter"]
     # The window's rules and bounds, before the data are made or read.
     data = session.source
     data.check_model(model)
-    animation.check_output(output, size, args.fps, session.position + 1)  # the frames' memory
+    animation.check_output(output, size, args.fps, position + 1)  # the frames' memory
     if isinstance(data, Blobs):
         limits.check_run(data.n_samples, k, 2, model, max_iter)
     dataset = data.load()
@@ -107,9 +113,8 @@ def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:
     if dataset.image is None:  # the engine's check, which a replayed k-means never meets
         as_data_matrix(dataset.X)  # (values whose squares overflow: drawn at ±1e308)
     animation.check_view(dataset, args.view)
-    replayed = animation.replayed_run(dataset, run, session.initial_centers)
-    states = animation.frame_states(session.trail, session.objective, session.position,
-                                    replayed)
+    replayed = animation.replayed_run(dataset, run, trail[0])
+    states = animation.frame_states(trail, objective, position, replayed, edited=start > 0)
     frames = animation.render_frames(dataset, states, size, args.view)
     written = animation.write_animation(frames, output, args.fps)
     return written, len(frames), notes

@@ -41,7 +41,11 @@ class RunRequest:
     advance_to : int
         A reopened session's run goes on to this state at once ...
     expected_trail : ndarray or None
-        ... and is checked to follow these centres (else the data changed).
+        ... and is checked to follow these centres (else the data changed) ...
+    edits : tuple of (int, ndarray)
+        ... with its edits of the centres made again on the way: ``(state, trail)``,
+        the centres ``trail[0]`` set as state `state` (`KMeansRun.edit_centers`), then
+        checked to be followed by ``trail[1:]`` after each update (as `expected_trail`).
     run_to_end : bool
         A new run (not a reopened one) goes on to convergence at once (photos: the
         compressed picture comes without asking; the steps stay in the history).
@@ -57,6 +61,7 @@ class RunRequest:
     n_init: int = 1
     advance_to: int = 0
     expected_trail: np.ndarray | None = None
+    edits: tuple[tuple[int, np.ndarray], ...] = ()
     run_to_end: bool = False
 
     @property
@@ -79,6 +84,8 @@ class RunRequest:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(map(_same, a, b))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
                 and a.shape == b.shape and bool(np.array_equal(a, b)))
@@ -105,7 +112,8 @@ class Snapshot:
         What the run improves, for every state in the history (NaN for the initial
         state): inertia, or a mixture's log-likelihood (`Iteration.objective`).
     trail : ndarray of shape (m, k, d)
-        Centres at the start and after each update, up to `index`.
+        Centres at the start (or the last edit of the centres before `index`: k may
+        differ) and after each update, up to `index`.
     done : bool
         The run has finished and `index` is its last state.
     dataset : Dataset
@@ -118,6 +126,9 @@ class Snapshot:
         ``(index, n_init)`` when the run shown is the best of several starts.
     request : RunRequest or None
         The request whose run this is (for sessions and scripts).
+    stretches : tuple of (int, ndarray)
+        Every stretch of the run up to `index`: (the state it starts at: 0, then each
+        edit of the centres; its trail as `trail`), oldest first; `trail` is the last.
     """
 
     iteration: Iteration | None
@@ -131,6 +142,12 @@ class Snapshot:
     derived: Any = None
     start: tuple[int, int] | None = None
     request: RunRequest | None = None
+    stretches: tuple[tuple[int, np.ndarray], ...] = ()
+
+    @property
+    def edited(self) -> bool:
+        """The centres were edited mid-run before the state shown."""
+        return len(self.stretches) > 1
 
 
 @dataclasses.dataclass(frozen=True)

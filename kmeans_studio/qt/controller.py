@@ -2,10 +2,10 @@
 
 `KMeansWorker` lives in its own QThread and is the only object that touches the run
 (a `core.engine.stepped.SteppedRun`: k-means, a mixture, a photo's colour run, made
-from the plain-data `RunRequest` by `core.recipes`).  `RunController` lives on the GUI thread; it talks to the worker through
-its own (queued) signals and re-emits the worker's results from slots, so every public
-signal fires on the GUI thread.  Each page has a controller of its own (see the
-README's architecture section).  Rules that keep it safe:
+from the plain-data `RunRequest` by `core.recipes`).  `RunController` lives on the GUI
+thread; it talks to the worker through its own (queued) signals and re-emits the
+worker's results from slots, so every public signal fires on the GUI thread.  Each
+page has a controller of its own (see the README's architecture section).  Rules that keep it safe:
 
 * worker signals connect only to slots of GUI-thread QObjects (a lambda would run on the
   worker thread);
@@ -13,6 +13,9 @@ README's architecture section).  Rules that keep it safe:
   number, which long loops (run to convergence, play) compare between iterations;
 * snapshots are coalesced: when the worker is faster than painting, the controller
   keeps only the newest and emits at most about 60 per second, counting the rest;
+* centres edited mid-run (a click adds one, a right-click removes one) change the
+  state the user sees, with the request it belongs to: an edit meant for a run since
+  replaced is dropped, and clicks faster than the worker wait their turn;
 * a reopened session is replayed before anything is committed: a newer command stops
   the replay between half-steps, and a replay that fails (a mixture that collapses, a
   run that does not fit in memory) leaves the previous data and run on screen;
@@ -47,6 +50,7 @@ from kmeans_studio.core.engine.models import MODELS
 from kmeans_studio.core.engine.parallel import lowest_priority
 from kmeans_studio.core.engine.stepped import SteppedRun
 from kmeans_studio.core.limits import check_run
+from kmeans_studio.core.parameters import RunParameters, specs
 from kmeans_studio.core.recipes import make_run, recipe_for
 from kmeans_studio.qt.contracts import RunRequest, Snapshot
 
@@ -57,6 +61,11 @@ REPLAY_REPORT_S = 0.1
 #: The longest `RunController.shutdown` waits for its worker: one E-step of a big
 #: mixture can take minutes, and closing the window must not wait for it.
 SHUTDOWN_WAIT_MS = 1000
+
+#: The most centres an edit may leave (the k a page's spin box offers).
+MAX_CENTERS = int(specs(RunParameters)["n_clusters"].high)
+#: Why the last centre stays.
+LAST_CENTER = "A run needs at least one centre: the last one cannot be removed."
 
 #: Worker threads that did not stop within `SHUTDOWN_WAIT_MS`, with their workers:
 #: [(thread, worker)], until they end by themselves (see `_abandon`).
@@ -75,6 +84,28 @@ def _failure(exc: Exception, name: str | None = None) -> str:
         return ("This run does not fit in the memory free now; ask for fewer points, "
                 "clusters or features.")
     return error_sentence(exc, name)
+
+
+def _edit_refusal(change: str, k: int) -> str | None:
+    """Why a centre cannot be added to (or removed from) `k` centres, or None."""
+    if change == "remove" and k <= 1:
+        return LAST_CENTER
+    if change == "add" and k >= MAX_CENTERS:
+        return (f"A run has at most {MAX_CENTERS} centres: remove one before adding "
+                "another.")
+    return None
+
+
+def _follows(trails: list, expected: list) -> bool:
+    """Whether a replayed run's stretches [(state, trail)] are the saved ones."""
+    if len(trails) != len(expected):
+        return False
+    for (start, trail), (want_start, want) in zip(trails, expected):
+        scale = max(1.0, float(np.abs(want).max()))
+        if (start != want_start or trail.shape != want.shape
+                or np.abs(trail - want).max() > 1e-6 * scale):
+            return False
+    return True
 
 
 def _abandon(thread: QThread, worker: QObject) -> None:
@@ -109,6 +140,8 @@ class KMeansWorker(QObject):
     playing_changed = Signal(bool)
     busy = Signal(str, int, int)  # what, done, total (0: unknown); "" when idle
     synced = Signal()
+    refused = Signal(str)
+    edited = Signal()  # an edit of the centres was carried out, refused or dropped
 
     def __init__(self) -> None:
         super().__init__()
@@ -210,13 +243,20 @@ class KMeansWorker(QObject):
     def _replay(self, run: SteppedRun, request: RunRequest, generation: int) -> int | None:
         """Advance a reopened session's run to its saved state, with progress; None
         when a newer command came meanwhile (asked between half-steps: a mixture's
-        saved history can take many minutes to replay).  Say so if the centres do not
-        follow the saved ones (the data changed since)."""
+        saved history can take many minutes to replay); its edits of the centres are
+        made again at their states.  Say so if the centres do not follow the saved ones
+        (the data changed since)."""
         target, reported = request.advance_to, time.perf_counter()
-        while len(run.history) <= target and not run.done:
+        edits = list(request.edits)
+        while len(run.history) <= target:
             if generation != self.latest_start:
                 return None
-            run.advance()
+            if edits and len(run.history) == edits[0][0]:
+                run.edit_centers(edits.pop(0)[1][0])
+            elif run.done:
+                break
+            else:
+                run.advance()
             if time.perf_counter() - reported >= REPLAY_REPORT_S:
                 reported = time.perf_counter()
                 self.busy.emit("Replaying the session…", len(run.history) - 1, target)
@@ -225,9 +265,7 @@ class KMeansWorker(QObject):
         cursor = min(target, len(run.history) - 1)
         expected = request.expected_trail
         if expected is not None:
-            trail = run.center_trail(cursor)
-            scale = max(1.0, float(np.abs(expected).max()))
-            if trail.shape != expected.shape or np.abs(trail - expected).max() > 1e-6 * scale:
+            if not _follows(run.center_trails(cursor), [(0, expected), *request.edits]):
                 self.warned.emit("The run does not follow the saved session: the data "
                                  "have changed since it was saved. Showing the run on the "
                                  "data as they are now.")
@@ -254,6 +292,40 @@ class KMeansWorker(QObject):
             return
         self._start_info = None
         self._set_run(run, cursor=len(run.history) - 1)
+
+    @Slot(str, object, int, object)
+    def edit_centers(self, change: str, point: np.ndarray, at: int,
+                     request: RunRequest) -> None:
+        """A centre added at `point` ("add"), or the one nearest `point` removed
+        ("remove"), in state `at` of the run of `request` (-1: the state shown now);
+        the states after it are dropped and the run goes on from the edited state."""
+        try:
+            if request is not self._request or self._run is None:
+                return  # meant for a run since replaced
+            self._stop_timer()
+            run = self._run
+            index = self._cursor if not 0 <= at < len(run.history) else at
+            centers = run.center_trail(index)[-1]  # the centres of state `index`
+            refusal = _edit_refusal(change, len(centers))
+            if refusal is not None:
+                self.refused.emit(refusal)
+                return
+            if change == "add":
+                centers = np.vstack([centers, np.reshape(point, (1, -1))])
+            else:
+                nearest = int(np.argmin(((centers - np.ravel(point)) ** 2).sum(axis=1)))
+                centers = np.delete(centers, nearest, axis=0)
+            try:
+                run.edit_centers(centers, at=index)
+            except (ValueError, MemoryError) as exc:
+                self.refused.emit(_failure(exc))
+                return
+            self._states.clear()  # (the states after `index` are gone)
+            self._objective = run.objectives()
+            self._cursor = len(run.history) - 1
+            self._emit()
+        finally:
+            self.edited.emit()
 
     @Slot()
     def step_forward(self) -> None:
@@ -430,15 +502,18 @@ class KMeansWorker(QObject):
         else:
             state = self._state(i)
             previous = self._state(i - 1) if i > 0 else None
-            trail = run.center_trail(i)
+            stretches = tuple(run.center_trails(i))
+            for _, trail in stretches:
+                trail.setflags(write=False)
+            trail = stretches[-1][1]  # the stretch of state i
             objective = np.array(self._objective)
             objective.setflags(write=False)
-            trail.setflags(write=False)
             done = run.done and i == len(run.history) - 1
             derive = recipe_for(self._request.data).derive
             derived = None if derive is None else derive(self._dataset, state, done)
             snapshot = Snapshot(state, previous, i, len(run.history), objective, trail,
-                                done, self._dataset, derived, self._start_info, self._request)
+                                done, self._dataset, derived, self._start_info, self._request,
+                                stretches)
         self.gui_ready = False
         self.snapshot_ready.emit(snapshot)
 
@@ -459,6 +534,9 @@ class RunController(QObject):
         is kept.
     warned(str)
         A request was carried out, but something in it deserves a sentence.
+    refused(str)
+        An edit of the centres was refused before anything changed (the last centre,
+        a mixture's means); the sentence says why.
     busy(str, int, int)
         Long work under way (what, done, total; total 0 when unknown), or "" when the
         worker is idle again.  `cancel()` stops it.
@@ -473,6 +551,7 @@ class RunController(QObject):
     finished = Signal()
     failed = Signal(str)
     warned = Signal(str)
+    refused = Signal(str)
     busy = Signal(str, int, int)
     playing_changed = Signal(bool)
     synced = Signal()
@@ -480,6 +559,7 @@ class RunController(QObject):
     # Commands to the worker: queued, because the worker lives in another thread.
     _start_requested = Signal(object, int)
     _centers_requested = Signal(object, int)
+    _edit_requested = Signal(str, object, int, object)
     _step_requested = Signal()
     _back_requested = Signal()
     _seek_requested = Signal(int)
@@ -507,6 +587,8 @@ class RunController(QObject):
         self._paint_timer.timeout.connect(self._paint)
         self._centers_in_flight = False
         self._next_centers: np.ndarray | None = None
+        self._edit_in_flight = False
+        self._next_edits: list[tuple[str, np.ndarray, RunRequest]] = []
 
         self._thread = QThread()
         self._thread.setObjectName("kmeans-worker")
@@ -516,6 +598,7 @@ class RunController(QObject):
         self._thread.started.connect(w.note_thread)
         self._start_requested.connect(w.start)
         self._centers_requested.connect(w.set_centers)
+        self._edit_requested.connect(w.edit_centers)
         self._step_requested.connect(w.step_forward)
         self._back_requested.connect(w.step_back)
         self._seek_requested.connect(w.seek)
@@ -532,6 +615,8 @@ class RunController(QObject):
         w.data_ready.connect(self._on_data)
         w.failed.connect(self._on_failed)
         w.warned.connect(self._on_warned)
+        w.refused.connect(self._on_refused)
+        w.edited.connect(self._on_edited)
         w.busy.connect(self._on_busy)
         w.finished.connect(self._on_finished)
         w.playing_changed.connect(self._on_playing)
@@ -554,6 +639,36 @@ class RunController(QObject):
             return
         self._centers_in_flight = True
         self._centers_requested.emit(centers, self._bump(replaces_run=True))
+
+    def add_center(self, point) -> None:
+        """Mid-run, a centre at `point` added to the state shown; the run goes on from
+        there (the states after the one shown are dropped)."""
+        self._edit("add", point)
+
+    def remove_center(self, point) -> None:
+        """Mid-run, the centre of the state shown nearest `point` removed (never the
+        last: `refused` says so); the run goes on from there."""
+        self._edit("remove", point)
+
+    def _edit(self, change: str, point) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.iteration is None or snapshot.request is None:
+            return  # no centres shown: nothing to edit
+        point = np.array(point, dtype=float).ravel()
+        if self._edit_in_flight:  # after it, on the state it makes
+            self._next_edits.append((change, point, snapshot.request))
+            return
+        refusal = _edit_refusal(change, snapshot.iteration.n_clusters)
+        if refusal is not None:
+            self.refused.emit(refusal)
+            return
+        self._send_edit(change, point, snapshot.index, snapshot.request)
+
+    def _send_edit(self, change: str, point: np.ndarray, at: int,
+                   request: RunRequest) -> None:
+        self._edit_in_flight = True
+        self._bump()  # (stops playing and running to the end)
+        self._edit_requested.emit(change, point, at, request)
 
     def step(self) -> None:
         """One half-step forward (from the history when there, else computed)."""
@@ -694,6 +809,17 @@ class RunController(QObject):
     @Slot(str)
     def _on_warned(self, message: str) -> None:
         self.warned.emit(message)
+
+    @Slot(str)
+    def _on_refused(self, message: str) -> None:
+        self.refused.emit(message)
+
+    @Slot()
+    def _on_edited(self) -> None:
+        self._edit_in_flight = False
+        if self._next_edits:
+            change, point, request = self._next_edits.pop(0)
+            self._send_edit(change, point, -1, request)
 
     @Slot(str, int, int)
     def _on_busy(self, what: str, done: int, total: int) -> None:

@@ -75,6 +75,13 @@ def _page_kmeans(snapshot: Snapshot, request: RunRequest) -> dict | None:
     return None
 
 
+def _shown_k(snapshot: Snapshot, request: RunRequest) -> int:
+    """The k of the state shown (centres added or removed mid-run change it), else the
+    k asked for."""
+    state = snapshot.iteration
+    return request.n_clusters if state is None else state.n_clusters
+
+
 def _photo_runs(data) -> dict:
     """For a photo, the runs its page makes: seeded on a sample of its pixels and
     assigned by its colour octree (built here, once, on the job's thread); nothing
@@ -320,7 +327,7 @@ class RaceTab(_JobTab):
             self.error.show_error("The seed race compares starts of k-means: choose "
                                   "k-means as the model to race them.")
             return None
-        data, k = snapshot.dataset, request.n_clusters
+        data, k = snapshot.dataset, _shown_k(snapshot, request)
         init = self.init.currentData() or request.init
         if not isinstance(init, str) or init not in RACE_INITS:
             if data.n_samples >= k:  # (fewer points than k: the race says so itself)
@@ -373,7 +380,7 @@ class AlgorithmsTab(_JobTab):
             return None
         points = data.X if data.n_features == 2 else (
             data.projection.points if data.projection is not None else data.X[:, :2])
-        k, seed, y = request.n_clusters, request.random_state or 0, data.y
+        k, seed, y = _shown_k(snapshot, request), request.random_state or 0, data.y
         self._points, self._what = points, _what(data)
 
         only, values = self._only, self.view.values()

@@ -109,9 +109,13 @@ def describe(snapshot: Snapshot) -> str:
         return f"{snapshot.dataset.name}: {snapshot.dataset.n_samples:,} points · no centres"
     # The assignment after convergence adds no iteration (as in scikit-learn): it is
     # named for what it is, after the iteration it follows.
-    final = state.phase == "assign" and snapshot.index == 2 * state.n_iter + 1
+    previous = snapshot.previous
+    final = (state.phase == "assign" and previous is not None
+             and previous.phase == "update" and previous.n_iter == state.n_iter)
     phase = ({"assign": "E-step", "update": "M-step"}.get(state.phase, state.phase)
              if isinstance(state, MixtureIteration) else state.phase)
+    if state.phase == "edit":
+        phase = f"centres edited, k = {state.n_clusters}"
     parts = ([f"After iteration {state.n_iter}", "final assignment"] if final
              else [f"Iteration {state.n_iter}", phase])
     if snapshot.start is not None:

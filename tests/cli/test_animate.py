@@ -246,3 +246,25 @@ def test_drawn_points_too_large_and_link_loops_are_refused_as_in_the_window(tmp_
     assert "symbolic links" in _error_line(capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.kmeans.json",
                                                           "loop.kmeans.json"]
+
+
+def test_an_edited_session_is_animated_from_its_last_edit(tmp_path, capsys):
+    data = make_blob_dataset()
+    run = KMeansRun(data.X, 4, random_state=0)
+    for _ in range(3):
+        run.advance()
+    run.edit_centers(np.vstack([run.state.centers, [[0.5, 2.0]]]))  # as state 4
+    for _ in range(3):
+        run.advance()
+    (_, first), *edits = run.center_trails()
+    source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+              "cluster_std": 0.6, "random_state": 0}
+    path = tmp_path / "edited.kmeans.json"
+    Session(source, {"n_clusters": 4, "init": "k-means++", "n_init": 1, "random_state": 0,
+                     "max_iter": 300, "tol": 1e-4}, first, np.array(run.objectives()),
+            len(run.history) - 1, data.description, tuple(edits)).save(path)
+    out = tmp_path / "edited.gif"
+    assert main([str(path), "-o", str(out), "--size", "160x120"]) == 0
+    assert "the centres were edited at state 4" in capsys.readouterr().err
+    with Image.open(out) as image:
+        assert image.n_frames == 4  # the edit, an assignment, an update, an assignment

@@ -40,18 +40,48 @@ def blob_session_text(position=2):
                    data.description).to_json()
 
 
-def mutated_sessions(text):
-    """(name, text) of the session `text` with each of `FIELDS` set to each of
+def edited_session_text():
+    """A valid session of the default blobs whose centres were edited mid-run (a
+    centre added at state 3, then one removed at state 6), as saved."""
+    from kmeans_studio.core.data.sources import data_source
+    from kmeans_studio.core.engine.kmeans import KMeansRun
+    from kmeans_studio.core.export.session import Session
+
+    source = {"kind": "blobs", "shape": "blobs", "n_samples": 300, "n_centers": 4,
+              "cluster_std": 0.6, "random_state": 0}
+    data = data_source(source).load()
+    run = KMeansRun(data.X, 4, random_state=0)
+    for _ in range(2):
+        run.advance()
+    run.edit_centers(np.vstack([run.state.centers, [[0.5, 2.0]]]))
+    for _ in range(2):
+        run.advance()
+    run.edit_centers(run.state.centers[1:])
+    run.advance()
+    (_, first), *edits = run.center_trails()
+    return Session(source, {"n_clusters": 4, "init": "k-means++", "n_init": 1,
+                            "random_state": 0, "max_iter": 300, "tol": 1e-4},
+                   first, np.array(run.objectives()), len(run.history) - 1,
+                   data.description, tuple(edits)).to_json()
+
+
+#: Where in an edited session (`edited_session_text`) each value goes, besides `FIELDS`.
+EDIT_FIELDS = [("edits",), ("edits", 0), ("edits", 0, "state"), ("edits", 1, "state"),
+               ("edits", 0, "centers"), ("edits", 1, "centers_after_each_update")]
+
+
+def mutated_sessions(text, fields=FIELDS):
+    """(name, text) of the session `text` with each of `fields` set to each of
     `BAD_VALUES`, and the audit's own cases."""
     valid = json.loads(text)
-    for field in FIELDS:
+    for field in fields:
         for i, value in enumerate(BAD_VALUES):
             data = json.loads(text)
             where = data
             for key in field[:-1]:
                 where = where[key]
             where[field[-1]] = _MARK
-            yield (f"{'.'.join(field)}-{i}.json",
+            yield (f"{'.'.join(map(str, field))}-{i}.json",
                    json.dumps(data).replace(f'"{_MARK}"', value))
     yield "deep.json", "[" * 100_000 + "]" * 100_000
     yield "deep-centres.json", text.replace('"initial_centers": [',

@@ -23,7 +23,15 @@ from kmeans_studio.core.export.session import (
     labels_csv,
 )
 
-from .hostile import blob_session_text, bomb_npz, huge_header_npz, mutated_sessions
+from .hostile import (
+    EDIT_FIELDS,
+    FIELDS,
+    blob_session_text,
+    bomb_npz,
+    edited_session_text,
+    huge_header_npz,
+    mutated_sessions,
+)
 from .special_files import SAID, special_files, unblocked
 
 
@@ -50,9 +58,22 @@ def test_every_mutated_session_is_refused_in_one_sentence_or_read(session_text):
     assert refused > 300
 
 
+def test_every_mutated_edit_of_an_edited_session_is_refused_in_one_sentence_or_read():
+    refused = 0
+    for name, text in mutated_sessions(edited_session_text(), FIELDS + EDIT_FIELDS):
+        try:
+            session = Session.from_json(text, name)
+        except ValueError as exc:
+            refused += 1
+            assert _is_sentence(str(exc), name), (name, str(exc))
+        else:
+            json.loads(session.to_json())
+    assert refused > 380
+
+
 @pytest.mark.parametrize("change, message", [
     (('"version": 1', '"version": "1"'), "is a session of version '1', which this K-Means "
-                                         "Studio cannot read (it reads version 1)."),
+                                         "Studio cannot read (it reads version 1 or 2)."),
     (('"n_clusters": 4', '"n_clusters": "two"'), "the run's n_clusters must be a whole "
                                                  "number from 1 to 256, not 'two'."),
     (('"state": 2', '"state": Infinity'), "is not a K-Means Studio session (Infinity is "

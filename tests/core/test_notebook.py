@@ -2,6 +2,7 @@
 with the app's numbers, draws its figures, and shows file text only as text."""
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -51,8 +52,10 @@ def _executed(text, folder):
     notebook.cells.append(nbformat.v4.new_code_cell(_SAVE.format(path=str(folder / "out.npz"))))
     path = folder / "run.ipynb"
     nbformat.write(notebook, path)
+    # The kernel draws inline, as in Jupyter (the tests' Agg backend is for scripts).
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     done = subprocess.run([sys.executable, "-c", _EXECUTE, str(path)], cwd=folder,
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900, env=env)
     assert done.returncode == 0, done.stderr
     return nbformat.read(path, as_version=4), np.load(folder / "out.npz", allow_pickle=False)
 
@@ -141,3 +144,15 @@ def test_file_text_in_a_notebooks_markdown_is_only_text(text):
     # Undone, the escapes give back the text (line breaks and controls as spaces).
     shown = html.unescape(re.sub(r"\\(.)", r"\1", escaped))
     assert shown == "".join(c if c.isprintable() else " " for c in text)
+
+
+def test_the_notebook_of_an_edited_run_starts_from_its_last_edit_and_ends_as_the_app(
+        tmp_path):
+    from .test_session import _edited_session
+
+    session, run, _ = _edited_session(position_after=1)
+    run.run()  # the app's run to its end, from the state saved
+    text = jupyter_notebook(session)
+    assert "The centres as edited by hand mid-run (at state 9, after iteration 4;" in text
+    _, numbers = _executed(text, tmp_path)
+    np.testing.assert_allclose(numbers["centres"], run.state.centers, rtol=1e-9, atol=1e-9)

@@ -193,3 +193,114 @@ def test_a_digits_script_names_the_clusters_and_scores_them_as_the_page_does(tmp
     printed = done.stdout[done.stdout.index("Accuracy, one-to-one"):].strip()
     assert printed == "\n".join(expected)
     assert 0.6 < match_labels(dataset.y, labels, "mode").accuracy < 0.9
+
+
+def _edited_session(position_after=3):
+    """A session of the default blobs whose run had a centre added after state 3 and
+    one removed later, saved `position_after` states after the last edit; and its run."""
+    source = _blob_source()
+    dataset = data_source(source).load()
+    run = KMeansRun(dataset.X, 4, random_state=0)
+    for _ in range(3):
+        run.advance()
+    run.edit_centers(np.vstack([run.state.centers, [[0.5, 2.0]]]))
+    for _ in range(4):
+        run.advance()
+    run.edit_centers(np.delete(run.state.centers, 0, axis=0))
+    for _ in range(position_after):
+        run.advance()
+    (_, first), *edits = run.center_trails()
+    session = Session(source, {"n_clusters": 4, "init": "k-means++", "n_init": 1,
+                               "random_state": 0, "max_iter": 300, "tol": 1e-4},
+                      first, np.array(run.objectives()), len(run.history) - 1,
+                      dataset.description, tuple(edits))
+    return session, run, dataset
+
+
+def _replayed(session, dataset):
+    """The run a session describes, replayed as the window's worker does."""
+    run = KMeansRun(dataset.X, len(session.initial_centers), init=session.initial_centers,
+                    tol=session.run["tol"], max_iter=session.run["max_iter"])
+    edits = list(session.edits)
+    while len(run.history) <= session.position:
+        if edits and len(run.history) == edits[0][0]:
+            run.edit_centers(edits.pop(0)[1][0])
+        else:
+            run.advance()
+    return run
+
+
+def test_a_session_with_edits_of_the_centres_round_trips_and_replays(tmp_path):
+    session, run, dataset = _edited_session()
+    assert [state for state, _ in session.edits] == [4, 9]
+    path = session.save(tmp_path / "edited.kmeans.json")
+    data = json.loads(path.read_text())
+    assert data["version"] == 2 and [e["state"] for e in data["edits"]] == [4, 9]
+    assert data["position"] == {"state": 12, "iteration": 6, "phase": "assign"}
+    assert len(data["edits"][0]["centers"]) == 5 and len(data["edits"][1]["centers"]) == 4
+    again = Session.load(path)
+    assert again.position == session.position and len(again.edits) == 2
+    for (state, trail), (state_again, trail_again) in zip(session.edits, again.edits):
+        assert state == state_again
+        np.testing.assert_array_equal(trail, trail_again)
+    np.testing.assert_array_equal(again.objective, session.objective)
+    replayed = _replayed(again, dataset)
+    assert len(replayed.history) == len(run.history)
+    np.testing.assert_array_equal(replayed.state.centers, run.state.centers)
+    np.testing.assert_array_equal(replayed.state.labels, run.state.labels)
+    for i in (3, 4, 8, 9):  # stepping back across the edits: the states before them
+        np.testing.assert_array_equal(replayed.history[i].centers, run.history[i].centers)
+    assert [s for s, _ in replayed.center_trails()] == [0, 4, 9]
+    assert [state_phase(i, again.edits) for i in (3, 4, 5, 9, 10)] == [
+        ("assign", 2), ("edit", 2), ("assign", 3), ("edit", 4), ("assign", 5)]
+    for i, state in enumerate(run.history):
+        assert (state.phase, state.n_iter) == state_phase(i, again.edits)
+    # A session without edits is written as before, for older versions to read.
+    plain, _, _ = _session(_blob_source(), position=3)
+    assert json.loads(plain.to_json())["version"] == 1 and "edits" not in plain.to_json()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["edits"].__setitem__(0, {**d["edits"][0], "state": 0}), "state of edit 1"),
+    (lambda d: d["edits"].reverse(), "at states in order"),
+    (lambda d: d["edits"][1].__setitem__("state", 13), "at states in order"),
+    (lambda d: d["edits"][0].__setitem__("state", 5), "does not reach state 12"),
+    (lambda d: d["edits"][0]["centers_after_each_update"].pop(), "does not reach state 12"),
+    (lambda d: d["edits"][0].__setitem__("centers", [[0.0, 0.0, 0.0]]), "shape of the cent"),
+    (lambda d: d["edits"][0].update(centers=[], centers_after_each_update=[]),
+     "the centres of edit 1 are not a table of numbers"),
+    (lambda d: d["edits"][0].update(centers=[[0.0, 0.0]] * 257,
+                                    centers_after_each_update=[[[0.0, 0.0]] * 257] * 2),
+     "are not 1 to 256 rows of 2 numbers"),
+    (lambda d: d.update(run={**d["run"], "model": "full"}, log_likelihood=d.pop("inertia")),
+     "a Gaussian mixture's means are never edited mid-run"),
+    (lambda d: d.__setitem__("edits", {"state": 4}), "“edits” is missing or not a list"),
+    (lambda d: d.pop("edits"), "“edits” is missing or not a list"),
+    (lambda d: d["edits"].__setitem__(0, [4]), "edit 1 of the centres is not an object"),
+])
+def test_hostile_edits_in_a_session_are_refused_in_one_sentence(change, message):
+    session, _, _ = _edited_session()
+    data = json.loads(session.to_json())
+    change(data)
+    with pytest.raises(ValueError, match=message) as info:
+        Session.from_json(json.dumps(data), "edited.json")
+    text = str(info.value)
+    assert text.startswith("“edited.json”") and text.endswith(".") and "\n" not in text
+
+
+def test_a_version_1_session_ignores_edits_it_could_not_have():
+    session, _, _ = _session(_blob_source(), position=3)
+    data = json.loads(session.to_json())
+    data["edits"] = "anything"  # not read: version 1 had none
+    assert Session.from_json(json.dumps(data)).edits == ()
+
+
+def test_the_script_of_an_edited_run_starts_from_its_last_edit_and_ends_as_the_app(
+        tmp_path):
+    session, run, _ = _edited_session(position_after=1)
+    run.run()  # the app's run to its end, from the state saved
+    text = python_script(session)
+    assert "# The centres as edited by hand mid-run (at state 9, after iteration 4;" in text
+    assert "n_clusters=4," in text
+    got = _run_scripts({"edited": text}, tmp_path)
+    np.testing.assert_allclose(got["edited"], run.state.centers, rtol=1e-9, atol=1e-9)

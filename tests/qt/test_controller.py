@@ -338,6 +338,7 @@ def test_the_controller_drives_any_stepped_run(controller, qtbot, monkeypatch):
         [s.centers for i, s in enumerate(history[: (index if index is not None
                                                     else len(history) - 1) + 1])
          if s.phase != "assign"])
+    run.center_trails.side_effect = lambda index=None: [(0, run.center_trail(index))]
     assert isinstance(run, SteppedRun)
     made = []
     with_model(monkeypatch, "fake", lambda X, k, **options: made.append(options) or run)
@@ -368,3 +369,112 @@ def test_a_request_is_plain_data_that_compares_equal():
     assert request.data_key == Blobs(n_samples=80) and not request.reads_in_chunks
     assert all(not callable(getattr(request, f.name))
                for f in dataclasses.fields(request))
+
+
+def test_centres_added_and_removed_mid_run_go_into_the_history(controller, qtbot):
+    """A centre added to the state shown (a past one: the states after it go), then
+    one removed; stepping back crosses the edits, with the old k."""
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    for _ in range(4):
+        controller.step()
+    controller.step_back()
+    settle(qtbot, controller)
+    assert (controller.snapshot.index, controller.snapshot.n_states) == (3, 5)
+    with qtbot.waitSignal(controller.iteration_done,
+                          check_params_cb=lambda s: s.iteration.phase == "edit"):
+        controller.add_center((0.5, 2.0))
+    added = controller.snapshot
+    assert (added.index, added.n_states, added.iteration.n_clusters) == (4, 5, 5)
+    np.testing.assert_allclose(added.iteration.centers[-1], [0.5, 2.0])
+    assert added.edited and [start for start, _ in added.stretches] == [0, 4]
+    assert added.trail.shape == (1, 5, 2) and np.isnan(added.objective[4])
+    controller.step()
+    settle(qtbot, controller)
+    assert controller.snapshot.iteration.phase == "assign"
+    assert controller.snapshot.iteration.labels.max() == 4
+    with qtbot.waitSignal(controller.iteration_done,
+                          check_params_cb=lambda s: s.iteration.phase == "edit"):
+        controller.remove_center((0.4, 2.1))  # the one just added is nearest
+    removed = controller.snapshot
+    assert removed.iteration.n_clusters == 4 and removed.index == 6
+    np.testing.assert_allclose(removed.iteration.centers, added.iteration.centers[:4])
+    controller.seek(3)
+    settle(qtbot, controller)
+    back = controller.snapshot
+    assert back.iteration.n_clusters == 4 and not back.edited
+    np.testing.assert_array_equal(back.iteration.centers, added.previous.centers)
+    controller.seek(5)
+    settle(qtbot, controller)
+    assert controller.snapshot.iteration.n_clusters == 5  # forward again: the edit's
+
+
+def test_the_last_centre_is_never_removed_and_quick_clicks_all_count(controller, qtbot):
+    controller.start(dataclasses.replace(blobs_request(), n_clusters=1))
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    before = controller.snapshot
+    with qtbot.waitSignal(controller.refused) as said:
+        controller.remove_center((0.0, 0.0))
+    assert said.args[0] == "A run needs at least one centre: the last one cannot be removed."
+    settle(qtbot, controller)
+    assert controller.snapshot is before
+    # Three clicks before the worker answers the first: each adds its centre.
+    for x in (1.0, 2.0, 3.0):
+        controller.add_center((x, 0.0))
+    qtbot.waitUntil(lambda: controller.snapshot.iteration.n_clusters == 4)
+    settle(qtbot, controller)
+    snapshot = controller.snapshot
+    np.testing.assert_allclose(snapshot.iteration.centers[1:, 0], [1.0, 2.0, 3.0])
+    assert [s for s, _ in snapshot.stretches] == [0, 1, 2, 3]
+
+
+def test_a_mixture_refuses_an_edit_and_keeps_its_run(controller, qtbot):
+    controller.start(dataclasses.replace(blobs_request(), model="full", init="kmeans"))
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    before = controller.snapshot
+    with qtbot.waitSignal(controller.refused) as said:
+        controller.add_center((0.0, 0.0))
+    assert "cannot be changed mid-run" in said.args[0]
+    settle(qtbot, controller)
+    assert controller.snapshot is before
+
+
+def test_an_edit_meant_for_a_replaced_run_is_dropped(controller, qtbot):
+    controller.start(blobs_request())
+    qtbot.waitUntil(lambda: controller.snapshot is not None)
+    controller.start(blobs_request(random_state=5))
+    controller.add_center((0.0, 0.0))  # clicked on the old run's plot
+    settle(qtbot, controller)
+    snapshot = controller.snapshot
+    assert snapshot.request.data.random_state == 5 and snapshot.iteration.n_clusters == 4
+    assert not snapshot.edited
+
+
+def test_a_session_replay_makes_its_edits_again(controller, qtbot):
+    """A request with edits (a reopened session's) ends at the same state, and a run
+    that no longer follows the saved centres is said to."""
+    from kmeans_studio.core import KMeansRun
+    from kmeans_studio.core.data.sources import Blobs
+
+    source = blobs_request().data
+    X = source.load().X
+    run = KMeansRun(X, 4, random_state=0)
+    for _ in range(3):
+        run.advance()
+    run.edit_centers(np.vstack([run.state.centers, [[0.5, 2.0]]]))
+    for _ in range(3):
+        run.advance()
+    (_, first), (at, since) = run.center_trails()
+    position = len(run.history) - 1
+    request = RunRequest(source, init=first[0], advance_to=position, expected_trail=first,
+                         edits=((at, since),))
+    with qtbot.waitSignal(controller.iteration_done):
+        controller.start(request)
+    snapshot = controller.snapshot
+    assert snapshot.index == position and snapshot.iteration.n_clusters == 5
+    np.testing.assert_array_equal(snapshot.iteration.centers, run.state.centers)
+    np.testing.assert_array_equal(snapshot.objective, run.objectives())
+    other = dataclasses.replace(request, data=Blobs(**{**vars(source), "random_state": 1}))
+    with qtbot.waitSignal(controller.warned) as said:
+        controller.start(other)
+    assert "does not follow the saved session" in said.args[0]

@@ -19,13 +19,15 @@ class Iteration:
     ----------
     n_iter : int
         Lloyd iterations begun so far (0 before the first assignment).
-    phase : {"init", "assign", "update"}
-        The half-step that produced this state.
+    phase : {"init", "assign", "update", "edit"}
+        The half-step that produced this state ("edit": centres added, removed or
+        moved mid-run, `KMeansRun.edit_centers`; no labels, as "init").
     centers : ndarray of shape (k, d)
         Cluster centres.
     labels : ndarray of shape (n,) or None
         Index of the nearest centre of each sample (uint8 for k <= 256, uint16 for
-        k <= 65536, else int32); ``None`` before the first assignment.
+        k <= 65536, else int32); ``None`` before the first assignment (and after an
+        edit, until the next).
     inertia : float
         Weighted sum of squared distances from each sample to the centre of its label;
         NaN before the first assignment.

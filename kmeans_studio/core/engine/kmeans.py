@@ -261,7 +261,8 @@ class KMeansRun:
 
     @property
     def history(self) -> History:
-        """Every state since the start (or the last `set_centers`), oldest first."""
+        """Every state since the start (or the last `set_centers`), oldest first; an
+        edit of the centres (`edit_centers`) is one of them (phase "edit")."""
         return History(lambda: len(self._records), self._materialize)
 
     @property
@@ -285,12 +286,24 @@ class KMeansRun:
         return [r.inertia for r in self._records]
 
     def center_trail(self, index: int | None = None) -> np.ndarray:
-        """Centres at the start and after every update up to history `index`
-        (default: the newest), shape (m, k, d); cheap (no labels are expanded)."""
+        """Centres at the start of the stretch that holds history `index` (default:
+        the newest) and after every update of it up to `index`, shape (m, k, d): the
+        start is the initial centres, or those of the last edit (`edit_centers`) at
+        or before `index`, so k is the same all along.  Cheap (no labels are
+        expanded)."""
+        return self.center_trails(index)[-1][1]
+
+    def center_trails(self, index: int | None = None) -> list[tuple[int, np.ndarray]]:
+        """`center_trail` of every stretch up to history `index`: [(the state it
+        starts at: 0, then each edit's; its trail (m, k, d))], oldest first."""
         last = len(self._records) - 1 if index is None else index
-        records = self._records[: last + 1]
-        trail = np.array([r.centers for r in records if r.phase in ("init", "update")])
-        return trail + self._mean
+        stretches: list[tuple[int, list[np.ndarray]]] = []
+        for i, record in enumerate(self._records[: last + 1]):
+            if record.phase in ("init", "edit"):
+                stretches.append((i, [record.centers]))
+            elif record.phase == "update":
+                stretches[-1][1].append(record.centers)
+        return [(start, np.array(centers) + self._mean) for start, centers in stretches]
 
     def assign(self) -> Iteration:
         """Assign every sample to its nearest centre (the E half-step)."""
@@ -352,13 +365,51 @@ class KMeansRun:
 
     def set_centers(self, centers: Any) -> Iteration:
         """Place the centres by hand; the history restarts from these centres."""
-        centers = as_initial_centers(centers, self._X.shape[1], self._dtype) - self._mean
-        if centers.shape[0] < 1:
-            raise ValueError("At least one centre is needed.")
-        self._data.check_n_clusters(centers.shape[0])
-        self.n_clusters = centers.shape[0]
-        self._label_dtype = _compact_label_dtype(self.n_clusters)
-        self._start(np.ascontiguousarray(centers, dtype=self._dtype))
+        centers = self._checked_centers(centers)
+        self._start(centers)
+        return self.state
+
+    def edit_centers(self, centers: Any, *, at: int | None = None) -> Iteration:
+        """Change the centres mid-run (add, remove or move some; k may change).
+
+        The history keeps every state before and gains one: phase "edit", these
+        centres, no labels, the iteration count unchanged.  The next half-step is an
+        assignment, and from there the run goes on exactly as a new run started from
+        these centres would (the same centres, labels and stopping), with `max_iter`
+        iterations of its own; its iterations are numbered on from the edited state's.
+
+        Parameters
+        ----------
+        centers : array-like of shape (k, d)
+            The centres from now on (k >= 1).
+        at : int, optional
+            The state edited (default: the newest).  The states after it are dropped
+            first, as stepping forward from it would make new ones.
+
+        Raises
+        ------
+        ValueError
+            With a sentence, before anything changes, when the centres or `at` cannot
+            be used.
+        """
+        last = len(self._records) - 1
+        if at is None:
+            at = last
+        if (isinstance(at, bool) or not isinstance(at, (int, np.integer))
+                or not 0 <= at <= last):
+            raise ValueError(f"There is no state {at!r} to edit: the run has states 0 "
+                             f"to {last}.")
+        centers = self._checked_centers(centers)
+        # Checked: from here on nothing can fail.
+        at = int(at)
+        if at < last:
+            self._drop_after(at)
+        self._begin(centers)
+        self._n_iter = self._records[at].n_iter
+        self._iter_limit = self._n_iter + self.max_iter
+        self._phase = "edit"
+        self._push(phase="edit", labels=None, center_shift=np.zeros(len(centers)),
+                   n_changed=0, converged=False)
         return self.state
 
     def predict(self, X: Any, centers: Any = None) -> np.ndarray:
@@ -375,7 +426,7 @@ class KMeansRun:
     # ------------------------------------------------------------------ internals
     def _order_message(self, wanted: str) -> str:
         if self._done:
-            return "The run has finished; set new centres or start a new run."
+            return "The run has finished; edit or set new centres, or start a new run."
         return f"Cannot {wanted} now: the next half-step is {self.next_phase}."
 
     def _initial_centers(self, init: str, k: int, rng: np.random.RandomState) -> np.ndarray:
@@ -391,7 +442,19 @@ class KMeansRun:
             return X[seeds]
         return _farthest_first(X, w, k, rng)
 
-    def _start(self, centers: np.ndarray) -> None:
+    def _checked_centers(self, centers: Any) -> np.ndarray:
+        """Centres given by hand, checked (ValueError with a sentence), centred."""
+        centers = as_initial_centers(centers, self._X.shape[1], self._dtype) - self._mean
+        if centers.shape[0] < 1:
+            raise ValueError("At least one centre is needed.")
+        self._data.check_n_clusters(centers.shape[0])
+        return np.ascontiguousarray(centers, dtype=self._dtype)
+
+    def _begin(self, centers: np.ndarray) -> None:
+        """Lloyd's loop from `centers` (k may be new): nothing assigned yet, nothing
+        carried over (labels, sums, bounds, convergence)."""
+        self.n_clusters = len(centers)
+        self._label_dtype = _compact_label_dtype(self.n_clusters)
         # Bounds pay when BLAS settles the rows Hamerly's test leaves, and for a
         # nearest-first scan on many rows (pixels, 2-D points).
         self._use_bounds = self._use_compiled and (
@@ -399,12 +462,25 @@ class KMeansRun:
         )
         self._centers = centers
         self._labels: np.ndarray | None = None
-        self._phase = "init"
-        self._n_iter = 0
         self._done = False
         self._final_pending = False
         self._sums: tuple[np.ndarray, np.ndarray] | None = None
         self._upper = self._lower = None
+
+    def _drop_after(self, index: int) -> None:
+        """Forget the states after `index` (and the bytes their labels held)."""
+        dropped = self._records[index + 1:]
+        del self._records[index + 1:]
+        self._label_bytes -= sum(r.labels.nbytes for r in dropped
+                                 if r.phase == "assign" and r.labels is not None)
+        self._oldest_labelled = min(self._oldest_labelled, len(self._records) - 1)
+        self._newest = None
+
+    def _start(self, centers: np.ndarray) -> None:
+        self._begin(centers)
+        self._phase = "init"
+        self._n_iter = 0
+        self._iter_limit = self.max_iter  # the last iteration of the stretch under way
         self._records: list[_Record] = []
         self._newest: Iteration | None = None
         self._label_bytes = 0
@@ -419,7 +495,7 @@ class KMeansRun:
               n_iter: int | None = None) -> None:
         """Record a state: by default the run's current centres and iteration count;
         an assignment's labels (an update shares its assignment's) and the current
-        clusters' weights and sums."""
+        clusters' weights and sums (none for an edit: no labels)."""
         records = self._records
         if phase == "update":
             labels = records[-1].labels  # unchanged by an update: share them
@@ -430,7 +506,7 @@ class KMeansRun:
         self._newest = None
         index = len(records)
         label_index = index if phase == "assign" else (
-            records[-1].label_centers_index if records else -1
+            records[-1].label_centers_index if records and phase != "edit" else -1
         )
         records.append(_Record(
             self._n_iter if n_iter is None else n_iter, phase,
@@ -514,7 +590,7 @@ class KMeansRun:
         self._phase = "update"
         if strict:
             self._done = True
-        elif within_tol or self._n_iter >= self.max_iter:
+        elif within_tol or self._n_iter >= self._iter_limit:
             self._final_pending = True
         self._push(
             phase="update", labels=labels, center_shift=shift,
@@ -542,7 +618,7 @@ class KMeansRun:
         X, k = self._X, self.n_clusters
         n, d = X.shape
         capacity = min(max(1, 2 * _LOOP_WORK // (n * d * k)),
-                       2 * (self.max_iter - self._n_iter) + 1)
+                       2 * (self._iter_limit - self._n_iter) + 1)
         assignments = (capacity + 1) // 2
         bounded = self._bounded()
         full = self._upper is None
@@ -573,7 +649,7 @@ class KMeansRun:
         steps = loop.lloyd(
             X, self._x_norms, self._w, counts, centers, labels, upper, lower, grow,
             shrink, bounded, _compiled.scans(X, k), _compiled.margin_coefficient(X),
-            self._tol, self.max_iter, self._n_samples, self._records[-1].converged,
+            self._tol, self._iter_limit, self._n_samples, self._records[-1].converged,
             state, log_centers, log_weight, log_sums, log_shift, log_changed,
             log_converged, log_iter, log_labels,
         )

@@ -120,6 +120,12 @@ class MixtureSteps:
         self.n_clusters = len(centers)
         return self.state
 
+    def edit_centers(self, centers: Any, *, at: int | None = None) -> MixtureIteration:
+        """Refused: a component is more than its mean (its weight and covariance would
+        have to be made up mid-run); means placed by hand start a new run instead."""
+        raise ValueError("A Gaussian mixture's means cannot be changed mid-run; choose "
+                         "“Click to place” to start again from means you place.")
+
     def objectives(self) -> list[float]:
         """The log-likelihood of every state, without making them."""
         return [s.log_likelihood for s in self._run.history]
@@ -128,6 +134,10 @@ class MixtureSteps:
         """Means at the start and after every M-step up to history `index`: (m, k, d)."""
         states = self._run.history[: (len(self._run.history) if index is None else index + 1)]
         return np.array([s.means for s in states if s.phase != "expectation"])
+
+    def center_trails(self, index: int | None = None) -> list[tuple[int, np.ndarray]]:
+        """One stretch: a mixture's means are never edited mid-run."""
+        return [(0, self.center_trail(index))]
 
     def _iteration(self, index: int) -> MixtureIteration:
         state = self._run.history[index]

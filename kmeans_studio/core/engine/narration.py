@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from kmeans_studio.core.engine.history import Iteration
 from kmeans_studio.core.engine.mixture import narrate as narrate_mixture
 from kmeans_studio.core.engine.mixture_steps import MixtureIteration
@@ -31,6 +33,8 @@ def narrate(state: Iteration, previous: Iteration | None = None) -> str:
     if state.phase == "init":
         return (f"Start: {k} centre{'s' if k != 1 else ''} placed. "
                 "Next, each point joins its nearest centre.")
+    if state.phase == "edit":
+        return _narrate_edit(state, previous)
     if state.phase == "assign":
         if previous is not None and previous.phase == "update" and (
             state.n_iter == previous.n_iter  # the final assignment adds no iteration
@@ -50,7 +54,32 @@ def narrate(state: Iteration, previous: Iteration | None = None) -> str:
             else f"Update: centre {j + 1} moved most, by {shift:.2g}")
     if previous is not None and math.isfinite(previous.inertia) and previous.inertia > 0:
         fall = (previous.inertia - state.inertia) / previous.inertia
-        text += f"; inertia fell {_percent(max(fall, 0.0))}" if fall > 1e-12 else "; inertia unchanged"
+        text += (f"; inertia fell {_percent(max(fall, 0.0))}" if fall > 1e-12
+                 else "; inertia unchanged")
     if state.converged:
         text += f". Converged after {state.n_iter} iteration{'s' if state.n_iter != 1 else ''}"
     return text + "."
+
+
+def _at(point) -> str:
+    return "(" + ", ".join(f"{v:.3g}" for v in point) + ")"
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same centres, but for the rounding of the engine's centring (a last bit)."""
+    scale = max(1.0, float(np.abs(b).max(initial=0.0)))
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12 * scale)
+
+
+def _narrate_edit(state: Iteration, previous: Iteration | None) -> str:
+    """The centres were edited mid-run: which one was added or removed, when one was."""
+    k, before = state.n_clusters, None if previous is None else previous.centers
+    then = "Next, each point joins its nearest centre."
+    if before is not None and k == len(before) + 1 and _same(state.centers[:-1], before):
+        return f"You added a centre at {_at(state.centers[-1])}; k is now {k}. {then}"
+    if before is not None and k == len(before) - 1:
+        for j in range(len(before)):
+            if _same(np.delete(before, j, axis=0), state.centers):
+                return (f"You removed centre {j + 1} at {_at(before[j])}; k is now {k}. "
+                        f"{then}")
+    return f"You placed the centres by hand; k is now {k}. {then}"

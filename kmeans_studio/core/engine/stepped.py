@@ -4,7 +4,9 @@
 mixture's EM) both provide it; so does any model added to `models.MODELS`.  A run
 keeps a history of states (`history.Iteration`: centres, labels, objective), moves
 forward a half-step at a time (assign, then update), restarts from centres placed by
-hand, and gives the trail of its centres for the views and sessions.  No Qt.
+hand, may have its centres edited mid-run (a state of its own in the history, or
+refused in a sentence), and gives the trail of its centres for the views and
+sessions.  No Qt.
 """
 
 from __future__ import annotations
@@ -56,12 +58,23 @@ class SteppedRun(Protocol):
         """Start again from these centres (the history restarts)."""
         ...
 
+    def edit_centers(self, centers: Any, *, at: int | None = None) -> Iteration:
+        """Go on from these centres (k may change) after state `at` (default: the
+        newest; later states are dropped): a new state, phase "edit", the history
+        before it kept.  ValueError with a sentence when the run cannot (a mixture)."""
+        ...
+
     def objectives(self) -> list[float]:
         """The objective of every state (NaN where there is none), without making the
         states: inertia, or a mixture's mean log-likelihood."""
         ...
 
     def center_trail(self, index: int | None = None) -> np.ndarray:
-        """Centres at the start and after every update up to history `index`:
-        (m, k, d)."""
+        """Centres at the start (or the last edit) and after every update up to
+        history `index`: (m, k, d)."""
+        ...
+
+    def center_trails(self, index: int | None = None) -> list[tuple[int, np.ndarray]]:
+        """[(state, trail)] of every stretch up to `index`: from the start (state 0)
+        and from each edit; the last trail is `center_trail(index)`."""
         ...

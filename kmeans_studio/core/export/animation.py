@@ -92,13 +92,14 @@ def replayed_run(dataset: Any, run: dict, start: np.ndarray) -> Any:
 
 
 def frame_states(trail: np.ndarray, objective: np.ndarray, position: int,
-                 replayed: Any = None) -> list[FrameState]:
+                 replayed: Any = None, *, edited: bool = False) -> list[FrameState]:
     """The states 0..position of a run whose centres after each update are `trail`
     (trail[0]: the initial centres), as a session holds them, with `objective` (the
     inertia) of each.  `replayed` is the run from its start (`replayed_run`): a
     mixture's is required, replayed to `position` and checked to follow `trail`; a
     k-means run gives each frame the window's words for its half-step when it follows
-    `trail` (and none when it does not: the data changed)."""
+    `trail` (and none when it does not: the data changed).  `edited`: trail[0] are
+    centres edited mid-run (`Session.last_stretch`), the run from there on."""
     if replayed is not None and not isinstance(replayed, KMeansRun):
         return _mixture_states(trail, position, replayed)
     # (The final assignment after convergence adds no iteration: the replayed states
@@ -119,7 +120,8 @@ def frame_states(trail: np.ndarray, objective: np.ndarray, position: int,
     states = []
     for index in range(position + 1):
         if index == 0:
-            title = "Start: the initial centres"
+            title = ("Start: the centres as edited by hand" if edited
+                     else "Start: the initial centres")
         else:
             phase = "assign" if index % 2 else "update"
             title = f"Iteration {n_iters[index]} · {phase} · inertia {objective[index]:.6g}"

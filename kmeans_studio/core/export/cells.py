@@ -7,7 +7,10 @@ app (K-Means Studio's engine agrees with scikit-learn iteration for iteration); 
 draw what the studio showed (`figures`).  A Gaussian mixture's run becomes
 scikit-learn's `GaussianMixture` with the same initialisation and seed (or, for means
 placed by hand, the same starting weights, means and covariances), which
-`engine.mixture` equals step for step.  Nothing here imports K-Means Studio.
+`engine.mixture` equals step for step.  A run whose centres were edited mid-run
+starts from the centres of its last edit (the app's run goes on from there as a new
+run from those centres would, so the cells still end with the app's centres) and
+says so.  Nothing here imports K-Means Studio.
 
 Text from files and sessions (names, descriptions) reaches markdown only through a
 cell's `values` (each renderer escapes them its way) and code only as `#` comments
@@ -136,7 +139,7 @@ def run_cells(session: Session, match: str = "hungarian") -> list[Cell]:
         raise ValueError("A Gaussian mixture on a photo cannot be exported as a script.")
     if match not in MATCHINGS:
         raise ValueError(f"Unknown matching {match!r}; choose one of {', '.join(MATCHINGS)}.")
-    phase, n_iter = state_phase(session.position)
+    phase, n_iter = state_phase(session.position, session.edits)
     estimator = ("sklearn.mixture", "GaussianMixture") if mixture else ("sklearn.cluster", "KMeans")
     cells = [
         markdown("# {title} on {data}\n\nExported from K-Means Studio, where this run was "
@@ -151,15 +154,24 @@ def run_cells(session: Session, match: str = "hungarian") -> list[Cell]:
         markdown("## The data\n\n{data}", data=session.description or source.kind),
         code(source.script_lines()),
     ]
-    centers = np.array2string(session.initial_centers, separator=", ", threshold=np.inf,
+    edited_at, trail, _, _ = session.last_stretch()
+    start = trail[0]  # the initial centres, or those of the last edit mid-run
+    centers = np.array2string(start, separator=", ", threshold=np.inf,
                               floatmode="unique", max_line_width=100)
     if mixture:
         return cells + _mixture_cells(run, centers)
-    cells += [
-        markdown("## The start\n\nThe run's initial centres ({init}, seed {seed}{starts}).",
-                 init=str(run["init"]), seed=str(run["random_state"]), starts=_starts(run)),
-        code(f"initial_centers = np.array({centers})\n{figures.COLOURS}"),
-    ]
+    begun = dict(init=str(run["init"]), seed=str(run["random_state"]), starts=_starts(run))
+    if edited_at:
+        start_text = markdown(
+            "## The start\n\nThe centres as edited by hand mid-run (at state {state}, "
+            "after iteration {n_iter}; the run began from {init}, seed {seed}{starts}). "
+            "The studio's run went on from these centres as a new run from them does, so "
+            "these cells end with the studio's centres.", state=str(edited_at),
+            n_iter=str(state_phase(edited_at, session.edits)[1]), **begun)
+    else:
+        start_text = markdown("## The start\n\nThe run's initial centres ({init}, seed "
+                              "{seed}{starts}).", **begun)
+    cells += [start_text, code(f"initial_centers = np.array({centers})\n{figures.COLOURS}")]
     if source.n_features == 2 and not source.photo:
         cells += [
             markdown("## The EM loop, a half-step at a time\n\nk-means alternates two "
@@ -179,7 +191,7 @@ def run_cells(session: Session, match: str = "hungarian") -> list[Cell]:
                  "to the same tolerance: the iterations, inertia and centres the studio "
                  "ends with."),
         code(f"""
-kmeans = KMeans(n_clusters={len(session.initial_centers)}, init=initial_centers, n_init=1,
+kmeans = KMeans(n_clusters={len(start)}, init=initial_centers, n_init=1,
                 max_iter={int(run['max_iter'])!r}, tol={tol}, algorithm="lloyd")
 kmeans.fit(X, sample_weight={weight})
 print("Iterations:", kmeans.n_iter_)

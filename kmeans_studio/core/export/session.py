@@ -4,9 +4,12 @@ A session is a run request written down: its data source (`sources.DataSource`: 
 to rebuild the data exactly, the blob parameters and seed, "digits", a sample photo's
 name, a file's path), the run's parameters, its initial centres and the history of
 centres and inertia (a Gaussian mixture: of means and log-likelihood) up to the state
-shown.  Opening a
-session rebuilds the data, starts from the same initial centres and replays the same
-half-steps, so it shows the same centres and labels at the same iteration.
+shown, with the edits of the centres made mid-run (each: its state, the centres
+set, the centres after each update that followed).  Opening a session rebuilds the
+data, starts from the same initial centres and replays the same half-steps (making
+the same edits at the same states), so it shows the same centres and labels at the
+same iteration.  A session with edits is of version 2 (an older K-Means Studio says
+it cannot read it, rather than that it is damaged); one without stays of version 1.
 """
 
 from __future__ import annotations
@@ -37,14 +40,24 @@ from kmeans_studio.core.parameters import TOL_RANGE, RunParameters, specs
 
 FORMAT = "kmeans-studio-session"
 VERSION = 1
+#: The version of a session with edits of the centres mid-run ("edits").
+EDITS_VERSION = 2
 SESSION_SUFFIX = ".kmeans.json"
 RUN_KEYS = ("model", "n_clusters", "init", "n_init", "random_state", "max_iter", "tol")
-def state_phase(index: int) -> tuple[str, int]:
+def state_phase(index: int, edits: tuple = ()) -> tuple[str, int]:
     """(phase, iteration) of state `index`: the history alternates init, assign,
-    update, assign, update, ... (a run may end on an assignment)."""
-    if index == 0:
-        return "init", 0
-    return ("assign" if index % 2 else "update"), (index + 1) // 2
+    update, assign, update, ... (a run may end on an assignment); an edit of the
+    centres (`edits`: [(state, ...)]) starts it again from "edit", numbering
+    iterations on from the state before it."""
+    start, base = 0, 0  # the stretch holding `index`, and its first iteration count
+    for state, *_ in edits:
+        if state > index:
+            break
+        start, base = state, base + (state - start) // 2
+    step = index - start
+    if step == 0:
+        return ("init" if start == 0 else "edit"), base
+    return ("assign" if step % 2 else "update"), base + (step + 1) // 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +81,11 @@ class Session:
         Index of the state shown in the run's history.
     description : str
         One line on the data, for people reading the file.
+    edits : tuple of (int, ndarray)
+        The centres edited mid-run (k-means only), oldest first: ``(state, trail)``,
+        the centres ``trail[0]`` set as state `state`, then the centres after each
+        update up to the next edit or `position`.  `trail` is then the run's until
+        its first edit.
     """
 
     source: DataSource
@@ -76,6 +94,7 @@ class Session:
     objective: np.ndarray
     position: int
     description: str = ""
+    edits: tuple = ()
 
     @property
     def objective_key(self) -> str:
@@ -86,10 +105,17 @@ class Session:
     def initial_centers(self) -> np.ndarray:
         return self.trail[0]
 
+    def last_stretch(self) -> tuple[int, np.ndarray, np.ndarray, int]:
+        """The run since its last edit of the centres (the whole run when it has
+        none): (the state it starts at, its trail, its objective, the position in
+        it), as a run started from the edited centres has them."""
+        start, trail = self.edits[-1] if self.edits else (0, self.trail)
+        return start, trail, self.objective[start:], self.position - start
+
     def to_json(self) -> str:
-        phase, n_iter = state_phase(self.position)
-        text = json.dumps({
-            "format": FORMAT, "version": VERSION,
+        phase, n_iter = state_phase(self.position, self.edits)
+        fields = {
+            "format": FORMAT, "version": EDITS_VERSION if self.edits else VERSION,
             "description": self.description,
             "source": self.source.to_dict(),
             "run": self.run,
@@ -98,7 +124,12 @@ class Session:
             "centers_after_each_update": self.trail[1:].tolist(),
             self.objective_key: [None if math.isnan(v) else v
                                  for v in self.objective.tolist()],
-        }, indent=1)
+        }
+        if self.edits:
+            fields["edits"] = [{"state": state, "centers": trail[0].tolist(),
+                                "centers_after_each_update": trail[1:].tolist()}
+                               for state, trail in self.edits]
+        text = json.dumps(fields, indent=1)
         # Innermost lists of numbers on one line each: a centre per line, not a number.
         # (Only lists json.dumps broke over lines: text in strings has no raw newline.)
         return re.sub(r"\[\n([-0-9.eE+,\snul]*?)\n\s*\]",
@@ -111,7 +142,10 @@ class Session:
         if not self.source.rebuildable:
             raise ValueError(f"{self.source.describe()} cannot be rebuilt from a session")
         object.__setattr__(self, "run", {**self.run, "model": self.run.get("model") or "kmeans"})
-        check_session(self.source, self.run, self.trail, self.objective, self.position)
+        object.__setattr__(self, "edits", tuple((int(state), np.asarray(trail, dtype=float))
+                                                for state, trail in self.edits))
+        check_session(self.source, self.run, self.trail, self.objective, self.position,
+                      self.edits)
 
     @classmethod
     def from_json(cls, text: str, name: str = "the session") -> Session:
@@ -128,9 +162,10 @@ class Session:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"“{name}” is not a K-Means Studio session.")
         version = data.get("version")
-        if type(version) is not int or version != VERSION:
+        if type(version) is not int or version not in (VERSION, EDITS_VERSION):
             raise ValueError(f"“{name}” is a session of version {_shown(version)}, which "
-                             f"this K-Means Studio cannot read (it reads version {VERSION}).")
+                             f"this K-Means Studio cannot read (it reads version {VERSION} "
+                             f"or {EDITS_VERSION}).")
         try:
             position = _field(data, "position", dict)
             position = _whole(position.get("state"), "the position's state", 0, 10**9)
@@ -157,7 +192,8 @@ class Session:
             description = data.get("description", "")
             if not isinstance(description, str):
                 raise ValueError("the description must be text")
-            return cls(source, run, trail, objective, position, description)
+            edits = _edits(data, version)
+            return cls(source, run, trail, objective, position, description, edits)
         except (ValueError, TypeError, OverflowError) as exc:
             raise ValueError(f"“{name}” is damaged: {exc}.") from None
 
@@ -204,7 +240,7 @@ MAX_SESSION_BYTES = 64 << 20
 
 
 def check_session(source: DataSource, run: dict, trail: np.ndarray, objective: np.ndarray,
-                  position: int) -> None:
+                  position: int, edits: tuple = ()) -> None:
     """Raise ValueError (a clause, no file name) unless every field of a session has
     the type, shape and range K-Means Studio writes (`source` checked already)."""
     check_run(run)
@@ -217,7 +253,24 @@ def check_session(source: DataSource, run: dict, trail: np.ndarray, objective: n
     if want is not None and d != want:
         raise ValueError(f"its centres have {d} coordinates, but {source.kind} data "
                          f"have {want}")
-    if len(trail) != 1 + position // 2 or len(objective) != position + 1:
+    if edits and run["model"] != "kmeans":
+        raise ValueError("a Gaussian mixture's means are never edited mid-run")
+    starts = [0] + [state for state, _ in edits]
+    if any(not later > earlier for earlier, later in zip(starts, starts[1:])) or (
+            starts[-1] > position):
+        raise ValueError(f"its edits of the centres must come at states in order, after "
+                         f"the first and at most at state {position}")
+    high = int(specs(RunParameters)["n_clusters"].high)
+    for state, edited in edits:
+        if (edited.ndim != 3 or len(edited) == 0 or not 1 <= edited.shape[1] <= high
+                or edited.shape[2] != d or not np.isfinite(edited).all()):
+            raise ValueError(f"the centres edited at state {state} are not 1 to {high} "
+                             f"rows of {d} numbers")
+    stretches = [trail, *(edited for _, edited in edits)]
+    ends = [state - 1 for state in starts[1:]] + [position]
+    if any(len(stretch) != 1 + (end - start) // 2
+           for stretch, start, end in zip(stretches, starts, ends)) or (
+            len(objective) != position + 1):
         raise ValueError(f"its history does not reach state {position}")
     if np.isinf(objective).any():
         raise ValueError("the inertia or log-likelihood must be finite numbers")
@@ -262,6 +315,30 @@ def _field(data: dict, key: str, kind: type) -> Any:
 
 
 
+
+
+def _edits(data: dict, version: int) -> tuple:
+    """A session's edits of the centres: [(state, trail)], shapes checked later."""
+    if version == VERSION:
+        return ()  # (a version 1 session has none, whatever else it holds)
+    edits = _field(data, "edits", list)
+    if len(edits) > MAX_SESSION_BYTES // 64:  # (each takes more than 64 bytes)
+        raise ValueError("it has more edits of the centres than a session can hold")
+    read = []
+    for i, edit in enumerate(edits):
+        if not isinstance(edit, dict):
+            raise ValueError(f"edit {i + 1} of the centres is not an object")
+        state = _whole(edit.get("state"), f"the state of edit {i + 1}", 1, 10**9)
+        first = _matrix(edit.get("centers"), f"the centres of edit {i + 1}", 2)
+        later = _matrix(edit.get("centers_after_each_update"),
+                        f"the centres after edit {i + 1}", None)
+        if later.size == 0:
+            later = later.reshape(0, *first.shape)
+        if later.shape[1:] != first.shape:
+            raise ValueError(f"the centres after edit {i + 1} do not have the shape of "
+                             "the centres it set")
+        read.append((state, np.concatenate([first[None], later])))
+    return tuple(read)
 
 
 def _too_big(name: str, size: int) -> str:

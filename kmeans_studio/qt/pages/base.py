@@ -95,11 +95,14 @@ class Page:
         #: Whether this page's run has been started (the first time it is shown, or
         #: when its panel, a file or the Explore dock asked for a run).
         self.started = False
+        #: The newest request started (its run's states come last).
+        self.requested = None
         panel.request_changed.connect(self.start)
 
     def start(self, request) -> None:
         """Start `request` on this page's own run (the other pages' runs go on)."""
         self.started = True
+        self.requested = request
         self.controller.start(request)
 
     def start_once(self) -> None:

@@ -26,6 +26,9 @@ class PaintingViewBox(pg.ViewBox):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.painting = False
+        #: ``claims_click(ev)``: True for a click the plot acts on itself, which the
+        #: view box must then leave alone (its menu on a right-click); None: none.
+        self.claims_click = None
         self.cursor = pg.ScatterPlotItem(size=30, brush=None, pxMode=True,
                                          pen=pg.mkPen(128, 128, 128, width=1.5,
                                                       style=Qt.PenStyle.DashLine))
@@ -57,6 +60,9 @@ class PaintingViewBox(pg.ViewBox):
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 - Qt override
         button = ev.button()
+        if self.claims_click is not None and self.claims_click(ev):
+            ev.accept()  # the plot's own (a right-click on a centre removes it): no menu
+            return
         if not self.paints(ev):
             super().mouseClickEvent(ev)
             return

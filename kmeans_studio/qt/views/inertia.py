@@ -148,7 +148,11 @@ class InertiaView(QWidget):
         inertia = np.asarray(snapshot.objective, dtype=float)
         x = np.arange(len(inertia)) / 2.0
         finite = np.isfinite(inertia)
-        self.curve.setData(x[finite], inertia[finite])
+        # Broken where a state has none: after the start, an edit of the centres
+        # mid-run (the inertia of another k follows).
+        shown = np.flatnonzero(finite)
+        joined = np.append(np.diff(shown) == 1, False)
+        self.curve.setData(x[finite], inertia[finite], connect=joined)
         self.plot.setXRange(0, max(3.0, x[-1] + 0.5 if len(x) else 0.0), padding=0.02)
         self.placeholder.setVisible(not finite.any())
         if finite.any():

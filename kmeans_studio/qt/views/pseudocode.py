@@ -43,7 +43,7 @@ def step_lines(snapshot: Snapshot | None) -> tuple[str, ...]:
     if snapshot is None or snapshot.iteration is None:
         return ()
     state = snapshot.iteration
-    if state.phase == "init":
+    if state.phase in ("init", "edit"):  # an edit starts the loop again from its centres
         return ("init",)
     if state.phase == "update":
         # A converged update ends the loop; with no label changed (scikit-learn's
@@ -135,6 +135,9 @@ def _note(snapshot: Snapshot | None, marked: tuple[str, ...]) -> str:
     state = snapshot.iteration
     if isinstance(state, MixtureIteration):
         return _mixture_note(state, marked)
+    if marked == ("init",) and state.phase == "edit":
+        return (f"You edited the centres: {state.n_clusters} now; the loop begins again "
+                "from them.")
     if marked == ("init",):
         return f"{state.n_clusters} centres placed; the loop has not begun."
     if "final" in marked:

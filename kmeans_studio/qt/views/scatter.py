@@ -29,6 +29,9 @@ DISPLAY_LIMIT = 20_000
 VORONOI_PIXELS = 2
 VORONOI_MAX_CELLS = 800
 UNASSIGNED = (150, 150, 150)
+#: A right-click this close to a centre (screen pixels; its marker's radius is 11)
+#: removes it; a click this close adds none.
+CENTER_PICK_PX = 14
 
 
 class SmoothImageItem(pg.ImageItem):
@@ -74,13 +77,20 @@ class ScatterView(QWidget):
     Signals
     -------
     centers_edited(ndarray)
-        The user placed, removed or dragged centres; the new (k, 2) centres.
+        The user placed, removed or dragged centres; the new (k, 2) centres (the run
+        starts again from them).
+    center_added(x, y), center_removed(x, y)
+        Mid-run (centres not placed by hand): a click on the plot away from the
+        centres adds one there; a right-click on a centre removes it (x, y: its
+        position).  The run goes on from the state shown with the centres edited.
     stroke_started(), stroke_moved(x, y, radius, erasing), stroke_finished()
         While painting (`set_painting`): a stroke of the brush or eraser, `radius`
         in data units.
     """
 
     centers_edited = Signal(object)
+    center_added = Signal(float, float)
+    center_removed = Signal(float, float)
     stroke_started = Signal()
     stroke_moved = Signal(float, float, float, bool)
     stroke_finished = Signal()
@@ -152,6 +162,9 @@ class ScatterView(QWidget):
         self._xy = np.empty((0, 2))
         self._snapshot: Snapshot | None = None
         self._placing = False
+        #: Clicks add and remove centres mid-run (`center_added`, `center_removed`):
+        #: set by a page that passes them on to its run.
+        self.edits_mid_run = False
         self._placed: np.ndarray = np.empty((0, 2))
         self._axes: tuple = ("columns", 0, 1)  # or ("pca",)
         self.show_voronoi = True
@@ -159,10 +172,12 @@ class ScatterView(QWidget):
         self.show_links = False
         self.class_symbols = False  # drawn points' classes as marker shapes
         self._brush_px = 30
+        self.box.claims_click = self._claims_click
         self.box.stroke_started.connect(self.stroke_started)
         self.box.stroke_moved.connect(self._on_stroke)
         self.box.stroke_finished.connect(self.stroke_finished)
-        self._edge = pg.mkPen(240, 240, 240, width=2.5) if is_dark() else pg.mkPen(25, 25, 25, width=2.5)
+        self._edge = (pg.mkPen(240, 240, 240, width=2.5) if is_dark()
+                      else pg.mkPen(25, 25, 25, width=2.5))
 
     # -- inputs
     def set_dataset(self, dataset: Dataset) -> None:
@@ -481,6 +496,11 @@ class ScatterView(QWidget):
             shift = "Shift-" if self.painting else ""
             parts.append(f"{shift}Click to place centres, {shift.lower()}right-click to "
                          f"remove ({count} placed); drag a centre to move it.")
+        elif self._editing_mid_run():
+            shift = "Shift-" if self.painting else ""
+            parts.append(f"{shift}Click to add a centre, {shift.lower()}right-click a centre "
+                         "to remove it (the run goes on); drag a centre to start again "
+                         "from there.")
         elif (self._snapshot is not None and self._snapshot.iteration is not None
               and self.editable):
             parts.append("Drag a centre to move it; the assignment follows.")
@@ -501,7 +521,9 @@ class ScatterView(QWidget):
         return f"point {index}\ncluster {label + 1}\ndistance to its centre {distance:.3g}"
 
     def _center_tip(self, x: float, y: float, data) -> str:
-        return f"centre {int(data) + 1}\n({x:.3g}, {y:.3g})\ndrag to move"
+        what = ("drag to move, right-click to remove" if self._placing
+                or self._editing_mid_run() else "drag to move")
+        return f"centre {int(data) + 1}\n({x:.3g}, {y:.3g})\n{what}"
 
     # -- editing centres
     def _on_drag(self, index: int, x: float, y: float) -> None:
@@ -514,8 +536,51 @@ class ScatterView(QWidget):
                              data=np.arange(len(C)))
         self.centers_edited.emit(C)
 
+    def _editing_mid_run(self) -> bool:
+        """Centres are shown (not placed by hand) where they can be edited, on a page
+        that takes the edits (`edits_mid_run`)."""
+        return (self.edits_mid_run and not self._placing and self.editable
+                and self._snapshot is not None and self._snapshot.iteration is not None)
+
+    def _mid_run_edit(self, event) -> tuple[str, float, float] | None:
+        """("add", x, y) for a click away from the centres, ("remove", x, y) for a
+        right-click on one (x, y: that centre), else None."""
+        if not self._editing_mid_run():
+            return None
+        if self.painting and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return None  # a dab of the brush
+        button = event.button()
+        if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            return None
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()) or not len(self._placed):
+            return None
+        on_screen = np.array([[p.x(), p.y()] for p in
+                              (vb.mapViewToScene(QPointF(*c)) for c in self._placed)])
+        gaps = np.hypot(*(on_screen - [event.scenePos().x(), event.scenePos().y()]).T)
+        nearest = int(np.argmin(gaps))
+        near = gaps[nearest] <= CENTER_PICK_PX
+        if button == Qt.MouseButton.RightButton:
+            return ("remove", *map(float, self._placed[nearest])) if near else None
+        if near:
+            return None  # a click on a centre (a drag moves it)
+        point = vb.mapSceneToView(event.scenePos())
+        return "add", point.x(), point.y()
+
+    def _claims_click(self, event) -> bool:
+        """A right-click that removes a centre: the view box shows no menu for it."""
+        return (event.button() == Qt.MouseButton.RightButton
+                and self._mid_run_edit(event) is not None)
+
     def _on_click(self, event) -> None:
-        if not self._placing or self._dataset is None or not self.editable:
+        if self._dataset is None or not self.editable:
+            return
+        if not self._placing:
+            edit = self._mid_run_edit(event)
+            if edit is not None:
+                event.accept()
+                change, x, y = edit
+                (self.center_added if change == "add" else self.center_removed).emit(x, y)
             return
         if self.painting and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             return  # a dab of the brush

@@ -218,11 +218,11 @@ class Exporter(QObject):
 
     def export_animation(self, path: str | os.PathLike, size: tuple[int, int] | None = None,
                          fps: float | None = None, view: str = "plot") -> bool:
-        """Write the run of the page shown, from its first state to the state shown,
-        as an animation (`core.animation`: GIF, MP4 or PNG frames by `path`; its
-        default size and rate unless given; `view` one of `animation.VIEWS`), drawn
-        and written on a helper thread with progress and Cancel (a mixture's run is
-        replayed there)."""
+        """Write the run of the page shown, from its first state (or its last edit of
+        the centres mid-run) to the state shown, as an animation (`core.animation`:
+        GIF, MP4 or PNG frames by `path`; its default size and rate unless given;
+        `view` one of `animation.VIEWS`), drawn and written on a helper thread with
+        progress and Cancel (a mixture's run is replayed there)."""
         import numpy as np
 
         from kmeans_studio.core.export import animation
@@ -241,10 +241,13 @@ class Exporter(QObject):
             self.said.emit(f"The {self._shown().title} page's animation cannot show "
                            f"“{animation.VIEWS.get(view, view)}”.")
             return False
-        trail, objective = np.array(snap.trail), np.array(snap.objective)
+        # Centres edited mid-run: the run from the last edit on (a run started from
+        # the edited centres, state for state), its frames numbered from there.
+        start = snap.stretches[-1][0] if snap.stretches else 0
+        trail, objective = np.array(snap.trail), np.array(snap.objective[start:])
         run = {"model": request.model, "init": request.init, "random_state":
                request.random_state, "tol": request.tol, "max_iter": request.max_iter}
-        size, fps, index = size or animation.SIZE, fps or animation.FPS, snap.index
+        size, fps, index = size or animation.SIZE, fps or animation.FPS, snap.index - start
 
         def work(cancelled, progress):
             replayed = animation.replayed_run(dataset, run, trail[0])
@@ -256,7 +259,8 @@ class Exporter(QObject):
                 if cancelled():
                     return None
                 replayed.advance()
-            states = animation.frame_states(trail, objective, index, replayed)
+            states = animation.frame_states(trail, objective, index, replayed,
+                                            edited=start > 0)
             frames = animation.render_frames(dataset, states, size, view,
                                              cancelled=cancelled, progress=progress)
             if frames is None:

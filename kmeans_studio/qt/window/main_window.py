@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
                                                                                request))
             c.failed.connect(lambda message, s=page: self._on_failed(s, message))
             c.warned.connect(lambda message, s=page: self._on_warned(s, message))
+            c.refused.connect(lambda message, s=page: self._on_refused(s, message))
             c.busy.connect(lambda *busy, s=page: self._on_busy(s.key, *busy))
             c.playing_changed.connect(lambda playing, s=page: self._on_playing(s, playing))
 
@@ -542,6 +543,12 @@ class MainWindow(QMainWindow):
         self.run_status.show_for([self.page.key,
                                   None if opening is None else opening.page.key,
                                   "reading", "exporting"])
+
+    def _on_refused(self, page, message: str) -> None:
+        """An edit of the centres the run would not take: said in the status bar (the
+        run shown stays)."""
+        if page is self.page:
+            self.statusBar().showMessage(message, 10_000)
 
     def _on_warned(self, page, message: str) -> None:
         if page is self.page:

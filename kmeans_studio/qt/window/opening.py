@@ -349,13 +349,16 @@ class Opener(QObject):
             init = "given centres"
         else:  # a photo's start is k-means++ on a sample of its pixels (`core.recipes`)
             init = "k-means++ on a pixel sample" if request.data.photo else request.init
-        run = {"model": request.model, "n_clusters": snap.iteration.n_clusters, "init": init,
+        # The run's first stretch, then each edit of the centres mid-run with its own.
+        (_, first), *edits = snap.stretches or ((0, snap.trail),)
+        run = {"model": request.model, "n_clusters": first.shape[1], "init": init,
                "n_init": request.n_init,
                "random_state": request.random_state, "max_iter": request.max_iter,
                "tol": request.tol}
-        return Session(request.data, run, np.array(snap.trail),
+        return Session(request.data, run, np.array(first),
                        np.array(snap.objective[: snap.index + 1]), snap.index,
-                       snap.dataset.description)
+                       snap.dataset.description,
+                       tuple((state, np.array(trail)) for state, trail in edits))
 
     def open_session(self, path: str | os.PathLike) -> bool:
         """Check a session file whole (read and parsed off the GUI thread, with
@@ -403,7 +406,8 @@ class Opener(QObject):
             page.panel.request_for(session.source), model=run["model"], init=init,
             n_init=1, n_clusters=len(session.initial_centers),
             random_state=run["random_state"], max_iter=run["max_iter"], tol=run["tol"],
-            advance_to=session.position, expected_trail=session.trail)
+            advance_to=session.position, expected_trail=session.trail,
+            edits=session.edits)
         self.opening = Opening(page, str(path), request.data_key,
                                functools.partial(page.panel.restore, session.source, run))
         self.run_requested.emit(page, request)

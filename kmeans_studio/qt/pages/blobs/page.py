@@ -70,6 +70,9 @@ class BlobsPage(Page):
         self.panel.run.init.currentIndexChanged.connect(
             lambda: self.scatter.set_placing(self.panel.placing))
         self.scatter.centers_edited.connect(controller.set_centers)
+        self.scatter.edits_mid_run = True
+        self.scatter.center_added.connect(self._add_center)
+        self.scatter.center_removed.connect(self._remove_center)
         self.inertia.seek_requested.connect(controller.seek)
         # Drawing: the scatter plot's strokes go into the panel's sketch.
         panel = self.panel
@@ -79,6 +82,12 @@ class BlobsPage(Page):
         panel.drawing_changed.connect(self._paint_mode)
         panel.brush.brush.valueChanged.connect(lambda: self._paint_mode(panel.drawing))
         self._paint_mode(panel.drawing)
+
+    def _add_center(self, x: float, y: float) -> None:
+        self.controller.add_center((x, y))
+
+    def _remove_center(self, x: float, y: float) -> None:
+        self.controller.remove_center((x, y))
 
     def _paint_mode(self, drawing: bool) -> None:
         self.scatter.class_symbols = drawing
@@ -97,11 +106,16 @@ class BlobsPage(Page):
         self.inertia.set_snapshot(snapshot)
         self.scores.setText(_score_line(snapshot.derived))
         self.scores.setVisible(snapshot.derived is not None)
-        if self.panel.placing and snapshot.iteration is not None:
-            # k is what the user placed (the greyed box says so, not an old value).
+        state = snapshot.iteration
+        if state is not None and (self.panel.placing or (
+                snapshot.request is self.requested and not self.panel.pending)):
+            # k is the state's: what the user placed, or after centres were added or
+            # removed mid-run (a new run from the panel then has that k).  Only for the
+            # newest run asked for, and no edit of the panel waiting: a state of the
+            # run being replaced must not undo a k just typed.
             k = self.panel.run.n_clusters
             with QSignalBlocker(k):
-                k.setValue(snapshot.iteration.n_clusters)
+                k.setValue(state.n_clusters)
 
     def _shutdown(self) -> None:
         """Nothing runs outside the controller on this page."""

@@ -124,3 +124,28 @@ def test_ending_a_tour_that_showed_nothing_changes_nothing(window, qtbot):
     window.guide.dock.end.click()
     settle(qtbot, window.controller)
     assert window.controller.snapshot is before
+
+
+def test_a_run_whose_centres_were_edited_comes_back_with_its_edits(window, qtbot):
+    from .test_edit_centres import _click_at, _empty_spot
+
+    page = window.pages["blobs"]
+    wait_state(qtbot, window, lambda s: s.iteration is not None)
+    window.actions["step"].trigger()
+    before = wait_state(qtbot, window, lambda s: s.index == 1)
+    from kmeans_studio.qt.scenes import settle_layout
+
+    settle_layout()
+    _click_at(qtbot, page.scatter, *_empty_spot(page.scatter, before.iteration.centers))
+    wait_state(qtbot, window, lambda s: s.iteration.n_clusters == 5)
+    window.actions["step"].trigger()
+    mine = wait_state(qtbot, window, lambda s: s.index == 3)
+    settle(qtbot, window.controller)
+
+    window.actions["tour"].trigger()
+    _show(qtbot, window, window.guide.dock, 3)  # k = 6 on the same blobs
+    window.guide.dock.end.click()
+    back = wait_state(qtbot, window, lambda s: s.index == 3 and s.edited)
+    assert back.iteration.n_clusters == 5 and page.panel.run.n_clusters.value() == 5
+    np.testing.assert_array_equal(back.iteration.centers, mine.iteration.centers)
+    assert [state for state, _ in back.stretches] == [state for state, _ in mine.stretches]

@@ -197,10 +197,13 @@ def _run_of(request) -> dict:
 def _replayed(snapshot):
     """The request that shows `snapshot`'s run again at the same state: from its
     initial centres (a mixture from its initialisation, unless its means were
-    given), one start, on to the same state."""
+    given), one start, its edits of the centres made again, on to the same state."""
     request = snapshot.request
+    (_, first), *edits = snapshot.stretches or ((0, snapshot.trail),)
     init = request.init
     if request.model == "kmeans" or not (isinstance(init, str) and init in MIXTURE_INITS):
-        init = np.array(snapshot.trail[0])
-    return dataclasses.replace(request, init=init, n_init=1, advance_to=snapshot.index,
-                               expected_trail=None, run_to_end=False)
+        init = np.array(first[0])
+    return dataclasses.replace(request, init=init, n_init=1, n_clusters=len(first[0]),
+                               advance_to=snapshot.index, expected_trail=None,
+                               run_to_end=False,
+                               edits=tuple((state, np.array(trail)) for state, trail in edits))

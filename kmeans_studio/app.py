@@ -134,6 +134,7 @@ usage: kmeans-studio [FILE ...]         open the studio (with images, tables, se
        kmeans-studio compress --help    compress images from the command line
        kmeans-studio animate --help     a saved run as an animated GIF
        kmeans-studio export --help      a saved run as a Jupyter notebook or a script
+       kmeans-studio cluster --help     k-means on a table larger than memory (dask)
        kmeans-studio --install-desktop  add K-Means Studio to your desktop menu
        kmeans-studio --uninstall-desktop
        kmeans-studio --version"""
@@ -186,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kmeans_studio.cli_export import main as export_main  # no Qt either
 
         return export_main(argv[1:])
+    if argv and argv[0] == "cluster":
+        from kmeans_studio.cli_cluster import main as cluster_main  # no Qt either
+
+        return cluster_main(argv[1:])
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0

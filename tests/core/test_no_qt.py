@@ -16,3 +16,18 @@ def test_core_imports_no_qt():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_core_and_the_commands_import_no_dask_until_a_table_is_clustered():
+    """dask is an optional extra: every module of core, the command line's modules and
+    the window's import none of it (only a run on a cluster does)."""
+    code = (
+        "import sys, pkgutil, importlib, kmeans_studio.core as core;"
+        "[importlib.import_module(m.name) for m in "
+        " pkgutil.walk_packages(core.__path__, core.__name__ + '.')];"
+        "import kmeans_studio.cli, kmeans_studio.cli_cluster, kmeans_studio.app;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'pyarrow')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -353,7 +353,7 @@ def centers_csv(dataset: Dataset, centers: np.ndarray, labels: np.ndarray | None
              np.bincount(labels, weights=dataset.sample_weight, minlength=k))
     rows = [["cluster", "size", *_feature_names(dataset, d)]]
     rows += [[j, _number(sizes[j]), *map(_number, centers[j])] for j in range(k)]
-    return _csv(rows)
+    return csv_text(rows)
 
 
 def labels_csv(dataset: Dataset, labels: np.ndarray) -> str:
@@ -375,7 +375,7 @@ def labels_csv_chunks(dataset: Dataset, labels: np.ndarray, chunk_rows: int = 50
         columns.append(dataset.y)
     header.append("cluster")
     columns.append(np.asarray(labels))
-    yield _csv([header])
+    yield csv_text([header])
     for start in range(0, dataset.n_samples, chunk_rows):
         # numpy writes each float as its shortest exact repr; whole numbers as ints.
         cells = [_strings(column[start:start + chunk_rows]) for column in columns]
@@ -388,7 +388,7 @@ def _strings(values: np.ndarray) -> np.ndarray:
                                            & (np.abs(values) < 2.0**53)):
         return values.astype(np.int64).astype(str)
     if values.dtype.kind in "OUS":  # text labels: quoted as CSV needs
-        return np.array([_csv([[v]]).rstrip("\n") for v in values.tolist()])
+        return np.array([csv_text([[v]]).rstrip("\n") for v in values.tolist()])
     return values.astype(str)
 
 
@@ -410,7 +410,9 @@ def _number(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _csv(rows: list[list[Any]]) -> str:
+def csv_text(rows: list[list[Any]]) -> str:
+    """Rows as CSV text, every text cell a spreadsheet would run as a formula made
+    inert (`_inert`)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(
         [[_inert(cell) for cell in row] for row in rows])

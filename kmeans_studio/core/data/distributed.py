@@ -1,0 +1,253 @@
+"""Tables larger than memory, read lazily by a dask.distributed cluster: Parquet files
+or folders, CSV globs and ``.npy`` files as row blocks (`open_blocks`), their columns
+checked before any is read, and the `engine.distributed.BlockTable` a run takes
+(`block_table`: the scaling, mean and variances in two distributed passes, a uniform
+sample of the rows, the blocks held in the workers' memory when they fit).
+
+Nothing of dask is imported until a table is opened (an optional extra:
+``pip install 'kmeans-studio[cluster]'``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+from pathlib import Path
+
+import numpy as np
+
+from kmeans_studio.core.engine.distributed import SAMPLE_ROWS, BlockTable, gather
+
+#: How the columns can be scaled (as the Table page's choices).
+SCALINGS = ("none", "standardise", "minmax")
+#: The blocks are held in the workers' memory when they take at most this share of it.
+PERSIST_SHARE = 0.5
+#: Rows of a block of an .npy file.
+NPY_BLOCK_ROWS = 1_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterSource:
+    """Where the rows are and which columns to cluster.
+
+    Attributes
+    ----------
+    path : str
+        A Parquet file or a folder of them, a CSV file or glob (``logs/*.csv``), or an
+        ``.npy`` file (read as a memory map; its columns are ``column 1`` …).
+    columns : tuple of str
+        The columns to cluster (empty: every numeric one).
+    scaling : {"none", "standardise", "minmax"}
+    """
+
+    path: str
+    columns: tuple[str, ...] = ()
+    scaling: str = "none"
+
+    @property
+    def kind(self) -> str:
+        path = self.path
+        if path.lower().endswith(".npy"):
+            return "npy"
+        if os.path.isdir(path) or path.lower().endswith((".parquet", ".pq")):
+            return "parquet"
+        if path.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz")) or glob.has_magic(path):
+            return "csv"
+        raise ValueError(f"“{Path(path).name}” is neither Parquet, CSV nor .npy.")
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenedSource:
+    """A source's row blocks (dask objects computing float64 arrays, the chosen
+    columns unscaled) and what is known before reading them."""
+
+    blocks: list
+    columns: tuple[str, ...]
+    estimated_bytes: int  # the rows' size in memory (from metadata, or the files')
+
+
+def open_blocks(source: ClusterSource) -> OpenedSource:
+    """The source's blocks, its columns checked (ValueError with a sentence: no such
+    file, missing or non-numeric columns, an empty table)."""
+    if source.scaling not in SCALINGS:
+        raise ValueError(f"Unknown scaling {source.scaling!r}; choose one of "
+                         f"{', '.join(SCALINGS)}.")
+    kind = source.kind
+    if kind == "csv":
+        files = sorted(glob.glob(source.path))
+        if not files:
+            raise ValueError(f"No file matches “{source.path}”.")
+    elif not os.path.exists(source.path):
+        raise ValueError(f"“{source.path}” does not exist.")
+    else:
+        files = [source.path]
+    for file in files:
+        if not (os.path.isfile(file) or (kind == "parquet" and os.path.isdir(file))):
+            raise ValueError(f"“{Path(file).name}” is not a regular file.")
+    if kind == "npy":
+        return _npy_blocks(source)
+    import dask.dataframe as dd
+
+    try:
+        if kind == "parquet":
+            frame = dd.read_parquet(source.path)
+        else:
+            frame = dd.read_csv(files, sep="\t" if source.path.endswith(".tsv") else ",")
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"“{Path(source.path).name}” cannot be read as {kind}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}."
+                         ) from None
+    columns = _chosen_columns(source, frame.dtypes)
+    frame = frame[list(columns)]
+    blocks = [_as_array(part) for part in frame.to_delayed()]
+    if kind == "parquet":
+        rows = _parquet_rows(source.path)
+    else:
+        rows = sum(os.path.getsize(f) for f in files) // 8 // max(1, len(columns))
+    return OpenedSource(blocks, columns, rows * len(columns) * 8)
+
+
+def block_table(opened: OpenedSource, scaling: str, client, *, random_state: int = 0,
+                persist: bool | None = None, cancelled=None, progress=None
+                ) -> tuple[BlockTable, np.ndarray, np.ndarray]:
+    """The run's table: (BlockTable, shift, scale) with the blocks scaled as
+    ``(x - shift) / scale``; held in the workers' memory when `persist` (default:
+    when they take at most `PERSIST_SHARE` of it).  Two distributed passes: the
+    columns' counts, sums, minima, maxima and a uniform sample of the rows; then
+    their squared deviations from the mean."""
+    from dask import delayed
+
+    if persist is None:
+        memory = sum(w.get("memory_limit") or 0
+                     for w in client.scheduler_info()["workers"].values())
+        persist = 0 < opened.estimated_bytes <= PERSIST_SHARE * memory
+    blocks = opened.blocks
+    if persist:
+        blocks = client.persist(blocks)
+    first = gather(client, [delayed(_block_stats, pure=False)(b, random_state + i)
+                            for i, b in enumerate(blocks)], cancelled, progress)
+    n = int(sum(part[0] for part in first))
+    d = len(opened.columns)
+    if n == 0:
+        raise ValueError("The table has no row without a missing value in these columns.")
+    mean = np.sum([part[1] for part in first], axis=0) / n
+    low = np.min([part[2] for part in first if part[0]], axis=0)
+    high = np.max([part[3] for part in first if part[0]], axis=0)
+    keys = np.concatenate([part[4] for part in first])
+    rows = np.concatenate([part[5] for part in first]).reshape(-1, d)
+    sample = rows[np.argsort(keys, kind="stable")[:SAMPLE_ROWS]]
+    squares = np.sum(gather(client, [delayed(_block_squares, pure=False)(b, mean)
+                                     for b in blocks], cancelled, progress), axis=0)
+    variances = squares / n
+    shift, scale = np.zeros(d), np.ones(d)
+    if scaling == "standardise":
+        shift, scale = mean, np.where(variances > 0, np.sqrt(variances), 1.0)
+    elif scaling == "minmax":
+        shift, scale = low, np.where(high > low, high - low, 1.0)
+    if scaling != "none":
+        blocks = [delayed(_scaled, pure=True)(b, shift, scale) for b in blocks]
+        if persist:
+            blocks = client.persist(blocks)
+    scaled_variances = variances / scale ** 2
+    table = BlockTable(blocks, n, d, (mean - shift) / scale, float(scaled_variances.mean()),
+                       float(n * scaled_variances.sum()), (sample - shift) / scale,
+                       bool(persist))
+    return table, shift, scale
+
+
+# ------------------------------------------------------------------ on the workers
+def _block_stats(X: np.ndarray, seed: int) -> tuple:
+    """A block's rows without missing values: count, column sums, minima and maxima,
+    and its `SAMPLE_ROWS` rows of smallest random keys (with the keys)."""
+    finite = X[np.isfinite(X).all(axis=1)]
+    d = X.shape[1]
+    if len(finite) == 0:
+        return 0, np.zeros(d), np.zeros(d), np.zeros(d), np.zeros(0), np.zeros((0, d))
+    keys = np.random.RandomState(seed).random_sample(len(finite))
+    kept = np.argsort(keys, kind="stable")[:SAMPLE_ROWS]
+    return (len(finite), finite.sum(axis=0), finite.min(axis=0), finite.max(axis=0),
+            keys[kept], finite[kept])
+
+
+def _block_squares(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    finite = X[np.isfinite(X).all(axis=1)]
+    return ((finite - mean) ** 2).sum(axis=0)
+
+
+def _scaled(X: np.ndarray, shift: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return (X - shift) / scale
+
+
+def _npy_block(path: str, start: int, stop: int) -> np.ndarray:
+    array = np.load(path, mmap_mode="r", allow_pickle=False)
+    return np.asarray(array[start:stop], dtype=np.float64)
+
+
+def _as_array(part):
+    from dask import delayed
+
+    return delayed(_frame_values, pure=True)(part)
+
+
+def _frame_values(frame) -> np.ndarray:
+    """A block of a table as float64 (a value that is no number: ValueError)."""
+    import pandas as pd
+
+    bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if bad:
+        raise ValueError(f"The column “{bad[0]}” holds values that are not numbers.")
+    return frame.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+# ------------------------------------------------------------------ checks
+def _chosen_columns(source: ClusterSource, dtypes) -> tuple[str, ...]:
+    import pandas as pd
+
+    names = [str(c) for c in dtypes.index]
+    numeric = [str(c) for c, t in dtypes.items() if pd.api.types.is_numeric_dtype(t)]
+    if not source.columns:
+        if not numeric:
+            raise ValueError(f"“{Path(source.path).name}” has no numeric column.")
+        return tuple(numeric)
+    missing = [c for c in source.columns if c not in names]
+    if missing:
+        raise ValueError(f"“{Path(source.path).name}” has no column “{missing[0]}” (it has "
+                         f"{', '.join(names[:8])}{', …' if len(names) > 8 else ''}).")
+    text = [c for c in source.columns if c not in numeric]
+    if text:
+        raise ValueError(f"The column “{text[0]}” holds values that are not numbers.")
+    return tuple(source.columns)
+
+
+def _parquet_rows(path: str) -> int:
+    import pyarrow.dataset as ds
+
+    return ds.dataset(path, format="parquet").count_rows()
+
+
+def _npy_blocks(source: ClusterSource) -> OpenedSource:
+    from dask import delayed
+
+    try:
+        array = np.load(source.path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"“{Path(source.path).name}” is not a NumPy array file ({exc}).") \
+            from None
+    if array.ndim != 2 or not np.issubdtype(array.dtype, np.number) or len(array) == 0:
+        raise ValueError(f"“{Path(source.path).name}” must hold a table of numbers (rows × "
+                         f"columns), not an array of shape {array.shape} and type "
+                         f"{array.dtype}.")
+    names = tuple(f"column {i + 1}" for i in range(array.shape[1]))
+    chosen = source.columns or names
+    missing = [c for c in chosen if c not in names]
+    if missing:
+        raise ValueError(f"“{Path(source.path).name}” has no column “{missing[0]}” (its "
+                         f"columns are “column 1” … “column {len(names)}”).")
+    index = [names.index(c) for c in chosen]
+    n = len(array)
+    blocks = [delayed(_npy_block, pure=True)(source.path, start, min(start + NPY_BLOCK_ROWS, n))
+              for start in range(0, n, NPY_BLOCK_ROWS)]
+    if index != list(range(array.shape[1])):
+        blocks = [delayed(np.take, pure=True)(b, index, axis=1) for b in blocks]
+    return OpenedSource(blocks, tuple(chosen), n * len(index) * 8)

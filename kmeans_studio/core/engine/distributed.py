@@ -1,0 +1,339 @@
+"""Exact k-means over row blocks held or read by a dask.distributed cluster, stepped
+like any other run (`DistributedRun`, a `stepped.SteppedRun`).
+
+Each assignment is one distributed pass: every block (a task on a worker) gives its
+clusters' counts and sums, its share of the inertia, how many of its rows changed
+cluster and its k rows farthest from their centres; the client adds them in block
+order.  Each update is the client's division, with scikit-learn's rules: empty
+clusters take the rows farthest from their centres (`_relocate_empty_clusters_dense`),
+an empty cluster's centre is then the heaviest one's (`_average_centers`), the data
+are centred on their mean and the tolerance is scaled by the mean of the features'
+variances.  So the centres equal scikit-learn's `KMeans(algorithm="lloyd")` (and
+`kmeans.KMeansRun`) from the same initial centres, iteration for iteration.
+The history holds centres and per-iteration figures only, never a label per row.
+
+Nothing of dask is imported until a run is made (dask is an optional extra).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from kmeans_studio.core.engine.history import History, Iteration
+from kmeans_studio.core.engine.kmeans import (
+    _average_centers,
+    _check_random_state,
+    _nearest,
+    inertia_from_sums,
+)
+from kmeans_studio.core.engine.seeding import kmeans_plusplus
+
+#: Rows of the uniform sample drawn from the blocks (starts, and the points a view
+#: draws).
+SAMPLE_ROWS = 10_000
+INITS = ("k-means++", "random")
+
+
+class Cancelled(Exception):
+    """The pass was cancelled: the run is as it was before it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BlockTable:
+    """Data as row blocks on a cluster, with what a run needs to know of them.
+
+    Attributes
+    ----------
+    blocks : list
+        One dask object per block of rows (`dask.delayed`, maybe persisted), each
+        computing a float64 array (rows, d) of the data as clustered (scaled).
+    n_samples, n_features : int
+    mean : ndarray (d,)
+        The columns' means (scikit-learn centres the data on them).
+    variance : float
+        The mean of the columns' variances (scikit-learn's tolerance scale).
+    total_norm : float
+        The sum over rows of |x - mean|^2.
+    sample : ndarray (m, d)
+        A uniform random sample of the rows (without replacement).
+    persisted : bool
+        The blocks are held in the workers' memory (else read again every pass).
+    """
+
+    blocks: list
+    n_samples: int
+    n_features: int
+    mean: np.ndarray
+    variance: float
+    total_norm: float
+    sample: np.ndarray
+    persisted: bool
+
+
+# ----------------------------------------------------------------- on the workers
+def assign_block(X: np.ndarray, mean: np.ndarray, C: np.ndarray, C_before: np.ndarray | None
+                 ) -> tuple:
+    """One block's part of an assignment to the centred centres C: (cluster weights,
+    sums, inertia, rows whose nearest centre differs from C_before's, and its k rows
+    farthest from their centres as (distances, rows, labels)).  Rows with a missing
+    value are no part of the run."""
+    Xc = np.ascontiguousarray(_finite_rows(X) - mean)
+    k = len(C)
+    labels, _ = _nearest(Xc, C)
+    weight = np.bincount(labels, minlength=k).astype(np.float64)
+    sums = np.empty((k, Xc.shape[1]))
+    for j in range(Xc.shape[1]):
+        sums[:, j] = np.bincount(labels, weights=Xc[:, j], minlength=k)
+    distances = ((Xc - C[labels]) ** 2).sum(axis=1)
+    changed = len(Xc) if C_before is None else int(
+        np.count_nonzero(_nearest(Xc, C_before)[0] != labels))
+    far = np.argsort(-distances, kind="stable")[:k]
+    return weight, sums, float(distances.sum()), changed, (distances[far], Xc[far],
+                                                           labels[far])
+
+
+def labels_of_block(X: np.ndarray, mean: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """The nearest of the centred centres C for every row of one block (int32; -1
+    for a row with a missing value, which is no part of the run)."""
+    finite = np.isfinite(X).all(axis=1)
+    labels = np.full(len(X), -1, dtype=np.int32)
+    if finite.any():
+        labels[finite] = _nearest(np.ascontiguousarray(X[finite] - mean), C)[0]
+    return labels
+
+
+def _finite_rows(X: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(X).all(axis=1)
+    return X if finite.all() else X[finite]
+
+
+# ------------------------------------------------------------------ on the client
+class DistributedRun:
+    """k-means (exact Lloyd) on a `BlockTable`, a half-step at a time.
+
+    Parameters
+    ----------
+    table : BlockTable
+    n_clusters : int
+    client : distributed.Client
+        The cluster that holds or reads the blocks.
+    init : {"k-means++", "random"} or array (k, d)
+        k-means++ or k random rows, both drawn from `table.sample` (a uniform sample
+        of the rows), or the initial centres.
+    random_state, tol, max_iter
+        As scikit-learn's `KMeans`.
+    cancelled : callable, optional
+        Asked while a pass runs; True stops it (`Cancelled`), the run unchanged.
+    progress : callable, optional
+        Called with (blocks done, blocks) during each pass.
+    """
+
+    def __init__(self, table: BlockTable, n_clusters: int, client, *, init: Any = "k-means++",
+                 random_state: Any = None, tol: float = 1e-4, max_iter: int = 300,
+                 cancelled: Callable[[], bool] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        if not (np.isfinite(tol) and tol >= 0):
+            raise ValueError(f"The tolerance must be a number ≥ 0, not {tol!r}.")
+        if int(max_iter) != max_iter or max_iter < 1:
+            raise ValueError(f"max_iter must be a whole number ≥ 1, not {max_iter!r}.")
+        if isinstance(n_clusters, bool) or int(n_clusters) != n_clusters or n_clusters < 1:
+            raise ValueError(f"k must be a whole number ≥ 1, not {n_clusters!r}.")
+        if n_clusters > table.n_samples:
+            raise ValueError(f"k = {n_clusters} is more than the {table.n_samples} rows.")
+        self.table, self._client = table, client
+        self.n_clusters = int(n_clusters)
+        self.max_iter = int(max_iter)
+        self._tol = table.variance * tol if tol else 0.0
+        self.cancelled, self.progress = cancelled, progress
+        if isinstance(init, str):
+            if init not in INITS:
+                raise ValueError(f"Unknown initialisation {init!r}; choose one of "
+                                 f"{', '.join(INITS)} or give the centres.")
+            rng = _check_random_state(random_state)
+            sample = table.sample - table.mean
+            if init == "k-means++":
+                centers, _ = kmeans_plusplus(sample, self.n_clusters, random_state=rng)
+            else:
+                centers = sample[rng.choice(len(sample), self.n_clusters, replace=False)]
+        else:
+            centers = np.asarray(init, dtype=np.float64)
+            if centers.shape != (self.n_clusters, table.n_features) or not np.isfinite(
+                    centers).all():
+                raise ValueError(f"The initial centres must be {self.n_clusters} finite "
+                                 f"rows of {table.n_features} numbers.")
+            centers = centers - table.mean
+        self.init = init
+        self._records: list[Iteration] = []
+        self._centers = np.ascontiguousarray(centers, dtype=np.float64)
+        self._before: np.ndarray | None = None  # the centres of the last assignment
+        self._sums = None
+        self._n_iter = 0
+        self._done = self._final_pending = False
+        self._push("init", 0, np.nan, 0, False)
+
+    # -- what the views and the controller read
+    @property
+    def history(self) -> History:
+        return History(lambda: len(self._records), self._records.__getitem__)
+
+    @property
+    def state(self) -> Iteration:
+        return self._records[-1]
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    @property
+    def n_samples(self) -> int:
+        return self.table.n_samples
+
+    def objectives(self) -> list[float]:
+        return [record.inertia for record in self._records]
+
+    def center_trail(self, index: int | None = None) -> np.ndarray:
+        last = len(self._records) - 1 if index is None else index
+        return np.array([r.centers for r in self._records[: last + 1]
+                         if r.phase in ("init", "update")])
+
+    def center_trails(self, index: int | None = None) -> list[tuple[int, np.ndarray]]:
+        return [(0, self.center_trail(index))]
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The nearest current centre of rows given here (a view's sample)."""
+        C = self._centers
+        return _nearest(np.ascontiguousarray(np.asarray(X, np.float64) - self.table.mean), C)[0]
+
+    # -- the half-steps
+    def advance(self) -> Iteration:
+        if self._done:
+            return self.state
+        return self.assign() if self.state.phase in ("init", "update") else self.update()
+
+    def run(self) -> Iteration:
+        while not self._done:
+            self.advance()
+        return self.state
+
+    def assign(self) -> Iteration:
+        """One distributed pass: every row to its nearest centre."""
+        if self._done or self.state.phase == "assign":
+            raise ValueError("The next half-step is not an assignment.")
+        weight, sums, inertia, changed, far = self._pass()
+        final = self._final_pending
+        if not final:
+            self._n_iter += 1
+        self._sums = (weight, sums, far)
+        self._before = self._centers
+        converged = final and self.state.converged
+        self._done = final
+        self._push("assign", changed, inertia, 0, converged)
+        return self.state
+
+    def update(self) -> Iteration:
+        """The client's division: each centre to the mean of its rows."""
+        if self._done or self.state.phase != "assign":
+            raise ValueError("The next half-step is not an update.")
+        weight, sums, far = self._sums
+        weight, sums = weight.copy(), sums.copy()
+        _relocate_empty(self._centers, sums, weight, far)
+        C_new = np.ascontiguousarray(_average_centers(sums, weight))
+        shift = np.sqrt(((C_new - self._centers) ** 2).sum(axis=1))
+        total = float((shift ** 2).sum())
+        strict = self._n_iter > 1 and self.state.n_changed == 0
+        within_tol = total <= self._tol
+        self._centers = C_new
+        if strict:
+            self._done = True
+        elif within_tol or self._n_iter >= self.max_iter:
+            self._final_pending = True
+        inertia = inertia_from_sums(self.table.total_norm, C_new, weight, sums)
+        self._push("update", 0, inertia, shift, strict or within_tol)
+        return self.state
+
+    def set_centers(self, centers: Any) -> Iteration:
+        raise ValueError("A run on a cluster starts from its initialisation; start a new "
+                         "run to place centres.")
+
+    def edit_centers(self, centers: Any, *, at: int | None = None) -> Iteration:
+        raise ValueError("A run on a cluster cannot have its centres edited mid-run; "
+                         "start a new run from the centres you want.")
+
+    # -- internals
+    def _push(self, phase: str, n_changed: int, inertia: float, shift, converged: bool
+              ) -> None:
+        centers = self._centers + self.table.mean
+        centers.setflags(write=False)
+        shift = np.zeros(self.n_clusters) if np.isscalar(shift) else shift
+        self._records.append(Iteration(self._n_iter, phase, centers, None, float(inertia),
+                                       shift, int(n_changed), bool(converged)))
+
+    def _pass(self):
+        """The blocks' parts of an assignment to the current centres, added in block
+        order."""
+        from dask import delayed
+
+        C, before = self._centers, self._before
+        mean = self.table.mean
+        work = [delayed(assign_block, pure=False)(block, mean, C, before)
+                for block in self.table.blocks]
+        parts = gather(self._client, work, self.cancelled, self.progress)
+        k, d = self.n_clusters, self.table.n_features
+        weight, sums = np.zeros(k), np.zeros((k, d))
+        inertia, changed = 0.0, 0
+        far_d, far_x, far_l = [], [], []
+        for w, s, i, c, (fd, fx, fl) in parts:  # in block order: the same sums every time
+            weight += w
+            sums += s
+            inertia += i
+            changed += c
+            far_d.append(fd)
+            far_x.append(fx)
+            far_l.append(fl)
+        far = (np.concatenate(far_d), np.concatenate(far_x), np.concatenate(far_l))
+        return weight, sums, inertia, changed, far
+
+
+def gather(client, work: Sequence, cancelled=None, progress=None) -> list:
+    """Compute `work` (dask objects) on the cluster; their results in order.  Asks
+    `cancelled()` as results come (True: every task cancelled, `Cancelled` raised)."""
+    from distributed import as_completed
+
+    futures = client.compute(list(work))
+    done = 0
+    try:
+        for _ in as_completed(futures):
+            done += 1
+            if progress is not None:
+                progress(done, len(futures))
+            if cancelled is not None and cancelled():
+                raise Cancelled("Cancelled.")
+        return client.gather(futures)
+    except BaseException:
+        client.cancel(futures)
+        raise
+
+
+def _relocate_empty(C: np.ndarray, sums: np.ndarray, weight: np.ndarray, far) -> None:
+    """scikit-learn's relocation of empty clusters (in place): each empty cluster
+    takes one of the rows farthest from their centres, taken from its cluster.  The
+    blocks' farthest rows hold the whole data's (each block gives k, more than the
+    empty clusters can be).  With several empty clusters, the farthest goes to the
+    first (scikit-learn's `argpartition` leaves their order to its implementation)."""
+    empty = np.flatnonzero(weight == 0)
+    if len(empty) == 0:
+        return
+    distances, rows, labels = far
+    if len(distances) == 0 or np.max(distances) == 0:
+        return
+    order = np.argsort(-distances, kind="stable")[:len(empty)]
+    for new_id, index in zip(empty, order):
+        old_id = labels[index]
+        sums[old_id] -= rows[index]
+        sums[new_id] = rows[index]
+        weight[new_id] = 1.0
+        weight[old_id] -= 1.0

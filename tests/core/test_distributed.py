@@ -1,0 +1,194 @@
+"""k-means on a dask.distributed cluster (two worker processes): scikit-learn's Lloyd,
+iteration for iteration, on Parquet, CSV and .npy blocks; empty clusters; Cancel; a
+worker killed mid-run; files that cannot be clustered."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import KMeans
+
+from kmeans_studio.core.data.distributed import ClusterSource, block_table, open_blocks
+from kmeans_studio.core.engine.distributed import Cancelled, DistributedRun
+from kmeans_studio.core.engine.kmeans import KMeansRun
+
+distributed = pytest.importorskip("distributed")
+# distributed's scheduler and workers leave sockets for the garbage collector as they
+# shut down (their own, not the engine's).
+pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", memory_limit="1GiB")
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+def _blobs(n=6000, d=5, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-10, 10, (4, d))
+    X = centres[rng.integers(0, 4, n)] + rng.normal(0, 1.5, (n, d))
+    return X * [1, 10, 100, 0.1, 1][:d] + 50  # columns of unequal scales and a mean
+
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory):
+    """A table of 6,000 rows in 7 Parquet files (unequal parts), and its rows."""
+    folder = tmp_path_factory.mktemp("table")
+    X = _blobs()
+    edges = [0, 500, 1500, 1600, 3000, 4200, 5000, 6000]
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+        frame = pd.DataFrame(X[a:b], columns=list("abcde"))
+        frame["name"] = "row"  # a text column, not clustered
+        frame.to_parquet(folder / f"part-{i}.parquet")
+    return folder, X
+
+
+def _table(client, path, columns=(), scaling="none", **kwargs):
+    opened = open_blocks(ClusterSource(str(path), tuple(columns), scaling))
+    return block_table(opened, scaling, client, **kwargs)
+
+
+def test_every_iteration_equals_scikit_learns_lloyd(client, parquet):
+    folder, X = parquet
+    table, shift, scale = _table(client, folder, "abcde", "standardise")
+    assert table.n_samples == 6000 and table.persisted
+    Xs = (X - shift) / scale
+    np.testing.assert_allclose(Xs.mean(axis=0), 0, atol=1e-12)
+    C0 = Xs[[3, 1000, 2000, 4000]] + 0.3
+    run = DistributedRun(table, 4, client, init=C0, tol=1e-4)
+    final = run.run()
+    reference = KMeans(4, init=C0, n_init=1, tol=1e-4, algorithm="lloyd").fit(Xs)
+    assert final.n_iter == reference.n_iter_ and final.converged
+    np.testing.assert_allclose(final.centers, reference.cluster_centers_, rtol=0, atol=1e-12)
+    assert final.inertia == pytest.approx(reference.inertia_, rel=1e-12)
+    trail = run.center_trail()
+    for iteration in range(1, final.n_iter + 1):
+        step = KMeans(4, init=C0, n_init=1, max_iter=iteration, tol=0,
+                      algorithm="lloyd").fit(Xs)
+        np.testing.assert_allclose(trail[iteration], step.cluster_centers_, atol=1e-12)
+    # The in-memory engine: the same states, half-step for half-step.
+    memory = KMeansRun(Xs, 4, init=C0, tol=1e-4)
+    memory.run()
+    assert [(s.phase, s.n_iter, s.n_changed) for s in memory.history] == [
+        (s.phase, s.n_iter, s.n_changed) for s in run.history]
+    np.testing.assert_allclose(run.objectives()[1:], memory.objectives()[1:], rtol=1e-12)
+    assert all(state.labels is None for state in run.history)  # never a label per row
+
+
+def test_an_empty_cluster_is_relocated_as_scikit_learn_does(client, parquet):
+    folder, X = parquet
+    table, _, _ = _table(client, folder, "abcde")
+    C0 = np.vstack([X[[0, 2500, 4500]], np.full(5, 1e4)])  # the last centre gets no row
+    run = DistributedRun(table, 4, client, init=C0, tol=0)
+    run.assign()
+    assert run.state.n_changed == 6000
+    run.update()
+    reference = KMeans(4, init=C0, n_init=1, max_iter=1, tol=0, algorithm="lloyd").fit(X)
+    np.testing.assert_allclose(run.state.centers, reference.cluster_centers_, atol=1e-9)
+    final = run.run()
+    reference = KMeans(4, init=C0, n_init=1, tol=0, algorithm="lloyd").fit(X)
+    assert final.n_iter == reference.n_iter_
+    np.testing.assert_allclose(final.centers, reference.cluster_centers_, atol=1e-9)
+
+
+def test_starts_are_drawn_from_a_uniform_sample_and_are_repeatable(client, parquet):
+    folder, X = parquet
+    table, _, _ = _table(client, folder, "abcde", random_state=3)
+    assert table.sample.shape == (6000, 5)  # fewer rows than the sample: every row
+    np.testing.assert_array_equal(np.sort(table.sample, axis=0), np.sort(X, axis=0))
+    for init in ("k-means++", "random"):
+        one = DistributedRun(table, 4, client, init=init, random_state=7)
+        two = DistributedRun(table, 4, client, init=init, random_state=7)
+        np.testing.assert_array_equal(one.state.centers, two.state.centers)
+        final = one.run()
+        start = one.center_trail()[0]
+        reference = KMeans(4, init=start, n_init=1, algorithm="lloyd").fit(X)
+        np.testing.assert_allclose(final.centers, reference.cluster_centers_, atol=1e-9)
+
+
+def test_csv_globs_and_npy_files_give_the_same_run(client, parquet, tmp_path):
+    folder, X = parquet
+    for i, part in enumerate(np.array_split(X, 3)):
+        pd.DataFrame(part, columns=list("abcde")).to_csv(tmp_path / f"log-{i}.csv",
+                                                         index=False)
+    np.save(tmp_path / "table.npy", X)
+    C0 = X[[1, 2, 3]]
+    finals = []
+    for path, columns in ((folder, "bcd"), (tmp_path / "log-*.csv", "bcd"),
+                          (tmp_path / "table.npy", ("column 2", "column 3", "column 4"))):
+        table, _, _ = _table(client, path, columns, "minmax")
+        finals.append(DistributedRun(table, 3, client, init=C0[:, 1:4]).run())
+    for final in finals[1:]:
+        assert final.n_iter == finals[0].n_iter
+        np.testing.assert_allclose(final.centers, finals[0].centers, atol=1e-9)
+
+
+def test_a_cancelled_pass_leaves_the_run_as_it_was(client, parquet):
+    folder, X = parquet
+    table, _, _ = _table(client, folder, "abcde", persist=False)  # read again each pass
+    assert not table.persisted
+    run = DistributedRun(table, 4, client, init="random", random_state=0)
+    run.assign()
+    run.update()
+    asked = []
+    run.cancelled = lambda: asked.append(1) or True
+    with pytest.raises(Cancelled):
+        run.assign()
+    assert asked and len(run.history) == 3 and run.state.phase == "update"
+    run.cancelled = None
+    final = run.run()  # and it goes on from there
+    reference = KMeans(4, init=run.center_trail()[0], n_init=1, algorithm="lloyd").fit(X)
+    np.testing.assert_allclose(final.centers, reference.cluster_centers_, atol=1e-9)
+
+
+def test_a_worker_killed_mid_run_costs_its_blocks_not_the_run(parquet):
+    folder, X = parquet
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", memory_limit="1GiB")
+    with distributed.Client(cluster) as client:
+        table, _, _ = _table(client, folder, "abcde")
+        C0 = X[[0, 100, 200, 300]]
+        run = DistributedRun(table, 4, client, init=C0)
+        for _ in range(3):
+            run.advance()
+        victim = next(iter(client.scheduler_info()["workers"]))
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, 9)  # its persisted blocks are read again elsewhere
+        final = run.run()
+    cluster.close()
+    reference = KMeans(4, init=C0, n_init=1, algorithm="lloyd").fit(X)
+    assert final.n_iter == reference.n_iter_
+    np.testing.assert_allclose(final.centers, reference.cluster_centers_, atol=1e-9)
+
+
+def test_tables_that_cannot_be_clustered_are_refused_in_a_sentence(client, parquet, tmp_path):
+    folder, X = parquet
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "words.csv").write_text("a,b\n1,x\n2,y\n")
+    np.save(tmp_path / "flat.npy", np.arange(5.0))
+    cases = [
+        (ClusterSource(str(folder), ("a", "zz")), "has no column “zz”"),
+        (ClusterSource(str(folder), ("a", "name")), "“name” holds values that are not numbers"),
+        (ClusterSource(str(tmp_path / "nothing.parquet")), "does not exist"),
+        (ClusterSource(str(tmp_path / "*.tsv")), "No file matches"),
+        (ClusterSource(str(tmp_path / "pipe.csv")), "is not a regular file"),
+        (ClusterSource(str(tmp_path / "words.csv"), ("b",)), "not numbers"),
+        (ClusterSource(str(tmp_path / "flat.npy")), "must hold a table of numbers"),
+        (ClusterSource(str(tmp_path / "table.xlsx")), "neither Parquet, CSV nor .npy"),
+        (ClusterSource(str(folder), (), "cubic"), "Unknown scaling"),
+    ]
+    for source, says in cases:
+        with pytest.raises(ValueError, match=says) as caught:
+            open_blocks(source)
+        assert "\n" not in str(caught.value)
+    table, _, _ = _table(client, folder, "ab")
+    with pytest.raises(ValueError, match="k = 6001 is more than the 6000 rows"):
+        DistributedRun(table, 6001, client)
+    with pytest.raises(ValueError, match="4 finite rows of 2 numbers"):
+        DistributedRun(table, 4, client, init=np.full((4, 2), np.nan))

@@ -415,8 +415,8 @@ class KMeansWorker(QObject):
         of them, or False when a newer command cancelled them.  The model and what the
         data add to it (a photo's start and colour run) come from their registries."""
         recipe, model = recipe_for(request.data), MODELS[request.model]
-        if isinstance(init, str) and recipe.start is not None:  # photos: a pixel sample
-            init = recipe.start(dataset, request.n_clusters, request.random_state)
+        if isinstance(init, str) and recipe.start is not None:  # a pixel or row sample
+            init = recipe.start(dataset, request.n_clusters, request.random_state, init)
         n_clusters = len(init) if not isinstance(init, str) else request.n_clusters
         # Refused in a sentence before anything is allocated (a 4 KB session asked
         # for a million points in a full mixture of 256 components: 10.5 GB).

@@ -78,7 +78,9 @@ def test_every_iteration_equals_scikit_learns_lloyd(client, parquet):
     assert [(s.phase, s.n_iter, s.n_changed) for s in memory.history] == [
         (s.phase, s.n_iter, s.n_changed) for s in run.history]
     np.testing.assert_allclose(run.objectives()[1:], memory.objectives()[1:], rtol=1e-12)
-    assert all(state.labels is None for state in run.history)  # never a label per row
+    # Never a label per row: those of the sample, by the assignment's centres.
+    assert all(s.labels is None or len(s.labels) == len(table.sample) for s in run.history)
+    np.testing.assert_array_equal(final.labels, reference.predict(table.sample))
 
 
 def test_an_empty_cluster_is_relocated_as_scikit_learn_does(client, parquet):

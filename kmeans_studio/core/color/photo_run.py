@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def image_init(dataset, n_colors: int, random_state) -> np.ndarray:
-    """The run's `init` for a photo: the k-means++ start `quantize` takes."""
+def image_init(dataset, n_colors: int, random_state, init: str = "k-means++") -> np.ndarray:
+    """The run's `init` for a photo: the k-means++ start `quantize` takes (whatever
+    method `init` names: a photo always starts so)."""
     return dataset.image.colors.initial_palette(n_colors, random_state)
 
 

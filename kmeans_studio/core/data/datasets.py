@@ -145,6 +145,9 @@ class Dataset:
         How a table's columns were scaled ("none", "standardise", "minmax").
     kind : str
         What the samples are, one of `KINDS`: which page shows them and how.
+    cluster : BlockTable or None
+        A table on a dask cluster (`engine.distributed.BlockTable`), of which `X` is a
+        uniform random sample (what the views draw); its runs are `DistributedRun`s.
     """
 
     name: str
@@ -158,6 +161,7 @@ class Dataset:
     feature_names: tuple[str, ...] | None = None
     scaling: str | None = None
     kind: str = "points"
+    cluster: Any = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -251,3 +251,79 @@ def _npy_blocks(source: ClusterSource) -> OpenedSource:
     if index != list(range(array.shape[1])):
         blocks = [delayed(np.take, pure=True)(b, index, axis=1) for b in blocks]
     return OpenedSource(blocks, tuple(chosen), n * len(index) * 8)
+
+
+# ------------------------------------------------------------------ the window's cluster
+_shared: dict = {}
+
+
+def shared_client():
+    """The window's cluster, started on first use: the scheduler dask's configuration
+    names (``DASK_SCHEDULER_ADDRESS=tcp://host:8786``), else an embedded LocalCluster
+    (a worker process per core, at most 8, the machine's memory shared among them);
+    `close_shared_client` stops it."""
+    client = _shared.get("client")
+    if client is not None and client.status == "running":
+        return client
+    import dask
+    from distributed import Client, LocalCluster
+
+    address = dask.config.get("scheduler-address", None)
+    if address:
+        client = Client(address, timeout="20s")
+    else:
+        cluster = LocalCluster(n_workers=min(8, os.cpu_count() or 1), threads_per_worker=1,
+                               processes=True, dashboard_address=":0")
+        _shared["cluster"] = cluster
+        client = Client(cluster)
+    _shared["client"] = client
+    return client
+
+
+def close_shared_client() -> None:
+    """Stop the window's cluster (its workers end with it), if one was started."""
+    client, cluster = _shared.pop("client", None), _shared.pop("cluster", None)
+    if client is not None:
+        client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None):
+    """A Parquet table's chosen columns on the window's cluster, as a `Dataset` whose X
+    is a uniform sample of its rows (what the views draw) and whose `cluster` is the
+    whole table (its runs are `DistributedRun`s).  None when cancelled."""
+    from kmeans_studio.core.data.datasets import Dataset, Projection
+    from kmeans_studio.core.data.tables import SCALINGS as SCALING_TITLES
+    from kmeans_studio.core.data.tables import TableError
+    from kmeans_studio.core.engine.distributed import Cancelled
+
+    if choice.label is not None:
+        raise TableError(f"“{name}” is clustered on a cluster, where a label column is not "
+                         "used yet: choose no label.")
+    if choice.missing != "drop":
+        raise TableError(f"“{name}” is clustered on a cluster, where rows with missing "
+                         "values are left out: choose to drop them.")
+    try:
+        opened = open_blocks(ClusterSource(path, tuple(choice.features), choice.scaling))
+    except ImportError:
+        raise TableError(f"“{name}” is a Parquet table: install the cluster extra "
+                         "(pip install 'kmeans-studio[cluster]') to cluster it.") from None
+    except ValueError as exc:
+        raise TableError(str(exc)) from None
+    client = shared_client()
+    try:
+        table, _, _ = block_table(opened, choice.scaling, client, cancelled=cancelled,
+                                  progress=progress)
+    except Cancelled:
+        return None
+    d = table.n_features
+    where = ("held in the workers' memory" if table.persisted
+             else "read again every pass (larger than the workers' memory)")
+    description = (f"{name}: {table.n_samples:,} rows × {d} feature{'s' if d != 1 else ''}, "
+                   f"{SCALING_TITLES[choice.scaling]}, on a dask cluster, {where}; the plot "
+                   f"shows a random sample of {len(table.sample):,}")
+    return Dataset(name, table.sample, description=description,
+                   projection=Projection.fit(table.sample) if d > 2 else None,
+                   feature_names=tuple(opened.columns), scaling=choice.scaling,
+                   kind="table", cluster=table)

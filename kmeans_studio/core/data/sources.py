@@ -59,6 +59,7 @@ from kmeans_studio.core.data.drawing import (
 from kmeans_studio.core.data.tables import (
     MAX_COLUMNS,
     MISSING,
+    PARQUET_SUFFIXES,
     SCALINGS,
     TableChoice,
     iris_frame,
@@ -546,9 +547,24 @@ class Table(DataSource):
     def choice(self) -> TableChoice:
         return TableChoice(self.features, self.label, self.missing, self.scaling)
 
+    @property
+    def on_cluster(self) -> bool:
+        """A Parquet table: clustered on a dask cluster (`distributed.cluster_dataset`),
+        never read whole."""
+        return self.path is not None and Path(self.path).suffix.lower() in PARQUET_SUFFIXES
+
+    def check_model(self, model: str) -> None:
+        if model != "kmeans" and self.on_cluster:
+            raise ValueError("A table on a cluster runs k-means only.")
+
     def load(self, cancelled: Cancelled = None, progress: Progress = None) -> Dataset | None:
         if self.path is None:
             return table_dataset(iris_frame(), self.choice, "Iris")
+        if self.on_cluster:
+            from kmeans_studio.core.data.distributed import cluster_dataset
+
+            return cluster_dataset(self.path, self.choice, PurePath(self.path).name,
+                                   cancelled, progress)
         path = Path(self.path)
         frame = read_table(path, cancelled=cancelled, progress=progress)
         if frame is None:
@@ -593,6 +609,10 @@ class Table(DataSource):
     def script_lines(self) -> str:
         """Read the table, keep the chosen columns, handle missing values and scale,
         as the Table page does (`tables.table_dataset`)."""
+        if self.on_cluster:
+            raise ValueError("A run on a cluster cannot be exported as a script: its rows "
+                             "are never read into one process (kmeans-studio cluster runs "
+                             "it from the command line).")
         path = self.path
         if path is None:
             read = ("from sklearn.datasets import load_iris\n\n"

@@ -28,7 +28,10 @@ from kmeans_studio.core.data.datasets import (
 )
 from kmeans_studio.core.limits import regular_file
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".npy", ".npz")
+#: Parquet tables are clustered on a dask cluster, never read whole into the window
+#: (`distributed.cluster_dataset`; the cluster extra).
+PARQUET_SUFFIXES = (".parquet", ".pq")
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".npy", ".npz", *PARQUET_SUFFIXES)
 SCALINGS = {
     "none": "no scaling",
     "standardise": "standardised (mean 0, variance 1)",
@@ -75,6 +78,24 @@ class TableChoice:
                    source.get("missing", "drop"), source.get("scaling", "none"))
 
 
+def _parquet_head(path: Path):
+    """The first `PREVIEW_ROWS` rows of a Parquet file (only they are read)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise TableError(f"“{path.name}” is a Parquet table: install the cluster extra "
+                         "(pip install 'kmeans-studio[cluster]') to cluster it.") from None
+    try:
+        batch = next(pq.ParquetFile(path).iter_batches(batch_size=PREVIEW_ROWS), None)
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors: said in a sentence
+        raise TableError(f"“{path.name}” cannot be read as Parquet "
+                         f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})."
+                         ) from None
+    if batch is None:
+        raise TableError(f"“{path.name}” holds no rows.")
+    return batch.to_pandas()
+
+
 def read_table(path: str | Path, *, nrows: int | None = None,
                cancelled: Callable[[], bool] | None = None,
                progress: Callable[[int, int], Any] | None = None):
@@ -106,6 +127,8 @@ def read_preview(path: str | Path):
         regular_file(path, path.name)
     except ValueError as exc:
         raise TableError(str(exc)) from None
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return _parquet_head(path), False
     if path.suffix.lower() in (".npy", ".npz"):
         try:
             complete = array_bytes(array_headers(path)) <= SMALL_TABLE_BYTES

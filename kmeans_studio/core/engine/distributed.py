@@ -10,7 +10,8 @@ an empty cluster's centre is then the heaviest one's (`_average_centers`), the d
 are centred on their mean and the tolerance is scaled by the mean of the features'
 variances.  So the centres equal scikit-learn's `KMeans(algorithm="lloyd")` (and
 `kmeans.KMeansRun`) from the same initial centres, iteration for iteration.
-The history holds centres and per-iteration figures only, never a label per row.
+The history holds centres and per-iteration figures, and the labels of the table's
+uniform sample (what a view draws), never a label per row.
 
 Nothing of dask is imported until a run is made (dask is an optional extra).
 """
@@ -130,6 +131,9 @@ class DistributedRun:
         Asked while a pass runs; True stops it (`Cancelled`), the run unchanged.
     progress : callable, optional
         Called with (blocks done, blocks) during each pass.
+
+    Each state's labels are those of the table's sample rows (`BlockTable.sample`), by
+    the centres of the assignment: what a view draws.
     """
 
     def __init__(self, table: BlockTable, n_clusters: int, client, *, init: Any = "k-means++",
@@ -150,27 +154,21 @@ class DistributedRun:
         self._tol = table.variance * tol if tol else 0.0
         self.cancelled, self.progress = cancelled, progress
         if isinstance(init, str):
-            if init not in INITS:
-                raise ValueError(f"Unknown initialisation {init!r}; choose one of "
-                                 f"{', '.join(INITS)} or give the centres.")
-            rng = _check_random_state(random_state)
-            sample = table.sample - table.mean
-            if init == "k-means++":
-                centers, _ = kmeans_plusplus(sample, self.n_clusters, random_state=rng)
-            else:
-                centers = sample[rng.choice(len(sample), self.n_clusters, replace=False)]
+            centers = initial_centers(table, self.n_clusters, init, random_state)
         else:
             centers = np.asarray(init, dtype=np.float64)
             if centers.shape != (self.n_clusters, table.n_features) or not np.isfinite(
                     centers).all():
                 raise ValueError(f"The initial centres must be {self.n_clusters} finite "
                                  f"rows of {table.n_features} numbers.")
-            centers = centers - table.mean
+        centers = centers - table.mean
         self.init = init
         self._records: list[Iteration] = []
         self._centers = np.ascontiguousarray(centers, dtype=np.float64)
         self._before: np.ndarray | None = None  # the centres of the last assignment
         self._sums = None
+        self._sample = np.ascontiguousarray(table.sample - table.mean)
+        self._sample_labels: np.ndarray | None = None
         self._n_iter = 0
         self._done = self._final_pending = False
         self._push("init", 0, np.nan, 0, False)
@@ -229,6 +227,9 @@ class DistributedRun:
             self._n_iter += 1
         self._sums = (weight, sums, far)
         self._before = self._centers
+        self._sample_labels = _nearest(self._sample, self._centers)[0].astype(
+            np.uint8 if self.n_clusters <= 256 else np.int32)
+        self._sample_labels.setflags(write=False)
         converged = final and self.state.converged
         self._done = final
         self._push("assign", changed, inertia, 0, converged)
@@ -269,8 +270,9 @@ class DistributedRun:
         centers = self._centers + self.table.mean
         centers.setflags(write=False)
         shift = np.zeros(self.n_clusters) if np.isscalar(shift) else shift
-        self._records.append(Iteration(self._n_iter, phase, centers, None, float(inertia),
-                                       shift, int(n_changed), bool(converged)))
+        self._records.append(Iteration(self._n_iter, phase, centers, self._sample_labels,
+                                       float(inertia), shift, int(n_changed),
+                                       bool(converged)))
 
     def _pass(self):
         """The blocks' parts of an assignment to the current centres, added in block
@@ -296,6 +298,24 @@ class DistributedRun:
             far_l.append(fl)
         far = (np.concatenate(far_d), np.concatenate(far_x), np.concatenate(far_l))
         return weight, sums, inertia, changed, far
+
+
+def initial_centers(table: BlockTable, n_clusters: int, init: str, random_state: Any
+                    ) -> np.ndarray:
+    """k-means++ or k random rows of the table's uniform sample (not centred)."""
+    if init not in INITS:
+        raise ValueError(f"Unknown initialisation {init!r}; choose one of "
+                         f"{', '.join(INITS)} or give the centres.")
+    if n_clusters > len(table.sample):
+        raise ValueError(f"k = {n_clusters} is more than the {len(table.sample):,} rows "
+                         "the starts are drawn from.")
+    rng = _check_random_state(random_state)
+    sample = table.sample - table.mean
+    if init == "k-means++":
+        centers, _ = kmeans_plusplus(sample, n_clusters, random_state=rng)
+    else:
+        centers = sample[rng.choice(len(sample), n_clusters, replace=False)]
+    return centers + table.mean
 
 
 def gather(client, work: Sequence, cancelled=None, progress=None) -> list:

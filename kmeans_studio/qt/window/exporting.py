@@ -203,14 +203,18 @@ class Exporter(QObject):
                 return None
             matching = getattr(self._shown(), "matching", None)  # the Digits page's choice
             match = "hungarian" if matching is None else matching.method
-            if what == "script":
-                from kmeans_studio.core.export.script import python_script
+            try:  # (a run the cells cannot rebuild is refused in a sentence)
+                if what == "script":
+                    from kmeans_studio.core.export.script import python_script
 
-                text = python_script(session, Path(path).name, match)
-            else:
-                from kmeans_studio.core.export.notebook import jupyter_notebook
+                    text = python_script(session, Path(path).name, match)
+                else:
+                    from kmeans_studio.core.export.notebook import jupyter_notebook
 
-                text = jupyter_notebook(session, match)
+                    text = jupyter_notebook(session, match)
+            except ValueError as exc:
+                self.said.emit(str(exc))
+                return None
         else:
             text = sessions.centers_csv(snap.dataset, state.centers, state.labels)
         return self._saved(path, lambda: atomic_write(

@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import importlib
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -695,6 +696,11 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.controller.shutdown()
             page.shutdown()
+        # A dask cluster started for a table on it ends with the window (its worker
+        # processes would outlive the os._exit the program leaves by).
+        cluster = sys.modules.get("kmeans_studio.core.data.distributed")
+        if cluster is not None:
+            cluster.close_shared_client()
         self.scaler.reset()  # (the application's font: the next window starts normal)
         if self._settings_reset:
             super().closeEvent(event)

@@ -57,6 +57,18 @@ def test_a_parquet_table_is_clustered_on_a_cluster_and_stepped(window, qtbot, tm
     wait_message(qtbot, window, "cannot be exported as a script")
     assert not (tmp_path / "run.py").exists()
 
+    # A session keeps the file's path and columns, never its rows, and reopens at the
+    # state shown, replayed pass by pass.
+    shown = window.controller.snapshot
+    session = window.exporter.save_session(tmp_path / "events.kmeans.json")
+    assert session.stat().st_size < 20_000
+    window.page_bar.setCurrentIndex(window.page_bar.findData("blobs"))
+    window.open_path(session)
+    again = wait_state(qtbot, window, lambda s: is_table(s) and s.index == shown.index
+                       and s is not shown, timeout=120_000)
+    assert window.page.key == "table"
+    np.testing.assert_allclose(again.iteration.centers, shown.iteration.centers, atol=1e-12)
+
 
 def test_a_label_column_is_refused_for_a_table_on_a_cluster(window, qtbot, tmp_path):
     frame = pd.DataFrame({"a": np.arange(50.0), "b": np.arange(50.0) % 7,

@@ -4,4 +4,7 @@ import sys
 
 from kmeans_studio.app import main
 
-sys.exit(main())
+# Guarded: worker processes started by "spawn" (a dask cluster's) import this module
+# again, and must not start the app.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,9 +29,10 @@ def table(tmp_path):
 
 
 def _cluster(*args, cwd):
-    code = "import sys; from kmeans_studio.app import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-c", code, "cluster", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    """The command as typed (`python -m kmeans_studio`: its workers, started by spawn,
+    import that module again and must not start another command)."""
+    return subprocess.run([sys.executable, "-m", "kmeans_studio", "cluster", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def test_a_table_is_clustered_on_an_embedded_cluster_as_scikit_learn_would(table, tmp_path):

@@ -122,7 +122,7 @@ def _cluster(args: argparse.Namespace) -> None:
         state = run.state
         say(f"{'converged' if state.converged else 'stopped'} after {state.n_iter} "
             f"iterations; inertia {state.inertia:.6g}")
-        _write(out, args.force, client, table, run, opened.columns, shift, scale)
+        _write(out, args.force, client, opened, table, run, shift, scale)
     finally:
         client.close()
         if cluster is not None:
@@ -148,7 +148,7 @@ def _has_dashboard(client) -> bool:
         return False
 
 
-def _write(out: Path, force: bool, client, table, run, columns, shift, scale) -> None:
+def _write(out: Path, force: bool, client, opened, table, run, shift, scale) -> None:
     """centres.csv (in the columns' own units) and labels/, both in a temporary
     folder first; OUT replaced only once everything is written."""
     from dask import delayed
@@ -161,15 +161,16 @@ def _write(out: Path, force: bool, client, table, run, columns, shift, scale) ->
     temp = Path(tempfile.mkdtemp(prefix=".kms-cluster-", dir=out.parent))
     try:
         centres = run.state.centers * scale + shift
-        rows = [["cluster", *columns]] + [[j, *map(float, row)]
+        rows = [["cluster", *opened.columns]] + [[j, *map(float, row)]
                                           for j, row in enumerate(centres)]
         (temp / "centres.csv").write_text(csv_text(rows), encoding="utf-8")
         (temp / "labels").mkdir()
         C = run.state.centers - table.mean
-        width = len(str(len(table.blocks) - 1))
+        width = len(str(len(opened.blocks) - 1))
         gather(client, [delayed(_write_labels, pure=False)(
-            block, table.mean, C, str(temp / "labels" / f"part-{i:0{width}d}.parquet"))
-            for i, block in enumerate(table.blocks)], progress=_bar("writing"))
+            block, shift, scale, table.mean, C,
+            str(temp / "labels" / f"part-{i:0{width}d}.parquet"))
+            for i, block in enumerate(opened.blocks)], progress=_bar("writing"))
         if out.exists() and force:
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         os.replace(temp, out)
@@ -178,14 +179,15 @@ def _write(out: Path, force: bool, client, table, run, columns, shift, scale) ->
         raise
 
 
-def _write_labels(X: np.ndarray, mean: np.ndarray, C: np.ndarray, path: str) -> int:
-    """One block's clusters as a Parquet file (on its worker)."""
+def _write_labels(X: np.ndarray, shift: np.ndarray, scale: np.ndarray, mean: np.ndarray,
+                  C: np.ndarray, path: str) -> int:
+    """One block's clusters, a row each as read, as a Parquet file (on its worker)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from kmeans_studio.core.engine.distributed import labels_of_block
 
-    labels = labels_of_block(X, mean, C)
+    labels = labels_of_block(X, shift, scale, mean, C)
     pq.write_table(pa.table({"cluster": labels}), path)
     return len(labels)
 

@@ -23,8 +23,9 @@ from kmeans_studio.core.engine.distributed import SAMPLE_ROWS, BlockTable, gathe
 SCALINGS = ("none", "standardise", "minmax")
 #: The blocks are held in the workers' memory when they take at most this share of it.
 PERSIST_SHARE = 0.5
-#: Rows of a block of an .npy file.
-NPY_BLOCK_ROWS = 1_000_000
+#: Rows of a block (of an .npy file; of a Parquet file, whole row groups up to at
+#: least this many).
+BLOCK_ROWS = 1_000_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,96 +88,160 @@ def open_blocks(source: ClusterSource) -> OpenedSource:
             raise ValueError(f"“{Path(file).name}” is not a regular file.")
     if kind == "npy":
         return _npy_blocks(source)
+    if kind == "parquet":
+        return _parquet_blocks(source)
     import dask.dataframe as dd
 
     try:
-        if kind == "parquet":
-            frame = dd.read_parquet(source.path)
-        else:
-            frame = dd.read_csv(files, sep="\t" if source.path.endswith(".tsv") else ",")
+        frame = dd.read_csv(files, sep="\t" if source.path.endswith(".tsv") else ",")
     except (OSError, ValueError) as exc:
-        raise ValueError(f"“{Path(source.path).name}” cannot be read as {kind}: "
+        raise ValueError(f"“{Path(source.path).name}” cannot be read as CSV: "
                          f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}."
                          ) from None
     columns = _chosen_columns(source, frame.dtypes)
     frame = frame[list(columns)]
     blocks = [_as_array(part) for part in frame.to_delayed()]
-    if kind == "parquet":
-        rows = _parquet_rows(source.path)
-    else:
-        rows = sum(os.path.getsize(f) for f in files) // 8 // max(1, len(columns))
+    rows = sum(os.path.getsize(f) for f in files) // 8 // max(1, len(columns))
     return OpenedSource(blocks, columns, rows * len(columns) * 8)
+
+
+def _parquet_blocks(source: ClusterSource) -> OpenedSource:
+    """A Parquet file or folder as blocks of about `BLOCK_ROWS` rows (whole row
+    groups), each read by pyarrow on its worker: only the chosen columns, straight to
+    a float64 array.  The schema and row counts come from the files' footers."""
+    import pyarrow.parquet as pq
+    from dask import delayed
+
+    path = Path(source.path)
+    files = sorted(str(f) for f in path.rglob("*") if f.is_file() and not f.name.startswith(
+        (".", "_"))) if path.is_dir() else [str(path)]
+    if not files:
+        raise ValueError(f"“{path.name}” holds no Parquet file.")
+    try:
+        metadata = [pq.ParquetFile(f).metadata for f in files]
+        schema = pq.read_schema(files[0])
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors, said in a sentence
+        raise ValueError(f"“{path.name}” cannot be read as Parquet "
+                         f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})."
+                         ) from None
+    import pandas as pd
+
+    dtypes = pd.Series({name: _pandas_dtype(schema.field(name).type)
+                        for name in schema.names if not name.startswith("__index_level")},
+                       dtype=object)
+    columns = _chosen_columns(source, dtypes)
+    blocks, rows = [], 0
+    for file, meta in zip(files, metadata):
+        groups, count = [], 0
+        for group in range(meta.num_row_groups):
+            groups.append(group)
+            count += meta.row_group(group).num_rows
+            if count >= BLOCK_ROWS or group == meta.num_row_groups - 1:
+                blocks.append(delayed(_parquet_block, pure=True)(file, tuple(groups), columns))
+                rows += count
+                groups, count = [], 0
+    if rows == 0:
+        raise ValueError(f"“{path.name}” holds no rows.")
+    return OpenedSource(blocks, columns, rows * len(columns) * 8)
+
+
+def _pandas_dtype(arrow_type):
+    """The pandas type of a Parquet column's (object for one pandas has none for)."""
+    try:
+        return np.dtype(arrow_type.to_pandas_dtype())
+    except (NotImplementedError, TypeError):
+        return np.dtype(object)
+
+
+def _parquet_block(file: str, groups: tuple, columns: tuple) -> np.ndarray:
+    """Row groups of a Parquet file, the chosen columns, as float64 (nulls: NaN)."""
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(file).read_row_groups(list(groups), columns=list(columns),
+                                                 use_threads=False)
+    out = np.empty((table.num_rows, len(columns)))
+    for j, column in enumerate(table.columns):
+        out[:, j] = column.to_numpy(zero_copy_only=False)
+    return out
 
 
 def block_table(opened: OpenedSource, scaling: str, client, *, random_state: int = 0,
                 persist: bool | None = None, cancelled=None, progress=None
                 ) -> tuple[BlockTable, np.ndarray, np.ndarray]:
     """The run's table: (BlockTable, shift, scale) with the blocks scaled as
-    ``(x - shift) / scale``; held in the workers' memory when `persist` (default:
-    when they take at most `PERSIST_SHARE` of it).  Two distributed passes: the
-    columns' counts, sums, minima, maxima and a uniform sample of the rows; then
-    their squared deviations from the mean."""
+    ``(x - shift) / scale``, then centred; held in the workers' memory when `persist`
+    (default: when they take at most `PERSIST_SHARE` of it).  One distributed pass
+    reads the columns' counts, means, squared deviations (combined as Chan et al.'s
+    parallel variance), minima, maxima and a uniform sample of the rows."""
     from dask import delayed
 
     if persist is None:
         memory = sum(w.get("memory_limit") or 0
                      for w in client.scheduler_info()["workers"].values())
         persist = 0 < opened.estimated_bytes <= PERSIST_SHARE * memory
-    blocks = opened.blocks
+    blocks = [delayed(_finite, pure=True)(b) for b in opened.blocks]
     if persist:
         blocks = client.persist(blocks)
-    first = gather(client, [delayed(_block_stats, pure=False)(b, random_state + i)
+    parts = gather(client, [delayed(_block_stats, pure=False)(b, random_state + i)
                             for i, b in enumerate(blocks)], cancelled, progress)
-    n = int(sum(part[0] for part in first))
     d = len(opened.columns)
+    parts = [part for part in parts if part[0]]
+    n = int(sum(part[0] for part in parts))
     if n == 0:
         raise ValueError("The table has no row without a missing value in these columns.")
-    mean = np.sum([part[1] for part in first], axis=0) / n
-    low = np.min([part[2] for part in first if part[0]], axis=0)
-    high = np.max([part[3] for part in first if part[0]], axis=0)
-    keys = np.concatenate([part[4] for part in first])
-    rows = np.concatenate([part[5] for part in first]).reshape(-1, d)
-    sample = rows[np.argsort(keys, kind="stable")[:SAMPLE_ROWS]]
-    squares = np.sum(gather(client, [delayed(_block_squares, pure=False)(b, mean)
-                                     for b in blocks], cancelled, progress), axis=0)
+    counts = np.array([part[0] for part in parts], dtype=np.float64)
+    means = np.array([part[1] for part in parts])
+    mean = counts @ means / n
+    # Chan et al.: the blocks' squared deviations, plus each block's mean's from the mean.
+    squares = np.sum([part[2] for part in parts], axis=0) + counts @ (means - mean) ** 2
     variances = squares / n
+    low = np.min([part[3] for part in parts], axis=0)
+    high = np.max([part[4] for part in parts], axis=0)
+    keys = np.concatenate([part[5] for part in parts])
+    rows = np.concatenate([part[6] for part in parts]).reshape(-1, d)
+    sample = rows[np.argsort(keys, kind="stable")[:SAMPLE_ROWS]]
     shift, scale = np.zeros(d), np.ones(d)
     if scaling == "standardise":
         shift, scale = mean, np.where(variances > 0, np.sqrt(variances), 1.0)
     elif scaling == "minmax":
         shift, scale = low, np.where(high > low, high - low, 1.0)
-    if scaling != "none":
-        blocks = [delayed(_scaled, pure=True)(b, shift, scale) for b in blocks]
-        if persist:
-            blocks = client.persist(blocks)
+    scaled_mean = (mean - shift) / scale
+    held = [delayed(_centred, pure=True)(b, shift, scale, scaled_mean) for b in blocks]
+    if persist:
+        held = client.persist(held)  # (the blocks as read are then let go)
     scaled_variances = variances / scale ** 2
-    table = BlockTable(blocks, n, d, (mean - shift) / scale, float(scaled_variances.mean()),
+    table = BlockTable(held, n, d, scaled_mean, float(scaled_variances.mean()),
                        float(n * scaled_variances.sum()), (sample - shift) / scale,
                        bool(persist))
     return table, shift, scale
 
 
 # ------------------------------------------------------------------ on the workers
+def _finite(X: np.ndarray) -> np.ndarray:
+    """A block's rows that miss no value."""
+    finite = np.isfinite(X).all(axis=1)
+    return X if finite.all() else X[finite]
+
+
 def _block_stats(X: np.ndarray, seed: int) -> tuple:
-    """A block's rows without missing values: count, column sums, minima and maxima,
-    and its `SAMPLE_ROWS` rows of smallest random keys (with the keys)."""
-    finite = X[np.isfinite(X).all(axis=1)]
+    """A block's count, column means, squared deviations from them, minima and
+    maxima, and its `SAMPLE_ROWS` rows of smallest random keys (with the keys)."""
     d = X.shape[1]
-    if len(finite) == 0:
-        return 0, np.zeros(d), np.zeros(d), np.zeros(d), np.zeros(0), np.zeros((0, d))
-    keys = np.random.RandomState(seed).random_sample(len(finite))
-    kept = np.argsort(keys, kind="stable")[:SAMPLE_ROWS]
-    return (len(finite), finite.sum(axis=0), finite.min(axis=0), finite.max(axis=0),
-            keys[kept], finite[kept])
+    if len(X) == 0:
+        empty = np.zeros(d)
+        return 0, empty, empty, empty, empty, np.zeros(0), np.zeros((0, d))
+    keys = np.random.RandomState(seed).random_sample(len(X))
+    kept = (np.argpartition(keys, SAMPLE_ROWS)[:SAMPLE_ROWS] if len(X) > SAMPLE_ROWS
+            else np.arange(len(X)))
+    mean = X.mean(axis=0)
+    return (len(X), mean, ((X - mean) ** 2).sum(axis=0), X.min(axis=0), X.max(axis=0),
+            keys[kept], X[kept])
 
 
-def _block_squares(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    finite = X[np.isfinite(X).all(axis=1)]
-    return ((finite - mean) ** 2).sum(axis=0)
-
-
-def _scaled(X: np.ndarray, shift: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    return (X - shift) / scale
+def _centred(X: np.ndarray, shift: np.ndarray, scale: np.ndarray, mean: np.ndarray
+             ) -> np.ndarray:
+    """A block scaled, then centred on the scaled columns' means."""
+    return np.ascontiguousarray((X - shift) / scale - mean)
 
 
 def _npy_block(path: str, start: int, stop: int) -> np.ndarray:
@@ -220,12 +285,6 @@ def _chosen_columns(source: ClusterSource, dtypes) -> tuple[str, ...]:
     return tuple(source.columns)
 
 
-def _parquet_rows(path: str) -> int:
-    import pyarrow.dataset as ds
-
-    return ds.dataset(path, format="parquet").count_rows()
-
-
 def _npy_blocks(source: ClusterSource) -> OpenedSource:
     from dask import delayed
 
@@ -246,8 +305,8 @@ def _npy_blocks(source: ClusterSource) -> OpenedSource:
                          f"columns are “column 1” … “column {len(names)}”).")
     index = [names.index(c) for c in chosen]
     n = len(array)
-    blocks = [delayed(_npy_block, pure=True)(source.path, start, min(start + NPY_BLOCK_ROWS, n))
-              for start in range(0, n, NPY_BLOCK_ROWS)]
+    blocks = [delayed(_npy_block, pure=True)(source.path, start, min(start + BLOCK_ROWS, n))
+              for start in range(0, n, BLOCK_ROWS)]
     if index != list(range(array.shape[1])):
         blocks = [delayed(np.take, pure=True)(b, index, axis=1) for b in blocks]
     return OpenedSource(blocks, tuple(chosen), n * len(index) * 8)

@@ -51,7 +51,8 @@ class BlockTable:
     ----------
     blocks : list
         One dask object per block of rows (`dask.delayed`, maybe persisted), each
-        computing a float64 array (rows, d) of the data as clustered (scaled).
+        computing a float64 array (rows, d) of the data as clustered (scaled), centred
+        on `mean` and without the rows that miss a value.
     n_samples, n_features : int
     mean : ndarray (d,)
         The columns' means (scikit-learn centres the data on them).
@@ -60,7 +61,7 @@ class BlockTable:
     total_norm : float
         The sum over rows of |x - mean|^2.
     sample : ndarray (m, d)
-        A uniform random sample of the rows (without replacement).
+        A uniform random sample of the rows (without replacement), not centred.
     persisted : bool
         The blocks are held in the workers' memory (else read again every pass).
     """
@@ -76,40 +77,57 @@ class BlockTable:
 
 
 # ----------------------------------------------------------------- on the workers
-def assign_block(X: np.ndarray, mean: np.ndarray, C: np.ndarray, C_before: np.ndarray | None
-                 ) -> tuple:
-    """One block's part of an assignment to the centred centres C: (cluster weights,
-    sums, inertia, rows whose nearest centre differs from C_before's, and its k rows
-    farthest from their centres as (distances, rows, labels)).  Rows with a missing
-    value are no part of the run."""
-    Xc = np.ascontiguousarray(_finite_rows(X) - mean)
+def assign_block(Xc: np.ndarray, C: np.ndarray, previous: np.ndarray | None) -> tuple:
+    """One block's part of an assignment of its centred rows to the centred centres C:
+    ((cluster weights, sums, the sum of |c|^2 - 2 x.c over its rows, rows whose
+    cluster differs from `previous`), its labels (kept on the worker for the next
+    pass and a relocation))."""
+    labels, best, weight, sums = _assigned(Xc, C)
+    changed = len(Xc) if previous is None else int(np.count_nonzero(labels != previous))
+    return (weight, sums, float(best.sum()), changed), labels.astype(np.int32)
+
+
+def farthest_rows(Xc: np.ndarray, C: np.ndarray, labels: np.ndarray, count: int) -> tuple:
+    """The `count` rows of a block farthest from their centres, as scikit-learn
+    measures them for a relocation: (squared distances, rows, labels)."""
+    distances = ((Xc - C[labels]) ** 2).sum(axis=1)
+    far = np.argsort(-distances, kind="stable")[:count]
+    return distances[far], Xc[far], labels[far]
+
+
+def _assigned(Xc: np.ndarray, C: np.ndarray):
+    """Labels, |c|^2 - 2 x.c, cluster weights and sums: the engine's compiled kernel
+    when it is compiled on this machine (a worker never compiles it), else numpy's
+    BLAS path (the same labels)."""
+    from kmeans_studio.core.engine import _compiled
+
+    if _compiled.available():
+        try:
+            kernel = _compiled.kernels().assign_full
+        except ImportError:
+            kernel = None
+        if kernel is not None and _compiled.cached([kernel]):
+            return _compiled.assign_full(Xc, C, np.ones(len(Xc)))
+    labels, best = _nearest(Xc, C)
     k = len(C)
-    labels, _ = _nearest(Xc, C)
     weight = np.bincount(labels, minlength=k).astype(np.float64)
     sums = np.empty((k, Xc.shape[1]))
     for j in range(Xc.shape[1]):
         sums[:, j] = np.bincount(labels, weights=Xc[:, j], minlength=k)
-    distances = ((Xc - C[labels]) ** 2).sum(axis=1)
-    changed = len(Xc) if C_before is None else int(
-        np.count_nonzero(_nearest(Xc, C_before)[0] != labels))
-    far = np.argsort(-distances, kind="stable")[:k]
-    return weight, sums, float(distances.sum()), changed, (distances[far], Xc[far],
-                                                           labels[far])
+    return labels, best, weight, sums
 
 
-def labels_of_block(X: np.ndarray, mean: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """The nearest of the centred centres C for every row of one block (int32; -1
-    for a row with a missing value, which is no part of the run)."""
+def labels_of_block(X: np.ndarray, shift: np.ndarray, scale: np.ndarray, mean: np.ndarray,
+                    C: np.ndarray) -> np.ndarray:
+    """The nearest of the centred centres C for every row of one block as read
+    (scaled as ``(x - shift) / scale``, centred on `mean`): int32, -1 for a row with a
+    missing value, which is no part of the run."""
     finite = np.isfinite(X).all(axis=1)
     labels = np.full(len(X), -1, dtype=np.int32)
     if finite.any():
-        labels[finite] = _nearest(np.ascontiguousarray(X[finite] - mean), C)[0]
+        Xc = np.ascontiguousarray((X[finite] - shift) / scale - mean)
+        labels[finite] = _assigned(Xc, C)[0]
     return labels
-
-
-def _finite_rows(X: np.ndarray) -> np.ndarray:
-    finite = np.isfinite(X).all(axis=1)
-    return X if finite.all() else X[finite]
 
 
 # ------------------------------------------------------------------ on the client
@@ -165,7 +183,8 @@ class DistributedRun:
         self.init = init
         self._records: list[Iteration] = []
         self._centers = np.ascontiguousarray(centers, dtype=np.float64)
-        self._before: np.ndarray | None = None  # the centres of the last assignment
+        # Each block's labels of the last assignment, held by the cluster.
+        self._labels: list = [None] * len(table.blocks)
         self._sums = None
         self._sample = np.ascontiguousarray(table.sample - table.mean)
         self._sample_labels: np.ndarray | None = None
@@ -221,12 +240,12 @@ class DistributedRun:
         """One distributed pass: every row to its nearest centre."""
         if self._done or self.state.phase == "assign":
             raise ValueError("The next half-step is not an assignment.")
-        weight, sums, inertia, changed, far = self._pass()
+        weight, sums, inertia, changed, labels = self._pass()
         final = self._final_pending
         if not final:
             self._n_iter += 1
-        self._sums = (weight, sums, far)
-        self._before = self._centers
+        self._sums = (weight, sums)
+        self._labels = labels
         self._sample_labels = _nearest(self._sample, self._centers)[0].astype(
             np.uint8 if self.n_clusters <= 256 else np.int32)
         self._sample_labels.setflags(write=False)
@@ -239,9 +258,11 @@ class DistributedRun:
         """The client's division: each centre to the mean of its rows."""
         if self._done or self.state.phase != "assign":
             raise ValueError("The next half-step is not an update.")
-        weight, sums, far = self._sums
+        weight, sums = self._sums
         weight, sums = weight.copy(), sums.copy()
-        _relocate_empty(self._centers, sums, weight, far)
+        empty = int(np.count_nonzero(weight == 0))
+        if empty:  # scikit-learn's relocation, from the rows farthest from their centres
+            _relocate_empty(sums, weight, self._farthest(empty))
         C_new = np.ascontiguousarray(_average_centers(sums, weight))
         shift = np.sqrt(((C_new - self._centers) ** 2).sum(axis=1))
         total = float((shift ** 2).sum())
@@ -276,28 +297,36 @@ class DistributedRun:
 
     def _pass(self):
         """The blocks' parts of an assignment to the current centres, added in block
-        order."""
+        order; each block's labels stay on its worker (for the next pass's count of
+        changed rows, and a relocation)."""
         from dask import delayed
 
-        C, before = self._centers, self._before
-        mean = self.table.mean
-        work = [delayed(assign_block, pure=False)(block, mean, C, before)
-                for block in self.table.blocks]
-        parts = gather(self._client, work, self.cancelled, self.progress)
+        C, client = self._centers, self._client
+        pairs = [delayed(assign_block, pure=False, nout=2)(block, C, previous)
+                 for block, previous in zip(self.table.blocks, self._labels)]
+        n = len(pairs)
+        held = client.persist([pair[0] for pair in pairs] + [pair[1] for pair in pairs])
+        parts = gather(client, held[:n], self.cancelled, self.progress, also=held[n:],
+                       held=True)
         k, d = self.n_clusters, self.table.n_features
         weight, sums = np.zeros(k), np.zeros((k, d))
-        inertia, changed = 0.0, 0
-        far_d, far_x, far_l = [], [], []
-        for w, s, i, c, (fd, fx, fl) in parts:  # in block order: the same sums every time
+        best, changed = 0.0, 0
+        for w, s, b, c in parts:  # in block order: the same sums every time
             weight += w
             sums += s
-            inertia += i
+            best += b
             changed += c
-            far_d.append(fd)
-            far_x.append(fx)
-            far_l.append(fl)
-        far = (np.concatenate(far_d), np.concatenate(far_x), np.concatenate(far_l))
-        return weight, sums, inertia, changed, far
+        inertia = max(self.table.total_norm + best, 0.0)  # |x|^2 + |c|^2 - 2 x.c
+        return weight, sums, inertia, changed, held[n:]
+
+    def _farthest(self, count: int):
+        """The rows farthest from their centres (a pass only when a cluster is empty)."""
+        from dask import delayed
+
+        work = [delayed(farthest_rows, pure=False)(block, self._centers, labels, count)
+                for block, labels in zip(self.table.blocks, self._labels)]
+        parts = gather(self._client, work, self.cancelled, self.progress)
+        return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
 
 
 def initial_centers(table: BlockTable, n_clusters: int, init: str, random_state: Any
@@ -318,12 +347,15 @@ def initial_centers(table: BlockTable, n_clusters: int, init: str, random_state:
     return centers + table.mean
 
 
-def gather(client, work: Sequence, cancelled=None, progress=None) -> list:
-    """Compute `work` (dask objects) on the cluster; their results in order.  Asks
-    `cancelled()` as results come (True: every task cancelled, `Cancelled` raised)."""
-    from distributed import as_completed
+def gather(client, work: Sequence, cancelled=None, progress=None, also: Sequence = (),
+           held: bool = False) -> list:
+    """The results of `work` computed on the cluster, in order: dask objects to
+    compute, or with `held` objects already persisted.  Asks `cancelled()` as results
+    come: True cancels every task of `work` and `also` and raises `Cancelled`."""
+    from distributed import as_completed, futures_of
 
-    futures = client.compute(list(work))
+    futures = ([futures_of(item)[0] for item in work] if held
+               else client.compute(list(work)))
     done = 0
     try:
         for _ in as_completed(futures):
@@ -334,15 +366,15 @@ def gather(client, work: Sequence, cancelled=None, progress=None) -> list:
                 raise Cancelled("Cancelled.")
         return client.gather(futures)
     except BaseException:
-        client.cancel(futures)
+        client.cancel(list(futures) + [f for item in also for f in futures_of(item)])
         raise
 
 
-def _relocate_empty(C: np.ndarray, sums: np.ndarray, weight: np.ndarray, far) -> None:
+def _relocate_empty(sums: np.ndarray, weight: np.ndarray, far) -> None:
     """scikit-learn's relocation of empty clusters (in place): each empty cluster
     takes one of the rows farthest from their centres, taken from its cluster.  The
-    blocks' farthest rows hold the whole data's (each block gives k, more than the
-    empty clusters can be).  With several empty clusters, the farthest goes to the
+    blocks' farthest rows hold the whole data's (each block gives as many as the
+    empty clusters are).  With several empty clusters, the farthest goes to the
     first (scikit-learn's `argpartition` leaves their order to its implementation)."""
     empty = np.flatnonzero(weight == 0)
     if len(empty) == 0:

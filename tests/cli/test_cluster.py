@@ -59,6 +59,8 @@ def test_a_table_is_clustered_on_an_embedded_cluster_as_scikit_learn_would(table
     (["-k", "3", "--columns", "x,w"], "has no column “w”"),
     (["-k", "5000"], "k = 5000 is more than the 2699 rows"),
     (["-k", "3", "--scale", "cubic"], "invalid choice"),
+    (["-k", "3", "--memory-limit", "512MiB"], "Each worker needs at least 1 GiB"),
+    (["-k", "3", "--memory-limit", "lots"], "is no size"),
 ])
 def test_bad_requests_are_refused_in_a_sentence_and_write_nothing(table, tmp_path, args, says):
     folder, _ = table

@@ -21,8 +21,9 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for Ctrl+C
@@ -238,6 +239,21 @@ def failure(exc: BaseException, what: str) -> str:
         shown = f" (“{name}”)" if name and not name.startswith(".kms-") else ""
         return f"{what}: {exc.strerror or exc}{shown}."
     return f"{what}: an unexpected {type(exc).__name__} ({exc})."
+
+
+def guarded(work: Callable[[], Any], what: str) -> int:
+    """Run a command's `work` (which writes through temporary files): its exit status,
+    0 when it returns, 2 with one ``error:`` line (`failure`, never a traceback) when
+    anything stops it, 130 after Ctrl+C."""
+    try:
+        work()
+    except KeyboardInterrupt:
+        print("interrupted: stopped at Ctrl+C; nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - ValueError's sentence, else a line naming it
+        error(failure(exc, what))
+        return EXIT_BAD_INPUT
+    return 0
 
 
 def _key(path: Path) -> str:

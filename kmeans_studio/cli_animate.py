@@ -46,30 +46,16 @@ def _size(text: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``animate``; the exit status: 0 written, 2 refused or failed (one ``error:``
     line, never a traceback), 130 after Ctrl+C (nothing half-written stays)."""
-    from kmeans_studio.cli import (
-        EXIT_BAD_INPUT,
-        EXIT_INTERRUPTED,
-        error,
-        failure,
-        printable,
-    )
+    from kmeans_studio.cli import guarded, printable
 
     args = build_parser().parse_args(argv)
-    try:
+
+    def work() -> None:
         written, n_frames, notes = _animate(args)
-    except KeyboardInterrupt:
-        print("interrupted: stopped at Ctrl+C; nothing was written.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except OSError as exc:
-        error(failure(exc, "cannot read or write a file"))
-        return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - ValueError's sentence, else a line naming it
-        error(failure(exc, "the animation could not be made"))
-        return EXIT_BAD_INPUT
-    for note in notes:
-        print(printable(note), file=sys.stderr)
-    print(printable(f"wrote {written} ({n_frames} frames)"), file=sys.stderr)
-    return 0
+        for note in notes:
+            print(printable(note), file=sys.stderr)
+        print(printable(f"wrote {written} ({n_frames} frames)"), file=sys.stderr)
+    return guarded(work, "the animation could not be made")
 
 
 def _animate(args: argparse.Namespace) -> tuple[Path, int, list[str]]:

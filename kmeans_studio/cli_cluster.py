@@ -59,33 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cluster``; 0 written, 2 refused or failed (one ``error:`` line, nothing
     written), 130 after Ctrl+C (nothing written)."""
-    from kmeans_studio.cli import EXIT_BAD_INPUT, EXIT_INTERRUPTED, error, failure
+    from kmeans_studio.cli import guarded
 
     args = build_parser().parse_args(argv)
-    try:
-        _cluster(args)
-    except KeyboardInterrupt:
-        print("interrupted: stopped at Ctrl+C; nothing was written.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except ImportError as exc:
-        error(f"clustering on a cluster needs dask: pip install 'kmeans-studio[cluster]' "
-              f"({exc.name} is missing).")
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        error(failure(exc, "cannot read or write a file"))
-        return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - ValueError's sentence, else a line naming it
-        error(failure(_said(exc), "the clustering failed"))
-        return EXIT_BAD_INPUT
-    return 0
 
-
-def _said(exc: BaseException) -> BaseException:
-    """A worker's death, said as a sentence (distributed's KilledWorker names tasks)."""
-    if type(exc).__name__ == "KilledWorker":
-        return ValueError("the workers of the cluster died while running it (out of "
-                          "memory?); nothing was written.")
-    return exc
+    def work() -> None:
+        try:
+            _cluster(args)
+        except ImportError as exc:
+            raise ValueError(f"clustering on a cluster needs dask: pip install "
+                             f"'kmeans-studio[cluster]' ({exc.name} is missing).") from None
+        except Exception as exc:
+            if type(exc).__name__ == "KilledWorker":  # (distributed's; it names tasks)
+                raise ValueError("the workers of the cluster died while running it (out "
+                                 "of memory?); nothing was written.") from None
+            raise
+    return guarded(work, "the clustering failed")
 
 
 def _cluster(args: argparse.Namespace) -> None:

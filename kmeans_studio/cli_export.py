@@ -37,19 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``export``; the exit status: 0 written, 2 refused or failed (one ``error:``
     line, never a traceback)."""
-    from kmeans_studio.cli import EXIT_BAD_INPUT, error, failure, printable
+    from kmeans_studio.cli import guarded, printable
 
     args = build_parser().parse_args(argv)
-    try:
-        written = _export(args)
-    except OSError as exc:
-        error(failure(exc, "cannot read or write a file"))
-        return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - ValueError's sentence, else a line naming it
-        error(failure(exc, "the run could not be exported"))
-        return EXIT_BAD_INPUT
-    print(printable(f"wrote {written}"), file=sys.stderr)
-    return 0
+    return guarded(lambda: print(printable(f"wrote {_export(args)}"), file=sys.stderr),
+                   "the run could not be exported")
 
 
 def _export(args: argparse.Namespace) -> Path:

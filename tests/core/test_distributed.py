@@ -194,3 +194,22 @@ def test_tables_that_cannot_be_clustered_are_refused_in_a_sentence(client, parqu
         DistributedRun(table, 6001, client)
     with pytest.raises(ValueError, match="4 finite rows of 2 numbers"):
         DistributedRun(table, 4, client, init=np.full((4, 2), np.nan))
+
+
+def test_a_blocks_assignment_is_the_same_with_or_without_the_compiled_kernel(parquet):
+    from kmeans_studio.core.engine import _compiled
+    from kmeans_studio.core.engine.distributed import assign_block
+
+    _, X = parquet
+    Xc = np.ascontiguousarray(X - X.mean(axis=0))
+    C = Xc[[0, 10, 20, 30]]
+    compiled = assign_block(Xc, C, None)
+    _compiled.decline()
+    try:
+        plain = assign_block(Xc, C, compiled[1])
+    finally:
+        _compiled.decline(False)
+    np.testing.assert_array_equal(plain[1], compiled[1])
+    assert plain[0][3] == 0  # no row changed cluster
+    for ours, theirs in zip(plain[0][:3], compiled[0][:3]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -28,6 +28,7 @@ from kmeans_studio.core.engine.history import History, Iteration
 from kmeans_studio.core.engine.kmeans import (
     _average_centers,
     _check_random_state,
+    _cluster_sums,
     _nearest,
     inertia_from_sums,
 )
@@ -109,12 +110,7 @@ def _assigned(Xc: np.ndarray, C: np.ndarray):
         if kernel is not None and _compiled.cached([kernel]):
             return _compiled.assign_full(Xc, C, np.ones(len(Xc)))
     labels, best = _nearest(Xc, C)
-    k = len(C)
-    weight = np.bincount(labels, minlength=k).astype(np.float64)
-    sums = np.empty((k, Xc.shape[1]))
-    for j in range(Xc.shape[1]):
-        sums[:, j] = np.bincount(labels, weights=Xc[:, j], minlength=k)
-    return labels, best, weight, sums
+    return (labels, best, *_cluster_sums(Xc, np.ones(len(Xc)), labels, len(C)))
 
 
 def labels_of_block(X: np.ndarray, shift: np.ndarray, scale: np.ndarray, mean: np.ndarray,
@@ -205,10 +201,6 @@ class DistributedRun:
     def done(self) -> bool:
         return self._done
 
-    @property
-    def n_samples(self) -> int:
-        return self.table.n_samples
-
     def objectives(self) -> list[float]:
         return [record.inertia for record in self._records]
 
@@ -219,11 +211,6 @@ class DistributedRun:
 
     def center_trails(self, index: int | None = None) -> list[tuple[int, np.ndarray]]:
         return [(0, self.center_trail(index))]
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The nearest current centre of rows given here (a view's sample)."""
-        C = self._centers
-        return _nearest(np.ascontiguousarray(np.asarray(X, np.float64) - self.table.mean), C)[0]
 
     # -- the half-steps
     def advance(self) -> Iteration:

@@ -65,10 +65,6 @@ class Guide(QObject):
             page.controller.iteration_done.connect(
                 lambda snapshot, p=page: self._on_snapshot(p, snapshot))
 
-    @property
-    def active(self) -> bool:
-        return self.dock is not None and self.dock.isVisible()
-
     def start(self) -> TourDock:
         """Open the tour at its first section (or where it is, when open)."""
         if self.dock is None:

@@ -87,7 +87,7 @@ RECIPES = {
 
 def recipe_for(source: DataSource) -> Recipe:
     """The recipe of a data source's runs."""
-    if getattr(source, "on_cluster", False):
+    if source.on_cluster:
         return RECIPES["cluster"]
     if source.photo:
         return RECIPES["photo"]

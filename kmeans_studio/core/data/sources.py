@@ -94,6 +94,12 @@ class DataSource:
     #: What an exported script needs beyond numpy and scikit-learn.
     script_needs: ClassVar[str] = ""
 
+    @property
+    def on_cluster(self) -> bool:
+        """Its rows are clustered on a dask cluster, never read whole (`DistributedRun`;
+        a Parquet table)."""
+        return False
+
     # -- what every kind answers
     def load(self, cancelled: Cancelled = None, progress: Progress = None) -> Dataset | None:
         """The data (ValueError/OSError with a sentence); None when cancelled."""
@@ -548,9 +554,7 @@ class Table(DataSource):
         return TableChoice(self.features, self.label, self.missing, self.scaling)
 
     @property
-    def on_cluster(self) -> bool:
-        """A Parquet table: clustered on a dask cluster (`distributed.cluster_dataset`),
-        never read whole."""
+    def on_cluster(self) -> bool:  # (a Parquet table: `distributed.cluster_dataset`)
         return self.path is not None and Path(self.path).suffix.lower() in PARQUET_SUFFIXES
 
     def check_model(self, model: str) -> None:

@@ -112,6 +112,10 @@ class Page:
             self.start(self.panel.request())
 
     # -- hooks the window calls (it names no page; a page overrides what it needs)
+    #: How the page shows its clusters matched to classes (`metrics.Matching`), for the
+    #: exported figures; None where it matches none.
+    matching = None
+
     #: The file-dialog filter of the files this page opens ("" when it opens none):
     #: offered first by its Open… button, and by File ▸ Open… while it is shown.
     open_filter = ""

@@ -74,6 +74,10 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.error = ErrorLabel()
 
+    #: How clusters are matched to classes ("hungarian" or "mode"; None on a page
+    #: that matches none): what a session or the tour gives back with `restore`.
+    matching: str | None = None
+
     def request(self):
         raise NotImplementedError
 

@@ -201,7 +201,7 @@ class Exporter(QObject):
             session = self.current_session()
             if session is None:
                 return None
-            matching = getattr(self._shown(), "matching", None)  # the Digits page's choice
+            matching = self._shown().matching
             match = "hungarian" if matching is None else matching.method
             try:  # (a run the cells cannot rebuild is refused in a sentence)
                 if what == "script":

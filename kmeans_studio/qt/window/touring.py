@@ -148,7 +148,7 @@ class Guide(QObject):
             if page.controller.playing:
                 page.controller.pause()
             pages[key] = _PageBefore(page.panel.request(), page.controller.snapshot,
-                                     page.started, getattr(page.panel, "matching", None))
+                                     page.started, page.panel.matching)
         w = self.window
         self._before = _Before(w.page.key, {"pseudocode": w.pseudocode_dock.isVisible(),
                                             "explore": w.explore.isVisible()}, pages)

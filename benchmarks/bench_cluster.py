@@ -31,12 +31,12 @@ import numpy as np
 K, D = 8, 10
 FILE_ROWS = 1_000_000
 
-OURS = """
+#: What both cluster runs begin with: the arguments, and two single-threaded workers.
+ON_A_CLUSTER = """
 import json, resource, sys, time
 import numpy as np
 from distributed import Client, LocalCluster
-from kmeans_studio.core.data.distributed import ClusterSource, block_table, open_blocks
-from kmeans_studio.core.engine.distributed import DistributedRun
+{imports}
 
 if __name__ == "__main__":
     folder, iterations, memory = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -46,6 +46,13 @@ if __name__ == "__main__":
                            memory_limit=memory, dashboard_address=":0")
     client = Client(cluster)
     up = time.perf_counter() - start
+{body}
+    client.close(); cluster.close()
+"""
+
+OURS = ON_A_CLUSTER.format(imports="""\
+from kmeans_studio.core.data.distributed import ClusterSource, block_table, open_blocks
+from kmeans_studio.core.engine.distributed import DistributedRun""", body="""\
     table, _, _ = block_table(open_blocks(ClusterSource(folder + "/table")), "none", client)
     ready = time.perf_counter()
     run = DistributedRun(table, len(C0), client, init=C0, tol=0, max_iter=iterations)
@@ -57,9 +64,7 @@ if __name__ == "__main__":
                       "fit": time.perf_counter() - ready,
                       "centres": state.centers.tolist(), "persisted": table.persisted,
                       "client_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                      "workers_kib": max(workers.values())}))
-    client.close(); cluster.close()
-"""
+                      "workers_kib": max(workers.values())}))""")
 
 SKLEARN = """
 import json, resource, sys, time
@@ -77,26 +82,16 @@ print(json.dumps({"seconds": time.perf_counter() - start, "n_iter": int(km.n_ite
                   "client_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
-DASK_ML = """
-import json, resource, sys, time
-import numpy as np, dask.dataframe as dd
-from distributed import Client, LocalCluster
-from dask_ml.cluster import KMeans
-
-if __name__ == "__main__":
-    folder, iterations, memory = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    C0 = np.load(folder + "/C0.npy")
-    start = time.perf_counter()
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           memory_limit=memory, dashboard_address=":0")
-    client = Client(cluster)
+DASK_ML = ON_A_CLUSTER.format(imports="""\
+import dask.dataframe as dd
+from dask_ml.cluster import KMeans""", body="""\
     X = dd.read_parquet(folder + "/table").to_dask_array(lengths=True)
+    ready = time.perf_counter()
     km = KMeans(n_clusters=len(C0), init=C0, max_iter=iterations, tol=0).fit(X)
     print(json.dumps({"seconds": time.perf_counter() - start, "n_iter": int(km.n_iter_),
+                      "fit": time.perf_counter() - ready,
                       "centres": km.cluster_centers_.tolist(),
-                      "client_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
-    client.close(); cluster.close()
-"""
+                      "client_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))""")
 
 
 def write_table(folder: Path, rows: int) -> None:

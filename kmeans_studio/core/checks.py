@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -228,6 +229,30 @@ def one_of(value: Any, what: str, choices) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{what} must be one of {', '.join(choices)}, not {shown(value)}")
     return value
+
+
+#: A dask scheduler's address: a protocol, a host name or IP address (IPv6 in
+#: brackets), a port.
+_SCHEDULER_ADDRESS = re.compile(
+    r"(tcp|tls|ws|wss)://([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})")
+
+
+def scheduler_address(value: Any) -> str:
+    """A dask scheduler's address as typed (``tcp://host:8786``; ``host:8786`` means
+    tcp), or "" for a cluster on this computer; ValueError with a sentence otherwise."""
+    if not isinstance(value, str) or len(value) > 300 or "\0" in value:
+        raise ValueError("A scheduler's address is a line of at most 300 characters, "
+                         "such as tcp://host:8786.")
+    text = value.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = f"tcp://{text}"
+    match = _SCHEDULER_ADDRESS.fullmatch(text)
+    if match is None or not 0 < int(match[3]) < 65536:
+        raise ValueError(f"{shown(text)} is not a scheduler's address: write it as "
+                         "tcp://host:8786.")
+    return text
 
 
 def file_path(value: Any) -> str:

@@ -28,6 +28,12 @@ SPECS: dict[str, ActionSpec] = {
                              "Open an image to compress, or a data file", SP.SP_DialogOpenButton),
     "save_result": ActionSpec("&Save compressed image…", "Ctrl+S",
                              "Save the compressed image", SP.SP_DialogSaveButton),
+    "open_folder": ActionSpec("Open &folder of tables…", None,
+                              "Open a folder of Parquet or CSV files as one table, "
+                              "clustered on a dask cluster"),
+    "connect_cluster": ActionSpec("Connect to &cluster…", None,
+                                  "Cluster tables larger than memory on a dask scheduler "
+                                  "(tcp://host:8786), or on a cluster on this computer"),
     "paste": ActionSpec("&Paste image", "Ctrl+V", "Compress the image on the clipboard"),
     "export_view": ActionSpec("&Export main view…", "Ctrl+E",
                               "Save the page's main plot as a PNG or SVG picture"),

@@ -155,6 +155,9 @@ class KMeansWorker(QObject):
         self._timer: QTimer | None = None
         self._play_generation = -1
         self._request: RunRequest | None = None
+        # The loaded data's key, as it was when they loaded (data on a dask cluster are
+        # named by the cluster too: `Table.key`).
+        self._data_key = None
         self._dataset: Dataset | None = None
         self._run: SteppedRun | None = None
         self._cursor = 0
@@ -197,8 +200,8 @@ class KMeansWorker(QObject):
         # mixture collapses) leaves the previous data and run on screen.
         said_busy = False
         try:
-            same_data = (self._request is not None and self._dataset is not None
-                         and request.data_key == self._request.data_key)
+            data_key = request.data_key
+            same_data = self._dataset is not None and data_key == self._data_key
             if not same_data:
                 said_busy = True
                 self.busy.emit("Loading the data…", 0, 0)
@@ -224,7 +227,7 @@ class KMeansWorker(QObject):
         self._start_info = start_info
         self._request = request
         if not same_data:
-            self._dataset = dataset
+            self._dataset, self._data_key = dataset, data_key
             self.data_ready.emit(dataset, request)
         self._set_run(run, cursor)
         if run is not None and request.run_to_end and not request.advance_to:

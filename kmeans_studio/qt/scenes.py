@@ -338,6 +338,39 @@ def table_labelled(window) -> None:
     _converged(window)
 
 
+_SENSORS: list[Path] = []
+
+
+def table_on_a_cluster(window) -> None:
+    """A folder of Parquet files (200,000 rows) on a dask cluster the window starts,
+    run to convergence: the plot draws a sample, the status bar links the dashboard."""
+    import numpy as np
+    import pandas as pd
+
+    from kmeans_studio.core.data.tables import TableChoice
+
+    _show_page(window, "table")
+    panel = window.pages["table"].panel
+    panel.run.model.setCurrentIndex(panel.run.model.findData("kmeans"))
+    if not _SENSORS:  # written once: every size shows the same table, loaded once
+        folder = Path(tempfile.mkdtemp(prefix="kmeans-studio-scenes-")) / "sensors"
+        folder.mkdir()
+        rng = np.random.default_rng(5)
+        centres = rng.uniform(0, 40, (5, 4))
+        for part in range(4):
+            rows = centres[rng.integers(0, 5, 50_000)] + rng.normal(0, 3, (50_000, 4))
+            pd.DataFrame(rows, columns=["speed", "load", "temperature", "vibration"]
+                         ).to_parquet(folder / f"part-{part}.parquet")
+        _SENSORS.append(folder)
+    folder = _SENSORS[0]
+    panel.run.n_clusters.setValue(5)
+    panel.set_table(str(folder), TableChoice(("speed", "load", "temperature", "vibration"),
+                                             scaling="standardise", cluster=True))
+    wait(lambda: settled(window) and window.controller.snapshot.dataset.cluster is not None
+         and window.controller.snapshot.request.n_clusters == 5, timeout=180)
+    _converged(window)
+
+
 def _tour(index: int):
     """Section `index` of the tour of the notebook, its state shown (Show me), the
     tour's dock beside it."""
@@ -389,6 +422,7 @@ SCENES = [(scene.__name__, scene) for scene in (
     _close_explore(table_iris),
     _close_explore(table_iris_mixture),
     _close_explore(table_labelled),
+    _close_explore(table_on_a_cluster),
     _explore("blobs", "sweep"),
     _explore("blobs", "silhouette"),
     _explore("blobs", "race"),

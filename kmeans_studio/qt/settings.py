@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 
 from kmeans_studio.core import parameters
+from kmeans_studio.core.checks import scheduler_address
 from kmeans_studio.core.data.datasets import SAMPLE_IMAGES
 from kmeans_studio.core.data.sources import data_source
 from kmeans_studio.core.data.tables import MAX_LINE_BYTES
@@ -83,6 +84,7 @@ DEFAULTS: dict[str, Any] = {
     "window/source": "blobs",
     "files/last_folder": "",
     "files/recent": [],  # paths (str), newest first, at most MAX_RECENT
+    "cluster/address": "",  # File ▸ Connect to cluster…: a dask scheduler ("": this computer)
 }
 
 #: The range of each number stored (the playback speed's spin box takes it from here).
@@ -114,15 +116,17 @@ LONGEST: dict[str, int] = {
 }
 
 
-def _table_source(source: Any) -> None:
-    """ValueError unless `source` is a table's source as a session holds it."""
+def _table_source(text: str) -> None:
+    """ValueError unless `text` is a table's source as a session holds it (JSON)."""
+    source = json.loads(text)  # RecursionError when deep: the default then
     if not isinstance(source, dict) or source.get("kind") != "table" or not source.get("path"):
         raise ValueError("not a table's source")
     data_source(source)
 
 
-#: Settings holding JSON text, and the check its value must pass ("" stays "").
-JSON_TEXT: dict[str, Callable[[Any], None]] = {"table/source": _table_source}
+#: Settings whose text must pass a check (ValueError: the default; "" stays "").
+CHECKED_TEXT: dict[str, Callable[[str], Any]] = {"table/source": _table_source,
+                                                 "cluster/address": scheduler_address}
 
 
 class Settings:
@@ -202,8 +206,8 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
         raise TypeError("not text")
     if key in CHOICES and value not in CHOICES[key]:
         raise ValueError("not a choice")
-    if key in JSON_TEXT and value:
-        JSON_TEXT[key](json.loads(value))  # RecursionError when deep: the default then
+    if key in CHECKED_TEXT and value:
+        CHECKED_TEXT[key](value)
     return value
 
 

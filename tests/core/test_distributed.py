@@ -3,6 +3,8 @@ iteration for iteration, on Parquet, CSV and .npy blocks; empty clusters; Cancel
 worker killed mid-run; files that cannot be clustered."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -213,3 +215,91 @@ def test_a_blocks_assignment_is_the_same_with_or_without_the_compiled_kernel(par
     assert plain[0][3] == 0  # no row changed cluster
     for ours, theirs in zip(plain[0][:3], compiled[0][:3]):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["npy", "csv folder", "parquet"])
+def test_the_exported_scripts_rows_are_the_ones_clustered(client, parquet, tmp_path, kind):
+    """The dask code of an exported script (`distributed.script_lines`) makes the rows
+    the run clusters: the chosen columns, rows with a missing value left out, scaled."""
+    from kmeans_studio.core.data.distributed import script_lines
+
+    folder, X = parquet
+    X = X.copy()
+    X[7, 2] = np.nan  # a row with a missing value
+    if kind == "npy":
+        path, columns = tmp_path / "rows.npy", ("column 2", "column 3", "column 5")
+        np.save(path, X)
+    elif kind == "csv folder":
+        path, columns = tmp_path / "csv", ("b", "c", "e")
+        path.mkdir()
+        for i, part in enumerate(np.array_split(X, 3)):
+            pd.DataFrame(part, columns=list("abcde")).to_csv(path / f"{i}.csv", index=False)
+    else:
+        path, columns = tmp_path / "rows.parquet", ("b", "c", "e")
+        pd.DataFrame(X, columns=list("abcde")).to_parquet(path, row_group_size=1000)
+    source = ClusterSource(str(path), columns, "standardise")
+    script = tmp_path / "rows.py"
+    script.write_text("import numpy as np\n" + script_lines(source)
+                      + "np.save('made.npy', X.compute())\nclient.close()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = np.load(tmp_path / "made.npy")
+    expected = X[np.isfinite(X).all(axis=1)][:, [1, 2, 4]]
+    expected = (expected - expected.mean(axis=0)) / expected.std(axis=0)
+    np.testing.assert_allclose(rows, expected, atol=1e-10)
+    table, shift, scale = _table(client, path, columns, "standardise")
+    np.testing.assert_allclose(shift, X[np.isfinite(X).all(axis=1)][:, [1, 2, 4]].mean(
+        axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("address, meant", [
+    ("tcp://10.0.0.1:8786", "tcp://10.0.0.1:8786"), ("sched.example.org:8786",
+                                                     "tcp://sched.example.org:8786"),
+    ("  tls://[::1]:8786 ", "tls://[::1]:8786"), ("", ""), ("   ", "")])
+def test_a_scheduler_address_is_read_as_typed(address, meant):
+    from kmeans_studio.core.checks import scheduler_address
+
+    assert scheduler_address(address) == meant
+
+
+@pytest.mark.parametrize("address", [
+    "tcp://host", "http://example.org:80", "a b:1", "tcp://h:0", "tcp://h:65536",
+    "tcp://h:1\nrm -rf ~", "\x1b]0;owned\x07tcp://h:1", "x" * 301, None, 8786, ["tcp://h:1"],
+    "tcp://h:1/../../etc", "'; import os #:1"])
+def test_a_bad_scheduler_address_is_refused_in_one_sentence(address):
+    from kmeans_studio.core.checks import scheduler_address
+
+    with pytest.raises(ValueError) as refused:
+        scheduler_address(address)
+    message = str(refused.value)
+    assert message.endswith(".") and "\n" not in message and "\x1b" not in message
+    assert "tcp://host:8786" in message
+
+
+def test_a_folder_of_too_many_files_is_refused_before_it_is_walked(tmp_path):
+    from kmeans_studio.core.data.tables import FOLDER_ENTRIES, TableError, read_preview
+
+    for i in range(FOLDER_ENTRIES + 1):
+        (tmp_path / f"{i}.txt").touch()
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(TableError, match="more than 10,000 files"):
+        read_preview(tmp_path)
+    with pytest.raises(ValueError, match="more than 10,000 files"):
+        open_blocks(ClusterSource(str(tmp_path)))
+
+
+def test_a_folder_is_read_to_its_partitions_depth_and_not_below(tmp_path):
+    from kmeans_studio.core.data.tables import folder_tables
+
+    deep = tmp_path / "year=2026" / "month=12" / "day=7"
+    deeper = deep / "hour=1"
+    deeper.mkdir(parents=True)
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    frame.to_parquet(deep / "part.parquet")
+    frame.to_parquet(deeper / "too-deep.parquet")
+    frame.to_parquet(tmp_path / "_common.parquet")
+    (tmp_path / "notes.csv").write_text("a\n1\n")
+    parquet, csv_files = folder_tables(tmp_path)
+    assert parquet == [deep / "part.parquet"] and csv_files == [tmp_path / "notes.csv"]
+    assert ClusterSource(str(tmp_path)).kind == "parquet"

@@ -19,10 +19,11 @@ def import_dialog(qtbot, window, open_file):
     return window.opener.import_dialog
 
 
-def wait_message(qtbot, window, *words):
+def wait_message(qtbot, window, *words, timeout=5000):
     """Wait for a message box that says each of `words`; return its text."""
     qtbot.waitUntil(lambda: window.last_message is not None
-                    and all(w in window.last_message.text() for w in words))
+                    and all(w in window.last_message.text() for w in words),
+                    timeout=timeout)
     return window.last_message.text()
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 import glob
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
 
+from kmeans_studio.core.data.tables import PARQUET_SUFFIXES, folder_tables
 from kmeans_studio.core.engine.distributed import SAMPLE_ROWS, BlockTable, gather
 
 #: How the columns can be scaled (as the Table page's choices).
@@ -26,6 +28,7 @@ PERSIST_SHARE = 0.5
 #: Rows of a block (of an .npy file; of a Parquet file, whole row groups up to at
 #: least this many).
 BLOCK_ROWS = 1_000_000
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,11 +54,19 @@ class ClusterSource:
         path = self.path
         if path.lower().endswith(".npy"):
             return "npy"
-        if os.path.isdir(path) or path.lower().endswith((".parquet", ".pq")):
+        if os.path.isdir(path):  # a folder of CSV files when it holds no Parquet file
+            parquet, csv_files = folder_tables(path)
+            return "csv" if csv_files and not parquet else "parquet"
+        if path.lower().endswith(PARQUET_SUFFIXES):
             return "parquet"
-        if path.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz")) or glob.has_magic(path):
+        if path.lower().endswith(CSV_SUFFIXES) or glob.has_magic(path):
             return "csv"
         raise ValueError(f"“{Path(path).name}” is neither Parquet, CSV nor .npy.")
+
+    @property
+    def pattern(self) -> str:
+        """The CSV files' glob (a folder's: its ``*.csv`` files)."""
+        return os.path.join(self.path, "*.csv") if os.path.isdir(self.path) else self.path
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,9 +87,9 @@ def open_blocks(source: ClusterSource) -> OpenedSource:
                          f"{', '.join(SCALINGS)}.")
     kind = source.kind
     if kind == "csv":
-        files = sorted(glob.glob(source.path))
+        files = sorted(glob.glob(source.pattern))
         if not files:
-            raise ValueError(f"No file matches “{source.path}”.")
+            raise ValueError(f"No file matches “{source.pattern}”.")
     elif not os.path.exists(source.path):
         raise ValueError(f"“{source.path}” does not exist.")
     else:
@@ -113,8 +124,7 @@ def _parquet_blocks(source: ClusterSource) -> OpenedSource:
     from dask import delayed
 
     path = Path(source.path)
-    files = sorted(str(f) for f in path.rglob("*") if f.is_file() and not f.name.startswith(
-        (".", "_"))) if path.is_dir() else [str(path)]
+    files = [str(f) for f in folder_tables(path)[0]] if path.is_dir() else [str(path)]
     if not files:
         raise ValueError(f"“{path.name}” holds no Parquet file.")
     try:
@@ -313,23 +323,40 @@ def _npy_blocks(source: ClusterSource) -> OpenedSource:
 
 
 # ------------------------------------------------------------------ the window's cluster
-_shared: dict = {}
+#: The window's client (and the LocalCluster it started), the scheduler's address it
+#: was asked to use ("" for a LocalCluster; absent: dask's configuration decides), and
+#: how many times it connected (`generation`: data loaded on a former cluster are gone).
+_shared: dict = {"generation": 0}
+#: How long a scheduler may take to answer.
+CONNECT_TIMEOUT = "15s"
+#: The window's page workers, its connecting job and its GUI thread all reach it.
+_lock = threading.RLock()
 
 
 def shared_client():
-    """The window's cluster, started on first use: the scheduler dask's configuration
-    names (``DASK_SCHEDULER_ADDRESS=tcp://host:8786``), else an embedded LocalCluster
-    (a worker process per core, at most 8, the machine's memory shared among them);
-    `close_shared_client` stops it."""
+    """The window's cluster, started on first use: the scheduler `connect` named, or
+    dask's configuration names (``DASK_SCHEDULER_ADDRESS=tcp://host:8786``), else an
+    embedded LocalCluster (a worker process per core, at most 8, the machine's memory
+    shared among them); `close_shared_client` stops it."""
+    with _lock:
+        return _shared_client()
+
+
+def _shared_client():
     client = _shared.get("client")
     if client is not None and client.status == "running":
         return client
     import dask
     from distributed import Client, LocalCluster
 
-    address = dask.config.get("scheduler-address", None)
+    address = _shared.get("address", dask.config.get("scheduler-address", None))
     if address:
-        client = Client(address, timeout="20s")
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise ValueError(f"The scheduler at {address} cannot be reached "
+                             f"({str(exc).splitlines()[0] if str(exc) else 'no answer'})."
+                             ) from None
     else:
         cluster = LocalCluster(n_workers=min(8, os.cpu_count() or 1), threads_per_worker=1,
                                processes=True, dashboard_address=":0")
@@ -339,9 +366,66 @@ def shared_client():
     return client
 
 
+def connect(address: str, cancelled=None) -> str | None:
+    """Use the scheduler at `address` from now on ("" for a cluster on this computer):
+    it is connected to now (ValueError with a sentence when it cannot be), then the
+    cluster used before is let go (a LocalCluster stops).  Returns its dashboard's
+    address ("" when it has none); None, the cluster used before kept, when
+    `cancelled()` turned true meanwhile."""
+    from kmeans_studio.core.checks import scheduler_address
+
+    address = scheduler_address(address)
+    with _lock:
+        before = dict(_shared)
+        _shared.pop("client", None)
+        _shared.pop("cluster", None)
+        _shared["address"] = address
+        try:
+            client = _shared_client()
+        except Exception:
+            _shared.clear()
+            _shared.update(before)  # the cluster used before is kept
+            raise
+        if cancelled is not None and cancelled():
+            _close(_shared.get("client"), _shared.get("cluster"))
+            _shared.clear()
+            _shared.update(before)
+            return None
+        _shared["generation"] += 1
+        _close(before.get("client"), before.get("cluster"))
+        return client.dashboard_link or ""
+
+
+def use_address(address: str) -> None:
+    """The scheduler to connect to on first use (""/a LocalCluster), without
+    connecting now (the window's setting at start)."""
+    from kmeans_studio.core.checks import scheduler_address
+
+    address = scheduler_address(address)
+    with _lock:
+        _shared["address"] = address
+
+
+def generation() -> int:
+    """How many times `connect` changed the cluster (data on a former one are gone)."""
+    return _shared["generation"]
+
+
+def dashboard_link() -> str:
+    """The running cluster's dashboard ("" when none runs or it has none)."""
+    client = _shared.get("client")
+    if client is None or client.status != "running":
+        return ""
+    return client.dashboard_link or ""
+
+
 def close_shared_client() -> None:
     """Stop the window's cluster (its workers end with it), if one was started."""
-    client, cluster = _shared.pop("client", None), _shared.pop("cluster", None)
+    with _lock:
+        _close(_shared.pop("client", None), _shared.pop("cluster", None))
+
+
+def _close(client, cluster) -> None:
     if client is not None:
         client.close()
     if cluster is not None:
@@ -349,7 +433,7 @@ def close_shared_client() -> None:
 
 
 def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None):
-    """A Parquet table's chosen columns on the window's cluster, as a `Dataset` whose X
+    """A table's chosen columns on the window's cluster, as a `Dataset` whose X
     is a uniform sample of its rows (what the views draw) and whose `cluster` is the
     whole table (its runs are `DistributedRun`s).  None when cancelled."""
     from kmeans_studio.core.data.datasets import Dataset, Projection
@@ -366,8 +450,8 @@ def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None)
     try:
         opened = open_blocks(ClusterSource(path, tuple(choice.features), choice.scaling))
     except ImportError:
-        raise TableError(f"“{name}” is a Parquet table: install the cluster extra "
-                         "(pip install 'kmeans-studio[cluster]') to cluster it.") from None
+        raise TableError(f"“{name}” is clustered on a dask cluster: install the cluster "
+                         "extra (pip install 'kmeans-studio[cluster]') to cluster it.") from None
     except ValueError as exc:
         raise TableError(str(exc)) from None
     client = shared_client()
@@ -386,3 +470,59 @@ def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None)
                    projection=Projection.fit(table.sample) if d > 2 else None,
                    feature_names=tuple(opened.columns), scaling=choice.scaling,
                    kind="table", cluster=table)
+
+
+# ------------------------------------------------------------------ exported scripts
+_SCRIPT_READ = {
+    "parquet": "frame = dd.read_parquet({path!r}, columns={columns!r})\n"
+               "X = frame.to_dask_array(lengths=True).astype(np.float64)\n",
+    "csv": "frame = dd.read_csv({pattern!r}, sep={sep!r})[{columns!r}]\n"
+           "X = frame.to_dask_array(lengths=True).astype(np.float64)\n",
+    "npy": """\
+def read_rows(start, stop):  # rows of the .npy file, read where they are computed
+    rows = np.load({path!r}, mmap_mode="r", allow_pickle=False)[start:stop]
+    return np.asarray(rows[:, {index!r}], dtype=np.float64)
+
+
+n_rows = np.load({path!r}, mmap_mode="r", allow_pickle=False).shape[0]
+X = da.concatenate([
+    da.from_delayed(dask.delayed(read_rows)(start, min(start + {block}, n_rows)),
+                    (min(start + {block}, n_rows) - start, {d}), np.float64)
+    for start in range(0, n_rows, {block})])
+""",
+}
+
+_SCRIPT_SCALE = {
+    "none": "",
+    "standardise": """\
+mean, variance = da.compute(X.mean(axis=0), X.var(axis=0))
+X = (X - mean) / np.where(variance > 0, np.sqrt(variance), 1.0)  # as StandardScaler
+""",
+    "minmax": """\
+low, high = da.compute(X.min(axis=0), X.max(axis=0))
+X = (X - low) / np.where(high > low, high - low, 1.0)  # as MinMaxScaler
+""",
+}
+
+
+def script_lines(source: ClusterSource) -> str:
+    """Python lines that make ``X``, the source's rows as a dask array held by a
+    cluster (``client``), as `cluster_dataset` does: the chosen columns, rows with a
+    missing value left out, scaled."""
+    kind = source.kind
+    columns = list(source.columns)
+    read = _SCRIPT_READ[kind].format(
+        path=source.path, pattern=source.pattern if kind == "csv" else "",
+        sep="\t" if source.path.endswith(".tsv") else ",", columns=columns,
+        index=[int(c.split()[-1]) - 1 for c in columns] if kind == "npy" else None,
+        block=BLOCK_ROWS, d=len(columns))
+    return (
+        "import dask\nimport dask.array as da\nimport dask.dataframe as dd\n"
+        "from distributed import Client\n\n"
+        "# A cluster of threads in this process; Client(\"tcp://host:8786\") uses a\n"
+        "# running scheduler and its workers.\n"
+        "client = Client(processes=False)\n"
+        + read
+        + "X = X[da.isfinite(X).all(axis=1)]  # rows with a missing value are left out\n"
+        + _SCRIPT_SCALE[source.scaling]
+        + "X = X.persist()\nX.compute_chunk_sizes()\n")

@@ -59,10 +59,10 @@ from kmeans_studio.core.data.drawing import (
 from kmeans_studio.core.data.tables import (
     MAX_COLUMNS,
     MISSING,
-    PARQUET_SUFFIXES,
     SCALINGS,
     TableChoice,
     iris_frame,
+    needs_cluster,
     read_table,
     table_dataset,
     text_encoding,
@@ -537,25 +537,29 @@ class Table(DataSource):
     page: ClassVar[str] = "table"
     mixtures: ClassVar[bool] = True
     reads_in_chunks: ClassVar[bool] = True
-    script_needs: ClassVar[str] = "pandas"
+    @property
+    def script_needs(self) -> str:  # type: ignore[override]
+        return "dask, distributed and pyarrow" if self.on_cluster else "pandas"
 
     path: str | None = None
     features: tuple[str, ...] = ()
     label: str | None = None
     missing: str = "drop"
     scaling: str = "none"
+    cluster: bool = False
 
     @classmethod
     def of(cls, path: str | None, choice: TableChoice) -> Table:
-        return cls(path, tuple(choice.features), choice.label, choice.missing, choice.scaling)
+        return cls(path, tuple(choice.features), choice.label, choice.missing, choice.scaling,
+                   choice.cluster)
 
     @property
     def choice(self) -> TableChoice:
-        return TableChoice(self.features, self.label, self.missing, self.scaling)
+        return TableChoice(self.features, self.label, self.missing, self.scaling, self.cluster)
 
     @property
-    def on_cluster(self) -> bool:  # (a Parquet table: `distributed.cluster_dataset`)
-        return self.path is not None and Path(self.path).suffix.lower() in PARQUET_SUFFIXES
+    def on_cluster(self) -> bool:  # (`distributed.cluster_dataset`)
+        return self.path is not None and (self.cluster or needs_cluster(self.path))
 
     def check_model(self, model: str) -> None:
         if model != "kmeans" and self.on_cluster:
@@ -587,17 +591,30 @@ class Table(DataSource):
         label = data.get("label")
         if label is not None:
             short_text(label, "the label column's name", 1000)
+        cluster = data.get("cluster", False)
+        if not isinstance(cluster, bool):
+            raise ValueError(f"the table's cluster must be true or false, not {shown(cluster)}")
         return cls(path, tuple(features), label,
                    one_of(data.get("missing", "drop"), "the table's missing", MISSING),
-                   one_of(data.get("scaling", "none"), "the table's scaling", SCALINGS))
+                   one_of(data.get("scaling", "none"), "the table's scaling", SCALINGS),
+                   cluster)
 
     def to_dict(self) -> dict:
-        return {"kind": "table", "path": self.path, "features": list(self.features),
-                "label": self.label, "missing": self.missing, "scaling": self.scaling}
+        return self.choice.to_source(self.path)
 
     @property
     def key(self) -> Hashable:
+        # Data held by a cluster are gone once the window connects to another.
+        if self.on_cluster:
+            from kmeans_studio.core.data.distributed import generation
+
+            return "table", json.dumps(self.to_dict(), sort_keys=True), generation()
         return "table", json.dumps(self.to_dict(), sort_keys=True)
+
+    def missing_file(self) -> str | None:
+        if self.on_cluster and self.path is not None and Path(self.path).is_dir():
+            return None  # a folder of Parquet or CSV files
+        return super().missing_file()
 
     @property
     def n_features(self) -> int:
@@ -613,10 +630,10 @@ class Table(DataSource):
     def script_lines(self) -> str:
         """Read the table, keep the chosen columns, handle missing values and scale,
         as the Table page does (`tables.table_dataset`)."""
-        if self.on_cluster:
-            raise ValueError("A run on a cluster cannot be exported as a script: its rows "
-                             "are never read into one process (kmeans-studio cluster runs "
-                             "it from the command line).")
+        if self.on_cluster:  # dask code: the rows are never read into one process
+            from kmeans_studio.core.data.distributed import ClusterSource, script_lines
+
+            return script_lines(ClusterSource(self.path, self.features, self.scaling))
         path = self.path
         if path is None:
             read = ("from sklearn.datasets import load_iris\n\n"

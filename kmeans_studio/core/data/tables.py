@@ -12,6 +12,7 @@ import codecs
 import csv
 import dataclasses
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -67,15 +68,25 @@ class TableChoice:
     label: str | None = None
     missing: str = "drop"
     scaling: str = "none"
+    #: Clustered on a dask cluster, never read whole (always for Parquet and folders).
+    cluster: bool = False
 
     def to_source(self, path: str) -> dict:
-        return {"kind": "table", "path": str(path), "features": list(self.features),
-                "label": self.label, "missing": self.missing, "scaling": self.scaling}
+        return {"kind": "table", "path": path if path is None else str(path),
+                "features": list(self.features),
+                "label": self.label, "missing": self.missing, "scaling": self.scaling,
+                **({"cluster": True} if self.cluster else {})}
 
     @classmethod
     def from_source(cls, source: dict) -> TableChoice:
         return cls(tuple(source["features"]), source.get("label"),
-                   source.get("missing", "drop"), source.get("scaling", "none"))
+                   source.get("missing", "drop"), source.get("scaling", "none"),
+                   bool(source.get("cluster", False)))
+
+
+def needs_cluster(path: str | Path) -> bool:
+    """Parquet tables and folders are clustered on a dask cluster, never read whole."""
+    return Path(path).suffix.lower() in PARQUET_SUFFIXES or Path(path).is_dir()
 
 
 def _parquet_head(path: Path):
@@ -94,6 +105,46 @@ def _parquet_head(path: Path):
     if batch is None:
         raise TableError(f"“{path.name}” holds no rows.")
     return batch.to_pandas()
+
+
+#: A folder of tables is looked through to this depth (a partitioned Parquet set's
+#: ``year=2026/month=12/part.parquet``) and this many entries at most: a home folder
+#: dropped by mistake is refused, not walked.
+FOLDER_DEPTH = 3
+FOLDER_ENTRIES = 10_000
+
+
+def folder_tables(folder: str | Path) -> tuple[list[Path], list[Path]]:
+    """A folder's Parquet files (in its subfolders too, to `FOLDER_DEPTH`) and its CSV
+    files (its own), sorted; names starting with "." or "_" are not tables.  TableError
+    with a sentence when it holds more than `FOLDER_ENTRIES` entries."""
+    folder = Path(folder)
+    parquet, csv_files, seen = [], [], 0
+    for root, dirs, files in os.walk(folder):
+        depth = len(Path(root).relative_to(folder).parts)
+        seen += len(dirs) + len(files)
+        if seen > FOLDER_ENTRIES:
+            raise TableError(f"The folder “{folder.name}” holds more than "
+                             f"{FOLDER_ENTRIES:,} files and folders: choose the folder of "
+                             "the table itself.")
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
+                         and depth < FOLDER_DEPTH)
+        for name in files:
+            if name.startswith((".", "_")):
+                continue
+            if name.lower().endswith(PARQUET_SUFFIXES):
+                parquet.append(Path(root, name))
+            elif depth == 0 and name.lower().endswith(".csv"):
+                csv_files.append(Path(root, name))
+    return sorted(parquet), sorted(csv_files)
+
+
+def first_table(folder: Path) -> Path:
+    """A folder's first Parquet file, else its first CSV file (`folder_tables`)."""
+    parquet, csv_files = folder_tables(folder)
+    if not parquet and not csv_files:
+        raise TableError(f"The folder “{folder.name}” holds no Parquet or CSV file.")
+    return (parquet or csv_files)[0]
 
 
 def read_table(path: str | Path, *, nrows: int | None = None,
@@ -123,6 +174,8 @@ def read_preview(path: str | Path):
     `SMALL_TABLE_BYTES` (its arrays' expanded size for NumPy files), else its first
     `PREVIEW_ROWS` rows.  Raises TableError (or OSError) with a sentence."""
     path = Path(path)
+    if path.is_dir():  # a folder of Parquet or CSV files: its first one's first rows
+        return read_preview(first_table(path))[0], False
     try:
         regular_file(path, path.name)
     except ValueError as exc:

@@ -172,6 +172,8 @@ def run_cells(session: Session, match: str = "hungarian") -> list[Cell]:
         start_text = markdown("## The start\n\nThe run's initial centres ({init}, seed "
                               "{seed}{starts}).", **begun)
     cells += [start_text, code(f"initial_centers = np.array({centers})\n{figures.COLOURS}")]
+    if source.on_cluster:
+        return cells + _cluster_cells(run)
     if source.n_features == 2 and not source.photo:
         cells += [
             markdown("## The EM loop, a half-step at a time\n\nk-means alternates two "
@@ -227,6 +229,73 @@ print(kmeans.cluster_centers_)
             code(figures.PCA_LABELS, "pca_labels"),
         ]
     return cells + [code(figures.CLUSTERS, "clusters")]
+
+
+# Lloyd's k-means over a dask array's row blocks, as scikit-learn's (its relocation of
+# empty clusters aside): every pass sends the centres to the blocks and adds their
+# clusters' counts and sums (`core.engine.distributed.DistributedRun`).
+_CLUSTER_LLOYD = """
+def assign(block, centers):
+    \"\"\"Each row's nearest centre; the clusters' counts and sums, the inertia.\"\"\"
+    distances = np.maximum((block ** 2).sum(axis=1)[:, None] - 2 * block @ centers.T
+                           + (centers ** 2).sum(axis=1), 0)
+    labels = distances.argmin(axis=1)
+    k, d = centers.shape
+    sums = np.zeros((k, d + 2))
+    np.add.at(sums, labels, np.column_stack([np.ones(len(block)), block,
+                                             distances.min(axis=1)]))
+    return sums
+
+
+def lloyd_pass(X, centers):
+    parts = [dask.delayed(assign)(block, centers) for block in X.to_delayed().ravel()]
+    totals = np.sum(dask.compute(*parts), axis=0)
+    return totals[:, 0], totals[:, 1:-1], totals[:, -1].sum()
+
+
+# scikit-learn's tolerance: tol times the columns' mean variance.
+tolerance = {tol} * float(X.var(axis=0).mean().compute())
+centers = initial_centers.copy()
+for n_iter in range(1, {max_iter} + 1):
+    counts, sums, _ = lloyd_pass(X, centers)
+    # (an empty cluster keeps its centre here; scikit-learn and the studio give it the
+    # row farthest from its centre)
+    new = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], centers)
+    shift, centers = ((new - centers) ** 2).sum(), new
+    if shift <= tolerance:
+        break
+counts, _, inertia = lloyd_pass(X, centers)
+print("Iterations:", n_iter)
+print("Inertia:", inertia)
+print("Centres:")
+print(centers)
+"""
+
+# The figure draws a random sample of the rows, as the studio's plot does.
+_CLUSTER_SAMPLE = """
+from types import SimpleNamespace
+
+rows = np.sort(np.random.default_rng(0).choice(len(X), min(len(X), 10_000), replace=False))
+X = X[rows].compute()  # (X is the sample from here on)
+labels = ((X[:, None, :] - centers[None]) ** 2).sum(axis=2).argmin(axis=1)
+kmeans = SimpleNamespace(labels_=labels, cluster_centers_=centers, n_iter_=n_iter,
+                         inertia_=inertia)
+"""
+
+
+def _cluster_cells(run: dict) -> list[Cell]:
+    """Lloyd's k-means on the cluster from the run's start, and its clusters drawn."""
+    return [
+        markdown("## The whole run\n\nLloyd's k-means on the cluster, a pass over the "
+                 "row blocks an iteration, from the same centres to scikit-learn's "
+                 "tolerance: the iterations, inertia and centres the studio ends with."),
+        code(_CLUSTER_LLOYD.format(tol=repr(float(run["tol"])),
+                                   max_iter=repr(int(run["max_iter"])))),
+        markdown("## The clusters\n\nA random sample of 10,000 rows, coloured by their "
+                 "nearest centre."),
+        code(_CLUSTER_SAMPLE),
+        code(figures.CLUSTERS, "clusters"),
+    ]
 
 
 def _mixture_cells(run: dict, means: str) -> list[Cell]:

@@ -7,7 +7,6 @@ import dataclasses
 import gc
 import importlib
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,7 @@ from kmeans_studio.qt.presentation import PRESENTATION_SCALE, STEP
 from kmeans_studio.qt.settings import RANGES, Settings
 from kmeans_studio.qt.status import RunStatus
 from kmeans_studio.qt.views.pseudocode import PseudocodeView
+from kmeans_studio.qt.window.cluster_link import ClusterLink
 from kmeans_studio.qt.window.exporting import Exporter
 from kmeans_studio.qt.window.opening import Opener
 from kmeans_studio.qt.window.page_bar import PageBar
@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
         a = self.actions
         menu = self.menuBar().addMenu("&File")
         menu.addAction(a["open"])
+        menu.addAction(a["open_folder"])
         self.recent_menu = menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("open_recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -323,6 +324,7 @@ class MainWindow(QMainWindow):
         self.export_menu.aboutToShow.connect(self._fill_export_menu)
         self._fill_export_menu()
         menu.addSeparator()
+        menu.addAction(a["connect_cluster"])
         menu.addAction(a["reset_settings"])
         menu.addAction(a["quit"])
         menu = self.menuBar().addMenu("&Run")
@@ -368,6 +370,7 @@ class MainWindow(QMainWindow):
         self.run_status = RunStatus(self.statusBar(), self.actions["cancel"],
                                     also_busy=lambda: self.explore.busy)
         # The widgets, for the tests and the screenshots.
+        self.cluster_link = ClusterLink(self.settings, self.statusBar(), self)
         self.status = self.run_status.label
         self.progress = self.run_status.progress
         self.cancel_button = self.run_status.cancel_button
@@ -396,6 +399,13 @@ class MainWindow(QMainWindow):
         a["reset_settings"].triggered.connect(self.reset_settings)
         a["save_result"].triggered.connect(self.exporter.save_compressed)
         a["paste"].triggered.connect(files.paste)
+        a["open_folder"].triggered.connect(files.open_folder_dialog)
+        link = self.cluster_link
+        a["connect_cluster"].triggered.connect(link.ask)
+        link.said.connect(self.show_message)
+        link.noted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        link.busy.connect(lambda *busy: self._on_busy("connecting", *busy))
+        link.connected.connect(self._reload_cluster_data)
         for page in self.pages.values():  # the panels' Open…, Paste, Columns…
             page.connect(files)
         a["choose_k"].triggered.connect(lambda: self.show_explore("sweep"))
@@ -483,6 +493,7 @@ class MainWindow(QMainWindow):
         self.explore.cancel()
         self.opener.cancel()
         self.exporter.cancel()
+        self.cluster_link.cancel()
         self.page.cancel()
 
     # ------------------------------------------------------------------ results
@@ -511,10 +522,21 @@ class MainWindow(QMainWindow):
     def _on_data(self, page, dataset, request) -> None:
         opened = self.opener.opened(request)  # a session's parameters go on its page now
         page.panel.data_loaded(dataset)
+        if dataset.cluster is not None:
+            self.cluster_link.show_link()
         # A dropped or opened file shows its page; a page's own data (the first page's
         # sample, loaded after the user moved on) never takes the user back to it.
         if opened is not None and self.page is not page:
             self.show_page(page.key)
+
+    def _reload_cluster_data(self) -> None:
+        """The window connected to another cluster: the pages whose data were held by
+        the former one load them on the new one (their runs start again)."""
+        for page in self.pages.values():
+            snapshot = page.controller.snapshot
+            if snapshot is not None and snapshot.request is not None \
+                    and snapshot.request.data.on_cluster:
+                page.start(page.panel.request())
 
     def show_page(self, key: str) -> None:
         """Show a page (its run goes on as it was; the one left stops playing)."""
@@ -543,7 +565,7 @@ class MainWindow(QMainWindow):
         opening = self.opener.opening
         self.run_status.show_for([self.page.key,
                                   None if opening is None else opening.page.key,
-                                  "reading", "exporting"])
+                                  "reading", "exporting", "connecting"])
 
     def _on_refused(self, page, message: str) -> None:
         """An edit of the centres the run would not take: said in the status bar (the
@@ -698,9 +720,7 @@ class MainWindow(QMainWindow):
             page.shutdown()
         # A dask cluster started for a table on it ends with the window (its worker
         # processes would outlive the os._exit the program leaves by).
-        cluster = sys.modules.get("kmeans_studio.core.data.distributed")
-        if cluster is not None:
-            cluster.close_shared_client()
+        self.cluster_link.shutdown()
         self.scaler.reset()  # (the application's font: the next window starts normal)
         if self._settings_reset:
             super().closeEvent(event)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core import limits
 from kmeans_studio.core.checks import error_sentence
-from kmeans_studio.core.data.tables import TABLE_SUFFIXES
+from kmeans_studio.core.data.tables import TABLE_SUFFIXES, needs_cluster
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.limits import regular_file
 from kmeans_studio.qt.jobs import BackgroundJob
@@ -176,6 +176,8 @@ class Opener(QObject):
             return False
 
     def _open_path(self, path: Path) -> bool:
+        if path.is_dir():  # a folder of Parquet or CSV files, on a cluster
+            return self.open_table(path)
         # Only regular files, links resolved, refused before anything opens them: a
         # named pipe would block its reader for good, /dev/zero never end.
         regular_file(path, path.name)
@@ -231,7 +233,8 @@ class Opener(QObject):
 
         frame, complete = read_preview(path)
         return functools.partial(self._ask_columns, path.name, frame, complete, choice,
-                                 lambda chosen: self._load_table(str(path), chosen))
+                                 lambda chosen: self._load_table(str(path), chosen),
+                                 cluster_choice(path))
 
     def choose_columns(self) -> None:
         """The import dialog again for the table shown (Columns… on the page)."""
@@ -244,10 +247,10 @@ class Opener(QObject):
         else:
             self.open_table(panel.path, panel.choice)
 
-    def _ask_columns(self, name, frame, complete, choice, then) -> None:
+    def _ask_columns(self, name, frame, complete, choice, then, cluster="no") -> None:
         from kmeans_studio.qt.pages.table.import_dialog import ImportDialog
 
-        dialog = ImportDialog(name, frame, complete, self._widget, choice)
+        dialog = ImportDialog(name, frame, complete, self._widget, choice, cluster)
         dialog.accepted.connect(lambda: then(dialog.choice()))
         dialog.finished.connect(lambda: self._dialog_closed(dialog))
         self.import_dialog = dialog
@@ -306,6 +309,9 @@ class Opener(QObject):
         a device or a folder, which could not be opened anyway."""
         recent = []
         for path in self.settings["files/recent"]:
+            if os.path.isdir(path):  # a folder of tables opened on a cluster
+                recent.append(path)
+                continue
             try:
                 limits.regular_file(path)
             except ValueError:
@@ -323,6 +329,15 @@ class Opener(QObject):
             filters.insert(0, first_filter)
         path, _ = QFileDialog.getOpenFileName(
             self._widget, "Open", self.settings["files/last_folder"], ";;".join(filters))
+        if path:
+            self.settings["files/last_folder"] = str(Path(path).parent)
+            self.open_path(path)
+
+    def open_folder_dialog(self) -> None:
+        """File ▸ Open folder of tables…: its Parquet (or CSV) files as one table, on a
+        dask cluster."""
+        path = QFileDialog.getExistingDirectory(self._widget, "Open a folder of tables",
+                                                self.settings["files/last_folder"])
         if path:
             self.settings["files/last_folder"] = str(Path(path).parent)
             self.open_path(path)
@@ -411,6 +426,14 @@ class Opener(QObject):
         self.opening = Opening(page, str(path), request.data_key,
                                functools.partial(page.panel.restore, session.source, run))
         self.run_requested.emit(page, request)
+
+
+def cluster_choice(path: Path) -> str:
+    """Whether a table is clustered on a dask cluster: "always" (Parquet, folders),
+    "optional" (CSV and .npy files, which can also be read whole) or "no"."""
+    if needs_cluster(path):
+        return "always"
+    return "optional" if path.suffix.lower() in (".csv", ".tsv", ".npy") else "no"
 
 
 def qimage_to_rgb(qimage):

@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -41,7 +42,8 @@ LABEL_NAMES = ("label", "labels", "class", "target", "y", "species", "category")
 
 class ImportDialog(QDialog):
     """Choose what to cluster in `frame` (the whole table when `complete`, else its
-    first rows)."""
+    first rows), and whether on a dask cluster: `cluster` is "always" (Parquet,
+    folders), "optional" (CSV and .npy files) or "no"."""
 
     def _could_be_labels(self, column: str) -> bool:
         """Text, or whole numbers: a column named "y" of coordinates is a feature."""
@@ -52,7 +54,7 @@ class ImportDialog(QDialog):
         return bool(np.all(values == np.round(values)))
 
     def __init__(self, name: str, frame, complete: bool, parent=None,
-                 choice: TableChoice | None = None) -> None:
+                 choice: TableChoice | None = None, cluster: str = "no") -> None:
         super().__init__(parent)
         self.setObjectName("import_dialog")
         self.setWindowTitle(f"Import {name}")
@@ -115,6 +117,16 @@ class ImportDialog(QDialog):
         if choice is not None:
             self.missing.setCurrentIndex(self.missing.findData(choice.missing))
             self.scaling.setCurrentIndex(self.scaling.findData(choice.scaling))
+        self.cluster = QCheckBox("On a dask cluster (a table larger than memory)")
+        self.cluster.setObjectName("import_cluster")
+        self.cluster.setToolTip(
+            "The rows are read and clustered by the workers of a dask cluster (File ▸ "
+            "Connect to cluster…; one on this computer by default) and never read whole "
+            "into the window, which draws a random sample of them. k-means only; rows "
+            "with a missing value are left out; no label column.")
+        self.cluster.setChecked(cluster == "always" or (choice is not None and choice.cluster))
+        self.cluster.setEnabled(cluster == "optional")
+        self.cluster.setVisible(cluster != "no")
         self.summary = QLabel()
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
@@ -136,12 +148,23 @@ class ImportDialog(QDialog):
         layout.addWidget(preview, 2)
         layout.addWidget(QLabel("Feature columns:"))
         layout.addLayout(columns_row, 1)
+        layout.addWidget(self.cluster)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self.resize(760, 560)
         self.features.itemChanged.connect(self._update)
         self.label.currentIndexChanged.connect(self._update)
         self.missing.currentIndexChanged.connect(self._update)
+        self.cluster.toggled.connect(self._on_cluster)
+        self._on_cluster(self.cluster.isChecked())
+
+    def _on_cluster(self, on: bool) -> None:
+        """On a cluster rows with a missing value are dropped and no label is used."""
+        if on:
+            self.label.setCurrentIndex(0)
+            self.missing.setCurrentIndex(self.missing.findData("drop"))
+        self.label.setEnabled(not on)
+        self.missing.setEnabled(not on)
         self._update()
 
     def choice(self) -> TableChoice:
@@ -150,7 +173,7 @@ class ImportDialog(QDialog):
             for i in range(self.features.count())
             if self.features.item(i).checkState() == Qt.CheckState.Checked)
         return TableChoice(features, self.label.currentData(), self.missing.currentData(),
-                           self.scaling.currentData())
+                           self.scaling.currentData(), self.cluster.isChecked())
 
     def _update(self) -> None:
         choice = self.choice()

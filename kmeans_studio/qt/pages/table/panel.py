@@ -4,6 +4,7 @@ run's parameters."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -168,8 +169,11 @@ class TablePanel(DataPanel):
         with QSignalBlocker(self.scaling), QSignalBlocker(self.missing):
             self.scaling.setCurrentIndex(self.scaling.findData(self.choice.scaling))
             self.missing.setCurrentIndex(self.missing.findData(self.choice.missing))
+        # On a cluster rows with a missing value are always left out.
+        self.missing.setEnabled(self.path is None
+                                or not Table.of(self.path, self.choice).on_cluster)
 
     def _on_preparation(self) -> None:
-        self.choice = TableChoice(self.choice.features, self.choice.label,
-                                  self.missing.currentData(), self.scaling.currentData())
+        self.choice = dataclasses.replace(self.choice, missing=self.missing.currentData(),
+                                          scaling=self.scaling.currentData())
         self._emit()

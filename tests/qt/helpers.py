@@ -84,12 +84,14 @@ def with_model(monkeypatch, name, make):
 
 def answer_dialogs(monkeypatch, folder):
     """Dialogs answer at once: a new file name in `folder` to save, nothing to open,
-    No to a question."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    No to a question, Cancel to a line asked for."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
     names = iter(range(1_000_000))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
         lambda *a, **k: (str(folder / f"out{next(names)}.png"), "")))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: ""))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
     monkeypatch.setattr(QMessageBox, "question", staticmethod(
         lambda *a, **k: QMessageBox.StandardButton.No))

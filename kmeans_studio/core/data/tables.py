@@ -84,9 +84,18 @@ class TableChoice:
                    bool(source.get("cluster", False)))
 
 
+def table_folder(path: str | Path) -> bool:
+    """A folder of Parquet or CSV files: one named "events", "events.parquet" or
+    "2026.12", never one named as a file is ("data.csv", "photo.png", "run.json": those
+    are refused as folders)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    return path.is_dir() and (suffix in PARQUET_SUFFIXES or not suffix[1:].isalpha())
+
+
 def needs_cluster(path: str | Path) -> bool:
     """Parquet tables and folders are clustered on a dask cluster, never read whole."""
-    return Path(path).suffix.lower() in PARQUET_SUFFIXES or Path(path).is_dir()
+    return Path(path).suffix.lower() in PARQUET_SUFFIXES or table_folder(path)
 
 
 def _parquet_head(path: Path):
@@ -174,7 +183,7 @@ def read_preview(path: str | Path):
     `SMALL_TABLE_BYTES` (its arrays' expanded size for NumPy files), else its first
     `PREVIEW_ROWS` rows.  Raises TableError (or OSError) with a sentence."""
     path = Path(path)
-    if path.is_dir():  # a folder of Parquet or CSV files: its first one's first rows
+    if table_folder(path):  # a folder of Parquet or CSV files: its first one's first rows
         return read_preview(first_table(path))[0], False
     try:
         regular_file(path, path.name)

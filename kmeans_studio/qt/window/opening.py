@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kmeans_studio.core import limits
 from kmeans_studio.core.checks import error_sentence
-from kmeans_studio.core.data.tables import TABLE_SUFFIXES, needs_cluster
+from kmeans_studio.core.data.tables import TABLE_SUFFIXES, needs_cluster, table_folder
 from kmeans_studio.core.engine.mixture import INITS as MIXTURE_INITS
 from kmeans_studio.core.limits import regular_file
 from kmeans_studio.qt.jobs import BackgroundJob
@@ -176,7 +176,7 @@ class Opener(QObject):
             return False
 
     def _open_path(self, path: Path) -> bool:
-        if path.is_dir():  # a folder of Parquet or CSV files, on a cluster
+        if table_folder(path):  # a folder of Parquet or CSV files, on a cluster
             return self.open_table(path)
         # Only regular files, links resolved, refused before anything opens them: a
         # named pipe would block its reader for good, /dev/zero never end.

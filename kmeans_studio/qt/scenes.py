@@ -42,7 +42,8 @@ DARK = {
     QPalette.ColorRole.ToolTipText: "#fcfcfc", QPalette.ColorRole.PlaceholderText: "#a1a9b1",
     QPalette.ColorRole.Light: "#40464c", QPalette.ColorRole.Midlight: "#363b40",
     QPalette.ColorRole.Mid: "#24282b", QPalette.ColorRole.Dark: "#1c1f22",
-    QPalette.ColorRole.Shadow: "#101112",
+    QPalette.ColorRole.Shadow: "#101112", QPalette.ColorRole.Link: "#1d99f3",
+    QPalette.ColorRole.LinkVisited: "#9b59b6",
 }
 
 

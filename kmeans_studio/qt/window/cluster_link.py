@@ -130,6 +130,8 @@ class ClusterLink(QObject):
         """Show the running cluster's dashboard link (hidden when none runs)."""
         cluster = _cluster_module()
         link = cluster.dashboard_link() if cluster is not None else ""
-        self.link.setVisible(bool(link))
         if link:
             self.link.setText(f"<a href='{escape(link)}'>dask dashboard</a>")
+            # (a status bar lays out its permanent widgets again only when asked)
+            self.link.setMinimumWidth(self.link.sizeHint().width())
+        self.link.setVisible(bool(link))

@@ -7,7 +7,6 @@ thread load the rest while the user looks at the first run.
 
 from __future__ import annotations
 
-import ctypes.util
 import functools
 import os
 import stat
@@ -48,6 +47,8 @@ def _find_library(name: str) -> str | None:
             shipped = sorted(folder.glob(f"lib{name}.so*"))
             if shipped:
                 return str(shipped[0])
+    import ctypes.util  # (only when Qt will use xcb: 20-40 ms to import)
+
     return ctypes.util.find_library(name)
 
 

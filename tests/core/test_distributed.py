@@ -300,6 +300,9 @@ def test_a_folder_is_read_to_its_partitions_depth_and_not_below(tmp_path):
     frame.to_parquet(deeper / "too-deep.parquet")
     frame.to_parquet(tmp_path / "_common.parquet")
     (tmp_path / "notes.csv").write_text("a\n1\n")
+    os.mkfifo(tmp_path / "pipe.parquet")  # never opened: it would block for good
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "loop").symlink_to(tmp_path)  # (links to folders are not followed)
     parquet, csv_files = folder_tables(tmp_path)
     assert parquet == [deep / "part.parquet"] and csv_files == [tmp_path / "notes.csv"]
     assert ClusterSource(str(tmp_path)).kind == "parquet"

@@ -1,5 +1,6 @@
 """Start-up: the xcb library check, the entry points, a start in a subprocess."""
 
+import ctypes.util
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ def test_missing_xcb_libraries_are_named():
 
 
 def test_a_bundle_trusts_the_xcb_libraries_it_ships(monkeypatch, tmp_path):
-    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     assert app.missing_xcb_libraries() == [f"lib{name}" for name in app.XCB_LIBRARIES]
     monkeypatch.setattr(app.sys, "frozen", True, raising=False)
     monkeypatch.setattr(app.sys, "_MEIPASS", str(tmp_path), raising=False)
@@ -32,7 +33,7 @@ def test_hint_instead_of_a_qt_abort(monkeypatch, capsys):
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
-    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     assert app.main([]) == 1
     err = capsys.readouterr().err
     assert "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1" in err  # Debian/Ubuntu line
@@ -49,7 +50,7 @@ def test_no_display_gets_a_hint(monkeypatch, capsys):
 
 def test_no_check_when_running_offscreen(monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     assert app.check_platform() is None
 
 

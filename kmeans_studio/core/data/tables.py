@@ -125,7 +125,8 @@ FOLDER_ENTRIES = 10_000
 
 def folder_tables(folder: str | Path) -> tuple[list[Path], list[Path]]:
     """A folder's Parquet files (in its subfolders too, to `FOLDER_DEPTH`) and its CSV
-    files (its own), sorted; names starting with "." or "_" are not tables.  TableError
+    files (its own), sorted: regular files only (a named pipe would block its reader
+    for good), links followed, names starting with "." or "_" left out.  TableError
     with a sentence when it holds more than `FOLDER_ENTRIES` entries."""
     folder = Path(folder)
     parquet, csv_files, seen = [], [], 0
@@ -139,7 +140,7 @@ def folder_tables(folder: str | Path) -> tuple[list[Path], list[Path]]:
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
                          and depth < FOLDER_DEPTH)
         for name in files:
-            if name.startswith((".", "_")):
+            if name.startswith((".", "_")) or not os.path.isfile(os.path.join(root, name)):
                 continue
             if name.lower().endswith(PARQUET_SUFFIXES):
                 parquet.append(Path(root, name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from typing import Any
@@ -231,15 +232,18 @@ def one_of(value: Any, what: str, choices) -> str:
     return value
 
 
-#: A dask scheduler's address: a protocol, a host name or IP address (IPv6 in
-#: brackets), a port.
+#: A dask scheduler's address: a protocol, a host (names of letters, digits and
+#: hyphens, dotted; IPv6 in brackets), a port.
 _SCHEDULER_ADDRESS = re.compile(
-    r"(tcp|tls|ws|wss)://([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})")
+    r"(tcp|tls)://((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\]):([0-9]{1,5})",
+    re.ASCII)
 
 
 def scheduler_address(value: Any) -> str:
-    """A dask scheduler's address as typed (``tcp://host:8786``; ``host:8786`` means
-    tcp), or "" for a cluster on this computer; ValueError with a sentence otherwise."""
+    """A dask scheduler's address as typed, normalised (``tcp://host:8786``;
+    ``host:8786`` means tcp), or "" for a cluster on this computer; ValueError with a
+    sentence otherwise."""
     if not isinstance(value, str) or len(value) > 300 or "\0" in value:
         raise ValueError("A scheduler's address is a line of at most 300 characters, "
                          "such as tcp://host:8786.")
@@ -248,11 +252,24 @@ def scheduler_address(value: Any) -> str:
         return ""
     if "://" not in text:
         text = f"tcp://{text}"
-    match = _SCHEDULER_ADDRESS.fullmatch(text)
+    scheme, _, rest = text.partition("://")
+    match = _SCHEDULER_ADDRESS.fullmatch(f"{scheme.lower()}://{rest}")
+    host = match[2] if match else ""
+    if host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            match = None
     if match is None or not 0 < int(match[3]) < 65536:
         raise ValueError(f"{shown(text)} is not a scheduler's address: write it as "
                          "tcp://host:8786.")
-    return text
+    return f"{match[1]}://{host}:{int(match[3])}"
+
+
+def printable(text: Any) -> str:
+    """`text` for a message: line breaks, terminal escapes and other unprintable
+    characters each shown as "?" (a file's name or a column's can hold any)."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
 
 
 def file_path(value: Any) -> str:

@@ -183,7 +183,7 @@ def test_tables_that_cannot_be_clustered_are_refused_in_a_sentence(client, parqu
         (ClusterSource(str(tmp_path / "*.tsv")), "No file matches"),
         (ClusterSource(str(tmp_path / "pipe.csv")), "is not a regular file"),
         (ClusterSource(str(tmp_path / "words.csv"), ("b",)), "not numbers"),
-        (ClusterSource(str(tmp_path / "flat.npy")), "must hold a table of numbers"),
+        (ClusterSource(str(tmp_path / "flat.npy")), "must hold a table of real numbers"),
         (ClusterSource(str(tmp_path / "table.xlsx")), "neither Parquet, CSV nor .npy"),
         (ClusterSource(str(folder), (), "cubic"), "Unknown scaling"),
     ]
@@ -306,3 +306,72 @@ def test_a_folder_is_read_to_its_partitions_depth_and_not_below(tmp_path):
     parquet, csv_files = folder_tables(tmp_path)
     assert parquet == [deep / "part.parquet"] and csv_files == [tmp_path / "notes.csv"]
     assert ClusterSource(str(tmp_path)).kind == "parquet"
+
+
+def test_a_csv_path_dask_would_read_as_a_pattern_is_refused(tmp_path):
+    """dask reads "c[1]/p.csv" as a pattern (matching "c1/p.csv"): such a CSV file or
+    folder is refused in a sentence, never read as another; Parquet is read by name."""
+    from kmeans_studio.core.data.distributed import script_lines
+
+    for folder, columns in (("c[1]", ["a", "b"]), ("c1", ["a", "zz"])):
+        (tmp_path / folder).mkdir()
+        pd.DataFrame(np.ones((5, 2)), columns=columns).to_csv(tmp_path / folder / "p.csv",
+                                                              index=False)
+    pd.DataFrame(np.ones((4, 2)), columns=["a", "b"]).to_csv(tmp_path / "data[1].csv",
+                                                             index=False)
+    assert ClusterSource(str(tmp_path / "c[1]")).files() == [str(tmp_path / "c[1]" / "p.csv")]
+    for path in (tmp_path / "c[1]", tmp_path / "data[1].csv"):
+        with pytest.raises(ValueError, match=r"reads as a pattern \(\[, \* or \?\)"):
+            open_blocks(ClusterSource(str(path), ("a", "b")))
+        with pytest.raises(ValueError, match="reads as a pattern"):
+            script_lines(ClusterSource(str(path), ("a", "b")))
+    pd.DataFrame({"a": [1.0], "b": [2.0]}).to_parquet(tmp_path / "p[1].parquet")
+    assert open_blocks(ClusterSource(str(tmp_path / "p[1].parquet"))).columns == ("a", "b")
+
+
+def test_every_file_of_a_folder_must_have_the_columns_as_numbers(tmp_path):
+    """Checked in each file's footer before any is read: a file without a chosen column
+    (pyarrow would skip it, leaving memory unset) or with text in it is named."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pd.DataFrame({"a": [1.0], "b": [7.0]}).to_parquet(folder / "a.parquet")
+    pd.DataFrame({"a": [2.0], "c": [1e300]}).to_parquet(folder / "b.parquet")
+    with pytest.raises(ValueError, match="In “parts”, “b.parquet” has no column “b”"):
+        open_blocks(ClusterSource(str(folder), ("a", "b")))
+    pd.DataFrame({"a": [2.0], "b": ["x"]}).to_parquet(folder / "b.parquet")
+    with pytest.raises(ValueError, match="In “parts”, the column “b” holds values that"):
+        open_blocks(ClusterSource(str(folder), ("a", "b")))
+
+
+def test_text_in_one_csv_part_is_said_in_one_sentence(client, tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0)}).to_csv(folder / "1.csv",
+                                                                      index=False)
+    pd.DataFrame({"a": np.arange(30.0), "b": ["text"] * 30}).to_csv(folder / "2.csv",
+                                                                    index=False)
+    opened = open_blocks(ClusterSource(str(folder), ("a", "b")))
+    with pytest.raises(ValueError) as refused:
+        block_table(opened, "none", client)
+    message = str(refused.value)
+    assert "\n" not in message and message.endswith(".") and message.isprintable()
+
+
+def test_names_in_refusals_are_printable_and_npy_columns_are_checked(tmp_path):
+    from kmeans_studio.core.data.distributed import script_lines
+
+    folder = tmp_path / "e\x1b[31m\nX"
+    folder.mkdir()
+    pd.DataFrame({"a\x1b[2J\nq": [1.0]}).to_parquet(folder / "p.parquet")
+    with pytest.raises(ValueError) as refused:
+        open_blocks(ClusterSource(str(folder), ("zz\x1b\n",)))
+    assert str(refused.value).isprintable()
+    np.save(tmp_path / "c.npy", np.ones((3, 2), dtype=complex))
+    with pytest.raises(ValueError, match="real numbers"):
+        open_blocks(ClusterSource(str(tmp_path / "c.npy")))
+    np.save(tmp_path / "r.npy", np.ones((3, 2)))
+    for columns in ((""), ("column 0",), ("column -1",), ("x",), ("column ٣",)):
+        with pytest.raises(ValueError, match="has no column"):
+            script_lines(ClusterSource(str(tmp_path / "r.npy"), tuple(columns) or ("",)))
+    with pytest.raises(ValueError, match="chosen twice"):
+        open_blocks(ClusterSource(str(tmp_path / "r.npy"), ("column 1", "column 1")))

@@ -174,7 +174,7 @@ def test_a_scheduler_that_does_not_answer_is_said_and_changes_nothing(window, qt
                                                                       monkeypatch):
     from kmeans_studio.core.data import distributed
 
-    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 1)
     with socket.socket() as free:  # a port nothing listens on
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
@@ -183,3 +183,13 @@ def test_a_scheduler_that_does_not_answer_is_said_and_changes_nothing(window, qt
     wait_message(qtbot, window, "cannot be reached", timeout=60_000)
     assert distributed.generation() == generation
     assert window.settings["cluster/address"] == ""
+    # Something that takes the connection and never answers as a scheduler (a web
+    # server at the dashboard's port): said once the wait is over, and the window
+    # still closes at once.
+    with socket.socket() as mute:
+        mute.bind(("127.0.0.1", 0))
+        mute.listen()
+        window.last_message = None
+        assert window.cluster_link.connect_to(f"127.0.0.1:{mute.getsockname()[1]}")
+        wait_message(qtbot, window, "did not answer as a dask scheduler", timeout=60_000)
+    assert distributed.generation() == generation and window.cluster_link.connecting is False

@@ -14,10 +14,12 @@ import dataclasses
 import glob
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
 
+from kmeans_studio.core.checks import printable
 from kmeans_studio.core.data.tables import PARQUET_SUFFIXES, folder_tables
 from kmeans_studio.core.engine.distributed import SAMPLE_ROWS, BlockTable, gather
 
@@ -63,12 +65,19 @@ class ClusterSource:
             return "parquet"
         if path.lower().endswith(CSV_SUFFIXES) or glob.has_magic(path):
             return "csv"
-        raise ValueError(f"“{Path(path).name}” is neither Parquet, CSV nor .npy.")
+        raise ValueError(f"“{printable(Path(path).name)}” is neither Parquet, CSV nor .npy.")
 
-    @property
-    def pattern(self) -> str:
-        """The CSV files' glob (a folder's: its ``*.csv`` files)."""
-        return os.path.join(self.path, "*.csv") if os.path.isdir(self.path) else self.path
+    def files(self) -> list[str]:
+        """The files read, sorted: a folder's (`tables.folder_tables`: its Parquet
+        files, else its CSV files), the file named (literally: "data[1].csv" is a
+        name), else the CSV files a glob matches."""
+        path, kind = self.path, self.kind
+        if os.path.isdir(path):
+            parquet, csv_files = folder_tables(path)
+            return [str(f) for f in (parquet if kind == "parquet" else csv_files)]
+        if kind != "csv" or os.path.exists(path):
+            return [path]
+        return sorted(glob.glob(path))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,32 +94,31 @@ def open_blocks(source: ClusterSource) -> OpenedSource:
     """The source's blocks, its columns checked (ValueError with a sentence: no such
     file, missing or non-numeric columns, an empty table)."""
     if source.scaling not in SCALINGS:
-        raise ValueError(f"Unknown scaling {source.scaling!r}; choose one of "
+        raise ValueError(f"Unknown scaling {printable(source.scaling)!r}; choose one of "
                          f"{', '.join(SCALINGS)}.")
-    kind = source.kind
-    if kind == "csv":
-        files = sorted(glob.glob(source.pattern))
-        if not files:
-            raise ValueError(f"No file matches “{source.pattern}”.")
-    elif not os.path.exists(source.path):
-        raise ValueError(f"“{source.path}” does not exist.")
-    else:
-        files = [source.path]
+    if len(set(source.columns)) != len(source.columns):
+        raise ValueError("A column is chosen twice.")
+    name = printable(Path(source.path).name)
+    if source.kind != "csv" and not os.path.exists(source.path):
+        raise ValueError(f"“{name}” does not exist.")
+    files = source.files()
+    if not files:
+        raise ValueError(f"No file matches “{name}”.")
     for file in files:
-        if not (os.path.isfile(file) or (kind == "parquet" and os.path.isdir(file))):
-            raise ValueError(f"“{Path(file).name}” is not a regular file.")
-    if kind == "npy":
+        if not (os.path.isfile(file) or (source.kind == "parquet" and os.path.isdir(file))):
+            raise ValueError(f"“{printable(Path(file).name)}” is not a regular file.")
+    if source.kind == "csv":
+        _literal_paths(files)
+    if source.kind == "npy":
         return _npy_blocks(source)
-    if kind == "parquet":
-        return _parquet_blocks(source)
+    if source.kind == "parquet":
+        return _parquet_blocks(source, files)
     import dask.dataframe as dd
 
     try:
         frame = dd.read_csv(files, sep="\t" if source.path.endswith(".tsv") else ",")
     except (OSError, ValueError) as exc:
-        raise ValueError(f"“{Path(source.path).name}” cannot be read as CSV: "
-                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}."
-                         ) from None
+        raise ValueError(f"“{name}” cannot be read as CSV: {_first_line(exc)}.") from None
     columns = _chosen_columns(source, frame.dtypes)
     frame = frame[list(columns)]
     blocks = [_as_array(part) for part in frame.to_delayed()]
@@ -118,30 +126,49 @@ def open_blocks(source: ClusterSource) -> OpenedSource:
     return OpenedSource(blocks, columns, rows * len(columns) * 8)
 
 
-def _parquet_blocks(source: ClusterSource) -> OpenedSource:
+def _literal_paths(files: list[str]) -> None:
+    """dask reads every path it is given as a pattern (so "c[1]/a.csv" reads
+    "c1/a.csv"): ValueError with a sentence for a path that would be one."""
+    for file in files:
+        if glob.has_magic(file):
+            raise ValueError(f"“{printable(file)}” has a character dask reads as a pattern "
+                             "([, * or ?): rename it to read it on a cluster.")
+
+
+def _first_line(exc: BaseException) -> str:
+    """A library's error as a clause: its first line, printable, no full stop."""
+    text = next((line for line in str(exc).splitlines() if line.strip()), "")
+    return printable(text.strip()).rstrip(".") or type(exc).__name__
+
+
+def _parquet_blocks(source: ClusterSource, files: list[str]) -> OpenedSource:
     """A Parquet file or folder as blocks of about `BLOCK_ROWS` rows (whole row
     groups), each read by pyarrow on its worker: only the chosen columns, straight to
-    a float64 array.  The schema and row counts come from the files' footers."""
+    a float64 array.  The schema and row counts come from the files' footers; every
+    file must have the chosen columns, as numbers."""
     import pyarrow.parquet as pq
     from dask import delayed
 
-    path = Path(source.path)
-    files = [str(f) for f in folder_tables(path)[0]] if path.is_dir() else [str(path)]
+    name = printable(Path(source.path).name)
     if not files:
-        raise ValueError(f"“{path.name}” holds no Parquet file.")
+        raise ValueError(f"“{name}” holds no Parquet file.")
     try:
         metadata = [pq.ParquetFile(f).metadata for f in files]
-        schema = pq.read_schema(files[0])
+        schemas = [meta.schema.to_arrow_schema() for meta in metadata]
     except Exception as exc:  # noqa: BLE001 - pyarrow's errors, said in a sentence
-        raise ValueError(f"“{path.name}” cannot be read as Parquet "
-                         f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})."
-                         ) from None
+        raise ValueError(f"“{name}” cannot be read as Parquet ({_first_line(exc)}).") from None
     import pandas as pd
 
-    dtypes = pd.Series({name: _pandas_dtype(schema.field(name).type)
-                        for name in schema.names if not name.startswith("__index_level")},
-                       dtype=object)
-    columns = _chosen_columns(source, dtypes)
+    def dtypes(schema):
+        return pd.Series({field.name: _pandas_dtype(field.type) for field in schema
+                          if not field.name.startswith("__index_level")}, dtype=object)
+
+    columns = _chosen_columns(source, dtypes(schemas[0]))
+    for file, schema in zip(files, schemas):  # the other files checked alike, by name
+        try:
+            _chosen_columns(ClusterSource(file, columns), dtypes(schema))
+        except ValueError as exc:
+            raise ValueError(f"In “{name}”, {str(exc)[0].lower()}{str(exc)[1:]}") from None
     blocks, rows = [], 0
     for file, meta in zip(files, metadata):
         groups, count = [], 0
@@ -153,7 +180,7 @@ def _parquet_blocks(source: ClusterSource) -> OpenedSource:
                 rows += count
                 groups, count = [], 0
     if rows == 0:
-        raise ValueError(f"“{path.name}” holds no rows.")
+        raise ValueError(f"“{name}” holds no rows.")
     return OpenedSource(blocks, columns, rows * len(columns) * 8)
 
 
@@ -172,6 +199,9 @@ def _parquet_block(file: str, groups: tuple, columns: tuple) -> np.ndarray:
 
     table = pq.ParquetFile(file).read_row_groups(list(groups), columns=list(columns),
                                                  use_threads=True)
+    if table.column_names != list(columns):  # (the files were checked: changed since)
+        raise ValueError(f"“{printable(Path(file).name)}” no longer has the columns "
+                         "chosen.")
     out = np.empty((table.num_rows, len(columns)))
     for j, column in enumerate(table.columns):
         start = 0
@@ -201,8 +231,14 @@ def block_table(opened: OpenedSource, scaling: str, client, *, random_state: int
     blocks = [delayed(_finite, pure=True)(b) for b in opened.blocks]
     if persist:
         blocks = client.persist(blocks)
-    parts = gather(client, [delayed(_block_stats, pure=False)(b, random_state + i)
-                            for i, b in enumerate(blocks)], cancelled, progress)
+    try:
+        parts = gather(client, [delayed(_block_stats, pure=False)(b, random_state + i)
+                                for i, b in enumerate(blocks)], cancelled, progress)
+    except (ValueError, TypeError) as exc:  # a block its worker could not read
+        said = str(exc)
+        if "\n" in said.strip() or not said.endswith(".") or not said.isprintable():
+            said = f"The table cannot be read as chosen: {_first_line(exc)}."
+        raise ValueError(said) from None
     d = len(opened.columns)
     parts = [part for part in parts if part[0]]
     n = int(sum(part[0] for part in parts))
@@ -291,7 +327,8 @@ def _frame_values(frame) -> np.ndarray:
 
     bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if bad:
-        raise ValueError(f"The column “{bad[0]}” holds values that are not numbers.")
+        raise ValueError(f"The column “{printable(bad[0])}” holds values that are not "
+                         "numbers.")
     return frame.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
@@ -299,47 +336,57 @@ def _frame_values(frame) -> np.ndarray:
 def _chosen_columns(source: ClusterSource, dtypes) -> tuple[str, ...]:
     import pandas as pd
 
+    name = printable(Path(source.path).name)
     names = [str(c) for c in dtypes.index]
     numeric = [str(c) for c, t in dtypes.items() if pd.api.types.is_numeric_dtype(t)]
     if not source.columns:
         if not numeric:
-            raise ValueError(f"“{Path(source.path).name}” has no numeric column.")
+            raise ValueError(f"“{name}” has no numeric column.")
         return tuple(numeric)
     missing = [c for c in source.columns if c not in names]
     if missing:
-        raise ValueError(f"“{Path(source.path).name}” has no column “{missing[0]}” (it has "
-                         f"{', '.join(names[:8])}{', …' if len(names) > 8 else ''}).")
+        shown = ", ".join(printable(c) for c in names[:8])
+        raise ValueError(f"“{name}” has no column “{printable(missing[0])}” (it has "
+                         f"{shown}{', …' if len(names) > 8 else ''}).")
     text = [c for c in source.columns if c not in numeric]
     if text:
-        raise ValueError(f"The column “{text[0]}” holds values that are not numbers.")
+        raise ValueError(f"The column “{printable(text[0])}” holds values that are not "
+                         "numbers.")
     return tuple(source.columns)
+
+
+def _npy_columns(source: ClusterSource) -> tuple[np.ndarray, list[int]]:
+    """An .npy file (a memory map) and the indices of its chosen columns
+    (``column 1`` …), checked: a table of real numbers, the columns it has."""
+    name = printable(Path(source.path).name)
+    try:
+        array = np.load(source.path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"“{name}” is not a NumPy array file ({_first_line(exc)}).") \
+            from None
+    if (array.ndim != 2 or not np.issubdtype(array.dtype, np.number)
+            or np.issubdtype(array.dtype, np.complexfloating) or len(array) == 0):
+        raise ValueError(f"“{name}” must hold a table of real numbers (rows × columns), "
+                         f"not an array of shape {array.shape} and type {array.dtype}.")
+    names = [f"column {i + 1}" for i in range(array.shape[1])]
+    chosen = source.columns or tuple(names)
+    missing = [c for c in chosen if c not in names]
+    if missing:
+        raise ValueError(f"“{name}” has no column “{printable(missing[0])}” (its columns "
+                         f"are “column 1” … “column {len(names)}”).")
+    return array, [names.index(c) for c in chosen]
 
 
 def _npy_blocks(source: ClusterSource) -> OpenedSource:
     from dask import delayed
 
-    try:
-        array = np.load(source.path, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"“{Path(source.path).name}” is not a NumPy array file ({exc}).") \
-            from None
-    if array.ndim != 2 or not np.issubdtype(array.dtype, np.number) or len(array) == 0:
-        raise ValueError(f"“{Path(source.path).name}” must hold a table of numbers (rows × "
-                         f"columns), not an array of shape {array.shape} and type "
-                         f"{array.dtype}.")
-    names = tuple(f"column {i + 1}" for i in range(array.shape[1]))
-    chosen = source.columns or names
-    missing = [c for c in chosen if c not in names]
-    if missing:
-        raise ValueError(f"“{Path(source.path).name}” has no column “{missing[0]}” (its "
-                         f"columns are “column 1” … “column {len(names)}”).")
-    index = [names.index(c) for c in chosen]
+    array, index = _npy_columns(source)
     n = len(array)
     blocks = [delayed(_npy_block, pure=True)(source.path, start, min(start + BLOCK_ROWS, n))
               for start in range(0, n, BLOCK_ROWS)]
     if index != list(range(array.shape[1])):
         blocks = [delayed(np.take, pure=True)(b, index, axis=1) for b in blocks]
-    return OpenedSource(blocks, tuple(chosen), n * len(index) * 8)
+    return OpenedSource(blocks, tuple(f"column {i + 1}" for i in index), n * len(index) * 8)
 
 
 # ------------------------------------------------------------------ the window's cluster
@@ -347,8 +394,8 @@ def _npy_blocks(source: ClusterSource) -> OpenedSource:
 #: was asked to use ("" for a LocalCluster; absent: dask's configuration decides), and
 #: how many times it connected (`generation`: data loaded on a former cluster are gone).
 _shared: dict = {"generation": 0}
-#: How long a scheduler may take to answer.
-CONNECT_TIMEOUT = "15s"
+#: How long a scheduler may take to answer (seconds).
+CONNECT_TIMEOUT = 15
 #: The window's page workers, its connecting job and its GUI thread all reach it.
 _lock = threading.RLock()
 
@@ -357,33 +404,72 @@ def shared_client():
     """The window's cluster, started on first use: the scheduler `connect` named, or
     dask's configuration names (``DASK_SCHEDULER_ADDRESS=tcp://host:8786``), else an
     embedded LocalCluster (a worker process per core, at most 8, the machine's memory
-    shared among them); `close_shared_client` stops it."""
+    shared among them); `close_shared_client` stops it.  ValueError with a sentence
+    when the scheduler cannot be reached."""
     with _lock:
-        return _shared_client()
+        client = _shared.get("client")
+        if client is not None and client.status == "running":
+            return client
+        address = _shared.get("address")
+    if address is None:
+        import dask
+
+        address = dask.config.get("scheduler-address", None) or ""
+    client, cluster = _new_client(address)  # (not holding the lock: it takes seconds)
+    with _lock:
+        other = _shared.get("client")
+        if other is not None and other.status == "running":  # another thread's meanwhile
+            _close(client, cluster)
+            return other
+        _shared.update(client=client, cluster=cluster)
+    return client
 
 
-def _shared_client():
-    client = _shared.get("client")
-    if client is not None and client.status == "running":
-        return client
-    import dask
+def _new_client(address: str, cancelled=None):
+    """(client, LocalCluster or None): of the scheduler at `address` — waited for at
+    most `CONNECT_TIMEOUT` s, whatever answers there (a web server at the dashboard's
+    port never ends dask's handshake) — or of a new LocalCluster (""); None when
+    `cancelled()` turned true meanwhile.  ValueError with a sentence when it fails."""
     from distributed import Client, LocalCluster
 
-    address = _shared.get("address", dask.config.get("scheduler-address", None))
-    if address:
-        try:
-            client = Client(address, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            raise ValueError(f"The scheduler at {address} cannot be reached "
-                             f"({str(exc).splitlines()[0] if str(exc) else 'no answer'})."
-                             ) from None
-    else:
+    if not address:
         cluster = LocalCluster(n_workers=min(8, os.cpu_count() or 1), threads_per_worker=1,
                                processes=True, dashboard_address=":0")
-        _shared["cluster"] = cluster
-        client = Client(cluster)
-    _shared["client"] = client
-    return client
+        return Client(cluster), cluster
+    made: dict = {}
+    settled = threading.Lock()
+
+    def connect() -> None:
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except BaseException as exc:  # noqa: BLE001 - whatever answered: said below
+            made["error"] = exc
+            return
+        with settled:
+            if made.get("abandoned"):  # it answered after the wait was given up
+                client.close()
+            else:
+                made["client"] = client
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + CONNECT_TIMEOUT + 2
+    while thread.is_alive() and time.monotonic() < deadline and not (
+            cancelled is not None and cancelled()):
+        thread.join(0.1)
+    with settled:
+        if "client" not in made and "error" not in made:
+            made["abandoned"] = True
+            if cancelled is not None and cancelled():
+                return None
+            raise ValueError(f"The scheduler at {address} did not answer as a dask "
+                             f"scheduler within {CONNECT_TIMEOUT} s.")
+    if "error" in made:
+        exc = made["error"]
+        detail = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        raise ValueError(f"The scheduler at {address} cannot be reached "
+                         f"({detail.rstrip('.')}).")
+    return made["client"], None
 
 
 def connect(address: str, cancelled=None) -> str | None:
@@ -395,25 +481,19 @@ def connect(address: str, cancelled=None) -> str | None:
     from kmeans_studio.core.checks import scheduler_address
 
     address = scheduler_address(address)
+    made = _new_client(address, cancelled)
+    if made is None:
+        return None
+    client, cluster = made
+    if cancelled is not None and cancelled():
+        _close(client, cluster)
+        return None
     with _lock:
-        before = dict(_shared)
-        _shared.pop("client", None)
-        _shared.pop("cluster", None)
-        _shared["address"] = address
-        try:
-            client = _shared_client()
-        except Exception:
-            _shared.clear()
-            _shared.update(before)  # the cluster used before is kept
-            raise
-        if cancelled is not None and cancelled():
-            _close(_shared.get("client"), _shared.get("cluster"))
-            _shared.clear()
-            _shared.update(before)
-            return None
+        before = _shared.pop("client", None), _shared.pop("cluster", None)
+        _shared.update(client=client, cluster=cluster, address=address)
         _shared["generation"] += 1
-        _close(before.get("client"), before.get("cluster"))
-        return client.dashboard_link or ""
+    _close(*before)
+    return client.dashboard_link or ""
 
 
 def use_address(address: str) -> None:
@@ -494,9 +574,11 @@ def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None)
 
 # ------------------------------------------------------------------ exported scripts
 _SCRIPT_READ = {
-    "parquet": "frame = dd.read_parquet({path!r}, columns={columns!r})\n"
+    "parquet": "files = {files!r}\n"
+               "frame = dd.read_parquet(files, columns={columns!r})\n"
                "X = frame.to_dask_array(lengths=True).astype(np.float64)\n",
-    "csv": "frame = dd.read_csv({pattern!r}, sep={sep!r})[{columns!r}]\n"
+    "csv": "files = {files!r}\n"
+           "frame = dd.read_csv(files, sep={sep!r})[{columns!r}]\n"
            "X = frame.to_dask_array(lengths=True).astype(np.float64)\n",
     "npy": """\
 def read_rows(start, stop):  # rows of the .npy file, read where they are computed
@@ -531,10 +613,12 @@ def script_lines(source: ClusterSource) -> str:
     missing value left out, scaled."""
     kind = source.kind
     columns = list(source.columns)
+    if kind != "npy":
+        _literal_paths(source.files())
     read = _SCRIPT_READ[kind].format(
-        path=source.path, pattern=source.pattern if kind == "csv" else "",
+        path=source.path, files=source.files() if kind != "npy" else None,
         sep="\t" if source.path.endswith(".tsv") else ",", columns=columns,
-        index=[int(c.split()[-1]) - 1 for c in columns] if kind == "npy" else None,
+        index=_npy_columns(source)[1] if kind == "npy" else None,
         block=BLOCK_ROWS, d=len(columns))
     return (
         "import dask\nimport dask.array as da\nimport dask.dataframe as dd\n"

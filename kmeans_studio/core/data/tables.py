@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from kmeans_studio.core.checks import printable
 from kmeans_studio.core.data.datasets import (
     Dataset,
     Projection,
@@ -134,7 +135,7 @@ def folder_tables(folder: str | Path) -> tuple[list[Path], list[Path]]:
         depth = len(Path(root).relative_to(folder).parts)
         seen += len(dirs) + len(files)
         if seen > FOLDER_ENTRIES:
-            raise TableError(f"The folder “{folder.name}” holds more than "
+            raise TableError(f"The folder “{printable(folder.name)}” holds more than "
                              f"{FOLDER_ENTRIES:,} files and folders: choose the folder of "
                              "the table itself.")
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
@@ -153,7 +154,8 @@ def first_table(folder: Path) -> Path:
     """A folder's first Parquet file, else its first CSV file (`folder_tables`)."""
     parquet, csv_files = folder_tables(folder)
     if not parquet and not csv_files:
-        raise TableError(f"The folder “{folder.name}” holds no Parquet or CSV file.")
+        raise TableError(f"The folder “{printable(folder.name)}” holds no Parquet or CSV "
+                         "file.")
     return (parquet or csv_files)[0]
 
 

@@ -80,7 +80,7 @@ class ClusterLink(QObject):
             self._widget, "Connect to cluster",
             "The address of a dask scheduler (tcp://host:8786), or nothing for a "
             "cluster on this computer:", QLineEdit.EchoMode.Normal,
-            self.settings["cluster/address"])
+            scheduler_address(self.settings["cluster/address"]))
         if ok:
             self.connect_to(text)
 

@@ -306,6 +306,12 @@ def test_a_folder_is_read_to_its_partitions_depth_and_not_below(tmp_path):
     parquet, csv_files = folder_tables(tmp_path)
     assert parquet == [deep / "part.parquet"] and csv_files == [tmp_path / "notes.csv"]
     assert ClusterSource(str(tmp_path)).kind == "parquet"
+    # The preview is of the first file with rows.
+    from kmeans_studio.core.data.tables import read_preview
+
+    pd.DataFrame({"a": np.zeros(0)}).to_parquet(tmp_path / "a-empty.parquet")
+    frame, complete = read_preview(tmp_path)
+    assert list(frame["a"]) == [1.0, 2.0] and not complete
 
 
 def test_a_csv_path_dask_would_read_as_a_pattern_is_refused(tmp_path):

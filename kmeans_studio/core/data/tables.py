@@ -122,6 +122,8 @@ def _parquet_head(path: Path):
 #: dropped by mistake is refused, not walked.
 FOLDER_DEPTH = 3
 FOLDER_ENTRIES = 10_000
+#: A folder's preview is of its first Parquet file with rows among this many.
+PREVIEW_FILES = 100
 
 
 def folder_tables(folder: str | Path) -> tuple[list[Path], list[Path]]:
@@ -151,12 +153,24 @@ def folder_tables(folder: str | Path) -> tuple[list[Path], list[Path]]:
 
 
 def first_table(folder: Path) -> Path:
-    """A folder's first Parquet file, else its first CSV file (`folder_tables`)."""
+    """A folder's first Parquet file with rows (among its first `PREVIEW_FILES`, by
+    their footers), else its first CSV file (`folder_tables`)."""
     parquet, csv_files = folder_tables(folder)
     if not parquet and not csv_files:
         raise TableError(f"The folder “{printable(folder.name)}” holds no Parquet or CSV "
                          "file.")
-    return (parquet or csv_files)[0]
+    return next((f for f in parquet[:PREVIEW_FILES] if _parquet_rows(f)),
+                (parquet or csv_files)[0])
+
+
+def _parquet_rows(path: Path) -> int:
+    """A Parquet file's rows by its footer (0 when it cannot be read: said later)."""
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # noqa: BLE001 - the file is previewed (and refused) in a sentence
+        return 0
 
 
 def read_table(path: str | Path, *, nrows: int | None = None,

@@ -266,6 +266,13 @@ def scheduler_address(value: Any) -> str:
     return f"{match[1]}://{host}:{int(match[3])}"
 
 
+def first_line(exc: BaseException) -> str:
+    """A library's error as a clause: its first line, printable, no full stop (its
+    type's name when it says nothing)."""
+    text = next((line for line in str(exc).splitlines() if line.strip()), "")
+    return printable(text.strip()).rstrip(".") or type(exc).__name__
+
+
 def printable(text: Any) -> str:
     """`text` for a message: line breaks, terminal escapes and other unprintable
     characters each shown as "?" (a file's name or a column's can hold any)."""

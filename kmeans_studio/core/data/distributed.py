@@ -11,6 +11,7 @@ Nothing of dask is imported until a table is opened (an optional extra:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import glob
 import os
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kmeans_studio.core.checks import printable
+from kmeans_studio.core.checks import first_line, printable, scheduler_address
 from kmeans_studio.core.data.tables import PARQUET_SUFFIXES, folder_tables
 from kmeans_studio.core.engine.distributed import SAMPLE_ROWS, BlockTable, gather
 
@@ -53,13 +54,18 @@ class ClusterSource:
     columns: tuple[str, ...] = ()
     scaling: str = "none"
 
+    @functools.cached_property
+    def _folder(self) -> tuple[list, list] | None:
+        """A folder's (Parquet files, CSV files), walked once (`tables.folder_tables`)."""
+        return folder_tables(self.path) if os.path.isdir(self.path) else None
+
     @property
     def kind(self) -> str:
         path = self.path
         if path.lower().endswith(".npy"):
             return "npy"
-        if os.path.isdir(path):  # a folder of CSV files when it holds no Parquet file
-            parquet, csv_files = folder_tables(path)
+        if self._folder is not None:  # a folder of CSV files when it holds no Parquet file
+            parquet, csv_files = self._folder
             return "csv" if csv_files and not parquet else "parquet"
         if path.lower().endswith(PARQUET_SUFFIXES):
             return "parquet"
@@ -72,8 +78,8 @@ class ClusterSource:
         files, else its CSV files), the file named (literally: "data[1].csv" is a
         name), else the CSV files a glob matches."""
         path, kind = self.path, self.kind
-        if os.path.isdir(path):
-            parquet, csv_files = folder_tables(path)
+        if self._folder is not None:
+            parquet, csv_files = self._folder
             return [str(f) for f in (parquet if kind == "parquet" else csv_files)]
         if kind != "csv" or os.path.exists(path):
             return [path]
@@ -118,7 +124,7 @@ def open_blocks(source: ClusterSource) -> OpenedSource:
     try:
         frame = dd.read_csv(files, sep="\t" if source.path.endswith(".tsv") else ",")
     except (OSError, ValueError) as exc:
-        raise ValueError(f"“{name}” cannot be read as CSV: {_first_line(exc)}.") from None
+        raise ValueError(f"“{name}” cannot be read as CSV: {first_line(exc)}.") from None
     columns = _chosen_columns(source, frame.dtypes)
     frame = frame[list(columns)]
     blocks = [_as_array(part) for part in frame.to_delayed()]
@@ -133,12 +139,6 @@ def _literal_paths(files: list[str]) -> None:
         if glob.has_magic(file):
             raise ValueError(f"“{printable(file)}” has a character dask reads as a pattern "
                              "([, * or ?): rename it to read it on a cluster.")
-
-
-def _first_line(exc: BaseException) -> str:
-    """A library's error as a clause: its first line, printable, no full stop."""
-    text = next((line for line in str(exc).splitlines() if line.strip()), "")
-    return printable(text.strip()).rstrip(".") or type(exc).__name__
 
 
 def _parquet_blocks(source: ClusterSource, files: list[str]) -> OpenedSource:
@@ -156,7 +156,7 @@ def _parquet_blocks(source: ClusterSource, files: list[str]) -> OpenedSource:
         metadata = [pq.ParquetFile(f).metadata for f in files]
         schemas = [meta.schema.to_arrow_schema() for meta in metadata]
     except Exception as exc:  # noqa: BLE001 - pyarrow's errors, said in a sentence
-        raise ValueError(f"“{name}” cannot be read as Parquet ({_first_line(exc)}).") from None
+        raise ValueError(f"“{name}” cannot be read as Parquet ({first_line(exc)}).") from None
     import pandas as pd
 
     def dtypes(schema):
@@ -237,7 +237,7 @@ def block_table(opened: OpenedSource, scaling: str, client, *, random_state: int
     except (ValueError, TypeError) as exc:  # a block its worker could not read
         said = str(exc)
         if "\n" in said.strip() or not said.endswith(".") or not said.isprintable():
-            said = f"The table cannot be read as chosen: {_first_line(exc)}."
+            said = f"The table cannot be read as chosen: {first_line(exc)}."
         raise ValueError(said) from None
     d = len(opened.columns)
     parts = [part for part in parts if part[0]]
@@ -362,7 +362,7 @@ def _npy_columns(source: ClusterSource) -> tuple[np.ndarray, list[int]]:
     try:
         array = np.load(source.path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError) as exc:
-        raise ValueError(f"“{name}” is not a NumPy array file ({_first_line(exc)}).") \
+        raise ValueError(f"“{name}” is not a NumPy array file ({first_line(exc)}).") \
             from None
     if (array.ndim != 2 or not np.issubdtype(array.dtype, np.number)
             or np.issubdtype(array.dtype, np.complexfloating) or len(array) == 0):
@@ -465,10 +465,8 @@ def _new_client(address: str, cancelled=None):
             raise ValueError(f"The scheduler at {address} did not answer as a dask "
                              f"scheduler within {CONNECT_TIMEOUT} s.")
     if "error" in made:
-        exc = made["error"]
-        detail = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise ValueError(f"The scheduler at {address} cannot be reached "
-                         f"({detail.rstrip('.')}).")
+                         f"({first_line(made['error'])}).")
     return made["client"], None
 
 
@@ -478,8 +476,6 @@ def connect(address: str, cancelled=None) -> str | None:
     cluster used before is let go (a LocalCluster stops).  Returns its dashboard's
     address ("" when it has none); None, the cluster used before kept, when
     `cancelled()` turned true meanwhile."""
-    from kmeans_studio.core.checks import scheduler_address
-
     address = scheduler_address(address)
     made = _new_client(address, cancelled)
     if made is None:
@@ -499,8 +495,6 @@ def connect(address: str, cancelled=None) -> str | None:
 def use_address(address: str) -> None:
     """The scheduler to connect to on first use (""/a LocalCluster), without
     connecting now (the window's setting at start)."""
-    from kmeans_studio.core.checks import scheduler_address
-
     address = scheduler_address(address)
     with _lock:
         _shared["address"] = address
@@ -537,8 +531,8 @@ def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None)
     is a uniform sample of its rows (what the views draw) and whose `cluster` is the
     whole table (its runs are `DistributedRun`s).  None when cancelled."""
     from kmeans_studio.core.data.datasets import Dataset, Projection
+    from kmeans_studio.core.data.tables import NEEDS_CLUSTER_EXTRA, TableError
     from kmeans_studio.core.data.tables import SCALINGS as SCALING_TITLES
-    from kmeans_studio.core.data.tables import TableError
     from kmeans_studio.core.engine.distributed import Cancelled
 
     if choice.label is not None:
@@ -550,8 +544,7 @@ def cluster_dataset(path: str, choice, name: str, cancelled=None, progress=None)
     try:
         opened = open_blocks(ClusterSource(path, tuple(choice.features), choice.scaling))
     except ImportError:
-        raise TableError(f"“{name}” is clustered on a dask cluster: install the cluster "
-                         "extra (pip install 'kmeans-studio[cluster]') to cluster it.") from None
+        raise TableError(f"“{printable(name)}” {NEEDS_CLUSTER_EXTRA}") from None
     except ValueError as exc:
         raise TableError(str(exc)) from None
     client = shared_client()
@@ -613,10 +606,11 @@ def script_lines(source: ClusterSource) -> str:
     missing value left out, scaled."""
     kind = source.kind
     columns = list(source.columns)
-    if kind != "npy":
-        _literal_paths(source.files())
+    files = None if kind == "npy" else source.files()
+    if files is not None:
+        _literal_paths(files)
     read = _SCRIPT_READ[kind].format(
-        path=source.path, files=source.files() if kind != "npy" else None,
+        path=source.path, files=files,
         sep="\t" if source.path.endswith(".tsv") else ",", columns=columns,
         index=_npy_columns(source)[1] if kind == "npy" else None,
         block=BLOCK_ROWS, d=len(columns))

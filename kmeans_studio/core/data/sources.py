@@ -65,6 +65,7 @@ from kmeans_studio.core.data.tables import (
     needs_cluster,
     read_table,
     table_dataset,
+    table_folder,
     text_encoding,
     text_format,
 )
@@ -612,7 +613,7 @@ class Table(DataSource):
         return "table", json.dumps(self.to_dict(), sort_keys=True)
 
     def missing_file(self) -> str | None:
-        if self.on_cluster and self.path is not None and Path(self.path).is_dir():
+        if self.path is not None and table_folder(self.path):
             return None  # a folder of Parquet or CSV files
         return super().missing_file()
 

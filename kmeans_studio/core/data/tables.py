@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from kmeans_studio.core.checks import printable
+from kmeans_studio.core.checks import first_line, printable
 from kmeans_studio.core.data.datasets import (
     Dataset,
     Projection,
@@ -33,6 +33,9 @@ from kmeans_studio.core.limits import regular_file
 #: Parquet tables are clustered on a dask cluster, never read whole into the window
 #: (`distributed.cluster_dataset`; the cluster extra).
 PARQUET_SUFFIXES = (".parquet", ".pq")
+#: What a table on a cluster says without the cluster extra (after its name).
+NEEDS_CLUSTER_EXTRA = ("is clustered on a dask cluster: install the cluster extra "
+                       "(pip install 'kmeans-studio[cluster]') to cluster it.")
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".npy", ".npz", *PARQUET_SUFFIXES)
 SCALINGS = {
     "none": "no scaling",
@@ -104,14 +107,12 @@ def _parquet_head(path: Path):
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise TableError(f"“{path.name}” is a Parquet table: install the cluster extra "
-                         "(pip install 'kmeans-studio[cluster]') to cluster it.") from None
+        raise TableError(f"“{printable(path.name)}” {NEEDS_CLUSTER_EXTRA}") from None
     try:
         batch = next(pq.ParquetFile(path).iter_batches(batch_size=PREVIEW_ROWS), None)
     except Exception as exc:  # noqa: BLE001 - pyarrow's errors: said in a sentence
-        raise TableError(f"“{path.name}” cannot be read as Parquet "
-                         f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})."
-                         ) from None
+        raise TableError(f"“{printable(path.name)}” cannot be read as Parquet "
+                         f"({first_line(exc)}).") from None
     if batch is None:
         raise TableError(f"“{path.name}” holds no rows.")
     return batch.to_pandas()

@@ -309,7 +309,7 @@ class Opener(QObject):
         a device or a folder, which could not be opened anyway."""
         recent = []
         for path in self.settings["files/recent"]:
-            if os.path.isdir(path):  # a folder of tables opened on a cluster
+            if table_folder(path):  # a folder of tables opened on a cluster
                 recent.append(path)
                 continue
             try:
